@@ -1,0 +1,325 @@
+/*
+ * arch/svm/svm_backend.c - AMD-V behind the backend interface (chapter 03).
+ *
+ * This file knows the VMCB and nothing about policy: it builds the VMCB from
+ * a generic initial state, runs the guest, translates each #VMEXIT into a
+ * struct vm_exit, and applies what common code decided.
+ */
+#include "arch/svm/svm_caps.h"
+#include "arch/svm/svm_exit_decode.h"
+#include "arch/svm/vmcb.h"
+#include "arch/x86/cpu.h"
+#include "common/backend.h"
+#include "common/format.h"
+#include "common/guest_vm.h"
+#include "common/insn_len.h"
+#include "common/kprintf.h"
+#include "common/kstring.h"
+#include "common/mem.h"
+#include "common/phys.h"
+
+/** Per-vCPU AMD-V state. */
+struct svm_vcpu {
+    struct vmcb *vmcb;   /* guest VMCB */
+    u64 vmcb_pa;
+    u8 *iopm;            /* 12 KiB: one bit per port */
+    u8 *msrpm;           /* 8 KiB: two bits per MSR */
+};
+
+static struct svm_caps caps;
+static u64 host_save_area_pa;  /* VM_HSAVE_PA: the CPU's own use */
+static u64 host_vmcb_pa;       /* host FS/GS/TR/... for VMSAVE/VMLOAD */
+
+void svm_enter(struct vcpu_gprs *gprs, u64 guest_vmcb_pa, u64 host_vmcb_pa);
+
+static void read_caps(const struct cpu_info *cpu)
+{
+    u32 a[4] = { 0, 0, 0, 0 };
+    if (cpu->has_svm && cpu->max_ext_leaf >= 0x8000000A) {
+        struct cpuid_regs r = cpuid(0x8000000A, 0);
+        a[0] = r.eax;
+        a[1] = r.ebx;
+        a[2] = r.ecx;
+        a[3] = r.edx;
+    }
+    svm_caps_decode(cpu->has_svm ? (1u << 2) : 0, a, cpu->has_svm ? rdmsr(MSR_VM_CR) : 0, &caps);
+}
+
+static bool svm_probe(const struct cpu_info *cpu, char *features, size_t flen, char *why,
+                      size_t wlen)
+{
+    if (!cpu->has_svm) {
+        ksnprintf(why, wlen, "the CPU has no SVM (CPUID 8000_0001h ECX bit 2)");
+        return false;
+    }
+    read_caps(cpu);
+    if (caps.disabled_by_bios) {
+        ksnprintf(why, wlen, "SVM is disabled by the firmware (VM_CR.SVMDIS)");
+        return false;
+    }
+    if (!caps.npt) {
+        ksnprintf(why, wlen, "SVM without nested paging is not supported");
+        return false;
+    }
+    svm_caps_features(&caps, features, flen);
+    return true;
+}
+
+static int svm_enable_cpu(void)
+{
+    wrmsr(MSR_IA32_EFER, rdmsr(MSR_IA32_EFER) | EFER_SVME);
+    host_save_area_pa = mem_alloc_pages(0);
+    wrmsr(MSR_VM_HSAVE_PA, host_save_area_pa);
+    host_vmcb_pa = mem_alloc_pages(0);
+    /* Capture the host's FS/GS/TR/LDTR/SYSENTER state once; VMLOAD restores it after each exit. */
+    __asm__ volatile("vmsave %%rax" : : "a"(host_vmcb_pa) : "memory");
+    return 0;
+}
+
+static void seg_to_vmcb(struct vmcb_segment *d, const struct vcpu_segment *s)
+{
+    d->selector = s->selector;
+    d->attrib = s->attr;
+    d->limit = s->limit;
+    d->base = s->base;
+}
+
+static void msrpm_set(u8 *msrpm, u32 msr, bool read, bool write)
+{
+    u32 base;
+    if (msr <= 0x1FFF)
+        base = 0;
+    else if (msr >= 0xC0000000 && msr <= 0xC0001FFF)
+        base = 0x800 * 8, msr -= 0xC0000000;
+    else if (msr >= 0xC0010000 && msr <= 0xC0011FFF)
+        base = 0x1000 * 8, msr -= 0xC0010000;
+    else
+        return; /* outside the map: always intercepted by hardware */
+    u32 bit = base + msr * 2;
+    msrpm[bit / 8] = (u8)((msrpm[bit / 8] & ~(3u << (bit % 8))) |
+                          ((read ? 1u : 0u) << (bit % 8)) | ((write ? 2u : 0u) << (bit % 8)));
+}
+
+static void svm_set_msr_intercept(struct vcpu *v, u32 msr, bool read, bool write)
+{
+    struct svm_vcpu *s = v->arch;
+    msrpm_set(s->msrpm, msr, read, write);
+    s->vmcb->control.clean_bits = 0;
+}
+
+static void svm_set_io_intercept(struct vcpu *v, u16 port, bool on)
+{
+    struct svm_vcpu *s = v->arch;
+    if (on)
+        s->iopm[port / 8] |= (u8)(1u << (port % 8));
+    else
+        s->iopm[port / 8] &= (u8)~(1u << (port % 8));
+    s->vmcb->control.clean_bits = 0;
+}
+
+static int svm_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
+{
+    struct svm_vcpu *s = kzalloc(sizeof(*s));
+    s->vmcb_pa = mem_alloc_pages(0);
+    s->vmcb = phys_to_virt(s->vmcb_pa);
+    u64 iopm_pa = mem_alloc_pages(2);   /* 16 KiB allocated, 12 KiB used */
+    u64 msrpm_pa = mem_alloc_pages(1);
+    s->iopm = phys_to_virt(iopm_pa);
+    s->msrpm = phys_to_virt(msrpm_pa);
+    v->arch = s;
+    v->gprs = st->gprs;
+
+    struct vmcb_control *c = &s->vmcb->control;
+    c->intercept_misc1 = SVM_INTERCEPT1_CPUID | SVM_INTERCEPT1_HLT | SVM_INTERCEPT1_IOIO |
+                         SVM_INTERCEPT1_MSR | SVM_INTERCEPT1_SHUTDOWN | SVM_INTERCEPT1_INIT;
+    /* VMRUN must be intercepted (a consistency check); the other SVM
+     * instructions too, so the guest cannot use SVM through the back door. */
+    c->intercept_misc2 = SVM_INTERCEPT2_VMRUN | SVM_INTERCEPT2_VMMCALL | SVM_INTERCEPT2_VMLOAD |
+                         SVM_INTERCEPT2_VMSAVE | SVM_INTERCEPT2_STGI | SVM_INTERCEPT2_CLGI |
+                         SVM_INTERCEPT2_SKINIT;
+    c->iopm_base_pa = iopm_pa;
+    c->msrpm_base_pa = msrpm_pa;
+    c->guest_asid = 1;
+    c->tlb_control = 1; /* flush everything on the first entry */
+    c->np_enable = 1;
+
+    /* EFER.SVME must stay set in the guest's EFER: keep the guest away from it. */
+    msrpm_set(s->msrpm, MSR_IA32_EFER, true, true);
+    msrpm_set(s->msrpm, MSR_VM_HSAVE_PA, true, true);
+    msrpm_set(s->msrpm, MSR_VM_CR, true, true);
+
+    struct vmcb_save *g = &s->vmcb->save;
+    seg_to_vmcb(&g->cs, &st->cs);
+    seg_to_vmcb(&g->ds, &st->ds);
+    seg_to_vmcb(&g->es, &st->es);
+    seg_to_vmcb(&g->fs, &st->fs);
+    seg_to_vmcb(&g->gs, &st->gs);
+    seg_to_vmcb(&g->ss, &st->ss);
+    seg_to_vmcb(&g->tr, &st->tr);
+    seg_to_vmcb(&g->ldtr, &st->ldtr);
+    g->gdtr.base = st->gdtr.base;
+    g->gdtr.limit = st->gdtr.limit;
+    g->idtr.base = st->idtr.base;
+    g->idtr.limit = st->idtr.limit;
+    g->cpl = (st->ss.attr >> 5) & 3;
+    g->efer = st->efer | EFER_SVME;
+    g->cr0 = st->cr0;
+    g->cr3 = st->cr3;
+    g->cr4 = st->cr4;
+    g->dr6 = 0xFFFF0FF0;
+    g->dr7 = 0x400;
+    g->rflags = st->rflags;
+    g->rip = st->rip;
+    g->rsp = st->rsp;
+    g->g_pat = 0x0007040600070406ULL; /* power-on PAT */
+    return 0;
+}
+
+static u64 svm_get_reg(struct vcpu *v, enum vcpu_reg r)
+{
+    struct vmcb_save *g = &((struct svm_vcpu *)v->arch)->vmcb->save;
+    switch (r) {
+    case VCPU_REG_RIP: return g->rip;
+    case VCPU_REG_RSP: return g->rsp;
+    case VCPU_REG_RFLAGS: return g->rflags;
+    case VCPU_REG_CR0: return g->cr0;
+    case VCPU_REG_CR2: return g->cr2;
+    case VCPU_REG_CR3: return g->cr3;
+    case VCPU_REG_CR4: return g->cr4;
+    case VCPU_REG_EFER: return g->efer & ~(u64)EFER_SVME; /* the guest never sees SVME */
+    case VCPU_REG_CS_BASE: return g->cs.base;
+    case VCPU_REG_CS_ATTR: return g->cs.attrib;
+    case VCPU_REG_SS_ATTR: return g->ss.attrib;
+    default: return 0;
+    }
+}
+
+static void svm_set_reg(struct vcpu *v, enum vcpu_reg r, u64 value)
+{
+    struct svm_vcpu *s = v->arch;
+    struct vmcb_save *g = &s->vmcb->save;
+    switch (r) {
+    case VCPU_REG_RIP: g->rip = value; break;
+    case VCPU_REG_RSP: g->rsp = value; break;
+    case VCPU_REG_RFLAGS: g->rflags = value; break;
+    case VCPU_REG_CR0: g->cr0 = value; break;
+    case VCPU_REG_CR2: g->cr2 = value; break;
+    case VCPU_REG_CR3: g->cr3 = value; break;
+    case VCPU_REG_CR4: g->cr4 = value; break;
+    case VCPU_REG_EFER: g->efer = value | EFER_SVME; break;
+    default: break;
+    }
+    s->vmcb->control.clean_bits = 0;
+}
+
+static void svm_run(struct vcpu *v, struct vm_exit *exit)
+{
+    struct svm_vcpu *s = v->arch;
+    struct vmcb *vmcb = s->vmcb;
+
+    if (v->flush_nested_tlb) {
+        vmcb->control.tlb_control = 1;
+        v->flush_nested_tlb = false;
+    }
+    vmcb->save.rax = v->gprs.rax;
+    svm_enter(&v->gprs, s->vmcb_pa, host_vmcb_pa);
+    v->gprs.rax = vmcb->save.rax;
+    vmcb->control.tlb_control = 0;
+    vmcb->control.eventinj = 0;
+    /* An event cut short by the exit (e.g. a fault while delivering an
+     * interrupt through the guest's IDT) must be delivered again. */
+    if (vmcb->control.exitintinfo & SVM_EVENTINJ_VALID)
+        vmcb->control.eventinj = vmcb->control.exitintinfo;
+
+    svm_exit_decode(vmcb->control.exitcode, vmcb->control.exitinfo1, vmcb->control.exitinfo2,
+                    vmcb->save.rip, caps.nrip_save ? vmcb->control.next_rip : 0, exit);
+    if (exit->kind == VM_EXIT_RDMSR || exit->kind == VM_EXIT_WRMSR)
+        exit->details.msr = (u32)v->gprs.rcx;
+}
+
+/* Without next-RIP, find the length by decoding the guest's instruction. */
+static u8 decode_length(struct vcpu *v)
+{
+    u8 bytes[INSN_MAX_LEN];
+    size_t n = guest_vm_fetch_insn(v, bytes, sizeof(bytes));
+    struct insn_info info;
+    if (n == 0 || insn_decode_length(bytes, n, (enum insn_mode)guest_vm_insn_mode(v), &info) != INSN_OK)
+        return 0;
+    return info.length;
+}
+
+static bool svm_skip_instruction(struct vcpu *v, const struct vm_exit *exit)
+{
+    struct vmcb *vmcb = ((struct svm_vcpu *)v->arch)->vmcb;
+    u8 len = exit->insn_len;
+    if (!len)
+        len = decode_length(v);
+    if (!len)
+        return false;
+    u64 rip = vmcb->save.rip + len;
+    if (!((vmcb->save.efer & EFER_LMA) && (vmcb->save.cs.attrib & (1u << 9))))
+        rip &= 0xFFFFFFFF;
+    vmcb->save.rip = rip;
+    vmcb->control.interrupt_shadow = 0; /* the STI/MOV SS shadow ends with the instruction */
+    return true;
+}
+
+static void svm_inject(struct vcpu *v, const struct vm_event *ev)
+{
+    struct vmcb *vmcb = ((struct svm_vcpu *)v->arch)->vmcb;
+    u64 e = ev->vector | SVM_EVENTINJ_VALID;
+    switch (ev->type) {
+    case VM_EVENT_EXTERNAL_INTERRUPT: e |= SVM_EVENTINJ_TYPE_INTR; break;
+    case VM_EVENT_NMI: e |= SVM_EVENTINJ_TYPE_NMI; break;
+    case VM_EVENT_EXCEPTION: e |= SVM_EVENTINJ_TYPE_EXCEPTION; break;
+    }
+    if (ev->has_error)
+        e |= SVM_EVENTINJ_ERROR_VALID | ((u64)ev->error_code << 32);
+    vmcb->control.eventinj = e;
+}
+
+static void svm_set_nested_root(struct vcpu *v, u64 root_pa)
+{
+    struct vmcb *vmcb = ((struct svm_vcpu *)v->arch)->vmcb;
+    vmcb->control.n_cr3 = root_pa;
+    vmcb->control.np_enable = 1;
+    vmcb->control.tlb_control = 1;
+}
+
+static void svm_dump_state(struct vcpu *v)
+{
+    struct vmcb *vmcb = ((struct svm_vcpu *)v->arch)->vmcb;
+    struct vmcb_save *g = &vmcb->save;
+    kprintf("bookvisor: guest state: exitcode=0x%llx info1=0x%llx info2=0x%llx exitintinfo=0x%llx\n",
+            (unsigned long long)vmcb->control.exitcode, (unsigned long long)vmcb->control.exitinfo1,
+            (unsigned long long)vmcb->control.exitinfo2, (unsigned long long)vmcb->control.exitintinfo);
+    kprintf("bookvisor:   rip=0x%llx rsp=0x%llx rflags=0x%llx cpl=%u\n",
+            (unsigned long long)g->rip, (unsigned long long)g->rsp,
+            (unsigned long long)g->rflags, g->cpl);
+    kprintf("bookvisor:   cr0=0x%llx cr3=0x%llx cr4=0x%llx efer=0x%llx\n",
+            (unsigned long long)g->cr0, (unsigned long long)g->cr3,
+            (unsigned long long)g->cr4, (unsigned long long)g->efer);
+    kprintf("bookvisor:   cs=%04x/%03x base=0x%llx limit=0x%x ss=%04x/%03x\n", g->cs.selector,
+            g->cs.attrib, (unsigned long long)g->cs.base, g->cs.limit, g->ss.selector,
+            g->ss.attrib);
+    kprintf("bookvisor:   rax=0x%llx rbx=0x%llx rcx=0x%llx rdx=0x%llx\n",
+            (unsigned long long)g->rax, (unsigned long long)v->gprs.rbx,
+            (unsigned long long)v->gprs.rcx, (unsigned long long)v->gprs.rdx);
+}
+
+const struct backend_ops svm_backend = {
+    .name = "svm",
+    .probe = svm_probe,
+    .enable_cpu = svm_enable_cpu,
+    .vcpu_init = svm_vcpu_init,
+    .run = svm_run,
+    .get_reg = svm_get_reg,
+    .set_reg = svm_set_reg,
+    .skip_instruction = svm_skip_instruction,
+    .inject = svm_inject,
+    .set_io_intercept = svm_set_io_intercept,
+    .set_msr_intercept = svm_set_msr_intercept,
+    .set_nested_root = svm_set_nested_root,
+    .dump_state = svm_dump_state,
+    .uses_vmmcall = true,
+};

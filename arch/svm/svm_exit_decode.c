@@ -1,0 +1,90 @@
+/*
+ * arch/svm/svm_exit_decode.c - VMCB exit code and EXITINFO -> struct vm_exit.
+ */
+#include "arch/svm/svm_exit_decode.h"
+#include "arch/svm/vmcb.h"
+#include "common/kstring.h"
+
+static u8 length_from(u64 rip, u64 next_rip)
+{
+    if (next_rip <= rip || next_rip - rip > 15)
+        return 0;
+    return (u8)(next_rip - rip);
+}
+
+void svm_exit_decode(u64 exitcode, u64 info1, u64 info2, u64 rip, u64 next_rip,
+                     struct vm_exit *out)
+{
+    KSTR(memset)(out, 0, sizeof(*out));
+    out->native_code = (u32)exitcode;
+    out->raw_info1 = info1;
+    out->raw_info2 = info2;
+    out->insn_len = length_from(rip, next_rip);
+
+    switch (exitcode) {
+    case SVM_EXIT_CPUID:
+        out->kind = VM_EXIT_CPUID;
+        break;
+    case SVM_EXIT_MSR:
+        out->kind = (info1 & 1) ? VM_EXIT_WRMSR : VM_EXIT_RDMSR;
+        break;
+    case SVM_EXIT_IOIO:
+        out->kind = VM_EXIT_IO;
+        out->details.io.in = info1 & 1;
+        out->details.io.string = (info1 >> 2) & 1;
+        out->details.io.rep = (info1 >> 3) & 1;
+        out->details.io.size = (info1 & (1 << 4)) ? 1 : (info1 & (1 << 5)) ? 2 : 4;
+        out->details.io.port = (u16)(info1 >> 16);
+        /* IOIO always reports the next RIP in EXITINFO2, NRIPS or not. */
+        out->insn_len = length_from(rip, info2);
+        break;
+    case SVM_EXIT_HLT:
+        out->kind = VM_EXIT_HLT;
+        break;
+    case SVM_EXIT_VMMCALL:
+        out->kind = VM_EXIT_VMCALL;
+        if (!out->insn_len)
+            out->insn_len = 3; /* 0F 01 D9 has no prefixes that change it */
+        break;
+    case SVM_EXIT_NPF:
+        out->kind = VM_EXIT_NESTED_PAGE_FAULT;
+        out->details.npf.gpa = info2;
+        out->details.npf.present = info1 & 1;
+        out->details.npf.write = (info1 >> 1) & 1;
+        out->details.npf.fetch = (info1 >> 4) & 1;
+        out->details.npf.read = !out->details.npf.write && !out->details.npf.fetch;
+        break;
+    case SVM_EXIT_XSETBV:
+        out->kind = VM_EXIT_XSETBV;
+        break;
+    case SVM_EXIT_INTR:
+        out->kind = VM_EXIT_EXTERNAL_INTERRUPT;
+        break;
+    case SVM_EXIT_NMI:
+        out->kind = VM_EXIT_NMI;
+        break;
+    case SVM_EXIT_INIT:
+        out->kind = VM_EXIT_INIT;
+        break;
+    case SVM_EXIT_SHUTDOWN:
+        out->kind = VM_EXIT_SHUTDOWN;
+        break;
+    case SVM_EXIT_INVALID:
+        out->kind = VM_EXIT_INVALID_STATE;
+        break;
+    default:
+        if (exitcode < 0x20) {
+            out->kind = VM_EXIT_CR_ACCESS;
+            out->details.cr.cr = exitcode & 0xF;
+            out->details.cr.write = exitcode >= SVM_EXIT_CR0_WRITE;
+            out->details.cr.gpr = (info1 >> 63) ? (u8)(info1 & 0xF) : 0;
+        } else if (exitcode >= SVM_EXIT_EXCEPTION_BASE && exitcode < SVM_EXIT_EXCEPTION_BASE + 32) {
+            out->kind = VM_EXIT_EXCEPTION;
+            out->details.exception.vector = (u8)(exitcode - SVM_EXIT_EXCEPTION_BASE);
+            out->details.exception.error_code = (u32)info1;
+        } else {
+            out->kind = VM_EXIT_UNKNOWN;
+        }
+        break;
+    }
+}

@@ -1,0 +1,99 @@
+/**
+ * @file arch/vmx/vmx_exit_decode.c
+ * @brief Decode VT-x exit reasons and qualifications (pure logic).
+ */
+#include "arch/vmx/vmx_exit_decode.h"
+
+static bool bit(u64 v, unsigned n)
+{
+    return (v >> n) & 1;
+}
+
+void vmx_exit_reason_split(u32 raw, struct vmx_exit_reason *out)
+{
+    out->basic = (u16)raw;
+    out->enclave = bit(raw, 27);
+    out->pending_mtf = bit(raw, 28);
+    out->from_vmx_root = bit(raw, 29);
+    out->entry_failure = bit(raw, 31);
+}
+
+bool vmx_decode_io(u64 qual, struct vmx_io_qual *out)
+{
+    u32 size_code = (u32)qual & 7;
+
+    out->port = (u16)(qual >> 16);
+    out->in = bit(qual, 3);
+    out->string = bit(qual, 4);
+    out->rep = bit(qual, 5);
+    out->imm_operand = bit(qual, 6);
+    /* 0, 1 and 3 encode 1, 2 and 4 bytes; the other values are unused. */
+    out->size = (size_code == 0 || size_code == 1 || size_code == 3)
+                    ? (u8)(size_code + 1)
+                    : 0;
+    return out->size != 0;
+}
+
+bool vmx_decode_cr(u64 qual, struct vmx_cr_qual *out)
+{
+    out->cr = (u8)(qual & 0xF);
+    out->type = (enum vmx_cr_access_type)((qual >> 4) & 3);
+    out->lmsw_memory = bit(qual, 6);
+    out->gpr = (u8)((qual >> 8) & 0xF);
+    out->lmsw_data = (u16)(qual >> 16);
+    return out->cr == 0 || out->cr == 3 || out->cr == 4 || out->cr == 8;
+}
+
+void vmx_decode_ept(u64 qual, struct vmx_ept_qual *out)
+{
+    out->read = bit(qual, 0);
+    out->write = bit(qual, 1);
+    out->fetch = bit(qual, 2);
+    out->entry_read = bit(qual, 3);
+    out->entry_write = bit(qual, 4);
+    out->entry_exec = bit(qual, 5);
+    out->entry_user_exec = bit(qual, 6);
+    out->gla_valid = bit(qual, 7);
+    /* Bit 8 is only defined when bit 7 is set. */
+    out->gla_translation = out->gla_valid && bit(qual, 8);
+    out->nmi_unblocking = bit(qual, 12);
+}
+
+void vmx_io_to_generic(const struct vmx_io_qual *q, struct vm_exit_io *out)
+{
+    out->port = q->port;
+    out->size = q->size;
+    out->in = q->in;
+    out->string = q->string;
+    out->rep = q->rep;
+}
+
+void vmx_cr_to_generic(const struct vmx_cr_qual *q, struct vm_exit_cr *out)
+{
+    switch (q->type) {
+    case VMX_CR_MOV_TO:
+    case VMX_CR_MOV_FROM:
+        out->cr = q->cr;
+        out->write = q->type == VMX_CR_MOV_TO;
+        out->gpr = q->gpr;
+        break;
+    default:
+        out->cr = 0;
+        out->write = true;
+        out->gpr = 0;
+        break;
+    }
+}
+
+void vmx_ept_to_generic(const struct vmx_ept_qual *q, u64 gpa, u64 gla,
+                        struct vm_exit_npf *out)
+{
+    out->gpa = gpa;
+    out->gla = q->gla_valid ? gla : 0;
+    out->read = q->read;
+    out->write = q->write;
+    out->fetch = q->fetch;
+    /* Any permission bit set means a translation existed: the fault is
+     * about rights, not a missing mapping. */
+    out->present = q->entry_read || q->entry_write || q->entry_exec || q->entry_user_exec;
+}

@@ -1,0 +1,25 @@
+/**
+ * @file arch/x86/acpi_power.h
+ * @brief Finding the ACPI tables in memory and powering off (VMM only).
+ */
+#ifndef BOOKVISOR_ARCH_X86_ACPI_POWER_H
+#define BOOKVISOR_ARCH_X86_ACPI_POWER_H
+
+#include "common/acpi_tables.h"
+
+/**
+ * Locate the ACPI tables. rsdp may be a copy from the boot loader (or NULL:
+ * then the BIOS areas are scanned). Safe to call once; later calls are no-ops.
+ */
+void acpi_power_init(const u8 *rsdp, size_t rsdp_len);
+
+/** The power facts found by acpi_power_init() (valid == false if none). */
+const struct acpi_power_info *acpi_power_info(void);
+
+/** Physical address of the RSDP found, or 0. */
+u64 acpi_rsdp_phys(void);
+
+/** Enter S5 (soft off). Returns only if that did not work. */
+void acpi_power_off(void);
+
+#endif

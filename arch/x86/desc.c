@@ -1,0 +1,141 @@
+/*
+ * arch/x86/desc.c - GDT, TSS, IDT and the trap dispatcher.
+ *
+ * Exceptions in the VMM are bugs: print everything useful and panic.
+ * External interrupts arrive in the VMM only while it halts on behalf of a
+ * guest (HLT exit); the vector is remembered, not acknowledged, so the
+ * exit handler can reflect it into the guest, whose handler sends the EOI.
+ */
+#include "arch/x86/desc.h"
+#include "arch/x86/cpu.h"
+#include "common/kprintf.h"
+#include "common/panic.h"
+#include "common/phys.h"
+
+struct tss64 {
+    u32 reserved0;
+    u64 rsp[3];
+    u64 reserved1;
+    u64 ist[7];
+    u64 reserved2;
+    u16 reserved3;
+    u16 iomap_base;
+} __attribute__((packed));
+
+struct idt_gate {
+    u16 offset_lo;
+    u16 selector;
+    u8 ist;
+    u8 type_attr;
+    u16 offset_mid;
+    u32 offset_hi;
+    u32 reserved;
+} __attribute__((packed));
+
+struct table_ptr {
+    u16 limit;
+    u64 base;
+} __attribute__((packed));
+
+static u64 gdt[5] __attribute__((aligned(16)));
+static struct tss64 tss __attribute__((aligned(16)));
+static struct idt_gate idt[256] __attribute__((aligned(16)));
+static u8 df_stack[4096] __attribute__((aligned(16)));
+static volatile int pending_host_vector = -1;
+
+extern char isr_table_start[];
+
+static void gdt_build(void)
+{
+    gdt[0] = 0;
+    gdt[1] = 0x00AF9A000000FFFFULL; /* 64-bit code, DPL 0 */
+    gdt[2] = 0x00CF92000000FFFFULL; /* data */
+    u64 base = (u64)(uintptr_t)&tss;
+    u64 limit = sizeof(tss) - 1;
+    gdt[3] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89ULL << 40) |
+             (((limit >> 16) & 0xF) << 48) | (((base >> 24) & 0xFF) << 56);
+    gdt[4] = base >> 32;
+}
+
+static void idt_build(void)
+{
+    for (int v = 0; v < 256; v++) {
+        u64 addr = (u64)(uintptr_t)(isr_table_start + 16 * v);
+        idt[v].offset_lo = addr & 0xFFFF;
+        idt[v].selector = SEL_CODE64;
+        idt[v].ist = (v == 8 || v == 2) ? 1 : 0; /* #DF and NMI on their own stack */
+        idt[v].type_attr = 0x8E;                 /* present, interrupt gate */
+        idt[v].offset_mid = (addr >> 16) & 0xFFFF;
+        idt[v].offset_hi = addr >> 32;
+        idt[v].reserved = 0;
+    }
+}
+
+void desc_init(void)
+{
+    gdt_build();
+    tss.ist[0] = (u64)(uintptr_t)(df_stack + sizeof(df_stack));
+    tss.iomap_base = sizeof(tss);
+    idt_build();
+
+    struct table_ptr gp = { sizeof(gdt) - 1, (u64)(uintptr_t)gdt };
+    struct table_ptr ip = { sizeof(idt) - 1, (u64)(uintptr_t)idt };
+    __asm__ volatile(
+        "lgdt %0\n\t"
+        "pushq %2\n\t"
+        "leaq 1f(%%rip), %%rax\n\t"
+        "pushq %%rax\n\t"
+        "lretq\n"
+        "1:\n\t"
+        "movw %w3, %%ax\n\t"
+        "movw %%ax, %%ds\n\t"
+        "movw %%ax, %%es\n\t"
+        "movw %%ax, %%ss\n\t"
+        "movw %w4, %%ax\n\t"
+        "ltr %%ax\n\t"
+        "lidt %1"
+        :
+        : "m"(gp), "m"(ip), "i"((u64)SEL_CODE64), "i"(SEL_DATA), "i"(SEL_TSS)
+        : "rax", "memory");
+}
+
+void desc_get_host_tables(struct desc_table_reg *g, struct desc_table_reg *i, u64 *tss_base)
+{
+    g->base = (u64)(uintptr_t)gdt;
+    g->limit = sizeof(gdt) - 1;
+    i->base = (u64)(uintptr_t)idt;
+    i->limit = sizeof(idt) - 1;
+    *tss_base = (u64)(uintptr_t)&tss;
+}
+
+int desc_take_host_interrupt(void)
+{
+    int v = pending_host_vector;
+    pending_host_vector = -1;
+    return v;
+}
+
+static const char *const exception_names[32] = {
+    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
+    "#BR bound", "#UD invalid opcode", "#NM no math", "#DF double fault",
+    "coprocessor overrun", "#TS invalid TSS", "#NP not present", "#SS stack fault",
+    "#GP general protection", "#PF page fault", "reserved 15", "#MF x87 error",
+    "#AC alignment", "#MC machine check", "#XM SIMD", "#VE virtualization",
+    "#CP control protection", "reserved 22", "reserved 23", "reserved 24",
+    "reserved 25", "reserved 26", "reserved 27", "#HV", "#VC", "#SX", "reserved 31",
+};
+
+void trap_dispatch(struct trap_frame *tf);
+
+void trap_dispatch(struct trap_frame *tf)
+{
+    if (tf->vector >= 32) {
+        pending_host_vector = (int)tf->vector;
+        return;
+    }
+    if (tf->vector == 2) {
+        kprintf("bookvisor: NMI in the VMM at rip=0x%llx (ignored)\n", (unsigned long long)tf->rip);
+        return;
+    }
+    panic_trap(tf, exception_names[tf->vector]);
+}

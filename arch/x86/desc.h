@@ -1,0 +1,42 @@
+/**
+ * @file arch/x86/desc.h
+ * @brief bookvisor's own GDT, TSS and IDT, and the trap frame.
+ */
+#ifndef BOOKVISOR_ARCH_X86_DESC_H
+#define BOOKVISOR_ARCH_X86_DESC_H
+
+#include "common/types.h"
+
+#define SEL_CODE64 0x08 /**< host 64-bit code selector */
+#define SEL_DATA 0x10   /**< host data selector */
+#define SEL_TSS 0x18    /**< host TSS selector (VT-x requires TR != 0) */
+
+/** Registers saved by the interrupt stubs (arch/x86/isr.S), lowest address first. */
+struct trap_frame {
+    u64 r15, r14, r13, r12, r11, r10, r9, r8;
+    u64 rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    u64 vector;     /**< interrupt vector */
+    u64 error_code; /**< CPU error code or 0 */
+    u64 rip, cs, rflags, rsp, ss; /**< pushed by the CPU */
+};
+
+/** Load the GDT, TSS and IDT on this CPU. */
+void desc_init(void);
+
+/** GDTR/IDTR base and limit, for building host state in a VMCS. */
+struct desc_table_reg {
+    u64 base;  /**< linear base */
+    u16 limit; /**< limit */
+};
+
+/** The host GDT, IDT and TSS locations. */
+void desc_get_host_tables(struct desc_table_reg *gdt, struct desc_table_reg *idt, u64 *tss_base);
+
+/**
+ * The last external interrupt vector the host took since the previous call,
+ * or -1. Used to reflect interrupts that arrive while the VMM halts on a
+ * guest's behalf (see common/exit_handlers.c, HLT).
+ */
+int desc_take_host_interrupt(void);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+ * common/cpuid_policy.c - the guest's view of CPUID.
+ */
+#include "common/cpuid_policy.h"
+#include "common/version.h"
+
+#define LEAF1_ECX_VMX (1u << 5)
+#define LEAF1_ECX_HYPERVISOR (1u << 31)
+#define EXT1_ECX_SVM (1u << 2)
+
+void cpuid_policy_apply(u32 leaf, u32 subleaf, struct cpuid_result *r)
+{
+    (void)subleaf;
+    /* LAB 2 BEGIN: write the CPUID policy (hide VMX/SVM, announce bookvisor) */
+    if (leaf == 1) {
+        r->ecx &= ~LEAF1_ECX_VMX;
+        r->ecx |= LEAF1_ECX_HYPERVISOR;
+    } else if (leaf == 0x80000001u) {
+        r->ecx &= ~EXT1_ECX_SVM;
+    } else if (leaf == 0x8000000Au) {
+        r->eax = r->ebx = r->ecx = r->edx = 0;
+    } else if (leaf == CPUID_HV_BASE) {
+        r->eax = CPUID_HV_BASE + 1;
+        r->ebx = 'b' | ('o' << 8) | ('o' << 16) | ((u32)'k' << 24);
+        r->ecx = 'v' | ('i' << 8) | ('s' << 16) | ((u32)'o' << 24);
+        r->edx = 'r';
+    } else if (leaf == CPUID_HV_BASE + 1) {
+        r->eax = BOOKVISOR_VERSION_CPUID;
+        r->ebx = r->ecx = r->edx = 0;
+    } else if (leaf > CPUID_HV_BASE + 1 && leaf <= CPUID_HV_BASE + 0xFF) {
+        r->eax = r->ebx = r->ecx = r->edx = 0;
+    }
+    /* LAB 2 END */
+}

@@ -1,0 +1,306 @@
+/*
+ * common/exit_handlers.c - bookvisor's policy, once for both backends.
+ *
+ * Each handler gets the generic exit and returns what the backend should do.
+ * Backends never see these decisions; tests can drive them through a mock.
+ */
+#include "arch/x86/acpi_power.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/desc.h"
+#include "arch/x86/io.h"
+#include "common/cpuid_policy.h"
+#include "common/guest_vm.h"
+#include "common/hypercall.h"
+#include "common/insn_len.h"
+#include "common/kprintf.h"
+#include "common/kstring.h"
+#include "common/mmio_decode.h"
+
+#define RFLAGS_IF (1u << 9)
+#define CR4_OSXSAVE (1u << 18)
+#define CR4_PKE (1u << 22)
+
+static u64 get(struct vcpu *v, enum vcpu_reg r)
+{
+    return v->backend->get_reg(v, r);
+}
+
+static u64 *gpr_ptr(struct vcpu *v, unsigned index)
+{
+    return &((u64 *)&v->gprs)[index & 15];
+}
+
+static enum exit_action on_cpuid(struct vcpu *v, struct vm_exit *e)
+{
+    (void)e;
+    u32 leaf = (u32)v->gprs.rax, sub = (u32)v->gprs.rcx;
+    struct cpuid_regs h = cpuid(leaf, sub);
+    struct cpuid_result r = { h.eax, h.ebx, h.ecx, h.edx };
+
+    /* Bits that mirror CR4 must mirror the guest's CR4, not the host's. */
+    u64 cr4 = get(v, VCPU_REG_CR4);
+    if (leaf == 1)
+        r.ecx = (r.ecx & ~(1u << 27)) | ((cr4 & CR4_OSXSAVE) ? (1u << 27) : 0);
+    if (leaf == 7 && sub == 0)
+        r.ecx = (r.ecx & ~(1u << 4)) | ((cr4 & CR4_PKE) ? (1u << 4) : 0);
+    cpuid_policy_apply(leaf, sub, &r);
+    v->gprs.rax = r.eax;
+    v->gprs.rbx = r.ebx;
+    v->gprs.rcx = r.ecx;
+    v->gprs.rdx = r.edx;
+    return EXIT_SKIP;
+}
+
+static enum exit_action on_rdmsr(struct vcpu *v, struct vm_exit *e)
+{
+    u64 value;
+    switch (e->details.msr) {
+    case MSR_IA32_EFER:
+        value = get(v, VCPU_REG_EFER);
+        break;
+    case MSR_VM_CR:
+        value = (1u << 3) | (1u << 4); /* LOCK | SVMDIS: no SVM for the guest */
+        break;
+    case MSR_IA32_FEATURE_CONTROL:
+        value = 1; /* locked, VMX off */
+        break;
+    default:
+        return EXIT_INJECT_GP;
+    }
+    v->gprs.rax = (u32)value;
+    v->gprs.rdx = value >> 32;
+    return EXIT_SKIP;
+}
+
+static enum exit_action on_wrmsr(struct vcpu *v, struct vm_exit *e)
+{
+    u64 value = ((v->gprs.rdx & 0xFFFFFFFF) << 32) | (v->gprs.rax & 0xFFFFFFFF);
+    switch (e->details.msr) {
+    case MSR_IA32_EFER:
+        if (value & EFER_SVME) /* the guest was told there is no SVM */
+            return EXIT_INJECT_GP;
+        v->backend->set_reg(v, VCPU_REG_EFER, value);
+        return EXIT_SKIP;
+    case MSR_VM_CR:
+    case MSR_IA32_FEATURE_CONTROL:
+        return EXIT_SKIP; /* ignored: the guest cannot enable virtualization */
+    default:
+        return EXIT_INJECT_GP;
+    }
+}
+
+static bool is_poweroff_write(u16 port, u64 value, u8 size)
+{
+    const struct acpi_power_info *pi = acpi_power_info();
+    if (!pi->valid || size < 2 || (port != pi->pm1a_cnt && port != pi->pm1b_cnt))
+        return false;
+    if (!(value & (1u << 13))) /* SLP_EN */
+        return false;
+    u16 typ = (value >> 10) & 7;
+    return !pi->s5_found || typ == (port == pi->pm1a_cnt ? pi->slp_typ_s5a : pi->slp_typ_s5b);
+}
+
+static enum exit_action on_io(struct vcpu *v, struct vm_exit *e)
+{
+    const struct vm_exit_io *io = &e->details.io;
+    if (io->string)
+        return vcpu_stop(v, VCPU_STOP_ERROR,
+                         "string I/O (%s) to intercepted port 0x%x is not supported (rip=0x%llx)",
+                         io->in ? "INS" : "OUTS", io->port,
+                         (unsigned long long)get(v, VCPU_REG_RIP));
+    if (io->in) {
+        u64 mask = io->size == 4 ? 0xFFFFFFFFull : io->size == 2 ? 0xFFFF : 0xFF;
+        u64 value = io->size == 4 ? inl(io->port) : io->size == 2 ? inw(io->port) : inb(io->port);
+        /* IN to AL/AX keeps the rest of RAX; IN to EAX clears bits 63:32. */
+        if (io->size == 4)
+            v->gprs.rax = value;
+        else
+            v->gprs.rax = (v->gprs.rax & ~mask) | value;
+        return EXIT_SKIP;
+    }
+    u64 value = v->gprs.rax;
+    if (is_poweroff_write(io->port, value, io->size))
+        return vcpu_stop(v, VCPU_STOP_POWEROFF, "the guest switched the machine off (ACPI S5)");
+    if (io->size == 4)
+        outl(io->port, (u32)value);
+    else if (io->size == 2)
+        outw(io->port, (u16)value);
+    else
+        outb(io->port, (u8)value);
+    return EXIT_SKIP;
+}
+
+/*
+ * HLT: halt the real CPU on the guest's behalf. Interrupts are not
+ * intercepted, so the one that wakes us was meant for the guest: the host
+ * stub records its vector without an EOI and we inject it; the guest's own
+ * handler then sends the EOI, exactly as if it had halted on bare metal.
+ */
+static enum exit_action on_hlt(struct vcpu *v, struct vm_exit *e)
+{
+    if (!(get(v, VCPU_REG_RFLAGS) & RFLAGS_IF))
+        return vcpu_stop(v, VCPU_STOP_HALTED,
+                         "the guest halted with interrupts disabled at rip=0x%llx",
+                         (unsigned long long)get(v, VCPU_REG_RIP));
+    if (!v->backend->skip_instruction(v, e))
+        return vcpu_stop(v, VCPU_STOP_ERROR, "cannot skip HLT");
+    desc_take_host_interrupt();
+    __asm__ volatile("sti; hlt; cli" ::: "memory");
+    int vector = desc_take_host_interrupt();
+    if (vector >= 32) {
+        struct vm_event ev = { .type = VM_EVENT_EXTERNAL_INTERRUPT, .vector = (u8)vector };
+        v->backend->inject(v, &ev);
+    }
+    return EXIT_RESUME;
+}
+
+static enum exit_action on_vmcall(struct vcpu *v, struct vm_exit *e)
+{
+    (void)e;
+    struct guest_vm *vm = guest_vm_of(v);
+    if ((get(v, VCPU_REG_SS_ATTR) >> 5) & 3) /* CPL > 0 */
+        return EXIT_INJECT_UD;
+    switch ((u32)v->gprs.rax) {
+    case HC_PING:
+        v->gprs.rax = HC_PING_MAGIC;
+        v->gprs.rbx = (u32)(v->gprs.rbx + 1);
+        break;
+    case HC_VMM_RANGE:
+        v->gprs.rax = (u32)vm->vmm_base;
+        v->gprs.rdx = (u32)(vm->vmm_base >> 32);
+        v->gprs.rcx = (u32)(vm->vmm_size >> 10);
+        break;
+    case HC_CHECK_CANARY:
+        v->gprs.rax = vmm_canary_intact() ? 1 : 0;
+        break;
+    default:
+        v->gprs.rax = HC_UNKNOWN;
+        break;
+    }
+    return EXIT_SKIP;
+}
+
+/*
+ * An access the nested tables do not map: VMM memory or nothing at all.
+ * Decision (chapter 05): such memory "reads as nothing" - reads return all
+ * ones like an empty bus, writes are dropped - and the guest goes on. The
+ * VMM's memory is therefore neither readable nor writable by the guest, and
+ * a guest that probes it does not bring the machine down. Executing there
+ * stops the guest.
+ */
+static enum exit_action emulate_empty_bus(struct vcpu *v, struct vm_exit *e, const char *what)
+{
+    struct guest_vm *vm = guest_vm_of(v);
+    u8 bytes[15];
+    size_t n = guest_vm_fetch_insn(v, bytes, sizeof(bytes));
+    struct mmio_access acc;
+
+    if (e->details.npf.fetch)
+        return vcpu_stop(v, VCPU_STOP_ERROR, "the guest executes %s at gpa 0x%llx", what,
+                         (unsigned long long)e->details.npf.gpa);
+    if (n == 0 || mmio_decode(bytes, n, (enum insn_mode)guest_vm_insn_mode(v), &acc) != MMIO_DECODE_OK)
+        return vcpu_stop(v, VCPU_STOP_ERROR,
+                         "cannot emulate the guest's access to %s at gpa 0x%llx: instruction "
+                         "%02x %02x %02x %02x %02x %02x (%zu bytes fetched)",
+                         what, (unsigned long long)e->details.npf.gpa, bytes[0], bytes[1],
+                         bytes[2], bytes[3], bytes[4], bytes[5], n);
+    if (vm->private_accesses++ < 4)
+        kprintf("bookvisor: guest %s %s at gpa 0x%llx (%s)\n",
+                acc.dir == MMIO_READ ? "read" : "write", what,
+                (unsigned long long)e->details.npf.gpa,
+                acc.dir == MMIO_READ ? "reads as all ones" : "dropped");
+    if (acc.dir == MMIO_READ) {
+        u64 *reg = gpr_ptr(v, acc.reg);
+        if (acc.reg == 4 && !acc.reg_high_byte) {
+            /* RSP lives in the VMCB/VMCS. */
+            u64 rsp = get(v, VCPU_REG_RSP);
+            v->backend->set_reg(v, VCPU_REG_RSP, mmio_read_result_apply(&acc, rsp, ~0ULL));
+        } else {
+            *reg = mmio_read_result_apply(&acc, *reg, ~0ULL);
+        }
+    }
+    struct vm_exit skip = *e;
+    skip.insn_len = acc.length;
+    if (!v->backend->skip_instruction(v, &skip))
+        return vcpu_stop(v, VCPU_STOP_ERROR, "cannot skip an emulated access");
+    return EXIT_RESUME;
+}
+
+static enum exit_action on_npf(struct vcpu *v, struct vm_exit *e)
+{
+    struct guest_vm *vm = guest_vm_of(v);
+    vm->map.stats.nested_faults++;
+    enum gpmap_fault_result r = gpmap_handle_fault(&vm->map, &vm->layout, e->details.npf.gpa);
+    if (gpmap_take_flush(&vm->map))
+        v->flush_nested_tlb = true;
+    switch (r) {
+    case GPMAP_FAULT_MAPPED:
+        return EXIT_RESUME;
+    case GPMAP_FAULT_VMM_PRIVATE:
+        return emulate_empty_bus(v, e, "VMM memory");
+    case GPMAP_FAULT_NOT_BACKED:
+        return emulate_empty_bus(v, e, "unbacked memory");
+    case GPMAP_FAULT_HOOKED:
+        return vcpu_stop(v, VCPU_STOP_ERROR, "access to a hooked page at 0x%llx: no hook handler yet",
+                         (unsigned long long)e->details.npf.gpa);
+    case GPMAP_FAULT_NO_MEMORY:
+    default:
+        return vcpu_stop(v, VCPU_STOP_ERROR,
+                         "no memory for nested page tables (gpa 0x%llx)",
+                         (unsigned long long)e->details.npf.gpa);
+    }
+}
+
+static enum exit_action on_shutdown(struct vcpu *v, struct vm_exit *e)
+{
+    return vcpu_stop(v, VCPU_STOP_ERROR,
+                     "guest triple fault (shutdown), native exit 0x%x, guest rip=0x%llx",
+                     e->native_code, (unsigned long long)get(v, VCPU_REG_RIP));
+}
+
+static enum exit_action on_invalid_state(struct vcpu *v, struct vm_exit *e)
+{
+    v->backend->dump_state(v);
+    return vcpu_stop(v, VCPU_STOP_ERROR,
+                     "VM entry failed: invalid guest state (native 0x%x), guest rip=0x%llx",
+                     e->native_code, (unsigned long long)get(v, VCPU_REG_RIP));
+}
+
+static enum exit_action on_init(struct vcpu *v, struct vm_exit *e)
+{
+    return vcpu_stop(v, VCPU_STOP_ERROR, "INIT signal (machine reset requested), native 0x%x",
+                     e->native_code);
+}
+
+static enum exit_action on_xsetbv(struct vcpu *v, struct vm_exit *e)
+{
+    (void)e;
+    u32 index = (u32)v->gprs.rcx;
+    u64 value = ((v->gprs.rdx & 0xFFFFFFFF) << 32) | (u32)v->gprs.rax;
+    struct cpuid_regs xs = cpuid(0xD, 0);
+    u64 supported = ((u64)xs.edx << 32) | xs.eax;
+    /* Check what the CPU would check, so a bad value never faults the VMM. */
+    if (index != 0 || !(value & 1) || (value & ~supported) || (value & 6) == 4 ||
+        ((get(v, VCPU_REG_SS_ATTR) >> 5) & 3))
+        return EXIT_INJECT_GP;
+    write_cr4(read_cr4() | CR4_OSXSAVE);
+    u32 lo = (u32)value, hi = (u32)(value >> 32);
+    __asm__ volatile("xsetbv" : : "a"(lo), "d"(hi), "c"(0));
+    return EXIT_SKIP;
+}
+
+const struct exit_handler_table guest_exit_handlers = {
+    .handler = {
+        [VM_EXIT_CPUID] = on_cpuid,
+        [VM_EXIT_RDMSR] = on_rdmsr,
+        [VM_EXIT_WRMSR] = on_wrmsr,
+        [VM_EXIT_IO] = on_io,
+        [VM_EXIT_HLT] = on_hlt,
+        [VM_EXIT_VMCALL] = on_vmcall,
+        [VM_EXIT_NESTED_PAGE_FAULT] = on_npf,
+        [VM_EXIT_XSETBV] = on_xsetbv,
+        [VM_EXIT_SHUTDOWN] = on_shutdown,
+        [VM_EXIT_INVALID_STATE] = on_invalid_state,
+        [VM_EXIT_INIT] = on_init,
+    },
+};

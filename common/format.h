@@ -1,0 +1,32 @@
+/**
+ * @file common/format.h
+ * @brief printf-style formatting into a buffer (pure, host-testable).
+ *
+ * Conversions: %d %i %u %x %X %o %p %s %c %%, length modifiers hh h l ll z,
+ * flags '-' and '0', a field width (number or '*') and, for %s, a precision.
+ */
+#ifndef BOOKVISOR_COMMON_FORMAT_H
+#define BOOKVISOR_COMMON_FORMAT_H
+
+#include <stdarg.h>
+#include "common/types.h"
+
+/**
+ * Format into buf (at most size bytes, always NUL-terminated when size > 0).
+ * @return the length the full output would have had (like C99 vsnprintf).
+ */
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+
+/** As kvsnprintf() with variadic arguments. */
+int ksnprintf(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/**
+ * Callback form: each piece of output is handed to emit(ctx, text, len).
+ * Used by kprintf() to stream to the console without a buffer limit.
+ * @return the total number of characters emitted.
+ */
+int kvformat(void (*emit)(void *ctx, const char *s, size_t n), void *ctx,
+             const char *fmt, va_list ap);
+
+#endif

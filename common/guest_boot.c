@@ -1,0 +1,254 @@
+/*
+ * common/guest_boot.c - from a GRUB module to a running guest (chapter 12).
+ *
+ * bookvisor is a multiboot loader for its guest: it loads the first module
+ * exactly as the Multiboot (v1) or Multiboot2 specification says, gives it
+ * a memory map without the VMM's region, builds the nested page tables and
+ * starts vCPU 0 in 32-bit protected mode with paging off.
+ */
+#include "common/guest_boot.h"
+#include "arch/x86/acpi_power.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/mtrr_read.h"
+#include "common/backend.h"
+#include "common/guest_mb.h"
+#include "common/guest_vm.h"
+#include "common/kprintf.h"
+#include "common/kstring.h"
+#include "common/mem.h"
+#include "common/options.h"
+#include "common/panic.h"
+#include "common/phys.h"
+
+#define GUEST_MAP_MAX 160
+#define TABLE_POOL_ORDER 10 /* 4 MiB of nested-table pages */
+
+static struct guest_vm vm;
+static struct vcpu vcpu0;
+static struct phys_range guest_map[GUEST_MAP_MAX];
+static struct guest_mem_region guest_regions[GUEST_MAP_MAX];
+static size_t guest_map_len;
+
+__attribute__((noreturn)) static void fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    kprintf("bookvisor: cannot start the guest: ");
+    kvprintf(fmt, ap);
+    kprintf("\n");
+    va_end(ap);
+    machine_stop(MACHINE_STATUS_FAILURE);
+}
+
+static bool range_in_guest_ram(u64 base, u64 len)
+{
+    for (size_t i = 0; i < guest_map_len; i++)
+        if (guest_map[i].type == 1 && base >= guest_map[i].base &&
+            base + len <= guest_map[i].base + guest_map[i].length)
+            return true;
+    return false;
+}
+
+static void build_guest_map(const struct guest_boot_params *p)
+{
+    size_t n = vmm_layout_guest_map(p->firmware_map, p->firmware_map_len, p->vmm_base,
+                                    p->vmm_size, guest_map, GUEST_MAP_MAX);
+    if (n > GUEST_MAP_MAX)
+        fail("memory map too long (%zu entries)", n);
+    guest_map_len = n;
+    for (size_t i = 0; i < n; i++) {
+        guest_regions[i].base = guest_map[i].base;
+        guest_regions[i].length = guest_map[i].length;
+        guest_regions[i].type = guest_map[i].type;
+    }
+}
+
+/* Copy modules 1..n after the kernel; they become the guest's modules. */
+static u64 place_modules(const struct mb2_info *info, u64 cursor, struct guest_mb_module *mods,
+                         u32 *count)
+{
+    *count = 0;
+    for (u32 i = 1; i < info->module_count && *count < MB2_INFO_MAX_MODULES; i++) {
+        u64 len = info->modules[i].end - info->modules[i].start;
+        cursor = ALIGN_UP(cursor, 4096);
+        if (!range_in_guest_ram(cursor, len))
+            fail("no guest RAM for module %u (%llu bytes at 0x%llx)", i,
+                 (unsigned long long)len, (unsigned long long)cursor);
+        memcpy(phys_to_virt(cursor), phys_to_virt(info->modules[i].start), len);
+        mods[*count].start = cursor;
+        mods[*count].end = cursor + len;
+        mods[*count].cmdline = info->modules[i].cmdline;
+        (*count)++;
+        cursor += len;
+    }
+    return cursor;
+}
+
+static u64 load_kernel(const struct guest_boot_params *p, enum guest_mb_version *version)
+{
+    const struct mb2_module *m = mb2_info_guest_kernel(p->info);
+    const u8 *image = phys_to_virt(m->start);
+    size_t len = m->end - m->start;
+    struct guest_mb_image hdr;
+    struct guest_mb_plan plan;
+
+    int err = guest_mb_probe(image, len, &hdr);
+    if (err)
+        fail("module 0 (%zu bytes) is not a multiboot kernel: %s", len, guest_mb_error_name(err));
+    err = guest_mb_plan(image, len, &hdr, guest_regions, guest_map_len, &plan);
+    if (err)
+        fail("cannot load the guest kernel: %s (address 0x%llx)", guest_mb_error_name(err),
+             (unsigned long long)plan.error_addr);
+    for (u32 i = 0; i < plan.segment_count; i++) {
+        const struct guest_mb_segment *s = &plan.segments[i];
+        u8 *dst = phys_to_virt(s->dest);
+        memcpy(dst, image + s->file_offset, s->file_size);
+        memset(dst + s->file_size, 0, s->mem_size - s->file_size);
+    }
+    *version = hdr.version;
+    kprintf("bookvisor: guest: multiboot%s kernel, %u segment(s) at [0x%llx, 0x%llx), entry 0x%x\n",
+            hdr.version == GUEST_MB_V2 ? "2" : "", plan.segment_count,
+            (unsigned long long)plan.load_base, (unsigned long long)plan.load_end, plan.entry);
+
+    /* Modules, then the boot information, after the kernel. */
+    struct guest_mb_module mods[MB2_INFO_MAX_MODULES];
+    u32 nmods;
+    u64 cursor = place_modules(p->info, plan.load_end, mods, &nmods);
+    u64 info_gpa = ALIGN_UP(cursor, 4096);
+    struct guest_mb_info_input in = {
+        .cmdline = m->cmdline,
+        .loader_name = "bookvisor",
+        .mmap = guest_regions,
+        .mmap_count = (u32)guest_map_len,
+        .modules = nmods ? mods : NULL,
+        .module_count = nmods,
+        .rsdp_old = p->info->rsdp_old,
+        .rsdp_old_len = (u32)p->info->rsdp_old_len,
+        .rsdp_new = p->info->rsdp_new,
+        .rsdp_new_len = (u32)p->info->rsdp_new_len,
+    };
+    size_t used = 0;
+    guest_mb_build_info(hdr.version, &in, info_gpa, NULL, 0, &used);
+    if (!used || !range_in_guest_ram(info_gpa, used))
+        fail("no guest RAM for the boot information at 0x%llx", (unsigned long long)info_gpa);
+    err = guest_mb_build_info(hdr.version, &in, info_gpa, phys_to_virt(info_gpa), used, &used);
+    if (err)
+        fail("cannot build the guest's boot information: %s", guest_mb_error_name(err));
+
+    vcpu0.gprs.rax = guest_mb_boot_magic(hdr.version);
+    vcpu0.gprs.rbx = info_gpa;
+    return plan.entry;
+}
+
+/* Multiboot machine state: flat 32-bit segments, CR0.PE only, IF clear. */
+static void initial_state(struct vcpu_init_state *s, u32 entry)
+{
+    const struct vcpu_segment code = { 0x08, 0xC9B, 0xFFFFFFFF, 0 };
+    const struct vcpu_segment data = { 0x10, 0xC93, 0xFFFFFFFF, 0 };
+    memset(s, 0, sizeof(*s));
+    s->gprs = vcpu0.gprs;
+    s->rip = entry;
+    s->rflags = 0x2;
+    s->cr0 = 0x11; /* PE | ET */
+    s->cs = code;
+    s->ds = s->es = s->fs = s->gs = s->ss = data;
+    s->tr = (struct vcpu_segment){ 0, 0x8B, 0xFFFF, 0 };
+    s->ldtr = (struct vcpu_segment){ 0, 0x82, 0xFFFF, 0 };
+    s->gdtr = (struct vcpu_dtr){ 0, 0xFFFF };
+    s->idtr = (struct vcpu_dtr){ 0, 0x3FF };
+}
+
+static u64 vm_alloc_table(void *ctx)
+{
+    return gpmap_pool_alloc(ctx);
+}
+
+static void build_nested_map(const struct guest_boot_params *p)
+{
+    struct mtrr_state mtrr;
+    mtrr_read_host(&mtrr);
+    u32 flags = vmm_options.npt_4k_only ? GPMAP_FORCE_4K : 0;
+    gpmap_layout_init(&vm.layout, &mtrr, flags);
+    u64 top = 4 * GIB;
+    for (size_t i = 0; i < guest_map_len; i++)
+        if (guest_map[i].base + guest_map[i].length > top)
+            top = guest_map[i].base + guest_map[i].length;
+    /* Everything is pass-through device memory except RAM and the VMM. */
+    if (gpmap_layout_set(&vm.layout, 0, ALIGN_UP(top, 2 * MIB), GPMAP_KIND_MMIO) != GPMAP_OK)
+        fail("nested layout");
+    for (size_t i = 0; i < guest_map_len; i++)
+        if (guest_map[i].type == 1 &&
+            gpmap_layout_set(&vm.layout, guest_map[i].base, guest_map[i].length, GPMAP_KIND_RAM) != GPMAP_OK)
+            fail("nested layout: too many RAM ranges");
+    if (gpmap_layout_set(&vm.layout, p->vmm_base, p->vmm_size, GPMAP_KIND_VMM_PRIVATE) != GPMAP_OK)
+        fail("nested layout: VMM range");
+
+    u64 pool_pa = mem_alloc_pages(TABLE_POOL_ORDER);
+    gpmap_pool_init(&vm.pool, phys_to_virt(pool_pa), pool_pa, 1u << TABLE_POOL_ORDER);
+    struct gpmap_mem mem = gpmap_pool_mem(&vm.pool);
+    (void)vm_alloc_table;
+    const struct gpmap_format *fmt = p->backend == &svm_backend ? &gpmap_format_npt : &gpmap_format_ept;
+    if (gpmap_init(&vm.map, fmt, &mem) != GPMAP_OK)
+        fail("no memory for the nested page table root");
+    /* Mapping is lazy: each first touch is a nested page fault that maps the
+     * largest page the rules allow (chapter 05 counts them). */
+}
+
+static void print_line(const char *line)
+{
+    kprintf("bookvisor: %s\n", line);
+}
+
+void guest_boot(const struct guest_boot_params *p)
+{
+    if (!mb2_info_guest_kernel(p->info)) {
+        kprintf("bookvisor: no guest module was given (add a module2 line in GRUB); "
+                "no guest is started\n");
+        machine_stop(MACHINE_STATUS_OK);
+    }
+    vm.vmm_base = p->vmm_base;
+    vm.vmm_size = p->vmm_size;
+    vm.boot_vcpu = &vcpu0;
+    vcpu0.vm = &vm;
+    vcpu0.backend = p->backend;
+
+    build_guest_map(p);
+    enum guest_mb_version version;
+    u64 entry = load_kernel(p, &version);
+    build_nested_map(p);
+
+    if (p->backend->enable_cpu() != 0)
+        fail("the %s backend could not enable virtualization on this CPU", p->backend->name);
+    struct vcpu_init_state st;
+    initial_state(&st, (u32)entry);
+    if (p->backend->vcpu_init(&vcpu0, &st) != 0)
+        fail("the %s backend could not create the vCPU", p->backend->name);
+    p->backend->set_nested_root(&vcpu0, vm.map.root_pa);
+    const struct acpi_power_info *pi = acpi_power_info();
+    if (pi->valid) {
+        p->backend->set_io_intercept(&vcpu0, pi->pm1a_cnt, true);
+        p->backend->set_io_intercept(&vcpu0, pi->pm1a_cnt + 1, true);
+        if (pi->pm1b_cnt) {
+            p->backend->set_io_intercept(&vcpu0, pi->pm1b_cnt, true);
+            p->backend->set_io_intercept(&vcpu0, pi->pm1b_cnt + 1, true);
+        }
+    }
+    vmm_canary_fill();
+    kprintf("bookvisor: starting the guest\n");
+
+    enum vcpu_stop_kind stop = vcpu_run(&vcpu0, &guest_exit_handlers);
+
+    bool ok = stop == VCPU_STOP_POWEROFF || stop == VCPU_STOP_HALTED;
+    kprintf("bookvisor: guest stopped: %s\n", vcpu0.stop_reason);
+    if (!ok)
+        p->backend->dump_state(&vcpu0);
+    vcpu_print_counters(&vcpu0, print_line);
+    kprintf("bookvisor: nested paging: faults=%llu maps4k=%llu maps2m=%llu maps1g=%llu tables=%llu reclaims=%llu\n",
+            (unsigned long long)vm.map.stats.nested_faults,
+            (unsigned long long)vm.map.stats.leaves_4k, (unsigned long long)vm.map.stats.leaves_2m,
+            (unsigned long long)vm.map.stats.leaves_1g, (unsigned long long)vm.map.stats.tables,
+            (unsigned long long)vm.map.stats.reclaims);
+    bool canary = vmm_canary_intact();
+    kprintf("bookvisor: VMM memory canary %s\n", canary ? "intact" : "CORRUPTED");
+    machine_stop(ok && canary ? MACHINE_STATUS_OK : MACHINE_STATUS_FAILURE);
+}

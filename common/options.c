@@ -1,0 +1,36 @@
+/*
+ * common/options.c - the table of bookvisor's command-line keys.
+ */
+#include "common/options.h"
+#include "common/cmdline.h"
+
+struct vmm_options vmm_options;
+
+static const char *const console_choices[] = { "com1", "com2", "e9", NULL };
+static const char *const backend_choices[] = { "auto", "svm", "vmx", NULL };
+static const char *const corrupt_choices[] = { "none", "guest-cs", NULL };
+
+unsigned options_parse(const char *cmdline, void (*report)(void *ctx, const char *msg), void *ctx)
+{
+    static struct cmdline_string pci = { vmm_options.pci_config, sizeof(vmm_options.pci_config) };
+    const struct cmdline_key keys[] = {
+        { "console", CMDLINE_CHOICE, &vmm_options.console, console_choices,
+          "where bookvisor logs (default com1)" },
+        { "vmm_mem", CMDLINE_U64, &vmm_options.vmm_mem, NULL,
+          "RAM kept by bookvisor, e.g. 32M (default)" },
+        { "backend", CMDLINE_CHOICE, &vmm_options.backend, backend_choices,
+          "force a backend (default auto)" },
+        { "npt4k", CMDLINE_BOOL, &vmm_options.npt_4k_only, NULL,
+          "map guest memory with 4 KiB pages only (for measurement)" },
+        { "test.corrupt", CMDLINE_CHOICE, &vmm_options.test_corrupt, corrupt_choices,
+          "break the guest state on purpose (tests of the entry checks)" },
+        { "vmm.driver.pci", CMDLINE_STRING, &pci, NULL, "PCI driver configuration" },
+    };
+    vmm_options.console = 0;
+    vmm_options.vmm_mem = 32ULL << 20;
+    vmm_options.backend = OPT_BACKEND_AUTO;
+    vmm_options.npt_4k_only = false;
+    vmm_options.test_corrupt = OPT_CORRUPT_NONE;
+    vmm_options.pci_config[0] = '\0';
+    return cmdline_parse(cmdline, keys, sizeof(keys) / sizeof(keys[0]), report, ctx);
+}

@@ -1,0 +1,35 @@
+/**
+ * @file common/options.h
+ * @brief bookvisor's command-line options (the `multiboot2` line in GRUB).
+ */
+#ifndef BOOKVISOR_COMMON_OPTIONS_H
+#define BOOKVISOR_COMMON_OPTIONS_H
+
+#include "common/types.h"
+
+/** All options, with their defaults filled by options_parse(). */
+struct vmm_options {
+    int console;            /**< enum console_target: console=com1|com2|e9 */
+    u64 vmm_mem;            /**< vmm_mem=SIZE: bytes of RAM bookvisor keeps (default 32M) */
+    int backend;            /**< backend=auto|svm|vmx */
+    bool npt_4k_only;       /**< npt4k: map guest memory with 4 KiB pages only */
+    int test_corrupt;       /**< test.corrupt=none|guest-cs: break guest state on purpose */
+    char pci_config[1024];  /**< vmm.driver.pci=...: the PCI driver configuration */
+};
+
+/** Values of vmm_options.backend. */
+enum { OPT_BACKEND_AUTO, OPT_BACKEND_SVM, OPT_BACKEND_VMX };
+/** Values of vmm_options.test_corrupt. */
+enum { OPT_CORRUPT_NONE, OPT_CORRUPT_GUEST_CS };
+
+/** The options in force (filled once at boot). */
+extern struct vmm_options vmm_options;
+
+/**
+ * Parse a command line into vmm_options, reporting each problem through
+ * report(message). Unknown keys and bad values are reported and ignored.
+ * @return number of problems.
+ */
+unsigned options_parse(const char *cmdline, void (*report)(void *ctx, const char *msg), void *ctx);
+
+#endif

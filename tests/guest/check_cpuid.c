@@ -1,0 +1,100 @@
+/**
+ * @file tests/guest/check_cpuid.c
+ * @brief What CPUID tells the guest about bookvisor and about virtualization.
+ */
+#include "check.h"
+#include "cpu.h"
+#include "gstring.h"
+
+#define LEAF_FEATURES 0x1u
+#define LEAF_HV_BASE 0x40000000u
+#define LEAF_HV_VERSION 0x40000001u
+#define LEAF_EXT_MAX 0x80000000u
+#define LEAF_EXT_FEATURES 0x80000001u
+#define ECX_VMX (1u << 5)         /* CPUID.1:ECX */
+#define ECX_HYPERVISOR (1u << 31) /* CPUID.1:ECX */
+#define ECX_SVM (1u << 2)         /* CPUID.80000001h:ECX */
+
+/* EBX, ECX, EDX of leaf 0x40000000: "book" "viso" "r\0\0\0". */
+static const char bookvisor_signature[12] = "bookvisor";
+
+static void signature_of(struct cpuid_regs r, char out[12])
+{
+	memcpy(out + 0, &r.ebx, 4);
+	memcpy(out + 4, &r.ecx, 4);
+	memcpy(out + 8, &r.edx, 4);
+}
+
+bool cpuid_is_bookvisor(void)
+{
+	char sig[12];
+	signature_of(cpuid(LEAF_HV_BASE), sig);
+	return memcmp(sig, bookvisor_signature, sizeof(sig)) == 0;
+}
+
+void check_cpuid_hypervisor_bit(const struct check_context *ctx,
+				struct check_result *res)
+{
+	(void)ctx;
+	u32 ecx = cpuid(LEAF_FEATURES).ecx;
+	if (!(ecx & ECX_HYPERVISOR))
+		check_fail(res, "CPUID.1:ECX bit 31 clear (ecx=0x%08x)", ecx);
+}
+
+void check_cpuid_signature(const struct check_context *ctx,
+			   struct check_result *res)
+{
+	(void)ctx;
+	struct cpuid_regs r = cpuid(LEAF_HV_BASE);
+	char sig[12];
+	char shown[13];
+
+	signature_of(r, sig);
+	if (memcmp(sig, bookvisor_signature, sizeof(sig)) != 0) {
+		/* Show what was there, unprintable bytes as '.'. */
+		for (u32 i = 0; i < 12; i++)
+			shown[i] = (sig[i] >= 0x20 && sig[i] < 0x7F) ? sig[i] : '.';
+		shown[12] = '\0';
+		check_fail(res, "signature \"%s\" is not \"bookvisor\"", shown);
+		return;
+	}
+	if (r.eax < LEAF_HV_VERSION)
+		check_fail(res, "max hypervisor leaf 0x%08x < 0x40000001", r.eax);
+}
+
+void check_cpuid_version(const struct check_context *ctx,
+			 struct check_result *res)
+{
+	(void)ctx;
+	if (!cpuid_is_bookvisor()) {
+		check_fail(res, "no bookvisor signature at CPUID 0x40000000");
+		return;
+	}
+	u32 max = cpuid(LEAF_HV_BASE).eax;
+	if (max < LEAF_HV_VERSION) {
+		check_fail(res, "leaf 0x40000001 not offered (max 0x%08x)", max);
+		return;
+	}
+	u32 version = cpuid(LEAF_HV_VERSION).eax;
+	if (version == 0)
+		check_fail(res, "CPUID 0x40000001 EAX is 0");
+	else
+		check_note(res, "0x%08x", version);
+}
+
+void check_cpuid_virt_hidden(const struct check_context *ctx,
+			     struct check_result *res)
+{
+	(void)ctx;
+	bool vmx = (cpuid(LEAF_FEATURES).ecx & ECX_VMX) != 0;
+	bool svm = false;
+	if (cpuid(LEAF_EXT_MAX).eax >= LEAF_EXT_FEATURES)
+		svm = (cpuid(LEAF_EXT_FEATURES).ecx & ECX_SVM) != 0;
+
+	if (vmx && svm)
+		check_fail(res, "VMX (CPUID.1:ECX[5]) and SVM (CPUID.80000001h:ECX[2]) visible");
+	else if (vmx)
+		check_fail(res, "VMX visible (CPUID.1:ECX[5] set)");
+	else if (svm)
+		check_fail(res, "SVM visible (CPUID.80000001h:ECX[2] set)");
+}

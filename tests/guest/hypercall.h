@@ -1,0 +1,54 @@
+/**
+ * @file tests/guest/hypercall.h
+ * @brief Calls into bookvisor with VMMCALL (AMD) or VMCALL (Intel).
+ *
+ * ABI (the contract with the VMM, see README.md): EAX = function number,
+ * EBX/ECX/EDX = arguments; the VMM may change EAX, EBX, ECX and EDX and
+ * preserves every other register. Unknown functions return EAX = ~0.
+ */
+#ifndef GUEST_HYPERCALL_H
+#define GUEST_HYPERCALL_H
+
+#include "gtypes.h"
+#include "trap.h"
+
+/** Hypercall function numbers (EAX on entry). */
+enum bookvisor_hypercall {
+	/** Out: EAX = 0x6B6F6F62 ("book"), EBX = EBX on entry + 1. */
+	BOOKVISOR_HC_PING = 0,
+	/** Out: EAX/EDX = VMM physical base low/high, ECX = size in KiB. */
+	BOOKVISOR_HC_VMM_RANGE = 1,
+	/** Out: EAX = 1 if the VMM's canary is intact, else 0. */
+	BOOKVISOR_HC_CHECK_CANARY = 2,
+};
+
+/** EAX returned by BOOKVISOR_HC_PING. */
+#define BOOKVISOR_PING_MAGIC 0x6B6F6F62u
+/** EAX returned for an unknown function number. */
+#define BOOKVISOR_HC_UNKNOWN 0xFFFFFFFFu
+
+/** Register image passed to and returned from a hypercall. */
+struct hypercall_regs {
+	u32 eax; /**< in: function; out: result */
+	u32 ebx; /**< in/out */
+	u32 ecx; /**< in/out */
+	u32 edx; /**< in/out */
+};
+
+/**
+ * Issue the hypercall described by @p regs, results written back into it.
+ * @return false if the instruction raised #UD (no hypervisor listening).
+ */
+bool hypercall(struct hypercall_regs *regs);
+
+/** "VMMCALL" on AMD/Hygon CPUs, "VMCALL" otherwise. */
+const char *hypercall_insn_name(void);
+
+/**
+ * #UD hook for trap_dispatch(): if @p frame faulted on VMCALL or VMMCALL,
+ * note it and step over the 3-byte instruction.
+ * @return true if handled.
+ */
+bool hypercall_step_over_ud(struct trap_frame *frame);
+
+#endif

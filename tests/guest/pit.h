@@ -1,0 +1,16 @@
+/**
+ * @file tests/guest/pit.h
+ * @brief 8254 PIT channel 0 as a periodic interrupt source (IRQ0).
+ */
+#ifndef GUEST_PIT_H
+#define GUEST_PIT_H
+
+#include "gtypes.h"
+
+/** Start channel 0 as a rate generator firing @p hz times a second (19..1193182). */
+void pit_start_periodic(u32 hz);
+
+/** Put channel 0 into one-shot mode so it stops raising periodic edges. */
+void pit_stop(void);
+
+#endif

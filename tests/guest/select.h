@@ -1,0 +1,35 @@
+/**
+ * @file tests/guest/select.h
+ * @brief Which checks to run, from `tests=` on the command line.
+ *
+ * `tests=all` (or no `tests=` word) runs everything. Otherwise `tests=` is
+ * a comma list; a name selects a check whose full name equals it, or whose
+ * group (the part before the first '-') equals it: `tests=cpuid,msr` runs
+ * the four cpuid-* checks and msr-rw.
+ */
+#ifndef GUEST_SELECT_H
+#define GUEST_SELECT_H
+
+#include "gtypes.h"
+
+/** Most names in one `tests=` list. */
+#define SELECT_MAX_NAMES 16
+/** Longest name kept, NUL included. */
+#define SELECT_NAME_SIZE 32
+
+/** The parsed `tests=` list. */
+struct test_selection {
+	bool all;                               /**< run every check */
+	u32 count;                              /**< names in names[] */
+	char names[SELECT_MAX_NAMES][SELECT_NAME_SIZE]; /**< requested names */
+	bool used[SELECT_MAX_NAMES];            /**< name matched some check */
+	u32 dropped;                            /**< names beyond SELECT_MAX_NAMES */
+};
+
+/** Parse the `tests=` word of @p cmdline (space-separated words) into @p sel. */
+void selection_parse(const char *cmdline, struct test_selection *sel);
+
+/** True if @p check_name is selected; marks the names that matched as used. */
+bool selection_wants(struct test_selection *sel, const char *check_name);
+
+#endif

@@ -1,0 +1,66 @@
+/**
+ * @file tests/guest/trap.h
+ * @brief IDT set-up and the policy for exceptions and PIC interrupts.
+ */
+#ifndef GUEST_TRAP_H
+#define GUEST_TRAP_H
+
+#include "gtypes.h"
+#include "recover.h"
+
+/** First vector the PICs are remapped to (IRQ0 = 0x20 ... IRQ15 = 0x2F). */
+#define IRQ_VECTOR_BASE 0x20
+/** Number of PIC interrupt lines. */
+#define IRQ_COUNT 16
+
+/** Frame built by isr.S: PUSHAL, vector, error code, then the CPU's part. */
+struct trap_frame {
+	u32 edi;     /**< saved EDI */
+	u32 esi;     /**< saved ESI */
+	u32 ebp;     /**< saved EBP */
+	u32 esp;     /**< ESP at PUSHAL (not restored) */
+	u32 ebx;     /**< saved EBX */
+	u32 edx;     /**< saved EDX */
+	u32 ecx;     /**< saved ECX */
+	u32 eax;     /**< saved EAX */
+	u32 vector;  /**< interrupt vector */
+	u32 error;   /**< CPU error code, or 0 */
+	u32 eip;     /**< where to resume; may be changed */
+	u32 cs;      /**< code selector */
+	u32 eflags;  /**< flags */
+};
+
+/** The last unexpected exception, for the check runner's report. */
+struct trap_info {
+	u32 vector; /**< exception vector */
+	u32 eip;    /**< faulting EIP */
+	u32 error;  /**< error code (0 if none) */
+};
+
+/** Build and load the IDT (vectors 0-47 present, interrupt gates). */
+void idt_init(void);
+
+/**
+ * Called by isr.S for every vector. PIC interrupts go to irq_dispatch();
+ * a #UD on VMCALL/VMMCALL is stepped over (see hypercall.h); any other
+ * exception prints `not ok - exception <vector> at <eip> err=<code>` and
+ * resumes at the current recovery point, or stops if there is none.
+ */
+void trap_dispatch(struct trap_frame *frame);
+
+/**
+ * Set where an unexpected exception resumes (NULL: nowhere, halt).
+ * @return the previous recovery point, to restore afterwards.
+ */
+const struct recover_point *trap_set_recovery(const struct recover_point *point);
+
+/** Details of the last unexpected exception. */
+const struct trap_info *trap_last(void);
+
+/** Handler for one PIC line, run with interrupts off before the EOI. */
+typedef void (*irq_handler_fn)(void);
+
+/** Install (or with NULL remove) the handler for PIC line @p irq. */
+void irq_set_handler(u32 irq, irq_handler_fn handler);
+
+#endif
