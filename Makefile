@@ -32,7 +32,9 @@ ISO       ?= $(BUILD)/bookvisor.iso
 
 .PHONY: all setup iso run test unit emu docs handout grade bench fuzz clean help guest
 
-all: $(STAMP) $(BUILD)/bookvisor.elf $(GUEST_ELF)
+HELLO_MB2 := $(BUILD)/guest/hello-mb2.bin
+
+all: $(STAMP) $(BUILD)/bookvisor.elf $(GUEST_ELF) $(HELLO_MB2)
 
 $(STAMP):
 	@sh scripts/setup
@@ -57,6 +59,15 @@ $(BUILD)/bookvisor.elf: $(VMM_OBJS) arch/x86/linker.ld
 guest: $(GUEST_ELF)
 $(GUEST_ELF): $(shell find tests/guest -type f 2>/dev/null) | $(STAMP)
 	$(MAKE) -s -C tests/guest OUT=$(abspath $(BUILD)/guest)
+
+# A plain multiboot2 kernel that knows nothing of bookvisor: a raw binary whose
+# header's address tag tells the loader where it goes (tests/thirdparty).
+$(HELLO_MB2): tests/thirdparty/hello_mb2.S tests/thirdparty/link.ld | $(STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  AS32    $<"
+	@$(CC) -m32 -c $< -o $(BUILD)/guest/hello_mb2.o
+	@$(LD) -m elf_i386 --no-warn-rwx-segments -T tests/thirdparty/link.ld -o $(BUILD)/guest/hello-mb2.elf $(BUILD)/guest/hello_mb2.o
+	@objcopy -O binary $(BUILD)/guest/hello-mb2.elf $@
 
 # `make iso GUEST=<file> GUEST_ARGS="<args>" VMM_ARGS="<args>"`: values go to
 # scripts/mkiso untouched (they may hold * | , = and spaces).
@@ -91,7 +102,7 @@ emu: all
 # The one command CI runs: unit tests, the fuzz smoke run, emulator tests,
 # lab machinery; ends with "N passed, N failed".
 test: all $(UNIT_BINS)
-	@tests/run-all
+	@UNIT_BINS="$(UNIT_BINS)" tests/run-all
 
 FUZZ_TIME ?= 300
 fuzz: | $(STAMP)

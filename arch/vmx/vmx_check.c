@@ -162,6 +162,13 @@ static void check_ept_pointer(struct ctx *c)
           VMX_CHECK_CTL_EPTP_RESERVED, eptp);
 }
 
+/** A 4 KiB bitmap page must be aligned and addressable. */
+static bool bitmap_addr_bad(const struct ctx *c, u64 addr)
+{
+    return (addr & 0xFFF) || beyond_width(c->bitmap_bits, addr);
+}
+
+/** An MSR list of count 16-byte entries must be aligned and addressable. */
 static bool msr_area_bad(const struct ctx *c, u32 count, u64 addr)
 {
     u64 last;
@@ -205,6 +212,7 @@ static void check_event_injection(struct ctx *c)
               VMX_CHECK_CTL_EVENT_ERRCODE_FLAG, info);
 
     check(c, (info & 0x7FFFF000u) != 0, VMX_CHECK_CTL_EVENT_RESERVED, info);
+    /* Bits 31:16 (older SDM editions: 31:15, before SGX used bit 15). */
     check(c, has_err && (s->ctl.entry_error_code & 0xFFFF0000u),
           VMX_CHECK_CTL_EVENT_ERRCODE_VALUE, s->ctl.entry_error_code);
     if (type == VMX_INTR_TYPE_SW_INTR || type == VMX_INTR_TYPE_PRIV_SW_EXCEPTION ||
@@ -239,15 +247,14 @@ static void check_controls(struct ctx *c)
           s->ctl.cr3_target_count);
 
     if (s->ctl.proc & VMX_PROC_IO_BITMAPS) {
-        u64 a = s->ctl.io_bitmap_a, b = s->ctl.io_bitmap_b;
-
-        check(c, (a & 0xFFF) || (b & 0xFFF) || beyond_width(c->bitmap_bits, a) ||
-                     beyond_width(c->bitmap_bits, b),
-              VMX_CHECK_CTL_IO_BITMAP_ADDR, (a & 0xFFF) || beyond_width(c->bitmap_bits, a) ? a : b);
+        check(c, bitmap_addr_bad(c, s->ctl.io_bitmap_a), VMX_CHECK_CTL_IO_BITMAP_ADDR,
+              s->ctl.io_bitmap_a);
+        check(c, bitmap_addr_bad(c, s->ctl.io_bitmap_b), VMX_CHECK_CTL_IO_BITMAP_ADDR,
+              s->ctl.io_bitmap_b);
     }
     if (s->ctl.proc & VMX_PROC_MSR_BITMAPS)
-        check(c, (s->ctl.msr_bitmap & 0xFFF) || beyond_width(c->bitmap_bits, s->ctl.msr_bitmap),
-              VMX_CHECK_CTL_MSR_BITMAP_ADDR, s->ctl.msr_bitmap);
+        check(c, bitmap_addr_bad(c, s->ctl.msr_bitmap), VMX_CHECK_CTL_MSR_BITMAP_ADDR,
+              s->ctl.msr_bitmap);
 
     check(c, (s->ctl.pin & VMX_PIN_VIRTUAL_NMIS) && !(s->ctl.pin & VMX_PIN_NMI_EXITING),
           VMX_CHECK_CTL_VIRTUAL_NMIS, s->ctl.pin);
@@ -624,6 +631,8 @@ bool vmx_check_report_has(const struct vmx_check_report *report, enum vmx_check_
 {
     unsigned i;
 
+    if (!report)
+        return false;
     for (i = 0; i < report->stored && i < VMX_CHECK_MAX_FAILURES; i++) {
         if (report->failures[i].id == id)
             return true;

@@ -1,0 +1,116 @@
+/*
+ * Unit tests for common/acpi_tables.c over hand-made tables.
+ * unit-sources: common/acpi_tables.c common/kstring.c
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include "common/acpi_tables.h"
+
+static void fix_checksum(u8 *t, size_t len, size_t at)
+{
+    t[at] = 0;
+    t[at] = (u8)(0x100 - acpi_checksum(t, len));
+}
+
+static void put32(u8 *p, u32 v) { memcpy(p, &v, 4); }
+static void put64(u8 *p, u64 v) { memcpy(p, &v, 8); }
+
+START_TEST(rsdp_v1_and_v2)
+{
+    u8 r[36] = "RSD PTR ";
+    bool x;
+    put32(r + 16, 0x7FE1234);
+    fix_checksum(r, 20, 8);
+    ck_assert_uint_eq(acpi_rsdp_root(r, 20, &x), 0x7FE1234);
+    ck_assert(!x);
+    r[15] = 2;
+    put32(r + 20, 36);
+    put64(r + 24, 0x7FE5000);
+    fix_checksum(r, 20, 8);
+    fix_checksum(r, 36, 32);
+    ck_assert_uint_eq(acpi_rsdp_root(r, 36, &x), 0x7FE5000);
+    ck_assert(x);
+    r[3] = 'X';
+    ck_assert_uint_eq(acpi_rsdp_root(r, 36, &x), 0);
+}
+END_TEST
+
+START_TEST(fadt_fields)
+{
+    u8 f[244];
+    memset(f, 0, sizeof(f));
+    memcpy(f, "FACP", 4);
+    put32(f + 4, sizeof(f));
+    put32(f + 40, 0x7FE0040);  /* DSDT */
+    put32(f + 48, 0xB2);       /* SMI_CMD */
+    f[52] = 0xF1;              /* ACPI_ENABLE */
+    put32(f + 64, 0xB004);     /* PM1a_CNT */
+    struct acpi_power_info pi;
+    memset(&pi, 0, sizeof(pi));
+    ck_assert(acpi_parse_fadt(f, sizeof(f), &pi));
+    ck_assert_uint_eq(pi.pm1a_cnt, 0xB004);
+    ck_assert_uint_eq(pi.pm1b_cnt, 0);
+    ck_assert_uint_eq(pi.smi_cmd, 0xB2);
+    ck_assert_uint_eq(pi.acpi_enable, 0xF1);
+    ck_assert_uint_eq(pi.dsdt, 0x7FE0040);
+    /* X_PM1a_CNT (I/O space) and X_DSDT win when present */
+    f[172] = 1;
+    put64(f + 176, 0x604);
+    put64(f + 140, 0x100000000ULL);
+    ck_assert(acpi_parse_fadt(f, sizeof(f), &pi));
+    ck_assert_uint_eq(pi.pm1a_cnt, 0x604);
+    ck_assert_uint_eq(pi.dsdt, 0x100000000ULL);
+    memcpy(f, "APIC", 4);
+    ck_assert(!acpi_parse_fadt(f, sizeof(f), &pi));
+    ck_assert(!acpi_parse_fadt(f, 40, &pi));
+}
+END_TEST
+
+START_TEST(s5_forms)
+{
+    /* Name(_S5, Package(4){5, 5, 0, 0}) with BytePrefix; then ZeroOp forms. */
+    u8 d[64];
+    memset(d, 0, sizeof(d));
+    memcpy(d, "DSDT", 4);
+    const u8 aml1[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x0A, 0x04, 0x0A, 0x05, 0x0A, 0x05, 0x00, 0x00 };
+    memcpy(d + 40, aml1, sizeof(aml1));
+    struct acpi_power_info pi;
+    memset(&pi, 0, sizeof(pi));
+    ck_assert(acpi_find_s5(d, sizeof(d), &pi));
+    ck_assert(pi.s5_found);
+    ck_assert_uint_eq(pi.slp_typ_s5a, 5);
+    ck_assert_uint_eq(pi.slp_typ_s5b, 5);
+
+    const u8 aml2[] = { 0x08, '\\', '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x00, 0x01 };
+    memset(d + 36, 0, sizeof(d) - 36);
+    memcpy(d + 40, aml2, sizeof(aml2));
+    memset(&pi, 0, sizeof(pi));
+    ck_assert(acpi_find_s5(d, sizeof(d), &pi));
+    ck_assert_uint_eq(pi.slp_typ_s5a, 0);
+    ck_assert_uint_eq(pi.slp_typ_s5b, 1);
+
+    /* A name that is not a NameOp definition, and a truncated package. */
+    const u8 aml3[] = { 0x70, '_', 'S', '5', '_', 0x12 };
+    memset(d + 36, 0, sizeof(d) - 36);
+    memcpy(d + 40, aml3, sizeof(aml3));
+    memset(&pi, 0, sizeof(pi));
+    ck_assert(!acpi_find_s5(d, sizeof(d), &pi));
+    ck_assert(!acpi_find_s5(d, 46, &pi));
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("acpi_tables");
+    TCase *tc = tcase_create("parse");
+    tcase_add_test(tc, rsdp_v1_and_v2);
+    tcase_add_test(tc, fadt_fields);
+    tcase_add_test(tc, s5_forms);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,232 @@
+/*
+ * Unit tests for common/exit_dispatch.c, driven by a mock backend:
+ * synthetic exits go in, handler results and backend calls come out.
+ * unit-sources: common/exit_dispatch.c common/format.c common/kstring.c
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include "common/exit_dispatch.h"
+
+/* ---- the mock backend: replays a script of exits, records what it is asked ---- */
+static struct vm_exit script[16];
+static unsigned script_len, script_pos;
+static u64 mock_rip;
+static unsigned skips, injects, last_vector;
+static bool skip_fails;
+
+static void mock_run(struct vcpu *v, struct vm_exit *e)
+{
+    (void)v;
+    ck_assert_uint_lt(script_pos, script_len); /* the loop must stop before the script ends */
+    *e = script[script_pos++];
+}
+
+static u64 mock_get_reg(struct vcpu *v, enum vcpu_reg r)
+{
+    (void)v;
+    return r == VCPU_REG_RIP ? mock_rip : 0;
+}
+
+static void mock_set_reg(struct vcpu *v, enum vcpu_reg r, u64 value)
+{
+    (void)v;
+    if (r == VCPU_REG_RIP)
+        mock_rip = value;
+}
+
+static bool mock_skip(struct vcpu *v, const struct vm_exit *e)
+{
+    (void)v;
+    if (skip_fails || e->insn_len == 0)
+        return false;
+    mock_rip += e->insn_len;
+    skips++;
+    return true;
+}
+
+static void mock_inject(struct vcpu *v, const struct vm_event *ev)
+{
+    (void)v;
+    injects++;
+    last_vector = ev->vector;
+}
+
+static const struct backend_ops mock_backend = {
+    .name = "mock",
+    .run = mock_run,
+    .get_reg = mock_get_reg,
+    .set_reg = mock_set_reg,
+    .skip_instruction = mock_skip,
+    .inject = mock_inject,
+};
+
+/* ---- handlers under test ---- */
+static enum exit_action h_skip(struct vcpu *v, struct vm_exit *e)
+{
+    (void)e;
+    v->gprs.rax = 0x1234;
+    return EXIT_SKIP;
+}
+
+static enum exit_action h_gp(struct vcpu *v, struct vm_exit *e)
+{
+    (void)v;
+    (void)e;
+    return EXIT_INJECT_GP;
+}
+
+static enum exit_action h_ud(struct vcpu *v, struct vm_exit *e)
+{
+    (void)v;
+    (void)e;
+    return EXIT_INJECT_UD;
+}
+
+static enum exit_action h_poweroff(struct vcpu *v, struct vm_exit *e)
+{
+    (void)e;
+    return vcpu_stop(v, VCPU_STOP_POWEROFF, "powered off by port 0x%x", 0x604);
+}
+
+static enum exit_action h_stop_silently(struct vcpu *v, struct vm_exit *e)
+{
+    (void)v;
+    (void)e;
+    return EXIT_STOP;
+}
+
+static struct exit_handler_table table;
+static struct vcpu vcpu;
+
+static void setup(void)
+{
+    memset(&table, 0, sizeof(table));
+    memset(&vcpu, 0, sizeof(vcpu));
+    memset(script, 0, sizeof(script));
+    vcpu.backend = &mock_backend;
+    script_len = script_pos = 0;
+    mock_rip = 0x100000;
+    skips = injects = last_vector = 0;
+    skip_fails = false;
+    table.handler[VM_EXIT_CPUID] = h_skip;
+    table.handler[VM_EXIT_RDMSR] = h_gp;
+    table.handler[VM_EXIT_VMCALL] = h_ud;
+    table.handler[VM_EXIT_IO] = h_poweroff;
+}
+
+static void add_exit(enum vm_exit_kind kind, u8 len, u32 native)
+{
+    script[script_len].kind = kind;
+    script[script_len].insn_len = len;
+    script[script_len].native_code = native;
+    script_len++;
+}
+
+START_TEST(skip_advances_rip_and_counts)
+{
+    add_exit(VM_EXIT_CPUID, 2, 0x72);
+    add_exit(VM_EXIT_CPUID, 2, 0x72);
+    add_exit(VM_EXIT_IO, 1, 0x7B);
+    ck_assert_int_eq(vcpu_run(&vcpu, &table), VCPU_STOP_POWEROFF);
+    ck_assert_uint_eq(vcpu.exit_counts[VM_EXIT_CPUID], 2);
+    ck_assert_uint_eq(vcpu.exit_counts[VM_EXIT_IO], 1);
+    ck_assert_uint_eq(skips, 2);
+    ck_assert_uint_eq(mock_rip, 0x100004);
+    ck_assert_uint_eq(vcpu.gprs.rax, 0x1234);
+    ck_assert_str_eq(vcpu.stop_reason, "powered off by port 0x604");
+}
+END_TEST
+
+START_TEST(inject_gp_and_ud)
+{
+    add_exit(VM_EXIT_RDMSR, 2, 0x7C);
+    add_exit(VM_EXIT_VMCALL, 3, 0x81);
+    add_exit(VM_EXIT_IO, 1, 0x7B);
+    vcpu_run(&vcpu, &table);
+    ck_assert_uint_eq(injects, 2);
+    ck_assert_uint_eq(last_vector, 6);
+    ck_assert_uint_eq(mock_rip, 0x100000); /* injection does not skip */
+}
+END_TEST
+
+START_TEST(unhandled_exit_stops_with_native_code_and_rip)
+{
+    mock_rip = 0xDEAD0;
+    add_exit(VM_EXIT_XSETBV, 3, 0x8D);
+    ck_assert_int_eq(vcpu_run(&vcpu, &table), VCPU_STOP_ERROR);
+    ck_assert_ptr_nonnull(strstr(vcpu.stop_reason, "unhandled exit xsetbv"));
+    ck_assert_ptr_nonnull(strstr(vcpu.stop_reason, "native code 0x8d"));
+    ck_assert_ptr_nonnull(strstr(vcpu.stop_reason, "rip=0xdead0"));
+    ck_assert_uint_eq(vcpu.exit_counts[VM_EXIT_XSETBV], 1);
+}
+END_TEST
+
+START_TEST(bad_kind_stops)
+{
+    struct vm_exit e = { .kind = (enum vm_exit_kind)999, .native_code = 5 };
+    ck_assert_int_eq(exit_dispatch(&table, &vcpu, &e), EXIT_STOP);
+    ck_assert_int_eq(vcpu.stop, VCPU_STOP_ERROR);
+    ck_assert_ptr_nonnull(strstr(vcpu.stop_reason, "bad exit kind 999"));
+}
+END_TEST
+
+START_TEST(unknown_length_stops)
+{
+    add_exit(VM_EXIT_CPUID, 0, 0x72);
+    ck_assert_int_eq(vcpu_run(&vcpu, &table), VCPU_STOP_ERROR);
+    ck_assert_ptr_nonnull(strstr(vcpu.stop_reason, "cannot find the length of the cpuid"));
+}
+END_TEST
+
+START_TEST(stop_without_reason_gets_one)
+{
+    table.handler[VM_EXIT_HLT] = h_stop_silently;
+    add_exit(VM_EXIT_HLT, 1, 0x78);
+    ck_assert_int_eq(vcpu_run(&vcpu, &table), VCPU_STOP_ERROR);
+    ck_assert_ptr_nonnull(strstr(vcpu.stop_reason, "without a reason"));
+}
+END_TEST
+
+static char printed[8][96];
+static unsigned nprinted;
+static void collect(const char *line)
+{
+    if (nprinted < 8)
+        strcpy(printed[nprinted++], line);
+}
+
+START_TEST(counters_print_nonzero_kinds)
+{
+    vcpu.exit_counts[VM_EXIT_CPUID] = 7;
+    vcpu.exit_counts[VM_EXIT_NESTED_PAGE_FAULT] = 3;
+    nprinted = 0;
+    vcpu_print_counters(&vcpu, collect);
+    ck_assert_uint_eq(nprinted, 3);
+    ck_assert_str_eq(printed[0], "exits: total=10");
+    ck_assert_str_eq(printed[1], "exits: cpuid=7");
+    ck_assert_str_eq(printed[2], "exits: npf=3");
+    ck_assert_str_eq(vm_exit_kind_name(VM_EXIT_SHUTDOWN), "shutdown");
+    ck_assert_str_eq(vm_exit_kind_name((enum vm_exit_kind)77), "bad-kind");
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("exit_dispatch");
+    TCase *tc = tcase_create("mock backend");
+    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_add_test(tc, skip_advances_rip_and_counts);
+    tcase_add_test(tc, inject_gp_and_ud);
+    tcase_add_test(tc, unhandled_exit_stops_with_native_code_and_rip);
+    tcase_add_test(tc, bad_kind_stops);
+    tcase_add_test(tc, unknown_length_stops);
+    tcase_add_test(tc, stop_without_reason_gets_one);
+    tcase_add_test(tc, counters_print_nonzero_kinds);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

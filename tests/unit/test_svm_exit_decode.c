@@ -1,0 +1,116 @@
+/*
+ * Unit tests for arch/svm/svm_exit_decode.c: native VMCB exits in, generic exits out.
+ * unit-sources: arch/svm/svm_exit_decode.c common/kstring.c
+ */
+#include <check.h>
+#include <stdlib.h>
+#include "arch/svm/svm_exit_decode.h"
+#include "arch/svm/vmcb.h"
+
+START_TEST(cpuid_with_and_without_nrips)
+{
+    struct vm_exit e;
+    svm_exit_decode(SVM_EXIT_CPUID, 0, 0, 0x1000, 0x1002, &e);
+    ck_assert_int_eq(e.kind, VM_EXIT_CPUID);
+    ck_assert_uint_eq(e.insn_len, 2);
+    ck_assert_uint_eq(e.native_code, 0x72);
+    svm_exit_decode(SVM_EXIT_CPUID, 0, 0, 0x1000, 0, &e);
+    ck_assert_uint_eq(e.insn_len, 0); /* no next-RIP: the backend must decode */
+    svm_exit_decode(SVM_EXIT_CPUID, 0, 0, 0x1000, 0x2000, &e);
+    ck_assert_uint_eq(e.insn_len, 0); /* implausible next-RIP is not trusted */
+}
+END_TEST
+
+START_TEST(ioio_fields_and_next_rip_from_info2)
+{
+    struct vm_exit e;
+    /* IN AL, DX from port 0x3F8: type=1, SZ8, port in 31:16; EXITINFO2 = next RIP */
+    svm_exit_decode(SVM_EXIT_IOIO, (0x3F8ULL << 16) | (1 << 4) | 1, 0x2001, 0x2000, 0, &e);
+    ck_assert_int_eq(e.kind, VM_EXIT_IO);
+    ck_assert(e.details.io.in);
+    ck_assert_uint_eq(e.details.io.size, 1);
+    ck_assert_uint_eq(e.details.io.port, 0x3F8);
+    ck_assert(!e.details.io.string && !e.details.io.rep);
+    ck_assert_uint_eq(e.insn_len, 1);
+    /* REP OUTSW to 0x1F0 with a 66 prefix: 3 bytes */
+    svm_exit_decode(SVM_EXIT_IOIO, (0x1F0ULL << 16) | (1 << 5) | (1 << 3) | (1 << 2), 0x3003, 0x3000, 0, &e);
+    ck_assert(!e.details.io.in);
+    ck_assert(e.details.io.string && e.details.io.rep);
+    ck_assert_uint_eq(e.details.io.size, 2);
+    ck_assert_uint_eq(e.insn_len, 3);
+    /* OUT DX, EAX */
+    svm_exit_decode(SVM_EXIT_IOIO, (0x604ULL << 16) | (1 << 6), 0x10, 0xF, 0, &e);
+    ck_assert_uint_eq(e.details.io.size, 4);
+}
+END_TEST
+
+START_TEST(msr_direction)
+{
+    struct vm_exit e;
+    svm_exit_decode(SVM_EXIT_MSR, 0, 0, 0, 0, &e);
+    ck_assert_int_eq(e.kind, VM_EXIT_RDMSR);
+    svm_exit_decode(SVM_EXIT_MSR, 1, 0, 0, 0, &e);
+    ck_assert_int_eq(e.kind, VM_EXIT_WRMSR);
+}
+END_TEST
+
+START_TEST(npf_error_code)
+{
+    struct vm_exit e;
+    svm_exit_decode(SVM_EXIT_NPF, (1ULL << 32) | 0x2, 0x3D800010, 0, 0, &e);
+    ck_assert_int_eq(e.kind, VM_EXIT_NESTED_PAGE_FAULT);
+    ck_assert_uint_eq(e.details.npf.gpa, 0x3D800010);
+    ck_assert(e.details.npf.write && !e.details.npf.read && !e.details.npf.fetch);
+    ck_assert(!e.details.npf.present);
+    svm_exit_decode(SVM_EXIT_NPF, 0x11, 0x1000, 0, 0, &e);
+    ck_assert(e.details.npf.fetch && e.details.npf.present && !e.details.npf.read);
+    svm_exit_decode(SVM_EXIT_NPF, 0x0, 0x1000, 0, 0, &e);
+    ck_assert(e.details.npf.read);
+}
+END_TEST
+
+START_TEST(cr_exception_and_others)
+{
+    struct vm_exit e;
+    svm_exit_decode(SVM_EXIT_CR0_WRITE + 4, (1ULL << 63) | 3, 0, 0, 0, &e);
+    ck_assert_int_eq(e.kind, VM_EXIT_CR_ACCESS);
+    ck_assert_uint_eq(e.details.cr.cr, 4);
+    ck_assert(e.details.cr.write);
+    ck_assert_uint_eq(e.details.cr.gpr, 3);
+    svm_exit_decode(SVM_EXIT_EXCEPTION_BASE + 14, 0x6, 0xCAFE, 0, 0, &e);
+    ck_assert_int_eq(e.kind, VM_EXIT_EXCEPTION);
+    ck_assert_uint_eq(e.details.exception.vector, 14);
+    ck_assert_uint_eq(e.details.exception.error_code, 6);
+    svm_exit_decode(SVM_EXIT_VMMCALL, 0, 0, 0x10, 0, &e);
+    ck_assert_int_eq(e.kind, VM_EXIT_VMCALL);
+    ck_assert_uint_eq(e.insn_len, 3);
+    svm_exit_decode(SVM_EXIT_HLT, 0, 0, 0, 0, &e);
+    ck_assert_int_eq(e.kind, VM_EXIT_HLT);
+    svm_exit_decode(SVM_EXIT_SHUTDOWN, 0, 0, 0, 0, &e);
+    ck_assert_int_eq(e.kind, VM_EXIT_SHUTDOWN);
+    svm_exit_decode(SVM_EXIT_INVALID, 0, 0, 0, 0, &e);
+    ck_assert_int_eq(e.kind, VM_EXIT_INVALID_STATE);
+    svm_exit_decode(SVM_EXIT_INIT, 0, 0, 0, 0, &e);
+    ck_assert_int_eq(e.kind, VM_EXIT_INIT);
+    svm_exit_decode(0x8A /* MONITOR */, 0, 0, 0, 0, &e);
+    ck_assert_int_eq(e.kind, VM_EXIT_UNKNOWN);
+    ck_assert_uint_eq(e.native_code, 0x8A);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("svm_exit_decode");
+    TCase *tc = tcase_create("decode");
+    tcase_add_test(tc, cpuid_with_and_without_nrips);
+    tcase_add_test(tc, ioio_fields_and_next_rip_from_info2);
+    tcase_add_test(tc, msr_direction);
+    tcase_add_test(tc, npf_error_code);
+    tcase_add_test(tc, cr_exception_and_others);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
