@@ -29,7 +29,7 @@ enum exit_action exit_dispatch(const struct exit_handler_table *t, struct vcpu *
 
 /**
  * Carry out a handler's action through the backend (skip the instruction,
- * inject #GP or #UD). Returns false when the guest must stop (EXIT_STOP, or
+ * inject \#GP or \#UD). Returns false when the guest must stop (EXIT_STOP, or
  * the instruction length could not be found).
  */
 bool exit_apply_action(struct vcpu *v, const struct vm_exit *e, enum exit_action a);

@@ -241,6 +241,8 @@ enum gpmap_status gpmap_unhook_page(struct gpmap *map, struct gpmap_layout *layo
 
 /**
  * Walk the tables for @p gpa.
+ * @param map  the map to walk
+ * @param gpa  guest-physical address to look up
  * @param hpa  if not NULL, the host-physical address @p gpa maps to
  * @param size if not NULL, the size of the leaf that maps it
  * @return true if mapped.

@@ -228,6 +228,10 @@ void guest_boot(const struct guest_boot_params *p)
     if (pi->valid) {
         p->backend->set_io_intercept(&vcpu0, pi->pm1a_cnt, true);
         p->backend->set_io_intercept(&vcpu0, pi->pm1a_cnt + 1, true);
+        /* The guest's write to SMI_CMD (e.g. ACPI_ENABLE) is replayed by the VMM:
+         * Bochs cannot enter SMM from VMX non-root operation and triple-faults. */
+        if (pi->smi_cmd && pi->smi_cmd < 0x10000)
+            p->backend->set_io_intercept(&vcpu0, (u16)pi->smi_cmd, true);
         if (pi->pm1b_cnt) {
             p->backend->set_io_intercept(&vcpu0, pi->pm1b_cnt, true);
             p->backend->set_io_intercept(&vcpu0, pi->pm1b_cnt + 1, true);

@@ -3,7 +3,7 @@
  * @brief bookvisor's hypercall ABI (VMCALL on VT-x, VMMCALL on AMD-V).
  *
  * EAX holds the function number; results come back in registers. Only
- * CPL 0 may call; elsewhere the instruction raises #UD as on bare metal.
+ * CPL 0 may call; elsewhere the instruction raises \#UD as on bare metal.
  * Unknown functions return EAX = 0xFFFFFFFF. tests/guest/README.md is the
  * guest side of this contract.
  */

@@ -33,7 +33,7 @@ enum insn_mode {
 enum insn_status {
 	INSN_OK,          /**< decoded; *out is filled in */
 	INSN_TRUNCATED,   /**< the instruction continues past the avail bytes */
-	INSN_TOO_LONG,    /**< it would be longer than INSN_MAX_LEN bytes (#GP) */
+	INSN_TOO_LONG,    /**< it would be longer than INSN_MAX_LEN bytes (\#GP) */
 	INSN_UNSUPPORTED, /**< opcode not in the tables, or invalid in this mode */
 };
 

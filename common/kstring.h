@@ -17,6 +17,7 @@
 /** Name of a kstring function as compiled in this build. */
 #define KSTR(name) kstr_##name
 #else
+/** Name of a kstring function as compiled in this build. */
 #define KSTR(name) name
 #endif
 

@@ -79,7 +79,9 @@ void mtrr_state_init_uniform(struct mtrr_state *st, u8 type);
 
 /**
  * Fill the enable bits and default type from a raw IA32_MTRR_DEF_TYPE value.
+ * @param st  the snapshot to fill
  * @param cap raw IA32_MTRRCAP, so FE is ignored when fixed ranges don't exist.
+ * @param def_type raw IA32_MTRR_DEF_TYPE
  */
 void mtrr_state_set_def_type(struct mtrr_state *st, u64 cap, u64 def_type);
 

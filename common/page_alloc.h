@@ -50,10 +50,12 @@ size_t page_alloc_meta_bytes(u64 size);
 
 /**
  * Set up pa to manage [base, base + size), all free.
+ * @param pa    the allocator to initialise
  * @param base  start address, 4 KiB aligned
  * @param size  length; rounded down to whole pages
  * @param meta  metadata storage, at least page_alloc_meta_bytes(size) bytes,
  *              which must stay valid for the allocator's life
+ * @param meta_len  bytes available at meta
  * @return false (and pa manages nothing) when base is misaligned, the range
  *         wraps or has more than 2^32 - 2 pages, or meta is too small.
  */

@@ -31,7 +31,7 @@ typedef int64_t s64;  /**< signed 64-bit */
 
 /** Size constants. */
 #define KIB 1024ULL
-#define MIB (1024ULL * KIB)
-#define GIB (1024ULL * MIB)
+#define MIB (1024ULL * KIB) /**< 2^20 bytes */
+#define GIB (1024ULL * MIB) /**< 2^30 bytes */
 
 #endif

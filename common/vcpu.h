@@ -15,8 +15,14 @@
 
 /** General-purpose registers in the order the asm loops save them. */
 struct vcpu_gprs {
-    u64 rax, rcx, rdx, rbx, rsp_unused, rbp, rsi, rdi; /**< 0..7 (RSP lives in VMCB/VMCS) */
-    u64 r8, r9, r10, r11, r12, r13, r14, r15;          /**< 8..15 */
+    /**@{*/
+    /** register number 0 to 7 in instruction encodings (RSP itself lives in the VMCB/VMCS) */
+    u64 rax, rcx, rdx, rbx, rsp_unused, rbp, rsi, rdi;
+    /**@}*/
+    /**@{*/
+    /** register number 8 to 15 */
+    u64 r8, r9, r10, r11, r12, r13, r14, r15;
+    /**@}*/
 };
 
 /** Guest state that is not a general register. */
@@ -44,10 +50,22 @@ struct vcpu_dtr {
 /** The architectural state a vCPU starts from (e.g. a multiboot entry). */
 struct vcpu_init_state {
     struct vcpu_gprs gprs;                    /**< initial general registers */
-    u64 rip, rsp, rflags;                     /**< instruction, stack, flags */
-    u64 cr0, cr3, cr4, efer;                  /**< control state */
-    struct vcpu_segment cs, ds, es, fs, gs, ss, tr, ldtr; /**< segments */
-    struct vcpu_dtr gdtr, idtr;               /**< descriptor tables */
+    /**@{*/
+    /** instruction pointer, stack pointer or flags */
+    u64 rip, rsp, rflags;
+    /**@}*/
+    /**@{*/
+    /** control state */
+    u64 cr0, cr3, cr4, efer;
+    /**@}*/
+    /**@{*/
+    /** a segment register */
+    struct vcpu_segment cs, ds, es, fs, gs, ss, tr, ldtr;
+    /**@}*/
+    /**@{*/
+    /** a descriptor-table register */
+    struct vcpu_dtr gdtr, idtr;
+    /**@}*/
 };
 
 /** Why a guest stopped. */

@@ -88,8 +88,8 @@ struct vm_exit {
 enum exit_action {
     EXIT_RESUME,        /**< re-enter the guest at the same RIP */
     EXIT_SKIP,          /**< re-enter after the exiting instruction */
-    EXIT_INJECT_GP,     /**< inject #GP(0) at the instruction */
-    EXIT_INJECT_UD,     /**< inject #UD at the instruction */
+    EXIT_INJECT_GP,     /**< inject \#GP(0) at the instruction */
+    EXIT_INJECT_UD,     /**< inject \#UD at the instruction */
     EXIT_STOP,          /**< stop the guest; the reason is in the vCPU */
 };
 

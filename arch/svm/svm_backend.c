@@ -16,6 +16,7 @@
 #include "common/kprintf.h"
 #include "common/kstring.h"
 #include "common/mem.h"
+#include "common/options.h"
 #include "common/phys.h"
 
 /** Per-vCPU AMD-V state. */
@@ -172,6 +173,9 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
     g->rip = st->rip;
     g->rsp = st->rsp;
     g->g_pat = 0x0007040600070406ULL; /* power-on PAT */
+    /* test.corrupt: break a VMRUN consistency rule on purpose (EFER.SVME must be 1). */
+    if (vmm_options.test_corrupt != OPT_CORRUPT_NONE)
+        g->efer &= ~(u64)EFER_SVME;
     return 0;
 }
 

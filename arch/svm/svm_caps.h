@@ -16,7 +16,7 @@ struct svm_caps {
     bool npt;            /**< nested paging (EDX bit 0) */
     bool lbr_virt;       /**< LBR virtualization (bit 1) */
     bool svm_lock;       /**< SVM lock (bit 2) */
-    bool nrip_save;      /**< next-RIP save on #VMEXIT (bit 3) */
+    bool nrip_save;      /**< next-RIP save on \#VMEXIT (bit 3) */
     bool tsc_rate;       /**< TSC rate MSR (bit 4) */
     bool vmcb_clean;     /**< VMCB clean bits (bit 5) */
     bool flush_by_asid;  /**< TLB flush by ASID (bit 6) */
@@ -31,6 +31,7 @@ struct svm_caps {
  * @param ext1_ecx  CPUID 8000_0001h ECX
  * @param leaf_a    CPUID 8000_000Ah EAX, EBX, ECX, EDX (ignored if !svm)
  * @param vm_cr     MSR VM_CR (C001_0114h)
+ * @param out       receives the decoded capabilities
  */
 void svm_caps_decode(u32 ext1_ecx, const u32 leaf_a[4], u64 vm_cr, struct svm_caps *out);
 

@@ -20,6 +20,9 @@ void svm_exit_decode(u64 exitcode, u64 info1, u64 info2, u64 rip, u64 next_rip,
     out->raw_info1 = info1;
     out->raw_info2 = info2;
     out->insn_len = length_from(rip, next_rip);
+    /* VMEXIT_INVALID is -1; some implementations store it as a 32-bit -1. */
+    if (exitcode == 0xFFFFFFFFULL)
+        exitcode = SVM_EXIT_INVALID;
 
     switch (exitcode) {
     case SVM_EXIT_CPUID:

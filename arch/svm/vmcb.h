@@ -27,7 +27,7 @@ struct vmcb_control {
     u32 intercept_misc1;       /**< 0x00C: INTR..SHUTDOWN (SVM_INTERCEPT1_*) */
     u32 intercept_misc2;       /**< 0x010: VMRUN..XSETBV (SVM_INTERCEPT2_*) */
     u32 intercept_misc3;       /**< 0x014 */
-    u8 reserved1[0x03C - 0x018];
+    u8 reserved1[0x03C - 0x018]; /**< not used by bookvisor; keeps later offsets right */
     u16 pause_filter_threshold; /**< 0x03C */
     u16 pause_filter_count;     /**< 0x03E */
     u64 iopm_base_pa;          /**< 0x040: I/O permission map (12 KiB) */
@@ -35,7 +35,7 @@ struct vmcb_control {
     u64 tsc_offset;            /**< 0x050 */
     u32 guest_asid;            /**< 0x058 */
     u8 tlb_control;            /**< 0x05C */
-    u8 reserved2[3];
+    u8 reserved2[3]; /**< not used by bookvisor; keeps later offsets right */
     u64 vintr;                 /**< 0x060: V_TPR, V_IRQ, V_INTR_MASKING... */
     u64 interrupt_shadow;      /**< 0x068: bit 0 = guest in an interrupt shadow */
     u64 exitcode;              /**< 0x070 */
@@ -49,22 +49,28 @@ struct vmcb_control {
     u64 n_cr3;                 /**< 0x0B0: nested page table root */
     u64 lbr_virt_enable;       /**< 0x0B8 */
     u32 clean_bits;            /**< 0x0C0: VMCB fields unchanged since last VMRUN */
-    u32 reserved3;
+    u32 reserved3; /**< not used by bookvisor; keeps later offsets right */
     u64 next_rip;              /**< 0x0C8: next sequential RIP (if NRIPS) */
     u8 insn_bytes_fetched;     /**< 0x0D0 (decode assists) */
     u8 insn_bytes[15];         /**< 0x0D1 */
-    u8 reserved4[0x400 - 0x0E0];
+    u8 reserved4[0x400 - 0x0E0]; /**< not used by bookvisor; keeps later offsets right */
 } __attribute__((packed));
 
 /** VMCB state save area (offset 0x400). */
 struct vmcb_save {
-    struct vmcb_segment es, cs, ss, ds, fs, gs; /**< 0x400.. */
-    struct vmcb_segment gdtr, ldtr, idtr, tr;   /**< 0x460.. */
-    u8 reserved1[0x4CB - 0x4A0];
+    /**@{*/
+    /** segment, 16 bytes each from offset 0x400 */
+    struct vmcb_segment es, cs, ss, ds, fs, gs;
+    /**@}*/
+    /**@{*/
+    /** descriptor table or system segment, 16 bytes each from offset 0x460 */
+    struct vmcb_segment gdtr, ldtr, idtr, tr;
+    /**@}*/
+    u8 reserved1[0x4CB - 0x4A0]; /**< not used by bookvisor; keeps later offsets right */
     u8 cpl;                    /**< 0x4CB */
-    u32 reserved2;
+    u32 reserved2; /**< not used by bookvisor; keeps later offsets right */
     u64 efer;                  /**< 0x4D0 */
-    u8 reserved3[0x548 - 0x4D8];
+    u8 reserved3[0x548 - 0x4D8]; /**< not used by bookvisor; keeps later offsets right */
     u64 cr4;                   /**< 0x548 */
     u64 cr3;                   /**< 0x550 */
     u64 cr0;                   /**< 0x558 */
@@ -72,9 +78,9 @@ struct vmcb_save {
     u64 dr6;                   /**< 0x568 */
     u64 rflags;                /**< 0x570 */
     u64 rip;                   /**< 0x578 */
-    u8 reserved4[0x5D8 - 0x580];
+    u8 reserved4[0x5D8 - 0x580]; /**< not used by bookvisor; keeps later offsets right */
     u64 rsp;                   /**< 0x5D8 */
-    u8 reserved5[0x5F8 - 0x5E0];
+    u8 reserved5[0x5F8 - 0x5E0]; /**< not used by bookvisor; keeps later offsets right */
     u64 rax;                   /**< 0x5F8 */
     u64 star;                  /**< 0x600 */
     u64 lstar;                 /**< 0x608 */
@@ -85,10 +91,10 @@ struct vmcb_save {
     u64 sysenter_esp;          /**< 0x630 */
     u64 sysenter_eip;          /**< 0x638 */
     u64 cr2;                   /**< 0x640 */
-    u8 reserved6[0x668 - 0x648];
+    u8 reserved6[0x668 - 0x648]; /**< not used by bookvisor; keeps later offsets right */
     u64 g_pat;                 /**< 0x668 */
     u64 dbgctl;                /**< 0x670 */
-    u8 reserved7[0x1000 - 0x678];
+    u8 reserved7[0x1000 - 0x678]; /**< not used by bookvisor; keeps later offsets right */
 } __attribute__((packed));
 
 /** The whole VMCB page. */
@@ -110,50 +116,60 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.rax) == 0x5F8, "rax");
 _Static_assert(__builtin_offsetof(struct vmcb, save.cr2) == 0x640, "cr2");
 _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "g_pat");
 
-/** intercept_misc1 bits. */
-#define SVM_INTERCEPT1_INTR (1u << 0)
-#define SVM_INTERCEPT1_NMI (1u << 1)
-#define SVM_INTERCEPT1_SMI (1u << 2)
-#define SVM_INTERCEPT1_INIT (1u << 3)
-#define SVM_INTERCEPT1_CPUID (1u << 18)
-#define SVM_INTERCEPT1_HLT (1u << 24)
-#define SVM_INTERCEPT1_IOIO (1u << 27)
-#define SVM_INTERCEPT1_MSR (1u << 28)
-#define SVM_INTERCEPT1_SHUTDOWN (1u << 31)
-/** intercept_misc2 bits. */
-#define SVM_INTERCEPT2_VMRUN (1u << 0)
-#define SVM_INTERCEPT2_VMMCALL (1u << 1)
-#define SVM_INTERCEPT2_VMLOAD (1u << 2)
-#define SVM_INTERCEPT2_VMSAVE (1u << 3)
-#define SVM_INTERCEPT2_STGI (1u << 4)
-#define SVM_INTERCEPT2_CLGI (1u << 5)
-#define SVM_INTERCEPT2_SKINIT (1u << 6)
-#define SVM_INTERCEPT2_XSETBV (1u << 13)
+/** @name intercept_misc1 bits */
+/**@{*/
+#define SVM_INTERCEPT1_INTR (1u << 0) /**< physical maskable interrupt */
+#define SVM_INTERCEPT1_NMI (1u << 1) /**< physical NMI */
+#define SVM_INTERCEPT1_SMI (1u << 2) /**< system management interrupt */
+#define SVM_INTERCEPT1_INIT (1u << 3) /**< INIT signal */
+#define SVM_INTERCEPT1_CPUID (1u << 18) /**< CPUID instruction */
+#define SVM_INTERCEPT1_HLT (1u << 24) /**< HLT instruction */
+#define SVM_INTERCEPT1_IOIO (1u << 27) /**< IN/OUT, filtered by the I/O permission map */
+#define SVM_INTERCEPT1_MSR (1u << 28) /**< RDMSR/WRMSR, filtered by the MSR permission map */
+#define SVM_INTERCEPT1_SHUTDOWN (1u << 31) /**< shutdown (triple fault) */
+/**@}*/
 
-/** Exit codes (APM appendix C). */
-#define SVM_EXIT_CR0_READ 0x000
-#define SVM_EXIT_CR0_WRITE 0x010
-#define SVM_EXIT_EXCEPTION_BASE 0x040
-#define SVM_EXIT_INTR 0x060
-#define SVM_EXIT_NMI 0x061
-#define SVM_EXIT_SMI 0x062
-#define SVM_EXIT_INIT 0x063
-#define SVM_EXIT_CPUID 0x072
-#define SVM_EXIT_HLT 0x078
-#define SVM_EXIT_IOIO 0x07B
-#define SVM_EXIT_MSR 0x07C
-#define SVM_EXIT_SHUTDOWN 0x07F
-#define SVM_EXIT_VMRUN 0x080
-#define SVM_EXIT_VMMCALL 0x081
-#define SVM_EXIT_XSETBV 0x08D
-#define SVM_EXIT_NPF 0x400
-#define SVM_EXIT_INVALID ((u64)-1)
+/** @name intercept_misc2 bits */
+/**@{*/
+#define SVM_INTERCEPT2_VMRUN (1u << 0) /**< VMRUN (must be set, or VMRUN fails its checks) */
+#define SVM_INTERCEPT2_VMMCALL (1u << 1) /**< VMMCALL: the hypercall */
+#define SVM_INTERCEPT2_VMLOAD (1u << 2) /**< VMLOAD */
+#define SVM_INTERCEPT2_VMSAVE (1u << 3) /**< VMSAVE */
+#define SVM_INTERCEPT2_STGI (1u << 4) /**< STGI */
+#define SVM_INTERCEPT2_CLGI (1u << 5) /**< CLGI */
+#define SVM_INTERCEPT2_SKINIT (1u << 6) /**< SKINIT */
+#define SVM_INTERCEPT2_XSETBV (1u << 13) /**< XSETBV */
+/**@}*/
 
-/** EVENTINJ fields. */
-#define SVM_EVENTINJ_VALID (1ULL << 31)
-#define SVM_EVENTINJ_ERROR_VALID (1ULL << 11)
-#define SVM_EVENTINJ_TYPE_INTR (0ULL << 8)
-#define SVM_EVENTINJ_TYPE_NMI (2ULL << 8)
-#define SVM_EVENTINJ_TYPE_EXCEPTION (3ULL << 8)
+/** @name Exit codes (APM appendix C) */
+/**@{*/
+#define SVM_EXIT_CR0_READ 0x000 /**< read of CR0 (CRn read is 0x000 + n) */
+#define SVM_EXIT_CR0_WRITE 0x010 /**< write of CR0 (CRn write is 0x010 + n) */
+#define SVM_EXIT_EXCEPTION_BASE 0x040 /**< exception vector v exits with 0x040 + v */
+#define SVM_EXIT_INTR 0x060 /**< physical interrupt */
+#define SVM_EXIT_NMI 0x061 /**< physical NMI */
+#define SVM_EXIT_SMI 0x062 /**< system management interrupt */
+#define SVM_EXIT_INIT 0x063 /**< INIT signal */
+#define SVM_EXIT_CPUID 0x072 /**< CPUID */
+#define SVM_EXIT_HLT 0x078 /**< HLT */
+#define SVM_EXIT_IOIO 0x07B /**< port I/O (EXITINFO1 describes it, EXITINFO2 = next RIP) */
+#define SVM_EXIT_MSR 0x07C /**< RDMSR (EXITINFO1 = 0) or WRMSR (EXITINFO1 = 1) */
+#define SVM_EXIT_SHUTDOWN 0x07F /**< shutdown (triple fault) */
+#define SVM_EXIT_VMRUN 0x080 /**< VMRUN */
+#define SVM_EXIT_VMMCALL 0x081 /**< VMMCALL */
+#define SVM_EXIT_XSETBV 0x08D /**< XSETBV */
+#define SVM_EXIT_NPF 0x400 /**< nested page fault (EXITINFO1 = error code, EXITINFO2 = guest-physical address) */
+#define SVM_EXIT_INVALID ((u64)-1) /**< VMRUN refused the VMCB: invalid guest state */
+/**@}*/
+
+/** @name EVENTINJ fields */
+/**@{*/
+#define SVM_EVENTINJ_VALID (1ULL << 31) /**< inject the event */
+#define SVM_EVENTINJ_ERROR_VALID (1ULL << 11) /**< push the error code in bits 63:32 */
+#define SVM_EVENTINJ_TYPE_INTR (0ULL << 8) /**< type: external interrupt */
+#define SVM_EVENTINJ_TYPE_NMI (2ULL << 8) /**< type: NMI */
+#define SVM_EVENTINJ_TYPE_EXCEPTION (3ULL << 8) /**< type: exception */
+/**@}*/
+
 
 #endif

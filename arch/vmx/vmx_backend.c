@@ -1,11 +1,639 @@
-/* Placeholder until the VT-x backend lands: probe explains why it is unusable. */
-#include "common/backend.h"
+/*
+ * arch/vmx/vmx_backend.c - VT-x behind the backend interface (chapter 04).
+ *
+ * Mirrors arch/svm/svm_backend.c: it builds a VMCS from the generic initial
+ * state with every control derived from the capability MSRs, runs the guest,
+ * translates exits, and applies common code's decisions. When VM entry
+ * fails it runs the entry checker (vmx_check.c) over a snapshot of the VMCS
+ * and prints each broken rule by name.
+ */
+#include "arch/vmx/vmcs_fields.h"
+#include "arch/vmx/vmx_caps.h"
+#include "arch/vmx/vmx_check.h"
+#include "arch/vmx/vmx_controls.h"
+#include "arch/vmx/vmx_exit_decode.h"
+#include "arch/vmx/vmx_insn.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/desc.h"
+#include "common/backend.h"
 #include "common/format.h"
-static bool vmx_probe(const struct cpu_info *cpu, char *f, size_t fl, char *why, size_t wl)
+#include "common/gpmap_format.h"
+#include "common/kprintf.h"
+#include "common/kstring.h"
+#include "common/mem.h"
+#include "common/options.h"
+#include "common/phys.h"
+
+#define CR4_VMXE (1ULL << 13)
+#define FEATURE_CONTROL_LOCK (1ULL << 0)
+#define FEATURE_CONTROL_VMXON_OUTSIDE_SMX (1ULL << 2)
+
+/** Per-vCPU VT-x state. */
+struct vmx_vcpu {
+    u64 vmcs_pa;
+    u8 *io_bitmap;     /* A (ports 0-0x7FFF) then B (0x8000-0xFFFF), 8 KiB */
+    u8 *msr_bitmap;    /* 4 KiB: read low, read high, write low, write high */
+    u64 cr0_mask, cr4_mask;   /* bits the guest sees through the read shadows */
+    u64 cr0_forced, cr4_forced; /* bits VMX operation needs set in the real register */
+    u64 eptp;
+    bool launched;
+    bool entry_failed;        /* the last entry failed: the VMCS holds no exit */
+    u32 insn_error;           /* VM-instruction error of a VMfail */
+};
+
+static struct vmx_caps caps;
+static struct vmx_control_set controls;
+static bool caps_read;
+
+int vmx_enter(struct vcpu_gprs *gprs, int launched);
+extern char vmx_exit_point[];
+
+static void read_cap_msrs(void)
 {
-    (void)f; (void)fl;
-    if (!cpu->has_vmx) { ksnprintf(why, wl, "the CPU has no VMX"); return false; }
-    ksnprintf(why, wl, "VT-x backend not implemented yet"); return false;
+    struct vmx_cap_msrs m;
+    memset(&m, 0, sizeof(m));
+    /* Read in order: whether an MSR exists depends on the ones before it. */
+    static const u32 order[] = {
+        MSR_IA32_VMX_BASIC, MSR_IA32_VMX_PINBASED_CTLS, MSR_IA32_VMX_PROCBASED_CTLS,
+        MSR_IA32_VMX_EXIT_CTLS, MSR_IA32_VMX_ENTRY_CTLS, MSR_IA32_VMX_MISC,
+        MSR_IA32_VMX_CR0_FIXED0, MSR_IA32_VMX_CR0_FIXED1, MSR_IA32_VMX_CR4_FIXED0,
+        MSR_IA32_VMX_CR4_FIXED1, MSR_IA32_VMX_PROCBASED_CTLS2, MSR_IA32_VMX_EPT_VPID_CAP,
+        MSR_IA32_VMX_TRUE_PINBASED_CTLS, MSR_IA32_VMX_TRUE_PROCBASED_CTLS,
+        MSR_IA32_VMX_TRUE_EXIT_CTLS, MSR_IA32_VMX_TRUE_ENTRY_CTLS, MSR_IA32_VMX_VMFUNC,
+    };
+    u64 *slot[] = { &m.basic, &m.pinbased, &m.procbased, &m.exit, &m.entry, &m.misc,
+                    &m.cr0_fixed0, &m.cr0_fixed1, &m.cr4_fixed0, &m.cr4_fixed1,
+                    &m.procbased2, &m.ept_vpid_cap, &m.true_pinbased, &m.true_procbased,
+                    &m.true_exit, &m.true_entry, &m.vmfunc };
+    for (unsigned i = 0; i < ARRAY_SIZE(order); i++)
+        if (vmx_caps_msr_exists(&m, order[i]))
+            *slot[i] = rdmsr(order[i]);
+    vmx_caps_decode(&m, &caps);
+    caps_read = true;
 }
-const struct backend_ops vmx_backend = { .name = "vmx", .probe = vmx_probe };
+
+static bool vmx_probe(const struct cpu_info *cpu, char *features, size_t flen, char *why,
+                      size_t wlen)
+{
+    if (!cpu->has_vmx) {
+        ksnprintf(why, wlen, "the CPU has no VMX (CPUID.1:ECX bit 5)");
+        return false;
+    }
+    u64 fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
+    if ((fc & FEATURE_CONTROL_LOCK) && !(fc & FEATURE_CONTROL_VMXON_OUTSIDE_SMX)) {
+        ksnprintf(why, wlen, "VMX is disabled by the firmware (IA32_FEATURE_CONTROL locked)");
+        return false;
+    }
+    read_cap_msrs();
+    struct vmx_policy policy;
+    vmx_policy_default(&policy);
+    policy.preemption_timer = VMX_WANT_OFF; /* nothing uses it yet; a zero timer exits at once */
+    if (!vmx_controls_choose(&caps, &policy, &controls, why, wlen))
+        return false;
+    vmx_caps_feature_string(&caps, features, flen);
+    return true;
+}
+
+static int vmx_enable_cpu(void)
+{
+    u64 fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
+    if (!(fc & FEATURE_CONTROL_LOCK))
+        wrmsr(MSR_IA32_FEATURE_CONTROL, fc | FEATURE_CONTROL_LOCK | FEATURE_CONTROL_VMXON_OUTSIDE_SMX);
+    /* CR0/CR4 must honour the fixed bits before VMXON. */
+    write_cr0((read_cr0() | caps.msr.cr0_fixed0) & caps.msr.cr0_fixed1);
+    write_cr4((read_cr4() | caps.msr.cr4_fixed0 | CR4_VMXE) & caps.msr.cr4_fixed1);
+    u64 region = mem_alloc_pages(0);
+    *(u32 *)phys_to_virt(region) = caps.vmcs_revision;
+    if (!vmxon(region)) {
+        kprintf("bookvisor: VMXON failed\n");
+        return -1;
+    }
+    return 0;
+}
+
+static u32 ar_from_generic(const struct vcpu_segment *s)
+{
+    if (!s->attr)
+        return VMX_AR_UNUSABLE;
+    return (s->attr & 0xFFu) | ((u32)(s->attr & 0xF00u) << 4);
+}
+
+static void write_segment(u64 sel, u64 base, u64 limit, u64 ar, const struct vcpu_segment *s)
+{
+    vmwrite(sel, s->selector);
+    vmwrite(base, s->base);
+    vmwrite(limit, s->limit);
+    vmwrite(ar, ar_from_generic(s));
+}
+
+static void msr_bitmap_set(u8 *bm, u32 msr, bool read, bool write)
+{
+    u32 off;
+    if (msr <= 0x1FFF)
+        off = 0;
+    else if (msr >= 0xC0000000 && msr <= 0xC0001FFF)
+        off = 0x400, msr -= 0xC0000000;
+    else
+        return; /* outside the bitmap: always exits */
+    u8 bit = (u8)(1u << (msr % 8));
+    if (read)
+        bm[off + msr / 8] |= bit;
+    else
+        bm[off + msr / 8] &= (u8)~bit;
+    if (write)
+        bm[0x800 + off + msr / 8] |= bit;
+    else
+        bm[0x800 + off + msr / 8] &= (u8)~bit;
+}
+
+static void vmx_set_msr_intercept(struct vcpu *v, u32 msr, bool read, bool write)
+{
+    msr_bitmap_set(((struct vmx_vcpu *)v->arch)->msr_bitmap, msr, read, write);
+}
+
+static void vmx_set_io_intercept(struct vcpu *v, u16 port, bool on)
+{
+    u8 *bm = ((struct vmx_vcpu *)v->arch)->io_bitmap;
+    if (on)
+        bm[port / 8] |= (u8)(1u << (port % 8));
+    else
+        bm[port / 8] &= (u8)~(1u << (port % 8));
+}
+
+static void write_host_state(void)
+{
+    struct desc_table_reg gdt, idt;
+    u64 tss;
+    desc_get_host_tables(&gdt, &idt, &tss);
+    vmwrite(VMCS_HOST_CR0, read_cr0());
+    vmwrite(VMCS_HOST_CR3, read_cr3());
+    vmwrite(VMCS_HOST_CR4, read_cr4());
+    vmwrite(VMCS_HOST_CS_SEL, SEL_CODE64);
+    vmwrite(VMCS_HOST_SS_SEL, SEL_DATA);
+    vmwrite(VMCS_HOST_DS_SEL, SEL_DATA);
+    vmwrite(VMCS_HOST_ES_SEL, SEL_DATA);
+    vmwrite(VMCS_HOST_FS_SEL, 0);
+    vmwrite(VMCS_HOST_GS_SEL, 0);
+    vmwrite(VMCS_HOST_TR_SEL, SEL_TSS);
+    vmwrite(VMCS_HOST_FS_BASE, 0);
+    vmwrite(VMCS_HOST_GS_BASE, 0);
+    vmwrite(VMCS_HOST_TR_BASE, tss);
+    vmwrite(VMCS_HOST_GDTR_BASE, gdt.base);
+    vmwrite(VMCS_HOST_IDTR_BASE, idt.base);
+    vmwrite(VMCS_HOST_SYSENTER_CS, 0);
+    vmwrite(VMCS_HOST_SYSENTER_ESP, 0);
+    vmwrite(VMCS_HOST_SYSENTER_EIP, 0);
+    if (controls.exit & VMX_EXIT_LOAD_EFER)
+        vmwrite(VMCS_HOST_EFER, rdmsr(MSR_IA32_EFER));
+    if (controls.exit & VMX_EXIT_LOAD_PAT)
+        vmwrite(VMCS_HOST_PAT, rdmsr(MSR_IA32_PAT));
+    vmwrite(VMCS_HOST_RIP, (u64)(uintptr_t)vmx_exit_point);
+}
+
+/*
+ * CR0 and CR4: bits that VMX operation forces (fixed to 1, e.g. CR0.NE and
+ * CR4.VMXE) or forbids are owned by the VMM through the guest/host masks;
+ * the guest reads its own values from the read shadows. All other bits are
+ * the guest's, so ordinary changes (CR0.PG, CR4.PAE, ...) never exit.
+ * With unrestricted guest, PE and PG are the guest's too.
+ */
+static void compute_cr_masks(struct vmx_vcpu *x)
+{
+    u64 cr0_free = (controls.proc2 & VMX_PROC2_UNRESTRICTED_GUEST) ? (CR0_PE | CR0_PG) : 0;
+    x->cr0_forced = caps.msr.cr0_fixed0 & ~cr0_free;
+    x->cr0_mask = x->cr0_forced | (~caps.msr.cr0_fixed1 & 0xFFFFFFFFULL);
+    x->cr4_forced = caps.msr.cr4_fixed0;
+    x->cr4_mask = x->cr4_forced | (~caps.msr.cr4_fixed1 & 0xFFFFFFFFULL);
+}
+
+static void write_cr0_guest(struct vmx_vcpu *x, u64 value)
+{
+    vmwrite(VMCS_CR0_READ_SHADOW, value);
+    vmwrite(VMCS_GUEST_CR0, (value | x->cr0_forced) & caps.msr.cr0_fixed1);
+}
+
+static void write_cr4_guest(struct vmx_vcpu *x, u64 value)
+{
+    vmwrite(VMCS_CR4_READ_SHADOW, value);
+    vmwrite(VMCS_GUEST_CR4, (value | x->cr4_forced) & caps.msr.cr4_fixed1);
+}
+
+static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
+{
+    struct vmx_vcpu *x = kzalloc(sizeof(*x));
+    v->arch = x;
+    v->gprs = st->gprs;
+    x->vmcs_pa = mem_alloc_pages(0);
+    *(u32 *)phys_to_virt(x->vmcs_pa) = caps.vmcs_revision;
+    u64 io_pa = mem_alloc_pages(1);
+    u64 msr_pa = mem_alloc_pages(0);
+    x->io_bitmap = phys_to_virt(io_pa);
+    x->msr_bitmap = phys_to_virt(msr_pa);
+    if (!vmclear(x->vmcs_pa) || !vmptrld(x->vmcs_pa)) {
+        kprintf("bookvisor: VMCLEAR/VMPTRLD failed\n");
+        return -1;
+    }
+    compute_cr_masks(x);
+
+    vmwrite(VMCS_PIN_CONTROLS, controls.pin);
+    vmwrite(VMCS_PROC_CONTROLS, controls.proc);
+    if (controls.proc & VMX_PROC_SECONDARY_CONTROLS)
+        vmwrite(VMCS_PROC2_CONTROLS, controls.proc2);
+    vmwrite(VMCS_EXIT_CONTROLS, controls.exit);
+    u32 entry = controls.entry;
+    if (st->efer & EFER_LMA)
+        entry |= VMX_ENTRY_IA32E_MODE_GUEST;
+    vmwrite(VMCS_ENTRY_CONTROLS, entry);
+    vmwrite(VMCS_EXCEPTION_BITMAP, 0);
+    vmwrite(VMCS_CR3_TARGET_COUNT, 0);
+    vmwrite(VMCS_IO_BITMAP_A, io_pa);
+    vmwrite(VMCS_IO_BITMAP_B, io_pa + 4096);
+    vmwrite(VMCS_MSR_BITMAP, msr_pa);
+    vmwrite(VMCS_EXIT_MSR_STORE_COUNT, 0);
+    vmwrite(VMCS_EXIT_MSR_LOAD_COUNT, 0);
+    vmwrite(VMCS_ENTRY_MSR_LOAD_COUNT, 0);
+    vmwrite(VMCS_ENTRY_INTR_INFO, 0);
+    vmwrite(VMCS_CR0_GUEST_HOST_MASK, x->cr0_mask);
+    vmwrite(VMCS_CR4_GUEST_HOST_MASK, x->cr4_mask);
+    if (controls.proc2 & VMX_PROC2_VPID)
+        vmwrite(VMCS_VPID, 1);
+    vmwrite(VMCS_LINK_POINTER, ~0ULL);
+    write_host_state();
+
+    write_segment(VMCS_GUEST_CS_SEL, VMCS_GUEST_CS_BASE, VMCS_GUEST_CS_LIMIT, VMCS_GUEST_CS_AR, &st->cs);
+    write_segment(VMCS_GUEST_DS_SEL, VMCS_GUEST_DS_BASE, VMCS_GUEST_DS_LIMIT, VMCS_GUEST_DS_AR, &st->ds);
+    write_segment(VMCS_GUEST_ES_SEL, VMCS_GUEST_ES_BASE, VMCS_GUEST_ES_LIMIT, VMCS_GUEST_ES_AR, &st->es);
+    write_segment(VMCS_GUEST_FS_SEL, VMCS_GUEST_FS_BASE, VMCS_GUEST_FS_LIMIT, VMCS_GUEST_FS_AR, &st->fs);
+    write_segment(VMCS_GUEST_GS_SEL, VMCS_GUEST_GS_BASE, VMCS_GUEST_GS_LIMIT, VMCS_GUEST_GS_AR, &st->gs);
+    write_segment(VMCS_GUEST_SS_SEL, VMCS_GUEST_SS_BASE, VMCS_GUEST_SS_LIMIT, VMCS_GUEST_SS_AR, &st->ss);
+    write_segment(VMCS_GUEST_TR_SEL, VMCS_GUEST_TR_BASE, VMCS_GUEST_TR_LIMIT, VMCS_GUEST_TR_AR, &st->tr);
+    write_segment(VMCS_GUEST_LDTR_SEL, VMCS_GUEST_LDTR_BASE, VMCS_GUEST_LDTR_LIMIT, VMCS_GUEST_LDTR_AR, &st->ldtr);
+    vmwrite(VMCS_GUEST_GDTR_BASE, st->gdtr.base);
+    vmwrite(VMCS_GUEST_GDTR_LIMIT, st->gdtr.limit);
+    vmwrite(VMCS_GUEST_IDTR_BASE, st->idtr.base);
+    vmwrite(VMCS_GUEST_IDTR_LIMIT, st->idtr.limit);
+    write_cr0_guest(x, st->cr0);
+    write_cr4_guest(x, st->cr4);
+    vmwrite(VMCS_GUEST_CR3, st->cr3);
+    vmwrite(VMCS_GUEST_DR7, 0x400);
+    vmwrite(VMCS_GUEST_RSP, st->rsp);
+    vmwrite(VMCS_GUEST_RIP, st->rip);
+    vmwrite(VMCS_GUEST_RFLAGS, st->rflags);
+    vmwrite(VMCS_GUEST_DEBUGCTL, 0);
+    vmwrite(VMCS_GUEST_SYSENTER_CS, 0);
+    vmwrite(VMCS_GUEST_SYSENTER_ESP, 0);
+    vmwrite(VMCS_GUEST_SYSENTER_EIP, 0);
+    vmwrite(VMCS_GUEST_EFER, st->efer);
+    vmwrite(VMCS_GUEST_PAT, 0x0007040600070406ULL);
+    vmwrite(VMCS_GUEST_ACTIVITY_STATE, VMX_ACTIVITY_ACTIVE);
+    vmwrite(VMCS_GUEST_INTERRUPTIBILITY, 0);
+    vmwrite(VMCS_GUEST_PENDING_DBG, 0);
+
+    /* The guest was told there is no VMX: keep IA32_FEATURE_CONTROL ours. */
+    msr_bitmap_set(x->msr_bitmap, MSR_IA32_FEATURE_CONTROL, true, true);
+
+    /* test.corrupt=guest-cs: break one rule on purpose (tests of the checker). */
+    if (vmm_options.test_corrupt == OPT_CORRUPT_GUEST_CS)
+        vmwrite(VMCS_GUEST_CS_AR, vmread(VMCS_GUEST_CS_AR) & ~VMX_AR_P);
+    return 0;
+}
+
+static u64 vmx_get_reg(struct vcpu *v, enum vcpu_reg r)
+{
+    struct vmx_vcpu *x = v->arch;
+    switch (r) {
+    case VCPU_REG_RIP: return vmread(VMCS_GUEST_RIP);
+    case VCPU_REG_RSP: return vmread(VMCS_GUEST_RSP);
+    case VCPU_REG_RFLAGS: return vmread(VMCS_GUEST_RFLAGS);
+    case VCPU_REG_CR0:
+        return (vmread(VMCS_GUEST_CR0) & ~x->cr0_mask) | (vmread(VMCS_CR0_READ_SHADOW) & x->cr0_mask);
+    case VCPU_REG_CR2: return read_cr2();
+    case VCPU_REG_CR3: return vmread(VMCS_GUEST_CR3);
+    case VCPU_REG_CR4:
+        return (vmread(VMCS_GUEST_CR4) & ~x->cr4_mask) | (vmread(VMCS_CR4_READ_SHADOW) & x->cr4_mask);
+    case VCPU_REG_EFER: return vmread(VMCS_GUEST_EFER);
+    case VCPU_REG_CS_BASE: return vmread(VMCS_GUEST_CS_BASE);
+    case VCPU_REG_CS_ATTR: {
+        u64 ar = vmread(VMCS_GUEST_CS_AR);
+        return (ar & 0xFF) | ((ar >> 4) & 0xF00); /* generic (AMD) layout */
+    }
+    case VCPU_REG_SS_ATTR: {
+        u64 ar = vmread(VMCS_GUEST_SS_AR);
+        return (ar & 0xFF) | ((ar >> 4) & 0xF00);
+    }
+    default: return 0;
+    }
+}
+
+static void set_ia32e(bool on)
+{
+    u64 entry = vmread(VMCS_ENTRY_CONTROLS);
+    entry = on ? (entry | VMX_ENTRY_IA32E_MODE_GUEST) : (entry & ~(u64)VMX_ENTRY_IA32E_MODE_GUEST);
+    vmwrite(VMCS_ENTRY_CONTROLS, entry);
+}
+
+static void vmx_set_reg(struct vcpu *v, enum vcpu_reg r, u64 value)
+{
+    struct vmx_vcpu *x = v->arch;
+    switch (r) {
+    case VCPU_REG_RIP: vmwrite(VMCS_GUEST_RIP, value); break;
+    case VCPU_REG_RSP: vmwrite(VMCS_GUEST_RSP, value); break;
+    case VCPU_REG_RFLAGS: vmwrite(VMCS_GUEST_RFLAGS, value); break;
+    case VCPU_REG_CR0: {
+        /* Paging switched by an emulated write: EFER.LMA follows, as in hardware. */
+        u64 efer = vmread(VMCS_GUEST_EFER);
+        if ((efer & EFER_LME) && (value & CR0_PG))
+            efer |= EFER_LMA;
+        else if (!(value & CR0_PG))
+            efer &= ~(u64)EFER_LMA;
+        vmwrite(VMCS_GUEST_EFER, efer);
+        set_ia32e(efer & EFER_LMA);
+        write_cr0_guest(x, value);
+        break;
+    }
+    case VCPU_REG_CR2: write_cr2(value); break;
+    case VCPU_REG_CR3: vmwrite(VMCS_GUEST_CR3, value); break;
+    case VCPU_REG_CR4: write_cr4_guest(x, value); break;
+    case VCPU_REG_EFER:
+        vmwrite(VMCS_GUEST_EFER, value);
+        set_ia32e(value & EFER_LMA);
+        break;
+    default: break;
+    }
+}
+
+/* Fill a snapshot of the current VMCS for the entry checker. */
+static void take_snapshot(struct vmx_vmcs_snapshot *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->caps = caps;
+    s->cpu.maxphyaddr = cpuid(0x80000008, 0).eax & 0xFF;
+    s->cpu.linear_bits = 48;
+    s->cpu.in_ia32e = true;
+    s->ctl.pin = (u32)vmread(VMCS_PIN_CONTROLS);
+    s->ctl.proc = (u32)vmread(VMCS_PROC_CONTROLS);
+    s->ctl.proc2 = (s->ctl.proc & VMX_PROC_SECONDARY_CONTROLS) ? (u32)vmread(VMCS_PROC2_CONTROLS) : 0;
+    s->ctl.exit = (u32)vmread(VMCS_EXIT_CONTROLS);
+    s->ctl.entry = (u32)vmread(VMCS_ENTRY_CONTROLS);
+    s->ctl.cr3_target_count = (u32)vmread(VMCS_CR3_TARGET_COUNT);
+    s->ctl.io_bitmap_a = vmread(VMCS_IO_BITMAP_A);
+    s->ctl.io_bitmap_b = vmread(VMCS_IO_BITMAP_B);
+    s->ctl.msr_bitmap = vmread(VMCS_MSR_BITMAP);
+    if (s->ctl.proc2 & VMX_PROC2_EPT)
+        s->ctl.eptp = vmread(VMCS_EPT_POINTER);
+    if (s->ctl.proc2 & VMX_PROC2_VPID)
+        s->ctl.vpid = (u16)vmread(VMCS_VPID);
+    s->ctl.entry_intr_info = (u32)vmread(VMCS_ENTRY_INTR_INFO);
+    s->ctl.entry_error_code = (u32)vmread(VMCS_ENTRY_EXCEPTION_ERROR);
+    s->ctl.entry_insn_len = (u32)vmread(VMCS_ENTRY_INSN_LEN);
+
+    s->host.cr0 = vmread(VMCS_HOST_CR0);
+    s->host.cr3 = vmread(VMCS_HOST_CR3);
+    s->host.cr4 = vmread(VMCS_HOST_CR4);
+    s->host.es = (u16)vmread(VMCS_HOST_ES_SEL);
+    s->host.cs = (u16)vmread(VMCS_HOST_CS_SEL);
+    s->host.ss = (u16)vmread(VMCS_HOST_SS_SEL);
+    s->host.ds = (u16)vmread(VMCS_HOST_DS_SEL);
+    s->host.fs = (u16)vmread(VMCS_HOST_FS_SEL);
+    s->host.gs = (u16)vmread(VMCS_HOST_GS_SEL);
+    s->host.tr = (u16)vmread(VMCS_HOST_TR_SEL);
+    s->host.fs_base = vmread(VMCS_HOST_FS_BASE);
+    s->host.gs_base = vmread(VMCS_HOST_GS_BASE);
+    s->host.tr_base = vmread(VMCS_HOST_TR_BASE);
+    s->host.gdtr_base = vmread(VMCS_HOST_GDTR_BASE);
+    s->host.idtr_base = vmread(VMCS_HOST_IDTR_BASE);
+    s->host.sysenter_cs = (u32)vmread(VMCS_HOST_SYSENTER_CS);
+    s->host.sysenter_esp = vmread(VMCS_HOST_SYSENTER_ESP);
+    s->host.sysenter_eip = vmread(VMCS_HOST_SYSENTER_EIP);
+    if (s->ctl.exit & VMX_EXIT_LOAD_EFER)
+        s->host.efer = vmread(VMCS_HOST_EFER);
+    if (s->ctl.exit & VMX_EXIT_LOAD_PAT)
+        s->host.pat = vmread(VMCS_HOST_PAT);
+    s->host.rsp = vmread(VMCS_HOST_RSP);
+    s->host.rip = vmread(VMCS_HOST_RIP);
+
+#define SEG(name, NAME)                                             \
+    s->guest.name.sel = (u16)vmread(VMCS_GUEST_##NAME##_SEL);       \
+    s->guest.name.base = vmread(VMCS_GUEST_##NAME##_BASE);          \
+    s->guest.name.limit = (u32)vmread(VMCS_GUEST_##NAME##_LIMIT);   \
+    s->guest.name.ar = (u32)vmread(VMCS_GUEST_##NAME##_AR);
+    SEG(es, ES) SEG(cs, CS) SEG(ss, SS) SEG(ds, DS) SEG(fs, FS) SEG(gs, GS)
+    SEG(ldtr, LDTR) SEG(tr, TR)
+#undef SEG
+    s->guest.cr0 = vmread(VMCS_GUEST_CR0);
+    s->guest.cr3 = vmread(VMCS_GUEST_CR3);
+    s->guest.cr4 = vmread(VMCS_GUEST_CR4);
+    s->guest.dr7 = vmread(VMCS_GUEST_DR7);
+    s->guest.rsp = vmread(VMCS_GUEST_RSP);
+    s->guest.rip = vmread(VMCS_GUEST_RIP);
+    s->guest.rflags = vmread(VMCS_GUEST_RFLAGS);
+    s->guest.gdtr_base = vmread(VMCS_GUEST_GDTR_BASE);
+    s->guest.idtr_base = vmread(VMCS_GUEST_IDTR_BASE);
+    s->guest.gdtr_limit = (u32)vmread(VMCS_GUEST_GDTR_LIMIT);
+    s->guest.idtr_limit = (u32)vmread(VMCS_GUEST_IDTR_LIMIT);
+    s->guest.debugctl = vmread(VMCS_GUEST_DEBUGCTL);
+    s->guest.sysenter_cs = (u32)vmread(VMCS_GUEST_SYSENTER_CS);
+    s->guest.sysenter_esp = vmread(VMCS_GUEST_SYSENTER_ESP);
+    s->guest.sysenter_eip = vmread(VMCS_GUEST_SYSENTER_EIP);
+    s->guest.efer = vmread(VMCS_GUEST_EFER);
+    s->guest.pat = vmread(VMCS_GUEST_PAT);
+    s->guest.activity = (u32)vmread(VMCS_GUEST_ACTIVITY_STATE);
+    s->guest.interruptibility = (u32)vmread(VMCS_GUEST_INTERRUPTIBILITY);
+    s->guest.pending_dbg = vmread(VMCS_GUEST_PENDING_DBG);
+    s->guest.link_pointer = vmread(VMCS_LINK_POINTER);
+}
+
+static void report_entry_checks(void)
+{
+    static struct vmx_vmcs_snapshot snap;
+    static struct vmx_check_report report;
+    take_snapshot(&snap);
+    unsigned failed = vmx_check_vmcs(&snap, &report);
+    kprintf("bookvisor: VM-entry checker: %u rule(s) broken\n", failed);
+    for (unsigned i = 0; i < report.stored; i++) {
+        char line[200];
+        vmx_check_format(&report.failures[i], line, sizeof(line));
+        kprintf("bookvisor:   check failed: %s\n", line);
+    }
+    if (!failed)
+        kprintf("bookvisor:   (no rule the checker knows is broken; see the SDM's entry checks)\n");
+}
+
+static void decode_exit(struct vcpu *v, struct vm_exit *e)
+{
+    u32 raw = (u32)vmread(VMCS_EXIT_REASON);
+    struct vmx_exit_reason reason;
+    vmx_exit_reason_split(raw, &reason);
+    u64 qual = vmread(VMCS_EXIT_QUALIFICATION);
+    memset(e, 0, sizeof(*e));
+    e->native_code = reason.basic;
+    e->raw_info1 = qual;
+    if (reason.entry_failure) {
+        e->kind = VM_EXIT_INVALID_STATE;
+        e->native_code = raw;
+        return;
+    }
+    e->insn_len = (u8)vmread(VMCS_EXIT_INSN_LEN);
+    switch (reason.basic) {
+    case VMX_EXIT_CPUID: e->kind = VM_EXIT_CPUID; break;
+    case VMX_EXIT_HLT: e->kind = VM_EXIT_HLT; break;
+    case VMX_EXIT_VMCALL: e->kind = VM_EXIT_VMCALL; break;
+    case VMX_EXIT_RDMSR: e->kind = VM_EXIT_RDMSR; e->details.msr = (u32)v->gprs.rcx; break;
+    case VMX_EXIT_WRMSR: e->kind = VM_EXIT_WRMSR; e->details.msr = (u32)v->gprs.rcx; break;
+    case VMX_EXIT_XSETBV: e->kind = VM_EXIT_XSETBV; break;
+    case VMX_EXIT_TRIPLE_FAULT: e->kind = VM_EXIT_SHUTDOWN; break;
+    case VMX_EXIT_INIT: e->kind = VM_EXIT_INIT; break;
+    case VMX_EXIT_SIPI: e->kind = VM_EXIT_SIPI; e->details.vector = qual & 0xFF; break;
+    case VMX_EXIT_EXTERNAL_INTERRUPT: e->kind = VM_EXIT_EXTERNAL_INTERRUPT; break;
+    case VMX_EXIT_IO: {
+        struct vmx_io_qual q;
+        e->kind = vmx_decode_io(qual, &q) ? VM_EXIT_IO : VM_EXIT_UNKNOWN;
+        vmx_io_to_generic(&q, &e->details.io);
+        break;
+    }
+    case VMX_EXIT_CR_ACCESS: {
+        struct vmx_cr_qual q;
+        e->kind = vmx_decode_cr(qual, &q) ? VM_EXIT_CR_ACCESS : VM_EXIT_UNKNOWN;
+        vmx_cr_to_generic(&q, &e->details.cr);
+        break;
+    }
+    case VMX_EXIT_EPT_VIOLATION: {
+        struct vmx_ept_qual q;
+        vmx_decode_ept(qual, &q);
+        e->kind = VM_EXIT_NESTED_PAGE_FAULT;
+        e->raw_info2 = vmread(VMCS_GUEST_PHYSICAL_ADDR);
+        vmx_ept_to_generic(&q, e->raw_info2, q.gla_valid ? vmread(VMCS_GUEST_LINEAR_ADDR) : 0,
+                           &e->details.npf);
+        break;
+    }
+    case VMX_EXIT_EXCEPTION_NMI: {
+        u32 info = (u32)vmread(VMCS_EXIT_INTR_INFO);
+        if (((info & VMX_INTR_INFO_TYPE_MASK) >> VMX_INTR_INFO_TYPE_SHIFT) == VMX_INTR_TYPE_NMI) {
+            e->kind = VM_EXIT_NMI;
+        } else {
+            e->kind = VM_EXIT_EXCEPTION;
+            e->details.exception.vector = info & 0xFF;
+            e->details.exception.has_error = info & VMX_INTR_INFO_DELIVER_ERROR;
+            e->details.exception.error_code = (u32)vmread(VMCS_EXIT_INTR_ERROR);
+        }
+        break;
+    }
+    default:
+        e->kind = VM_EXIT_UNKNOWN;
+        break;
+    }
+}
+
+static void vmx_run(struct vcpu *v, struct vm_exit *e)
+{
+    struct vmx_vcpu *x = v->arch;
+    if (v->flush_nested_tlb) {
+        invept(caps.invept_single ? 1 : 2, x->eptp);
+        v->flush_nested_tlb = false;
+    }
+    x->entry_failed = false;
+    if (vmx_enter(&v->gprs, x->launched) != 0) {
+        x->entry_failed = true;
+        x->insn_error = (u32)vmread(VMCS_INSN_ERROR);
+        memset(e, 0, sizeof(*e));
+        e->kind = VM_EXIT_INVALID_STATE;
+        e->native_code = 0x10000 | x->insn_error;
+        kprintf("bookvisor: %s failed: VM-instruction error %u (%s)\n",
+                x->launched ? "VMRESUME" : "VMLAUNCH", x->insn_error,
+                vmx_instruction_error_name(x->insn_error));
+        return;
+    }
+    x->launched = true;
+    decode_exit(v, e);
+    vmwrite(VMCS_ENTRY_INTR_INFO, 0);
+    /* An event whose delivery the exit interrupted must be delivered again. */
+    u32 idt = (u32)vmread(VMCS_IDT_VECTORING_INFO);
+    if (idt & VMX_INTR_INFO_VALID) {
+        vmwrite(VMCS_ENTRY_INTR_INFO, idt & ~(1u << 12));
+        if (idt & VMX_INTR_INFO_DELIVER_ERROR)
+            vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, vmread(VMCS_IDT_VECTORING_ERROR));
+        vmwrite(VMCS_ENTRY_INSN_LEN, vmread(VMCS_EXIT_INSN_LEN));
+    }
+}
+
+static bool vmx_skip_instruction(struct vcpu *v, const struct vm_exit *e)
+{
+    (void)v;
+    if (!e->insn_len)
+        return false;
+    u64 rip = vmread(VMCS_GUEST_RIP) + e->insn_len;
+    u64 cs_ar = vmread(VMCS_GUEST_CS_AR);
+    if (!((vmread(VMCS_GUEST_EFER) & EFER_LMA) && (cs_ar & VMX_AR_L)))
+        rip &= 0xFFFFFFFF;
+    vmwrite(VMCS_GUEST_RIP, rip);
+    u64 intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+    if (intr & (VMX_INTERRUPTIBILITY_STI | VMX_INTERRUPTIBILITY_MOV_SS))
+        vmwrite(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(u64)(VMX_INTERRUPTIBILITY_STI | VMX_INTERRUPTIBILITY_MOV_SS));
+    return true;
+}
+
+static void vmx_inject(struct vcpu *v, const struct vm_event *ev)
+{
+    (void)v;
+    u32 type = ev->type == VM_EVENT_EXTERNAL_INTERRUPT ? VMX_INTR_TYPE_EXT_INTR
+             : ev->type == VM_EVENT_NMI ? VMX_INTR_TYPE_NMI : VMX_INTR_TYPE_HW_EXCEPTION;
+    u32 info = ev->vector | (type << VMX_INTR_INFO_TYPE_SHIFT) | VMX_INTR_INFO_VALID;
+    /* Real mode has no error codes. */
+    bool pm = vmread(VMCS_CR0_READ_SHADOW) & CR0_PE;
+    if (ev->has_error && pm) {
+        info |= VMX_INTR_INFO_DELIVER_ERROR;
+        vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, ev->error_code);
+    }
+    vmwrite(VMCS_ENTRY_INTR_INFO, info);
+}
+
+static void vmx_set_nested_root(struct vcpu *v, u64 root_pa)
+{
+    struct vmx_vcpu *x = v->arch;
+    x->eptp = gpmap_ept_pointer(root_pa, false);
+    vmwrite(VMCS_EPT_POINTER, x->eptp);
+    v->flush_nested_tlb = true;
+}
+
+static void vmx_dump_state(struct vcpu *v)
+{
+    struct vmx_vcpu *x = v->arch;
+    if (x->entry_failed || (vmread(VMCS_EXIT_REASON) & (1u << 31)))
+        report_entry_checks();
+    u32 reason = (u32)vmread(VMCS_EXIT_REASON);
+    kprintf("bookvisor: guest state: exit reason %u (%s)%s qualification=0x%llx\n",
+            reason & 0xFFFF, vmx_exit_reason_name(reason & 0xFFFF),
+            (reason & (1u << 31)) ? " [entry failure]" : "",
+            (unsigned long long)vmread(VMCS_EXIT_QUALIFICATION));
+    kprintf("bookvisor:   rip=0x%llx rsp=0x%llx rflags=0x%llx\n",
+            (unsigned long long)vmread(VMCS_GUEST_RIP), (unsigned long long)vmread(VMCS_GUEST_RSP),
+            (unsigned long long)vmread(VMCS_GUEST_RFLAGS));
+    kprintf("bookvisor:   cr0=0x%llx (shadow 0x%llx) cr3=0x%llx cr4=0x%llx efer=0x%llx\n",
+            (unsigned long long)vmread(VMCS_GUEST_CR0), (unsigned long long)vmread(VMCS_CR0_READ_SHADOW),
+            (unsigned long long)vmread(VMCS_GUEST_CR3), (unsigned long long)vmread(VMCS_GUEST_CR4),
+            (unsigned long long)vmread(VMCS_GUEST_EFER));
+    kprintf("bookvisor:   cs=%04llx ar=0x%llx base=0x%llx ss=%04llx ar=0x%llx\n",
+            (unsigned long long)vmread(VMCS_GUEST_CS_SEL), (unsigned long long)vmread(VMCS_GUEST_CS_AR),
+            (unsigned long long)vmread(VMCS_GUEST_CS_BASE), (unsigned long long)vmread(VMCS_GUEST_SS_SEL),
+            (unsigned long long)vmread(VMCS_GUEST_SS_AR));
+    kprintf("bookvisor:   rax=0x%llx rbx=0x%llx rcx=0x%llx rdx=0x%llx\n",
+            (unsigned long long)v->gprs.rax, (unsigned long long)v->gprs.rbx,
+            (unsigned long long)v->gprs.rcx, (unsigned long long)v->gprs.rdx);
+}
+
+const struct backend_ops vmx_backend = {
+    .name = "vmx",
+    .probe = vmx_probe,
+    .enable_cpu = vmx_enable_cpu,
+    .vcpu_init = vmx_vcpu_init,
+    .run = vmx_run,
+    .get_reg = vmx_get_reg,
+    .set_reg = vmx_set_reg,
+    .skip_instruction = vmx_skip_instruction,
+    .inject = vmx_inject,
+    .set_io_intercept = vmx_set_io_intercept,
+    .set_msr_intercept = vmx_set_msr_intercept,
+    .set_nested_root = vmx_set_nested_root,
+    .dump_state = vmx_dump_state,
+    .uses_vmmcall = false,
+};

@@ -5,6 +5,7 @@
 #ifndef BOOKVISOR_ARCH_X86_CPU_H
 #define BOOKVISOR_ARCH_X86_CPU_H
 
+#include "arch/x86/boot_defs.h"
 #include "common/types.h"
 
 /** Result of one CPUID leaf. */
@@ -47,6 +48,7 @@ static inline u64 rdtsc(void)
     return ((u64)hi << 32) | lo;
 }
 
+/** Defines read_crN() and write_crN() for control register N. */
 #define CPU_DEFINE_CR(n)                                                                   \
     static inline u64 read_cr##n(void) { u64 v; __asm__ volatile("mov %%cr" #n ", %0" : "=r"(v)); return v; } \
     static inline void write_cr##n(u64 v) { __asm__ volatile("mov %0, %%cr" #n : : "r"(v) : "memory"); }
@@ -94,24 +96,24 @@ struct cpu_info {
 void cpu_identify(struct cpu_info *out);
 
 /** MSR numbers bookvisor uses. */
-#define MSR_IA32_APIC_BASE 0x1B
-#define MSR_IA32_FEATURE_CONTROL 0x3A
-#define MSR_IA32_SYSENTER_CS 0x174
-#define MSR_IA32_SYSENTER_ESP 0x175
-#define MSR_IA32_SYSENTER_EIP 0x176
-#define MSR_IA32_PAT 0x277
-#define MSR_IA32_MTRRCAP 0xFE
-#define MSR_IA32_MTRR_DEF_TYPE 0x2FF
-#define MSR_IA32_EFER 0xC0000080
-#define MSR_STAR 0xC0000081
-#define MSR_LSTAR 0xC0000082
-#define MSR_CSTAR 0xC0000083
-#define MSR_SFMASK 0xC0000084
-#define MSR_FS_BASE 0xC0000100
-#define MSR_GS_BASE 0xC0000101
-#define MSR_KERNEL_GS_BASE 0xC0000102
-#define MSR_VM_CR 0xC0010114
-#define MSR_VM_HSAVE_PA 0xC0010117
+#define MSR_IA32_APIC_BASE 0x1B /**< local APIC base */
+#define MSR_IA32_FEATURE_CONTROL 0x3A /**< VMX enable and lock (Intel) */
+#define MSR_IA32_SYSENTER_CS 0x174 /**< SYSENTER code selector */
+#define MSR_IA32_SYSENTER_ESP 0x175 /**< SYSENTER stack pointer */
+#define MSR_IA32_SYSENTER_EIP 0x176 /**< SYSENTER entry point */
+#define MSR_IA32_PAT 0x277 /**< page attribute table */
+#define MSR_IA32_MTRRCAP 0xFE /**< MTRR capabilities */
+#define MSR_IA32_MTRR_DEF_TYPE 0x2FF /**< MTRR enables and default memory type */
+#define MSR_IA32_EFER 0xC0000080 /**< extended feature enables */
+#define MSR_STAR 0xC0000081 /**< SYSCALL selectors */
+#define MSR_LSTAR 0xC0000082 /**< SYSCALL entry, 64-bit mode */
+#define MSR_CSTAR 0xC0000083 /**< SYSCALL entry, compatibility mode */
+#define MSR_SFMASK 0xC0000084 /**< RFLAGS bits SYSCALL clears */
+#define MSR_FS_BASE 0xC0000100 /**< FS base */
+#define MSR_GS_BASE 0xC0000101 /**< GS base */
+#define MSR_KERNEL_GS_BASE 0xC0000102 /**< GS base SWAPGS exchanges with */
+#define MSR_VM_CR 0xC0010114 /**< AMD SVM control (LOCK, SVMDIS) */
+#define MSR_VM_HSAVE_PA 0xC0010117 /**< AMD host save area for VMRUN */
 
 #define EFER_SCE (1u << 0)   /**< syscall enable */
 #define EFER_LMA (1u << 10)  /**< long mode active */

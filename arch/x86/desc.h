@@ -13,11 +13,17 @@
 
 /** Registers saved by the interrupt stubs (arch/x86/isr.S), lowest address first. */
 struct trap_frame {
+    /**@{*/
+    /** general register, pushed by isr_common */
     u64 r15, r14, r13, r12, r11, r10, r9, r8;
     u64 rbp, rdi, rsi, rdx, rcx, rbx, rax;
+    /**@}*/
     u64 vector;     /**< interrupt vector */
     u64 error_code; /**< CPU error code or 0 */
-    u64 rip, cs, rflags, rsp, ss; /**< pushed by the CPU */
+    /**@{*/
+    /** pushed by the CPU when it took the interrupt */
+    u64 rip, cs, rflags, rsp, ss;
+    /**@}*/
 };
 
 /** Load the GDT, TSS and IDT on this CPU. */

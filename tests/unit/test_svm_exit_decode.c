@@ -90,6 +90,8 @@ START_TEST(cr_exception_and_others)
     ck_assert_int_eq(e.kind, VM_EXIT_SHUTDOWN);
     svm_exit_decode(SVM_EXIT_INVALID, 0, 0, 0, 0, &e);
     ck_assert_int_eq(e.kind, VM_EXIT_INVALID_STATE);
+    svm_exit_decode(0xFFFFFFFFULL, 0, 0, 0, 0, &e);
+    ck_assert_int_eq(e.kind, VM_EXIT_INVALID_STATE);
     svm_exit_decode(SVM_EXIT_INIT, 0, 0, 0, 0, &e);
     ck_assert_int_eq(e.kind, VM_EXIT_INIT);
     svm_exit_decode(0x8A /* MONITOR */, 0, 0, 0, 0, &e);
