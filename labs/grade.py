@@ -104,13 +104,18 @@ class Build:
 
 
 class Unit:
-    """A Check unit test: build build/unit/<test> with the tree's Makefile, run it."""
+    """A Check unit test: build build/unit/<test> with the tree's Makefile, run it.
 
-    def __init__(self, test, optional=False, timeout=300):
+    case: run only this Check test case (CK_RUN_CASE), for a test file that also
+    covers a later lab.
+    """
+
+    def __init__(self, test, case=None, optional=False, timeout=300):
         self.test = test
+        self.case = case
         self.optional = optional    # a missing test file is SKIP, not FAIL
         self.timeout = timeout
-        self.name = f"unit test {test}"
+        self.name = f"unit test {test}" + (f" (case {case})" if case else "")
 
     def run(self, ctx):
         if not (ctx.tree / "tests" / "unit" / f"{self.test}.c").is_file():
@@ -123,6 +128,10 @@ class Unit:
             return Outcome("FAIL", "did not compile" if rc is not None else "build timed out",
                            errs[:8])
         env = dict(os.environ, CK_DEFAULT_TIMEOUT=str(int(30 * ctx.timeout_scale)))
+        env.pop("CK_RUN_SUITE", None)
+        env.pop("CK_RUN_CASE", None)
+        if self.case:
+            env["CK_RUN_CASE"] = self.case
         rc, out = run([str(ctx.tree / "build" / "unit" / self.test)], ctx.tree,
                       self.timeout * ctx.timeout_scale, env)
         m = CHECKS_RE.search(out)
@@ -210,6 +219,8 @@ LABS = {
     1: Lab("detect and report the CPU's virtualization features", [
         Unit("test_svm_caps"),
         Unit("test_vmx_caps", optional=True),
+        # VT-x decoding; the file's other cases test lab 3's control choice.
+        Unit("test_vmx_controls", case="caps", optional=True),
         Build(),
         Emu("boot-banner", "qemu-svm",
             expect=[("com1", r"^bookvisor: cpu=AuthenticAMD backend=svm features=npt\b")]),
