@@ -4,7 +4,6 @@
  * Each handler gets the generic exit and returns what the backend should do.
  * Backends never see these decisions; tests can drive them through a mock.
  */
-#include "arch/x86/acpi_power.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
 #include "arch/x86/io.h"
@@ -15,6 +14,7 @@
 #include "common/kprintf.h"
 #include "common/kstring.h"
 #include "common/mmio_decode.h"
+#include "common/test_mmio_page.h"
 
 #define RFLAGS_IF (1u << 9)
 #define CR4_OSXSAVE (1u << 18)
@@ -89,45 +89,29 @@ static enum exit_action on_wrmsr(struct vcpu *v, struct vm_exit *e)
     }
 }
 
-static bool is_poweroff_write(u16 port, u64 value, u8 size)
-{
-    const struct acpi_power_info *pi = acpi_power_info();
-    if (!pi->valid || size < 2 || (port != pi->pm1a_cnt && port != pi->pm1b_cnt))
-        return false;
-    if (!(value & (1u << 13))) /* SLP_EN */
-        return false;
-    u16 typ = (value >> 10) & 7;
-    return !pi->s5_found || typ == (port == pi->pm1a_cnt ? pi->slp_typ_s5a : pi->slp_typ_s5b);
-}
-
 static enum exit_action on_io(struct vcpu *v, struct vm_exit *e)
 {
     const struct vm_exit_io *io = &e->details.io;
+    const struct io_hook *h = io_hook_find(guest_vm_of(v), io->port);
     if (io->string)
         return vcpu_stop(v, VCPU_STOP_ERROR,
                          "string I/O (%s) to intercepted port 0x%x is not supported (rip=0x%llx)",
                          io->in ? "INS" : "OUTS", io->port,
                          (unsigned long long)get(v, VCPU_REG_RIP));
-    if (io->in) {
-        u64 mask = io->size == 4 ? 0xFFFFFFFFull : io->size == 2 ? 0xFFFF : 0xFF;
-        u64 value = io->size == 4 ? inl(io->port) : io->size == 2 ? inw(io->port) : inb(io->port);
+    if (!h)
+        return vcpu_stop(v, VCPU_STOP_ERROR, "I/O exit for port 0x%x that no hook claims",
+                         io->port);
+    u32 value = (u32)v->gprs.rax;
+    enum exit_action a = h->fn(h->ctx, v, io->port, io->size, !io->in, &value);
+    if (io->in && a == EXIT_SKIP) {
         /* IN to AL/AX keeps the rest of RAX; IN to EAX clears bits 63:32. */
+        u64 mask = io->size == 4 ? 0xFFFFFFFFull : io->size == 2 ? 0xFFFF : 0xFF;
         if (io->size == 4)
             v->gprs.rax = value;
         else
-            v->gprs.rax = (v->gprs.rax & ~mask) | value;
-        return EXIT_SKIP;
+            v->gprs.rax = (v->gprs.rax & ~mask) | (value & mask);
     }
-    u64 value = v->gprs.rax;
-    if (is_poweroff_write(io->port, value, io->size))
-        return vcpu_stop(v, VCPU_STOP_POWEROFF, "the guest switched the machine off (ACPI S5)");
-    if (io->size == 4)
-        outl(io->port, (u32)value);
-    else if (io->size == 2)
-        outw(io->port, (u16)value);
-    else
-        outb(io->port, (u8)value);
-    return EXIT_SKIP;
+    return a;
 }
 
 /*
@@ -173,6 +157,9 @@ static enum exit_action on_vmcall(struct vcpu *v, struct vm_exit *e)
     case HC_CHECK_CANARY:
         v->gprs.rax = vmm_canary_intact() ? 1 : 0;
         break;
+    case HC_TEST_PAGE:
+        v->gprs.rax = mmio_hook_find(vm, TEST_MMIO_PAGE_GPA) ? TEST_MMIO_PAGE_GPA : 0;
+        break;
     default:
         v->gprs.rax = HC_UNKNOWN;
         break;
@@ -188,9 +175,24 @@ static enum exit_action on_vmcall(struct vcpu *v, struct vm_exit *e)
  * a guest that probes it does not bring the machine down. Executing there
  * stops the guest.
  */
-static enum exit_action emulate_empty_bus(struct vcpu *v, struct vm_exit *e, const char *what)
+static enum exit_action empty_bus(void *ctx, struct vcpu *v, u64 gpa, u8 size, bool write,
+                                  u64 *value)
 {
     struct guest_vm *vm = guest_vm_of(v);
+    if (vm->private_accesses++ < 4)
+        kprintf("bookvisor: guest %s %s at gpa 0x%llx (%s)\n", write ? "write" : "read",
+                (const char *)ctx, (unsigned long long)gpa,
+                write ? "dropped" : "reads as all ones");
+    (void)size;
+    if (!write)
+        *value = ~0ULL;
+    return EXIT_SKIP;
+}
+
+/* Decode the faulting instruction, run fn on the access, finish the instruction. */
+static enum exit_action emulate_mmio(struct vcpu *v, struct vm_exit *e, mmio_hook_fn fn, void *ctx,
+                                     const char *what)
+{
     u8 bytes[15];
     size_t n = guest_vm_fetch_insn(v, bytes, sizeof(bytes));
     struct mmio_access acc;
@@ -204,20 +206,21 @@ static enum exit_action emulate_empty_bus(struct vcpu *v, struct vm_exit *e, con
                          "%02x %02x %02x %02x %02x %02x (%zu bytes fetched)",
                          what, (unsigned long long)e->details.npf.gpa, bytes[0], bytes[1],
                          bytes[2], bytes[3], bytes[4], bytes[5], n);
-    if (vm->private_accesses++ < 4)
-        kprintf("bookvisor: guest %s %s at gpa 0x%llx (%s)\n",
-                acc.dir == MMIO_READ ? "read" : "write", what,
-                (unsigned long long)e->details.npf.gpa,
-                acc.dir == MMIO_READ ? "reads as all ones" : "dropped");
+    u64 *reg = gpr_ptr(v, acc.reg);
+    bool is_rsp = acc.reg == 4 && !acc.reg_high_byte;
+    u64 regval = is_rsp ? get(v, VCPU_REG_RSP) : *reg;
+    u64 value = 0;
+    if (acc.dir == MMIO_WRITE)
+        value = acc.uses_imm ? acc.imm : mmio_write_value(&acc, regval);
+    enum exit_action a = fn(ctx, v, e->details.npf.gpa, acc.size, acc.dir == MMIO_WRITE, &value);
+    if (a != EXIT_SKIP)
+        return a;
     if (acc.dir == MMIO_READ) {
-        u64 *reg = gpr_ptr(v, acc.reg);
-        if (acc.reg == 4 && !acc.reg_high_byte) {
-            /* RSP lives in the VMCB/VMCS. */
-            u64 rsp = get(v, VCPU_REG_RSP);
-            v->backend->set_reg(v, VCPU_REG_RSP, mmio_read_result_apply(&acc, rsp, ~0ULL));
-        } else {
-            *reg = mmio_read_result_apply(&acc, *reg, ~0ULL);
-        }
+        u64 merged = mmio_read_result_apply(&acc, regval, value);
+        if (is_rsp)
+            v->backend->set_reg(v, VCPU_REG_RSP, merged);
+        else
+            *reg = merged;
     }
     struct vm_exit skip = *e;
     skip.insn_len = acc.length;
@@ -237,12 +240,16 @@ static enum exit_action on_npf(struct vcpu *v, struct vm_exit *e)
     case GPMAP_FAULT_MAPPED:
         return EXIT_RESUME;
     case GPMAP_FAULT_VMM_PRIVATE:
-        return emulate_empty_bus(v, e, "VMM memory");
+        return emulate_mmio(v, e, empty_bus, "VMM memory", "VMM memory");
     case GPMAP_FAULT_NOT_BACKED:
-        return emulate_empty_bus(v, e, "unbacked memory");
-    case GPMAP_FAULT_HOOKED:
-        return vcpu_stop(v, VCPU_STOP_ERROR, "access to a hooked page at 0x%llx: no hook handler yet",
-                         (unsigned long long)e->details.npf.gpa);
+        return emulate_mmio(v, e, empty_bus, "unbacked memory", "unbacked memory");
+    case GPMAP_FAULT_HOOKED: {
+        const struct mmio_hook *h = mmio_hook_find(vm, e->details.npf.gpa);
+        if (!h)
+            return vcpu_stop(v, VCPU_STOP_ERROR, "hooked page at 0x%llx has no handler",
+                             (unsigned long long)e->details.npf.gpa);
+        return emulate_mmio(v, e, h->fn, h->ctx, "a hooked page");
+    }
     case GPMAP_FAULT_NO_MEMORY:
     default:
         return vcpu_stop(v, VCPU_STOP_ERROR,

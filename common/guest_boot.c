@@ -10,7 +10,9 @@
 #include "arch/x86/acpi_power.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/mtrr_read.h"
+#include "common/acpi_hooks.h"
 #include "common/backend.h"
+#include "common/test_mmio_page.h"
 #include "common/guest_mb.h"
 #include "common/guest_vm.h"
 #include "common/kprintf.h"
@@ -56,6 +58,15 @@ static void build_guest_map(const struct guest_boot_params *p)
     if (n > GUEST_MAP_MAX)
         fail("memory map too long (%zu entries)", n);
     guest_map_len = n;
+    if (vmm_options.test_mmio_page) {
+        /* The hooked test page is a device now, not RAM: cut it out of the map. */
+        static struct phys_range tmp[GUEST_MAP_MAX];
+        memcpy(tmp, guest_map, n * sizeof(tmp[0]));
+        n = vmm_layout_guest_map(tmp, n, TEST_MMIO_PAGE_GPA, 4096, guest_map, GUEST_MAP_MAX);
+        if (n > GUEST_MAP_MAX)
+            fail("memory map too long (%zu entries)", n);
+        guest_map_len = n;
+    }
     for (size_t i = 0; i < n; i++) {
         guest_regions[i].base = guest_map[i].base;
         guest_regions[i].length = guest_map[i].length;
@@ -216,6 +227,9 @@ void guest_boot(const struct guest_boot_params *p)
     enum guest_mb_version version;
     u64 entry = load_kernel(p, &version);
     build_nested_map(p);
+    acpi_hooks_install(&vm);
+    if (vmm_options.test_mmio_page)
+        test_mmio_page_install(&vm);
 
     if (p->backend->enable_cpu() != 0)
         fail("the %s backend could not enable virtualization on this CPU", p->backend->name);
@@ -224,19 +238,7 @@ void guest_boot(const struct guest_boot_params *p)
     if (p->backend->vcpu_init(&vcpu0, &st) != 0)
         fail("the %s backend could not create the vCPU", p->backend->name);
     p->backend->set_nested_root(&vcpu0, vm.map.root_pa);
-    const struct acpi_power_info *pi = acpi_power_info();
-    if (pi->valid) {
-        p->backend->set_io_intercept(&vcpu0, pi->pm1a_cnt, true);
-        p->backend->set_io_intercept(&vcpu0, pi->pm1a_cnt + 1, true);
-        /* The guest's write to SMI_CMD (e.g. ACPI_ENABLE) is replayed by the VMM:
-         * Bochs cannot enter SMM from VMX non-root operation and triple-faults. */
-        if (pi->smi_cmd && pi->smi_cmd < 0x10000)
-            p->backend->set_io_intercept(&vcpu0, (u16)pi->smi_cmd, true);
-        if (pi->pm1b_cnt) {
-            p->backend->set_io_intercept(&vcpu0, pi->pm1b_cnt, true);
-            p->backend->set_io_intercept(&vcpu0, pi->pm1b_cnt + 1, true);
-        }
-    }
+    hooks_apply_io_intercepts(&vm);
     vmm_canary_fill();
     kprintf("bookvisor: starting the guest\n");
 

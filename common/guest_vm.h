@@ -9,6 +9,7 @@
 #include "common/gpmap.h"
 #include "common/gpmap_pool.h"
 #include "common/guest_walk.h"
+#include "common/hooks.h"
 
 /** Everything about the guest that is not per-vCPU. */
 struct guest_vm {
@@ -18,7 +19,11 @@ struct guest_vm {
     struct gpmap_layout layout;  /**< what each guest-physical range is */
     struct gpmap_pool pool;      /**< pages for the nested tables */
     u64 private_accesses;        /**< guest accesses to VMM or unbacked memory */
-    struct vcpu *boot_vcpu;      /**< vCPU 0 */
+    struct vcpu *boot_vcpu;      /**< vCPU 0 (NULL until created) */
+    struct io_hook io_hooks[HOOKS_MAX];     /**< claimed port ranges */
+    unsigned n_io_hooks;                    /**< used entries of io_hooks */
+    struct mmio_hook mmio_hooks[HOOKS_MAX]; /**< claimed guest-physical ranges */
+    unsigned n_mmio_hooks;                  /**< used entries of mmio_hooks */
 };
 
 /** The exit handlers bookvisor installs (common/exit_handlers.c). */

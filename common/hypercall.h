@@ -16,6 +16,8 @@
 #define HC_VMM_RANGE 1
 /** EAX = 1 when the VMM's canary is intact, else 0. */
 #define HC_CHECK_CANARY 2
+/** EAX = guest-physical address of the MMIO test page, 0 when not hooked. */
+#define HC_TEST_PAGE 3
 /** Reply of HC_PING. */
 #define HC_PING_MAGIC 0x6B6F6F62u
 /** Reply to an unknown function. */

@@ -24,6 +24,8 @@ unsigned options_parse(const char *cmdline, void (*report)(void *ctx, const char
           "map guest memory with 4 KiB pages only (for measurement)" },
         { "test.corrupt", CMDLINE_CHOICE, &vmm_options.test_corrupt, corrupt_choices,
           "break the guest state on purpose (tests of the entry checks)" },
+        { "test.mmio_page", CMDLINE_BOOL, &vmm_options.test_mmio_page, NULL,
+          "hook the MMIO test page at 0xF00000 (tests of MMIO hooks)" },
         { "vmm.driver.pci", CMDLINE_STRING, &pci, NULL, "PCI driver configuration" },
     };
     vmm_options.console = 0;
@@ -31,6 +33,7 @@ unsigned options_parse(const char *cmdline, void (*report)(void *ctx, const char
     vmm_options.backend = OPT_BACKEND_AUTO;
     vmm_options.npt_4k_only = false;
     vmm_options.test_corrupt = OPT_CORRUPT_NONE;
+    vmm_options.test_mmio_page = false;
     vmm_options.pci_config[0] = '\0';
     return cmdline_parse(cmdline, keys, sizeof(keys) / sizeof(keys[0]), report, ctx);
 }

@@ -150,23 +150,34 @@ class Unit:
 class Emu:
     """One tests/emu file (a glob allowed) on one target, plus extra regexes.
 
+    test: a name, or a tuple of names tried in order (the first that exists is
+    used), so a check survives a test file being renamed or merged.
+
     expect: (port, regex) pairs searched in the logs after the run, for things the
     test file itself does not insist on. missing: what a missing test file means,
     "fail" (the lab needs it) or "skip" (an optional check, not counted).
     """
 
     def __init__(self, test, target, expect=(), missing="fail", timeout=900):
-        self.test = test
+        self.tests = (test,) if isinstance(test, str) else tuple(test)
+        self.test = self.tests[0]
         self.target = target
         self.expect = list(expect)
         self.missing = missing
         self.timeout = timeout
-        self.name = f"emulator {test} [{target}]"
+        self.name = f"emulator {self.test} [{target}]"
 
     def run(self, ctx):
-        files = sorted(glob.glob(str(ctx.tree / "tests" / "emu" / f"{self.test}.test")))
+        files = []
+        for test in self.tests:
+            files = sorted(glob.glob(str(ctx.tree / "tests" / "emu" / f"{test}.test")))
+            if files:
+                self.test = test
+                self.name = f"emulator {test} [{self.target}]"
+                break
         if not files:
-            what = f"tests/emu/{self.test}.test: not available yet"
+            what = " or ".join(f"tests/emu/{t}.test" for t in self.tests) + \
+                ": not available yet"
             return Outcome("SKIP" if self.missing == "skip" else "FAIL", what)
         ok, detail = ensure_built(ctx)
         if not ok:
@@ -228,17 +239,17 @@ LABS = {
     2: Lab("the CPUID policy", [
         Unit("test_cpuid_policy"),
         Build(),
-        Emu("guest-svm", "qemu-svm", expect=GUEST_CPUID),
+        Emu(("guest-checks", "guest-svm"), "qemu-svm", expect=GUEST_CPUID),
     ]),
     3: Lab("derive the VMCS execution controls", [
         Unit("test_vmx_controls"),
         Build(),
-        Emu("guest-vmx", "bochs-vmx"),
+        Emu(("guest-checks", "guest-vmx"), "bochs-vmx"),
     ]),
     4: Lab("the largest page that can map an address", [
         Unit("test_gpmap"),
         Build(),
-        Emu("guest-svm", "qemu-svm", expect=[("com1", r"^ok \d+ - memory-all\b")]),
+        Emu(("guest-checks", "guest-svm"), "qemu-svm", expect=[("com1", r"^ok \d+ - memory-all\b")]),
     ]),
     5: Lab("the PCI selector matcher", [
         Unit("test_pci_match"),

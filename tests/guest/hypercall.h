@@ -20,6 +20,8 @@ enum bookvisor_hypercall {
 	BOOKVISOR_HC_VMM_RANGE = 1,
 	/** Out: EAX = 1 if the VMM's canary is intact, else 0. */
 	BOOKVISOR_HC_CHECK_CANARY = 2,
+	/** EAX = guest-physical address of the MMIO test page, 0 if none. */
+	BOOKVISOR_HC_TEST_PAGE = 3,
 };
 
 /** EAX returned by BOOKVISOR_HC_PING. */

@@ -23,6 +23,7 @@ static const struct check checks[] = {
 	{ "vmcall", check_vmcall },
 	{ "memory-all", check_memory_all },
 	{ "vmm-memory-protected", check_vmm_memory_protected },
+	{ "mmio-hook", check_mmio_hook },
 };
 
 /* Static: live across recover_jump(), which restores only callee-saved registers. */
