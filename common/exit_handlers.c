@@ -14,6 +14,7 @@
 #include "common/kprintf.h"
 #include "common/kstring.h"
 #include "common/mmio_decode.h"
+#include "common/mtrr_write.h"
 #include "common/test_mmio_page.h"
 
 #define RFLAGS_IF (1u << 9)
@@ -72,9 +73,32 @@ static enum exit_action on_rdmsr(struct vcpu *v, struct vm_exit *e)
     return EXIT_SKIP;
 }
 
+/*
+ * A guest MTRR write: the guest owns the hardware, so the value goes to the
+ * real register once checked, and only the range whose memory type may have
+ * changed is re-mapped (large pages split or merge there as the rules say).
+ */
+static enum exit_action on_mtrr_write(struct vcpu *v, u32 msr, u64 value)
+{
+    struct guest_vm *vm = guest_vm_of(v);
+    u64 start, len;
+    if (mtrr_apply_write(&vm->layout.mtrr, vm->mtrr_cap, msr, value, vm->maxphyaddr, &start,
+                         &len) != MTRR_WRITE_OK)
+        return EXIT_INJECT_GP;
+    wrmsr(msr, value);
+    vm->mtrr_updates++;
+    if (len && gpmap_update_range(&vm->map, &vm->layout, start, len) != GPMAP_OK)
+        return vcpu_stop(v, VCPU_STOP_ERROR, "no memory to re-map after an MTRR write");
+    if (gpmap_take_flush(&vm->map))
+        v->flush_nested_tlb = true;
+    return EXIT_SKIP;
+}
+
 static enum exit_action on_wrmsr(struct vcpu *v, struct vm_exit *e)
 {
     u64 value = ((v->gprs.rdx & 0xFFFFFFFF) << 32) | (v->gprs.rax & 0xFFFFFFFF);
+    if (mtrr_is_msr(e->details.msr, guest_vm_of(v)->mtrr_cap))
+        return on_mtrr_write(v, e->details.msr, value);
     switch (e->details.msr) {
     case MSR_IA32_EFER:
         if (value & EFER_SVME) /* the guest was told there is no SVM */

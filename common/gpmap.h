@@ -18,7 +18,9 @@
  * pages dropped by reclaim come back through the fault path.
  *
  * VMM memory. An access to a VMM_PRIVATE page is never mapped; the fault
- * handler reports GPMAP_FAULT_VMM_PRIVATE and the caller stops the guest.
+ * handler reports GPMAP_FAULT_VMM_PRIVATE and the caller decides what the
+ * access does (bookvisor emulates an empty bus: reads return all ones,
+ * writes are dropped; see common/exit_handlers.c and chapter 02).
  * The guest touching the hypervisor's own memory is a bug or an attack, and
  * silently giving it a zero page would hide either.
  *
@@ -125,7 +127,7 @@ enum gpmap_status {
 enum gpmap_fault_result {
 	GPMAP_FAULT_MAPPED,      /**< mapped now: resume the guest */
 	GPMAP_FAULT_HOOKED,      /**< hooked page: run the MMIO hook */
-	GPMAP_FAULT_VMM_PRIVATE, /**< VMM memory: report and stop the guest */
+	GPMAP_FAULT_VMM_PRIVATE, /**< VMM memory: never mapped; the caller emulates the access */
 	GPMAP_FAULT_NOT_BACKED,  /**< nothing there: caller's policy */
 	GPMAP_FAULT_NO_MEMORY,   /**< could not get a table page: stop */
 };

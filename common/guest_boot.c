@@ -169,9 +169,11 @@ static void initial_state(struct vcpu_init_state *s, u32 entry)
     s->idtr = (struct vcpu_dtr){ 0, 0x3FF };
 }
 
-static u64 vm_alloc_table(void *ctx)
+static u8 p_cpu_maxphyaddr(void)
 {
-    return gpmap_pool_alloc(ctx);
+    if (cpuid(0x80000000, 0).eax >= 0x80000008)
+        return cpuid(0x80000008, 0).eax & 0xFF;
+    return 36;
 }
 
 static void build_nested_map(const struct guest_boot_params *p)
@@ -197,12 +199,28 @@ static void build_nested_map(const struct guest_boot_params *p)
     u64 pool_pa = mem_alloc_pages(TABLE_POOL_ORDER);
     gpmap_pool_init(&vm.pool, phys_to_virt(pool_pa), pool_pa, 1u << TABLE_POOL_ORDER);
     struct gpmap_mem mem = gpmap_pool_mem(&vm.pool);
-    (void)vm_alloc_table;
     const struct gpmap_format *fmt = p->backend == &svm_backend ? &gpmap_format_npt : &gpmap_format_ept;
     if (gpmap_init(&vm.map, fmt, &mem) != GPMAP_OK)
         fail("no memory for the nested page table root");
     /* Mapping is lazy: each first touch is a nested page fault that maps the
      * largest page the rules allow (chapter 05 counts them). */
+}
+
+/* Writes to the MTRRs exit (reads do not): the nested map follows them. */
+static void intercept_mtrr_writes(const struct backend_ops *b)
+{
+    if (!((cpuid(1, 0).edx >> 12) & 1))
+        return;
+    vm.mtrr_cap = rdmsr(MSR_IA32_MTRRCAP);
+    vm.maxphyaddr = p_cpu_maxphyaddr();
+    for (u32 msr = MTRR_MSR_PHYSBASE0; msr < MTRR_MSR_PHYSBASE0 + 2 * (vm.mtrr_cap & 0xFF); msr++)
+        b->set_msr_intercept(&vcpu0, msr, false, true);
+    static const u32 fixed[] = { 0x250, 0x258, 0x259, 0x268, 0x269, 0x26A, 0x26B,
+                                 0x26C, 0x26D, 0x26E, 0x26F };
+    if (vm.mtrr_cap & (1u << 8))
+        for (unsigned i = 0; i < ARRAY_SIZE(fixed); i++)
+            b->set_msr_intercept(&vcpu0, fixed[i], false, true);
+    b->set_msr_intercept(&vcpu0, MTRR_MSR_DEF_TYPE, false, true);
 }
 
 static void print_line(const char *line)
@@ -239,6 +257,7 @@ void guest_boot(const struct guest_boot_params *p)
         fail("the %s backend could not create the vCPU", p->backend->name);
     p->backend->set_nested_root(&vcpu0, vm.map.root_pa);
     hooks_apply_io_intercepts(&vm);
+    intercept_mtrr_writes(p->backend);
     vmm_canary_fill();
     kprintf("bookvisor: starting the guest\n");
 
@@ -249,11 +268,11 @@ void guest_boot(const struct guest_boot_params *p)
     if (!ok)
         p->backend->dump_state(&vcpu0);
     vcpu_print_counters(&vcpu0, print_line);
-    kprintf("bookvisor: nested paging: faults=%llu maps4k=%llu maps2m=%llu maps1g=%llu tables=%llu reclaims=%llu\n",
+    kprintf("bookvisor: nested paging: faults=%llu maps4k=%llu maps2m=%llu maps1g=%llu tables=%llu reclaims=%llu mtrr-writes=%llu\n",
             (unsigned long long)vm.map.stats.nested_faults,
             (unsigned long long)vm.map.stats.leaves_4k, (unsigned long long)vm.map.stats.leaves_2m,
             (unsigned long long)vm.map.stats.leaves_1g, (unsigned long long)vm.map.stats.tables,
-            (unsigned long long)vm.map.stats.reclaims);
+            (unsigned long long)vm.map.stats.reclaims, (unsigned long long)vm.mtrr_updates);
     bool canary = vmm_canary_intact();
     kprintf("bookvisor: VMM memory canary %s\n", canary ? "intact" : "CORRUPTED");
     machine_stop(ok && canary ? MACHINE_STATUS_OK : MACHINE_STATUS_FAILURE);

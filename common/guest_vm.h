@@ -19,6 +19,9 @@ struct guest_vm {
     struct gpmap_layout layout;  /**< what each guest-physical range is */
     struct gpmap_pool pool;      /**< pages for the nested tables */
     u64 private_accesses;        /**< guest accesses to VMM or unbacked memory */
+    u64 mtrr_cap;                /**< IA32_MTRRCAP, to recognise MTRR writes */
+    u8 maxphyaddr;               /**< physical-address width */
+    u64 mtrr_updates;            /**< guest MTRR writes applied to the nested map */
     struct vcpu *boot_vcpu;      /**< vCPU 0 (NULL until created) */
     struct io_hook io_hooks[HOOKS_MAX];     /**< claimed port ranges */
     unsigned n_io_hooks;                    /**< used entries of io_hooks */
