@@ -13,6 +13,7 @@
 #include "common/acpi_hooks.h"
 #include "common/backend.h"
 #include "common/test_mmio_page.h"
+#include "pci/pci.h"
 #include "common/guest_mb.h"
 #include "common/guest_vm.h"
 #include "common/kprintf.h"
@@ -246,6 +247,7 @@ void guest_boot(const struct guest_boot_params *p)
     u64 entry = load_kernel(p, &version);
     build_nested_map(p);
     acpi_hooks_install(&vm);
+    pci_init(&vm);
     if (vmm_options.test_mmio_page)
         test_mmio_page_install(&vm);
 
