@@ -320,6 +320,14 @@ static enum exit_action on_xsetbv(struct vcpu *v, struct vm_exit *e)
     return EXIT_SKIP;
 }
 
+/* The guest was told the CPU has no VMX/SVM: behave like such a CPU. */
+static enum exit_action on_virt_insn(struct vcpu *v, struct vm_exit *e)
+{
+    (void)v;
+    (void)e;
+    return EXIT_INJECT_UD;
+}
+
 const struct exit_handler_table guest_exit_handlers = {
     .handler = {
         [VM_EXIT_CPUID] = on_cpuid,
@@ -333,5 +341,6 @@ const struct exit_handler_table guest_exit_handlers = {
         [VM_EXIT_SHUTDOWN] = on_shutdown,
         [VM_EXIT_INVALID_STATE] = on_invalid_state,
         [VM_EXIT_INIT] = on_init,
+        [VM_EXIT_VIRT_INSN] = on_virt_insn,
     },
 };

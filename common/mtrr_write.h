@@ -16,7 +16,7 @@
 /** Outcome of mtrr_apply_write(). */
 enum mtrr_write_result {
     MTRR_WRITE_OK,       /**< applied; start and len name the affected range */
-    MTRR_WRITE_INVALID,  /**< reserved bits or a bad type: the CPU would #GP */
+    MTRR_WRITE_INVALID,  /**< reserved bits or a bad type: the CPU would \#GP */
     MTRR_WRITE_NOT_MTRR, /**< msr is not an MTRR of this CPU */
 };
 
@@ -28,7 +28,13 @@ bool mtrr_is_msr(u32 msr, u64 cap);
  * whose memory type may have changed: for a variable range the union of its
  * old and new extents, for a fixed register its part of the first MiB, for
  * IA32_MTRR_DEF_TYPE the whole physical address space.
+ * @param st         the snapshot to update
+ * @param cap        raw IA32_MTRRCAP of the CPU
+ * @param msr        the MSR the guest writes
+ * @param value      the value it writes
  * @param maxphyaddr physical-address width (bits above it are reserved)
+ * @param start      receives the first byte of the affected range (MTRR_WRITE_OK only)
+ * @param len        receives the length of that range in bytes
  */
 enum mtrr_write_result mtrr_apply_write(struct mtrr_state *st, u64 cap, u32 msr, u64 value,
                                         u8 maxphyaddr, u64 *start, u64 *len);

@@ -57,6 +57,14 @@ void svm_exit_decode(u64 exitcode, u64 info1, u64 info2, u64 rip, u64 next_rip,
         out->details.npf.fetch = (info1 >> 4) & 1;
         out->details.npf.read = !out->details.npf.write && !out->details.npf.fetch;
         break;
+    case SVM_EXIT_VMRUN:
+    case SVM_EXIT_VMRUN + 2: /* VMLOAD */
+    case SVM_EXIT_VMRUN + 3: /* VMSAVE */
+    case SVM_EXIT_VMRUN + 4: /* STGI */
+    case SVM_EXIT_VMRUN + 5: /* CLGI */
+    case SVM_EXIT_VMRUN + 6: /* SKINIT */
+        out->kind = VM_EXIT_VIRT_INSN;
+        break;
     case SVM_EXIT_XSETBV:
         out->kind = VM_EXIT_XSETBV;
         break;

@@ -481,6 +481,11 @@ static void decode_exit(struct vcpu *v, struct vm_exit *e)
     case VMX_EXIT_RDMSR: e->kind = VM_EXIT_RDMSR; e->details.msr = (u32)v->gprs.rcx; break;
     case VMX_EXIT_WRMSR: e->kind = VM_EXIT_WRMSR; e->details.msr = (u32)v->gprs.rcx; break;
     case VMX_EXIT_XSETBV: e->kind = VM_EXIT_XSETBV; break;
+    case 19: case 20: case 21: case 22: case 23: /* VMCLEAR VMLAUNCH VMPTRLD VMPTRST VMREAD */
+    case 24: case 25: case 26: case 27:          /* VMRESUME VMWRITE VMXOFF VMXON */
+    case VMX_EXIT_INVEPT: case VMX_EXIT_INVVPID:
+        e->kind = VM_EXIT_VIRT_INSN;
+        break;
     case VMX_EXIT_TRIPLE_FAULT: e->kind = VM_EXIT_SHUTDOWN; break;
     case VMX_EXIT_INIT: e->kind = VM_EXIT_INIT; break;
     case VMX_EXIT_SIPI: e->kind = VM_EXIT_SIPI; e->details.vector = qual & 0xFF; break;

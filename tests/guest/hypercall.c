@@ -26,6 +26,16 @@ const char *hypercall_insn_name(void)
 	return cpu_is_amd() ? "VMMCALL" : "VMCALL";
 }
 
+bool hypercall_faulted_last(void)
+{
+	return hypercall_faulted;
+}
+
+void hypercall_clear_fault(void)
+{
+	hypercall_faulted = false;
+}
+
 bool hypercall(struct hypercall_regs *regs)
 {
 	u32 a = regs->eax, b = regs->ebx, c = regs->ecx, d = regs->edx;
@@ -51,8 +61,10 @@ bool hypercall(struct hypercall_regs *regs)
 bool hypercall_step_over_ud(struct trap_frame *frame)
 {
 	const u8 *insn = (const u8 *)frame->eip;
+	/* VMMCALL, VMCALL, and the probes of check_virt_insn.c: VMRUN (0F 01 D8)
+	 * and VMXOFF (0F 01 C4), all three bytes long. */
 	if (insn[0] != 0x0F || insn[1] != 0x01 ||
-	    (insn[2] != 0xD9 && insn[2] != 0xC1))
+	    (insn[2] != 0xD9 && insn[2] != 0xC1 && insn[2] != 0xD8 && insn[2] != 0xC4))
 		return false;
 	hypercall_faulted = true;
 	frame->eip += 3;

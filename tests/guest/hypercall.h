@@ -43,6 +43,12 @@ struct hypercall_regs {
  */
 bool hypercall(struct hypercall_regs *regs);
 
+/** Forget an earlier #UD recorded by the step-over hook. */
+void hypercall_clear_fault(void);
+
+/** Did a 3-byte 0F 01 xx instruction raise #UD since hypercall_clear_fault()? */
+bool hypercall_faulted_last(void);
+
 /** "VMMCALL" on AMD/Hygon CPUs, "VMCALL" otherwise. */
 const char *hypercall_insn_name(void);
 

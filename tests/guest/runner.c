@@ -24,6 +24,7 @@ static const struct check checks[] = {
 	{ "memory-all", check_memory_all },
 	{ "vmm-memory-protected", check_vmm_memory_protected },
 	{ "mmio-hook", check_mmio_hook },
+	{ "virt-insn", check_virt_insn },
 };
 
 /* Static: live across recover_jump(), which restores only callee-saved registers. */

@@ -94,6 +94,10 @@ START_TEST(cr_exception_and_others)
     ck_assert_int_eq(e.kind, VM_EXIT_INVALID_STATE);
     svm_exit_decode(SVM_EXIT_INIT, 0, 0, 0, 0, &e);
     ck_assert_int_eq(e.kind, VM_EXIT_INIT);
+    svm_exit_decode(SVM_EXIT_VMRUN, 0, 0, 0, 0, &e);
+    ck_assert_int_eq(e.kind, VM_EXIT_VIRT_INSN);
+    svm_exit_decode(0x85 /* CLGI */, 0, 0, 0, 0, &e);
+    ck_assert_int_eq(e.kind, VM_EXIT_VIRT_INSN);
     svm_exit_decode(0x8A /* MONITOR */, 0, 0, 0, 0, &e);
     ck_assert_int_eq(e.kind, VM_EXIT_UNKNOWN);
     ck_assert_uint_eq(e.native_code, 0x8A);
