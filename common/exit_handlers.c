@@ -184,6 +184,9 @@ static enum exit_action on_vmcall(struct vcpu *v, struct vm_exit *e)
     case HC_TEST_PAGE:
         v->gprs.rax = mmio_hook_find(vm, TEST_MMIO_PAGE_GPA) ? TEST_MMIO_PAGE_GPA : 0;
         break;
+    case HC_TEST_PAGE_UNHOOK:
+        v->gprs.rax = mmio_hook_unregister(vm, TEST_MMIO_PAGE_GPA) == 0 ? 1 : 0;
+        break;
     default:
         v->gprs.rax = HC_UNKNOWN;
         break;

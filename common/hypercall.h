@@ -18,6 +18,8 @@
 #define HC_CHECK_CANARY 2
 /** EAX = guest-physical address of the MMIO test page, 0 when not hooked. */
 #define HC_TEST_PAGE 3
+/** Unhook the MMIO test page (it becomes RAM again); EAX = 1 if it was hooked. */
+#define HC_TEST_PAGE_UNHOOK 4
 /** Reply of HC_PING. */
 #define HC_PING_MAGIC 0x6B6F6F62u
 /** Reply to an unknown function. */

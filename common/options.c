@@ -8,7 +8,7 @@ struct vmm_options vmm_options;
 
 static const char *const console_choices[] = { "com1", "com2", "e9", NULL };
 static const char *const backend_choices[] = { "auto", "svm", "vmx", NULL };
-static const char *const corrupt_choices[] = { "none", "guest-cs", NULL };
+static const char *const corrupt_choices[] = { "none", "guest-cs", "control", NULL };
 
 unsigned options_parse(const char *cmdline, void (*report)(void *ctx, const char *msg), void *ctx)
 {

@@ -13,7 +13,7 @@ struct vmm_options {
     u64 vmm_mem;            /**< vmm_mem=SIZE: bytes of RAM bookvisor keeps (default 32M) */
     int backend;            /**< backend=auto|svm|vmx */
     bool npt_4k_only;       /**< npt4k: map guest memory with 4 KiB pages only */
-    int test_corrupt;       /**< test.corrupt=none|guest-cs: break guest state on purpose */
+    int test_corrupt;       /**< test.corrupt=none|guest-cs|control: break the VMCS/VMCB on purpose */
     bool test_mmio_page;    /**< test.mmio_page: hook the test page (common/test_mmio_page.h) */
     char pci_config[1024];  /**< vmm.driver.pci=...: the PCI driver configuration */
 };
@@ -21,7 +21,7 @@ struct vmm_options {
 /** Values of vmm_options.backend. */
 enum { OPT_BACKEND_AUTO, OPT_BACKEND_SVM, OPT_BACKEND_VMX };
 /** Values of vmm_options.test_corrupt. */
-enum { OPT_CORRUPT_NONE, OPT_CORRUPT_GUEST_CS };
+enum { OPT_CORRUPT_NONE, OPT_CORRUPT_GUEST_CS, OPT_CORRUPT_CONTROL };
 
 /** The options in force (filled once at boot). */
 extern struct vmm_options vmm_options;

@@ -295,6 +295,12 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
     /* test.corrupt=guest-cs: break one rule on purpose (tests of the checker). */
     if (vmm_options.test_corrupt == OPT_CORRUPT_GUEST_CS)
         vmwrite(VMCS_GUEST_CS_AR, vmread(VMCS_GUEST_CS_AR) & ~VMX_AR_P);
+    /* test.corrupt=control: set a primary control the CPU does not allow. */
+    if (vmm_options.test_corrupt == OPT_CORRUPT_CONTROL) {
+        u32 not_allowed = ~(u32)(caps.proc_ctl >> 32);
+        if (not_allowed)
+            vmwrite(VMCS_PROC_CONTROLS, controls.proc | (not_allowed & -not_allowed));
+    }
     return 0;
 }
 

@@ -98,5 +98,17 @@ void check_mmio_hook(const struct check_context *ctx, struct check_result *res)
 	}
 	*below = save_b;
 	*above = save_a;
+	/* Unhooking gives the page back to direct mapping: it is RAM again. */
+	struct hypercall_regs u = { BOOKVISOR_HC_TEST_PAGE_UNHOOK, 0, 0, 0 };
+	if (!hypercall(&u) || u.eax != 1) {
+		check_fail(res, "unhook hypercall answered 0x%x", u.eax);
+		return;
+	}
+	*(volatile u32 *)(page + 0x100) = 0xFEEDC0DEu;
+	v32 = *(volatile u32 *)(page + 0x100);
+	if (v32 != 0xFEEDC0DEu || *(volatile u32 *)page == 0x6B6F6F62u) {
+		check_fail(res, "after unhook the page does not behave like RAM (read 0x%08x)", v32);
+		return;
+	}
 	check_note(res, "page at 0x%08x", base);
 }

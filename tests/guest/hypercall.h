@@ -22,6 +22,8 @@ enum bookvisor_hypercall {
 	BOOKVISOR_HC_CHECK_CANARY = 2,
 	/** EAX = guest-physical address of the MMIO test page, 0 if none. */
 	BOOKVISOR_HC_TEST_PAGE = 3,
+	/** Unhook the test page (RAM again); EAX = 1 if it was hooked. */
+	BOOKVISOR_HC_TEST_PAGE_UNHOOK = 4,
 };
 
 /** EAX returned by BOOKVISOR_HC_PING. */
