@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "common/acpi_tables.h"
+#include "tests/unit/unit_main.h"
 
 static void fix_checksum(u8 *t, size_t len, size_t at)
 {
@@ -108,9 +109,5 @@ int main(void)
     tcase_add_test(tc, fadt_fields);
     tcase_add_test(tc, s5_forms);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return unit_run_suite(s);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "common/cpuid_policy.h"
 #include "common/version.h"
+#include "tests/unit/unit_main.h"
 
 START_TEST(leaf1_hides_vmx_sets_hypervisor)
 {
@@ -84,9 +85,5 @@ int main(void)
     tcase_add_test(tc, version_leaf);
     tcase_add_test(tc, other_leaves_pass_through);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return unit_run_suite(s);
 }

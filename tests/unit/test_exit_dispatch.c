@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "common/exit_dispatch.h"
+#include "tests/unit/unit_main.h"
 
 /* ---- the mock backend: replays a script of exits, records what it is asked ---- */
 static struct vm_exit script[16];
@@ -224,9 +225,5 @@ int main(void)
     tcase_add_test(tc, stop_without_reason_gets_one);
     tcase_add_test(tc, counters_print_nonzero_kinds);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return unit_run_suite(s);
 }

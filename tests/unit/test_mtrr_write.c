@@ -5,6 +5,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include "common/mtrr_write.h"
+#include "tests/unit/unit_main.h"
 
 #define CAP (8 | (1u << 8)) /* 8 variable ranges, fixed ranges present */
 
@@ -94,9 +95,5 @@ int main(void)
     tcase_add_test(tc, fixed_and_default);
     tcase_add_test(tc, invalid_values);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return unit_run_suite(s);
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "arch/svm/svm_caps.h"
+#include "tests/unit/unit_main.h"
 
 START_TEST(no_svm_bit)
 {
@@ -54,9 +55,5 @@ int main(void)
     tcase_add_test(tc, qemu_tcg_like);
     tcase_add_test(tc, bochs_ryzen_like);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return unit_run_suite(s);
 }

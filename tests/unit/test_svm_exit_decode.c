@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include "arch/svm/svm_exit_decode.h"
 #include "arch/svm/vmcb.h"
+#include "tests/unit/unit_main.h"
 
 START_TEST(cpuid_with_and_without_nrips)
 {
@@ -114,9 +115,5 @@ int main(void)
     tcase_add_test(tc, npf_error_code);
     tcase_add_test(tc, cr_exception_and_others);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return unit_run_suite(s);
 }

@@ -5,6 +5,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include "common/vmm_layout.h"
+#include "tests/unit/unit_main.h"
 
 static const struct phys_range qemu_map[] = {
     { 0x0, 0x9FC00, 1 },
@@ -82,9 +83,5 @@ int main(void)
     tcase_add_test(tc, choose_obstacle_covers_everything);
     tcase_add_test(tc, guest_map_cuts_hole);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return unit_run_suite(s);
 }
