@@ -15,7 +15,11 @@ static u8 length_from(u64 rip, u64 next_rip)
 void svm_exit_decode(u64 exitcode, u64 info1, u64 info2, u64 rip, u64 next_rip,
                      struct vm_exit *out)
 {
-    KSTR(memset)(out, 0, sizeof(*out));
+    /* Field by field, not memset: this runs on every exit. */
+    out->details.npf.gpa = 0;
+    out->details.npf.gla = 0;
+    out->details.npf.read = out->details.npf.write = false;
+    out->details.npf.fetch = out->details.npf.present = false;
     out->native_code = (u32)exitcode;
     out->raw_info1 = info1;
     out->raw_info2 = info2;

@@ -471,7 +471,12 @@ static void decode_exit(struct vcpu *v, struct vm_exit *e)
     struct vmx_exit_reason reason;
     vmx_exit_reason_split(raw, &reason);
     u64 qual = vmread(VMCS_EXIT_QUALIFICATION);
-    memset(e, 0, sizeof(*e));
+    /* Field by field, not memset: this runs on every exit. */
+    e->details.npf.gpa = 0;
+    e->details.npf.gla = 0;
+    e->details.npf.read = e->details.npf.write = false;
+    e->details.npf.fetch = e->details.npf.present = false;
+    e->raw_info2 = 0;
     e->native_code = reason.basic;
     e->raw_info1 = qual;
     if (reason.entry_failure) {

@@ -68,6 +68,7 @@ void check_memory_all(const struct check_context *ctx, struct check_result *res)
 void check_vmm_memory_protected(const struct check_context *ctx, struct check_result *res);
 void check_mmio_hook(const struct check_context *ctx, struct check_result *res);
 void check_virt_insn(const struct check_context *ctx, struct check_result *res);
+void check_cpuid_cost(const struct check_context *ctx, struct check_result *res);
 /** @} */
 
 /** True if CPUID 0x40000000 carries the "bookvisor" signature. */

@@ -25,6 +25,7 @@ static const struct check checks[] = {
 	{ "vmm-memory-protected", check_vmm_memory_protected },
 	{ "mmio-hook", check_mmio_hook },
 	{ "virt-insn", check_virt_insn },
+	{ "cpuid-cost", check_cpuid_cost },
 };
 
 /* Static: live across recover_jump(), which restores only callee-saved registers. */
