@@ -256,6 +256,7 @@ def stub_file(path, source, lab_number):
         elif fallback is not None and lab > lab_number:
             out.append(f"{indent}/* Stand-in until lab {lab}: correct but simple. */\n")
             out.append(f"{indent}{fallback}\n")
+            uses_todo = True  # the header also quiets helpers the stand-in leaves unused
         else:
             out.append(f'{indent}LAB_TODO("LAB {lab} TODO: {c_string(text)}");\n')
             uses_todo = True
@@ -265,7 +266,8 @@ def stub_file(path, source, lab_number):
         include = f'#include "{STUB_HEADER}"\n'
         # After the file's own includes (before the first region), so that the
         # module header still comes first.
-        first = next(i for i, line in enumerate(out) if "LAB_TODO(" in line)
+        first = next(i for i, line in enumerate(out)
+                     if "LAB_TODO(" in line or "Stand-in until lab" in line)
         at = max((i + 1 for i, line in enumerate(out[:first])
                   if line.startswith("#include")), default=0)
         out.insert(at, include)
