@@ -148,10 +148,12 @@ void boot_main(u32 magic, u32 mbi_pa)
     desc_init();
     parse_boot_info(magic, mbi_pa);
 
-    unsigned bad = options_parse(boot_info.cmdline, report_option, NULL);
+    /* Once quietly to learn where the console is, then again to report. */
+    options_parse(boot_info.cmdline, NULL, NULL);
     console_init((enum console_target)vmm_options.console);
     kprintf("bookvisor %s: starting (command line: \"%s\")\n", BOOKVISOR_VERSION_STRING,
             boot_info.cmdline ? boot_info.cmdline : "");
+    unsigned bad = options_parse(boot_info.cmdline, report_option, NULL);
     if (bad)
         kprintf("bookvisor: %u command-line problem(s) above were ignored\n", bad);
 
@@ -189,6 +191,8 @@ void boot_main(u32 magic, u32 mbi_pa)
         machine_stop(MACHINE_STATUS_FAILURE);
     }
     kprintf("bookvisor: cpu=%s backend=%s features=%s\n", cpu.vendor_str, backend->name, features);
+    if (vmm_options.test_crash)
+        __asm__ volatile("ud2");
 
     struct guest_boot_params gp = {
         .backend = backend,

@@ -24,6 +24,8 @@ unsigned options_parse(const char *cmdline, void (*report)(void *ctx, const char
           "map guest memory with 4 KiB pages only (for measurement)" },
         { "test.corrupt", CMDLINE_CHOICE, &vmm_options.test_corrupt, corrupt_choices,
           "break the guest state on purpose (tests of the entry checks)" },
+        { "test.crash", CMDLINE_BOOL, &vmm_options.test_crash, NULL,
+          "execute UD2 in the VMM after the banner (tests of the panic path)" },
         { "test.mmio_page", CMDLINE_BOOL, &vmm_options.test_mmio_page, NULL,
           "hook the MMIO test page at 0xF00000 (tests of MMIO hooks)" },
         { "vmm.driver.pci", CMDLINE_STRING, &pci, NULL, "PCI driver configuration" },
@@ -34,6 +36,7 @@ unsigned options_parse(const char *cmdline, void (*report)(void *ctx, const char
     vmm_options.npt_4k_only = false;
     vmm_options.test_corrupt = OPT_CORRUPT_NONE;
     vmm_options.test_mmio_page = false;
+    vmm_options.test_crash = false;
     vmm_options.pci_config[0] = '\0';
     return cmdline_parse(cmdline, keys, sizeof(keys) / sizeof(keys[0]), report, ctx);
 }

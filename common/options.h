@@ -14,6 +14,7 @@ struct vmm_options {
     int backend;            /**< backend=auto|svm|vmx */
     bool npt_4k_only;       /**< npt4k: map guest memory with 4 KiB pages only */
     int test_corrupt;       /**< test.corrupt=none|guest-cs|control: break the VMCS/VMCB on purpose */
+    bool test_crash;        /**< test.crash: fault inside the VMM on purpose (tests of panic) */
     bool test_mmio_page;    /**< test.mmio_page: hook the test page (common/test_mmio_page.h) */
     char pci_config[1024];  /**< vmm.driver.pci=...: the PCI driver configuration */
 };
