@@ -15,46 +15,46 @@
 
 /** @name Capability MSR indices (SDM appendix A) */
 /** @{ */
-#define MSR_IA32_VMX_BASIC 0x480u
-#define MSR_IA32_VMX_PINBASED_CTLS 0x481u
-#define MSR_IA32_VMX_PROCBASED_CTLS 0x482u
-#define MSR_IA32_VMX_EXIT_CTLS 0x483u
-#define MSR_IA32_VMX_ENTRY_CTLS 0x484u
-#define MSR_IA32_VMX_MISC 0x485u
-#define MSR_IA32_VMX_CR0_FIXED0 0x486u
-#define MSR_IA32_VMX_CR0_FIXED1 0x487u
-#define MSR_IA32_VMX_CR4_FIXED0 0x488u
-#define MSR_IA32_VMX_CR4_FIXED1 0x489u
-#define MSR_IA32_VMX_VMCS_ENUM 0x48Au
-#define MSR_IA32_VMX_PROCBASED_CTLS2 0x48Bu
-#define MSR_IA32_VMX_EPT_VPID_CAP 0x48Cu
-#define MSR_IA32_VMX_TRUE_PINBASED_CTLS 0x48Du
-#define MSR_IA32_VMX_TRUE_PROCBASED_CTLS 0x48Eu
-#define MSR_IA32_VMX_TRUE_EXIT_CTLS 0x48Fu
-#define MSR_IA32_VMX_TRUE_ENTRY_CTLS 0x490u
-#define MSR_IA32_VMX_VMFUNC 0x491u
+#define MSR_IA32_VMX_BASIC 0x480u               /**< VMCS revision id, region size, memory type, TRUE_* support */
+#define MSR_IA32_VMX_PINBASED_CTLS 0x481u       /**< allowed pin-based control settings */
+#define MSR_IA32_VMX_PROCBASED_CTLS 0x482u      /**< allowed primary processor-based control settings */
+#define MSR_IA32_VMX_EXIT_CTLS 0x483u           /**< allowed VM-exit control settings */
+#define MSR_IA32_VMX_ENTRY_CTLS 0x484u          /**< allowed VM-entry control settings */
+#define MSR_IA32_VMX_MISC 0x485u                /**< timer rate, activity states, CR3 targets, MSR-list size */
+#define MSR_IA32_VMX_CR0_FIXED0 0x486u          /**< CR0 bits that must be 1 in VMX operation */
+#define MSR_IA32_VMX_CR0_FIXED1 0x487u          /**< CR0 bits that may be 1 in VMX operation */
+#define MSR_IA32_VMX_CR4_FIXED0 0x488u          /**< CR4 bits that must be 1 in VMX operation */
+#define MSR_IA32_VMX_CR4_FIXED1 0x489u          /**< CR4 bits that may be 1 in VMX operation */
+#define MSR_IA32_VMX_VMCS_ENUM 0x48Au           /**< highest VMCS field index (bits 9:1) */
+#define MSR_IA32_VMX_PROCBASED_CTLS2 0x48Bu     /**< allowed secondary processor-based control settings */
+#define MSR_IA32_VMX_EPT_VPID_CAP 0x48Cu        /**< EPT and VPID features (VMX_EPT_CAP_*, VMX_VPID_CAP_*) */
+#define MSR_IA32_VMX_TRUE_PINBASED_CTLS 0x48Du  /**< pin-based settings; default1 bits may be 0 */
+#define MSR_IA32_VMX_TRUE_PROCBASED_CTLS 0x48Eu /**< primary processor-based settings; default1 bits may be 0 */
+#define MSR_IA32_VMX_TRUE_EXIT_CTLS 0x48Fu      /**< VM-exit settings; default1 bits may be 0 */
+#define MSR_IA32_VMX_TRUE_ENTRY_CTLS 0x490u     /**< VM-entry settings; default1 bits may be 0 */
+#define MSR_IA32_VMX_VMFUNC 0x491u              /**< VM functions that may be enabled */
 /** @} */
 
 /** @name IA32_VMX_EPT_VPID_CAP bits */
 /** @{ */
-#define VMX_EPT_CAP_EXEC_ONLY (1ull << 0)
-#define VMX_EPT_CAP_WALK_4 (1ull << 6)
-#define VMX_EPT_CAP_WALK_5 (1ull << 7)
-#define VMX_EPT_CAP_UC (1ull << 8)
-#define VMX_EPT_CAP_WB (1ull << 14)
-#define VMX_EPT_CAP_2M (1ull << 16)
-#define VMX_EPT_CAP_1G (1ull << 17)
-#define VMX_EPT_CAP_INVEPT (1ull << 20)
-#define VMX_EPT_CAP_AD (1ull << 21)
-#define VMX_EPT_CAP_ADV_EXIT_INFO (1ull << 22)
-#define VMX_EPT_CAP_SSS (1ull << 23)
-#define VMX_EPT_CAP_INVEPT_SINGLE (1ull << 25)
-#define VMX_EPT_CAP_INVEPT_ALL (1ull << 26)
-#define VMX_VPID_CAP_INVVPID (1ull << 32)
-#define VMX_VPID_CAP_INVVPID_ADDR (1ull << 40)
-#define VMX_VPID_CAP_INVVPID_SINGLE (1ull << 41)
-#define VMX_VPID_CAP_INVVPID_ALL (1ull << 42)
-#define VMX_VPID_CAP_INVVPID_SINGLE_KEEP_GLOBALS (1ull << 43)
+#define VMX_EPT_CAP_EXEC_ONLY (1ull << 0)                     /**< execute-only EPT translations allowed */
+#define VMX_EPT_CAP_WALK_4 (1ull << 6)                        /**< 4-level EPT page walk */
+#define VMX_EPT_CAP_WALK_5 (1ull << 7)                        /**< 5-level EPT page walk */
+#define VMX_EPT_CAP_UC (1ull << 8)                            /**< EPT paging structures may be uncacheable */
+#define VMX_EPT_CAP_WB (1ull << 14)                           /**< EPT paging structures may be write-back */
+#define VMX_EPT_CAP_2M (1ull << 16)                           /**< EPT PDEs may map 2 MiB pages */
+#define VMX_EPT_CAP_1G (1ull << 17)                           /**< EPT PDPTEs may map 1 GiB pages */
+#define VMX_EPT_CAP_INVEPT (1ull << 20)                       /**< INVEPT supported */
+#define VMX_EPT_CAP_AD (1ull << 21)                           /**< EPT accessed and dirty flags */
+#define VMX_EPT_CAP_ADV_EXIT_INFO (1ull << 22)                /**< advanced exit information for EPT violations */
+#define VMX_EPT_CAP_SSS (1ull << 23)                          /**< supervisor shadow-stack control in EPT entries */
+#define VMX_EPT_CAP_INVEPT_SINGLE (1ull << 25)                /**< single-context INVEPT */
+#define VMX_EPT_CAP_INVEPT_ALL (1ull << 26)                   /**< all-context INVEPT */
+#define VMX_VPID_CAP_INVVPID (1ull << 32)                     /**< INVVPID supported */
+#define VMX_VPID_CAP_INVVPID_ADDR (1ull << 40)                /**< individual-address INVVPID */
+#define VMX_VPID_CAP_INVVPID_SINGLE (1ull << 41)              /**< single-context INVVPID */
+#define VMX_VPID_CAP_INVVPID_ALL (1ull << 42)                 /**< all-context INVVPID */
+#define VMX_VPID_CAP_INVVPID_SINGLE_KEEP_GLOBALS (1ull << 43) /**< single-context INVVPID keeping global translations */
 /** @} */
 
 /**
@@ -159,7 +159,7 @@ struct vmx_caps {
  * Whether a capability MSR may be read on this CPU, given the ones already
  * read into msrs (read in index order: BASIC, the four controls, MISC, the
  * fixed-bit MSRs, then this says about 0x48B-0x491). Reading a missing one
- * would #GP.
+ * would \#GP.
  */
 bool vmx_caps_msr_exists(const struct vmx_cap_msrs *msrs, u32 index);
 

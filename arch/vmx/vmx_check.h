@@ -30,15 +30,15 @@ struct vmx_segment {
 
 /** @name Access-rights bits (struct vmx_segment::ar) */
 /** @{ */
-#define VMX_AR_TYPE_MASK 0xFu
-#define VMX_AR_S (1u << 4)
-#define VMX_AR_DPL_SHIFT 5
-#define VMX_AR_P (1u << 7)
-#define VMX_AR_AVL (1u << 12)
-#define VMX_AR_L (1u << 13)
-#define VMX_AR_DB (1u << 14)
-#define VMX_AR_G (1u << 15)
-#define VMX_AR_UNUSABLE (1u << 16)
+#define VMX_AR_TYPE_MASK 0xFu      /**< bits 3:0: segment type */
+#define VMX_AR_S (1u << 4)         /**< bit 4: descriptor type, 1 = code or data segment */
+#define VMX_AR_DPL_SHIFT 5         /**< shift of the DPL, bits 6:5 */
+#define VMX_AR_P (1u << 7)         /**< bit 7: segment present */
+#define VMX_AR_AVL (1u << 12)      /**< bit 12: available for system software */
+#define VMX_AR_L (1u << 13)        /**< bit 13: 64-bit code segment (CS only) */
+#define VMX_AR_DB (1u << 14)       /**< bit 14: default operation size, 1 = 32-bit */
+#define VMX_AR_G (1u << 15)        /**< bit 15: granularity, 1 = limit in 4 KiB units */
+#define VMX_AR_UNUSABLE (1u << 16) /**< bit 16: segment unusable (VMCS-only bit, like a null selector) */
 /** @} */
 
 /**
@@ -211,6 +211,12 @@ struct vmx_vmcs_snapshot {
     X(GUEST_PENDING_DBG_BS, "guest.pending_dbg_bs", "pending BS agrees with RFLAGS.TF and DEBUGCTL.BTF while blocked or halted") \
     X(GUEST_LINK_POINTER, "guest.link_pointer", "VMCS link pointer is all ones (bookvisor uses no shadow VMCS)")
 
+/**
+ * @def VMX_CHECK_ENUM(id, code, name)
+ * Expands one VMX_CHECK_LIST() entry into its enumerator VMX_CHECK_ plus id;
+ * defined only while enum vmx_check_id is built.
+ */
+
 /** Identifiers of the checks (VMX_CHECK_<ID>). */
 enum vmx_check_id {
 #define VMX_CHECK_ENUM(id, code, name) VMX_CHECK_##id,
@@ -237,7 +243,8 @@ struct vmx_check_report {
 
 /**
  * Run every check on snap. Each rule is reported at most once.
- * @param report may be NULL when only the count matters
+ * @param snap   the VMCS fields and CPU facts to check
+ * @param report receives the failures; may be NULL when only the count matters
  * @return the number of failed checks (0: the VMCS passes all of them)
  */
 unsigned vmx_check_vmcs(const struct vmx_vmcs_snapshot *snap, struct vmx_check_report *report);

@@ -73,7 +73,11 @@ void vmx_policy_default(struct vmx_policy *policy);
  * CR3 accesses do not exit when EPT is on (unless the CPU forces it); the
  * exit and entry controls save and load EFER, PAT and the debug controls
  * so no MSR lists are needed; the host runs in 64-bit mode.
+ * @param caps   the decoded capability MSRs of this CPU
+ * @param policy which features to require, try or leave off
+ * @param out    receives the five control fields
  * @param err    receives a one-line reason on failure (may be NULL)
+ * @param errlen size of err in bytes, NUL included
  * @return true with *out filled; false when something required is missing.
  */
 bool vmx_controls_choose(const struct vmx_caps *caps, const struct vmx_policy *policy,

@@ -141,8 +141,10 @@ void vmx_cr_to_generic(const struct vmx_cr_qual *q, struct vm_exit_cr *out);
 
 /**
  * Fill the generic nested-page-fault details.
+ * @param q   the decoded EPT-violation qualification
  * @param gpa the guest-physical address field of the VMCS
  * @param gla the guest-linear address field (used only when q->gla_valid)
+ * @param out receives the access kind, addresses and whether a mapping existed
  */
 void vmx_ept_to_generic(const struct vmx_ept_qual *q, u64 gpa, u64 gla,
                         struct vm_exit_npf *out);
