@@ -63,6 +63,8 @@ struct backend_ops {
     void (*set_msr_intercept)(struct vcpu *v, u32 msr, bool read, bool write);
     /** Install the nested page table root (NPT CR3 / EPTP address). */
     void (*set_nested_root)(struct vcpu *v, u64 root_pa);
+    /** May nested page tables map 1 GiB pages on this CPU? (valid after probe) */
+    bool (*nested_1g_pages)(void);
     /** Print a summary of the guest state (for failures). */
     void (*dump_state)(struct vcpu *v);
     /** Is the guest's hypercall instruction VMMCALL (true) or VMCALL (false)? */

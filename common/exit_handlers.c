@@ -285,6 +285,48 @@ static enum exit_action on_npf(struct vcpu *v, struct vm_exit *e)
     }
 }
 
+/*
+ * Control-register accesses that exit: on VT-x, writes that change a bit the
+ * VMM owns through the CR0/CR4 guest/host masks (e.g. CR0.NE, which VMX
+ * forces to 1 while the guest may believe it 0). The backend's set_reg keeps
+ * the real register valid and the read shadow equal to what the guest wrote.
+ */
+static enum exit_action on_cr_access(struct vcpu *v, struct vm_exit *e)
+{
+    const struct vm_exit_cr *c = &e->details.cr;
+    enum vcpu_reg reg = c->cr == 0 ? VCPU_REG_CR0 : c->cr == 3 ? VCPU_REG_CR3
+                      : c->cr == 4 ? VCPU_REG_CR4 : VCPU_REG_COUNT;
+    if (reg == VCPU_REG_COUNT)
+        return vcpu_stop(v, VCPU_STOP_ERROR, "access to CR%u is not handled (rip=0x%llx)",
+                         c->cr, (unsigned long long)get(v, VCPU_REG_RIP));
+    bool is_rsp = c->gpr == 4;
+    switch (c->access) {
+    case VM_CR_MOV_TO: {
+        u64 value = is_rsp ? get(v, VCPU_REG_RSP) : *gpr_ptr(v, c->gpr);
+        if (!(get(v, VCPU_REG_EFER) & EFER_LMA))
+            value &= 0xFFFFFFFF;
+        v->backend->set_reg(v, reg, value);
+        break;
+    }
+    case VM_CR_MOV_FROM:
+        if (is_rsp)
+            v->backend->set_reg(v, VCPU_REG_RSP, get(v, reg));
+        else
+            *gpr_ptr(v, c->gpr) = get(v, reg);
+        break;
+    case VM_CR_CLTS:
+        v->backend->set_reg(v, VCPU_REG_CR0, get(v, VCPU_REG_CR0) & ~8ULL);
+        break;
+    case VM_CR_LMSW: {
+        u64 cr0 = get(v, VCPU_REG_CR0);
+        u64 bits = c->lmsw_data & 0xF;
+        v->backend->set_reg(v, VCPU_REG_CR0, (cr0 & ~0xEULL) | bits | (cr0 & 1));
+        break;
+    }
+    }
+    return EXIT_SKIP;
+}
+
 static enum exit_action on_shutdown(struct vcpu *v, struct vm_exit *e)
 {
     return vcpu_stop(v, VCPU_STOP_ERROR,
@@ -294,7 +336,11 @@ static enum exit_action on_shutdown(struct vcpu *v, struct vm_exit *e)
 
 static enum exit_action on_invalid_state(struct vcpu *v, struct vm_exit *e)
 {
-    v->backend->dump_state(v);
+    /* guest_boot() prints the backend's state dump (and the VT-x checker) after the stop. */
+    if ((e->native_code & 0xFFFF0000u) == VM_EXIT_NATIVE_ENTRY_INSN_ERROR)
+        return vcpu_stop(v, VCPU_STOP_ERROR,
+                         "VM entry failed: the entry instruction failed with error %u",
+                         e->native_code & 0xFFFF);
     return vcpu_stop(v, VCPU_STOP_ERROR,
                      "VM entry failed: invalid guest state (native 0x%x), guest rip=0x%llx",
                      e->native_code, (unsigned long long)get(v, VCPU_REG_RIP));
@@ -345,5 +391,6 @@ const struct exit_handler_table guest_exit_handlers = {
         [VM_EXIT_INVALID_STATE] = on_invalid_state,
         [VM_EXIT_INIT] = on_init,
         [VM_EXIT_VIRT_INSN] = on_virt_insn,
+        [VM_EXIT_CR_ACCESS] = on_cr_access,
     },
 };

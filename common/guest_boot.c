@@ -182,6 +182,8 @@ static void build_nested_map(const struct guest_boot_params *p)
     struct mtrr_state mtrr;
     mtrr_read_host(&mtrr);
     u32 flags = vmm_options.npt_4k_only ? GPMAP_FORCE_4K : 0;
+    if (p->backend->nested_1g_pages && p->backend->nested_1g_pages())
+        flags |= GPMAP_ALLOW_1G;
     gpmap_layout_init(&vm.layout, &mtrr, flags);
     u64 top = 4 * GIB;
     for (size_t i = 0; i < guest_map_len; i++)

@@ -29,6 +29,8 @@ unsigned options_parse(const char *cmdline, void (*report)(void *ctx, const char
         { "test.mmio_page", CMDLINE_BOOL, &vmm_options.test_mmio_page, NULL,
           "hook the MMIO test page at 0xF00000 (tests of MMIO hooks)" },
         { "vmm.driver.pci", CMDLINE_STRING, &pci, NULL, "PCI driver configuration" },
+        { "vmm.pci.list", CMDLINE_BOOL, &vmm_options.pci_list, NULL,
+          "print the PCI device list after drivers bind" },
     };
     vmm_options.console = 0;
     vmm_options.vmm_mem = 32ULL << 20;
@@ -38,5 +40,6 @@ unsigned options_parse(const char *cmdline, void (*report)(void *ctx, const char
     vmm_options.test_mmio_page = false;
     vmm_options.test_crash = false;
     vmm_options.pci_config[0] = '\0';
+    vmm_options.pci_list = false;
     return cmdline_parse(cmdline, keys, sizeof(keys) / sizeof(keys[0]), report, ctx);
 }

@@ -17,6 +17,7 @@ struct vmm_options {
     bool test_crash;        /**< test.crash: fault inside the VMM on purpose (tests of panic) */
     bool test_mmio_page;    /**< test.mmio_page: hook the test page (common/test_mmio_page.h) */
     char pci_config[1024];  /**< vmm.driver.pci=...: the PCI driver configuration */
+    bool pci_list;          /**< vmm.pci.list: print the PCI device list after binding */
 };
 
 /** Values of vmm_options.backend. */

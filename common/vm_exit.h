@@ -54,11 +54,21 @@ struct vm_exit_npf {
     bool present; /**< a translation existed (permission fault) */
 };
 
+/** Which instruction accessed a control register. */
+enum vm_cr_access {
+    VM_CR_MOV_TO,   /**< MOV to CRn from a register */
+    VM_CR_MOV_FROM, /**< MOV from CRn to a register */
+    VM_CR_CLTS,     /**< CLTS: clears CR0.TS */
+    VM_CR_LMSW,     /**< LMSW: loads CR0 bits 3:0 (PE can be set, not cleared) */
+};
+
 /** Control-register access details. */
 struct vm_exit_cr {
-    u8 cr;        /**< control register number */
-    bool write;   /**< MOV to CR (else MOV from CR) */
-    u8 gpr;       /**< general register operand, 0..15 */
+    u8 cr;        /**< control register number (0 for CLTS/LMSW) */
+    bool write;   /**< the register is written (MOV to CR, CLTS, LMSW) */
+    u8 gpr;       /**< general register operand of MOV, 0..15 */
+    u8 access;    /**< enum vm_cr_access */
+    u16 lmsw_data; /**< LMSW's source operand */
 };
 
 /** Exception details. */
@@ -84,6 +94,12 @@ struct vm_exit {
     u64 raw_info1;          /**< native detail (exit qualification / EXITINFO1) */
     u64 raw_info2;          /**< native detail (EXITINFO2 / guest-physical address) */
 };
+
+/**
+ * Flag in native_code of a VM_EXIT_INVALID_STATE: the entry instruction
+ * itself failed (VT-x VMfail); the low 16 bits hold the instruction error.
+ */
+#define VM_EXIT_NATIVE_ENTRY_INSN_ERROR 0x10000u
 
 /** What the handler asks the backend to do next. */
 enum exit_action {

@@ -186,6 +186,8 @@ void pci_config_device_names(const struct pci_config *cfg, const struct pci_devi
 
 /**
  * Decide the binding of every device (see the file comment for the rules).
+ * @param cfg  the parsed configuration
+ * @param ndevs number of devices
  * @param devs the devices in enumeration order
  * @param out  ndevs bindings, one per device
  */

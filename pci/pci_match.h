@@ -53,7 +53,7 @@ static inline u8 pci_device_prog_if(const struct pci_device_desc *dev)
 
 /** The selector keys. Aliases (`rev`, `if`) map to the same key. */
 enum pci_sel_key {
-	PCI_KEY_SLOT,        /**< `slot`: `%02x:%02x.%u` bus, device, function */
+	PCI_KEY_SLOT,        /**< `slot`: bus, device, function as bb:dd.f (two, two, one hex digits) */
 	PCI_KEY_CLASS,       /**< `class`: `%04x` class_code >> 8 */
 	PCI_KEY_ID,          /**< `id`: `%04x:%04x` vendor, device */
 	PCI_KEY_SUBSYSTEM,   /**< `subsystem`: `%04x:%04x` subsystem vendor, id */
@@ -121,6 +121,8 @@ u32 pci_sel_key_width(enum pci_sel_key key);
 
 /**
  * Print the device field that key names, as matching sees it.
+ * @param key which field
+ * @param dev the device
  * @param buf at least PCI_SEL_VALUE_MAX bytes
  * @return the length written, or 0 for `device`, `number` and invalid keys
  */
@@ -129,9 +131,12 @@ size_t pci_sel_format(enum pci_sel_key key, const struct pci_device_desc *dev, c
 /**
  * Check that a value pattern could ever match for its key: no empty
  * alternative, only characters the printed value can have (lowercase hex
- * digits, `:` and `.` where the format has them, digits for `number`, plus
+ * digits, colons and dots where the format has them, digits for `number`, plus
  * the wildcards), and a length equal to the key's width for alternatives
  * without `*`. `device` values are only checked for empty alternatives.
+ * @param key    the key the value is for
+ * @param value  the pattern (need not be NUL-terminated)
+ * @param len    its length
  * @param bad_at receives the offset in value of the first wrong character
  *               (or of the wrong alternative); may be NULL
  */
@@ -141,6 +146,8 @@ enum pci_value_problem pci_sel_check_value(enum pci_sel_key key, const char *val
 /**
  * True if every item except `number` items matches dev. An empty selector,
  * or one with only `number` items, matches every device.
+ * @param sel   the selector
+ * @param dev   the device
  * @param names candidate names for `device` items; NULL = no candidates
  */
 bool pci_selector_match_plain(const struct pci_selector *sel,

@@ -290,6 +290,12 @@ static void svm_set_nested_root(struct vcpu *v, u64 root_pa)
     vmcb->control.tlb_control = 1;
 }
 
+/* NPT walks ordinary long-mode tables: 1 GiB pages when the CPU has them. */
+static bool svm_nested_1g_pages(void)
+{
+    return (cpuid(0x80000001, 0).edx >> 26) & 1;
+}
+
 static void svm_dump_state(struct vcpu *v)
 {
     struct vmcb *vmcb = ((struct svm_vcpu *)v->arch)->vmcb;
@@ -324,6 +330,7 @@ const struct backend_ops svm_backend = {
     .set_io_intercept = svm_set_io_intercept,
     .set_msr_intercept = svm_set_msr_intercept,
     .set_nested_root = svm_set_nested_root,
+    .nested_1g_pages = svm_nested_1g_pages,
     .dump_state = svm_dump_state,
     .uses_vmmcall = true,
 };

@@ -93,6 +93,8 @@ void svm_exit_decode(u64 exitcode, u64 info1, u64 info2, u64 rip, u64 next_rip,
             out->details.cr.cr = exitcode & 0xF;
             out->details.cr.write = exitcode >= SVM_EXIT_CR0_WRITE;
             out->details.cr.gpr = (info1 >> 63) ? (u8)(info1 & 0xF) : 0;
+            out->details.cr.access = out->details.cr.write ? VM_CR_MOV_TO : VM_CR_MOV_FROM;
+            out->details.cr.lmsw_data = 0;
         } else if (exitcode >= SVM_EXIT_EXCEPTION_BASE && exitcode < SVM_EXIT_EXCEPTION_BASE + 32) {
             out->kind = VM_EXIT_EXCEPTION;
             out->details.exception.vector = (u8)(exitcode - SVM_EXIT_EXCEPTION_BASE);

@@ -90,6 +90,11 @@ static bool vmx_probe(const struct cpu_info *cpu, char *features, size_t flen, c
     policy.preemption_timer = VMX_WANT_OFF; /* nothing uses it yet; a zero timer exits at once */
     if (!vmx_controls_choose(&caps, &policy, &controls, why, wlen))
         return false;
+    if (!caps.ept_wb) {
+        /* gpmap_ept_pointer() asks for write-back paging structures. */
+        ksnprintf(why, wlen, "EPT paging structures cannot be write-back on this CPU");
+        return false;
+    }
     vmx_caps_feature_string(&caps, features, flen);
     return true;
 }
@@ -553,7 +558,7 @@ static void vmx_run(struct vcpu *v, struct vm_exit *e)
         x->insn_error = (u32)vmread(VMCS_INSN_ERROR);
         memset(e, 0, sizeof(*e));
         e->kind = VM_EXIT_INVALID_STATE;
-        e->native_code = 0x10000 | x->insn_error;
+        e->native_code = VM_EXIT_NATIVE_ENTRY_INSN_ERROR | x->insn_error;
         kprintf("bookvisor: %s failed: VM-instruction error %u (%s)\n",
                 x->launched ? "VMRESUME" : "VMLAUNCH", x->insn_error,
                 vmx_instruction_error_name(x->insn_error));
@@ -611,16 +616,26 @@ static void vmx_set_nested_root(struct vcpu *v, u64 root_pa)
     v->flush_nested_tlb = true;
 }
 
+static bool vmx_nested_1g_pages(void)
+{
+    return caps.ept_1g;
+}
+
 static void vmx_dump_state(struct vcpu *v)
 {
     struct vmx_vcpu *x = v->arch;
     if (x->entry_failed || (vmread(VMCS_EXIT_REASON) & (1u << 31)))
         report_entry_checks();
     u32 reason = (u32)vmread(VMCS_EXIT_REASON);
-    kprintf("bookvisor: guest state: exit reason %u (%s)%s qualification=0x%llx\n",
-            reason & 0xFFFF, vmx_exit_reason_name(reason & 0xFFFF),
-            (reason & (1u << 31)) ? " [entry failure]" : "",
-            (unsigned long long)vmread(VMCS_EXIT_QUALIFICATION));
+    if (x->entry_failed)
+        kprintf("bookvisor: guest state: %s failed with VM-instruction error %u (%s)\n",
+                x->launched ? "VMRESUME" : "VMLAUNCH", x->insn_error,
+                vmx_instruction_error_name(x->insn_error));
+    else
+        kprintf("bookvisor: guest state: exit reason %u (%s)%s qualification=0x%llx\n",
+                reason & 0xFFFF, vmx_exit_reason_name(reason & 0xFFFF),
+                (reason & (1u << 31)) ? " [entry failure]" : "",
+                (unsigned long long)vmread(VMCS_EXIT_QUALIFICATION));
     kprintf("bookvisor:   rip=0x%llx rsp=0x%llx rflags=0x%llx\n",
             (unsigned long long)vmread(VMCS_GUEST_RIP), (unsigned long long)vmread(VMCS_GUEST_RSP),
             (unsigned long long)vmread(VMCS_GUEST_RFLAGS));
@@ -650,6 +665,7 @@ const struct backend_ops vmx_backend = {
     .set_io_intercept = vmx_set_io_intercept,
     .set_msr_intercept = vmx_set_msr_intercept,
     .set_nested_root = vmx_set_nested_root,
+    .nested_1g_pages = vmx_nested_1g_pages,
     .dump_state = vmx_dump_state,
     .uses_vmmcall = false,
 };

@@ -70,17 +70,21 @@ void vmx_io_to_generic(const struct vmx_io_qual *q, struct vm_exit_io *out)
 
 void vmx_cr_to_generic(const struct vmx_cr_qual *q, struct vm_exit_cr *out)
 {
+    out->lmsw_data = 0;
     switch (q->type) {
     case VMX_CR_MOV_TO:
     case VMX_CR_MOV_FROM:
         out->cr = q->cr;
         out->write = q->type == VMX_CR_MOV_TO;
         out->gpr = q->gpr;
+        out->access = q->type == VMX_CR_MOV_TO ? VM_CR_MOV_TO : VM_CR_MOV_FROM;
         break;
     default:
         out->cr = 0;
         out->write = true;
         out->gpr = 0;
+        out->access = q->type == VMX_CR_CLTS ? VM_CR_CLTS : VM_CR_LMSW;
+        out->lmsw_data = q->lmsw_data;
         break;
     }
 }

@@ -10,6 +10,8 @@
 static struct acpi_power_info power;
 static bool power_initialised;
 static u64 rsdp_phys;
+static u64 root_phys;      /* RSDT or XSDT found by acpi_power_init() */
+static bool root_is_xsdt;
 
 static const u8 *scan_rsdp(u64 start, u64 len)
 {
@@ -60,6 +62,8 @@ void acpi_power_init(const u8 *rsdp, size_t rsdp_len)
     u32 len = *(const u32 *)(r + 4);
     if (len < 36 || len > 65536)
         return;
+    root_phys = root;
+    root_is_xsdt = is_xsdt;
     unsigned entry = is_xsdt ? 8 : 4;
     for (u32 off = 36; off + entry <= len; off += entry) {
         u64 pa = is_xsdt ? *(const u64 *)(r + off) : *(const u32 *)(r + off);
@@ -71,6 +75,26 @@ void acpi_power_init(const u8 *rsdp, size_t rsdp_len)
 const struct acpi_power_info *acpi_power_info(void)
 {
     return &power;
+}
+
+u64 acpi_find_table(const char sig[4])
+{
+    if (!root_phys)
+        return 0;
+    const u8 *r = phys_to_virt(root_phys);
+    u32 len = *(const u32 *)(r + 4);
+    unsigned entry = root_is_xsdt ? 8 : 4;
+    for (u32 off = 36; off + entry <= len; off += entry) {
+        u64 pa = root_is_xsdt ? *(const u64 *)(r + off) : *(const u32 *)(r + off);
+        if (!pa || pa >= 4 * GIB)
+            continue;
+        const u8 *t = phys_to_virt(pa);
+        u32 tlen = *(const u32 *)(t + 4);
+        if (memcmp(t, sig, 4) == 0 && tlen >= 36 && tlen <= 1024 * 1024 &&
+            acpi_checksum(t, tlen) == 0)
+            return pa;
+    }
+    return 0;
 }
 
 u64 acpi_rsdp_phys(void)

@@ -96,6 +96,7 @@ _start:
     orl $(EFER_LME), %eax
     wrmsr
     movl %cr0, %eax
+    andl $~(CR0_CD | CR0_NW), %eax  /* caches on: firmware may have left them off */
     orl $(CR0_PG | CR0_PE), %eax
     movl %eax, %cr0
 

@@ -22,6 +22,8 @@
 
 #define CR0_PE 0x1         /**< protection enable */
 #define CR0_PG 0x80000000  /**< paging */
+#define CR0_NW 0x20000000  /**< not write-through (with CD) */
+#define CR0_CD 0x40000000  /**< cache disable */
 #define CR4_PAE 0x20       /**< physical address extension */
 #define MSR_EFER 0xC0000080 /**< extended feature enable register */
 #define EFER_LME 0x100     /**< long mode enable */

@@ -97,8 +97,12 @@ static bool table_ok(u64 addr, const char *signature)
 	return checksum_ok(a, length);
 }
 
-/* Walk XSDT (8-byte entries) or RSDT (4-byte entries) for "FACP". */
-static u32 find_fadt(u32 rsdp, char *why, u32 why_size)
+/*
+ * Walk XSDT (8-byte entries) or RSDT (4-byte entries) for a table with
+ * this signature. Returns 0 when there is none; *why then says what is
+ * missing (*why untouched on success).
+ */
+static u32 find_table(u32 rsdp, const char *signature, char *why, u32 why_size)
 {
 	u8 revision = *(const volatile u8 *)(rsdp + 15);
 	u64 xsdt = revision >= 2 ? rd64(rsdp + 24) : 0;
@@ -120,12 +124,25 @@ static u32 find_fadt(u32 rsdp, char *why, u32 why_size)
 	for (u32 off = SDT_HEADER_SIZE; off + entry_size <= length; off += entry_size) {
 		u32 entry = (u32)root + off;
 		u64 table = entry_size == 8 ? rd64(entry) : rd32(entry);
-		if (table_ok(table, "FACP"))
+		if (table_ok(table, signature))
 			return (u32)table;
 	}
-	gsnprintf(why, why_size, "no valid FADT (FACP) in %s",
+	char name[5] = { signature[0], signature[1], signature[2], signature[3], 0 };
+	gsnprintf(why, why_size, "no valid %s in %s", name,
 		  entry_size == 8 ? "XSDT" : "RSDT");
 	return 0;
+}
+
+static u32 find_fadt(u32 rsdp, char *why, u32 why_size)
+{
+	return find_table(rsdp, "FACP", why, why_size);
+}
+
+u32 acpi_find_table(const char *signature)
+{
+	char why[80];
+	u32 rsdp = find_rsdp();
+	return rsdp ? find_table(rsdp, signature, why, sizeof(why)) : 0;
 }
 
 /* The 32-bit port field, or the I/O-space extended one if that is all there is. */

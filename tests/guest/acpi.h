@@ -25,6 +25,13 @@ struct acpi_s5_info {
 bool acpi_find_s5(struct acpi_s5_info *info, char *why, u32 why_size);
 
 /**
+ * Physical address of the ACPI table with this 4-character signature
+ * (e.g. "MCFG"), found through RSDP and XSDT/RSDT with its checksum
+ * checked, or 0 when there is none below 4 GiB.
+ */
+u32 acpi_find_table(const char *signature);
+
+/**
  * Enable ACPI mode if needed, then write SLP_TYP|SLP_EN to PM1a/PM1b.
  * Returns only if the machine is still running afterwards.
  */

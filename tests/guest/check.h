@@ -69,6 +69,8 @@ void check_vmm_memory_protected(const struct check_context *ctx, struct check_re
 void check_mmio_hook(const struct check_context *ctx, struct check_result *res);
 void check_virt_insn(const struct check_context *ctx, struct check_result *res);
 void check_cpuid_cost(const struct check_context *ctx, struct check_result *res);
+void check_pci(const struct check_context *ctx, struct check_result *res);
+void check_cr_write(const struct check_context *ctx, struct check_result *res);
 /** @} */
 
 /** True if CPUID 0x40000000 carries the "bookvisor" signature. */

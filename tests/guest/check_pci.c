@@ -1,0 +1,395 @@
+/**
+ * @file tests/guest/check_pci.c
+ * @brief The guest's view of PCI through both paths: 0xCF8/0xCFC and ECAM.
+ *
+ * The check walks the buses (bus 0, then behind every PCI-to-PCI bridge)
+ * through the ports, and through ECAM when the ACPI MCFG table gives a
+ * window below 4 GiB, and insists both walks see the same functions with
+ * the same IDs and class codes. Words on the command line add checks:
+ *
+ * - `pci.absent=SLOT,...`: no function at SLOT (`bb:dd.f`, hex): its first
+ *   64 bytes read all ones by both paths and the walks do not list it;
+ * - `pci.present=SLOT,...`: the walks list a function at SLOT;
+ * - `pci.line=SLOT/HH`: its Interrupt Line (offset 0x3C) reads HH by both
+ *   paths, and a byte written by one path reads back by the other
+ *   (the original value is written back afterwards).
+ *
+ * Not run by `tests=all`: name it, `tests=pci`.
+ */
+#include "acpi.h"
+#include "check.h"
+#include "cpu.h"
+#include "gstring.h"
+
+#define CF8 0xCF8
+#define CFC 0xCFC
+#define MAX_FUNCTIONS 96
+#define MAX_SLOTS 8
+#define LINE_REG 0x3C
+
+struct slot {
+	u8 bus, dev, fn;
+};
+
+struct function {
+	struct slot at;
+	u32 id;        /* offset 0: vendor | device << 16 */
+	u32 class_rev; /* offset 8 */
+};
+
+/* One way to read a configuration dword, byte, or to write a byte. */
+struct path {
+	const char *name;
+	u32 (*read32)(struct slot s, u32 off);
+	u8 (*read8)(struct slot s, u32 off);
+	void (*write8)(struct slot s, u32 off, u8 value);
+};
+
+static u32 ecam_base;
+static u8 ecam_start, ecam_end;
+
+static inline void outl(u16 port, u32 value)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(value), "Nd"(port));
+}
+
+static inline u32 inl(u16 port)
+{
+	u32 value;
+	__asm__ volatile("inl %1, %0" : "=a"(value) : "Nd"(port));
+	return value;
+}
+
+static u32 cf8_address(struct slot s, u32 off)
+{
+	return 0x80000000u | (u32)s.bus << 16 | (u32)s.dev << 11 | (u32)s.fn << 8 | (off & 0xFC);
+}
+
+static u32 cf8_read32(struct slot s, u32 off)
+{
+	outl(CF8, cf8_address(s, off));
+	return inl(CFC);
+}
+
+static u8 cf8_read8(struct slot s, u32 off)
+{
+	outl(CF8, cf8_address(s, off));
+	return inb((u16)(CFC + (off & 3)));
+}
+
+static void cf8_write8(struct slot s, u32 off, u8 value)
+{
+	outl(CF8, cf8_address(s, off));
+	outb((u16)(CFC + (off & 3)), value);
+}
+
+static volatile u8 *ecam_ptr(struct slot s, u32 off)
+{
+	if (s.bus < ecam_start || s.bus > ecam_end)
+		return NULL;
+	return (volatile u8 *)(ecam_base + ((u32)(s.bus - ecam_start) << 20) +
+			       ((u32)s.dev << 15) + ((u32)s.fn << 12) + off);
+}
+
+static u32 ecam_read32(struct slot s, u32 off)
+{
+	volatile u8 *p = ecam_ptr(s, off);
+	return p ? *(volatile u32 *)p : 0xFFFFFFFFu;
+}
+
+static u8 ecam_read8(struct slot s, u32 off)
+{
+	volatile u8 *p = ecam_ptr(s, off);
+	return p ? *p : 0xFF;
+}
+
+static void ecam_write8(struct slot s, u32 off, u8 value)
+{
+	volatile u8 *p = ecam_ptr(s, off);
+	if (p)
+		*p = value;
+}
+
+static const struct path cf8_path = { "CF8", cf8_read32, cf8_read8, cf8_write8 };
+static const struct path ecam_path = { "ECAM", ecam_read32, ecam_read8, ecam_write8 };
+
+/* The segment-0 window of the MCFG table, if any, below 4 GiB. */
+static bool find_ecam(void)
+{
+	u32 mcfg = acpi_find_table("MCFG");
+	if (!mcfg)
+		return false;
+	u32 length = *(const volatile u32 *)mcfg;
+	length = *(const volatile u32 *)(mcfg + 4);
+	for (u32 off = 44; off + 16 <= length; off += 16) {
+		const volatile u8 *e = (const volatile u8 *)(mcfg + off);
+		u32 lo = *(const volatile u32 *)e, hi = *(const volatile u32 *)(e + 4);
+		u16 segment = *(const volatile u16 *)(e + 8);
+		if (segment != 0 || hi != 0 || lo == 0 || e[11] < e[10])
+			continue;
+		if ((u64)lo + ((u64)(e[11] - e[10] + 1) << 20) > FOUR_GIB)
+			continue;
+		ecam_base = lo;
+		ecam_start = e[10];
+		ecam_end = e[11];
+		return true;
+	}
+	return false;
+}
+
+/* Bus 0, then the secondary bus of every bridge found, each bus once. */
+static u32 walk(const struct path *p, struct function *out, u32 max, bool *truncated)
+{
+	u8 queue[256];
+	bool queued[256];
+	u32 head = 0, tail = 0, n = 0;
+
+	memset(queued, 0, sizeof(queued));
+	*truncated = false;
+	queue[tail++] = 0;
+	queued[0] = true;
+	while (head < tail) {
+		u8 bus = queue[head++];
+		for (u8 dev = 0; dev < 32; dev++) {
+			struct slot s = { bus, dev, 0 };
+			if ((p->read32(s, 0) & 0xFFFF) == 0xFFFF)
+				continue;
+			u8 nfn = (p->read8(s, 0x0E) & 0x80) ? 8 : 1;
+			for (u8 fn = 0; fn < nfn; fn++) {
+				s.fn = fn;
+				u32 id = p->read32(s, 0);
+				if ((id & 0xFFFF) == 0xFFFF)
+					continue;
+				if (n == max) {
+					*truncated = true;
+					return n;
+				}
+				out[n].at = s;
+				out[n].id = id;
+				out[n].class_rev = p->read32(s, 8);
+				n++;
+				u8 secondary = p->read8(s, 0x19);
+				if ((p->read8(s, 0x0E) & 0x7F) == 1 && secondary > bus &&
+				    !queued[secondary]) {
+					queued[secondary] = true;
+					queue[tail++] = secondary;
+				}
+			}
+		}
+	}
+	return n;
+}
+
+static bool same_slot(struct slot a, struct slot b)
+{
+	return a.bus == b.bus && a.dev == b.dev && a.fn == b.fn;
+}
+
+static const struct function *find(const struct function *list, u32 n, struct slot s)
+{
+	for (u32 i = 0; i < n; i++)
+		if (same_slot(list[i].at, s))
+			return &list[i];
+	return NULL;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Parse n hex digits at s into *out; false on a non-digit. */
+static bool parse_hex(const char *s, u32 n, u32 *out)
+{
+	u32 v = 0;
+	for (u32 i = 0; i < n; i++) {
+		int d = hex_digit(s[i]);
+		if (d < 0)
+			return false;
+		v = v * 16 + (u32)d;
+	}
+	*out = v;
+	return true;
+}
+
+/* "bb:dd.f" at s (7 characters). */
+static bool parse_slot(const char *s, struct slot *out)
+{
+	u32 bus, dev, fn;
+	if (!parse_hex(s, 2, &bus) || s[2] != ':' || !parse_hex(s + 3, 2, &dev) ||
+	    s[5] != '.' || !parse_hex(s + 6, 1, &fn) || dev > 31 || fn > 7)
+		return false;
+	out->bus = (u8)bus;
+	out->dev = (u8)dev;
+	out->fn = (u8)fn;
+	return true;
+}
+
+/* The value of the last word "key..." of the command line, up to the next blank. */
+static const char *word_value(const char *cmdline, const char *key, u32 *len)
+{
+	const char *found = NULL;
+	u32 klen = (u32)strlen(key);
+	for (const char *p = cmdline; *p;) {
+		while (*p == ' ')
+			p++;
+		const char *w = p;
+		while (*p && *p != ' ')
+			p++;
+		if ((u32)(p - w) >= klen && memcmp(w, key, klen) == 0) {
+			found = w + klen;
+			*len = (u32)(p - found);
+		}
+	}
+	return found;
+}
+
+/* A comma list of slots; false (with a reason) on a malformed one. */
+static bool parse_slot_list(const char *v, u32 len, struct slot *out, u32 *n,
+			    struct check_result *res, const char *key)
+{
+	*n = 0;
+	for (u32 i = 0; i < len;) {
+		if (len - i < 7 || *n == MAX_SLOTS || !parse_slot(v + i, &out[*n]) ||
+		    (i + 7 < len && v[i + 7] != ',')) {
+			check_fail(res, "%s: bad slot list (want bb:dd.f,...)", key);
+			return false;
+		}
+		(*n)++;
+		i += 8;
+	}
+	return true;
+}
+
+static struct function by_cf8[MAX_FUNCTIONS];
+static struct function by_ecam[MAX_FUNCTIONS];
+
+/* Both walks list the same functions with the same IDs and class codes. */
+static void compare_walks(const struct function *a, u32 na, const struct function *b, u32 nb,
+			  struct check_result *res)
+{
+	for (u32 i = 0; i < na; i++) {
+		const struct function *f = find(b, nb, a[i].at);
+		if (!f) {
+			check_fail(res, "%02x:%02x.%u (%08x) seen by CF8, not by ECAM",
+				   a[i].at.bus, a[i].at.dev, a[i].at.fn, a[i].id);
+			return;
+		}
+		if (f->id != a[i].id || f->class_rev != a[i].class_rev) {
+			check_fail(res, "%02x:%02x.%u differs: CF8 %08x/%08x, ECAM %08x/%08x",
+				   a[i].at.bus, a[i].at.dev, a[i].at.fn, a[i].id,
+				   a[i].class_rev, f->id, f->class_rev);
+			return;
+		}
+	}
+	if (na != nb)
+		check_fail(res, "CF8 sees %u functions, ECAM %u", na, nb);
+}
+
+static void check_absent(const struct path *p, struct slot s, const struct function *list,
+			 u32 n, struct check_result *res)
+{
+	for (u32 off = 0; off < 64; off += 4) {
+		u32 v = p->read32(s, off);
+		if (v != 0xFFFFFFFFu) {
+			check_fail(res, "%s: %02x:%02x.%u offset 0x%02x reads %08x, not all ones",
+				   p->name, s.bus, s.dev, s.fn, off, v);
+			return;
+		}
+	}
+	if (find(list, n, s))
+		check_fail(res, "%s walk lists %02x:%02x.%u", p->name, s.bus, s.dev, s.fn);
+}
+
+/* The Interrupt Line reads want by every path, and a write by one reads back by the others. */
+static void check_line(const struct path *const *paths, u32 npaths, struct slot s, u8 want,
+		       struct check_result *res)
+{
+	for (u32 i = 0; i < npaths; i++) {
+		u8 got = paths[i]->read8(s, LINE_REG);
+		if (got != want) {
+			check_fail(res, "%s: %02x:%02x.%u Interrupt Line reads 0x%02x, not 0x%02x",
+				   paths[i]->name, s.bus, s.dev, s.fn, got, want);
+			return;
+		}
+	}
+	for (u32 i = 0; i < npaths; i++) {
+		u8 probe = (u8)(0x30 + i);
+		paths[i]->write8(s, LINE_REG, probe);
+		for (u32 j = 0; j < npaths; j++) {
+			u8 got = paths[j]->read8(s, LINE_REG);
+			if (got != probe) {
+				check_fail(res, "wrote 0x%02x by %s, %s reads 0x%02x", probe,
+					   paths[i]->name, paths[j]->name, got);
+				paths[i]->write8(s, LINE_REG, want);
+				return;
+			}
+		}
+	}
+	paths[0]->write8(s, LINE_REG, want);
+}
+
+void check_pci(const struct check_context *ctx, struct check_result *res)
+{
+	const char *cmdline = ctx->boot->has_cmdline ? ctx->boot->cmdline : "";
+	struct slot absent[MAX_SLOTS], present[MAX_SLOTS], line_slot;
+	u32 nabsent = 0, npresent = 0, len = 0, line_value = 0;
+	bool truncated, want_line = false;
+	const char *v;
+
+	v = word_value(cmdline, "pci.absent=", &len);
+	if (v && !parse_slot_list(v, len, absent, &nabsent, res, "pci.absent"))
+		return;
+	v = word_value(cmdline, "pci.present=", &len);
+	if (v && !parse_slot_list(v, len, present, &npresent, res, "pci.present"))
+		return;
+	v = word_value(cmdline, "pci.line=", &len);
+	if (v) {
+		if (len != 10 || !parse_slot(v, &line_slot) || v[7] != '/' ||
+		    !parse_hex(v + 8, 2, &line_value)) {
+			check_fail(res, "pci.line: want bb:dd.f/HH");
+			return;
+		}
+		want_line = true;
+	}
+
+	bool ecam = find_ecam();
+	const struct path *paths[2] = { &cf8_path, &ecam_path };
+	u32 npaths = ecam ? 2 : 1;
+
+	u32 n_cf8 = walk(&cf8_path, by_cf8, MAX_FUNCTIONS, &truncated);
+	if (truncated) {
+		check_fail(res, "more than %u functions", MAX_FUNCTIONS);
+		return;
+	}
+	if (n_cf8 == 0) {
+		check_fail(res, "no PCI function at all through CF8");
+		return;
+	}
+	u32 n_ecam = 0;
+	if (ecam) {
+		n_ecam = walk(&ecam_path, by_ecam, MAX_FUNCTIONS, &truncated);
+		compare_walks(by_cf8, n_cf8, by_ecam, n_ecam, res);
+	}
+	for (u32 i = 0; i < nabsent; i++) {
+		check_absent(&cf8_path, absent[i], by_cf8, n_cf8, res);
+		if (ecam)
+			check_absent(&ecam_path, absent[i], by_ecam, n_ecam, res);
+	}
+	for (u32 i = 0; i < npresent; i++)
+		if (!find(by_cf8, n_cf8, present[i]) || (ecam && !find(by_ecam, n_ecam, present[i])))
+			check_fail(res, "%02x:%02x.%u is missing", present[i].bus,
+				   present[i].dev, present[i].fn);
+	if (want_line)
+		check_line(paths, npaths, line_slot, (u8)line_value, res);
+	if (res->status == CHECK_PASS)
+		check_note(res, "%u functions by %s, %u absent, %u present%s", n_cf8,
+			   ecam ? "CF8 and ECAM" : "CF8 (no MCFG)", nabsent, npresent,
+			   want_line ? ", line ok" : "");
+}
