@@ -7,27 +7,12 @@
 #include "common/guest_vm.h"
 #include "common/hooks.h"
 
-static u32 port_read(u16 port, u8 size)
-{
-    return size == 4 ? inl(port) : size == 2 ? inw(port) : inb(port);
-}
-
-static void port_write(u16 port, u8 size, u32 value)
-{
-    if (size == 4)
-        outl(port, value);
-    else if (size == 2)
-        outw(port, (u16)value);
-    else
-        outb(port, (u8)value);
-}
-
 static enum exit_action pm1_cnt_access(void *ctx, struct vcpu *v, u16 port, u8 size, bool write,
                                        u32 *value)
 {
     const struct acpi_power_info *pi = ctx;
     if (!write) {
-        *value = port_read(port, size);
+        *value = io_read(port, size);
         return EXIT_SKIP;
     }
     bool whole = (port == pi->pm1a_cnt || port == pi->pm1b_cnt) && size >= 2;
@@ -37,7 +22,7 @@ static enum exit_action pm1_cnt_access(void *ctx, struct vcpu *v, u16 port, u8 s
         if (!pi->s5_found || typ == s5)
             return vcpu_stop(v, VCPU_STOP_POWEROFF, "the guest switched the machine off (ACPI S5)");
     }
-    port_write(port, size, *value);
+    io_write(port, size, *value);
     return EXIT_SKIP;
 }
 
@@ -47,9 +32,9 @@ static enum exit_action passthrough_access(void *ctx, struct vcpu *v, u16 port, 
     (void)ctx;
     (void)v;
     if (write)
-        port_write(port, size, *value);
+        io_write(port, size, *value);
     else
-        *value = port_read(port, size);
+        *value = io_read(port, size);
     return EXIT_SKIP;
 }
 

@@ -19,21 +19,6 @@ static struct pci_route_table routes;
 static struct pci_device *devices;
 static u32 guest_cf8;
 
-static u32 port_in(u16 port, u8 size)
-{
-	return size == 4 ? inl(port) : size == 2 ? inw(port) : inb(port);
-}
-
-static void port_out(u16 port, u8 size, u32 value)
-{
-	if (size == 4)
-		outl(port, value);
-	else if (size == 2)
-		outw(port, (u16)value);
-	else
-		outb(port, (u8)value);
-}
-
 /* A routed access to a known function; hw_* do a PASS by the same path. */
 static void routed_access(enum pci_route route, u32 index, const struct pci_cfg_addr *a, u8 size,
 			  bool write, u32 *value, bool ecam_path)
@@ -75,9 +60,9 @@ static enum exit_action cf8_access(void *ctx, struct vcpu *v, u16 port, u8 size,
 	if (size != 4) {
 		/* not the address register (a byte at 0xCF8 is something else) */
 		if (write)
-			port_out(port, size, *value);
+			io_write(port, size, *value);
 		else
-			*value = port_in(port, size);
+			*value = io_read(port, size);
 		return EXIT_SKIP;
 	}
 	if (write)
@@ -99,9 +84,9 @@ static enum exit_action cfc_access(void *ctx, struct vcpu *v, u16 port, u8 size,
 	if (route == PCI_ROUTE_PASS) {
 		outl(PCI_CF8_PORT, guest_cf8);
 		if (write)
-			port_out(port, size, *value);
+			io_write(port, size, *value);
 		else
-			*value = port_in(port, size);
+			*value = io_read(port, size);
 		return EXIT_SKIP;
 	}
 	routed_access(route, index, &a, size, write, value, false);

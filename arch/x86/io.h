@@ -20,4 +20,21 @@ static inline u16 inw(u16 port) { u16 v; __asm__ volatile("inw %1, %0" : "=a"(v)
 /** Read a dword from an I/O port. */
 static inline u32 inl(u16 port) { u32 v; __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port)); return v; }
 
+/** Read 1, 2 or 4 bytes from a port (size as in an I/O exit). */
+static inline u32 io_read(u16 port, u8 size)
+{
+    return size == 4 ? inl(port) : size == 2 ? inw(port) : inb(port);
+}
+
+/** Write 1, 2 or 4 bytes to a port (size as in an I/O exit). */
+static inline void io_write(u16 port, u8 size, u32 value)
+{
+    if (size == 4)
+        outl(port, value);
+    else if (size == 2)
+        outw(port, (u16)value);
+    else
+        outb(port, (u8)value);
+}
+
 #endif
