@@ -39,11 +39,10 @@ static enum exit_action on_cpuid(struct vcpu *v, struct vm_exit *e)
     struct cpuid_result r = { h.eax, h.ebx, h.ecx, h.edx };
 
     /* Bits that mirror CR4 must mirror the guest's CR4, not the host's. */
-    u64 cr4 = get(v, VCPU_REG_CR4);
     if (leaf == 1)
-        r.ecx = (r.ecx & ~(1u << 27)) | ((cr4 & CR4_OSXSAVE) ? (1u << 27) : 0);
-    if (leaf == 7 && sub == 0)
-        r.ecx = (r.ecx & ~(1u << 4)) | ((cr4 & CR4_PKE) ? (1u << 4) : 0);
+        r.ecx = (r.ecx & ~(1u << 27)) | ((get(v, VCPU_REG_CR4) & CR4_OSXSAVE) ? (1u << 27) : 0);
+    else if (leaf == 7 && sub == 0)
+        r.ecx = (r.ecx & ~(1u << 4)) | ((get(v, VCPU_REG_CR4) & CR4_PKE) ? (1u << 4) : 0);
     cpuid_policy_apply(leaf, sub, &r);
     v->gprs.rax = r.eax;
     v->gprs.rbx = r.ebx;

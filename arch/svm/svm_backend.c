@@ -261,7 +261,8 @@ static bool svm_skip_instruction(struct vcpu *v, const struct vm_exit *exit)
     if (!len)
         return false;
     u64 rip = vmcb->save.rip + len;
-    if (!((vmcb->save.efer & EFER_LMA) && (vmcb->save.cs.attrib & (1u << 9))))
+    /* Only a RIP that crosses 4 GiB needs the mode: outside 64-bit code EIP wraps. */
+    if ((rip >> 32) && !((vmcb->save.efer & EFER_LMA) && (vmcb->save.cs.attrib & (1u << 9))))
         rip &= 0xFFFFFFFF;
     vmcb->save.rip = rip;
     vmcb->control.interrupt_shadow = 0; /* the STI/MOV SS shadow ends with the instruction */

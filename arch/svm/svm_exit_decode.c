@@ -15,11 +15,8 @@ static u8 length_from(u64 rip, u64 next_rip)
 void svm_exit_decode(u64 exitcode, u64 info1, u64 info2, u64 rip, u64 next_rip,
                      struct vm_exit *out)
 {
-    /* Field by field, not memset: this runs on every exit. */
-    out->details.npf.gpa = 0;
-    out->details.npf.gla = 0;
-    out->details.npf.read = out->details.npf.write = false;
-    out->details.npf.fetch = out->details.npf.present = false;
+    /* No memset: this runs on every exit. Each case fills the details its
+     * kind defines; handlers read only those. */
     out->native_code = (u32)exitcode;
     out->raw_info1 = info1;
     out->raw_info2 = info2;
@@ -56,6 +53,7 @@ void svm_exit_decode(u64 exitcode, u64 info1, u64 info2, u64 rip, u64 next_rip,
     case SVM_EXIT_NPF:
         out->kind = VM_EXIT_NESTED_PAGE_FAULT;
         out->details.npf.gpa = info2;
+        out->details.npf.gla = 0;
         out->details.npf.present = info1 & 1;
         out->details.npf.write = (info1 >> 1) & 1;
         out->details.npf.fetch = (info1 >> 4) & 1;
@@ -99,6 +97,7 @@ void svm_exit_decode(u64 exitcode, u64 info1, u64 info2, u64 rip, u64 next_rip,
             out->kind = VM_EXIT_EXCEPTION;
             out->details.exception.vector = (u8)(exitcode - SVM_EXIT_EXCEPTION_BASE);
             out->details.exception.error_code = (u32)info1;
+            out->details.exception.has_error = false;
         } else {
             out->kind = VM_EXIT_UNKNOWN;
         }

@@ -472,24 +472,29 @@ static void report_entry_checks(void)
 
 static void decode_exit(struct vcpu *v, struct vm_exit *e)
 {
+    /* Hot path: read only the fields this exit needs, and no memset. Each
+     * case fills the details its kind defines; handlers read only those. */
     u32 raw = (u32)vmread(VMCS_EXIT_REASON);
     struct vmx_exit_reason reason;
     vmx_exit_reason_split(raw, &reason);
-    u64 qual = vmread(VMCS_EXIT_QUALIFICATION);
-    /* Field by field, not memset: this runs on every exit. */
-    e->details.npf.gpa = 0;
-    e->details.npf.gla = 0;
-    e->details.npf.read = e->details.npf.write = false;
-    e->details.npf.fetch = e->details.npf.present = false;
-    e->raw_info2 = 0;
     e->native_code = reason.basic;
-    e->raw_info1 = qual;
+    e->raw_info2 = 0;
     if (reason.entry_failure) {
         e->kind = VM_EXIT_INVALID_STATE;
         e->native_code = raw;
+        e->raw_info1 = vmread(VMCS_EXIT_QUALIFICATION);
         return;
     }
     e->insn_len = (u8)vmread(VMCS_EXIT_INSN_LEN);
+    u64 qual = 0;
+    switch (reason.basic) {
+    case VMX_EXIT_IO: case VMX_EXIT_CR_ACCESS: case VMX_EXIT_EPT_VIOLATION: case VMX_EXIT_SIPI:
+        qual = vmread(VMCS_EXIT_QUALIFICATION);
+        break;
+    default:
+        break;
+    }
+    e->raw_info1 = qual;
     switch (reason.basic) {
     case VMX_EXIT_CPUID: e->kind = VM_EXIT_CPUID; break;
     case VMX_EXIT_HLT: e->kind = VM_EXIT_HLT; break;
@@ -583,8 +588,8 @@ static bool vmx_skip_instruction(struct vcpu *v, const struct vm_exit *e)
     if (!e->insn_len)
         return false;
     u64 rip = vmread(VMCS_GUEST_RIP) + e->insn_len;
-    u64 cs_ar = vmread(VMCS_GUEST_CS_AR);
-    if (!((vmread(VMCS_GUEST_EFER) & EFER_LMA) && (cs_ar & VMX_AR_L)))
+    /* Only a RIP that crosses 4 GiB needs the mode: outside 64-bit code EIP wraps. */
+    if ((rip >> 32) && !((vmread(VMCS_GUEST_EFER) & EFER_LMA) && (vmread(VMCS_GUEST_CS_AR) & VMX_AR_L)))
         rip &= 0xFFFFFFFF;
     vmwrite(VMCS_GUEST_RIP, rip);
     u64 intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
