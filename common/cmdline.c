@@ -235,10 +235,15 @@ unsigned cmdline_parse(const char *line, const struct cmdline_key *keys, size_t 
 		it.key_len = (size_t)(p - it.key);
 		if (*p == '=') {
 			p++;
-			if (*p == '"') {
-				const char *open = p++;
+			/* A value may be quoted with "..." to hold blanks. GRUB puts a
+			 * backslash before each quote it passes on, so \"...\" counts too. */
+			bool esc = p[0] == '\\' && p[1] == '"';
+			if (*p == '"' || esc) {
+				const char *open = p;
+				p += esc ? 2 : 1;
+				const char *start = p;
 
-				while (*p && *p != '"')
+				while (*p && !(esc ? (p[0] == '\\' && p[1] == '"') : *p == '"'))
 					p++;
 				if (*p == '\0') {
 					/* Without its closing quote we cannot know where the
@@ -250,9 +255,9 @@ unsigned cmdline_parse(const char *line, const struct cmdline_key *keys, size_t 
 					       ITEM_TEXT(&it));
 					continue;
 				}
-				it.value = open + 1;
+				it.value = start;
 				it.value_len = (size_t)(p - it.value);
-				p++; /* the closing quote */
+				p += esc ? 2 : 1; /* the closing quote */
 				if (*p && !is_blank(*p)) {
 					while (*p && !is_blank(*p))
 						p++;

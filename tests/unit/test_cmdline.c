@@ -187,6 +187,20 @@ START_TEST(test_quoting)
 }
 END_TEST
 
+/* GRUB passes a quote as \" : such quotes delimit a value the same way. */
+START_TEST(test_grub_escaped_quotes)
+{
+	reset();
+	ck_assert_uint_eq(parse("vmm.driver.pci=\\\"slot=00:1f.2, driver=ata\\\" debug"), 0);
+	ck_assert_str_eq(pci_buf, "slot=00:1f.2, driver=ata");
+	ck_assert(debug);
+	reset();
+	ck_assert_uint_eq(parse("name=\\\"open debug"), 1); /* unterminated */
+	ck_assert(debug); /* parsing went on with the next item */
+	ck_assert_str_eq(name_buf, "default");
+}
+END_TEST
+
 START_TEST(test_unterminated_quote)
 {
 	reset();
@@ -371,6 +385,7 @@ static Suite *cmdline_suite(void)
 	tcase_add_test(tc, test_choices);
 	tcase_add_test(tc, test_values_taken_untouched);
 	tcase_add_test(tc, test_quoting);
+	tcase_add_test(tc, test_grub_escaped_quotes);
 	tcase_add_test(tc, test_unterminated_quote);
 	tcase_add_test(tc, test_text_after_closing_quote);
 	tcase_add_test(tc, test_unknown_keys_continue);
