@@ -71,6 +71,7 @@ void check_virt_insn(const struct check_context *ctx, struct check_result *res);
 void check_cpuid_cost(const struct check_context *ctx, struct check_result *res);
 void check_pci(const struct check_context *ctx, struct check_result *res);
 void check_cr_write(const struct check_context *ctx, struct check_result *res);
+void check_triple_fault(const struct check_context *ctx, struct check_result *res);
 /** @} */
 
 /** True if CPUID 0x40000000 carries the "bookvisor" signature. */

@@ -29,10 +29,11 @@ static const struct check checks[] = {
 	{ "cr-write", check_cr_write },
 	{ "cpuid-cost", check_cpuid_cost },
 	{ "pci", check_pci },
+	{ "triple-fault", check_triple_fault },
 };
 
 /* Checks that need their own command-line words: `tests=all` leaves them out. */
-static const char *const named_only[] = { "pci" };
+static const char *const named_only[] = { "pci", "triple-fault" };
 
 static bool is_named_only(const char *name)
 {
