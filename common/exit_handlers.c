@@ -31,6 +31,17 @@ static u64 *gpr_ptr(struct vcpu *v, unsigned index)
     return &((u64 *)&v->gprs)[index & 15];
 }
 
+/* Bits that mirror CR4 must mirror the guest's CR4, not the host's.
+ * Out of line: only leaves 1 and 7 need it, and only they pay for it. */
+static void __attribute__((noinline)) cpuid_mirror_cr4(struct vcpu *v, u32 leaf, u32 sub,
+                                                       struct cpuid_result *r)
+{
+    if (leaf == 1)
+        r->ecx = (r->ecx & ~(1u << 27)) | ((get(v, VCPU_REG_CR4) & CR4_OSXSAVE) ? (1u << 27) : 0);
+    else if (sub == 0)
+        r->ecx = (r->ecx & ~(1u << 4)) | ((get(v, VCPU_REG_CR4) & CR4_PKE) ? (1u << 4) : 0);
+}
+
 static enum exit_action on_cpuid(struct vcpu *v, struct vm_exit *e)
 {
     (void)e;
@@ -38,11 +49,8 @@ static enum exit_action on_cpuid(struct vcpu *v, struct vm_exit *e)
     struct cpuid_regs h = cpuid(leaf, sub);
     struct cpuid_result r = { h.eax, h.ebx, h.ecx, h.edx };
 
-    /* Bits that mirror CR4 must mirror the guest's CR4, not the host's. */
-    if (leaf == 1)
-        r.ecx = (r.ecx & ~(1u << 27)) | ((get(v, VCPU_REG_CR4) & CR4_OSXSAVE) ? (1u << 27) : 0);
-    else if (leaf == 7 && sub == 0)
-        r.ecx = (r.ecx & ~(1u << 4)) | ((get(v, VCPU_REG_CR4) & CR4_PKE) ? (1u << 4) : 0);
+    if (__builtin_expect(leaf == 1 || leaf == 7, 0))
+        cpuid_mirror_cr4(v, leaf, sub, &r);
     cpuid_policy_apply(leaf, sub, &r);
     v->gprs.rax = r.eax;
     v->gprs.rbx = r.ebx;

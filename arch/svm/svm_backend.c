@@ -221,7 +221,7 @@ static void svm_run(struct vcpu *v, struct vm_exit *exit)
     struct svm_vcpu *s = v->arch;
     struct vmcb *vmcb = s->vmcb;
 
-    if (v->flush_nested_tlb) {
+    if (__builtin_expect(v->flush_nested_tlb, 0)) {
         vmcb->control.tlb_control = 1;
         v->flush_nested_tlb = false;
     }
@@ -229,20 +229,21 @@ static void svm_run(struct vcpu *v, struct vm_exit *exit)
     svm_enter(&v->gprs, s->vmcb_pa, host_vmcb_pa);
     v->gprs.rax = vmcb->save.rax;
     vmcb->control.tlb_control = 0;
-    vmcb->control.eventinj = 0;
     /* An event cut short by the exit (e.g. a fault while delivering an
      * interrupt through the guest's IDT) must be delivered again. */
-    if (vmcb->control.exitintinfo & SVM_EVENTINJ_VALID)
-        vmcb->control.eventinj = vmcb->control.exitintinfo;
+    u64 again = vmcb->control.exitintinfo;
+    vmcb->control.eventinj = (again & SVM_EVENTINJ_VALID) ? again : 0;
 
-    svm_exit_decode(vmcb->control.exitcode, vmcb->control.exitinfo1, vmcb->control.exitinfo2,
-                    vmcb->save.rip, caps.nrip_save ? vmcb->control.next_rip : 0, exit);
-    if (exit->kind == VM_EXIT_RDMSR || exit->kind == VM_EXIT_WRMSR)
+    u64 code = vmcb->control.exitcode;
+    svm_exit_decode_hot(code, vmcb->control.exitinfo1, vmcb->control.exitinfo2, vmcb->save.rip,
+                        caps.nrip_save ? vmcb->control.next_rip : 0, exit);
+    if (__builtin_expect(code == SVM_EXIT_MSR, 0))
         exit->details.msr = (u32)v->gprs.rcx;
 }
 
-/* Without next-RIP, find the length by decoding the guest's instruction. */
-static u8 decode_length(struct vcpu *v)
+/* Without next-RIP, find the length by decoding the guest's instruction.
+ * Out of line, so the common case of svm_skip_instruction() needs no frame. */
+static u8 __attribute__((noinline)) decode_length(struct vcpu *v)
 {
     u8 bytes[INSN_MAX_LEN];
     size_t n = guest_vm_fetch_insn(v, bytes, sizeof(bytes));
@@ -256,9 +257,7 @@ static bool svm_skip_instruction(struct vcpu *v, const struct vm_exit *exit)
 {
     struct vmcb *vmcb = ((struct svm_vcpu *)v->arch)->vmcb;
     u8 len = exit->insn_len;
-    if (!len)
-        len = decode_length(v);
-    if (!len)
+    if (__builtin_expect(!len, 0) && !(len = decode_length(v)))
         return false;
     u64 rip = vmcb->save.rip + len;
     /* Only a RIP that crosses 4 GiB needs the mode: outside 64-bit code EIP wraps. */

@@ -15,23 +15,35 @@
     .globl svm_enter
 svm_enter:
     PUSH_HOST_CALLEE_SAVED
-    pushq %rdx              /* 16(%rsp): host VMCB */
-    pushq %rdi              /*  8(%rsp): gprs */
-    pushq %rsi              /*  0(%rsp): guest VMCB */
+    pushq %rdi              /* 8(%rsp): gprs */
+    pushq %rdx              /* 0(%rsp): host VMCB */
 
     clgi
-    movq %rdi, %rax
-    LOAD_GUEST_GPRS_EXCEPT_RAX
-    movq (%rsp), %rax
+    movq %rsi, %rax         /* guest VMCB */
+    /* Load the guest's registers from (%rdi), RDI itself last. */
+    movq 8(%rdi), %rcx
+    movq 16(%rdi), %rdx
+    movq 24(%rdi), %rbx
+    movq 40(%rdi), %rbp
+    movq 48(%rdi), %rsi
+    movq 64(%rdi), %r8
+    movq 72(%rdi), %r9
+    movq 80(%rdi), %r10
+    movq 88(%rdi), %r11
+    movq 96(%rdi), %r12
+    movq 104(%rdi), %r13
+    movq 112(%rdi), %r14
+    movq 120(%rdi), %r15
+    movq 56(%rdi), %rdi
     vmload %rax
     vmrun %rax
     vmsave %rax
     movq 8(%rsp), %rax
     SAVE_GUEST_GPRS_EXCEPT_RAX
-    movq 16(%rsp), %rax
+    popq %rax               /* host VMCB */
     vmload %rax
     stgi
-    addq $24, %rsp
+    addq $8, %rsp
     POP_HOST_CALLEE_SAVED
     ret
 

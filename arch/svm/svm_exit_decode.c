@@ -5,13 +5,6 @@
 #include "arch/svm/vmcb.h"
 #include "common/kstring.h"
 
-static u8 length_from(u64 rip, u64 next_rip)
-{
-    if (next_rip <= rip || next_rip - rip > 15)
-        return 0;
-    return (u8)(next_rip - rip);
-}
-
 void svm_exit_decode(u64 exitcode, u64 info1, u64 info2, u64 rip, u64 next_rip,
                      struct vm_exit *out)
 {
@@ -20,7 +13,7 @@ void svm_exit_decode(u64 exitcode, u64 info1, u64 info2, u64 rip, u64 next_rip,
     out->native_code = (u32)exitcode;
     out->raw_info1 = info1;
     out->raw_info2 = info2;
-    out->insn_len = length_from(rip, next_rip);
+    out->insn_len = svm_insn_len_from(rip, next_rip);
     /* VMEXIT_INVALID is -1; some implementations store it as a 32-bit -1. */
     if (exitcode == 0xFFFFFFFFULL)
         exitcode = SVM_EXIT_INVALID;
@@ -40,7 +33,7 @@ void svm_exit_decode(u64 exitcode, u64 info1, u64 info2, u64 rip, u64 next_rip,
         out->details.io.size = (info1 & (1 << 4)) ? 1 : (info1 & (1 << 5)) ? 2 : 4;
         out->details.io.port = (u16)(info1 >> 16);
         /* IOIO always reports the next RIP in EXITINFO2, NRIPS or not. */
-        out->insn_len = length_from(rip, info2);
+        out->insn_len = svm_insn_len_from(rip, info2);
         break;
     case SVM_EXIT_HLT:
         out->kind = VM_EXIT_HLT;

@@ -5,6 +5,7 @@
 #ifndef BOOKVISOR_ARCH_SVM_SVM_EXIT_DECODE_H
 #define BOOKVISOR_ARCH_SVM_SVM_EXIT_DECODE_H
 
+#include "arch/svm/vmcb.h"
 #include "common/vm_exit.h"
 
 /**
@@ -18,5 +19,35 @@
  */
 void svm_exit_decode(u64 exitcode, u64 info1, u64 info2, u64 rip, u64 next_rip,
                      struct vm_exit *out);
+
+/**
+ * Instruction length from the guest RIP and the next-RIP value the CPU
+ * reported: 0 (unknown) when next_rip is missing or implausible.
+ */
+static inline u8 svm_insn_len_from(u64 rip, u64 next_rip)
+{
+    if (next_rip <= rip || next_rip - rip > 15)
+        return 0;
+    return (u8)(next_rip - rip);
+}
+
+/**
+ * svm_exit_decode() with the most frequent exit, CPUID, decoded inline
+ * (the backend's hot path); every other exit goes to svm_exit_decode().
+ * The result is the same as svm_exit_decode()'s for every input.
+ */
+static inline void svm_exit_decode_hot(u64 exitcode, u64 info1, u64 info2, u64 rip,
+                                       u64 next_rip, struct vm_exit *out)
+{
+    if (__builtin_expect(exitcode != SVM_EXIT_CPUID, 0)) {
+        svm_exit_decode(exitcode, info1, info2, rip, next_rip, out);
+        return;
+    }
+    out->kind = VM_EXIT_CPUID;
+    out->native_code = SVM_EXIT_CPUID;
+    out->raw_info1 = info1;
+    out->raw_info2 = info2;
+    out->insn_len = svm_insn_len_from(rip, next_rip);
+}
 
 #endif

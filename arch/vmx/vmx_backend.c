@@ -36,6 +36,7 @@ struct vmx_vcpu {
     u64 cr0_mask, cr4_mask;   /* bits the guest sees through the read shadows */
     u64 cr0_forced, cr4_forced; /* bits VMX operation needs set in the real register */
     u64 eptp;
+    u64 host_rsp;             /* HOST_RSP last written (vmx_enter.S skips an equal write) */
     bool launched;
     bool entry_failed;        /* the last entry failed: the VMCS holds no exit */
     u32 insn_error;           /* VM-instruction error of a VMfail */
@@ -45,7 +46,7 @@ static struct vmx_caps caps;
 static struct vmx_control_set controls;
 static bool caps_read;
 
-int vmx_enter(struct vcpu_gprs *gprs, int launched);
+int vmx_enter(struct vcpu_gprs *gprs, int launched, u64 *host_rsp);
 extern char vmx_exit_point[];
 
 static void read_cap_msrs(void)
@@ -550,29 +551,24 @@ static void decode_exit(struct vcpu *v, struct vm_exit *e)
     }
 }
 
-static void vmx_run(struct vcpu *v, struct vm_exit *e)
+/* The entry instruction failed (VMfail): nothing ran. Out of line: cold. */
+static void __attribute__((noinline, cold)) report_entry_failure(struct vmx_vcpu *x, struct vm_exit *e)
 {
-    struct vmx_vcpu *x = v->arch;
-    if (v->flush_nested_tlb) {
-        invept(caps.invept_single ? 1 : 2, x->eptp);
-        v->flush_nested_tlb = false;
-    }
-    x->entry_failed = false;
-    if (vmx_enter(&v->gprs, x->launched) != 0) {
-        x->entry_failed = true;
-        x->insn_error = (u32)vmread(VMCS_INSN_ERROR);
-        memset(e, 0, sizeof(*e));
-        e->kind = VM_EXIT_INVALID_STATE;
-        e->native_code = VM_EXIT_NATIVE_ENTRY_INSN_ERROR | x->insn_error;
-        kprintf("bookvisor: %s failed: VM-instruction error %u (%s)\n",
-                x->launched ? "VMRESUME" : "VMLAUNCH", x->insn_error,
-                vmx_instruction_error_name(x->insn_error));
-        return;
-    }
-    x->launched = true;
+    x->entry_failed = true;
+    x->insn_error = (u32)vmread(VMCS_INSN_ERROR);
+    memset(e, 0, sizeof(*e));
+    e->kind = VM_EXIT_INVALID_STATE;
+    e->native_code = VM_EXIT_NATIVE_ENTRY_INSN_ERROR | x->insn_error;
+    kprintf("bookvisor: %s failed: VM-instruction error %u (%s)\n",
+            x->launched ? "VMRESUME" : "VMLAUNCH", x->insn_error,
+            vmx_instruction_error_name(x->insn_error));
+}
+
+/* Every exit but CPUID: full decode, and re-delivery of an event whose
+ * delivery the exit interrupted. */
+static void __attribute__((noinline)) decode_exit_slow(struct vcpu *v, struct vm_exit *e)
+{
     decode_exit(v, e);
-    vmwrite(VMCS_ENTRY_INTR_INFO, 0);
-    /* An event whose delivery the exit interrupted must be delivered again. */
     u32 idt = (u32)vmread(VMCS_IDT_VECTORING_INFO);
     if (idt & VMX_INTR_INFO_VALID) {
         vmwrite(VMCS_ENTRY_INTR_INFO, idt & ~(1u << 12));
@@ -580,6 +576,38 @@ static void vmx_run(struct vcpu *v, struct vm_exit *e)
             vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, vmread(VMCS_IDT_VECTORING_ERROR));
         vmwrite(VMCS_ENTRY_INSN_LEN, vmread(VMCS_EXIT_INSN_LEN));
     }
+}
+
+/*
+ * Hot path. Things this does NOT do on every exit, and why that is right:
+ * - clear VMCS_ENTRY_INTR_INFO: every VM exit clears its valid bit (SDM vol. 3,
+ *   "Updating VM-entry control fields"), except a failed entry, which stops
+ *   the guest anyway;
+ * - read the IDT-vectoring information for a CPUID exit: an exit caused by
+ *   executing an instruction cannot happen while an event is being delivered.
+ */
+static void vmx_run(struct vcpu *v, struct vm_exit *e)
+{
+    struct vmx_vcpu *x = v->arch;
+    if (__builtin_expect(v->flush_nested_tlb, 0)) {
+        invept(caps.invept_single ? 1 : 2, x->eptp);
+        v->flush_nested_tlb = false;
+    }
+    if (__builtin_expect(vmx_enter(&v->gprs, x->launched, &x->host_rsp) != 0, 0)) {
+        report_entry_failure(x, e);
+        return;
+    }
+    x->launched = true;
+    u64 reason = vmread(VMCS_EXIT_REASON);
+    if (__builtin_expect(reason == VMX_EXIT_CPUID, 1)) {
+        e->kind = VM_EXIT_CPUID;
+        e->native_code = VMX_EXIT_CPUID;
+        e->insn_len = (u8)vmread(VMCS_EXIT_INSN_LEN);
+        e->raw_info1 = 0;
+        e->raw_info2 = 0;
+        return;
+    }
+    decode_exit_slow(v, e);
 }
 
 static bool vmx_skip_instruction(struct vcpu *v, const struct vm_exit *e)

@@ -1,12 +1,14 @@
 /*
  * arch/vmx/vmx_enter.S - VMLAUNCH/VMRESUME and the way back.
  *
- * int vmx_enter(struct vcpu_gprs *gprs, int launched)
+ * int vmx_enter(struct vcpu_gprs *gprs, int launched, u64 *host_rsp)
  *
  * Returns 0 after a VM exit (guest registers saved into gprs), or 1 when the
  * entry instruction itself failed (VMfail: nothing ran; the caller reads the
- * VM-instruction error). HOST_RSP is written here, just before entry, so the
- * exit lands on this very stack frame; HOST_RIP points at vmx_exit_point.
+ * VM-instruction error). HOST_RSP must be this very stack frame, so the exit
+ * lands here; HOST_RIP points at vmx_exit_point. *host_rsp remembers the
+ * value last written: the loop calls from the same frame every time, so the
+ * VMWRITE is needed only on the first entry (or if the stack ever moves).
  */
 #define VMCS_HOST_RSP 0x6C14
 
@@ -18,10 +20,9 @@
 vmx_enter:
     PUSH_HOST_CALLEE_SAVED
     pushq %rdi                  /* 0(%rsp): gprs, found again at the exit */
-    movq $VMCS_HOST_RSP, %rax
-    vmwrite %rsp, %rax
-    jbe 2f                      /* VMfail on the vmwrite: report as an entry failure */
-    movq %rdi, %rax
+    cmpq %rsp, (%rdx)
+    jne 3f                      /* the stack moved: HOST_RSP must follow */
+0:  movq %rdi, %rax
     testl %esi, %esi            /* flags survive the movs below */
     LOAD_GUEST_GPRS_EXCEPT_RAX
     movq 0(%rax), %rax
@@ -34,6 +35,11 @@ vmx_enter:
     POP_HOST_CALLEE_SAVED
     movl $1, %eax
     ret
+3:  movq $VMCS_HOST_RSP, %rax
+    vmwrite %rsp, %rax
+    jbe 2b                      /* VMfail on the vmwrite: report as an entry failure */
+    movq %rsp, (%rdx)
+    jmp 0b
 
 vmx_exit_point:
     pushq %rax                  /* guest RAX */

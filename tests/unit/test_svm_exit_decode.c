@@ -4,6 +4,7 @@
  */
 #include <check.h>
 #include <stdlib.h>
+#include <string.h>
 #include "arch/svm/svm_exit_decode.h"
 #include "arch/svm/vmcb.h"
 #include "tests/unit/unit_main.h"
@@ -105,6 +106,28 @@ START_TEST(cr_exception_and_others)
 }
 END_TEST
 
+/* The backend's inline CPUID path must agree with the full decoder, field by field. */
+START_TEST(hot_path_matches_full_decode)
+{
+    static const u64 codes[] = { SVM_EXIT_CPUID, SVM_EXIT_HLT, SVM_EXIT_NPF, SVM_EXIT_IOIO };
+    static const u64 next[] = { 0, 0x1002, 0x1010, 0x2000 };
+    for (unsigned c = 0; c < 4; c++) {
+        for (unsigned n = 0; n < 4; n++) {
+            struct vm_exit full, hot;
+            memset(&full, 0, sizeof(full));
+            memset(&hot, 0, sizeof(hot));
+            svm_exit_decode(codes[c], 0x11, 0x1003, 0x1000, next[n], &full);
+            svm_exit_decode_hot(codes[c], 0x11, 0x1003, 0x1000, next[n], &hot);
+            ck_assert_int_eq(hot.kind, full.kind);
+            ck_assert_uint_eq(hot.native_code, full.native_code);
+            ck_assert_uint_eq(hot.insn_len, full.insn_len);
+            ck_assert_uint_eq(hot.raw_info1, full.raw_info1);
+            ck_assert_uint_eq(hot.raw_info2, full.raw_info2);
+        }
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("svm_exit_decode");
@@ -114,6 +137,7 @@ int main(void)
     tcase_add_test(tc, msr_direction);
     tcase_add_test(tc, npf_error_code);
     tcase_add_test(tc, cr_exception_and_others);
+    tcase_add_test(tc, hot_path_matches_full_decode);
     suite_add_tcase(s, tc);
     return unit_run_suite(s);
 }
