@@ -43,8 +43,13 @@ struct backend_ops {
     int (*enable_cpu)(void);
     /** Create the native structures of v from an initial state. 0 or -1. */
     int (*vcpu_init)(struct vcpu *v, const struct vcpu_init_state *state);
-    /** Enter the guest and return at the next exit, decoded into *exit. */
-    void (*run)(struct vcpu *v, struct vm_exit *exit);
+    /**
+     * Enter the guest, and at every exit decode it into a struct vm_exit and
+     * pass it to vcpu_handle_exit() (or vcpu_handle_exit_inline()); enter
+     * again while that returns true. Returns when it returns false, or after
+     * setting v->stop itself when entry fails.
+     */
+    void (*run)(struct vcpu *v);
     /** Read a non-GPR guest register. */
     u64 (*get_reg)(struct vcpu *v, enum vcpu_reg reg);
     /** Write a non-GPR guest register. */

@@ -49,9 +49,8 @@ void vcpu_print_counters(const struct vcpu *v, void (*print)(const char *line))
     }
 }
 
-/* Out of line: the messages for a bad kind or a missing handler. */
-static enum exit_action __attribute__((noinline, cold))
-dispatch_refuse(struct vcpu *v, const struct vm_exit *e)
+enum exit_action __attribute__((noinline, cold))
+exit_refuse(struct vcpu *v, const struct vm_exit *e)
 {
     if ((unsigned)e->kind >= VM_EXIT_KIND_COUNT)
         return vcpu_stop(v, VCPU_STOP_ERROR, "backend returned a bad exit kind %u (native 0x%x)",
@@ -62,32 +61,18 @@ dispatch_refuse(struct vcpu *v, const struct vm_exit *e)
                      (unsigned long long)v->backend->get_reg(v, VCPU_REG_RIP));
 }
 
-/*
- * The dispatcher proper. Always inlined into vcpu_run(), so the hot loop
- * makes one indirect call (the handler) instead of three nested calls;
- * exit_dispatch() below is the same code out of line, for tests and callers.
- */
-static inline __attribute__((always_inline)) enum exit_action
-dispatch_one(const struct exit_handler_table *t, struct vcpu *v, struct vm_exit *e)
-{
-    unsigned kind = (unsigned)e->kind;
-    if (__builtin_expect(kind >= VM_EXIT_KIND_COUNT, 0))
-        return dispatch_refuse(v, e);
-    v->exit_counts[kind]++; /* counted even when unhandled: the counters tell the story */
-    exit_handler_fn fn = t->handler[kind];
-    if (__builtin_expect(!fn, 0))
-        return dispatch_refuse(v, e);
-    return fn(v, e);
-}
-
 enum exit_action exit_dispatch(const struct exit_handler_table *t, struct vcpu *v,
                                struct vm_exit *e)
 {
-    return dispatch_one(t, v, e);
+    unsigned kind = (unsigned)e->kind;
+    if (kind >= VM_EXIT_KIND_COUNT)
+        return exit_refuse(v, e);
+    v->exit_counts[kind]++;
+    exit_handler_fn fn = t->handler[kind];
+    return fn ? fn(v, e) : exit_refuse(v, e);
 }
 
-/* Out of line: EXIT_SKIP whose instruction length could not be found. */
-static bool __attribute__((noinline, cold)) skip_failed(struct vcpu *v, const struct vm_exit *e)
+bool __attribute__((noinline, cold)) exit_skip_failed(struct vcpu *v, const struct vm_exit *e)
 {
     vcpu_stop(v, VCPU_STOP_ERROR,
               "cannot find the length of the %s instruction at guest rip=0x%llx",
@@ -106,7 +91,7 @@ bool exit_apply_action(struct vcpu *v, const struct vm_exit *e, enum exit_action
     case EXIT_SKIP:
         if (v->backend->skip_instruction(v, e))
             return true;
-        return skip_failed(v, e);
+        return exit_skip_failed(v, e);
     case EXIT_INJECT_GP:
         ev.vector = 13;
         ev.has_error = true;
@@ -126,25 +111,24 @@ bool exit_apply_action(struct vcpu *v, const struct vm_exit *e, enum exit_action
     return false;
 }
 
+bool vcpu_handle_exit(struct vcpu *v, struct vm_exit *e)
+{
+    return vcpu_handle_exit_inline(v, e, v->backend->skip_instruction);
+}
+
+/*
+ * The loop itself lives in the backend (its assembly enters the guest, and
+ * at each exit calls vcpu_handle_exit), so an exit costs one trip through
+ * C and no save/restore of the host's callee-saved registers. Chapter 02,
+ * "The fast path", tells why.
+ */
 enum vcpu_stop_kind vcpu_run(struct vcpu *v, const struct exit_handler_table *t)
 {
-    /* The backend's table is constant for the vCPU's life: load the two hot
-     * operations once. EXIT_SKIP and EXIT_RESUME are handled here; the rare
-     * actions go through exit_apply_action(). */
-    void (*run)(struct vcpu *, struct vm_exit *) = v->backend->run;
-    bool (*skip)(struct vcpu *, const struct vm_exit *) = v->backend->skip_instruction;
-    struct vm_exit e;
+    v->handlers = t;
     v->stop = VCPU_RUNNING;
-    for (;;) {
-        run(v, &e);
-        enum exit_action a = dispatch_one(t, v, &e);
-        if (__builtin_expect(a == EXIT_SKIP, 1)) {
-            if (__builtin_expect(skip(v, &e), 1))
-                continue;
-            skip_failed(v, &e);
-            return v->stop;
-        }
-        if (!exit_apply_action(v, &e, a))
-            return v->stop;
-    }
+    v->backend->run(v);
+    if (v->stop == VCPU_RUNNING)
+        vcpu_stop(v, VCPU_STOP_ERROR, "the %s backend left its run loop without a reason",
+                  v->backend->name);
+    return v->stop;
 }

@@ -35,9 +35,46 @@ enum exit_action exit_dispatch(const struct exit_handler_table *t, struct vcpu *
 bool exit_apply_action(struct vcpu *v, const struct vm_exit *e, enum exit_action a);
 
 /**
- * Run the guest until a handler stops it: enter, dispatch, apply, repeat.
+ * Run the guest until a handler stops it: the backend's run() loop enters
+ * the guest and hands each exit to vcpu_handle_exit().
  * @return the vCPU's stop kind.
  */
 enum vcpu_stop_kind vcpu_run(struct vcpu *v, const struct exit_handler_table *t);
+
+/**
+ * One exit, start to end: dispatch it through v->handlers and carry out the
+ * action. Backends call this (or its inline twin below) once per exit.
+ * @return true to enter the guest again, false when it must stop.
+ */
+bool vcpu_handle_exit(struct vcpu *v, struct vm_exit *e);
+
+/** Cold path of the dispatcher: a bad kind or a missing handler stops the guest. */
+enum exit_action exit_refuse(struct vcpu *v, const struct vm_exit *e);
+
+/** Cold path: EXIT_SKIP whose instruction length could not be found. Returns false. */
+bool exit_skip_failed(struct vcpu *v, const struct vm_exit *e);
+
+/**
+ * vcpu_handle_exit() for a backend's hot path: the backend passes its own
+ * skip_instruction so the common case (a handler asking to skip) costs no
+ * call through the ops table. Same behaviour, same counters.
+ */
+static inline __attribute__((always_inline)) bool
+vcpu_handle_exit_inline(struct vcpu *v, struct vm_exit *e,
+                        bool (*skip)(struct vcpu *, const struct vm_exit *))
+{
+    unsigned kind = (unsigned)e->kind;
+    enum exit_action a;
+    if (__builtin_expect(kind >= VM_EXIT_KIND_COUNT, 0)) {
+        a = exit_refuse(v, e);
+    } else {
+        v->exit_counts[kind]++; /* counted even when unhandled: the counters tell the story */
+        exit_handler_fn fn = v->handlers->handler[kind];
+        a = __builtin_expect(fn != 0, 1) ? fn(v, e) : exit_refuse(v, e);
+    }
+    if (__builtin_expect(a == EXIT_SKIP, 1))
+        return __builtin_expect(skip(v, e), 1) ? true : exit_skip_failed(v, e);
+    return exit_apply_action(v, e, a);
+}
 
 #endif

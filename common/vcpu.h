@@ -77,11 +77,13 @@ enum vcpu_stop_kind {
 };
 
 struct backend_ops;
+struct exit_handler_table;
 
 /** One virtual CPU. */
 struct vcpu {
     struct vcpu_gprs gprs;                    /**< general registers (hot: first) */
     const struct backend_ops *backend;        /**< the backend running it */
+    const struct exit_handler_table *handlers; /**< what handles its exits (set by vcpu_run) */
     void *arch;                               /**< backend-private state (VMCB/VMCS pages) */
     void *vm;                                 /**< the VM this vCPU belongs to (struct guest_vm) */
     u32 id;                                   /**< 0 for the boot vCPU */

@@ -10,6 +10,7 @@
 #include "arch/svm/vmcb.h"
 #include "arch/x86/cpu.h"
 #include "common/backend.h"
+#include "common/exit_dispatch.h"
 #include "common/format.h"
 #include "common/guest_vm.h"
 #include "common/insn_len.h"
@@ -31,7 +32,8 @@ static struct svm_caps caps;
 static u64 host_save_area_pa;  /* VM_HSAVE_PA: the CPU's own use */
 static u64 host_vmcb_pa;       /* host FS/GS/TR/... for VMSAVE/VMLOAD */
 
-void svm_enter(struct vcpu_gprs *gprs, u64 guest_vmcb_pa, u64 host_vmcb_pa);
+void svm_run_loop(struct vcpu *v, u64 guest_vmcb_pa, u64 host_vmcb_pa);
+bool svm_on_exit(struct vcpu *v); /* called by svm_run_loop at every #VMEXIT */
 
 static void read_caps(const struct cpu_info *cpu)
 {
@@ -216,31 +218,6 @@ static void svm_set_reg(struct vcpu *v, enum vcpu_reg r, u64 value)
     s->vmcb->control.clean_bits = 0;
 }
 
-static void svm_run(struct vcpu *v, struct vm_exit *exit)
-{
-    struct svm_vcpu *s = v->arch;
-    struct vmcb *vmcb = s->vmcb;
-
-    if (__builtin_expect(v->flush_nested_tlb, 0)) {
-        vmcb->control.tlb_control = 1;
-        v->flush_nested_tlb = false;
-    }
-    vmcb->save.rax = v->gprs.rax;
-    svm_enter(&v->gprs, s->vmcb_pa, host_vmcb_pa);
-    v->gprs.rax = vmcb->save.rax;
-    vmcb->control.tlb_control = 0;
-    /* An event cut short by the exit (e.g. a fault while delivering an
-     * interrupt through the guest's IDT) must be delivered again. */
-    u64 again = vmcb->control.exitintinfo;
-    vmcb->control.eventinj = (again & SVM_EVENTINJ_VALID) ? again : 0;
-
-    u64 code = vmcb->control.exitcode;
-    svm_exit_decode_hot(code, vmcb->control.exitinfo1, vmcb->control.exitinfo2, vmcb->save.rip,
-                        caps.nrip_save ? vmcb->control.next_rip : 0, exit);
-    if (__builtin_expect(code == SVM_EXIT_MSR, 0))
-        exit->details.msr = (u32)v->gprs.rcx;
-}
-
 /* Without next-RIP, find the length by decoding the guest's instruction.
  * Out of line, so the common case of svm_skip_instruction() needs no frame. */
 static u8 __attribute__((noinline)) decode_length(struct vcpu *v)
@@ -253,7 +230,8 @@ static u8 __attribute__((noinline)) decode_length(struct vcpu *v)
     return info.length;
 }
 
-static bool svm_skip_instruction(struct vcpu *v, const struct vm_exit *exit)
+/* Inlined into the hot path; the ops table gets an out-of-line copy. */
+static inline __attribute__((always_inline)) bool svm_skip_instruction(struct vcpu *v, const struct vm_exit *exit)
 {
     struct vmcb *vmcb = ((struct svm_vcpu *)v->arch)->vmcb;
     u8 len = exit->insn_len;
@@ -266,6 +244,61 @@ static bool svm_skip_instruction(struct vcpu *v, const struct vm_exit *exit)
     vmcb->save.rip = rip;
     vmcb->control.interrupt_shadow = 0; /* the STI/MOV SS shadow ends with the instruction */
     return true;
+}
+
+/* Every exit but CPUID: full decode, and re-delivery of an event whose
+ * delivery the exit cut short (e.g. a fault while delivering an interrupt
+ * through the guest's IDT). */
+static void __attribute__((noinline)) decode_exit_slow(struct vcpu *v, struct vmcb *vmcb, u64 code,
+                                                       struct vm_exit *e)
+{
+    u64 again = vmcb->control.exitintinfo;
+    vmcb->control.eventinj = (again & SVM_EVENTINJ_VALID) ? again : 0;
+    svm_exit_decode(code, vmcb->control.exitinfo1, vmcb->control.exitinfo2, vmcb->save.rip,
+                    caps.nrip_save ? vmcb->control.next_rip : 0, e);
+    if (code == SVM_EXIT_MSR)
+        e->details.msr = (u32)v->gprs.rcx;
+}
+
+/*
+ * Hot path: svm_run_loop calls this at every #VMEXIT. A CPUID exit is an
+ * instruction intercept, which never interrupts the delivery of an event:
+ * it has nothing to re-inject, so it only clears EVENTINJ.
+ */
+bool svm_on_exit(struct vcpu *v)
+{
+    struct vmcb *vmcb = ((struct svm_vcpu *)v->arch)->vmcb;
+    struct vm_exit e;
+
+    u64 code = vmcb->control.exitcode;
+    v->gprs.rax = vmcb->save.rax;
+    vmcb->control.tlb_control = 0;
+    if (__builtin_expect(code == SVM_EXIT_CPUID, 1)) {
+        vmcb->control.eventinj = 0;
+        svm_exit_decode_hot(code, vmcb->control.exitinfo1, vmcb->control.exitinfo2,
+                            vmcb->save.rip, caps.nrip_save ? vmcb->control.next_rip : 0, &e);
+    } else {
+        decode_exit_slow(v, vmcb, code, &e);
+    }
+    if (!vcpu_handle_exit_inline(v, &e, svm_skip_instruction))
+        return false;
+    if (__builtin_expect(v->flush_nested_tlb, 0)) {
+        vmcb->control.tlb_control = 1;
+        v->flush_nested_tlb = false;
+    }
+    vmcb->save.rax = v->gprs.rax;
+    return true;
+}
+
+static void svm_run(struct vcpu *v)
+{
+    struct svm_vcpu *s = v->arch;
+    if (v->flush_nested_tlb) {
+        s->vmcb->control.tlb_control = 1;
+        v->flush_nested_tlb = false;
+    }
+    s->vmcb->save.rax = v->gprs.rax;
+    svm_run_loop(v, s->vmcb_pa, host_vmcb_pa);
 }
 
 static void svm_inject(struct vcpu *v, const struct vm_event *ev)

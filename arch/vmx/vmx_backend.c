@@ -16,6 +16,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
 #include "common/backend.h"
+#include "common/exit_dispatch.h"
 #include "common/format.h"
 #include "common/gpmap_format.h"
 #include "common/kprintf.h"
@@ -36,7 +37,6 @@ struct vmx_vcpu {
     u64 cr0_mask, cr4_mask;   /* bits the guest sees through the read shadows */
     u64 cr0_forced, cr4_forced; /* bits VMX operation needs set in the real register */
     u64 eptp;
-    u64 host_rsp;             /* HOST_RSP last written (vmx_enter.S skips an equal write) */
     bool launched;
     bool entry_failed;        /* the last entry failed: the VMCS holds no exit */
     u32 insn_error;           /* VM-instruction error of a VMfail */
@@ -46,7 +46,8 @@ static struct vmx_caps caps;
 static struct vmx_control_set controls;
 static bool caps_read;
 
-int vmx_enter(struct vcpu_gprs *gprs, int launched, u64 *host_rsp);
+int vmx_run_loop(struct vcpu *v, int launched);
+bool vmx_on_exit(struct vcpu *v); /* called by vmx_run_loop at every exit */
 extern char vmx_exit_point[];
 
 static void read_cap_msrs(void)
@@ -552,16 +553,18 @@ static void decode_exit(struct vcpu *v, struct vm_exit *e)
 }
 
 /* The entry instruction failed (VMfail): nothing ran. Out of line: cold. */
-static void __attribute__((noinline, cold)) report_entry_failure(struct vmx_vcpu *x, struct vm_exit *e)
+static void __attribute__((noinline, cold)) report_entry_failure(struct vmx_vcpu *x, int rc,
+                                                                 struct vm_exit *e)
 {
+    static const char *const what[] = { "", "VMLAUNCH", "VMRESUME", "VMWRITE of HOST_RSP" };
     x->entry_failed = true;
+    x->launched = rc != 1;
     x->insn_error = (u32)vmread(VMCS_INSN_ERROR);
     memset(e, 0, sizeof(*e));
     e->kind = VM_EXIT_INVALID_STATE;
     e->native_code = VM_EXIT_NATIVE_ENTRY_INSN_ERROR | x->insn_error;
-    kprintf("bookvisor: %s failed: VM-instruction error %u (%s)\n",
-            x->launched ? "VMRESUME" : "VMLAUNCH", x->insn_error,
-            vmx_instruction_error_name(x->insn_error));
+    kprintf("bookvisor: %s failed: VM-instruction error %u (%s)\n", what[rc & 3],
+            x->insn_error, vmx_instruction_error_name(x->insn_error));
 }
 
 /* Every exit but CPUID: full decode, and re-delivery of an event whose
@@ -578,39 +581,8 @@ static void __attribute__((noinline)) decode_exit_slow(struct vcpu *v, struct vm
     }
 }
 
-/*
- * Hot path. Things this does NOT do on every exit, and why that is right:
- * - clear VMCS_ENTRY_INTR_INFO: every VM exit clears its valid bit (SDM vol. 3,
- *   "Updating VM-entry control fields"), except a failed entry, which stops
- *   the guest anyway;
- * - read the IDT-vectoring information for a CPUID exit: an exit caused by
- *   executing an instruction cannot happen while an event is being delivered.
- */
-static void vmx_run(struct vcpu *v, struct vm_exit *e)
-{
-    struct vmx_vcpu *x = v->arch;
-    if (__builtin_expect(v->flush_nested_tlb, 0)) {
-        invept(caps.invept_single ? 1 : 2, x->eptp);
-        v->flush_nested_tlb = false;
-    }
-    if (__builtin_expect(vmx_enter(&v->gprs, x->launched, &x->host_rsp) != 0, 0)) {
-        report_entry_failure(x, e);
-        return;
-    }
-    x->launched = true;
-    u64 reason = vmread(VMCS_EXIT_REASON);
-    if (__builtin_expect(reason == VMX_EXIT_CPUID, 1)) {
-        e->kind = VM_EXIT_CPUID;
-        e->native_code = VMX_EXIT_CPUID;
-        e->insn_len = (u8)vmread(VMCS_EXIT_INSN_LEN);
-        e->raw_info1 = 0;
-        e->raw_info2 = 0;
-        return;
-    }
-    decode_exit_slow(v, e);
-}
-
-static bool vmx_skip_instruction(struct vcpu *v, const struct vm_exit *e)
+/* Inlined into the hot path; the ops table gets an out-of-line copy. */
+static inline __attribute__((always_inline)) bool vmx_skip_instruction(struct vcpu *v, const struct vm_exit *e)
 {
     (void)v;
     if (!e->insn_len)
@@ -624,6 +596,58 @@ static bool vmx_skip_instruction(struct vcpu *v, const struct vm_exit *e)
     if (intr & (VMX_INTERRUPTIBILITY_STI | VMX_INTERRUPTIBILITY_MOV_SS))
         vmwrite(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(u64)(VMX_INTERRUPTIBILITY_STI | VMX_INTERRUPTIBILITY_MOV_SS));
     return true;
+}
+
+/* Out of line: nested mappings changed, flush what the TLB cached of them. */
+static void __attribute__((noinline, cold)) flush_nested_tlb(struct vcpu *v)
+{
+    struct vmx_vcpu *x = v->arch;
+    invept(caps.invept_single ? 1 : 2, x->eptp);
+    v->flush_nested_tlb = false;
+}
+
+/*
+ * Hot path: vmx_run_loop calls this at every exit. Things it does NOT do,
+ * and why that is right:
+ * - clear VMCS_ENTRY_INTR_INFO: every VM exit clears its valid bit (SDM vol. 3,
+ *   "Updating VM-entry control fields"), except a failed entry, which stops
+ *   the guest anyway;
+ * - read the IDT-vectoring information for a CPUID exit: an exit caused by
+ *   executing an instruction cannot happen while an event is being delivered.
+ */
+bool vmx_on_exit(struct vcpu *v)
+{
+    struct vm_exit e;
+    u64 reason = vmread(VMCS_EXIT_REASON);
+    if (__builtin_expect(reason == VMX_EXIT_CPUID, 1)) {
+        e.kind = VM_EXIT_CPUID;
+        e.native_code = VMX_EXIT_CPUID;
+        e.insn_len = (u8)vmread(VMCS_EXIT_INSN_LEN);
+        e.raw_info1 = 0;
+        e.raw_info2 = 0;
+    } else {
+        decode_exit_slow(v, &e);
+    }
+    if (!vcpu_handle_exit_inline(v, &e, vmx_skip_instruction))
+        return false;
+    if (__builtin_expect(v->flush_nested_tlb, 0))
+        flush_nested_tlb(v);
+    return true;
+}
+
+static void vmx_run(struct vcpu *v)
+{
+    struct vmx_vcpu *x = v->arch;
+    if (v->flush_nested_tlb)
+        flush_nested_tlb(v);
+    int rc = vmx_run_loop(v, x->launched);
+    if (rc == 0) {
+        x->launched = true; /* it exited at least once: the next entry resumes */
+        return;
+    }
+    struct vm_exit e;
+    report_entry_failure(x, rc, &e);
+    vcpu_handle_exit(v, &e);
 }
 
 static void vmx_inject(struct vcpu *v, const struct vm_event *ev)

@@ -1,14 +1,18 @@
 /*
- * arch/vmx/vmx_enter.S - VMLAUNCH/VMRESUME and the way back.
+ * arch/vmx/vmx_enter.S - the VT-x run loop: VMLAUNCH/VMRESUME and the way back.
  *
- * int vmx_enter(struct vcpu_gprs *gprs, int launched, u64 *host_rsp)
+ * int vmx_run_loop(struct vcpu *v, int launched)
  *
- * Returns 0 after a VM exit (guest registers saved into gprs), or 1 when the
- * entry instruction itself failed (VMfail: nothing ran; the caller reads the
- * VM-instruction error). HOST_RSP must be this very stack frame, so the exit
- * lands here; HOST_RIP points at vmx_exit_point. *host_rsp remembers the
- * value last written: the loop calls from the same frame every time, so the
- * VMWRITE is needed only on the first entry (or if the stack ever moves).
+ * Enters the guest, and at every VM exit saves the guest's general registers
+ * into v->gprs (at offset 0 of struct vcpu) and calls vmx_on_exit(v) on this
+ * same stack. While that returns nonzero the loop enters again with VMRESUME,
+ * without ever leaving this frame: the host's callee-saved registers are
+ * pushed once per loop, not once per exit (chapter 02, "The fast path").
+ *
+ * Returns 0 when vmx_on_exit() said stop, 1 when VMLAUNCH failed, 2 when
+ * VMRESUME failed, 3 when the VMWRITE of HOST_RSP failed (VMfail: nothing
+ * ran; the caller reads the VM-instruction error). HOST_RSP is this frame, written once per call; HOST_RIP is
+ * vmx_exit_point.
  */
 #define VMCS_HOST_RSP 0x6C14
 
@@ -16,40 +20,45 @@
 
     .text
     .code64
-    .globl vmx_enter, vmx_exit_point
-vmx_enter:
-    PUSH_HOST_CALLEE_SAVED
-    pushq %rdi                  /* 0(%rsp): gprs, found again at the exit */
-    cmpq %rsp, (%rdx)
-    jne 3f                      /* the stack moved: HOST_RSP must follow */
-0:  movq %rdi, %rax
-    testl %esi, %esi            /* flags survive the movs below */
+    .globl vmx_run_loop, vmx_exit_point
+vmx_run_loop:
+    PUSH_HOST_CALLEE_SAVED      /* RBP first: 40(%rsp) after it is our frame */
+    leaq 40(%rsp), %rbp         /* a frame for backtraces: saved RBP, then the return address */
+    pushq %rdi                  /* 0(%rsp): v; the stack is now 16-byte aligned */
+    movq $VMCS_HOST_RSP, %rax
+    vmwrite %rsp, %rax
+    jbe .Lhost_rsp_failed
+    testl %esi, %esi
+    jnz .Lresume
+    movq %rdi, %rax
     LOAD_GUEST_GPRS_EXCEPT_RAX
     movq 0(%rax), %rax
-    jnz 1f
     vmlaunch
-    jmp 2f
-1:  vmresume
-2:  /* VMfail: the guest never ran; host callee-saved registers are on the stack. */
-    addq $8, %rsp
-    POP_HOST_CALLEE_SAVED
-    movl $1, %eax
-    ret
-3:  movq $VMCS_HOST_RSP, %rax
-    vmwrite %rsp, %rax
-    jbe 2b                      /* VMfail on the vmwrite: report as an entry failure */
-    movq %rsp, (%rdx)
-    jmp 0b
+    movl $1, %eax               /* VMfail: the guest never ran */
+    jmp .Lout
 
 vmx_exit_point:
     pushq %rax                  /* guest RAX */
-    movq 8(%rsp), %rax          /* gprs */
+    movq 8(%rsp), %rax          /* v */
     SAVE_GUEST_GPRS_EXCEPT_RAX
-    popq %rcx
-    movq %rcx, 0(%rax)
+    popq 0(%rax)
+    leaq 48(%rsp), %rbp         /* not the guest's RBP: backtraces walk from here */
+    movq %rax, %rdi
+    call vmx_on_exit
+    testl %eax, %eax
+    jz .Lout                    /* eax = 0: stop */
+.Lresume:
+    movq 0(%rsp), %rax
+    LOAD_GUEST_GPRS_EXCEPT_RAX
+    movq 0(%rax), %rax
+    vmresume
+    movl $2, %eax
+    jmp .Lout
+.Lhost_rsp_failed:
+    movl $3, %eax
+.Lout:
     addq $8, %rsp
     POP_HOST_CALLEE_SAVED
-    xorl %eax, %eax
     ret
 
     .section .note.GNU-stack, "", @progbits

@@ -16,11 +16,12 @@ static u64 mock_rip;
 static unsigned skips, injects, last_vector;
 static bool skip_fails;
 
-static void mock_run(struct vcpu *v, struct vm_exit *e)
+/* A backend's run loop: every exit goes to vcpu_handle_exit until it says stop. */
+static void mock_run(struct vcpu *v)
 {
-    (void)v;
-    ck_assert_uint_lt(script_pos, script_len); /* the loop must stop before the script ends */
-    *e = script[script_pos++];
+    do {
+        ck_assert_uint_lt(script_pos, script_len); /* the loop must stop before the script ends */
+    } while (vcpu_handle_exit(v, &script[script_pos++]));
 }
 
 static u64 mock_get_reg(struct vcpu *v, enum vcpu_reg r)
@@ -189,6 +190,34 @@ START_TEST(stop_without_reason_gets_one)
 }
 END_TEST
 
+/* A backend whose run loop returns without any handler having stopped the guest. */
+static void broken_run(struct vcpu *v)
+{
+    (void)v;
+}
+
+START_TEST(backend_leaving_its_loop_without_reason_is_an_error)
+{
+    struct backend_ops broken = mock_backend;
+    broken.run = broken_run;
+    vcpu.backend = &broken;
+    ck_assert_int_eq(vcpu_run(&vcpu, &table), VCPU_STOP_ERROR);
+    ck_assert_ptr_nonnull(strstr(vcpu.stop_reason, "mock backend left its run loop"));
+}
+END_TEST
+
+START_TEST(handle_exit_says_go_on_then_stop)
+{
+    vcpu.handlers = &table;
+    struct vm_exit cpuid = { .kind = VM_EXIT_CPUID, .insn_len = 2 };
+    struct vm_exit io = { .kind = VM_EXIT_IO, .insn_len = 1 };
+    ck_assert(vcpu_handle_exit(&vcpu, &cpuid));
+    ck_assert_uint_eq(mock_rip, 0x100002);
+    ck_assert(!vcpu_handle_exit(&vcpu, &io));
+    ck_assert_int_eq(vcpu.stop, VCPU_STOP_POWEROFF);
+}
+END_TEST
+
 static char printed[8][96];
 static unsigned nprinted;
 static void collect(const char *line)
@@ -224,6 +253,8 @@ int main(void)
     tcase_add_test(tc, unknown_length_stops);
     tcase_add_test(tc, stop_without_reason_gets_one);
     tcase_add_test(tc, counters_print_nonzero_kinds);
+    tcase_add_test(tc, backend_leaving_its_loop_without_reason_is_an_error);
+    tcase_add_test(tc, handle_exit_says_go_on_then_stop);
     suite_add_tcase(s, tc);
     return unit_run_suite(s);
 }
