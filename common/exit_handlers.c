@@ -162,10 +162,9 @@ static enum exit_action on_hlt(struct vcpu *v, struct vm_exit *e)
                          (unsigned long long)get(v, VCPU_REG_RIP));
     if (!v->backend->skip_instruction(v, e))
         return vcpu_stop(v, VCPU_STOP_ERROR, "cannot skip HLT");
-    desc_take_host_interrupt();
-    __asm__ volatile("sti; hlt; cli" ::: "memory");
-    int vector = desc_take_host_interrupt();
-    if (vector >= 32) {
+    /* Any vector, 0-31 included: the guest's interrupt controller, its choice. */
+    int vector = desc_wait_for_interrupt();
+    if (vector >= 0) {
         struct vm_event ev = { .type = VM_EVENT_EXTERNAL_INTERRUPT, .vector = (u8)vector };
         v->backend->inject(v, &ev);
     }

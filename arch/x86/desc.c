@@ -3,8 +3,9 @@
  *
  * Exceptions in the VMM are bugs: print everything useful and panic.
  * External interrupts arrive in the VMM only while it halts on behalf of a
- * guest (HLT exit); the vector is remembered, not acknowledged, so the
- * exit handler can reflect it into the guest, whose handler sends the EOI.
+ * guest (HLT exit, desc_wait_for_interrupt()); the vector is remembered, not
+ * acknowledged, so the exit handler can reflect it into the guest, whose
+ * handler sends the EOI.
  */
 #include "arch/x86/desc.h"
 #include "arch/x86/cpu.h"
@@ -40,10 +41,16 @@ struct table_ptr {
 static u64 gdt[5] __attribute__((aligned(16)));
 static struct tss64 tss __attribute__((aligned(16)));
 static struct idt_gate idt[256] __attribute__((aligned(16)));
+static struct idt_gate wait_idt[256] __attribute__((aligned(16))); /* the halt window */
 static u8 df_stack[4096] __attribute__((aligned(16)));
 static volatile int pending_host_vector = -1;
 
 extern char isr_table_start[];
+extern char wait_table_start[];
+
+#define WAIT_VECTOR_FLAG 0x100 /* pushed by the wait_table_start stubs (isr.S) */
+#define VECTOR_NMI 2
+#define VECTOR_MC 18
 
 static void gdt_build(void)
 {
@@ -57,17 +64,28 @@ static void gdt_build(void)
     gdt[4] = base >> 32;
 }
 
+static void gate_set(struct idt_gate *g, const char *stub, u8 ist)
+{
+    u64 addr = (u64)(uintptr_t)stub;
+    g->offset_lo = addr & 0xFFFF;
+    g->selector = SEL_CODE64;
+    g->ist = ist;
+    g->type_attr = 0x8E; /* present, interrupt gate */
+    g->offset_mid = (addr >> 16) & 0xFFFF;
+    g->offset_hi = addr >> 32;
+    g->reserved = 0;
+}
+
 static void idt_build(void)
 {
     for (int v = 0; v < 256; v++) {
-        u64 addr = (u64)(uintptr_t)(isr_table_start + 16 * v);
-        idt[v].offset_lo = addr & 0xFFFF;
-        idt[v].selector = SEL_CODE64;
-        idt[v].ist = (v == 8 || v == 2) ? 1 : 0; /* #DF and NMI on their own stack */
-        idt[v].type_attr = 0x8E;                 /* present, interrupt gate */
-        idt[v].offset_mid = (addr >> 16) & 0xFFFF;
-        idt[v].offset_hi = addr >> 32;
-        idt[v].reserved = 0;
+        u8 ist = (v == 8 || v == VECTOR_NMI) ? 1 : 0; /* #DF and NMI on their own stack */
+        gate_set(&idt[v], isr_table_start + 16 * v, ist);
+        /* NMI and #MC are never an interrupt controller's: keep their real handlers. */
+        if (v == VECTOR_NMI || v == VECTOR_MC)
+            wait_idt[v] = idt[v];
+        else
+            gate_set(&wait_idt[v], wait_table_start + 16 * v, 0);
     }
 }
 
@@ -108,8 +126,20 @@ void desc_get_host_tables(struct desc_table_reg *g, struct desc_table_reg *i, u6
     *tss_base = (u64)(uintptr_t)&tss;
 }
 
-int desc_take_host_interrupt(void)
+int desc_wait_for_interrupt(void)
 {
+    struct table_ptr wait = { sizeof(wait_idt) - 1, (u64)(uintptr_t)wait_idt };
+    struct table_ptr host = { sizeof(idt) - 1, (u64)(uintptr_t)idt };
+    pending_host_vector = -1;
+    /* STI's shadow makes STI;HLT atomic: the interrupt cannot slip in between. */
+    __asm__ volatile("lidt %0\n\t"
+                     "sti\n\t"
+                     "hlt\n\t"
+                     "cli\n\t"
+                     "lidt %1"
+                     :
+                     : "m"(wait), "m"(host)
+                     : "memory");
     int v = pending_host_vector;
     pending_host_vector = -1;
     return v;
@@ -129,6 +159,10 @@ void trap_dispatch(struct trap_frame *tf);
 
 void trap_dispatch(struct trap_frame *tf)
 {
+    if (tf->vector & WAIT_VECTOR_FLAG) { /* the halt window: an interrupt for the guest */
+        pending_host_vector = (int)(tf->vector & 0xFF);
+        return;
+    }
     if (tf->vector >= 32) {
         pending_host_vector = (int)tf->vector;
         return;

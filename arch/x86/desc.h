@@ -39,10 +39,15 @@ struct desc_table_reg {
 void desc_get_host_tables(struct desc_table_reg *gdt, struct desc_table_reg *idt, u64 *tss_base);
 
 /**
- * The last external interrupt vector the host took since the previous call,
- * or -1. Used to reflect interrupts that arrive while the VMM halts on a
- * guest's behalf (see common/exit_handlers.c, HLT).
+ * Halt the CPU on a guest's behalf until an external interrupt arrives, and
+ * return its vector (0-255), without acknowledging it: the guest gets it
+ * injected and sends the EOI itself (common/exit_handlers.c, HLT). While it
+ * waits, a second IDT is loaded in which every vector but NMI and machine
+ * check is taken as an interrupt, so a guest whose interrupt controller uses
+ * vectors below 32 (a BIOS puts the timer at 8) cannot make the VMM mistake
+ * its timer for a double fault. Returns -1 when nothing was taken (an NMI
+ * woke the CPU).
  */
-int desc_take_host_interrupt(void);
+int desc_wait_for_interrupt(void);
 
 #endif

@@ -1,6 +1,16 @@
 /*
  * arch/x86/isr.S - one stub per vector; all funnel into trap_dispatch().
+ *
+ * Two tables. isr_table_start is the VMM's IDT: vectors 0-31 are exceptions
+ * (a bug in the VMM), 32-255 interrupts. wait_table_start serves only the
+ * moment the VMM halts for a guest (desc_wait_for_interrupt()): nothing but
+ * an external interrupt can arrive then, and the guest may have put its
+ * interrupt controller's vectors anywhere, 8 (the BIOS's timer) included.
+ * So every one of its stubs pushes a zero error code (interrupts never push
+ * one) and the vector plus WAIT_VECTOR_FLAG, which trap_dispatch() reads
+ * as "an interrupt for the guest".
  */
+#define WAIT_VECTOR_FLAG 0x100
     .text
     .code64
 
@@ -22,6 +32,23 @@ isr_table_start:
 .set vec, 0
 .rept 256
     ISR %vec
+    .set vec, vec + 1
+.endr
+
+/* The halt window: no CPU error code, ever; the vector carries the flag. */
+.macro WAIT_STUB vec
+    .balign 16
+wait_\vec:
+    pushq $0
+    pushq $(\vec + WAIT_VECTOR_FLAG)
+    jmp isr_common
+.endm
+
+    .globl wait_table_start
+wait_table_start:
+.set vec, 0
+.rept 256
+    WAIT_STUB %vec
     .set vec, vec + 1
 .endr
 

@@ -69,6 +69,7 @@ void check_vmm_memory_protected(const struct check_context *ctx, struct check_re
 void check_mmio_hook(const struct check_context *ctx, struct check_result *res);
 void check_virt_insn(const struct check_context *ctx, struct check_result *res);
 void check_cpuid_cost(const struct check_context *ctx, struct check_result *res);
+void check_hlt_low_vector(const struct check_context *ctx, struct check_result *res);
 void check_pci(const struct check_context *ctx, struct check_result *res);
 void check_cr_write(const struct check_context *ctx, struct check_result *res);
 void check_triple_fault(const struct check_context *ctx, struct check_result *res);

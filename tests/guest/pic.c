@@ -24,11 +24,16 @@ static void io_delay(void)
 
 void pic_init(void)
 {
+	pic_init_at(IRQ_VECTOR_BASE);
+}
+
+void pic_init_at(u8 master_base)
+{
 	outb(PIC1_CMD, ICW1_INIT_ICW4);
 	io_delay();
 	outb(PIC2_CMD, ICW1_INIT_ICW4);
 	io_delay();
-	outb(PIC1_DATA, IRQ_VECTOR_BASE);
+	outb(PIC1_DATA, master_base);
 	io_delay();
 	outb(PIC2_DATA, IRQ_VECTOR_BASE + 8);
 	io_delay();
@@ -41,6 +46,7 @@ void pic_init(void)
 	outb(PIC2_DATA, ICW4_8086);
 	io_delay();
 	pic_mask_all();
+	irq_set_master_base(master_base);
 }
 
 void pic_unmask(u32 irq)

@@ -10,6 +10,13 @@
 /** Remap master to 0x20 and slave to 0x28, then mask every line. */
 void pic_init(void);
 
+/**
+ * Put the master's IRQ0-7 at @p master_base (a multiple of 8; the slave stays
+ * at 0x28), mask every line, and tell the trap code where IRQs now arrive.
+ * The BIOS's layout has the master at 8, over the CPU exceptions.
+ */
+void pic_init_at(u8 master_base);
+
 /** Let PIC line @p irq (0-15) through; unmasks the cascade for 8-15. */
 void pic_unmask(u32 irq);
 

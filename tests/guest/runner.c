@@ -28,6 +28,7 @@ static const struct check checks[] = {
 	{ "virt-insn", check_virt_insn },
 	{ "cr-write", check_cr_write },
 	{ "cpuid-cost", check_cpuid_cost },
+	{ "hlt-low-vector", check_hlt_low_vector },
 	{ "pci", check_pci },
 	{ "triple-fault", check_triple_fault },
 };

@@ -16,6 +16,12 @@ static irq_handler_fn irq_handlers[IRQ_COUNT];
 static const struct recover_point *recovery;
 static struct trap_info last_trap;
 static u32 exception_depth;
+static u32 master_base = IRQ_VECTOR_BASE;
+
+void irq_set_master_base(u32 base)
+{
+	master_base = base;
+}
 
 const struct recover_point *trap_set_recovery(const struct recover_point *point)
 {
@@ -71,7 +77,11 @@ void trap_dispatch(struct trap_frame *frame)
 {
 	u32 v = frame->vector;
 
-	if (v >= IRQ_VECTOR_BASE && v < IRQ_VECTOR_BASE + IRQ_COUNT) {
+	if (v >= master_base && v < master_base + 8) {
+		irq_dispatch(v - master_base);
+		return;
+	}
+	if (v >= IRQ_VECTOR_BASE + 8 && v < IRQ_VECTOR_BASE + IRQ_COUNT) {
 		irq_dispatch(v - IRQ_VECTOR_BASE);
 		return;
 	}

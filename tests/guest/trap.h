@@ -63,4 +63,10 @@ typedef void (*irq_handler_fn)(void);
 /** Install (or with NULL remove) the handler for PIC line @p irq. */
 void irq_set_handler(u32 irq, irq_handler_fn handler);
 
+/**
+ * Where the master PIC's IRQ0-7 arrive (IRQ_VECTOR_BASE unless a check moved
+ * them with pic_init_at()); vectors there are taken as IRQs, not exceptions.
+ */
+void irq_set_master_base(u32 base);
+
 #endif
