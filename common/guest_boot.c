@@ -226,6 +226,23 @@ static void intercept_mtrr_writes(const struct backend_ops *b)
     b->set_msr_intercept(&vcpu0, MTRR_MSR_DEF_TYPE, false, true);
 }
 
+/*
+ * The guest was told there is no VMX and no SVM (CPUID policy), so the MSRs
+ * of both must behave as on a CPU without them: #GP (on_rdmsr/on_wrmsr's
+ * default). Not left to the hardware: the real CPU has them, and emulators
+ * quietly read unknown MSRs as 0. VM_HSAVE_PA matters most: where AMD-V saves
+ * host state at VMRUN, a guest that moved it could make the CPU write
+ * anywhere. (EFER, VM_CR and IA32_FEATURE_CONTROL have answers of their own.)
+ */
+#define MSR_VMX_CAPS_FIRST 0x480u /* IA32_VMX_BASIC */
+#define MSR_VMX_CAPS_LAST 0x493u  /* up to IA32_VMX_PROCBASED_CTLS3 and beyond */
+static void intercept_virtualization_msrs(const struct backend_ops *b)
+{
+    for (u32 msr = MSR_VMX_CAPS_FIRST; msr <= MSR_VMX_CAPS_LAST; msr++)
+        b->set_msr_intercept(&vcpu0, msr, true, true);
+    b->set_msr_intercept(&vcpu0, MSR_VM_HSAVE_PA, true, true);
+}
+
 static void print_line(const char *line)
 {
     kprintf("bookvisor: %s\n", line);
@@ -262,6 +279,7 @@ void guest_boot(const struct guest_boot_params *p)
     p->backend->set_nested_root(&vcpu0, vm.map.root_pa);
     hooks_apply_io_intercepts(&vm);
     intercept_mtrr_writes(p->backend);
+    intercept_virtualization_msrs(p->backend);
     vmm_canary_fill();
     kprintf("bookvisor: starting the guest\n");
 

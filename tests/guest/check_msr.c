@@ -1,9 +1,12 @@
 /**
  * @file tests/guest/check_msr.c
- * @brief The guest can write and read back harmless MSRs.
+ * @brief The guest can write and read back harmless MSRs, and cannot touch
+ * the ones that belong to the hypervisor.
  */
 #include "check.h"
 #include "cpu.h"
+#include "recover.h"
+#include "trap.h"
 
 #define MSR_SYSENTER_CS 0x174
 #define MSR_SYSENTER_ESP 0x175
@@ -39,4 +42,42 @@ void check_msr_rw(const struct check_context *ctx, struct check_result *res)
 			check_fail(res, "MSR 0x%x: restore 0x%llx read 0x%llx",
 				   p->msr, saved, restored);
 	}
+}
+
+#define VECTOR_GP 13
+#define MSR_IA32_VMX_BASIC 0x480
+#define MSR_IA32_VMX_VMFUNC 0x491
+#define MSR_VM_HSAVE_PA 0xC0010117
+
+/* Static: live across recover_jump(), which restores only callee-saved registers. */
+static struct recover_point probe_point;
+
+/* Does RDMSR (or, with @p write, WRMSR of @p value) of @p msr raise #GP? */
+static bool msr_faults(u32 msr, bool write, u64 value)
+{
+	trap_expect(VECTOR_GP, &probe_point);
+	if (recover_save(&probe_point) == 0) {
+		if (write)
+			wrmsr(msr, value);
+		else
+			(void)rdmsr(msr);
+		trap_expect(0, NULL);
+		return false;
+	}
+	return true;
+}
+
+void check_msr_vmm_hidden(const struct check_context *ctx, struct check_result *res)
+{
+	(void)ctx;
+	/* CPUID said "no VMX, no SVM": their MSRs must fault as on such a CPU. */
+	for (u32 msr = MSR_IA32_VMX_BASIC; msr <= MSR_IA32_VMX_VMFUNC; msr++)
+		if (!msr_faults(msr, false, 0))
+			check_fail(res, "RDMSR 0x%x (VMX capability) did not raise #GP", msr);
+	if (!msr_faults(MSR_VM_HSAVE_PA, false, 0))
+		check_fail(res, "RDMSR VM_HSAVE_PA did not raise #GP");
+	/* On AMD this is where the CPU saves host state at VMRUN: a guest that
+	 * could move it could make the CPU write into any memory. */
+	if (!msr_faults(MSR_VM_HSAVE_PA, true, 0x100000))
+		check_fail(res, "WRMSR VM_HSAVE_PA did not raise #GP");
 }

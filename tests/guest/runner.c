@@ -29,6 +29,7 @@ static const struct check checks[] = {
 	{ "cr-write", check_cr_write },
 	{ "cpuid-cost", check_cpuid_cost },
 	{ "hlt-low-vector", check_hlt_low_vector },
+	{ "msr-vmm-hidden", check_msr_vmm_hidden },
 	{ "pci", check_pci },
 	{ "triple-fault", check_triple_fault },
 };

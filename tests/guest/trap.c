@@ -17,6 +17,14 @@ static const struct recover_point *recovery;
 static struct trap_info last_trap;
 static u32 exception_depth;
 static u32 master_base = IRQ_VECTOR_BASE;
+static u32 expected_vector;
+static const struct recover_point *expected_point;
+
+void trap_expect(u32 vector, const struct recover_point *point)
+{
+	expected_vector = vector;
+	expected_point = point;
+}
 
 void irq_set_master_base(u32 base)
 {
@@ -92,5 +100,13 @@ void trap_dispatch(struct trap_frame *frame)
 	}
 	if (v == VECTOR_UD && hypercall_step_over_ud(frame))
 		return;
+	if (expected_point && v == expected_vector) {
+		const struct recover_point *point = expected_point;
+		expected_point = NULL; /* once */
+		last_trap.vector = v;
+		last_trap.eip = frame->eip;
+		last_trap.error = frame->error;
+		recover_jump(point, 1);
+	}
 	unexpected_exception(frame);
 }

@@ -57,6 +57,13 @@ const struct recover_point *trap_set_recovery(const struct recover_point *point)
 /** Details of the last unexpected exception. */
 const struct trap_info *trap_last(void);
 
+/**
+ * Expect exception @p vector once: when it comes, resume quietly at @p point
+ * (recover_save() returns 1 there) instead of reporting it. Call with a NULL
+ * @p point to cancel. Any other exception is still unexpected.
+ */
+void trap_expect(u32 vector, const struct recover_point *point);
+
 /** Handler for one PIC line, run with interrupts off before the EOI. */
 typedef void (*irq_handler_fn)(void);
 
