@@ -31,6 +31,7 @@ enum vm_exit_kind {
     VM_EXIT_SHUTDOWN,           /**< triple fault / shutdown */
     VM_EXIT_INVALID_STATE,      /**< VM entry failed: the guest state is not valid */
     VM_EXIT_VIRT_INSN,          /**< the guest used a VMX/SVM instruction (it was told there are none) */
+    VM_EXIT_INVD,               /**< INVD: invalidate caches without writing them back */
     VM_EXIT_UNKNOWN,            /**< anything the backend does not translate */
     VM_EXIT_KIND_COUNT          /**< number of kinds (array size) */
 };

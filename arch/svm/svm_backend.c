@@ -134,7 +134,8 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
 
     struct vmcb_control *c = &s->vmcb->control;
     c->intercept_misc1 = SVM_INTERCEPT1_CPUID | SVM_INTERCEPT1_HLT | SVM_INTERCEPT1_IOIO |
-                         SVM_INTERCEPT1_MSR | SVM_INTERCEPT1_SHUTDOWN | SVM_INTERCEPT1_INIT;
+                         SVM_INTERCEPT1_MSR | SVM_INTERCEPT1_SHUTDOWN | SVM_INTERCEPT1_INIT |
+                         SVM_INTERCEPT1_INVD; /* INVD would drop the VMM's dirty cache lines too */
     /* VMRUN must be intercepted (a consistency check); the other SVM
      * instructions too, so the guest cannot use SVM through the back door. */
     c->intercept_misc2 = SVM_INTERCEPT2_VMRUN | SVM_INTERCEPT2_VMMCALL | SVM_INTERCEPT2_VMLOAD |

@@ -38,6 +38,9 @@ void svm_exit_decode(u64 exitcode, u64 info1, u64 info2, u64 rip, u64 next_rip,
     case SVM_EXIT_HLT:
         out->kind = VM_EXIT_HLT;
         break;
+    case SVM_EXIT_INVD:
+        out->kind = VM_EXIT_INVD;
+        break;
     case SVM_EXIT_VMMCALL:
         out->kind = VM_EXIT_VMCALL;
         if (!out->insn_len)

@@ -123,6 +123,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "g_pat");
 #define SVM_INTERCEPT1_SMI (1u << 2) /**< system management interrupt */
 #define SVM_INTERCEPT1_INIT (1u << 3) /**< INIT signal */
 #define SVM_INTERCEPT1_CPUID (1u << 18) /**< CPUID instruction */
+#define SVM_INTERCEPT1_INVD (1u << 22) /**< INVD instruction */
 #define SVM_INTERCEPT1_HLT (1u << 24) /**< HLT instruction */
 #define SVM_INTERCEPT1_IOIO (1u << 27) /**< IN/OUT, filtered by the I/O permission map */
 #define SVM_INTERCEPT1_MSR (1u << 28) /**< RDMSR/WRMSR, filtered by the MSR permission map */
@@ -151,6 +152,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "g_pat");
 #define SVM_EXIT_SMI 0x062 /**< system management interrupt */
 #define SVM_EXIT_INIT 0x063 /**< INIT signal */
 #define SVM_EXIT_CPUID 0x072 /**< CPUID */
+#define SVM_EXIT_INVD 0x076 /**< INVD */
 #define SVM_EXIT_HLT 0x078 /**< HLT */
 #define SVM_EXIT_IOIO 0x07B /**< port I/O (EXITINFO1 describes it, EXITINFO2 = next RIP) */
 #define SVM_EXIT_MSR 0x07C /**< RDMSR (EXITINFO1 = 0) or WRMSR (EXITINFO1 = 1) */

@@ -500,6 +500,7 @@ static void decode_exit(struct vcpu *v, struct vm_exit *e)
     switch (reason.basic) {
     case VMX_EXIT_CPUID: e->kind = VM_EXIT_CPUID; break;
     case VMX_EXIT_HLT: e->kind = VM_EXIT_HLT; break;
+    case VMX_EXIT_INVD: e->kind = VM_EXIT_INVD; break;
     case VMX_EXIT_VMCALL: e->kind = VM_EXIT_VMCALL; break;
     case VMX_EXIT_RDMSR: e->kind = VM_EXIT_RDMSR; e->details.msr = (u32)v->gprs.rcx; break;
     case VMX_EXIT_WRMSR: e->kind = VM_EXIT_WRMSR; e->details.msr = (u32)v->gprs.rcx; break;

@@ -71,6 +71,7 @@ void check_virt_insn(const struct check_context *ctx, struct check_result *res);
 void check_cpuid_cost(const struct check_context *ctx, struct check_result *res);
 void check_hlt_low_vector(const struct check_context *ctx, struct check_result *res);
 void check_msr_vmm_hidden(const struct check_context *ctx, struct check_result *res);
+void check_invd(const struct check_context *ctx, struct check_result *res);
 void check_pci(const struct check_context *ctx, struct check_result *res);
 void check_cr_write(const struct check_context *ctx, struct check_result *res);
 void check_triple_fault(const struct check_context *ctx, struct check_result *res);

@@ -30,6 +30,7 @@ static const struct check checks[] = {
 	{ "cpuid-cost", check_cpuid_cost },
 	{ "hlt-low-vector", check_hlt_low_vector },
 	{ "msr-vmm-hidden", check_msr_vmm_hidden },
+	{ "invd", check_invd },
 	{ "pci", check_pci },
 	{ "triple-fault", check_triple_fault },
 };

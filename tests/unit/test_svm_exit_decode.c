@@ -88,6 +88,9 @@ START_TEST(cr_exception_and_others)
     ck_assert_uint_eq(e.insn_len, 3);
     svm_exit_decode(SVM_EXIT_HLT, 0, 0, 0, 0, &e);
     ck_assert_int_eq(e.kind, VM_EXIT_HLT);
+    svm_exit_decode(SVM_EXIT_INVD, 0, 0, 0x20, 0x22, &e);
+    ck_assert_int_eq(e.kind, VM_EXIT_INVD);
+    ck_assert_uint_eq(e.insn_len, 2);
     svm_exit_decode(SVM_EXIT_SHUTDOWN, 0, 0, 0, 0, &e);
     ck_assert_int_eq(e.kind, VM_EXIT_SHUTDOWN);
     svm_exit_decode(SVM_EXIT_INVALID, 0, 0, 0, 0, &e);
