@@ -8,6 +8,8 @@
 #include "arch/x86/desc.h"
 #include "arch/x86/io.h"
 #include "common/cpuid_policy.h"
+#include "common/cr_rules.h"
+#include "common/format.h"
 #include "common/guest_vm.h"
 #include "common/hypercall.h"
 #include "common/insn_len.h"
@@ -250,12 +252,18 @@ static enum exit_action emulate_mmio(struct vcpu *v, struct vm_exit *e, mmio_hoo
     if (e->details.npf.fetch)
         return vcpu_stop(v, VCPU_STOP_ERROR, "the guest executes %s at gpa 0x%llx", what,
                          (unsigned long long)e->details.npf.gpa);
-    if (n == 0 || mmio_decode(bytes, n, (enum insn_mode)guest_vm_insn_mode(v), &acc) != MMIO_DECODE_OK)
+    if (n == 0 || mmio_decode(bytes, n, (enum insn_mode)guest_vm_insn_mode(v), &acc) != MMIO_DECODE_OK) {
+        /* Name exactly the bytes fetched (up to 15: the longest instruction). */
+        char hex[sizeof(bytes) * 3 + 1] = "";
+        for (size_t i = 0, at = 0; i < n && i < sizeof(bytes); i++, at = 3 * i - 1)
+            ksnprintf(hex + at, sizeof(hex) - at, "%s%02x", i ? " " : "", bytes[i]);
         return vcpu_stop(v, VCPU_STOP_ERROR,
-                         "cannot emulate the guest's access to %s at gpa 0x%llx: instruction "
-                         "%02x %02x %02x %02x %02x %02x (%zu bytes fetched)",
-                         what, (unsigned long long)e->details.npf.gpa, bytes[0], bytes[1],
-                         bytes[2], bytes[3], bytes[4], bytes[5], n);
+                         "cannot emulate the guest's access to %s at gpa 0x%llx at rip=0x%llx: "
+                         "instruction bytes [%s]%s",
+                         what, (unsigned long long)e->details.npf.gpa,
+                         (unsigned long long)get(v, VCPU_REG_RIP), n ? hex : "",
+                         n ? "" : " (the instruction could not be fetched)");
+    }
     u64 *reg = gpr_ptr(v, acc.reg);
     bool is_rsp = acc.reg == 4 && !acc.reg_high_byte;
     u64 regval = is_rsp ? get(v, VCPU_REG_RSP) : *reg;
@@ -308,6 +316,26 @@ static enum exit_action on_npf(struct vcpu *v, struct vm_exit *e)
     }
 }
 
+/* AMD-V without decode assists does not say which register a MOV to CR
+ * used: fetch and decode the instruction. NULL if it is not one. */
+static const struct vm_exit_cr *cr_access_decode(struct vcpu *v, const struct vm_exit_cr *c,
+                                                 struct vm_exit_cr *out)
+{
+    u8 bytes[INSN_MAX_LEN];
+    size_t n = guest_vm_fetch_insn(v, bytes, sizeof(bytes));
+    struct insn_info info;
+    u8 cr, gpr;
+    if (!c->write || n == 0 ||
+        insn_decode_length(bytes, n, (enum insn_mode)guest_vm_insn_mode(v), &info) != INSN_OK ||
+        !cr_mov_to_decode(&info, &cr, &gpr) || cr != c->cr)
+        return NULL;
+    *out = *c;
+    out->gpr = gpr;
+    out->access = VM_CR_MOV_TO;
+    out->gpr_unknown = false;
+    return out;
+}
+
 /*
  * Control-register accesses that exit: on VT-x, writes that change a bit the
  * VMM owns through the CR0/CR4 guest/host masks (e.g. CR0.NE, which VMX
@@ -322,13 +350,26 @@ static enum exit_action on_cr_access(struct vcpu *v, struct vm_exit *e)
     if (reg == VCPU_REG_COUNT)
         return vcpu_stop(v, VCPU_STOP_ERROR, "access to CR%u is not handled (rip=0x%llx)",
                          c->cr, (unsigned long long)get(v, VCPU_REG_RIP));
+    struct vm_exit_cr decoded;
+    if (c->gpr_unknown && !(c = cr_access_decode(v, c, &decoded)))
+        return vcpu_stop(v, VCPU_STOP_ERROR,
+                         "cannot decode the guest's write of CR%u at rip=0x%llx",
+                         e->details.cr.cr, (unsigned long long)get(v, VCPU_REG_RIP));
     bool is_rsp = c->gpr == 4;
     switch (c->access) {
     case VM_CR_MOV_TO: {
         u64 value = is_rsp ? get(v, VCPU_REG_RSP) : *gpr_ptr(v, c->gpr);
-        if (!(get(v, VCPU_REG_EFER) & EFER_LMA))
+        u64 efer = get(v, VCPU_REG_EFER);
+        if (!(efer & EFER_LMA))
             value &= 0xFFFFFFFF;
+        /* What the CPU would refuse, refuse: never into a shadow or a VM entry. */
+        if (cr_write_fault(c->cr, value, get(v, VCPU_REG_CR4), efer))
+            return EXIT_INJECT_GP;
         v->backend->set_reg(v, reg, value);
+        /* A MOV to CR0/CR3/CR4 flushes the TLB on real hardware; a value
+         * written into the VMCS/VMCB does not. The nested flush (INVEPT
+         * single-context, or TLB_CONTROL) drops the guest's translations too. */
+        v->flush_nested_tlb = true;
         break;
     }
     case VM_CR_MOV_FROM:
@@ -344,6 +385,7 @@ static enum exit_action on_cr_access(struct vcpu *v, struct vm_exit *e)
         u64 cr0 = get(v, VCPU_REG_CR0);
         u64 bits = c->lmsw_data & 0xF;
         v->backend->set_reg(v, VCPU_REG_CR0, (cr0 & ~0xEULL) | bits | (cr0 & 1));
+        v->flush_nested_tlb = true; /* LMSW may set PE: as for MOV to CR0 */
         break;
     }
     }

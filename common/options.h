@@ -16,7 +16,10 @@ struct vmm_options {
     int test_corrupt;       /**< test.corrupt=none|guest-cs|control: break the VMCS/VMCB on purpose */
     bool test_crash;        /**< test.crash: fault inside the VMM on purpose (tests of panic) */
     bool test_mmio_page;    /**< test.mmio_page: hook the test page (common/test_mmio_page.h) */
-    char pci_config[1024];  /**< vmm.driver.pci=...: the PCI driver configuration */
+    /** vmm.driver.pci=...: the PCI driver configuration. One byte longer than the
+     *  PCI parser takes (PCI_CONFIG_MAX_LEN), so an over-long value reaches it
+     *  over-long: it then reports it and drops the entry that was cut. */
+    char pci_config[1025];
     bool pci_list;          /**< vmm.pci.list: print the PCI device list after binding */
 };
 

@@ -70,6 +70,9 @@ struct vm_exit_cr {
     u8 gpr;       /**< general register operand of MOV, 0..15 */
     u8 access;    /**< enum vm_cr_access */
     u16 lmsw_data; /**< LMSW's source operand */
+    /** The backend could not tell the register (AMD-V without decode assists):
+     *  common code decodes the MOV itself. */
+    bool gpr_unknown;
 };
 
 /** Exception details. */

@@ -5,10 +5,14 @@ nested-paging: the test guest touches all of its memory (tests=memory-all)
 once with the default mappings and once with 4 KiB pages only (npt4k), on the
 same target; prints the nested-page-fault counts, their ratio and the
 reclaim counts. Goal (issue: nested paging): default mode takes at least
-100 times fewer faults, with no reclaim.
+100 times fewer faults, with no reclaim; missing it prints FAIL and makes the
+exit status 1.
 
 cpuid-cost: the guest's minimum `rdtsc; cpuid; rdtsc` on Bochs VT-x and
 AMD-V, where the TSC counts instructions: the VMM's cost of one exit.
+Informational: the budget (under 100 instructions of VMM code) is not met yet
+(chapters/02-exit-dispatch.md, "The fast path"), so being over it prints
+"(budget not met)" but does not fail; only a run with no measurement fails.
 """
 import argparse
 import os
@@ -18,6 +22,9 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+NPT_MIN_RATIO = 100         # goal: 4k-only takes 100 times more faults than default
+CPUID_BUDGET = 100          # instructions of VMM code per CPUID round trip
+BARE_CPUID = 6              # the same round trip on bare Bochs (no VMM)
 NPT_LINE = re.compile(r"nested paging: faults=(\d+) maps4k=(\d+) maps2m=(\d+) maps1g=(\d+) "
                       r"tables=(\d+) reclaims=(\d+)")
 
@@ -50,17 +57,32 @@ def nested_paging(args):
         m = NPT_LINE.search(log)
         ok = "status=ok" in log
         if not m or not ok:
-            print(f"bench: nested-paging {mode}: the run did not finish cleanly")
+            print(f"bench: FAIL nested-paging {mode}: the run did not finish cleanly")
             print(log[-2000:])
             return 1
         faults, m4k, m2m, m1g, tables, reclaims = map(int, m.groups())
         results[mode] = (faults, reclaims)
         print(f"bench: nested-paging {mode:8s} target={args.target} mem={args.mem}M "
               f"faults={faults} maps4k={m4k} maps2m={m2m} tables={tables} reclaims={reclaims}")
+    return npt_verdict(results)
+
+
+def npt_verdict(results):
+    """Judge {mode: (faults, reclaims)} against the goals; print; return 0 or 1."""
     d, f4 = results["default"][0], results["4k-only"][0]
     ratio = f4 / d if d else float("inf")
+    reclaims = results["default"][1]
     print(f"bench: nested-paging fault ratio 4k-only/default = {ratio:.1f} "
-          f"(goal >= 100, default reclaims = {results['default'][1]})")
+          f"(goal >= {NPT_MIN_RATIO}, default reclaims = {reclaims}, goal 0)")
+    missed = []
+    if ratio < NPT_MIN_RATIO:
+        missed.append(f"fault ratio {ratio:.1f} is below {NPT_MIN_RATIO}")
+    if reclaims:
+        missed.append(f"default mode reclaimed {reclaims} time(s)")
+    if missed:
+        print(f"bench: FAIL nested-paging: {'; '.join(missed)}")
+        return 1
+    print("bench: PASS nested-paging: both goals met")
     return 0
 
 
@@ -70,12 +92,21 @@ def cpuid_cost(args):
         log = boot_com1(target, "console=com2", "tests=cpuid-cost", 128, 300)
         m = re.search(r"cpuid-cost \(min (\d+) cycles\)", log)
         if not m:
-            print(f"bench: cpuid-cost {target}: no measurement")
+            print(f"bench: FAIL cpuid-cost {target}: no measurement")
             print(log[-1500:])
             return 1
-        print(f"bench: cpuid-cost {target:10s} min {m.group(1)} instructions per CPUID round trip "
-              f"(bare Bochs: 6; budget: under 100 of VMM code; the reference: ~440 VT-x, ~350 AMD-V)")
+        total = int(m.group(1))
+        print(cpuid_line(target, total))
     return 0
+
+
+def cpuid_line(target, total):
+    """The cpuid-cost result line; informational, so over budget is said, not failed."""
+    vmm = total - BARE_CPUID
+    verdict = "within budget" if vmm < CPUID_BUDGET else "budget not met"
+    return (f"bench: cpuid-cost {target:10s} min {total} instructions per CPUID round trip, "
+            f"{vmm} of VMM code (bare Bochs: {BARE_CPUID}; budget: under {CPUID_BUDGET} of "
+            f"VMM code; the reference: ~440 VT-x, ~350 AMD-V) ({verdict})")
 
 
 def main():
@@ -83,8 +114,15 @@ def main():
     ap.add_argument("--target", default="qemu-svm")
     ap.add_argument("--mem", type=int, default=1536)
     ap.add_argument("--timeout", type=int, default=900)
+    ap.add_argument("--part", choices=("all", "nested-paging", "cpuid-cost"), default="all",
+                    help="run only one benchmark (default: all)")
     args = ap.parse_args()
-    return nested_paging(args) or cpuid_cost(args)
+    rc = 0
+    if args.part in ("all", "nested-paging"):
+        rc |= nested_paging(args)
+    if args.part in ("all", "cpuid-cost"):
+        rc |= cpuid_cost(args)
+    return rc
 
 
 if __name__ == "__main__":

@@ -581,9 +581,15 @@ def _run_pair(spec, target, opts, res):
     emu.finish(how)
     texts = port_texts(emu)
 
+    timed_out = how.startswith("timeout")
     if end and not end_seen:
-        what = "timed out" if how.startswith("timeout") else f"stopped ({_summary(emu)})"
+        what = "timed out" if timed_out else f"stopped ({_summary(emu)})"
         res.reasons.append(f"{what} before end /{end[1]}/ on {end[0]}")
+    elif timed_out:
+        # Without `end` the emulator must stop by itself (power-off, triple fault):
+        # still running at the timeout means a hang, never a pass.
+        res.reasons.append(f"timed out after {timeout:g}s: the emulator was still "
+                           "running (a hang; the test has no end line)")
     for port, regex in spec.get_list("expect", tname):
         if not first_match(texts, port, regex):
             res.reasons.append(f"missing on {port}: /{regex}/")

@@ -141,6 +141,10 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
     c->intercept_misc2 = SVM_INTERCEPT2_VMRUN | SVM_INTERCEPT2_VMMCALL | SVM_INTERCEPT2_VMLOAD |
                          SVM_INTERCEPT2_VMSAVE | SVM_INTERCEPT2_STGI | SVM_INTERCEPT2_CLGI |
                          SVM_INTERCEPT2_SKINIT;
+    /* CR4 writes are checked by the VMM (cr_write_fault()): not every CPU
+     * model refuses a bad value at the MOV (QEMU's TCG lets CR4.VMXE in, and
+     * the next VMRUN then fails), and bookvisor refuses it with #GP instead. */
+    c->intercept_cr = SVM_INTERCEPT_CR_WRITE(4);
     c->iopm_base_pa = iopm_pa;
     c->msrpm_base_pa = msrpm_pa;
     c->guest_asid = 1;

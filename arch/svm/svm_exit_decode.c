@@ -87,13 +87,16 @@ void svm_exit_decode(u64 exitcode, u64 info1, u64 info2, u64 rip, u64 next_rip,
             out->details.cr.cr = exitcode & 0xF;
             out->details.cr.write = exitcode >= SVM_EXIT_CR0_WRITE;
             out->details.cr.gpr = (info1 >> 63) ? (u8)(info1 & 0xF) : 0;
+            out->details.cr.gpr_unknown = !(info1 >> 63); /* no decode assist */
             out->details.cr.access = out->details.cr.write ? VM_CR_MOV_TO : VM_CR_MOV_FROM;
             out->details.cr.lmsw_data = 0;
         } else if (exitcode >= SVM_EXIT_EXCEPTION_BASE && exitcode < SVM_EXIT_EXCEPTION_BASE + 32) {
             out->kind = VM_EXIT_EXCEPTION;
             out->details.exception.vector = (u8)(exitcode - SVM_EXIT_EXCEPTION_BASE);
             out->details.exception.error_code = (u32)info1;
-            out->details.exception.has_error = false;
+            /* The vectors for which the CPU pushes an error code (EXITINFO1 holds it). */
+            out->details.exception.has_error =
+                (0x60227D00u >> out->details.exception.vector) & 1; /* 8, 10-14, 17, 21, 29, 30 */
         } else {
             out->kind = VM_EXIT_UNKNOWN;
         }

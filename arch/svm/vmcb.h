@@ -124,6 +124,8 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "g_pat");
 #define SVM_INTERCEPT1_INIT (1u << 3) /**< INIT signal */
 #define SVM_INTERCEPT1_CPUID (1u << 18) /**< CPUID instruction */
 #define SVM_INTERCEPT1_INVD (1u << 22) /**< INVD instruction */
+/** intercept_cr bit for writes of CR @p n (reads are bits 15:0). */
+#define SVM_INTERCEPT_CR_WRITE(n) (1u << (16 + (n)))
 #define SVM_INTERCEPT1_HLT (1u << 24) /**< HLT instruction */
 #define SVM_INTERCEPT1_IOIO (1u << 27) /**< IN/OUT, filtered by the I/O permission map */
 #define SVM_INTERCEPT1_MSR (1u << 28) /**< RDMSR/WRMSR, filtered by the MSR permission map */

@@ -392,6 +392,13 @@ static void take_snapshot(struct vmx_vmcs_snapshot *s)
     s->ctl.io_bitmap_a = vmread(VMCS_IO_BITMAP_A);
     s->ctl.io_bitmap_b = vmread(VMCS_IO_BITMAP_B);
     s->ctl.msr_bitmap = vmread(VMCS_MSR_BITMAP);
+    /* bookvisor uses no MSR lists (counts 0), but a student's VMCS may. */
+    s->ctl.exit_msr_store_count = (u32)vmread(VMCS_EXIT_MSR_STORE_COUNT);
+    s->ctl.exit_msr_store_addr = vmread(VMCS_EXIT_MSR_STORE_ADDR);
+    s->ctl.exit_msr_load_count = (u32)vmread(VMCS_EXIT_MSR_LOAD_COUNT);
+    s->ctl.exit_msr_load_addr = vmread(VMCS_EXIT_MSR_LOAD_ADDR);
+    s->ctl.entry_msr_load_count = (u32)vmread(VMCS_ENTRY_MSR_LOAD_COUNT);
+    s->ctl.entry_msr_load_addr = vmread(VMCS_ENTRY_MSR_LOAD_ADDR);
     if (s->ctl.proc2 & VMX_PROC2_EPT)
         s->ctl.eptp = vmread(VMCS_EPT_POINTER);
     if (s->ctl.proc2 & VMX_PROC2_VPID)
@@ -559,7 +566,8 @@ static void __attribute__((noinline, cold)) report_entry_failure(struct vmx_vcpu
 {
     static const char *const what[] = { "", "VMLAUNCH", "VMRESUME", "VMWRITE of HOST_RSP" };
     x->entry_failed = true;
-    x->launched = rc != 1;
+    if (rc != 3) /* a failed VMWRITE of HOST_RSP leaves the launch state as it was */
+        x->launched = rc == 2;
     x->insn_error = (u32)vmread(VMCS_INSN_ERROR);
     memset(e, 0, sizeof(*e));
     e->kind = VM_EXIT_INVALID_STATE;

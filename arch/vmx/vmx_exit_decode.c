@@ -71,6 +71,7 @@ void vmx_io_to_generic(const struct vmx_io_qual *q, struct vm_exit_io *out)
 void vmx_cr_to_generic(const struct vmx_cr_qual *q, struct vm_exit_cr *out)
 {
     out->lmsw_data = 0;
+    out->gpr_unknown = false; /* VT-x always names the register */
     switch (q->type) {
     case VMX_CR_MOV_TO:
     case VMX_CR_MOV_FROM:

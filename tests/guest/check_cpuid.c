@@ -98,3 +98,48 @@ void check_cpuid_virt_hidden(const struct check_context *ctx,
 	else if (svm)
 		check_fail(res, "SVM visible (CPUID.80000001h:ECX[2] set)");
 }
+
+/*
+ * CPUID with prefixes in front (2E, 66, F3 66): legal, and the hypervisor must
+ * step over all of them. Without next-RIP (QEMU's TCG) bookvisor finds the
+ * length by decoding; a wrong length would resume in the middle of the
+ * instruction and run its last byte (A2, a store) as code. After each one
+ * the marker in ESI must be intact and the answer must be bookvisor's.
+ */
+/* One prefixed CPUID of leaf 0x40000000; true if the answer is bookvisor's and
+ * ESI (which no CPUID writes) still holds its marker afterwards. */
+#define PREFIXED_CPUID(bytes)                                                       \
+	static bool cpuid_##bytes(void)                                             \
+	{                                                                           \
+		u32 a = LEAF_HV_BASE, b, c = 0, d, marker = 0x5EC0DE;               \
+		char sig[12];                                                       \
+		__asm__ volatile(".byte " BYTES_##bytes                             \
+				 : "+a"(a), "=b"(b), "+c"(c), "=d"(d), "+S"(marker) \
+				 : : "memory");                                     \
+		signature_of((struct cpuid_regs){ a, b, c, d }, sig);               \
+		return marker == 0x5EC0DE &&                                        \
+		       memcmp(sig, bookvisor_signature, sizeof(sig)) == 0;          \
+	}
+#define BYTES_cs "0x2e, 0x0f, 0xa2"
+#define BYTES_opsize "0x66, 0x0f, 0xa2"
+#define BYTES_rep_opsize "0xf3, 0x66, 0x0f, 0xa2"
+PREFIXED_CPUID(cs)
+PREFIXED_CPUID(opsize)
+PREFIXED_CPUID(rep_opsize)
+
+void check_cpuid_prefixed(const struct check_context *ctx, struct check_result *res)
+{
+	(void)ctx;
+	static const struct { bool (*run)(void); const char *bytes; } forms[] = {
+		{ cpuid_cs, "2E 0F A2" },
+		{ cpuid_opsize, "66 0F A2" },
+		{ cpuid_rep_opsize, "F3 66 0F A2" },
+	};
+	for (u32 i = 0; i < ARRAY_SIZE(forms); i++) {
+		if (!forms[i].run()) {
+			check_fail(res, "%s: wrong answer or resumed at the wrong place",
+				   forms[i].bytes);
+			return;
+		}
+	}
+}

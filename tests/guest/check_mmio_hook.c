@@ -112,3 +112,22 @@ void check_mmio_hook(const struct check_context *ctx, struct check_result *res)
 	}
 	check_note(res, "page at 0x%08x", base);
 }
+
+/*
+ * Named only (tests=mmio-unsupported): a read-modify-write on the hooked page,
+ * ADD m32, r32 (01 /r), which the VMM's MMIO decoder does not emulate. The
+ * VMM must stop the guest and name the instruction's bytes, never guess;
+ * the guest prints its "ok" only if it comes back, which is the failure.
+ */
+void check_mmio_unsupported(const struct check_context *ctx, struct check_result *res)
+{
+	(void)ctx;
+	struct hypercall_regs r = { BOOKVISOR_HC_TEST_PAGE, 0, 0, 0 };
+	if (!hypercall(&r) || r.eax == 0) {
+		check_skip(res, "no MMIO test page (bookvisor option test.mmio_page)");
+		return;
+	}
+	u32 one = 1;
+	__asm__ volatile("addl %0, 0x40(%1)" : : "r"(one), "r"(r.eax) : "memory");
+	check_fail(res, "ADD to the hooked page came back: the VMM emulated or ignored it");
+}

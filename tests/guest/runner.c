@@ -31,12 +31,15 @@ static const struct check checks[] = {
 	{ "hlt-low-vector", check_hlt_low_vector },
 	{ "msr-vmm-hidden", check_msr_vmm_hidden },
 	{ "invd", check_invd },
+	{ "cpuid-prefixed", check_cpuid_prefixed },
+	{ "cr-illegal", check_cr_illegal },
 	{ "pci", check_pci },
 	{ "triple-fault", check_triple_fault },
+	{ "mmio-unsupported", check_mmio_unsupported },
 };
 
 /* Checks that need their own command-line words: `tests=all` leaves them out. */
-static const char *const named_only[] = { "pci", "triple-fault" };
+static const char *const named_only[] = { "pci", "triple-fault", "mmio-unsupported" };
 
 static bool is_named_only(const char *name)
 {

@@ -83,6 +83,12 @@ START_TEST(cr_exception_and_others)
     ck_assert_int_eq(e.kind, VM_EXIT_EXCEPTION);
     ck_assert_uint_eq(e.details.exception.vector, 14);
     ck_assert_uint_eq(e.details.exception.error_code, 6);
+    ck_assert(e.details.exception.has_error);
+    svm_exit_decode(SVM_EXIT_EXCEPTION_BASE + 6, 0, 0, 0, 0, &e);
+    ck_assert_int_eq(e.details.exception.vector, 6);
+    ck_assert(!e.details.exception.has_error); /* #UD pushes no error code */
+    svm_exit_decode(SVM_EXIT_EXCEPTION_BASE + 8, 0, 0, 0, 0, &e);
+    ck_assert(e.details.exception.has_error);  /* #DF does */
     svm_exit_decode(SVM_EXIT_VMMCALL, 0, 0, 0x10, 0, &e);
     ck_assert_int_eq(e.kind, VM_EXIT_VMCALL);
     ck_assert_uint_eq(e.insn_len, 3);
