@@ -12,7 +12,10 @@
  * - `pci.present=SLOT,...`: the walks list a function at SLOT;
  * - `pci.line=SLOT/HH`: its Interrupt Line (offset 0x3C) reads HH by both
  *   paths, and a byte written by one path reads back by the other
- *   (the original value is written back afterwards).
+ *   (the original value is written back afterwards);
+ * - `pci.mem-dark=ADDR,...` / `pci.io-dark=PORT,...` (hex): a concealed
+ *   device's memory or I/O BAR, as the firmware placed it: its first
+ *   register must read all ones (the device is unreachable, not just unlisted).
  *
  * Not run by `tests=all`: name it, `tests=pci`.
  */
@@ -250,6 +253,45 @@ static const char *word_value(const char *cmdline, const char *key, u32 *len)
 	return found;
 }
 
+/* A comma list of hex numbers; false (with a reason) on a malformed one. */
+static bool parse_hex_list(const char *v, u32 len, u32 *out, u32 *n, struct check_result *res,
+			   const char *key)
+{
+	*n = 0;
+	for (u32 i = 0; i < len;) {
+		u32 start = i;
+		while (i < len && v[i] != ',')
+			i++;
+		if (i == start || i - start > 8 || *n == MAX_SLOTS ||
+		    !parse_hex(v + start, i - start, &out[*n])) {
+			check_fail(res, "%s: bad list (want hex,hex,...)", key);
+			return false;
+		}
+		(*n)++;
+		i++; /* the comma */
+	}
+	return true;
+}
+
+/* A concealed device's BARs: the first register of each reads all ones. */
+static void check_dark(const u32 *mem, u32 nmem, const u32 *io, u32 nio, struct check_result *res)
+{
+	for (u32 i = 0; i < nmem; i++) {
+		u32 v = *(volatile const u32 *)mem[i];
+		if (v != 0xFFFFFFFFu) {
+			check_fail(res, "memory BAR at 0x%08x reads %08x, not all ones", mem[i], v);
+			return;
+		}
+	}
+	for (u32 i = 0; i < nio; i++) {
+		u32 v = inl((u16)io[i]);
+		if (v != 0xFFFFFFFFu) {
+			check_fail(res, "I/O BAR at port 0x%04x reads %08x, not all ones", io[i], v);
+			return;
+		}
+	}
+}
+
 /* A comma list of slots; false (with a reason) on a malformed one. */
 static bool parse_slot_list(const char *v, u32 len, struct slot *out, u32 *n,
 			    struct check_result *res, const char *key)
@@ -340,6 +382,7 @@ void check_pci(const struct check_context *ctx, struct check_result *res)
 	const char *cmdline = ctx->boot->has_cmdline ? ctx->boot->cmdline : "";
 	struct slot absent[MAX_SLOTS], present[MAX_SLOTS], line_slot;
 	u32 nabsent = 0, npresent = 0, len = 0, line_value = 0;
+	u32 mem_dark[MAX_SLOTS], io_dark[MAX_SLOTS], nmem_dark = 0, nio_dark = 0;
 	bool truncated, want_line = false;
 	const char *v;
 
@@ -348,6 +391,12 @@ void check_pci(const struct check_context *ctx, struct check_result *res)
 		return;
 	v = word_value(cmdline, "pci.present=", &len);
 	if (v && !parse_slot_list(v, len, present, &npresent, res, "pci.present"))
+		return;
+	v = word_value(cmdline, "pci.mem-dark=", &len);
+	if (v && !parse_hex_list(v, len, mem_dark, &nmem_dark, res, "pci.mem-dark"))
+		return;
+	v = word_value(cmdline, "pci.io-dark=", &len);
+	if (v && !parse_hex_list(v, len, io_dark, &nio_dark, res, "pci.io-dark"))
 		return;
 	v = word_value(cmdline, "pci.line=", &len);
 	if (v) {
@@ -388,8 +437,10 @@ void check_pci(const struct check_context *ctx, struct check_result *res)
 				   present[i].dev, present[i].fn);
 	if (want_line)
 		check_line(paths, npaths, line_slot, (u8)line_value, res);
+	check_dark(mem_dark, nmem_dark, io_dark, nio_dark, res);
 	if (res->status == CHECK_PASS)
-		check_note(res, "%u functions by %s, %u absent, %u present%s", n_cf8,
+		check_note(res, "%u functions by %s, %u absent, %u present%s%s", n_cf8,
 			   ecam ? "CF8 and ECAM" : "CF8 (no MCFG)", nabsent, npresent,
-			   want_line ? ", line ok" : "");
+			   want_line ? ", line ok" : "",
+			   nmem_dark + nio_dark ? ", BARs dark" : "");
 }

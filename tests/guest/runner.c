@@ -33,6 +33,7 @@ static const struct check checks[] = {
 	{ "invd", check_invd },
 	{ "cpuid-prefixed", check_cpuid_prefixed },
 	{ "cr-illegal", check_cr_illegal },
+	{ "mtrr-write", check_mtrr_write },
 	{ "pci", check_pci },
 	{ "triple-fault", check_triple_fault },
 	{ "mmio-unsupported", check_mmio_unsupported },
