@@ -47,26 +47,57 @@ void hooks_apply_io_intercepts(struct guest_vm *vm)
         apply_io_intercepts(vm, &vm->io_hooks[i]);
 }
 
+/* Give back the pages [start, end) that are hooked (a failed registration's
+ * first pages, or what an interrupted unregistration left). */
+static enum gpmap_status unhook_pages(struct guest_vm *vm, u64 start, u64 end)
+{
+    for (u64 a = start; a < end; a += 4096) {
+        if (gpmap_layout_kind_at(&vm->layout, a) != GPMAP_KIND_HOOKED)
+            continue;
+        enum gpmap_status st = gpmap_unhook_page(&vm->map, &vm->layout, a);
+        if (st != GPMAP_OK)
+            return st;
+    }
+    return GPMAP_OK;
+}
+
+static void note_flush(struct guest_vm *vm)
+{
+    if (gpmap_take_flush(&vm->map) && vm->boot_vcpu)
+        vm->boot_vcpu->flush_nested_tlb = true;
+}
+
+/*
+ * Page by page: each page remembers the kind it had (RAM, MMIO, ...), so a
+ * hook over mixed memory gives each page back as it was. If a page cannot be
+ * hooked, the pages before it are given back: all or nothing.
+ */
 int mmio_hook_register(struct guest_vm *vm, u64 gpa, u64 len, mmio_hook_fn fn, void *ctx)
 {
     u64 start = ALIGN_DOWN(gpa, 4096);
     u64 end = ALIGN_UP(gpa + len, 4096);
-    if (!len || end <= start || vm->n_mmio_hooks >= HOOKS_MAX)
+    if (!len || end <= start || vm->n_mmio_hooks >= HOOKS_MAX || !vm->map.root_pa)
         return -1;
     for (unsigned i = 0; i < vm->n_mmio_hooks; i++) {
         const struct mmio_hook *h = &vm->mmio_hooks[i];
         if (start < h->gpa + h->len && h->gpa < end)
             return -1;
     }
-    for (u64 a = start; a < end; a += 4096)
-        if (gpmap_layout_kind_at(&vm->layout, a) == GPMAP_KIND_VMM_PRIVATE)
+    for (u64 a = start; a < end; a += 4096) {
+        enum gpmap_kind kind = gpmap_layout_kind_at(&vm->layout, a);
+        /* Hooked already means hooked by someone else (the overlap test
+         * covers registered hooks): refuse rather than share. */
+        if (kind == GPMAP_KIND_VMM_PRIVATE || kind == GPMAP_KIND_HOOKED)
             return -1;
-    if (gpmap_layout_set(&vm->layout, start, end - start, GPMAP_KIND_HOOKED) != GPMAP_OK)
-        return -1;
-    if (vm->map.root_pa && gpmap_update_range(&vm->map, &vm->layout, start, end - start) != GPMAP_OK)
-        return -1;
-    if (gpmap_take_flush(&vm->map) && vm->boot_vcpu)
-        vm->boot_vcpu->flush_nested_tlb = true;
+    }
+    for (u64 a = start; a < end; a += 4096) {
+        if (gpmap_hook_page(&vm->map, &vm->layout, a) != GPMAP_OK) {
+            unhook_pages(vm, start, a);
+            note_flush(vm);
+            return -1;
+        }
+    }
+    note_flush(vm);
     struct mmio_hook *h = &vm->mmio_hooks[vm->n_mmio_hooks++];
     h->gpa = start;
     h->len = end - start;
@@ -75,17 +106,18 @@ int mmio_hook_register(struct guest_vm *vm, u64 gpa, u64 len, mmio_hook_fn fn, v
     return 0;
 }
 
+/* If some page cannot be mapped again (no table memory), the hook stays
+ * registered over the pages still hooked, and a later call finishes. */
 int mmio_hook_unregister(struct guest_vm *vm, u64 gpa)
 {
     for (unsigned i = 0; i < vm->n_mmio_hooks; i++) {
         struct mmio_hook *h = &vm->mmio_hooks[i];
         if (h->gpa != gpa)
             continue;
-        for (u64 a = h->gpa; a < h->gpa + h->len; a += 4096)
-            if (gpmap_unhook_page(&vm->map, &vm->layout, a) != GPMAP_OK)
-                return -1;
-        if (gpmap_take_flush(&vm->map) && vm->boot_vcpu)
-            vm->boot_vcpu->flush_nested_tlb = true;
+        enum gpmap_status st = unhook_pages(vm, h->gpa, h->gpa + h->len);
+        note_flush(vm);
+        if (st != GPMAP_OK)
+            return -1;
         vm->mmio_hooks[i] = vm->mmio_hooks[--vm->n_mmio_hooks];
         return 0;
     }

@@ -70,12 +70,18 @@ const struct io_hook *io_hook_find(const struct guest_vm *vm, u16 port);
 /**
  * Claim the guest-physical pages of [gpa, gpa + len) (rounded out to 4 KiB)
  * for fn: they become not present in the nested tables, the rest of any
- * large page around them stays mapped directly.
- * @return 0, or -1 (table full, overlap, VMM memory, no table memory).
+ * large page around them stays mapped directly. Each page remembers what it
+ * was (RAM, MMIO, ...) for mmio_hook_unregister(). All or nothing: on
+ * failure no page stays hooked. The nested map must exist (gpmap_init()).
+ * @return 0, or -1 (table full, overlap, VMM memory, no table memory, no map).
  */
 int mmio_hook_register(struct guest_vm *vm, u64 gpa, u64 len, mmio_hook_fn fn, void *ctx);
 
-/** Give the pages of the hook starting at gpa back to direct mapping. 0 or -1. */
+/**
+ * Give the pages of the hook starting at gpa back to direct mapping, each as
+ * the kind it was. 0, or -1 (no such hook; or no table memory to map a page
+ * again: the hook then stays, over the pages still hooked, and may be retried).
+ */
 int mmio_hook_unregister(struct guest_vm *vm, u64 gpa);
 
 /** The MMIO hook covering gpa, or NULL. */
