@@ -76,6 +76,7 @@ void check_mmio_unsupported(const struct check_context *ctx, struct check_result
 void check_cpuid_prefixed(const struct check_context *ctx, struct check_result *res);
 void check_cr_illegal(const struct check_context *ctx, struct check_result *res);
 void check_mtrr_write(const struct check_context *ctx, struct check_result *res);
+void check_cpuid_realmode(const struct check_context *ctx, struct check_result *res);
 void check_pci(const struct check_context *ctx, struct check_result *res);
 void check_cr_write(const struct check_context *ctx, struct check_result *res);
 void check_triple_fault(const struct check_context *ctx, struct check_result *res);

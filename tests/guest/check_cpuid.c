@@ -143,3 +143,23 @@ void check_cpuid_prefixed(const struct check_context *ctx, struct check_result *
 		}
 	}
 }
+
+u32 realmode_cpuid(u32 leaf, u32 *ebx_out);
+
+/*
+ * CPUID in real mode (tests/guest/realmode.S): the guest leaves protected
+ * mode, asks for bookvisor's signature twice (plain and 66-prefixed) at CS
+ * base 0x7000, and comes back. The VMM must handle exits from 16-bit real-mode
+ * code: fetch at the segment base, find the length in 16-bit mode, step RIP.
+ */
+void check_cpuid_realmode(const struct check_context *ctx, struct check_result *res)
+{
+	(void)ctx;
+	u32 ebx_prefixed = 0;
+	u32 ebx = realmode_cpuid(LEAF_HV_BASE, &ebx_prefixed);
+	u32 want;
+	memcpy(&want, bookvisor_signature, 4);
+	if (ebx != want || ebx_prefixed != want)
+		check_fail(res, "real-mode CPUID 0x40000000 gave EBX %08x and %08x, not %08x",
+			   ebx, ebx_prefixed, want);
+}

@@ -34,6 +34,7 @@ static const struct check checks[] = {
 	{ "cpuid-prefixed", check_cpuid_prefixed },
 	{ "cr-illegal", check_cr_illegal },
 	{ "mtrr-write", check_mtrr_write },
+	{ "cpuid-realmode", check_cpuid_realmode },
 	{ "pci", check_pci },
 	{ "triple-fault", check_triple_fault },
 	{ "mmio-unsupported", check_mmio_unsupported },
