@@ -193,6 +193,8 @@ void boot_main(u32 magic, u32 mbi_pa)
     kprintf("bookvisor: cpu=%s backend=%s features=%s\n", cpu.vendor_str, backend->name, features);
     if (vmm_options.test_crash)
         __asm__ volatile("ud2");
+    if (vmm_options.test_panic)
+        panic("test.panic: stopping on purpose after the banner (backend %s)", backend->name);
 
     struct guest_boot_params gp = {
         .backend = backend,

@@ -26,6 +26,8 @@ unsigned options_parse(const char *cmdline, void (*report)(void *ctx, const char
           "break the guest state on purpose (tests of the entry checks)" },
         { "test.crash", CMDLINE_BOOL, &vmm_options.test_crash, NULL,
           "execute UD2 in the VMM after the banner (tests of the panic path)" },
+        { "test.panic", CMDLINE_BOOL, &vmm_options.test_panic, NULL,
+          "call panic() after the banner (tests of the panic report)" },
         { "test.mmio_page", CMDLINE_BOOL, &vmm_options.test_mmio_page, NULL,
           "hook the MMIO test page at 0xF00000 (tests of MMIO hooks)" },
         { "vmm.driver.pci", CMDLINE_STRING, &pci, NULL, "PCI driver configuration" },
@@ -39,6 +41,7 @@ unsigned options_parse(const char *cmdline, void (*report)(void *ctx, const char
     vmm_options.test_corrupt = OPT_CORRUPT_NONE;
     vmm_options.test_mmio_page = false;
     vmm_options.test_crash = false;
+    vmm_options.test_panic = false;
     vmm_options.pci_config[0] = '\0';
     vmm_options.pci_list = false;
     return cmdline_parse(cmdline, keys, sizeof(keys) / sizeof(keys[0]), report, ctx);
