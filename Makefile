@@ -28,6 +28,7 @@ GUEST_ELF := $(BUILD)/guest/testguest.elf
 GUEST     ?= $(GUEST_ELF)
 GUEST_ARGS ?=
 VMM_ARGS  ?=
+VMM_CONFIG ?=
 ISO       ?= $(BUILD)/bookvisor.iso
 
 .PHONY: all setup iso run test unit emu docs handout grade bench fuzz clean help guest
@@ -81,7 +82,7 @@ $(HELLO_MB1): tests/thirdparty/hello_mb1.c tests/thirdparty/link_mb1.ld | $(STAM
 # `make iso GUEST=<file> GUEST_ARGS="<args>" VMM_ARGS="<args>"`: values go to
 # scripts/mkiso untouched (they may hold * | , = and spaces).
 iso: all
-	@scripts/mkiso "$(ISO)" $(BUILD)/bookvisor.elf "$(GUEST)" "$$GUEST_ARGS" "$$VMM_ARGS"
+	@scripts/mkiso "$(ISO)" $(BUILD)/bookvisor.elf "$(GUEST)" "$$GUEST_ARGS" "$$VMM_ARGS" "$(VMM_CONFIG)"
 export GUEST_ARGS VMM_ARGS
 
 # Boot the demo in QEMU (AMD-V under TCG) with the serial console on this terminal.

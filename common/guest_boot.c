@@ -12,6 +12,7 @@
 #include "arch/x86/mtrr_read.h"
 #include "common/acpi_hooks.h"
 #include "common/backend.h"
+#include "common/config_module.h"
 #include "common/test_mmio_page.h"
 #include "pci/pci.h"
 #include "common/guest_mb.h"
@@ -75,12 +76,26 @@ static void build_guest_map(const struct guest_boot_params *p)
     }
 }
 
-/* Copy modules 1..n after the kernel; they become the guest's modules. */
+/* The guest kernel: the first module that is not a configuration module
+ * (those hold bookvisor's options, common/config_module.h). -1 if none. */
+static int guest_kernel_index(const struct mb2_info *info)
+{
+    for (u32 i = 0; i < info->module_count; i++)
+        if (!config_module_is(info->modules[i].cmdline))
+            return (int)i;
+    return -1;
+}
+
+/* Copy the modules after the kernel's, configuration modules left out, after
+ * the kernel; they become the guest's modules. */
 static u64 place_modules(const struct mb2_info *info, u64 cursor, struct guest_mb_module *mods,
                          u32 *count)
 {
     *count = 0;
-    for (u32 i = 1; i < info->module_count && *count < MB2_INFO_MAX_MODULES; i++) {
+    for (u32 i = (u32)guest_kernel_index(info) + 1;
+         i < info->module_count && *count < MB2_INFO_MAX_MODULES; i++) {
+        if (config_module_is(info->modules[i].cmdline))
+            continue;
         u64 len = info->modules[i].end - info->modules[i].start;
         cursor = ALIGN_UP(cursor, 4096);
         if (!range_in_guest_ram(cursor, len))
@@ -98,7 +113,7 @@ static u64 place_modules(const struct mb2_info *info, u64 cursor, struct guest_m
 
 static u64 load_kernel(const struct guest_boot_params *p, enum guest_mb_version *version)
 {
-    const struct mb2_module *m = mb2_info_guest_kernel(p->info);
+    const struct mb2_module *m = &p->info->modules[guest_kernel_index(p->info)];
     const u8 *image = phys_to_virt(m->start);
     size_t len = m->end - m->start;
     struct guest_mb_image hdr;
@@ -250,7 +265,7 @@ static void print_line(const char *line)
 
 void guest_boot(const struct guest_boot_params *p)
 {
-    if (!mb2_info_guest_kernel(p->info)) {
+    if (guest_kernel_index(p->info) < 0) {
         kprintf("bookvisor: no guest module was given (add a module2 line in GRUB); "
                 "no guest is started\n");
         machine_stop(MACHINE_STATUS_OK);

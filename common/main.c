@@ -12,6 +12,7 @@
 #include "arch/x86/desc.h"
 #include "arch/x86/relocate.h"
 #include "common/backend.h"
+#include "common/config_module.h"
 #include "common/console.h"
 #include "common/guest_boot.h"
 #include "common/kprintf.h"
@@ -36,6 +37,38 @@ static void report_option(void *ctx, const char *msg)
 {
     (void)ctx;
     kprintf("bookvisor: %s\n", msg);
+}
+
+/* The options of every configuration module, in module order, as one line. */
+static char config_line[2048];
+static unsigned config_modules, config_problems;
+
+static void collect_config_modules(cmdline_error_fn report)
+{
+    size_t at = 0;
+    config_modules = config_problems = 0;
+    config_line[0] = '\0';
+    for (u32 i = 0; i < boot_info.module_count; i++) {
+        const struct mb2_module *m = &boot_info.modules[i];
+        if (!config_module_is(m->cmdline))
+            continue;
+        config_modules++;
+        if (at)
+            config_line[at++] = ' ';
+        config_problems += config_module_to_cmdline(phys_to_virt(m->start), m->end - m->start,
+                                                    config_line + at, sizeof(config_line) - at,
+                                                    report, NULL);
+        at += strlen(config_line + at);
+    }
+}
+
+/* cmdline_parse() says "cmdline: ..."; for the module's options say where they came from. */
+static void report_config_option(void *ctx, const char *msg)
+{
+    (void)ctx;
+    if (strncmp(msg, "cmdline: ", 9) == 0)
+        msg += 9;
+    kprintf("bookvisor: config module: %s\n", msg);
 }
 
 static void parse_boot_info(u32 magic, u32 mbi_pa)
@@ -148,12 +181,18 @@ void boot_main(u32 magic, u32 mbi_pa)
     desc_init();
     parse_boot_info(magic, mbi_pa);
 
-    /* Once quietly to learn where the console is, then again to report. */
-    options_parse(boot_info.cmdline, NULL, NULL);
+    /* Once quietly to learn where the console is, then again to report.
+     * Configuration modules first, the command line after: it wins. */
+    collect_config_modules(NULL);
+    options_parse_layers(config_line, NULL, NULL, boot_info.cmdline, NULL, NULL);
     console_init((enum console_target)vmm_options.console);
     kprintf("bookvisor %s: starting (command line: \"%s\")\n", BOOKVISOR_VERSION_STRING,
             boot_info.cmdline ? boot_info.cmdline : "");
-    unsigned bad = options_parse(boot_info.cmdline, report_option, NULL);
+    collect_config_modules(report_option);
+    if (config_modules)
+        kprintf("bookvisor: %u config module(s): \"%s\"\n", config_modules, config_line);
+    unsigned bad = config_problems + options_parse_layers(config_line, report_config_option, NULL,
+                                                          boot_info.cmdline, report_option, NULL);
     if (bad)
         kprintf("bookvisor: %u command-line problem(s) above were ignored\n", bad);
 

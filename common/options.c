@@ -12,6 +12,13 @@ static const char *const corrupt_choices[] = { "none", "guest-cs", "control", NU
 
 unsigned options_parse(const char *cmdline, void (*report)(void *ctx, const char *msg), void *ctx)
 {
+    return options_parse_layers(NULL, NULL, NULL, cmdline, report, ctx);
+}
+
+unsigned options_parse_layers(const char *config, void (*config_report)(void *ctx, const char *msg),
+                              void *config_ctx, const char *cmdline,
+                              void (*report)(void *ctx, const char *msg), void *ctx)
+{
     static struct cmdline_string pci = { vmm_options.pci_config, sizeof(vmm_options.pci_config) };
     const struct cmdline_key keys[] = {
         { "console", CMDLINE_CHOICE, &vmm_options.console, console_choices,
@@ -44,5 +51,8 @@ unsigned options_parse(const char *cmdline, void (*report)(void *ctx, const char
     vmm_options.test_panic = false;
     vmm_options.pci_config[0] = '\0';
     vmm_options.pci_list = false;
-    return cmdline_parse(cmdline, keys, sizeof(keys) / sizeof(keys[0]), report, ctx);
+    unsigned bad = 0;
+    if (config) /* first, so that the command line wins */
+        bad += cmdline_parse(config, keys, sizeof(keys) / sizeof(keys[0]), config_report, config_ctx);
+    return bad + cmdline_parse(cmdline, keys, sizeof(keys) / sizeof(keys[0]), report, ctx);
 }

@@ -39,4 +39,15 @@ extern struct vmm_options vmm_options;
  */
 unsigned options_parse(const char *cmdline, void (*report)(void *ctx, const char *msg), void *ctx);
 
+/**
+ * Like options_parse(), with the options of configuration modules first
+ * (common/config_module.h; already turned into one command line, or NULL):
+ * defaults, then @p config, then @p cmdline, so the command line wins.
+ * Problems in each are reported through its own callback (may be NULL).
+ * @return the number of problems in both
+ */
+unsigned options_parse_layers(const char *config, void (*config_report)(void *ctx, const char *msg),
+                              void *config_ctx, const char *cmdline,
+                              void (*report)(void *ctx, const char *msg), void *ctx);
+
 #endif

@@ -65,7 +65,7 @@ class TestSpec:
 
     LIST_KEYS = ("expect", "forbid", "qemu-args", "bochs-config")
     SCALAR_KEYS = ("name", "description", "targets", "vmm", "guest", "guest-args",
-                   "vmm-args", "iso", "mem", "timeout", "end", "expect-fail",
+                   "vmm-args", "vmm-config", "iso", "mem", "timeout", "end", "expect-fail",
                    "default-forbid")
     PORT_KEYS = ("expect", "forbid", "end")
 
@@ -156,7 +156,7 @@ def _file_digest(path):
     return h.hexdigest()
 
 
-def build_iso(cache_dir, vmm, guest, guest_args, vmm_args):
+def build_iso(cache_dir, vmm, guest, guest_args, vmm_args, config=""):
     """Return a cached ISO for these parameters, building it with scripts/mkiso if new.
 
     The cache key covers the file contents, so a rebuilt bookvisor gets a new ISO.
@@ -166,8 +166,11 @@ def build_iso(cache_dir, vmm, guest, guest_args, vmm_args):
         raise RuntimeError(f"{vmm} does not exist (build it first: make)")
     if guest and not Path(guest).is_file():
         raise RuntimeError(f"guest file {guest} does not exist")
+    if config and not Path(config).is_file():
+        raise RuntimeError(f"config module {config} does not exist")
     key_src = json.dumps([_file_digest(vmm), _file_digest(guest) if guest else "",
-                          guest_args, vmm_args, _file_digest(MKISO)])
+                          guest_args, vmm_args, _file_digest(MKISO),
+                          _file_digest(config) if config else ""])
     key = hashlib.sha1(key_src.encode()).hexdigest()[:20]
     iso = Path(cache_dir) / f"{key}.iso"
     with _iso_locks_guard:
@@ -178,6 +181,8 @@ def build_iso(cache_dir, vmm, guest, guest_args, vmm_args):
             return iso
         iso.parent.mkdir(parents=True, exist_ok=True)
         cmd = [str(MKISO), str(iso), str(vmm), str(guest or "-"), guest_args, vmm_args]
+        if config:
+            cmd.append(str(config))
         r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if r.returncode != 0:
             raise RuntimeError(f"mkiso failed: {r.stdout.strip()[-2000:]}")
@@ -558,9 +563,11 @@ def _run_pair(spec, target, opts, res):
     else:
         vmm = opts.vmm or _resolve(spec, "vmm", tname, DEFAULT_VMM)
         guest = _resolve(spec, "guest", tname, "")
+        config = _resolve(spec, "vmm-config", tname, "")
         iso = build_iso(opts.out / "iso", ROOT / vmm, (ROOT / guest) if guest else "",
                         _resolve(spec, "guest-args", tname, ""),
-                        _resolve(spec, "vmm-args", tname, ""))
+                        _resolve(spec, "vmm-args", tname, ""),
+                        (ROOT / config) if config else "")
     mem = _resolve(spec, "mem", tname, target.mem)
     timeout = float(_resolve(spec, "timeout", tname, 120)) * opts.timeout_scale
     end = spec.get_port_scalar("end", tname)

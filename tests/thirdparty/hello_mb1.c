@@ -3,7 +3,8 @@
  * knows nothing about bookvisor, written the way small C kernels are: a
  * header in its own section, an entry stub that sets a stack, C that prints
  * on COM1 what the loader handed over (the magic, the command line, the
- * memory fields and the number of memory-map entries), then `cli; hlt`.
+ * number of modules, the memory fields and the number of memory-map
+ * entries), then `cli; hlt`.
  * Its header asks for memory information and has no address fields (flag 16
  * clear): the loader must place it by its ELF program headers.
  */
@@ -90,6 +91,11 @@ void hello_main(u32 magic, const struct mb1_info *info)
 	if (info->flags & (1u << 2)) {
 		say("hello-mb1: cmdline=");
 		say((const char *)info->cmdline);
+		say("\n");
+	}
+	if (info->flags & (1u << 3)) {
+		say("hello-mb1: modules=");
+		say_hex(info->mods_count);
 		say("\n");
 	}
 	if (info->flags & 1u) {
