@@ -102,10 +102,21 @@ static const struct pci_driver_ops pcidebug_ops = {
 	.config_write = pcidebug_write,
 };
 
+/* Refuse a bad line= while the string is parsed, with its column. */
+static const char *pcidebug_check_option(u32 index, const char *value)
+{
+	u8 ignored;
+
+	if (index == 0 && !parse_hex_byte(value, &ignored))
+		return "not a hex byte (00 to ff)";
+	return NULL;
+}
+
 const struct pci_driver pcidebug_driver = {
 	.name = "pcidebug",
 	.longname = "debug driver: shadows the Interrupt Line register",
 	.device = "id=1b36:0005",
 	.driver_options = "line",
 	.ops = &pcidebug_ops,
+	.check_option = pcidebug_check_option,
 };

@@ -621,6 +621,18 @@ static void take_option(struct reporter *r, struct entry_build *b, struct span i
 	/* the value ends at or before the item's comma, already passed over */
 	s[value.end] = '\0';
 	b->e.options[idx] = s + value.start;
+	if (d->driver->check_option) {
+		const char *why = d->driver->check_option((u32)idx, s + value.start);
+
+		if (why) {
+			char qv[QUOTE_MAX + 4];
+
+			report(r, PCI_ERR_BAD_OPTION_VALUE, col(value.start),
+			       "driver '%.32s' refuses %s=%s: %.64s", d->driver->name,
+			       quote(q, s, key), quote(qv, s, value), why);
+			b->dropped = true;
+		}
+	}
 }
 
 /** One non-empty item that is not `and`. */

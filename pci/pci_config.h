@@ -60,6 +60,13 @@ struct pci_driver {
 	const char *device;         /**< default selector, e.g. "class_code=0c0320"; NULL = none */
 	const char *driver_options; /**< option names, e.g. "tty,net"; NULL = none */
 	const struct pci_driver_ops *ops; /**< callbacks; opaque to this module */
+	/**
+	 * Optional: why option number @p index (in driver_options order) cannot
+	 * take @p value, or NULL if it can. Called while the string is parsed, so
+	 * a bad value is reported with its column and its entry dropped, like any
+	 * other mistake, instead of surfacing later without a position.
+	 */
+	const char *(*check_option)(u32 index, const char *value);
 };
 
 /** What a configuration entry (or binding) does with a device. */
@@ -91,6 +98,7 @@ enum pci_config_errcode {
 	PCI_ERR_EMPTY_ENTRY,       /**< `and` at the start, at the end, or doubled */
 	PCI_ERR_TOO_MANY_ENTRIES,  /**< more than PCI_CONFIG_MAX_ENTRIES entries */
 	PCI_ERR_BAD_DECLARATION,   /**< a driver's declaration is wrong; driver left out */
+	PCI_ERR_BAD_OPTION_VALUE,  /**< the driver's check_option() refused a value */
 };
 
 /** One reported problem. */

@@ -33,12 +33,12 @@ static const struct pci_device_desc machine[] = {
 };
 #define NDEVS (sizeof(machine) / sizeof(machine[0]))
 
-static const struct pci_driver drv_ata = { "ata", "", "class_code=0101*", NULL, NULL };
-static const struct pci_driver drv_ehci = { "ehci", "", "class_code=0c0320", "", NULL };
+static const struct pci_driver drv_ata = { "ata", "", "class_code=0101*", NULL, NULL, NULL };
+static const struct pci_driver drv_ehci = { "ehci", "", "class_code=0c0320", "", NULL, NULL };
 static const struct pci_driver drv_pro1000 = {
-	"pro1000", "", "class_code=020000, id=8086:105e|8086:1081|8086:10f5", "tty,net", NULL
+	"pro1000", "", "class_code=020000, id=8086:105e|8086:1081|8086:10f5", "tty,net", NULL, NULL
 };
-static struct pci_driver drv_fuzz = { "fz", "", NULL, NULL, NULL };
+static struct pci_driver drv_fuzz = { "fz", "", NULL, NULL, NULL, NULL };
 
 static struct pci_config cfg;
 static struct pci_binding binding[NDEVS];

@@ -39,20 +39,20 @@ static const struct pci_device_desc devs[NDEVS] = {
 };
 
 static const struct pci_driver drv_ata = {
-	"ata", "ATA/IDE disk encryption", "class_code=0101*", NULL, NULL
+	"ata", "ATA/IDE disk encryption", "class_code=0101*", NULL, NULL, NULL
 };
 static const struct pci_driver drv_ehci = {
-	"ehci", "USB 2.0 host controller", "class_code=0c0320", NULL, NULL
+	"ehci", "USB 2.0 host controller", "class_code=0c0320", NULL, NULL, NULL
 };
 static const struct pci_driver drv_pro1000 = {
 	"pro1000", "Intel PRO/1000", "class_code=020000, id=8086:105e|8086:1081|8086:10f5",
-	"tty,net", NULL
+	"tty,net", NULL, NULL
 };
 static const struct pci_driver drv_vga = {
-	"vga", "display", "id=1234:*, class_code=030000", NULL, NULL
+	"vga", "display", "id=1234:*, class_code=030000", NULL, NULL, NULL
 };
 static const struct pci_driver drv_anynic = {
-	"anynic", "any Ethernet card", "class=0200", "mac", NULL
+	"anynic", "any Ethernet card", "class=0200", "mac", NULL, NULL
 };
 
 static const struct pci_driver *const basic_drivers[] = {
@@ -516,6 +516,32 @@ START_TEST(test_one_error_per_entry_and_several_entries)
 }
 END_TEST
 
+/* A driver that checks its option values while the string is parsed. */
+static const char *checked_mac(u32 index, const char *value)
+{
+	return index == 0 && strlen(value) != 12 ? "want 12 hex digits" : NULL;
+}
+
+START_TEST(test_option_value_refused_with_column)
+{
+	static const struct pci_driver drv_checked = {
+		"anynic", "any Ethernet card", "class=0200", "mac", NULL, checked_mac
+	};
+	static const struct pci_driver *const drivers[] = { &drv_ehci, &drv_checked };
+
+	ck_assert_uint_eq(run_with("slot=03:00.0, driver=anynic, mac=12ab, and, "
+				   "slot=04:00.0, driver=anynic, mac=0011223344ff", drivers, 2), 1);
+	ck_assert_int_eq(errs.code[0], PCI_ERR_BAD_OPTION_VALUE);
+	ck_assert_uint_eq(errs.column[0], 34); /* the value, 1-based */
+	ck_assert_int_eq(errs.entry[0], 0);
+	ck_assert_ptr_nonnull(strstr(errs.message[0],
+				     "driver 'anynic' refuses mac=12ab: want 12 hex digits; entry 1 dropped"));
+	expect_bound(DEV_NIC1, "-");      /* the refused entry is dropped... */
+	expect_bound(DEV_RTL, "anynic");  /* ...the good one binds, with its value */
+	expect_option(DEV_RTL, 0, "0011223344ff");
+}
+END_TEST
+
 START_TEST(test_null_callback_counts)
 {
 	u32 n = pci_config_parse(&cfg, "and, clas=1, driver=ata, and", basic_drivers, 4,
@@ -633,13 +659,13 @@ END_TEST
 
 START_TEST(test_bad_declarations_are_left_out)
 {
-	static const struct pci_driver bad_key = { "badkey", "", "clas=0200", NULL, NULL };
-	static const struct pci_driver uses_device = { "usesdev", "", "device=ata", NULL, NULL };
-	static const struct pci_driver bad_value = { "badval", "", "class=02", NULL, NULL };
-	static const struct pci_driver bad_opts = { "badopts", "", "class=0200", "a,,b", NULL };
-	static const struct pci_driver reserved = { "conceal", "", "class=0200", NULL, NULL };
-	static const struct pci_driver dup = { "ata", "again", "class=0200", NULL, NULL };
-	static const struct pci_driver no_sel = { "nosel", "explicit only", NULL, "x", NULL };
+	static const struct pci_driver bad_key = { "badkey", "", "clas=0200", NULL, NULL, NULL };
+	static const struct pci_driver uses_device = { "usesdev", "", "device=ata", NULL, NULL, NULL };
+	static const struct pci_driver bad_value = { "badval", "", "class=02", NULL, NULL, NULL };
+	static const struct pci_driver bad_opts = { "badopts", "", "class=0200", "a,,b", NULL, NULL };
+	static const struct pci_driver reserved = { "conceal", "", "class=0200", NULL, NULL, NULL };
+	static const struct pci_driver dup = { "ata", "again", "class=0200", NULL, NULL, NULL };
+	static const struct pci_driver no_sel = { "nosel", "explicit only", NULL, "x", NULL, NULL };
 	const struct pci_driver *table[] = {
 		&drv_ata, &bad_key, &uses_device, &bad_value, &bad_opts, &reserved, &dup,
 		NULL, &no_sel,
@@ -763,6 +789,7 @@ static Suite *pci_config_suite(void)
 	tcase_add_loop_test(tc, test_error_table, 0, (int)(sizeof(bad_cases) / sizeof(bad_cases[0])));
 	tcase_add_test(tc, test_error_message_caret);
 	tcase_add_test(tc, test_one_error_per_entry_and_several_entries);
+	tcase_add_test(tc, test_option_value_refused_with_column);
 	tcase_add_test(tc, test_null_callback_counts);
 	tcase_add_test(tc, test_too_long_keeps_earlier_entries);
 	tcase_add_test(tc, test_error_window_on_long_string);
