@@ -402,10 +402,14 @@ static enum exit_action on_shutdown(struct vcpu *v, struct vm_exit *e)
 static enum exit_action on_invalid_state(struct vcpu *v, struct vm_exit *e)
 {
     /* guest_boot() prints the backend's state dump (and the VT-x checker) after the stop. */
-    if ((e->native_code & 0xFFFF0000u) == VM_EXIT_NATIVE_ENTRY_INSN_ERROR)
+    if ((e->native_code & 0xFFFF0000u) == VM_EXIT_NATIVE_ENTRY_INSN_ERROR) {
+        if (!(e->native_code & 0xFFFF)) /* no error number exists: VMfailInvalid */
+            return vcpu_stop(v, VCPU_STOP_ERROR,
+                             "VM entry failed: the entry instruction found no current VMCS");
         return vcpu_stop(v, VCPU_STOP_ERROR,
                          "VM entry failed: the entry instruction failed with error %u",
                          e->native_code & 0xFFFF);
+    }
     return vcpu_stop(v, VCPU_STOP_ERROR,
                      "VM entry failed: invalid guest state (native 0x%x), guest rip=0x%llx",
                      e->native_code, (unsigned long long)get(v, VCPU_REG_RIP));

@@ -11,7 +11,9 @@
 #include "arch/vmx/vmx_caps.h"
 #include "arch/vmx/vmx_check.h"
 #include "arch/vmx/vmx_controls.h"
+#include "arch/vmx/vmx_enter.h"
 #include "arch/vmx/vmx_exit_decode.h"
+#include "arch/vmx/vmx_feature_control.h"
 #include "arch/vmx/vmx_insn.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
@@ -26,8 +28,6 @@
 #include "common/phys.h"
 
 #define CR4_VMXE (1ULL << 13)
-#define FEATURE_CONTROL_LOCK (1ULL << 0)
-#define FEATURE_CONTROL_VMXON_OUTSIDE_SMX (1ULL << 2)
 
 /** Per-vCPU VT-x state. */
 struct vmx_vcpu {
@@ -38,16 +38,14 @@ struct vmx_vcpu {
     u64 cr0_forced, cr4_forced; /* bits VMX operation needs set in the real register */
     u64 eptp;
     bool launched;
-    bool entry_failed;        /* the last entry failed: the VMCS holds no exit */
-    u32 insn_error;           /* VM-instruction error of a VMfail */
+    int entry_fail;           /* vmx_run_loop() code of a failed entry, 0 if none; then the VMCS holds no exit */
+    u32 insn_error;           /* VM-instruction error of a VMfailValid (0 after a VMfailInvalid) */
 };
 
 static struct vmx_caps caps;
 static struct vmx_control_set controls;
 static bool caps_read;
 
-int vmx_run_loop(struct vcpu *v, int launched);
-bool vmx_on_exit(struct vcpu *v); /* called by vmx_run_loop at every exit */
 extern char vmx_exit_point[];
 
 static void read_cap_msrs(void)
@@ -81,9 +79,11 @@ static bool vmx_probe(const struct cpu_info *cpu, char *features, size_t flen, c
         ksnprintf(why, wlen, "the CPU has no VMX (CPUID.1:ECX bit 5)");
         return false;
     }
-    u64 fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
-    if ((fc & FEATURE_CONTROL_LOCK) && !(fc & FEATURE_CONTROL_VMXON_OUTSIDE_SMX)) {
-        ksnprintf(why, wlen, "VMX is disabled by the firmware (IA32_FEATURE_CONTROL locked)");
+    /* An unlocked MSR is fine here: vmx_enable_cpu() locks it with VMX on. */
+    struct vmx_feature_control_decision fc =
+        vmx_feature_control_decide(rdmsr(MSR_IA32_FEATURE_CONTROL));
+    if (fc.action == VMX_FC_REFUSE) {
+        ksnprintf(why, wlen, "%s", fc.reason);
         return false;
     }
     read_cap_msrs();
@@ -103,9 +103,14 @@ static bool vmx_probe(const struct cpu_info *cpu, char *features, size_t flen, c
 
 static int vmx_enable_cpu(void)
 {
-    u64 fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
-    if (!(fc & FEATURE_CONTROL_LOCK))
-        wrmsr(MSR_IA32_FEATURE_CONTROL, fc | FEATURE_CONTROL_LOCK | FEATURE_CONTROL_VMXON_OUTSIDE_SMX);
+    struct vmx_feature_control_decision fc =
+        vmx_feature_control_decide(rdmsr(MSR_IA32_FEATURE_CONTROL));
+    if (fc.action == VMX_FC_REFUSE) { /* vmx_probe() refused already; VMXON would #GP */
+        kprintf("bookvisor: %s\n", fc.reason);
+        return -1;
+    }
+    if (fc.action == VMX_FC_WRITE)
+        wrmsr(MSR_IA32_FEATURE_CONTROL, fc.value);
     /* CR0/CR4 must honour the fixed bits before VMXON. */
     write_cr0((read_cr0() | caps.msr.cr0_fixed0) & caps.msr.cr0_fixed1);
     write_cr4((read_cr4() | caps.msr.cr4_fixed0 | CR4_VMXE) & caps.msr.cr4_fixed1);
@@ -495,59 +500,49 @@ static void decode_exit(struct vcpu *v, struct vm_exit *e)
         return;
     }
     e->insn_len = (u8)vmread(VMCS_EXIT_INSN_LEN);
+    e->kind = vmx_exit_kind_of(reason.basic);
     u64 qual = 0;
-    switch (reason.basic) {
-    case VMX_EXIT_IO: case VMX_EXIT_CR_ACCESS: case VMX_EXIT_EPT_VIOLATION: case VMX_EXIT_SIPI:
+    switch (e->kind) {
+    case VM_EXIT_IO: case VM_EXIT_CR_ACCESS: case VM_EXIT_NESTED_PAGE_FAULT: case VM_EXIT_SIPI:
         qual = vmread(VMCS_EXIT_QUALIFICATION);
         break;
     default:
         break;
     }
     e->raw_info1 = qual;
-    switch (reason.basic) {
-    case VMX_EXIT_CPUID: e->kind = VM_EXIT_CPUID; break;
-    case VMX_EXIT_HLT: e->kind = VM_EXIT_HLT; break;
-    case VMX_EXIT_INVD: e->kind = VM_EXIT_INVD; break;
-    case VMX_EXIT_VMCALL: e->kind = VM_EXIT_VMCALL; break;
-    case VMX_EXIT_RDMSR: e->kind = VM_EXIT_RDMSR; e->details.msr = (u32)v->gprs.rcx; break;
-    case VMX_EXIT_WRMSR: e->kind = VM_EXIT_WRMSR; e->details.msr = (u32)v->gprs.rcx; break;
-    case VMX_EXIT_XSETBV: e->kind = VM_EXIT_XSETBV; break;
-    case 19: case 20: case 21: case 22: case 23: /* VMCLEAR VMLAUNCH VMPTRLD VMPTRST VMREAD */
-    case 24: case 25: case 26: case 27:          /* VMRESUME VMWRITE VMXOFF VMXON */
-    case VMX_EXIT_INVEPT: case VMX_EXIT_INVVPID:
-        e->kind = VM_EXIT_VIRT_INSN;
-        break;
-    case VMX_EXIT_TRIPLE_FAULT: e->kind = VM_EXIT_SHUTDOWN; break;
-    case VMX_EXIT_INIT: e->kind = VM_EXIT_INIT; break;
-    case VMX_EXIT_SIPI: e->kind = VM_EXIT_SIPI; e->details.vector = qual & 0xFF; break;
-    case VMX_EXIT_EXTERNAL_INTERRUPT: e->kind = VM_EXIT_EXTERNAL_INTERRUPT; break;
-    case VMX_EXIT_IO: {
+    /* The kind is known; fill its details, and refine the kinds the reason
+     * alone cannot settle (vmx_exit_kind_of() says which). */
+    switch (e->kind) {
+    case VM_EXIT_RDMSR: case VM_EXIT_WRMSR: e->details.msr = (u32)v->gprs.rcx; break;
+    case VM_EXIT_SIPI: e->details.vector = qual & 0xFF; break;
+    case VM_EXIT_IO: {
         struct vmx_io_qual q;
-        e->kind = vmx_decode_io(qual, &q) ? VM_EXIT_IO : VM_EXIT_UNKNOWN;
+        if (!vmx_decode_io(qual, &q))
+            e->kind = VM_EXIT_UNKNOWN;
         vmx_io_to_generic(&q, &e->details.io);
         break;
     }
-    case VMX_EXIT_CR_ACCESS: {
+    case VM_EXIT_CR_ACCESS: {
         struct vmx_cr_qual q;
-        e->kind = vmx_decode_cr(qual, &q) ? VM_EXIT_CR_ACCESS : VM_EXIT_UNKNOWN;
+        if (!vmx_decode_cr(qual, &q))
+            e->kind = VM_EXIT_UNKNOWN;
         vmx_cr_to_generic(&q, &e->details.cr);
         break;
     }
-    case VMX_EXIT_EPT_VIOLATION: {
+    case VM_EXIT_NESTED_PAGE_FAULT: {
         struct vmx_ept_qual q;
         vmx_decode_ept(qual, &q);
-        e->kind = VM_EXIT_NESTED_PAGE_FAULT;
         e->raw_info2 = vmread(VMCS_GUEST_PHYSICAL_ADDR);
         vmx_ept_to_generic(&q, e->raw_info2, q.gla_valid ? vmread(VMCS_GUEST_LINEAR_ADDR) : 0,
                            &e->details.npf);
         break;
     }
-    case VMX_EXIT_EXCEPTION_NMI: {
+    case VM_EXIT_EXCEPTION: {
+        /* Reason 0 covers both: the interruption type tells an NMI apart. */
         u32 info = (u32)vmread(VMCS_EXIT_INTR_INFO);
         if (((info & VMX_INTR_INFO_TYPE_MASK) >> VMX_INTR_INFO_TYPE_SHIFT) == VMX_INTR_TYPE_NMI) {
             e->kind = VM_EXIT_NMI;
         } else {
-            e->kind = VM_EXIT_EXCEPTION;
             e->details.exception.vector = info & 0xFF;
             e->details.exception.has_error = info & VMX_INTR_INFO_DELIVER_ERROR;
             e->details.exception.error_code = (u32)vmread(VMCS_EXIT_INTR_ERROR);
@@ -555,25 +550,36 @@ static void decode_exit(struct vcpu *v, struct vm_exit *e)
         break;
     }
     default:
-        e->kind = VM_EXIT_UNKNOWN;
         break;
     }
+}
+
+/* The instruction a vmx_run_loop() failure code names. */
+static const char *failed_insn_name(int rc)
+{
+    static const char *const what[] = { "", "VMLAUNCH", "VMRESUME", "VMWRITE of HOST_RSP" };
+    return what[rc & VMX_RUN_INSN_MASK];
 }
 
 /* The entry instruction failed (VMfail): nothing ran. Out of line: cold. */
 static void __attribute__((noinline, cold)) report_entry_failure(struct vmx_vcpu *x, int rc,
                                                                  struct vm_exit *e)
 {
-    static const char *const what[] = { "", "VMLAUNCH", "VMRESUME", "VMWRITE of HOST_RSP" };
-    x->entry_failed = true;
-    if (rc != 3) /* a failed VMWRITE of HOST_RSP leaves the launch state as it was */
-        x->launched = rc == 2;
-    x->insn_error = (u32)vmread(VMCS_INSN_ERROR);
+    int insn = rc & VMX_RUN_INSN_MASK;
+    bool invalid = rc & VMX_RUN_FAIL_INVALID;
+    x->entry_fail = rc;
+    if (insn != VMX_RUN_HOST_RSP_FAILED) /* a failed VMWRITE of HOST_RSP leaves the launch state as it was */
+        x->launched = insn == VMX_RUN_VMRESUME_FAILED;
+    /* VMfailInvalid: there is no current VMCS, hence no error field (its VMREAD would fail too). */
+    x->insn_error = invalid ? 0 : (u32)vmread(VMCS_INSN_ERROR);
     memset(e, 0, sizeof(*e));
     e->kind = VM_EXIT_INVALID_STATE;
-    e->native_code = VM_EXIT_NATIVE_ENTRY_INSN_ERROR | x->insn_error;
-    kprintf("bookvisor: %s failed: VM-instruction error %u (%s)\n", what[rc & 3],
-            x->insn_error, vmx_instruction_error_name(x->insn_error));
+    e->native_code = VM_EXIT_NATIVE_ENTRY_INSN_ERROR | x->insn_error; /* 0: no error number */
+    if (invalid)
+        kprintf("bookvisor: %s failed: VMfailInvalid: no current VMCS\n", failed_insn_name(rc));
+    else
+        kprintf("bookvisor: %s failed: VM-instruction error %u (%s)\n", failed_insn_name(rc),
+                x->insn_error, vmx_instruction_error_name(x->insn_error));
 }
 
 /* Every exit but CPUID: full decode, and re-delivery of an event whose
@@ -650,7 +656,7 @@ static void vmx_run(struct vcpu *v)
     if (v->flush_nested_tlb)
         flush_nested_tlb(v);
     int rc = vmx_run_loop(v, x->launched);
-    if (rc == 0) {
+    if (rc == VMX_RUN_STOPPED) {
         x->launched = true; /* it exited at least once: the next entry resumes */
         return;
     }
@@ -687,21 +693,37 @@ static bool vmx_nested_1g_pages(void)
     return caps.ept_1g;
 }
 
+static void print_gprs(const struct vcpu *v)
+{
+    kprintf("bookvisor:   rax=0x%llx rbx=0x%llx rcx=0x%llx rdx=0x%llx\n",
+            (unsigned long long)v->gprs.rax, (unsigned long long)v->gprs.rbx,
+            (unsigned long long)v->gprs.rcx, (unsigned long long)v->gprs.rdx);
+}
+
 static void vmx_dump_state(struct vcpu *v)
 {
     struct vmx_vcpu *x = v->arch;
-    if (x->entry_failed || (vmread(VMCS_EXIT_REASON) & (1u << 31)))
+    if (x->entry_fail & VMX_RUN_FAIL_INVALID) {
+        /* No current VMCS: every VMREAD fails, so neither the checker nor the
+         * guest-state fields have anything true to show. */
+        kprintf("bookvisor: guest state: %s failed with VMfailInvalid: no current VMCS, "
+                "no field to read\n", failed_insn_name(x->entry_fail));
+        print_gprs(v);
+        return;
+    }
+    if (x->entry_fail || (vmread(VMCS_EXIT_REASON) & (1u << 31)))
         report_entry_checks();
-    u32 reason = (u32)vmread(VMCS_EXIT_REASON);
-    if (x->entry_failed)
+    if (x->entry_fail) {
         kprintf("bookvisor: guest state: %s failed with VM-instruction error %u (%s)\n",
-                x->launched ? "VMRESUME" : "VMLAUNCH", x->insn_error,
+                failed_insn_name(x->entry_fail), x->insn_error,
                 vmx_instruction_error_name(x->insn_error));
-    else
+    } else {
+        u32 reason = (u32)vmread(VMCS_EXIT_REASON);
         kprintf("bookvisor: guest state: exit reason %u (%s)%s qualification=0x%llx\n",
                 reason & 0xFFFF, vmx_exit_reason_name(reason & 0xFFFF),
                 (reason & (1u << 31)) ? " [entry failure]" : "",
                 (unsigned long long)vmread(VMCS_EXIT_QUALIFICATION));
+    }
     kprintf("bookvisor:   rip=0x%llx rsp=0x%llx rflags=0x%llx\n",
             (unsigned long long)vmread(VMCS_GUEST_RIP), (unsigned long long)vmread(VMCS_GUEST_RSP),
             (unsigned long long)vmread(VMCS_GUEST_RFLAGS));
@@ -713,9 +735,7 @@ static void vmx_dump_state(struct vcpu *v)
             (unsigned long long)vmread(VMCS_GUEST_CS_SEL), (unsigned long long)vmread(VMCS_GUEST_CS_AR),
             (unsigned long long)vmread(VMCS_GUEST_CS_BASE), (unsigned long long)vmread(VMCS_GUEST_SS_SEL),
             (unsigned long long)vmread(VMCS_GUEST_SS_AR));
-    kprintf("bookvisor:   rax=0x%llx rbx=0x%llx rcx=0x%llx rdx=0x%llx\n",
-            (unsigned long long)v->gprs.rax, (unsigned long long)v->gprs.rbx,
-            (unsigned long long)v->gprs.rcx, (unsigned long long)v->gprs.rdx);
+    print_gprs(v);
 }
 
 const struct backend_ops vmx_backend = {

@@ -9,13 +9,19 @@
  * without ever leaving this frame: the host's callee-saved registers are
  * pushed once per loop, not once per exit (chapter 02, "The fast path").
  *
- * Returns 0 when vmx_on_exit() said stop, 1 when VMLAUNCH failed, 2 when
- * VMRESUME failed, 3 when the VMWRITE of HOST_RSP failed (VMfail: nothing
- * ran; the caller reads the VM-instruction error). HOST_RSP is this frame, written once per call; HOST_RIP is
- * vmx_exit_point.
+ * Returns (codes in vmx_enter.h) 0 when vmx_on_exit() said stop, 1 when
+ * VMLAUNCH failed, 2 when VMRESUME failed, 3 when the VMWRITE of HOST_RSP
+ * failed; nothing ran then. A failure code is VMfailValid (ZF set: the
+ * caller reads the VM-instruction error), or has 4 added for VMfailInvalid
+ * (CF set: there is no current VMCS, so there is no error field to read).
+ * The flag is tested only after a failure, at .Lvmfail: the exit path and
+ * a successful VMRESUME run no extra instruction.
+ *
+ * HOST_RSP is this frame, written once per call; HOST_RIP is vmx_exit_point.
  */
 #define VMCS_HOST_RSP 0x6C14
 
+#include "arch/vmx/vmx_enter.h"
 #include "arch/x86/gprs_asm.h"
 
     .text
@@ -34,8 +40,8 @@ vmx_run_loop:
     LOAD_GUEST_GPRS_EXCEPT_RAX
     movq 0(%rax), %rax
     vmlaunch
-    movl $1, %eax               /* VMfail: the guest never ran */
-    jmp .Lout
+    movl $VMX_RUN_VMLAUNCH_FAILED, %eax /* VMfail: the guest never ran; MOV keeps CF */
+    jmp .Lvmfail
 
 vmx_exit_point:
     pushq %rax                  /* guest RAX */
@@ -46,16 +52,19 @@ vmx_exit_point:
     movq %rax, %rdi
     call vmx_on_exit
     testl %eax, %eax
-    jz .Lout                    /* eax = 0: stop */
+    jz .Lout                    /* eax = 0 (VMX_RUN_STOPPED): stop */
 .Lresume:
     movq 0(%rsp), %rax
     LOAD_GUEST_GPRS_EXCEPT_RAX
     movq 0(%rax), %rax
     vmresume
-    movl $2, %eax
-    jmp .Lout
+    movl $VMX_RUN_VMRESUME_FAILED, %eax
+    jmp .Lvmfail
 .Lhost_rsp_failed:
-    movl $3, %eax
+    movl $VMX_RUN_HOST_RSP_FAILED, %eax
+.Lvmfail:                       /* CF still from the failed instruction */
+    jnc .Lout                   /* VMfailValid (ZF) */
+    addl $VMX_RUN_FAIL_INVALID, %eax
 .Lout:
     addq $8, %rsp
     POP_HOST_CALLEE_SAVED

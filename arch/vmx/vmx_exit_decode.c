@@ -18,6 +18,57 @@ void vmx_exit_reason_split(u32 raw, struct vmx_exit_reason *out)
     out->entry_failure = bit(raw, 31);
 }
 
+enum vm_exit_kind vmx_exit_kind_of(u32 basic_reason)
+{
+    switch (basic_reason) {
+    case VMX_EXIT_EXCEPTION_NMI:
+        return VM_EXIT_EXCEPTION;
+    case VMX_EXIT_EXTERNAL_INTERRUPT:
+        return VM_EXIT_EXTERNAL_INTERRUPT;
+    case VMX_EXIT_TRIPLE_FAULT:
+        return VM_EXIT_SHUTDOWN;
+    case VMX_EXIT_INIT:
+        return VM_EXIT_INIT;
+    case VMX_EXIT_SIPI:
+        return VM_EXIT_SIPI;
+    case VMX_EXIT_CPUID:
+        return VM_EXIT_CPUID;
+    case VMX_EXIT_HLT:
+        return VM_EXIT_HLT;
+    case VMX_EXIT_INVD:
+        return VM_EXIT_INVD;
+    case VMX_EXIT_VMCALL:
+        return VM_EXIT_VMCALL;
+    case VMX_EXIT_VMCLEAR:
+    case VMX_EXIT_VMLAUNCH:
+    case VMX_EXIT_VMPTRLD:
+    case VMX_EXIT_VMPTRST:
+    case VMX_EXIT_VMREAD:
+    case VMX_EXIT_VMRESUME:
+    case VMX_EXIT_VMWRITE:
+    case VMX_EXIT_VMXOFF:
+    case VMX_EXIT_VMXON:
+    case VMX_EXIT_INVEPT:
+    case VMX_EXIT_INVVPID:
+        /* The guest was told there is no VMX: common code answers #UD. */
+        return VM_EXIT_VIRT_INSN;
+    case VMX_EXIT_CR_ACCESS:
+        return VM_EXIT_CR_ACCESS;
+    case VMX_EXIT_IO:
+        return VM_EXIT_IO;
+    case VMX_EXIT_RDMSR:
+        return VM_EXIT_RDMSR;
+    case VMX_EXIT_WRMSR:
+        return VM_EXIT_WRMSR;
+    case VMX_EXIT_EPT_VIOLATION:
+        return VM_EXIT_NESTED_PAGE_FAULT;
+    case VMX_EXIT_XSETBV:
+        return VM_EXIT_XSETBV;
+    default:
+        return VM_EXIT_UNKNOWN;
+    }
+}
+
 bool vmx_decode_io(u64 qual, struct vmx_io_qual *out)
 {
     u32 size_code = (u32)qual & 7;

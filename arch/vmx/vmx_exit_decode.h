@@ -32,6 +32,15 @@ enum vmx_exit_reason_code {
     VMX_EXIT_RDPMC = 15,
     VMX_EXIT_RDTSC = 16,
     VMX_EXIT_VMCALL = 18,
+    VMX_EXIT_VMCLEAR = 19,
+    VMX_EXIT_VMLAUNCH = 20,
+    VMX_EXIT_VMPTRLD = 21,
+    VMX_EXIT_VMPTRST = 22,
+    VMX_EXIT_VMREAD = 23,
+    VMX_EXIT_VMRESUME = 24,
+    VMX_EXIT_VMWRITE = 25,
+    VMX_EXIT_VMXOFF = 26,
+    VMX_EXIT_VMXON = 27,
     VMX_EXIT_CR_ACCESS = 28,
     VMX_EXIT_DR_ACCESS = 29,
     VMX_EXIT_IO = 30,
@@ -70,6 +79,21 @@ struct vmx_exit_reason {
 
 /** Split a raw exit-reason field. */
 void vmx_exit_reason_split(u32 raw, struct vmx_exit_reason *out);
+
+/**
+ * The generic kind of an exit, from its basic reason alone.
+ *
+ * Some kinds need more than the reason, and the caller refines those:
+ * reason 0 comes back as VM_EXIT_EXCEPTION and is an NMI when the exit
+ * interruption information says so; an I/O or control-register exit whose
+ * qualification does not decode becomes VM_EXIT_UNKNOWN. A failed VM entry
+ * is told by bit 31 of the full exit reason, not here (33 and 34 alone map
+ * to VM_EXIT_UNKNOWN).
+ * @param basic_reason bits 15:0 of the exit-reason field
+ * @return the kind common code dispatches on; VM_EXIT_UNKNOWN for every
+ *         reason bookvisor does not handle
+ */
+enum vm_exit_kind vmx_exit_kind_of(u32 basic_reason);
 
 /** Decoded exit qualification of an I/O instruction exit (reason 30). */
 struct vmx_io_qual {

@@ -1,9 +1,9 @@
 /*
  * Unit tests for pci/pci_enum.c on a fake bus: bridges, multi-function
  * devices, BAR sizing (with decoding off, everything restored) and
- * capability lists.
+ * capability lists, subsystem IDs (checked through the selector formatter too).
  *
- * unit-sources: pci/pci_enum.c pci/pci_cfg.c common/kstring.c
+ * unit-sources: pci/pci_enum.c pci/pci_cfg.c pci/pci_match.c common/kstring.c
  */
 #include <check.h>
 #include <string.h>
@@ -100,6 +100,13 @@ static void set_bar(struct fake_fn *f, u32 i, u32 value, u32 mask)
 	f->bar_mask[i] = mask;
 }
 
+/* Subsystem vendor and ID: offsets 0x2c and 0x2e of a type-0 header. */
+static void set_subsystem(struct fake_fn *f, u16 vendor, u16 id)
+{
+	memcpy(&f->cfg[0x2c], &vendor, 2);
+	memcpy(&f->cfg[0x2e], &id, 2);
+}
+
 static void add_cap(struct fake_fn *f, u8 at, u8 id, u8 next)
 {
 	f->cfg[6] |= 0x10; /* status: capability list */
@@ -122,6 +129,7 @@ static void build_bus(void)
 	/* multi-function device: I/O and 32-bit memory BARs, decoding on */
 	f = add(0, 1, 0, 0x8086, 0x100e, 0x020000, 0x80);
 	f->cfg[4] = 0x07;
+	set_subsystem(f, 0x17aa, 0x20ee);
 	set_bar(f, 0, 0xc001, 0xffffffe0u);
 	set_bar(f, 1, 0xfeb00000u, 0xfffe0000u);
 	/* its function 2: a 64-bit BAR in registers 2-3, MSI, MSI-X and PCIe */
@@ -139,7 +147,10 @@ static void build_bus(void)
 	f = add(0, 3, 0, 0x8086, 0x244e, 0x060400, 0x01);
 	f->cfg[0x19] = 5;
 	f->cfg[0x1a] = 5;
-	add(5, 0, 0, 0x10ec, 0x8168, 0x020000, 0x00);
+	/* in a type-1 header 0x2c is the prefetchable limit, not a subsystem */
+	set_subsystem(f, 0x1234, 0x5678);
+	f = add(5, 0, 0, 0x10ec, 0x8168, 0x020000, 0x00);
+	set_subsystem(f, 0x1043, 0x8432);
 	/* bus 7 has no bridge leading to it */
 	add(7, 0, 0, 0xdead, 0xbeef, 0x020000, 0x00);
 	/* a capability list that loops */
@@ -252,6 +263,40 @@ START_TEST(test_capabilities)
 }
 END_TEST
 
+START_TEST(test_subsystem_ids)
+{
+	struct pci_function fns[16];
+	struct pci_enum_result r;
+	char text[PCI_SEL_VALUE_MAX];
+
+	build_bus();
+	r = pci_enumerate(&ops, fns, 16);
+	/* behind the bridge, type 0 */
+	const struct pci_function *f = find_fn(fns, r.count, 5, 0, 0);
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(f->desc.subsys_vendor, 0x1043);
+	ck_assert_uint_eq(f->desc.subsys_id, 0x8432);
+	ck_assert_uint_eq(pci_sel_format(PCI_KEY_SUBSYSTEM, &f->desc, text), 9);
+	ck_assert_str_eq(text, "1043:8432");
+	/* type 0 with the multi-function bit (header 0x80) has one too */
+	f = find_fn(fns, r.count, 0, 1, 0);
+	ck_assert_uint_eq(f->desc.header_type, 0x80);
+	ck_assert_uint_eq(f->desc.subsys_vendor, 0x17aa);
+	ck_assert_uint_eq(f->desc.subsys_id, 0x20ee);
+	pci_sel_format(PCI_KEY_SUBSYSTEM, &f->desc, text);
+	ck_assert_str_eq(text, "17aa:20ee");
+	/* none given: zero, not another function's */
+	f = find_fn(fns, r.count, 0, 1, 2);
+	ck_assert_uint_eq(f->desc.subsys_vendor, 0);
+	ck_assert_uint_eq(f->desc.subsys_id, 0);
+	/* a bridge has no subsystem at 0x2c: its bytes there are not taken */
+	f = find_fn(fns, r.count, 0, 3, 0);
+	ck_assert(pci_function_is_bridge(f));
+	ck_assert_uint_eq(f->desc.subsys_vendor, 0);
+	ck_assert_uint_eq(f->desc.subsys_id, 0);
+}
+END_TEST
+
 static Suite *pci_enum_suite(void)
 {
 	Suite *s = suite_create("pci_enum");
@@ -261,6 +306,7 @@ static Suite *pci_enum_suite(void)
 	tcase_add_test(tc, test_truncated);
 	tcase_add_test(tc, test_bars_sized_and_restored);
 	tcase_add_test(tc, test_capabilities);
+	tcase_add_test(tc, test_subsystem_ids);
 	suite_add_tcase(s, tc);
 	return s;
 }

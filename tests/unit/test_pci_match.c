@@ -46,6 +46,32 @@ START_TEST(test_wildcard_question)
 }
 END_TEST
 
+START_TEST(test_wildcard_question_at_ends)
+{
+	/* first position */
+	ck_assert(wm("?200", "0200"));
+	ck_assert(wm("?200", "c200"));
+	ck_assert(!wm("?200", "200"));
+	ck_assert(!wm("?200", "00200"));
+	ck_assert(!wm("?200", "0201"));
+	/* last position */
+	ck_assert(wm("020?", "0200"));
+	ck_assert(wm("020?", "020f"));
+	ck_assert(!wm("020?", "020"));
+	ck_assert(!wm("020?", "02000"));
+	ck_assert(!wm("020?", "0300"));
+	/* both, and at the ends of alternatives */
+	ck_assert(wm("?:?", "a:b"));
+	ck_assert(!wm("?:?", ":b"));
+	ck_assert(!wm("?:?", "a:"));
+	ck_assert(wm("0c03|?200", "0200"));
+	ck_assert(wm("020?|0c03", "0201"));
+	ck_assert(!wm("020?|?c03", "0c0"));
+	ck_assert(wm("?", "x"));
+	ck_assert(!wm("?", "xy"));
+}
+END_TEST
+
 START_TEST(test_wildcard_star)
 {
 	ck_assert(wm("02*", "0200"));
@@ -77,6 +103,49 @@ START_TEST(test_wildcard_alternatives)
 	/* an empty alternative matches only the empty text */
 	ck_assert(wm("a|", ""));
 	ck_assert(!wm("a|", "b"));
+}
+END_TEST
+
+START_TEST(test_wildcard_empty_alternatives)
+{
+	/* leading, inner, trailing and lone: each empty piece matches only "" */
+	ck_assert(wm("|a", ""));
+	ck_assert(wm("|a", "a"));
+	ck_assert(!wm("|a", "b"));
+	ck_assert(wm("a||b", ""));
+	ck_assert(wm("a||b", "a"));
+	ck_assert(wm("a||b", "b"));
+	ck_assert(!wm("a||b", "ab"));
+	ck_assert(!wm("a||b", "|"));
+	ck_assert(wm("|", ""));
+	ck_assert(!wm("|", "x"));
+	ck_assert(!wm("|", "|"));
+	ck_assert(wm("||", ""));
+	ck_assert(!wm("||", "a"));
+	/* the empty pieces never make the others match more */
+	ck_assert(!wm("|0200|", "0201"));
+	ck_assert(wm("|0200|", "0200"));
+	/* a '|' only splits: it is no character of the text */
+	ck_assert(!wm("a|b", "a|b"));
+
+	/* the config checker refuses every one of them, pointing at the empty piece */
+	size_t bad = 99;
+
+	ck_assert_int_eq(pci_sel_check_value(PCI_KEY_CLASS, "|0200", 5, &bad),
+			 PCI_VALUE_EMPTY_ALTERNATIVE);
+	ck_assert_uint_eq(bad, 0);
+	ck_assert_int_eq(pci_sel_check_value(PCI_KEY_CLASS, "0200||0c03", 10, &bad),
+			 PCI_VALUE_EMPTY_ALTERNATIVE);
+	ck_assert_uint_eq(bad, 5);
+	ck_assert_int_eq(pci_sel_check_value(PCI_KEY_ID, "|", 1, &bad),
+			 PCI_VALUE_EMPTY_ALTERNATIVE);
+	ck_assert_uint_eq(bad, 0);
+	ck_assert_int_eq(pci_sel_check_value(PCI_KEY_NUMBER, "1||2", 4, &bad),
+			 PCI_VALUE_EMPTY_ALTERNATIVE);
+	ck_assert_uint_eq(bad, 2);
+	ck_assert_int_eq(pci_sel_check_value(PCI_KEY_DEVICE, "ata|", 4, &bad),
+			 PCI_VALUE_EMPTY_ALTERNATIVE);
+	ck_assert_uint_eq(bad, 4);
 }
 END_TEST
 
@@ -324,6 +393,78 @@ START_TEST(test_selector_number)
 }
 END_TEST
 
+START_TEST(test_hex_case_sensitive)
+{
+	char buf[PCI_SEL_VALUE_MAX];
+	struct pci_device_desc d = nic;
+	struct pci_selector sel = { 0 };
+	size_t bad = 99;
+
+	/* the matcher folds no case, in literals or next to wildcards */
+	ck_assert(!wm("10F5", "10f5"));
+	ck_assert(!wm("10f5", "10F5"));
+	ck_assert(!wm("*F5", "10f5"));
+	ck_assert(!wm("8086:10F?", "8086:10f5"));
+	ck_assert(!wm("0C03|0200", "0c03"));
+	ck_assert(wm("0C03|0c03", "0c03"));
+
+	/* values are printed in lowercase, for every hex key */
+	d.vendor_id = 0xabcd;
+	d.device_id = 0xef01;
+	d.subsys_vendor = 0xfeed;
+	d.subsys_id = 0xbeef;
+	d.revision = 0xab;
+	d.class_code = 0x0c03ef;
+	d.header_type = 0xfe;
+	d.bus = 0xcd;
+	d.device = 0x1e;
+	pci_sel_format(PCI_KEY_ID, &d, buf);
+	ck_assert_str_eq(buf, "abcd:ef01");
+	pci_sel_format(PCI_KEY_SUBSYSTEM, &d, buf);
+	ck_assert_str_eq(buf, "feed:beef");
+	pci_sel_format(PCI_KEY_REVISION, &d, buf);
+	ck_assert_str_eq(buf, "ab");
+	pci_sel_format(PCI_KEY_PROG_IF, &d, buf);
+	ck_assert_str_eq(buf, "ef");
+	pci_sel_format(PCI_KEY_CLASS_CODE, &d, buf);
+	ck_assert_str_eq(buf, "0c03ef");
+	pci_sel_format(PCI_KEY_HEADER_TYPE, &d, buf);
+	ck_assert_str_eq(buf, "fe");
+	pci_sel_format(PCI_KEY_SLOT, &d, buf);
+	ck_assert_str_eq(buf, "cd:1e.0");
+
+	/* so an uppercase item (one the checker would refuse) never matches */
+	add_item(&sel, PCI_KEY_SUBSYSTEM, "FEED:BEEF");
+	ck_assert(!pci_selector_match_plain(&sel, &d, NULL));
+	sel.count = 0;
+	add_item(&sel, PCI_KEY_SUBSYSTEM, "feed:beef");
+	ck_assert(pci_selector_match_plain(&sel, &d, NULL));
+
+	/* the checker names uppercase A-F for what it is, at its offset */
+	ck_assert_int_eq(check(PCI_KEY_SLOT, "00:1F.2", &bad), PCI_VALUE_UPPERCASE_HEX);
+	ck_assert_uint_eq(bad, 4);
+	ck_assert_int_eq(check(PCI_KEY_CLASS, "0C03", &bad), PCI_VALUE_UPPERCASE_HEX);
+	ck_assert_uint_eq(bad, 1);
+	ck_assert_int_eq(check(PCI_KEY_SUBSYSTEM, "17aa:*|17AA:*", &bad),
+			 PCI_VALUE_UPPERCASE_HEX);
+	ck_assert_uint_eq(bad, 9);
+	ck_assert_int_eq(check(PCI_KEY_REVISION, "?E", &bad), PCI_VALUE_UPPERCASE_HEX);
+	ck_assert_uint_eq(bad, 1);
+	ck_assert_int_eq(check(PCI_KEY_PROG_IF, "8F", &bad), PCI_VALUE_UPPERCASE_HEX);
+	ck_assert_int_eq(check(PCI_KEY_CLASS_CODE, "0c03*B", &bad), PCI_VALUE_UPPERCASE_HEX);
+	ck_assert_uint_eq(bad, 5);
+	ck_assert_int_eq(check(PCI_KEY_HEADER_TYPE, "D?", &bad), PCI_VALUE_UPPERCASE_HEX);
+	ck_assert_uint_eq(bad, 0);
+	/* uppercase past F is just a bad character; numbers have no hex at all */
+	ck_assert_int_eq(check(PCI_KEY_CLASS, "0G03", &bad), PCI_VALUE_BAD_CHAR);
+	ck_assert_int_eq(check(PCI_KEY_NUMBER, "A", &bad), PCI_VALUE_BAD_CHAR);
+	/* device names are free text: case is the user's business */
+	ck_assert_int_eq(check(PCI_KEY_DEVICE, "ATA", &bad), PCI_VALUE_OK);
+	/* lowercase passes */
+	ck_assert_int_eq(check(PCI_KEY_SUBSYSTEM, "feed:beef", &bad), PCI_VALUE_OK);
+}
+END_TEST
+
 static Suite *pci_match_suite(void)
 {
 	Suite *s = suite_create("pci_match");
@@ -331,14 +472,17 @@ static Suite *pci_match_suite(void)
 
 	tcase_add_test(tc, test_wildcard_literal);
 	tcase_add_test(tc, test_wildcard_question);
+	tcase_add_test(tc, test_wildcard_question_at_ends);
 	tcase_add_test(tc, test_wildcard_star);
 	tcase_add_test(tc, test_wildcard_alternatives);
+	tcase_add_test(tc, test_wildcard_empty_alternatives);
 	tcase_add_test(tc, test_wildcard_hostile_pattern_is_fast);
 	tcase_add_test(tc, test_wildcard_lengths_not_terminators);
 	tcase_add_test(tc, test_key_lookup_and_aliases);
 	tcase_add_test(tc, test_format_every_key);
 	tcase_add_test(tc, test_key_widths);
 	tcase_add_test(tc, test_check_value);
+	tcase_add_test(tc, test_hex_case_sensitive);
 	tcase_add_test(tc, test_selector_all_items_must_match);
 	tcase_add_test(tc, test_selector_each_key_can_fail);
 	tcase_add_test(tc, test_selector_device_names);

@@ -3,9 +3,11 @@
  *
  * Method: build valid snapshots (a multiboot-style 32-bit protected-mode
  * guest with unrestricted guest and EPT, a paged 32-bit guest without
- * unrestricted guest, a 64-bit guest; all with a 64-bit host), assert they
- * pass, then for every check corrupt one field (two or three only where the
- * rule relates fields) and assert that exactly that check fails.
+ * unrestricted guest, a 64-bit guest, a virtual-8086 guest; all with a
+ * 64-bit host), assert they pass, then for every check corrupt one field
+ * (two or three only where the rule relates fields) and assert that exactly
+ * that check fails. A check made at several places (the segment rules, for
+ * CS, SS, the data segments, TR and LDTR) has a row for each place.
  *
  * unit-sources: arch/vmx/vmx_check.c arch/vmx/vmx_caps.c arch/vmx/vmx_controls.c common/format.c common/kstring.c
  */
@@ -138,7 +140,20 @@ static void valid_lm64(struct vmx_vmcs_snapshot *s)
     s->guest.rip = 0xFFFFFFFF81000000ull;
 }
 
-enum base { UG32, PG32, LM64 };
+/* A virtual-8086 task inside the protected-mode guest: every segment is
+ * selector * 16, 64 KiB, rights 0xF3. */
+static void valid_v86(struct vmx_vmcs_snapshot *s)
+{
+    valid_ug32(s);
+    s->guest.rflags |= 1 << 17;
+    s->guest.rip = 0x0100;
+    s->guest.cs = seg(0x1000, 0x10000, 0xFFFF, 0xF3);
+    s->guest.ss = seg(0x2000, 0x20000, 0xFFFF, 0xF3);
+    s->guest.ds = seg(0x3000, 0x30000, 0xFFFF, 0xF3);
+    s->guest.es = s->guest.fs = s->guest.gs = seg(0, 0, 0xFFFF, 0xF3);
+}
+
+enum base { UG32, PG32, LM64, V86 };
 enum op { SET, OR, CLR };
 
 struct edit {
@@ -237,26 +252,57 @@ static const struct corruption rows[] = {
     { PG32, { E(guest.ldtr.sel, OR, 4) }, VMX_CHECK_GUEST_LDTR_TI },
     { PG32, { E(guest.cs.sel, OR, 3) }, VMX_CHECK_GUEST_SS_CS_RPL },
     { UG32, { E(guest.rflags, OR, 1 << 17) }, VMX_CHECK_GUEST_V86_SEGMENTS },
+    { V86, { E(guest.cs.base, SET, 0) }, VMX_CHECK_GUEST_V86_SEGMENTS },
+    { V86, { E(guest.ss.limit, SET, 0xFFFFF) }, VMX_CHECK_GUEST_V86_SEGMENTS },
+    { V86, { E(guest.ds.ar, SET, 0xF1) }, VMX_CHECK_GUEST_V86_SEGMENTS },
+    { V86, { E(guest.gs.sel, SET, 0x10) }, VMX_CHECK_GUEST_V86_SEGMENTS },
     { UG32, { E(guest.fs.base, SET, NONCANON) }, VMX_CHECK_GUEST_BASE_CANONICAL },
+    { UG32, { E(guest.gs.base, SET, NONCANON) }, VMX_CHECK_GUEST_BASE_CANONICAL },
+    { UG32, { E(guest.tr.base, SET, NONCANON) }, VMX_CHECK_GUEST_BASE_CANONICAL },
     { PG32, { E(guest.ldtr.base, SET, NONCANON) }, VMX_CHECK_GUEST_BASE_CANONICAL },
     { UG32, { E(guest.cs.base, SET, 1ull << 32) }, VMX_CHECK_GUEST_BASE_HIGH },
+    { UG32, { E(guest.ss.base, SET, 1ull << 32) }, VMX_CHECK_GUEST_BASE_HIGH },
+    { UG32, { E(guest.ds.base, SET, 1ull << 63) }, VMX_CHECK_GUEST_BASE_HIGH },
+    { UG32, { E(guest.es.base, SET, 1ull << 40) }, VMX_CHECK_GUEST_BASE_HIGH },
     { PG32, { E(guest.cs.ar, SET, 0xC098) }, VMX_CHECK_GUEST_CS_TYPE },
     { PG32, { E(guest.cs.ar, SET, 0xC093) }, VMX_CHECK_GUEST_CS_TYPE },
+    { UG32, { E(guest.cs.ar, SET, 0xC091) }, VMX_CHECK_GUEST_CS_TYPE }, /* UG: accessed data only */
     { UG32, { E(guest.ss.ar, SET, 0xC091) }, VMX_CHECK_GUEST_SS_TYPE },
+    { UG32, { E(guest.ss.ar, SET, 0xC09B) }, VMX_CHECK_GUEST_SS_TYPE },
     { UG32, { E(guest.ds.ar, SET, 0xC092) }, VMX_CHECK_GUEST_DATA_TYPE },
+    { UG32, { E(guest.es.ar, SET, 0xC098) }, VMX_CHECK_GUEST_DATA_TYPE },
     { UG32, { E(guest.gs.ar, SET, 0xC099) }, VMX_CHECK_GUEST_DATA_TYPE },
+    { UG32, { E(guest.cs.ar, SET, 0xC08B) }, VMX_CHECK_GUEST_SEG_S },
+    { UG32, { E(guest.ss.ar, SET, 0xC083) }, VMX_CHECK_GUEST_SEG_S },
     { UG32, { E(guest.ds.ar, SET, 0xC083) }, VMX_CHECK_GUEST_SEG_S },
+    { UG32, { E(guest.es.ar, CLR, VMX_AR_S) }, VMX_CHECK_GUEST_SEG_S },
     { PG32, { E(guest.cs.ar, SET, 0xC0FB) }, VMX_CHECK_GUEST_CS_DPL },
+    { PG32, { E(guest.cs.ar, SET, 0xC0FF) }, VMX_CHECK_GUEST_CS_DPL }, /* conforming, DPL > SS.DPL */
+    { UG32, { E(guest.cs.ar, SET, 0xC0B3) }, VMX_CHECK_GUEST_CS_DPL }, /* data CS needs DPL 0 */
     { PG32, { E(guest.ss.sel, OR, 3), E(guest.cs.sel, OR, 3) }, VMX_CHECK_GUEST_SS_DPL_RPL },
     { UG32, { E(guest.cs.ar, SET, 0xC093), E(guest.ss.ar, SET, 0xC0F3) },
       VMX_CHECK_GUEST_SS_DPL_ZERO },
     { PG32, { E(guest.ds.sel, OR, 3) }, VMX_CHECK_GUEST_DATA_DPL },
+    { PG32, { E(guest.gs.sel, OR, 1) }, VMX_CHECK_GUEST_DATA_DPL },
+    /* CS.P clear is what the emulator test entry-check does (test.corrupt=guest-cs). */
+    { UG32, { E(guest.cs.ar, CLR, VMX_AR_P) }, VMX_CHECK_GUEST_SEG_PRESENT },
+    { UG32, { E(guest.ss.ar, CLR, VMX_AR_P) }, VMX_CHECK_GUEST_SEG_PRESENT },
     { UG32, { E(guest.ds.ar, SET, 0xC013) }, VMX_CHECK_GUEST_SEG_PRESENT },
+    { UG32, { E(guest.fs.ar, CLR, VMX_AR_P) }, VMX_CHECK_GUEST_SEG_PRESENT },
     { UG32, { E(guest.ds.ar, OR, 0x100) }, VMX_CHECK_GUEST_SEG_AR_RESERVED },
     { UG32, { E(guest.cs.ar, OR, 1u << 20) }, VMX_CHECK_GUEST_SEG_AR_RESERVED },
+    { UG32, { E(guest.ss.ar, OR, 0x800) }, VMX_CHECK_GUEST_SEG_AR_RESERVED },
+    { UG32, { E(guest.gs.ar, OR, 1u << 17) }, VMX_CHECK_GUEST_SEG_AR_RESERVED },
+    { UG32, { E(guest.tr.ar, OR, 0x400) }, VMX_CHECK_GUEST_SEG_AR_RESERVED },
+    { PG32, { E(guest.ldtr.ar, OR, 1u << 31) }, VMX_CHECK_GUEST_SEG_AR_RESERVED },
     { LM64, { E(guest.cs.ar, OR, VMX_AR_DB) }, VMX_CHECK_GUEST_CS_L_D },
     { UG32, { E(guest.ds.ar, CLR, VMX_AR_G) }, VMX_CHECK_GUEST_SEG_GRANULARITY },
     { UG32, { E(guest.cs.limit, SET, 0xFFFFF000u) }, VMX_CHECK_GUEST_SEG_GRANULARITY },
+    { UG32, { E(guest.cs.ar, CLR, VMX_AR_G) }, VMX_CHECK_GUEST_SEG_GRANULARITY },
+    { UG32, { E(guest.ss.ar, CLR, VMX_AR_G) }, VMX_CHECK_GUEST_SEG_GRANULARITY },
+    { UG32, { E(guest.es.limit, SET, 0xFFFFF000u) }, VMX_CHECK_GUEST_SEG_GRANULARITY },
+    { UG32, { E(guest.tr.limit, SET, 0x100000) }, VMX_CHECK_GUEST_SEG_GRANULARITY },
+    { PG32, { E(guest.ldtr.ar, OR, VMX_AR_G) }, VMX_CHECK_GUEST_SEG_GRANULARITY },
     { UG32, { E(guest.tr.ar, SET, 0x89) }, VMX_CHECK_GUEST_TR_TYPE },
     { LM64, { E(guest.tr.ar, SET, 0x83) }, VMX_CHECK_GUEST_TR_TYPE },
     { UG32, { E(guest.tr.ar, SET, 0x0B) }, VMX_CHECK_GUEST_TR_FLAGS },
@@ -303,6 +349,9 @@ static void build(enum base base, struct vmx_vmcs_snapshot *s)
         break;
     case LM64:
         valid_lm64(s);
+        break;
+    case V86:
+        valid_v86(s);
         break;
     }
 }
@@ -368,6 +417,36 @@ END_TEST
 START_TEST(valid_64bit_guest_passes)
 {
     assert_passes(LM64);
+}
+END_TEST
+
+START_TEST(valid_v86_guest_passes)
+{
+    assert_passes(V86);
+}
+END_TEST
+
+/* The SS and data-segment rules apply only to usable segments: an unusable
+ * one may hold anything (but SS.DPL, which is checked regardless). */
+START_TEST(unusable_segments_are_not_checked)
+{
+    struct vmx_vmcs_snapshot s;
+    struct vmx_check_report r;
+    struct vmx_segment junk = seg(0x1234, 1ull << 40, 0x12345, VMX_AR_UNUSABLE | 0x0F06);
+
+    valid_pg32(&s);
+    s.guest.ss = s.guest.ds = s.guest.es = s.guest.fs = s.guest.gs = junk;
+    s.guest.ldtr = junk;
+    s.guest.ss.sel = 0x10; /* SS.RPL still has to match CS.RPL and SS.DPL */
+    if (vmx_check_vmcs(&s, &r) != 0)
+        dump(&r);
+    ck_assert_uint_eq(r.count, 0);
+
+    /* Usable again, the same junk breaks the rules. */
+    s.guest.ds.ar &= ~VMX_AR_UNUSABLE;
+    ck_assert_uint_gt(vmx_check_vmcs(&s, &r), 0);
+    ck_assert(vmx_check_report_has(&r, VMX_CHECK_GUEST_SEG_PRESENT));
+    ck_assert(vmx_check_report_has(&r, VMX_CHECK_GUEST_BASE_HIGH));
 }
 END_TEST
 
@@ -565,6 +644,8 @@ static Suite *vmx_check_suite(void)
     tcase_add_test(t, valid_multiboot_guest_passes);
     tcase_add_test(t, valid_paged_guest_passes);
     tcase_add_test(t, valid_64bit_guest_passes);
+    tcase_add_test(t, valid_v86_guest_passes);
+    tcase_add_test(t, unusable_segments_are_not_checked);
     suite_add_tcase(s, t);
 
     t = tcase_create("corruptions");

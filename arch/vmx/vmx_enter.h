@@ -1,0 +1,47 @@
+/**
+ * @file arch/vmx/vmx_enter.h
+ * @brief The run loop of arch/vmx/vmx_enter.S: its prototype and return codes
+ *        (VMM only; also included by the assembly for the codes).
+ */
+#ifndef BOOKVISOR_ARCH_VMX_VMX_ENTER_H
+#define BOOKVISOR_ARCH_VMX_VMX_ENTER_H
+
+/** @name vmx_run_loop() return codes */
+/** @{ */
+#define VMX_RUN_STOPPED 0          /**< vmx_on_exit() said stop */
+#define VMX_RUN_VMLAUNCH_FAILED 1  /**< VMLAUNCH failed: the guest never ran */
+#define VMX_RUN_VMRESUME_FAILED 2  /**< VMRESUME failed: the guest did not run again */
+#define VMX_RUN_HOST_RSP_FAILED 3  /**< the VMWRITE of HOST_RSP failed: nothing entered */
+#define VMX_RUN_INSN_MASK 3        /**< the bits of a code that name the failed instruction */
+/**
+ * Added to a failure code when the instruction failed with VMfailInvalid (CF
+ * set: no current VMCS, so the VM-instruction error field cannot be read);
+ * without it the failure was VMfailValid (ZF set: the field holds the error).
+ */
+#define VMX_RUN_FAIL_INVALID 4
+/** @} */
+
+#ifndef __ASSEMBLER__
+#include "common/types.h"
+
+struct vcpu;
+
+/**
+ * Enter the guest of v (VMLAUNCH unless launched, then VMRESUME after every
+ * exit) until vmx_on_exit() returns false.
+ * @param v        the vCPU whose VMCS is current; its gprs are loaded and saved
+ * @param launched nonzero when the current VMCS was launched already
+ * @return VMX_RUN_STOPPED, or a failure code: VMX_RUN_VMLAUNCH_FAILED,
+ *         VMX_RUN_VMRESUME_FAILED or VMX_RUN_HOST_RSP_FAILED, plus
+ *         VMX_RUN_FAIL_INVALID for a VMfailInvalid
+ */
+int vmx_run_loop(struct vcpu *v, int launched);
+
+/**
+ * Called by vmx_run_loop() at every VM exit, on the loop's own stack.
+ * @return true to enter the guest again, false to leave the loop
+ */
+bool vmx_on_exit(struct vcpu *v);
+#endif
+
+#endif
