@@ -13,11 +13,30 @@
 #include "common/hooks.h"
 #include "common/kprintf.h"
 #include "pci/pci_access.h"
+#include "pci/pci_chipset.h"
 #include "pci/pci_route.h"
 
 static struct pci_route_table routes;
 static struct pci_device *devices;
 static u32 guest_cf8;
+/* The host bridge register that places the ECAM window, while anything is
+ * intercepted (pci_chipset.h); guard_index is its function's index. */
+static const struct pci_guarded_reg *guard;
+static u32 guard_index;
+static bool guard_reported;
+
+/* A write to the guarded register: dropped, and said once. */
+static bool guarded_write(u32 index, const struct pci_cfg_addr *a, u8 size)
+{
+	if (!guard || index != guard_index || !pci_guard_overlaps(guard, a->offset, size))
+		return false;
+	if (!guard_reported) {
+		kprintf("bookvisor: pci: 00:00.0: the guest wrote %s (offset 0x%x); dropped, so the "
+			"ECAM window stays where bookvisor watches it\n", guard->name, a->offset);
+		guard_reported = true;
+	}
+	return true;
+}
 
 /* A routed access to a known function; hw_* do a PASS by the same path. */
 static void routed_access(enum pci_route route, u32 index, const struct pci_cfg_addr *a, u8 size,
@@ -31,6 +50,8 @@ static void routed_access(enum pci_route route, u32 index, const struct pci_cfg_
 		pci_route_conceal_access(size, write, value);
 		return;
 	}
+	if (write && guarded_write(index, a, size))
+		return;
 	if (ops && write && ops->config_write)
 		r = ops->config_write(dev, a->offset, size, *value);
 	else if (ops && !write && ops->config_read)
@@ -170,6 +191,30 @@ static void hide_bars(struct guest_vm *vm, const struct pci_device *dev, const c
 	}
 }
 
+/*
+ * With an ECAM window and something to intercept, find the host bridge whose
+ * register could move the window (sets guard). Its index, or ndevs if none.
+ */
+static u32 find_ecam_guard(const struct pci_device *devs, u32 ndevs,
+			   const struct pci_ecam_window *w)
+{
+	bool any = false;
+	u32 bridge = ndevs;
+
+	for (u32 i = 0; i < ndevs; i++) {
+		const struct pci_device_desc *d = &devs[i].fn.desc;
+
+		any |= pci_route_for_binding(devs[i].binding.kind) != PCI_ROUTE_PASS;
+		if (d->bus == 0 && d->device == 0 && d->function == 0)
+			bridge = i;
+	}
+	if (!w || !any || bridge == ndevs)
+		return ndevs;
+	guard = pci_chipset_ecam_register(devs[bridge].fn.desc.vendor_id,
+					  devs[bridge].fn.desc.device_id);
+	return guard ? bridge : ndevs;
+}
+
 void pci_intercept_install(struct guest_vm *vm, struct pci_device *devs, u32 ndevs)
 {
 	const struct pci_ecam_window *w = pci_ecam_window();
@@ -177,9 +222,14 @@ void pci_intercept_install(struct guest_vm *vm, struct pci_device *devs, u32 nde
 
 	devices = devs;
 	routes.count = 0;
+	guard = NULL;
+	guard_index = find_ecam_guard(devs, ndevs, w);
 	for (u32 i = 0; i < ndevs; i++) {
 		const struct pci_device_desc *d = &devs[i].fn.desc;
 		enum pci_route route = pci_route_for_binding(devs[i].binding.kind);
+
+		if (guard && i == guard_index && route == PCI_ROUTE_PASS)
+			route = PCI_ROUTE_GUARD;
 
 		if (route == PCI_ROUTE_PASS)
 			continue;

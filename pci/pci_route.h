@@ -29,6 +29,7 @@ enum pci_route {
 	PCI_ROUTE_PASS,    /**< to the hardware */
 	PCI_ROUTE_CONCEAL, /**< all ones / dropped */
 	PCI_ROUTE_DRIVER,  /**< to the bound driver */
+	PCI_ROUTE_GUARD,   /**< to the hardware, except writes to a guarded register (pci_chipset.h) */
 };
 
 /** One intercepted function. */

@@ -15,7 +15,10 @@
  *   (the original value is written back afterwards);
  * - `pci.mem-dark=ADDR,...` / `pci.io-dark=PORT,...` (hex): a concealed
  *   device's memory or I/O BAR, as the firmware placed it: its first
- *   register must read all ones (the device is unreachable, not just unlisted).
+ *   register must read all ones (the device is unreachable, not just unlisted);
+ * - `pci.ecam-pinned`: try to move the ECAM window (q35's PCIEXBAR, dword at
+ *   0x60 of 00:00.0) by each path; the register must keep its value, or a
+ *   guest could reach concealed functions through a window nobody watches.
  *
  * Not run by `tests=all`: name it, `tests=pci`.
  */
@@ -273,6 +276,35 @@ static bool parse_hex_list(const char *v, u32 len, u32 *out, u32 *n, struct chec
 	return true;
 }
 
+static void cf8_write32(struct slot s, u32 off, u32 value)
+{
+	outl(CF8, cf8_address(s, off));
+	outl(CFC, value);
+}
+
+/* pci.ecam-pinned: moving the window must not work, by either path. */
+static void check_ecam_pinned(bool ecam, struct check_result *res)
+{
+	const struct slot host = { 0, 0, 0 };
+	const u32 pciexbar = 0x60;
+	u32 before = cf8_read32(host, pciexbar);
+	u32 moved = before ^ 0x10000000u; /* 256 MiB away */
+
+	if (!ecam) {
+		check_fail(res, "pci.ecam-pinned: no ECAM window to pin");
+		return;
+	}
+	cf8_write32(host, pciexbar, moved);
+	u32 after_cf8 = cf8_read32(host, pciexbar);
+	*(volatile u32 *)ecam_ptr(host, pciexbar) = moved;
+	u32 after_ecam = cf8_read32(host, pciexbar);
+	if (after_cf8 != before || after_ecam != before) {
+		cf8_write32(host, pciexbar, before); /* put the machine back */
+		check_fail(res, "PCIEXBAR %08x became %08x by CF8 and %08x by ECAM: the window moved",
+			   before, after_cf8, after_ecam);
+	}
+}
+
 /* A concealed device's BARs: the first register of each reads all ones. */
 static void check_dark(const u32 *mem, u32 nmem, const u32 *io, u32 nio, struct check_result *res)
 {
@@ -383,7 +415,7 @@ void check_pci(const struct check_context *ctx, struct check_result *res)
 	struct slot absent[MAX_SLOTS], present[MAX_SLOTS], line_slot;
 	u32 nabsent = 0, npresent = 0, len = 0, line_value = 0;
 	u32 mem_dark[MAX_SLOTS], io_dark[MAX_SLOTS], nmem_dark = 0, nio_dark = 0;
-	bool truncated, want_line = false;
+	bool truncated, want_line = false, want_pinned = false;
 	const char *v;
 
 	v = word_value(cmdline, "pci.absent=", &len);
@@ -398,6 +430,7 @@ void check_pci(const struct check_context *ctx, struct check_result *res)
 	v = word_value(cmdline, "pci.io-dark=", &len);
 	if (v && !parse_hex_list(v, len, io_dark, &nio_dark, res, "pci.io-dark"))
 		return;
+	want_pinned = word_value(cmdline, "pci.ecam-pinned", &len) != NULL;
 	v = word_value(cmdline, "pci.line=", &len);
 	if (v) {
 		if (len != 10 || !parse_slot(v, &line_slot) || v[7] != '/' ||
@@ -438,9 +471,12 @@ void check_pci(const struct check_context *ctx, struct check_result *res)
 	if (want_line)
 		check_line(paths, npaths, line_slot, (u8)line_value, res);
 	check_dark(mem_dark, nmem_dark, io_dark, nio_dark, res);
+	if (want_pinned && res->status == CHECK_PASS)
+		check_ecam_pinned(ecam, res);
 	if (res->status == CHECK_PASS)
-		check_note(res, "%u functions by %s, %u absent, %u present%s%s", n_cf8,
+		check_note(res, "%u functions by %s, %u absent, %u present%s%s%s", n_cf8,
 			   ecam ? "CF8 and ECAM" : "CF8 (no MCFG)", nabsent, npresent,
 			   want_line ? ", line ok" : "",
-			   nmem_dark + nio_dark ? ", BARs dark" : "");
+			   nmem_dark + nio_dark ? ", BARs dark" : "",
+			   want_pinned ? ", ECAM pinned" : "");
 }
