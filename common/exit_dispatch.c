@@ -4,6 +4,12 @@
 #include "common/exit_dispatch.h"
 #include "common/format.h"
 
+/* The backends' exit assembly reads these (common/cpuid_memo_asm.h). */
+_Static_assert(__builtin_offsetof(struct vcpu, gprs) == 0, "gprs first");
+_Static_assert(__builtin_offsetof(struct vcpu, cpuid_memo) == VCPU_OFF_CPUID_MEMO, "memo offset");
+_Static_assert(__builtin_offsetof(struct vcpu, exit_counts) + 8 * VM_EXIT_CPUID ==
+               VCPU_OFF_CPUID_COUNT, "CPUID counter offset");
+
 static const char *const kind_names[VM_EXIT_KIND_COUNT] = {
     [VM_EXIT_CPUID] = "cpuid", [VM_EXIT_RDMSR] = "rdmsr", [VM_EXIT_WRMSR] = "wrmsr",
     [VM_EXIT_IO] = "io", [VM_EXIT_HLT] = "hlt", [VM_EXIT_VMCALL] = "vmcall",
@@ -126,6 +132,7 @@ enum vcpu_stop_kind vcpu_run(struct vcpu *v, const struct exit_handler_table *t)
 {
     v->handlers = t;
     v->stop = VCPU_RUNNING;
+    cpuid_memo_clear(&v->cpuid_memo);
     v->backend->run(v);
     if (v->stop == VCPU_RUNNING)
         vcpu_stop(v, VCPU_STOP_ERROR, "the %s backend left its run loop without a reason",

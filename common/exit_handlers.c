@@ -57,6 +57,7 @@ static enum exit_action on_cpuid(struct vcpu *v, struct vm_exit *e)
     if (__builtin_expect((leaf | 6) == 7, 0)) /* leaves 1 and 7 (3 and 5 pass through it untouched) */
         cpuid_mirror_cr4(v, &r);
     cpuid_policy_apply(leaf, (u32)v->gprs.rcx, &r);
+    cpuid_memo_put(&v->cpuid_memo, leaf, &r); /* the backends answer the next one themselves */
     v->gprs.rax = r.eax;
     v->gprs.rbx = r.ebx;
     v->gprs.rcx = r.ecx;
@@ -120,6 +121,13 @@ static enum exit_action on_wrmsr(struct vcpu *v, struct vm_exit *e)
     case MSR_VM_CR:
     case MSR_IA32_FEATURE_CONTROL:
         return EXIT_SKIP; /* ignored: the guest cannot enable virtualization */
+    case MSR_IA32_MISC_ENABLE:
+        /* The guest's write, done for it; it may change what leaf 0 says
+         * (limit CPUID maxval), so the remembered answers go. */
+        if (wrmsr_safe(MSR_IA32_MISC_ENABLE, value) != 0)
+            return EXIT_INJECT_GP;
+        cpuid_memo_clear(&v->cpuid_memo);
+        return EXIT_SKIP;
     default:
         return EXIT_INJECT_GP;
     }

@@ -256,6 +256,10 @@ static void intercept_virtualization_msrs(const struct backend_ops *b)
     for (u32 msr = MSR_VMX_CAPS_FIRST; msr <= MSR_VMX_CAPS_LAST; msr++)
         b->set_msr_intercept(&vcpu0, msr, true, true);
     b->set_msr_intercept(&vcpu0, MSR_VM_HSAVE_PA, true, true);
+    /* Intel: IA32_MISC_ENABLE can change leaf 0's answer, which the backends
+     * remember (common/cpuid_memo.h): its writes come through on_wrmsr(). */
+    if (cpuid(0, 0).ebx == 0x756e6547u) /* "Genu" */
+        b->set_msr_intercept(&vcpu0, MSR_IA32_MISC_ENABLE, false, true);
 }
 
 static void print_line(const char *line)

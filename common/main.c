@@ -232,6 +232,12 @@ void boot_main(u32 magic, u32 mbi_pa)
     kprintf("bookvisor: cpu=%s backend=%s features=%s\n", cpu.vendor_str, backend->name, features);
     if (vmm_options.test_crash)
         __asm__ volatile("ud2");
+    if (vmm_options.test_wrmsr_safe) {
+        /* A non-canonical base: CPUs (and Bochs) refuse it with #GP. */
+        int r = wrmsr_safe(MSR_KERNEL_GS_BASE, 0x8000000000000000ULL);
+        kprintf("bookvisor: test.wrmsr_safe: a non-canonical KERNEL_GS_BASE %s\n",
+                r ? "was refused (#GP caught, -1 returned)" : "was taken: no #GP?");
+    }
     if (vmm_options.test_panic)
         panic("test.panic: stopping on purpose after the banner (backend %s)", backend->name);
 

@@ -35,6 +35,8 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
           "execute UD2 in the VMM after the banner (tests of the panic path)" },
         { "test.panic", CMDLINE_BOOL, &vmm_options.test_panic, NULL,
           "call panic() after the banner (tests of the panic report)" },
+        { "test.wrmsr_safe", CMDLINE_BOOL, &vmm_options.test_wrmsr_safe, NULL,
+          "write a bad value with wrmsr_safe() after the banner (tests of its #GP fixup)" },
         { "test.mmio_page", CMDLINE_BOOL, &vmm_options.test_mmio_page, NULL,
           "hook the MMIO test page at 0xF00000 (tests of MMIO hooks)" },
         { "vmm.driver.pci", CMDLINE_STRING, &pci, NULL, "PCI driver configuration" },
@@ -49,6 +51,7 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
     vmm_options.test_mmio_page = false;
     vmm_options.test_crash = false;
     vmm_options.test_panic = false;
+    vmm_options.test_wrmsr_safe = false;
     vmm_options.pci_config[0] = '\0';
     vmm_options.pci_list = false;
     unsigned bad = 0;

@@ -16,6 +16,7 @@ struct vmm_options {
     int test_corrupt;       /**< test.corrupt=none|guest-cs|control: break the VMCS/VMCB on purpose */
     bool test_crash;        /**< test.crash: fault inside the VMM on purpose (tests of panic) */
     bool test_panic;        /**< test.panic: call panic() on purpose (tests of its report) */
+    bool test_wrmsr_safe;   /**< test.wrmsr_safe: make wrmsr_safe() meet a \#GP (tests of its fixup) */
     bool test_mmio_page;    /**< test.mmio_page: hook the test page (common/test_mmio_page.h) */
     /** vmm.driver.pci=...: the PCI driver configuration. One byte longer than the
      *  PCI parser takes (PCI_CONFIG_MAX_LEN), so an over-long value reaches it

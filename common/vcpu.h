@@ -10,6 +10,7 @@
 #ifndef BOOKVISOR_COMMON_VCPU_H
 #define BOOKVISOR_COMMON_VCPU_H
 
+#include "common/cpuid_memo.h"
 #include "common/types.h"
 #include "common/vm_exit.h"
 
@@ -91,6 +92,9 @@ struct vcpu {
     char stop_reason[160];                    /**< human-readable reason */
     u64 exit_counts[VM_EXIT_KIND_COUNT];      /**< exits by kind */
     bool flush_nested_tlb;                    /**< nested mappings changed: flush before entry */
+    /** Answers the backends' exit assembly may give without common code
+     *  (common/cpuid_memo.h); filled by on_cpuid(), emptied by vcpu_run(). */
+    struct cpuid_memo cpuid_memo __attribute__((aligned(32)));
 };
 
 /** Record why the guest stops; returns EXIT_STOP for convenient tail calls. */

@@ -19,6 +19,18 @@
 #include "common/mem.h"
 #include "common/options.h"
 #include "common/phys.h"
+#include "arch/svm/svm_enter_asm.h"
+
+/* svm_enter.S's fast path spells these without struct vmcb. */
+_Static_assert(__builtin_offsetof(struct vmcb, control.tlb_control) == SVM_ASM_TLB_CONTROL, "tlb");
+_Static_assert(__builtin_offsetof(struct vmcb, control.interrupt_shadow) == SVM_ASM_INTERRUPT_SHADOW,
+               "interrupt shadow");
+_Static_assert(__builtin_offsetof(struct vmcb, control.exitcode) == SVM_ASM_EXITCODE, "exitcode");
+_Static_assert(__builtin_offsetof(struct vmcb, control.eventinj) == SVM_ASM_EVENTINJ, "eventinj");
+_Static_assert(__builtin_offsetof(struct vmcb, control.next_rip) == SVM_ASM_NEXT_RIP, "next_rip");
+_Static_assert(__builtin_offsetof(struct vmcb, save.rip) == SVM_ASM_RIP, "rip");
+_Static_assert(__builtin_offsetof(struct vmcb, save.rax) == SVM_ASM_RAX, "rax");
+_Static_assert(SVM_ASM_EXIT_CPUID == SVM_EXIT_CPUID, "CPUID exit code");
 
 /** Per-vCPU AMD-V state. */
 struct svm_vcpu {
@@ -32,7 +44,7 @@ static struct svm_caps caps;
 static u64 host_save_area_pa;  /* VM_HSAVE_PA: the CPU's own use */
 static u64 host_vmcb_pa;       /* host FS/GS/TR/... for VMSAVE/VMLOAD */
 
-void svm_run_loop(struct vcpu *v, u64 guest_vmcb_pa, u64 host_vmcb_pa);
+void svm_run_loop(struct vcpu *v, u64 guest_vmcb_pa, u64 host_vmcb_pa, struct vmcb *vmcb);
 bool svm_on_exit(struct vcpu *v); /* called by svm_run_loop at every #VMEXIT */
 
 static void read_caps(const struct cpu_info *cpu)
@@ -303,7 +315,7 @@ static void svm_run(struct vcpu *v)
         v->flush_nested_tlb = false;
     }
     s->vmcb->save.rax = v->gprs.rax;
-    svm_run_loop(v, s->vmcb_pa, host_vmcb_pa);
+    svm_run_loop(v, s->vmcb_pa, host_vmcb_pa, s->vmcb);
 }
 
 static void svm_inject(struct vcpu *v, const struct vm_event *ev)

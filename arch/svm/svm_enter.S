@@ -1,7 +1,7 @@
 /*
  * arch/svm/svm_enter.S - the AMD-V run loop: VMRUN and the way back.
  *
- * void svm_run_loop(struct vcpu *v, u64 guest_vmcb_pa, u64 host_vmcb_pa)
+ * void svm_run_loop(struct vcpu *v, u64 guest_vmcb_pa, u64 host_vmcb_pa, struct vmcb *vmcb)
  *
  * Enters the guest, and at every #VMEXIT saves the guest's general registers
  * into v->gprs (at offset 0 of struct vcpu) and calls svm_on_exit(v) on this
@@ -13,8 +13,17 @@
  * VMRUN itself switches only part of the state; VMLOAD/VMSAVE move the rest
  * (FS, GS, TR, LDTR, KernelGSBase, STAR family, SYSENTER). GIF is cleared
  * around the switch so no interrupt lands half-way; the host keeps IF = 0.
+ *
+ * The fast path, right after VMRUN returns (GIF still 0, the guest's FS/GS/
+ * TR/... still loaded, which nothing here uses): a CPUID exit whose leaf
+ * common code answered before and marked stable (common/cpuid_memo.h), with
+ * next-RIP given and no interrupt shadow, is answered from v->cpuid_memo and
+ * the guest entered again at once, without VMSAVE/VMLOAD, without saving its
+ * registers and without C. Anything else takes the full path.
  */
+#include "arch/svm/svm_enter_asm.h"
 #include "arch/x86/gprs_asm.h"
+#include "common/cpuid_memo_asm.h"
 
     .text
     .code64
@@ -22,28 +31,68 @@
 svm_run_loop:
     PUSH_HOST_CALLEE_SAVED      /* RBP first: 40(%rsp) after it is our frame */
     leaq 40(%rsp), %rbp         /* a frame for backtraces: saved RBP, then the return address */
-    pushq %rdi              /* 16(%rsp): v */
-    pushq %rdx              /* 8(%rsp): host VMCB */
-    pushq %rsi              /* 0(%rsp): guest VMCB; the stack is 16-byte aligned */
+    pushq %rdi              /* 32(%rsp): v */
+    pushq %rdx              /* 24(%rsp): host VMCB */
+    pushq %rsi              /* 16(%rsp): guest VMCB */
+    pushq %rcx              /* 8(%rsp): the guest VMCB's virtual address */
+    subq $8, %rsp           /* 0(%rsp): padding; the stack is 16-byte aligned */
 .Lenter:
-    movq 16(%rsp), %rax
+    movq 32(%rsp), %rax
     clgi
     LOAD_GUEST_GPRS_EXCEPT_RAX
-    movq 0(%rsp), %rax      /* VMRUN's operand; the guest's RAX is in the VMCB */
+    movq 16(%rsp), %rax     /* VMRUN's operand; the guest's RAX is in the VMCB */
     vmload %rax
+.Lvmrun:
     vmrun %rax
-    vmsave %rax             /* after #VMEXIT, RAX is the host's again: the guest VMCB */
-    movq 8(%rsp), %rax
+    /* Fast path. RAX is the guest VMCB's address again; RCX/RDX are borrowed. */
+    pushq %rcx
+    pushq %rdx
+    movq 24(%rsp), %rcx                     /* the VMCB */
+    cmpq $SVM_ASM_EXIT_CPUID, SVM_ASM_EXITCODE(%rcx)
+    jne .Lfull_path
+    cmpq $0, SVM_ASM_NEXT_RIP(%rcx)         /* no next-RIP: the full path decodes */
+    je .Lfull_path
+    testb $1, SVM_ASM_INTERRUPT_SHADOW(%rcx) /* a shadow to clear: the full path */
+    jnz .Lfull_path
+    movl SVM_ASM_RAX(%rcx), %eax            /* the leaf */
+    movl %eax, %edx                         /* its slot: (leaf + (leaf >> 28)) % slots */
+    shrl $28, %edx
+    addl %eax, %edx
+    andl $(CPUID_MEMO_SLOTS - 1), %edx
+    shll $CPUID_MEMO_SLOT_SHIFT, %edx
+    addq 48(%rsp), %rdx                     /* + v */
+    cmpl VCPU_OFF_CPUID_MEMO + CPUID_ANSWER_LEAF(%rdx), %eax
+    jne .Lfull_path
+    movq SVM_ASM_NEXT_RIP(%rcx), %rax
+    movq %rax, SVM_ASM_RIP(%rcx)
+    movb $0, SVM_ASM_TLB_CONTROL(%rcx)
+    movq $0, SVM_ASM_EVENTINJ(%rcx)
+    movl VCPU_OFF_CPUID_MEMO + CPUID_ANSWER_EAX(%rdx), %eax
+    movq %rax, SVM_ASM_RAX(%rcx)
+    movq 48(%rsp), %rax
+    incq VCPU_OFF_CPUID_COUNT(%rax)
+    movl VCPU_OFF_CPUID_MEMO + CPUID_ANSWER_EBX(%rdx), %ebx
+    movl VCPU_OFF_CPUID_MEMO + CPUID_ANSWER_ECX(%rdx), %ecx
+    movl VCPU_OFF_CPUID_MEMO + CPUID_ANSWER_EDX(%rdx), %edx
+    addq $16, %rsp
+    movq 16(%rsp), %rax
+    jmp .Lvmrun
+.Lfull_path:
+    popq %rdx               /* the guest's RDX and RCX again */
+    popq %rcx
+    movq 16(%rsp), %rax
+    vmsave %rax             /* the guest's FS/GS/TR/... into its VMCB */
+    movq 24(%rsp), %rax
     vmload %rax
     stgi
-    movq 16(%rsp), %rax
+    movq 32(%rsp), %rax
     SAVE_GUEST_GPRS_EXCEPT_RAX
-    leaq 64(%rsp), %rbp         /* not the guest's RBP: backtraces walk from here */
+    leaq 80(%rsp), %rbp         /* not the guest's RBP: backtraces walk from here */
     movq %rax, %rdi
     call svm_on_exit
     testl %eax, %eax
     jnz .Lenter
-    addq $24, %rsp
+    addq $40, %rsp
     POP_HOST_CALLEE_SAVED
     ret
 

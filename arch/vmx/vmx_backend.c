@@ -27,6 +27,13 @@
 #include "common/options.h"
 #include "common/phys.h"
 
+/* vmx_enter.S's fast path spells these without vmcs_fields.h. */
+_Static_assert(VMX_ASM_EXIT_REASON == VMCS_EXIT_REASON, "exit reason field");
+_Static_assert(VMX_ASM_EXIT_INSN_LEN == VMCS_EXIT_INSN_LEN, "instruction length field");
+_Static_assert(VMX_ASM_GUEST_RIP == VMCS_GUEST_RIP, "guest RIP field");
+_Static_assert(VMX_ASM_GUEST_INTERRUPTIBILITY == VMCS_GUEST_INTERRUPTIBILITY, "interruptibility");
+_Static_assert(VMX_ASM_REASON_CPUID == VMX_EXIT_CPUID, "CPUID exit reason");
+
 #define CR4_VMXE (1ULL << 13)
 
 /** Per-vCPU VT-x state. */

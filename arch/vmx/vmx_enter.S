@@ -18,11 +18,19 @@
  * a successful VMRESUME run no extra instruction.
  *
  * HOST_RSP is this frame, written once per call; HOST_RIP is vmx_exit_point.
+ *
+ * The fast path: a CPUID exit whose leaf common code has answered before and
+ * marked stable (common/cpuid_memo.h) is answered here, without saving the
+ * guest's registers or calling C: look the leaf up in v->cpuid_memo, step RIP
+ * over the instruction, count the exit as vcpu_handle_exit() would, load the
+ * answer, VMRESUME. Anything unusual (another exit, a miss, an STI or MOV SS
+ * shadow to clear, RIP crossing a 4 GiB line) takes the full path.
  */
 #define VMCS_HOST_RSP 0x6C14
 
 #include "arch/vmx/vmx_enter.h"
 #include "arch/x86/gprs_asm.h"
+#include "common/cpuid_memo_asm.h"
 
     .text
     .code64
@@ -44,7 +52,50 @@ vmx_run_loop:
     jmp .Lvmfail
 
 vmx_exit_point:
-    pushq %rax                  /* guest RAX */
+    pushq %rax                  /* guest RAX; v is at 8(%rsp) */
+    pushq %rcx                  /* two scratch registers for the fast path; v at 24(%rsp) */
+    pushq %rdx
+    movl $VMX_ASM_EXIT_REASON, %ecx
+    vmread %rcx, %rdx
+    cmpl $VMX_ASM_REASON_CPUID, %edx
+    jne .Lfull_path
+    /* The memo slot of the leaf in EAX: (leaf + (leaf >> 28)) % slots. */
+    movl %eax, %edx
+    shrl $28, %edx
+    addl %eax, %edx
+    andl $(CPUID_MEMO_SLOTS - 1), %edx
+    shll $CPUID_MEMO_SLOT_SHIFT, %edx
+    movq 24(%rsp), %rcx
+    leaq VCPU_OFF_CPUID_MEMO(%rcx,%rdx), %rdx
+    cmpl CPUID_ANSWER_LEAF(%rdx), %eax
+    jne .Lfull_path
+    movl $VMX_ASM_GUEST_INTERRUPTIBILITY, %eax
+    vmread %rax, %rax
+    testl $3, %eax              /* blocking by STI or MOV SS: the full path clears it */
+    jnz .Lfull_path
+    movl $VMX_ASM_EXIT_INSN_LEN, %eax
+    vmread %rax, %rax
+    movl $VMX_ASM_GUEST_RIP, %ecx
+    vmread %rcx, %rcx
+    addq %rcx, %rax             /* the next RIP */
+    xorq %rax, %rcx
+    shrq $32, %rcx              /* crossed a 4 GiB line (maybe a 32-bit wrap): full path */
+    jnz .Lfull_path
+    movl $VMX_ASM_GUEST_RIP, %ecx
+    vmwrite %rax, %rcx
+    movq 24(%rsp), %rcx
+    incq VCPU_OFF_CPUID_COUNT(%rcx)
+    movl CPUID_ANSWER_EAX(%rdx), %eax
+    movl CPUID_ANSWER_EBX(%rdx), %ebx
+    movl CPUID_ANSWER_ECX(%rdx), %ecx
+    movl CPUID_ANSWER_EDX(%rdx), %edx
+    addq $24, %rsp
+    vmresume
+    movl $VMX_RUN_VMRESUME_FAILED, %eax
+    jmp .Lvmfail
+.Lfull_path:
+    popq %rdx                   /* the guest's RCX and RDX again; its RAX stays pushed */
+    popq %rcx
     movq 8(%rsp), %rax          /* v */
     SAVE_GUEST_GPRS_EXCEPT_RAX
     popq 0(%rax)

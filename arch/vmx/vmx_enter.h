@@ -21,6 +21,15 @@
 #define VMX_RUN_FAIL_INVALID 4
 /** @} */
 
+/** @name VMCS fields and the exit reason the fast path uses (checked against vmcs_fields.h) */
+/** @{ */
+#define VMX_ASM_EXIT_REASON 0x4402            /**< VMCS_EXIT_REASON */
+#define VMX_ASM_EXIT_INSN_LEN 0x440C          /**< VMCS_EXIT_INSN_LEN */
+#define VMX_ASM_GUEST_RIP 0x681E              /**< VMCS_GUEST_RIP */
+#define VMX_ASM_GUEST_INTERRUPTIBILITY 0x4824 /**< VMCS_GUEST_INTERRUPTIBILITY */
+#define VMX_ASM_REASON_CPUID 10               /**< basic exit reason of CPUID */
+/** @} */
+
 #ifndef __ASSEMBLER__
 #include "common/types.h"
 

@@ -112,6 +112,7 @@ void cpu_identify(struct cpu_info *out);
 #define MSR_FS_BASE 0xC0000100 /**< FS base */
 #define MSR_GS_BASE 0xC0000101 /**< GS base */
 #define MSR_KERNEL_GS_BASE 0xC0000102 /**< GS base SWAPGS exchanges with */
+#define MSR_IA32_MISC_ENABLE 0x1A0 /**< Intel: miscellaneous enables (bit 22: limit CPUID maxval) */
 #define MSR_VM_CR 0xC0010114 /**< AMD SVM control (LOCK, SVMDIS) */
 #define MSR_VM_HSAVE_PA 0xC0010117 /**< AMD host save area for VMRUN */
 
@@ -119,5 +120,11 @@ void cpu_identify(struct cpu_info *out);
 #define EFER_LMA (1u << 10)  /**< long mode active */
 #define EFER_NXE (1u << 11)  /**< no-execute enable */
 #define EFER_SVME (1u << 12) /**< SVM enable */
+
+/**
+ * WRMSR of a value the guest chose: 0, or -1 if the CPU refused it with \#GP
+ * (arch/x86/msr_safe.S; trap_dispatch() turns that \#GP into the -1).
+ */
+int wrmsr_safe(u32 msr, u64 value);
 
 #endif

@@ -46,6 +46,7 @@ static u8 df_stack[4096] __attribute__((aligned(16)));
 static volatile int pending_host_vector = -1;
 
 extern char isr_table_start[];
+extern char wrmsr_safe_insn[], wrmsr_safe_fault[];
 extern char wait_table_start[];
 
 #define WAIT_VECTOR_FLAG 0x100 /* pushed by the wait_table_start stubs (isr.S) */
@@ -161,6 +162,11 @@ void trap_dispatch(struct trap_frame *tf)
 {
     if (tf->vector & WAIT_VECTOR_FLAG) { /* the halt window: an interrupt for the guest */
         pending_host_vector = (int)(tf->vector & 0xFF);
+        return;
+    }
+    /* wrmsr_safe(): the guest's value refused; not a VMM bug. */
+    if (tf->vector == 13 && tf->rip == (u64)(uintptr_t)wrmsr_safe_insn) {
+        tf->rip = (u64)(uintptr_t)wrmsr_safe_fault;
         return;
     }
     if (tf->vector >= 32) {

@@ -5,6 +5,8 @@
 #include "check.h"
 #include "cpu.h"
 #include "gstring.h"
+#include "recover.h"
+#include "trap.h"
 
 #define LEAF_FEATURES 0x1u
 #define LEAF_HV_BASE 0x40000000u
@@ -162,4 +164,65 @@ void check_cpuid_realmode(const struct check_context *ctx, struct check_result *
 	if (ebx != want || ebx_prefixed != want)
 		check_fail(res, "real-mode CPUID 0x40000000 gave EBX %08x and %08x, not %08x",
 			   ebx, ebx_prefixed, want);
+}
+
+#define MSR_MISC_ENABLE 0x1A0
+#define MISC_ENABLE_LIMIT_CPUID (1ULL << 22)
+#define VECTOR_GP 13
+
+/* Static: live across recover_jump(), which restores only callee-saved registers. */
+static struct recover_point misc_probe;
+
+static bool same_regs(struct cpuid_regs a, struct cpuid_regs b)
+{
+	return a.eax == b.eax && a.ebx == b.ebx && a.ecx == b.ecx && a.edx == b.edx;
+}
+
+/*
+ * bookvisor answers repeated CPUIDs of a few stable leaves from a memo in its
+ * exit assembly (common/cpuid_memo.h). The answers must stay exactly what the
+ * full path gives, and must follow IA32_MISC_ENABLE's "limit CPUID maxval"
+ * bit on Intel: set, leaf 0 says 2 at most; cleared, it says the real maximum.
+ */
+void check_cpuid_memo(const struct check_context *ctx, struct check_result *res)
+{
+	(void)ctx;
+	static const u32 leaves[] = { 0, LEAF_HV_BASE, LEAF_HV_VERSION, LEAF_EXT_MAX, 0x80000002u };
+	for (u32 i = 0; i < ARRAY_SIZE(leaves); i++) {
+		struct cpuid_regs first = cpuid(leaves[i]);
+		for (u32 k = 0; k < 3; k++)
+			if (!same_regs(cpuid(leaves[i]), first)) {
+				check_fail(res, "leaf 0x%x answered differently the %u. time", leaves[i], k + 2);
+				return;
+			}
+	}
+	struct cpuid_regs zero = cpuid(0);
+	if (zero.ebx != 0x756e6547u || zero.eax <= 2) { /* not "Genu...", or nothing to limit */
+		check_note(res, "stable; no MISC_ENABLE limit to try");
+		return;
+	}
+	u64 misc = 0;
+	trap_expect(VECTOR_GP, &misc_probe);
+	if (recover_save(&misc_probe) != 0) {
+		check_note(res, "stable; MISC_ENABLE not readable");
+		return;
+	}
+	misc = rdmsr(MSR_MISC_ENABLE);
+	wrmsr(MSR_MISC_ENABLE, misc | MISC_ENABLE_LIMIT_CPUID);
+	trap_expect(0, NULL);
+	u32 limited = cpuid(0).eax;
+	bool took = (rdmsr(MSR_MISC_ENABLE) & MISC_ENABLE_LIMIT_CPUID) != 0;
+	wrmsr(MSR_MISC_ENABLE, misc & ~MISC_ENABLE_LIMIT_CPUID);
+	u32 again = cpuid(0).eax;
+	wrmsr(MSR_MISC_ENABLE, misc);
+	if (!took)
+		check_note(res, "stable; this CPU has no CPUID limit bit");
+	else if (limited > 2)
+		check_fail(res, "leaf 0 still says max 0x%x with the CPUID limit set (a stale answer)",
+			   limited);
+	else if (again != zero.eax)
+		check_fail(res, "leaf 0 says max 0x%x after the limit was cleared, not 0x%x", again,
+			   zero.eax);
+	else
+		check_note(res, "stable; follows the MISC_ENABLE limit");
 }

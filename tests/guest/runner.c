@@ -35,6 +35,7 @@ static const struct check checks[] = {
 	{ "cr-illegal", check_cr_illegal },
 	{ "mtrr-write", check_mtrr_write },
 	{ "cpuid-realmode", check_cpuid_realmode },
+	{ "cpuid-memo", check_cpuid_memo },
 	{ "pci", check_pci },
 	{ "triple-fault", check_triple_fault },
 	{ "mmio-unsupported", check_mmio_unsupported },

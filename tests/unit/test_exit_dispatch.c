@@ -1,7 +1,7 @@
 /*
  * Unit tests for common/exit_dispatch.c, driven by a mock backend:
  * synthetic exits go in, handler results and backend calls come out.
- * unit-sources: common/exit_dispatch.c common/format.c common/kstring.c
+ * unit-sources: common/exit_dispatch.c common/cpuid_memo.c common/format.c common/kstring.c
  */
 #include <check.h>
 #include <stdlib.h>

@@ -1,0 +1,20 @@
+/**
+ * @file arch/svm/svm_enter_asm.h
+ * @brief VMCB offsets and exit codes svm_enter.S's fast path uses.
+ *
+ * Checked against struct vmcb (arch/svm/vmcb.h) by _Static_assert in
+ * arch/svm/svm_backend.c: a change of layout breaks the build.
+ */
+#ifndef BOOKVISOR_ARCH_SVM_SVM_ENTER_ASM_H
+#define BOOKVISOR_ARCH_SVM_SVM_ENTER_ASM_H
+
+#define SVM_ASM_TLB_CONTROL 0x05C      /**< control.tlb_control (one byte) */
+#define SVM_ASM_INTERRUPT_SHADOW 0x068 /**< control.interrupt_shadow */
+#define SVM_ASM_EXITCODE 0x070         /**< control.exitcode */
+#define SVM_ASM_EVENTINJ 0x0A8         /**< control.eventinj */
+#define SVM_ASM_NEXT_RIP 0x0C8         /**< control.next_rip */
+#define SVM_ASM_RIP 0x578              /**< save.rip */
+#define SVM_ASM_RAX 0x5F8              /**< save.rax */
+#define SVM_ASM_EXIT_CPUID 0x72        /**< the CPUID exit code */
+
+#endif
