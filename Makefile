@@ -136,7 +136,7 @@ grade: | $(STAMP)
 	@python3 labs/grade.py --lab $(LAB) --tree .
 
 clean:
-	rm -rf $(BUILD)/vmm $(BUILD)/unit $(BUILD)/guest $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/iso-cache $(BUILD)/emu $(BUILD)/emu-selftest
+	rm -rf $(BUILD)/vmm $(BUILD)/unit $(BUILD)/guest $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/iso-cache $(BUILD)/emu $(BUILD)/emu-selftest $(BUILD)/make-targets
 
 help:
 	@echo "make            build build/bookvisor.elf and the test guest (runs scripts/setup once)"
