@@ -70,12 +70,7 @@ exit_refuse(struct vcpu *v, const struct vm_exit *e)
 enum exit_action exit_dispatch(const struct exit_handler_table *t, struct vcpu *v,
                                struct vm_exit *e)
 {
-    unsigned kind = (unsigned)e->kind;
-    if (kind >= VM_EXIT_KIND_COUNT)
-        return exit_refuse(v, e);
-    v->exit_counts[kind]++;
-    exit_handler_fn fn = t->handler[kind];
-    return fn ? fn(v, e) : exit_refuse(v, e);
+    return exit_dispatch_inline(t, v, e);
 }
 
 bool __attribute__((noinline, cold)) exit_skip_failed(struct vcpu *v, const struct vm_exit *e)

@@ -59,19 +59,27 @@ bool exit_skip_failed(struct vcpu *v, const struct vm_exit *e);
  * skip_instruction so the common case (a handler asking to skip) costs no
  * call through the ops table. Same behaviour, same counters.
  */
+/**
+ * exit_dispatch() for inlining: check the kind, count it, call the handler
+ * (or refuse). The one copy of that logic: exit_dispatch() and
+ * vcpu_handle_exit_inline() both use it.
+ */
+static inline __attribute__((always_inline)) enum exit_action
+exit_dispatch_inline(const struct exit_handler_table *t, struct vcpu *v, struct vm_exit *e)
+{
+    unsigned kind = (unsigned)e->kind;
+    if (__builtin_expect(kind >= VM_EXIT_KIND_COUNT, 0))
+        return exit_refuse(v, e);
+    v->exit_counts[kind]++; /* counted even when unhandled: the counters tell the story */
+    exit_handler_fn fn = t->handler[kind];
+    return __builtin_expect(fn != 0, 1) ? fn(v, e) : exit_refuse(v, e);
+}
+
 static inline __attribute__((always_inline)) bool
 vcpu_handle_exit_inline(struct vcpu *v, struct vm_exit *e,
                         bool (*skip)(struct vcpu *, const struct vm_exit *))
 {
-    unsigned kind = (unsigned)e->kind;
-    enum exit_action a;
-    if (__builtin_expect(kind >= VM_EXIT_KIND_COUNT, 0)) {
-        a = exit_refuse(v, e);
-    } else {
-        v->exit_counts[kind]++; /* counted even when unhandled: the counters tell the story */
-        exit_handler_fn fn = v->handlers->handler[kind];
-        a = __builtin_expect(fn != 0, 1) ? fn(v, e) : exit_refuse(v, e);
-    }
+    enum exit_action a = exit_dispatch_inline(v->handlers, v, e);
     if (__builtin_expect(a == EXIT_SKIP, 1))
         return __builtin_expect(skip(v, e), 1) ? true : exit_skip_failed(v, e);
     return exit_apply_action(v, e, a);

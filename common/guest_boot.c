@@ -251,14 +251,14 @@ static void intercept_mtrr_writes(const struct backend_ops *b)
  */
 #define MSR_VMX_CAPS_FIRST 0x480u /* IA32_VMX_BASIC */
 #define MSR_VMX_CAPS_LAST 0x493u  /* up to IA32_VMX_PROCBASED_CTLS3 and beyond */
-static void intercept_virtualization_msrs(const struct backend_ops *b)
+static void intercept_virtualization_msrs(const struct backend_ops *b, const struct cpu_info *cpu)
 {
     for (u32 msr = MSR_VMX_CAPS_FIRST; msr <= MSR_VMX_CAPS_LAST; msr++)
         b->set_msr_intercept(&vcpu0, msr, true, true);
     b->set_msr_intercept(&vcpu0, MSR_VM_HSAVE_PA, true, true);
     /* Intel: IA32_MISC_ENABLE can change leaf 0's answer, which the backends
      * remember (common/cpuid_memo.h): its writes come through on_wrmsr(). */
-    if (cpuid(0, 0).ebx == 0x756e6547u) /* "Genu" */
+    if (cpu->vendor == CPU_VENDOR_INTEL)
         b->set_msr_intercept(&vcpu0, MSR_IA32_MISC_ENABLE, false, true);
 }
 
@@ -298,7 +298,7 @@ void guest_boot(const struct guest_boot_params *p)
     p->backend->set_nested_root(&vcpu0, vm.map.root_pa);
     hooks_apply_io_intercepts(&vm);
     intercept_mtrr_writes(p->backend);
-    intercept_virtualization_msrs(p->backend);
+    intercept_virtualization_msrs(p->backend, p->cpu);
     vmm_canary_fill();
     kprintf("bookvisor: starting the guest\n");
 

@@ -282,6 +282,17 @@ static void __attribute__((noinline)) decode_exit_slow(struct vcpu *v, struct vm
  * instruction intercept, which never interrupts the delivery of an event:
  * it has nothing to re-inject, so it only clears EVENTINJ.
  */
+/* Before every entry: the flush common code asked for, and RAX, which VMRUN
+ * takes from the VMCB. */
+static inline __attribute__((always_inline)) void prepare_entry(struct vcpu *v, struct vmcb *vmcb)
+{
+    if (__builtin_expect(v->flush_nested_tlb, 0)) {
+        vmcb->control.tlb_control = 1;
+        v->flush_nested_tlb = false;
+    }
+    vmcb->save.rax = v->gprs.rax;
+}
+
 bool svm_on_exit(struct vcpu *v)
 {
     struct vmcb *vmcb = ((struct svm_vcpu *)v->arch)->vmcb;
@@ -299,22 +310,14 @@ bool svm_on_exit(struct vcpu *v)
     }
     if (!vcpu_handle_exit_inline(v, &e, svm_skip_instruction))
         return false;
-    if (__builtin_expect(v->flush_nested_tlb, 0)) {
-        vmcb->control.tlb_control = 1;
-        v->flush_nested_tlb = false;
-    }
-    vmcb->save.rax = v->gprs.rax;
+    prepare_entry(v, vmcb);
     return true;
 }
 
 static void svm_run(struct vcpu *v)
 {
     struct svm_vcpu *s = v->arch;
-    if (v->flush_nested_tlb) {
-        s->vmcb->control.tlb_control = 1;
-        v->flush_nested_tlb = false;
-    }
-    s->vmcb->save.rax = v->gprs.rax;
+    prepare_entry(v, s->vmcb);
     svm_run_loop(v, s->vmcb_pa, host_vmcb_pa, s->vmcb);
 }
 
