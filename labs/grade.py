@@ -255,6 +255,7 @@ LABS = {
     5: Lab("the PCI selector matcher", [
         Unit("test_pci_match"),
         Unit("test_pci_config"),
+        Unit("test_pci_config_wildcards"),
         Build(),
         Emu("pci-conceal*", "qemu-svm", missing="fail"),
     ]),
