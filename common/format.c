@@ -317,6 +317,22 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 	return total;
 }
 
+int ksnappendf(char *buf, size_t size, size_t *pos, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	if (*pos < size)
+		n = kvsnprintf(buf + *pos, size - *pos, fmt, ap);
+	else
+		n = kvsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*pos += (size_t)n;
+	return n;
+}
+
 int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 {
 	va_list ap;

@@ -22,6 +22,15 @@ int ksnprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /**
+ * Append formatted output at *pos of buf[size] and advance *pos by the full
+ * length, even past size: a sequence of calls builds one line, and *pos
+ * says how long it would have been. Truncated output stays NUL-terminated.
+ * @return the length this call's output would have had
+ */
+int ksnappendf(char *buf, size_t size, size_t *pos, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/**
  * Callback form: each piece of output is handed to emit(ctx, text, len).
  * Used by kprintf() to stream to the console without a buffer limit.
  * @return the total number of characters emitted.

@@ -112,25 +112,6 @@ static const char *quote(char *out, const char *s, struct span sp)
 	return out;
 }
 
-/** Append printf output at *pos of buf[size], tracking the would-be length. */
-static void append(char *buf, size_t size, size_t *pos, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void append(char *buf, size_t size, size_t *pos, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	if (*pos < size)
-		n = kvsnprintf(buf + *pos, size - *pos, fmt, ap);
-	else
-		n = kvsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*pos += (size_t)n;
-}
-
 /** Append the string window around column and a caret line under it. */
 static void append_echo(char *buf, size_t size, size_t *pos,
 			const struct reporter *r, u32 column)
@@ -152,7 +133,7 @@ static void append_echo(char *buf, size_t size, size_t *pos,
 	}
 	line[end - start] = '\0';
 	caret = at - start + (start > 0 ? 3 : 0);
-	append(buf, size, pos, "\n  %s%s%s\n  %*s^", start > 0 ? "..." : "", line,
+	ksnappendf(buf, size, pos, "\n  %s%s%s\n  %*s^", start > 0 ? "..." : "", line,
 	       (end < r->src_len || r->src_cut) ? "..." : "", (int)caret, "");
 }
 
@@ -176,10 +157,10 @@ static void report(struct reporter *r, enum pci_config_errcode code, u32 column,
 	if (!r->on_error)
 		return;
 	if (r->driver)
-		append(message, first_max, &pos, "pci driver '%.32s': %s column %u: ",
+		ksnappendf(message, first_max, &pos, "pci driver '%.32s': %s column %u: ",
 		       r->driver, r->field, column);
 	else
-		append(message, first_max, &pos, "pci config: column %u: ", column);
+		ksnappendf(message, first_max, &pos, "pci config: column %u: ", column);
 	va_start(ap, fmt);
 	if (pos < first_max)
 		n = kvsnprintf(message + pos, first_max - pos, fmt, ap);
@@ -189,9 +170,9 @@ static void report(struct reporter *r, enum pci_config_errcode code, u32 column,
 	if (n > 0)
 		pos += (size_t)n;
 	if (r->driver)
-		append(message, first_max, &pos, "; driver left out");
+		ksnappendf(message, first_max, &pos, "; driver left out");
 	else if (r->entry >= 0)
-		append(message, first_max, &pos, "; entry %d dropped", (int)r->entry + 1);
+		ksnappendf(message, first_max, &pos, "; entry %d dropped", (int)r->entry + 1);
 	if (pos >= first_max)
 		pos = first_max - 1;
 	append_echo(message, sizeof(message), &pos, r, column);
@@ -758,104 +739,4 @@ u32 pci_config_parse(struct pci_config *cfg, const char *text,
 	cfg->text[len] = '\0';
 	parse_text(&r, len, r.src_cut);
 	return cfg->nerrors;
-}
-
-void pci_config_device_names(const struct pci_config *cfg, const struct pci_device_desc *dev,
-			     struct pci_device_names *names)
-{
-	names->count = 0;
-	for (u32 i = 0; i < cfg->ndrivers && i < PCI_MAX_DRIVERS; i++) {
-		const struct pci_config_driver *d = &cfg->drivers[i];
-
-		if (d->defaults.count > 0 && pci_selector_match_plain(&d->defaults, dev, NULL))
-			names->names[names->count++] = d->driver->name;
-	}
-}
-
-/** Set b to "driver d with these options". */
-static void bind_driver(struct pci_binding *b, const struct pci_config_driver *d,
-			const char *const *options)
-{
-	b->kind = PCI_BIND_DRIVER;
-	b->driver = d->driver;
-	b->noptions = d->noptions;
-	for (u32 i = 0; i < d->noptions; i++)
-		b->options[i] = options ? options[i] : NULL;
-}
-
-void pci_config_bind(const struct pci_config *cfg, const struct pci_device_desc *devs,
-		     u32 ndevs, struct pci_binding *out)
-{
-	u32 counts[PCI_CONFIG_MAX_ENTRIES] = { 0 };
-	struct pci_device_names names;
-
-	for (u32 n = 0; n < ndevs; n++) {
-		const struct pci_device_desc *dev = &devs[n];
-		struct pci_binding *b = &out[n];
-
-		KSTR(memset)(b, 0, sizeof(*b));
-		b->kind = PCI_BIND_UNBOUND;
-		b->entry = -1;
-		if (cfg->use_defaults) {
-			for (u32 i = 0; i < cfg->ndrivers; i++) {
-				const struct pci_config_driver *d = &cfg->drivers[i];
-
-				if (d->defaults.count > 0 &&
-				    pci_selector_match_plain(&d->defaults, dev, NULL)) {
-					bind_driver(b, d, NULL);
-					break;
-				}
-			}
-			continue;
-		}
-		pci_config_device_names(cfg, dev, &names);
-		/* every entry counts every device it selects, even once bound,
-		 * so `number` does not depend on the entries before it */
-		for (u32 e = 0; e < cfg->nentries; e++) {
-			const struct pci_config_entry *entry = &cfg->entries[e];
-			const struct pci_selector *sel = &entry->selector;
-
-			if (!pci_selector_has_plain_items(sel)) {
-				if (entry->kind != PCI_BIND_DRIVER)
-					continue;
-				sel = &cfg->drivers[entry->driver].defaults;
-				if (sel->count == 0)
-					continue;
-			}
-			if (!pci_selector_match_plain(sel, dev, &names))
-				continue;
-			if (!pci_selector_match_number(&entry->selector, counts[e]++))
-				continue;
-			if (b->kind != PCI_BIND_UNBOUND)
-				continue;
-			b->entry = (s32)e;
-			if (entry->kind == PCI_BIND_DRIVER)
-				bind_driver(b, &cfg->drivers[entry->driver], entry->options);
-			else
-				b->kind = entry->kind;
-		}
-	}
-}
-
-int pci_format_device_line(char *buf, size_t size, const struct pci_config *cfg,
-			   const struct pci_device_desc *dev, const struct pci_binding *binding)
-{
-	struct pci_device_names names;
-	size_t pos = 0;
-
-	if (size > 0)
-		buf[0] = '\0';
-	pci_config_device_names(cfg, dev, &names);
-	append(buf, size, &pos, "[%02x:%02x.%u] %06x: %04X:%04X (", dev->bus, dev->device,
-	       dev->function & 7u, dev->class_code & 0xffffffu, dev->vendor_id, dev->device_id);
-	for (u32 i = 0; i < names.count; i++)
-		append(buf, size, &pos, "%s%s", i ? " " : "", names.names[i]);
-	append(buf, size, &pos, ")");
-	if (binding && binding->kind == PCI_BIND_DRIVER && binding->driver)
-		append(buf, size, &pos, " %s", binding->driver->name);
-	else if (binding && binding->kind == PCI_BIND_NONE)
-		append(buf, size, &pos, " none");
-	else if (binding && binding->kind == PCI_BIND_CONCEAL)
-		append(buf, size, &pos, " conceal");
-	return (int)pos;
 }

@@ -8,7 +8,7 @@
  * matched as `pattern\ntext` against a slow reference matcher.
  *
  * libFuzzer:  clang -g -O1 -fsanitize=fuzzer,address,undefined -DBOOKVISOR_HOST -I. \
- *               tests/fuzz/fuzz_pci_config.c pci/pci_config.c pci/pci_match.c \
+ *               tests/fuzz/fuzz_pci_config.c pci/pci_config.c pci/pci_bind.c pci/pci_match.c \
  *               common/format.c common/kstring.c -o build/fuzz/fuzz_pci_config
  * standalone: add -DFUZZ_STANDALONE and drop "fuzzer," from -fsanitize; run it with
  *             files as arguments (or input on stdin).

@@ -280,6 +280,22 @@ START_TEST(test_kvformat_no_output)
 }
 END_TEST
 
+START_TEST(test_append_builds_a_line_and_keeps_counting)
+{
+	char buf[12];
+	size_t pos = 0;
+
+	buf[0] = '\0';
+	ck_assert_int_eq(ksnappendf(buf, sizeof(buf), &pos, "[%02x]", 0x1f), 4);
+	ck_assert_int_eq(ksnappendf(buf, sizeof(buf), &pos, " %s", "pcidebug"), 9);
+	ck_assert_str_eq(buf, "[1f] pcideb"); /* truncated, still terminated */
+	ck_assert_uint_eq(pos, 13);
+	ck_assert_int_eq(ksnappendf(buf, sizeof(buf), &pos, "%s", "more"), 4); /* past the end */
+	ck_assert_uint_eq(pos, 17);
+	ck_assert_str_eq(buf, "[1f] pcideb");
+}
+END_TEST
+
 static Suite *format_suite(void)
 {
 	Suite *s = suite_create("format");
@@ -298,6 +314,7 @@ static Suite *format_suite(void)
 	tcase_add_test(tc, test_truncation_and_return_value);
 	tcase_add_test(tc, test_unknown_and_trailing_percent);
 	tcase_add_test(tc, test_matches_libc);
+	tcase_add_test(tc, test_append_builds_a_line_and_keeps_counting);
 	tcase_add_test(tc, test_kvformat_streams);
 	tcase_add_test(tc, test_kvformat_no_output);
 	suite_add_tcase(s, tc);

@@ -2,7 +2,7 @@
  * Unit tests for pci/pci_config.c: the configuration string, binding,
  * errors with positions, driver declarations and the device-list line.
  *
- * unit-sources: pci/pci_config.c pci/pci_match.c common/format.c common/kstring.c
+ * unit-sources: pci/pci_config.c pci/pci_bind.c pci/pci_match.c common/format.c common/kstring.c
  */
 #include <check.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@
  * `*` and `|` in full configuration strings, over the synthetic machine of
  * pci_config_machine.h: exactly the listed devices bind, nothing else does.
  *
- * unit-sources: pci/pci_config.c pci/pci_match.c common/format.c common/kstring.c
+ * unit-sources: pci/pci_config.c pci/pci_bind.c pci/pci_match.c common/format.c common/kstring.c
  */
 #include <check.h>
 #include <stdlib.h>
