@@ -11,9 +11,6 @@ are described in tests/README.md. Standard library only.
 
 import argparse
 import concurrent.futures
-import fnmatch
-import hashlib
-import json
 import os
 import re
 import shutil
@@ -24,182 +21,20 @@ import threading
 import time
 from pathlib import Path
 
+from emu_iso import build_iso, prune_iso_cache
+from emu_spec import ALL_PORTS, CAPTURE_PORTS, TARGETS, TestSpec
+
 ROOT = Path(__file__).resolve().parent.parent
-MKISO = ROOT / "scripts" / "mkiso"
 DEFAULT_VMM = "build/bookvisor.elf"
 DEFAULT_OUT = ROOT / "build" / "emu"
-ISO_CACHE_KEEP = 32          # cached ISOs kept in build/emu/iso (newest first)
 END_GRACE_S = 0.5            # time left for other ports to flush after `end` matched
 POLL_S = 0.1
 TAIL_LINES = 60
 
 # Serial ports a guest writes to, plus the runner's own event log ("emu").
-CAPTURE_PORTS = ("com1", "com2", "e9")
-ALL_PORTS = CAPTURE_PORTS + ("emu",)
 DEFAULT_FORBID = r"(?i:panic)|not ok|triple fault|^error: |status=failure"
 
 ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\r")
-
-
-class Target:
-    """One way of booting an ISO: an emulator and a CPU model."""
-
-    def __init__(self, name, kind, cpu, mem, about):
-        self.name, self.kind, self.cpu, self.mem, self.about = name, kind, cpu, mem, about
-
-
-TARGETS = {
-    t.name: t for t in (
-        Target("qemu-svm", "qemu", "EPYC,+svm,+npt", 1024, "QEMU TCG, q35, AMD EPYC with SVM+NPT"),
-        Target("bochs-vmx", "bochs", "corei7_skylake_x", 128, "Bochs, Skylake-X with VMX"),
-        Target("bochs-vmx-tgl", "bochs", "tigerlake", 128, "Bochs, Tiger Lake with VMX"),
-        Target("bochs-svm", "bochs", "ryzen", 128, "Bochs, Ryzen with SVM"),
-    )
-}
-
-
-# --------------------------------------------------------------------------- test files
-
-class TestSpec:
-    """A parsed tests/emu/*.test file: ordered (key, port, target-glob, value) entries."""
-
-    LIST_KEYS = ("expect", "forbid", "qemu-args", "bochs-config")
-    SCALAR_KEYS = ("name", "description", "targets", "vmm", "guest", "guest-args",
-                   "vmm-args", "vmm-config", "iso", "mem", "timeout", "end", "expect-fail",
-                   "default-forbid")
-    PORT_KEYS = ("expect", "forbid", "end")
-
-    def __init__(self, path):
-        self.path = Path(path)
-        self.entries = []
-        self.name = self.path.stem
-        self._parse()
-
-    def _parse(self):
-        text = self.path.read_text(encoding="utf-8")
-        for lineno, raw in enumerate(text.splitlines(), 1):
-            line = raw.strip()
-            if not line or line.startswith("#"):
-                continue
-            where = f"{self.path}:{lineno}"
-            m = re.match(r"([a-z0-9-]+)(?:\.([a-z0-9]+))?(?:@(\S+?))?\s*:(.*)$", line)
-            if not m:
-                raise ValueError(f"{where}: expected 'key[.port][@target]: value'")
-            key, port, glob, value = m.group(1), m.group(2), m.group(3), m.group(4).strip()
-            if key not in self.LIST_KEYS + self.SCALAR_KEYS:
-                raise ValueError(f"{where}: unknown key '{key}'")
-            if port and key not in self.PORT_KEYS:
-                raise ValueError(f"{where}: '{key}' takes no port")
-            port = port or "any"
-            if port not in ALL_PORTS + ("any",):
-                raise ValueError(f"{where}: unknown port '{port}' (com1 com2 e9 emu any)")
-            if key in ("expect", "forbid", "end"):
-                try:
-                    re.compile(value, re.M)
-                except re.error as e:
-                    raise ValueError(f"{where}: bad regex: {e}") from None
-            if key == "end" and port == "emu":
-                raise ValueError(f"{where}: 'end' watches com1, com2, e9 or any")
-            if key in ("mem", "timeout"):
-                try:
-                    float(value)
-                except ValueError:
-                    raise ValueError(f"{where}: '{key}' needs a number") from None
-            self.entries.append((key, port, glob, value))
-            if key == "name" and glob is None:
-                self.name = value
-
-    def targets(self):
-        """Target names this test runs on (default: all)."""
-        value = self.get_scalar("targets", None)
-        if value is None or value.strip() == "all":
-            return list(TARGETS)
-        names = value.split()
-        for n in names:
-            if n not in TARGETS:
-                raise ValueError(f"{self.path}: unknown target '{n}'")
-        return names
-
-    def get_scalar(self, key, target, default=None):
-        """Last value of KEY that applies to TARGET (entries with @glob need a match)."""
-        value = default
-        for k, _port, glob, v in self.entries:
-            if k == key and (glob is None or (target and fnmatch.fnmatch(target, glob))):
-                value = v
-        return value
-
-    def get_list(self, key, target):
-        """All (port, value) of KEY that apply to TARGET, in file order."""
-        return [(p, v) for k, p, glob, v in self.entries
-                if k == key and (glob is None or fnmatch.fnmatch(target, glob))]
-
-    def get_port_scalar(self, key, target):
-        """(port, value) of the last KEY entry for TARGET, or None."""
-        found = None
-        for k, p, glob, v in self.entries:
-            if k == key and (glob is None or fnmatch.fnmatch(target, glob)):
-                found = (p, v)
-        return found
-
-
-# --------------------------------------------------------------------------- ISOs
-
-_iso_locks = {}
-_iso_locks_guard = threading.Lock()
-
-
-def _file_digest(path):
-    h = hashlib.sha1()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def build_iso(cache_dir, vmm, guest, guest_args, vmm_args, config=""):
-    """Return a cached ISO for these parameters, building it with scripts/mkiso if new.
-
-    The cache key covers the file contents, so a rebuilt bookvisor gets a new ISO.
-    """
-    vmm = Path(vmm)
-    if not vmm.is_file():
-        raise RuntimeError(f"{vmm} does not exist (build it first: make)")
-    if guest and not Path(guest).is_file():
-        raise RuntimeError(f"guest file {guest} does not exist")
-    if config and not Path(config).is_file():
-        raise RuntimeError(f"config module {config} does not exist")
-    key_src = json.dumps([_file_digest(vmm), _file_digest(guest) if guest else "",
-                          guest_args, vmm_args, _file_digest(MKISO),
-                          _file_digest(config) if config else ""])
-    key = hashlib.sha1(key_src.encode()).hexdigest()[:20]
-    iso = Path(cache_dir) / f"{key}.iso"
-    with _iso_locks_guard:
-        lock = _iso_locks.setdefault(key, threading.Lock())
-    with lock:
-        if iso.is_file():
-            os.utime(iso)  # mark as recently used for pruning
-            return iso
-        iso.parent.mkdir(parents=True, exist_ok=True)
-        cmd = [str(MKISO), str(iso), str(vmm), str(guest or "-"), guest_args, vmm_args]
-        if config:
-            cmd.append(str(config))
-        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        if r.returncode != 0:
-            raise RuntimeError(f"mkiso failed: {r.stdout.strip()[-2000:]}")
-    return iso
-
-
-def prune_iso_cache(cache_dir):
-    """Keep only the ISO_CACHE_KEEP most recently used ISOs."""
-    d = Path(cache_dir)
-    if not d.is_dir():
-        return
-    isos = sorted(d.glob("*.iso"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in isos[ISO_CACHE_KEEP:]:
-        try:
-            old.unlink()
-        except OSError:
-            pass
 
 
 # --------------------------------------------------------------------------- captures
