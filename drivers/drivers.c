@@ -5,11 +5,11 @@
  * device each one takes (chapter 06). With no string, a device goes to the
  * first driver in this table whose default selector matches it.
  */
+#include "drivers/drivers.h"
 #include "drivers/pcidebug.h"
-#include "pci/pci_driver.h"
 
 const struct pci_driver *const pci_driver_table[] = {
-	&pcidebug_driver,
+    &pcidebug_driver,
 };
 
 const u32 pci_driver_table_len = ARRAY_SIZE(pci_driver_table);

@@ -248,7 +248,7 @@ LABS = {
         Emu("entry-check-control", "bochs-vmx"),
     ]),
     4: Lab("the largest page that can map an address", [
-        Unit("test_gpmap"),
+        Unit("test_npt"),
         Build(),
         Emu("guest-checks", "qemu-svm", expect=[("com1", r"^ok \d+ - memory-all\b")]),
     ]),

@@ -6,10 +6,10 @@
  * hardware address register between our outl(0xCF8) and the data access.
  */
 #include "pci/pci_access.h"
-#include "arch/x86/acpi_power.h"
+#include "common/base/acpi_power.h"
 #include "arch/x86/io.h"
-#include "common/kprintf.h"
-#include "common/phys.h"
+#include "common/base/kprintf.h"
+#include "arch/x86/phys.h"
 
 static struct pci_ecam_window ecam;
 static bool ecam_ok;
@@ -17,110 +17,110 @@ static bool access_initialised;
 
 void pci_access_init(void)
 {
-	if (access_initialised)
-		return;
-	access_initialised = true;
-	u64 pa = acpi_find_table("MCFG");
-	if (!pa)
-		return;
-	const u8 *t = phys_to_virt(pa);
-	if (!pci_mcfg_parse(t, *(const u32 *)(t + 4), &ecam))
-		return;
-	u64 end = ecam.base + ((u64)(ecam.end_bus - ecam.start_bus + 1) << 20);
-	/* bookvisor's identity map always covers the first 4 GiB */
-	if (end > 4 * GIB) {
-		kprintf("bookvisor: pci: ECAM at 0x%llx lies above 4 GiB; using 0xCF8/0xCFC\n",
-			(unsigned long long)ecam.base);
-		return;
-	}
-	ecam_ok = true;
+    if (access_initialised)
+        return;
+    access_initialised = true;
+    u64 pa = acpi_find_table("MCFG");
+    if (!pa)
+        return;
+    const u8 *t = phys_to_virt(pa);
+    if (!pci_mcfg_parse(t, *(const u32 *)(t + 4), &ecam))
+        return;
+    u64 end = ecam.base + ((u64)(ecam.end_bus - ecam.start_bus + 1) << 20);
+    /* bookvisor's identity map always covers the first 4 GiB */
+    if (end > 4 * GIB) {
+        kprintf("bookvisor: pci: ECAM at 0x%llx lies above 4 GiB; using 0xCF8/0xCFC\n",
+                (unsigned long long)ecam.base);
+        return;
+    }
+    ecam_ok = true;
 }
 
 const struct pci_ecam_window *pci_ecam_window(void)
 {
-	return ecam_ok ? &ecam : NULL;
+    return ecam_ok ? &ecam : NULL;
 }
 
-u32 pci_cf8_read(const struct pci_cfg_addr *a, u8 size)
+u32 pci_cf8_read(const struct pci_cfgspace_addr *a, u8 size)
 {
-	if (a->offset >= PCI_CFG_LEGACY_SIZE)
-		return pci_cfg_all_ones(size);
-	outl(PCI_CF8_PORT, pci_cf8_encode(a));
-	u16 port = (u16)(PCI_CFC_PORT + (a->offset & 3));
-	return size == 4 ? inl(port) : size == 2 ? inw(port) : inb(port);
+    if (a->offset >= PCI_CFG_LEGACY_SIZE)
+        return pci_cfgspace_all_ones(size);
+    outl(PCI_CF8_PORT, pci_cf8_encode(a));
+    u16 port = (u16)(PCI_CFC_PORT + (a->offset & 3));
+    return size == 4 ? inl(port) : size == 2 ? inw(port) : inb(port);
 }
 
-void pci_cf8_write(const struct pci_cfg_addr *a, u8 size, u32 value)
+void pci_cf8_write(const struct pci_cfgspace_addr *a, u8 size, u32 value)
 {
-	if (a->offset >= PCI_CFG_LEGACY_SIZE)
-		return;
-	outl(PCI_CF8_PORT, pci_cf8_encode(a));
-	u16 port = (u16)(PCI_CFC_PORT + (a->offset & 3));
-	if (size == 4)
-		outl(port, value);
-	else if (size == 2)
-		outw(port, (u16)value);
-	else
-		outb(port, (u8)value);
+    if (a->offset >= PCI_CFG_LEGACY_SIZE)
+        return;
+    outl(PCI_CF8_PORT, pci_cf8_encode(a));
+    u16 port = (u16)(PCI_CFC_PORT + (a->offset & 3));
+    if (size == 4)
+        outl(port, value);
+    else if (size == 2)
+        outw(port, (u16)value);
+    else
+        outb(port, (u8)value);
 }
 
-static volatile void *ecam_ptr(const struct pci_cfg_addr *a)
+static volatile void *ecam_ptr(const struct pci_cfgspace_addr *a)
 {
-	if (!ecam_ok || a->bus < ecam.start_bus || a->bus > ecam.end_bus)
-		return NULL;
-	return phys_to_virt(ecam.base + pci_ecam_offset(ecam.start_bus, a));
+    if (!ecam_ok || a->bus < ecam.start_bus || a->bus > ecam.end_bus)
+        return NULL;
+    return phys_to_virt(ecam.base + pci_ecam_offset(ecam.start_bus, a));
 }
 
-u32 pci_ecam_read(const struct pci_cfg_addr *a, u8 size)
+u32 pci_ecam_read(const struct pci_cfgspace_addr *a, u8 size)
 {
-	volatile void *p = ecam_ptr(a);
-	if (!p)
-		return pci_cfg_all_ones(size);
-	if (size == 4)
-		return *(volatile u32 *)p;
-	if (size == 2)
-		return *(volatile u16 *)p;
-	return *(volatile u8 *)p;
+    volatile void *p = ecam_ptr(a);
+    if (!p)
+        return pci_cfgspace_all_ones(size);
+    if (size == 4)
+        return *(volatile u32 *)p;
+    if (size == 2)
+        return *(volatile u16 *)p;
+    return *(volatile u8 *)p;
 }
 
-void pci_ecam_write(const struct pci_cfg_addr *a, u8 size, u32 value)
+void pci_ecam_write(const struct pci_cfgspace_addr *a, u8 size, u32 value)
 {
-	volatile void *p = ecam_ptr(a);
-	if (!p)
-		return;
-	if (size == 4)
-		*(volatile u32 *)p = value;
-	else if (size == 2)
-		*(volatile u16 *)p = (u16)value;
-	else
-		*(volatile u8 *)p = (u8)value;
+    volatile void *p = ecam_ptr(a);
+    if (!p)
+        return;
+    if (size == 4)
+        *(volatile u32 *)p = value;
+    else if (size == 2)
+        *(volatile u16 *)p = (u16)value;
+    else
+        *(volatile u8 *)p = (u8)value;
 }
 
-u32 pci_hw_read(const struct pci_cfg_addr *a, u8 size)
+u32 pci_hw_read(const struct pci_cfgspace_addr *a, u8 size)
 {
-	if (ecam_ptr(a))
-		return pci_ecam_read(a, size);
-	return pci_cf8_read(a, size);
+    if (ecam_ptr(a))
+        return pci_ecam_read(a, size);
+    return pci_cf8_read(a, size);
 }
 
-void pci_hw_write(const struct pci_cfg_addr *a, u8 size, u32 value)
+void pci_hw_write(const struct pci_cfgspace_addr *a, u8 size, u32 value)
 {
-	if (ecam_ptr(a))
-		pci_ecam_write(a, size, value);
-	else
-		pci_cf8_write(a, size, value);
+    if (ecam_ptr(a))
+        pci_ecam_write(a, size, value);
+    else
+        pci_cf8_write(a, size, value);
 }
 
-static u32 ops_read(void *ctx, const struct pci_cfg_addr *a, u8 size)
+static u32 ops_read(void *ctx, const struct pci_cfgspace_addr *a, u8 size)
 {
-	(void)ctx;
-	return pci_hw_read(a, size);
+    (void)ctx;
+    return pci_hw_read(a, size);
 }
 
-static void ops_write(void *ctx, const struct pci_cfg_addr *a, u8 size, u32 value)
+static void ops_write(void *ctx, const struct pci_cfgspace_addr *a, u8 size, u32 value)
 {
-	(void)ctx;
-	pci_hw_write(a, size, value);
+    (void)ctx;
+    pci_hw_write(a, size, value);
 }
 
-const struct pci_cfg_ops pci_hw_ops = { ops_read, ops_write, NULL };
+const struct pci_cfgspace_ops pci_hw_ops = { ops_read, ops_write, NULL };

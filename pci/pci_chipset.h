@@ -12,15 +12,15 @@
 #ifndef BOOKVISOR_PCI_PCI_CHIPSET_H
 #define BOOKVISOR_PCI_PCI_CHIPSET_H
 
-#include "common/types.h"
+#include "common/lib/types.h"
 
 /** A register range of a host bridge (function 00:00.0) that bookvisor guards. */
 struct pci_guarded_reg {
-	u16 vendor;       /**< host bridge vendor ID */
-	u16 device;       /**< host bridge device ID */
-	u16 offset;       /**< first byte of the register in configuration space */
-	u8 len;           /**< its length in bytes */
-	const char *name; /**< what it is, for the log */
+    u16 vendor; /**< host bridge vendor ID */
+    u16 device; /**< host bridge device ID */
+    u16 offset; /**< first byte of the register in configuration space */
+    u8 len; /**< its length in bytes */
+    const char *name; /**< what it is, for the log */
 };
 
 /** The register that places the ECAM window on this host bridge, or NULL if unknown. */

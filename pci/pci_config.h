@@ -38,7 +38,7 @@
 #ifndef BOOKVISOR_PCI_PCI_CONFIG_H
 #define BOOKVISOR_PCI_PCI_CONFIG_H
 
-#include "common/types.h"
+#include "common/lib/types.h"
 #include "pci/pci_match.h"
 
 /** Longest configuration string; longer ones lose the entries past this. */
@@ -55,71 +55,71 @@ struct pci_driver_ops;
 
 /** A driver's declaration, as it registers with the PCI layer. */
 struct pci_driver {
-	const char *name;           /**< short name, also the device name in `device=` */
-	const char *longname;       /**< one-line description for humans */
-	const char *device;         /**< default selector, e.g. "class_code=0c0320"; NULL = none */
-	const char *driver_options; /**< option names, e.g. "tty,net"; NULL = none */
-	const struct pci_driver_ops *ops; /**< callbacks; opaque to this module */
-	/**
-	 * Optional: why option number @p index (in driver_options order) cannot
-	 * take @p value, or NULL if it can. Called while the string is parsed, so
-	 * a bad value is reported with its column and its entry dropped, like any
-	 * other mistake, instead of surfacing later without a position.
-	 */
-	const char *(*check_option)(u32 index, const char *value);
+    const char *name; /**< short name, also the device name in `device=` */
+    const char *longname; /**< one-line description for humans */
+    const char *device; /**< default selector, e.g. "class_code=0c0320"; NULL = none */
+    const char *driver_options; /**< option names, e.g. "tty,net"; NULL = none */
+    const struct pci_driver_ops *ops; /**< callbacks; opaque to this module */
+    /**
+     * Optional: why option number @p index (in driver_options order) cannot
+     * take @p value, or NULL if it can. Called while the string is parsed, so
+     * a bad value is reported with its column and its entry dropped, like any
+     * other mistake, instead of surfacing later without a position.
+     */
+    const char *(*check_option)(u32 index, const char *value);
 };
 
 /** What a configuration entry (or binding) does with a device. */
 enum pci_bind_kind {
-	PCI_BIND_UNBOUND, /**< nothing selected the device */
-	PCI_BIND_DRIVER,  /**< a driver takes the device */
-	PCI_BIND_NONE,    /**< `driver=none`: explicitly nothing */
-	PCI_BIND_CONCEAL, /**< `driver=conceal`: hidden from the guest */
+    PCI_BIND_UNBOUND, /**< nothing selected the device */
+    PCI_BIND_DRIVER, /**< a driver takes the device */
+    PCI_BIND_NONE, /**< `driver=none`: explicitly nothing */
+    PCI_BIND_CONCEAL, /**< `driver=conceal`: hidden from the guest */
 };
 
 /** Kinds of problems, so tests and tools need not parse message text. */
 enum pci_config_errcode {
-	PCI_ERR_TOO_LONG,          /**< string longer than PCI_CONFIG_MAX_LEN */
-	PCI_ERR_EMPTY_ITEM,        /**< `,,`, or a comma at either end */
-	PCI_ERR_NO_EQUALS,         /**< an item that is neither `key=value` nor `and` */
-	PCI_ERR_EMPTY_KEY,         /**< `=value` */
-	PCI_ERR_EMPTY_VALUE,       /**< `key=` */
-	PCI_ERR_UNKNOWN_KEY,       /**< selector key not in the table */
-	PCI_ERR_BAD_VALUE,         /**< pattern that can never match (see pci_sel_check_value()) */
-	PCI_ERR_UNKNOWN_DEVICE,    /**< `device=` names no driver */
-	PCI_ERR_TOO_MANY_ITEMS,    /**< more than PCI_SEL_MAX_ITEMS selector items */
-	PCI_ERR_UNKNOWN_DRIVER,    /**< `driver=` names no driver */
-	PCI_ERR_DUPLICATE_DRIVER,  /**< second `driver=` in one entry */
-	PCI_ERR_MISSING_DRIVER,    /**< entry without `driver=` */
-	PCI_ERR_UNKNOWN_OPTION,    /**< option the driver did not declare */
-	PCI_ERR_DUPLICATE_OPTION,  /**< option given twice */
-	PCI_ERR_NO_OPTIONS,        /**< option after `driver=none` or `driver=conceal` */
-	PCI_ERR_NEEDS_SELECTOR,    /**< `driver=none`/`conceal` without selector items */
-	PCI_ERR_EMPTY_ENTRY,       /**< `and` at the start, at the end, or doubled */
-	PCI_ERR_TOO_MANY_ENTRIES,  /**< more than PCI_CONFIG_MAX_ENTRIES entries */
-	PCI_ERR_BAD_DECLARATION,   /**< a driver's declaration is wrong; driver left out */
-	PCI_ERR_BAD_OPTION_VALUE,  /**< the driver's check_option() refused a value */
+    PCI_ERR_TOO_LONG, /**< string longer than PCI_CONFIG_MAX_LEN */
+    PCI_ERR_EMPTY_ITEM, /**< `,,`, or a comma at either end */
+    PCI_ERR_NO_EQUALS, /**< an item that is neither `key=value` nor `and` */
+    PCI_ERR_EMPTY_KEY, /**< `=value` */
+    PCI_ERR_EMPTY_VALUE, /**< `key=` */
+    PCI_ERR_UNKNOWN_KEY, /**< selector key not in the table */
+    PCI_ERR_BAD_VALUE, /**< pattern that can never match (see pci_sel_check_value()) */
+    PCI_ERR_UNKNOWN_DEVICE, /**< `device=` names no driver */
+    PCI_ERR_TOO_MANY_ITEMS, /**< more than PCI_SEL_MAX_ITEMS selector items */
+    PCI_ERR_UNKNOWN_DRIVER, /**< `driver=` names no driver */
+    PCI_ERR_DUPLICATE_DRIVER, /**< second `driver=` in one entry */
+    PCI_ERR_MISSING_DRIVER, /**< entry without `driver=` */
+    PCI_ERR_UNKNOWN_OPTION, /**< option the driver did not declare */
+    PCI_ERR_DUPLICATE_OPTION, /**< option given twice */
+    PCI_ERR_NO_OPTIONS, /**< option after `driver=none` or `driver=conceal` */
+    PCI_ERR_NEEDS_SELECTOR, /**< `driver=none`/`conceal` without selector items */
+    PCI_ERR_EMPTY_ENTRY, /**< `and` at the start, at the end, or doubled */
+    PCI_ERR_TOO_MANY_ENTRIES, /**< more than PCI_CONFIG_MAX_ENTRIES entries */
+    PCI_ERR_BAD_DECLARATION, /**< a driver's declaration is wrong; driver left out */
+    PCI_ERR_BAD_OPTION_VALUE, /**< the driver's check_option() refused a value */
 };
 
 /** One reported problem. */
 struct pci_config_error {
-	/** what kind of problem; every declaration problem is PCI_ERR_BAD_DECLARATION */
-	enum pci_config_errcode code;
-	/**
-	 * 1-based column in the string shown: the start of the offending item or
-	 * key, or the offending character of a value; for a missing value the
-	 * column just after '=' (may be length + 1)
-	 */
-	u32 column;
-	s32 entry;          /**< 0-based entry index in the config string; -1 for declarations */
-	const char *driver; /**< the driver's name for PCI_ERR_BAD_DECLARATION, else NULL */
-	/**
-	 * Three lines joined by '\n' (no final newline): the message, the string
-	 * (or a window of it, with "..."), and a caret under the column, e.g.
-	 * `pci config: column 12: unknown key 'clas'; entry 1 dropped`.
-	 * Valid only during the callback.
-	 */
-	const char *message;
+    /** what kind of problem; every declaration problem is PCI_ERR_BAD_DECLARATION */
+    enum pci_config_errcode code;
+    /**
+     * 1-based column in the string shown: the start of the offending item or
+     * key, or the offending character of a value; for a missing value the
+     * column just after '=' (may be length + 1)
+     */
+    u32 column;
+    s32 entry; /**< 0-based entry index in the config string; -1 for declarations */
+    const char *driver; /**< the driver's name for PCI_ERR_BAD_DECLARATION, else NULL */
+    /**
+     * Three lines joined by '\n' (no final newline): the message, the string
+     * (or a window of it, with "..."), and a caret under the column, e.g.
+     * `pci config: column 12: unknown key 'clas'; entry 1 dropped`.
+     * Valid only during the callback.
+     */
+    const char *message;
 };
 
 /** Receives each problem found by pci_config_parse(). */
@@ -127,21 +127,21 @@ typedef void (*pci_config_error_fn)(void *ctx, const struct pci_config_error *er
 
 /** One valid entry of the configuration string. */
 struct pci_config_entry {
-	struct pci_selector selector; /**< the selector items written before `driver=` */
-	enum pci_bind_kind kind;      /**< DRIVER, NONE or CONCEAL */
-	u32 driver;                   /**< index in pci_config.drivers when kind is DRIVER */
-	u32 column;                   /**< 1-based column where the entry starts */
-	/** option values in the driver's declared order, NULL where not given */
-	const char *options[PCI_DRIVER_MAX_OPTIONS];
+    struct pci_selector selector; /**< the selector items written before `driver=` */
+    enum pci_bind_kind kind; /**< DRIVER, NONE or CONCEAL */
+    u32 driver; /**< index in pci_config.drivers when kind is DRIVER */
+    u32 column; /**< 1-based column where the entry starts */
+    /** option values in the driver's declared order, NULL where not given */
+    const char *options[PCI_DRIVER_MAX_OPTIONS];
 };
 
 /** A usable driver with its parsed declaration. */
 struct pci_config_driver {
-	const struct pci_driver *driver; /**< the declaration */
-	struct pci_selector defaults;    /**< its default selector; empty = matches nothing */
-	u32 noptions;                    /**< declared options */
-	const char *option_names[PCI_DRIVER_MAX_OPTIONS]; /**< into driver_options, not terminated */
-	u16 option_lens[PCI_DRIVER_MAX_OPTIONS];           /**< lengths of option_names */
+    const struct pci_driver *driver; /**< the declaration */
+    struct pci_selector defaults; /**< its default selector; empty = matches nothing */
+    u32 noptions; /**< declared options */
+    const char *option_names[PCI_DRIVER_MAX_OPTIONS]; /**< into driver_options, not terminated */
+    u16 option_lens[PCI_DRIVER_MAX_OPTIONS]; /**< lengths of option_names */
 };
 
 /**
@@ -149,24 +149,24 @@ struct pci_config_driver {
  * into the drivers' strings: do not copy it, keep the drivers alive.
  */
 struct pci_config {
-	u32 ndrivers;                                      /**< usable drivers */
-	struct pci_config_driver drivers[PCI_MAX_DRIVERS]; /**< in registration order */
-	bool use_defaults;                                 /**< no string: default binding */
-	u32 nentries;                                      /**< valid entries */
-	struct pci_config_entry entries[PCI_CONFIG_MAX_ENTRIES]; /**< in string order */
-	u32 nerrors;                                       /**< problems reported */
-	/** copy of the string; option values point into it (NUL-terminated) */
-	char text[PCI_CONFIG_MAX_LEN + 1];
+    u32 ndrivers; /**< usable drivers */
+    struct pci_config_driver drivers[PCI_MAX_DRIVERS]; /**< in registration order */
+    bool use_defaults; /**< no string: default binding */
+    u32 nentries; /**< valid entries */
+    struct pci_config_entry entries[PCI_CONFIG_MAX_ENTRIES]; /**< in string order */
+    u32 nerrors; /**< problems reported */
+    /** copy of the string; option values point into it (NUL-terminated) */
+    char text[PCI_CONFIG_MAX_LEN + 1];
 };
 
 /** The outcome for one device. */
 struct pci_binding {
-	enum pci_bind_kind kind;          /**< what happens to the device */
-	const struct pci_driver *driver;  /**< the driver when kind is DRIVER, else NULL */
-	s32 entry;                        /**< index in pci_config.entries; -1 if none */
-	u32 noptions;                     /**< the driver's declared option count */
-	/** option values in declared order, NULL where not given (point into the config) */
-	const char *options[PCI_DRIVER_MAX_OPTIONS];
+    enum pci_bind_kind kind; /**< what happens to the device */
+    const struct pci_driver *driver; /**< the driver when kind is DRIVER, else NULL */
+    s32 entry; /**< index in pci_config.entries; -1 if none */
+    u32 noptions; /**< the driver's declared option count */
+    /** option values in declared order, NULL where not given (point into the config) */
+    const char *options[PCI_DRIVER_MAX_OPTIONS];
 };
 
 /**
@@ -182,15 +182,15 @@ struct pci_binding {
  * @return the number of problems reported (also in cfg->nerrors)
  */
 u32 pci_config_parse(struct pci_config *cfg, const char *text,
-		     const struct pci_driver *const *drivers, u32 ndrivers,
-		     pci_config_error_fn on_error, void *ctx);
+                     const struct pci_driver *const *drivers, u32 ndrivers,
+                     pci_config_error_fn on_error, void *ctx);
 
 /**
  * The device's candidate names: every usable driver whose default selector
  * matches it, in table order.
  */
 void pci_config_device_names(const struct pci_config *cfg, const struct pci_device_desc *dev,
-			     struct pci_device_names *names);
+                             struct pci_device_names *names);
 
 /**
  * Decide the binding of every device (see the file comment for the rules).
@@ -199,8 +199,8 @@ void pci_config_device_names(const struct pci_config *cfg, const struct pci_devi
  * @param devs the devices in enumeration order
  * @param out  ndevs bindings, one per device
  */
-void pci_config_bind(const struct pci_config *cfg, const struct pci_device_desc *devs,
-		     u32 ndevs, struct pci_binding *out);
+void pci_config_bind(const struct pci_config *cfg, const struct pci_device_desc *devs, u32 ndevs,
+                     struct pci_binding *out);
 
 /**
  * Format one line of the device list, without a newline:
@@ -212,6 +212,6 @@ void pci_config_bind(const struct pci_config *cfg, const struct pci_device_desc 
  * @return the length the full line would have had (like ksnprintf())
  */
 int pci_format_device_line(char *buf, size_t size, const struct pci_config *cfg,
-			   const struct pci_device_desc *dev, const struct pci_binding *binding);
+                           const struct pci_device_desc *dev, const struct pci_binding *binding);
 
 #endif

@@ -5,7 +5,7 @@
  * A driver is a struct pci_driver (pci/pci_config.h: name, longname,
  * default selector, option names) whose ops point to a struct
  * pci_driver_ops. Every driver is listed in the static table
- * pci_driver_table (drivers/drivers.c): drivers always register, and the
+ * the driver table (drivers/drivers.h): drivers always register, and the
  * `vmm.driver.pci=` string decides which device each one takes.
  *
  * Once a device is bound, every guest configuration access to it, through
@@ -16,43 +16,36 @@
 #ifndef BOOKVISOR_PCI_PCI_DRIVER_H
 #define BOOKVISOR_PCI_PCI_DRIVER_H
 
-#include "common/types.h"
+#include "common/lib/types.h"
 #include "pci/pci_config.h"
 #include "pci/pci_enum.h"
 
 /** A function bookvisor found, with its binding. */
 struct pci_device {
-	struct pci_function fn;      /**< what enumeration read: IDs, BARs, capabilities */
-	struct pci_binding binding;  /**< what the configuration decided */
-	void *driver_data;           /**< the bound driver's own state */
+    struct pci_function fn; /**< what enumeration read: IDs, BARs, capabilities */
+    struct pci_binding binding; /**< what the configuration decided */
+    void *driver_data; /**< the bound driver's own state */
 };
 
 /** What a config callback did with the access. */
 enum pci_config_result {
-	PCI_CONFIG_PASS, /**< not handled: bookvisor does the access on the hardware */
-	PCI_CONFIG_DONE, /**< handled (a read has stored *value) */
+    PCI_CONFIG_PASS, /**< not handled: bookvisor does the access on the hardware */
+    PCI_CONFIG_DONE, /**< handled (a read has stored *value) */
 };
 
 /** A driver's callbacks. Any may be NULL. */
 struct pci_driver_ops {
-	/**
-	 * A device was bound to the driver, before the guest runs.
-	 * @param options the option values in the driver's declared order, NULL where not given
-	 * @return false to refuse the device (it then stays unbound and passes through)
-	 */
-	bool (*new_device)(struct pci_device *dev, const char *const *options, u32 noptions);
-	/** The guest reads size (1, 2 or 4) bytes at offset. */
-	enum pci_config_result (*config_read)(struct pci_device *dev, u16 offset, u8 size,
-					      u32 *value);
-	/** The guest writes size (1, 2 or 4) bytes at offset. */
-	enum pci_config_result (*config_write)(struct pci_device *dev, u16 offset, u8 size,
-					       u32 value);
+    /**
+     * A device was bound to the driver, before the guest runs.
+     * @param options the option values in the driver's declared order, NULL where not given
+     * @return false to refuse the device (it then stays unbound and passes through)
+     */
+    bool (*new_device)(struct pci_device *dev, const char *const *options, u32 noptions);
+    /** The guest reads size (1, 2 or 4) bytes at offset. */
+    enum pci_config_result (*config_read)(struct pci_device *dev, u16 offset, u8 size, u32 *value);
+    /** The guest writes size (1, 2 or 4) bytes at offset. */
+    enum pci_config_result (*config_write)(struct pci_device *dev, u16 offset, u8 size, u32 value);
 };
-
-/** Every driver bookvisor has, in registration order (drivers/drivers.c). */
-extern const struct pci_driver *const pci_driver_table[];
-/** Number of entries of pci_driver_table. */
-extern const u32 pci_driver_table_len;
 
 /** Read the device's configuration space on the hardware (for drivers). */
 u32 pci_device_read(const struct pci_device *dev, u16 offset, u8 size);

@@ -9,13 +9,14 @@
 
 /**
  * Parse config (the `vmm.driver.pci=` value; "" = every driver's default
- * selector) against pci_driver_table, printing every problem as
+ * selector) against the drivers (every driver there is), printing every problem as
  * `bookvisor: pci: ...` lines with the string and a caret, then bind each
  * device and call the bound drivers' new_device. A driver that refuses a
  * device leaves it unbound. Never fails: bad entries are left out.
  * @return the number of problems printed
  */
-u32 pci_drivers_bind(struct pci_device *devs, u32 ndevs, const char *config);
+u32 pci_drivers_bind(struct pci_device *devs, u32 ndevs, const struct pci_driver *const *drivers,
+                     u32 ndrivers, const char *config);
 
 /**
  * Print the device list, one `bookvisor: pci: [bb:dd.f] cccccc: VVVV:DDDD

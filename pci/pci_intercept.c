@@ -9,9 +9,9 @@
  */
 #include "pci/pci_intercept.h"
 #include "arch/x86/io.h"
-#include "common/guest_vm.h"
-#include "common/hooks.h"
-#include "common/kprintf.h"
+#include "common/vm/guest_vm.h"
+#include "common/vm/hooks.h"
+#include "common/base/kprintf.h"
 #include "pci/pci_access.h"
 #include "pci/pci_chipset.h"
 #include "pci/pci_route.h"
@@ -26,169 +26,170 @@ static u32 guard_index;
 static bool guard_reported;
 
 /* A write to the guarded register: dropped, and said once. */
-static bool guarded_write(u32 index, const struct pci_cfg_addr *a, u8 size)
+static bool guarded_write(u32 index, const struct pci_cfgspace_addr *a, u8 size)
 {
-	if (!guard || index != guard_index || !pci_guard_overlaps(guard, a->offset, size))
-		return false;
-	if (!guard_reported) {
-		kprintf("bookvisor: pci: 00:00.0: the guest wrote %s (offset 0x%x); dropped, so the "
-			"ECAM window stays where bookvisor watches it\n", guard->name, a->offset);
-		guard_reported = true;
-	}
-	return true;
+    if (!guard || index != guard_index || !pci_guard_overlaps(guard, a->offset, size))
+        return false;
+    if (!guard_reported) {
+        kprintf("bookvisor: pci: 00:00.0: the guest wrote %s (offset 0x%x); dropped, so the "
+                "ECAM window stays where bookvisor watches it\n",
+                guard->name, a->offset);
+        guard_reported = true;
+    }
+    return true;
 }
 
 /* A routed access to a known function; hw_* do a PASS by the same path. */
-static void routed_access(enum pci_route route, u32 index, const struct pci_cfg_addr *a, u8 size,
-			  bool write, u32 *value, bool ecam_path)
+static void routed_access(enum pci_route route, u32 index, const struct pci_cfgspace_addr *a,
+                          u8 size, bool write, u32 *value, bool ecam_path)
 {
-	struct pci_device *dev = &devices[index];
-	const struct pci_driver_ops *ops = dev->binding.driver ? dev->binding.driver->ops : NULL;
-	enum pci_config_result r = PCI_CONFIG_PASS;
+    struct pci_device *dev = &devices[index];
+    const struct pci_driver_ops *ops = dev->binding.driver ? dev->binding.driver->ops : NULL;
+    enum pci_config_result r = PCI_CONFIG_PASS;
 
-	if (route == PCI_ROUTE_CONCEAL) {
-		pci_route_conceal_access(size, write, value);
-		return;
-	}
-	if (write && guarded_write(index, a, size))
-		return;
-	if (ops && write && ops->config_write)
-		r = ops->config_write(dev, a->offset, size, *value);
-	else if (ops && !write && ops->config_read)
-		r = ops->config_read(dev, a->offset, size, value);
-	if (r == PCI_CONFIG_DONE)
-		return;
-	if (ecam_path) {
-		if (write)
-			pci_ecam_write(a, size, *value);
-		else
-			*value = pci_ecam_read(a, size);
-	} else {
-		if (write)
-			pci_cf8_write(a, size, *value);
-		else
-			*value = pci_cf8_read(a, size);
-		/* leave the guest's address in the register, as it expects */
-		outl(PCI_CF8_PORT, guest_cf8);
-	}
+    if (route == PCI_ROUTE_CONCEAL) {
+        pci_route_conceal_access(size, write, value);
+        return;
+    }
+    if (write && guarded_write(index, a, size))
+        return;
+    if (ops && write && ops->config_write)
+        r = ops->config_write(dev, a->offset, size, *value);
+    else if (ops && !write && ops->config_read)
+        r = ops->config_read(dev, a->offset, size, value);
+    if (r == PCI_CONFIG_DONE)
+        return;
+    if (ecam_path) {
+        if (write)
+            pci_ecam_write(a, size, *value);
+        else
+            *value = pci_ecam_read(a, size);
+    } else {
+        if (write)
+            pci_cf8_write(a, size, *value);
+        else
+            *value = pci_cf8_read(a, size);
+        /* leave the guest's address in the register, as it expects */
+        outl(PCI_CF8_PORT, guest_cf8);
+    }
 }
 
 static enum exit_action cf8_access(void *ctx, struct vcpu *v, u16 port, u8 size, bool write,
-				   u32 *value)
+                                   u32 *value)
 {
-	(void)ctx;
-	(void)v;
-	if (size != 4) {
-		/* not the address register (a byte at 0xCF8 is something else) */
-		if (write)
-			io_write(port, size, *value);
-		else
-			*value = io_read(port, size);
-		return EXIT_SKIP;
-	}
-	if (write)
-		guest_cf8 = *value;
-	else
-		*value = guest_cf8;
-	return EXIT_SKIP;
+    (void)ctx;
+    (void)v;
+    if (size != 4) {
+        /* not the address register (a byte at 0xCF8 is something else) */
+        if (write)
+            io_write(port, size, *value);
+        else
+            *value = io_read(port, size);
+        return EXIT_SKIP;
+    }
+    if (write)
+        guest_cf8 = *value;
+    else
+        *value = guest_cf8;
+    return EXIT_SKIP;
 }
 
 static enum exit_action cfc_access(void *ctx, struct vcpu *v, u16 port, u8 size, bool write,
-				   u32 *value)
+                                   u32 *value)
 {
-	struct pci_cfg_addr a;
-	u32 index = 0;
-	enum pci_route route = pci_route_cf8(&routes, guest_cf8, port, &a, &index);
+    struct pci_cfgspace_addr a;
+    u32 index = 0;
+    enum pci_route route = pci_route_cf8(&routes, guest_cf8, port, &a, &index);
 
-	(void)ctx;
-	(void)v;
-	if (route == PCI_ROUTE_PASS) {
-		outl(PCI_CF8_PORT, guest_cf8);
-		if (write)
-			io_write(port, size, *value);
-		else
-			*value = io_read(port, size);
-		return EXIT_SKIP;
-	}
-	routed_access(route, index, &a, size, write, value, false);
-	return EXIT_SKIP;
+    (void)ctx;
+    (void)v;
+    if (route == PCI_ROUTE_PASS) {
+        outl(PCI_CF8_PORT, guest_cf8);
+        if (write)
+            io_write(port, size, *value);
+        else
+            *value = io_read(port, size);
+        return EXIT_SKIP;
+    }
+    routed_access(route, index, &a, size, write, value, false);
+    return EXIT_SKIP;
 }
 
 static enum exit_action ecam_access(void *ctx, struct vcpu *v, u64 gpa, u8 size, bool write,
-				    u64 *value)
+                                    u64 *value)
 {
-	const struct pci_ecam_window *w = pci_ecam_window();
-	struct pci_cfg_addr a;
-	u32 index = 0;
+    const struct pci_ecam_window *w = pci_ecam_window();
+    struct pci_cfgspace_addr a;
+    u32 index = 0;
 
-	(void)ctx;
-	(void)v;
-	if (!w || !pci_ecam_decode(w->start_bus, w->end_bus, gpa - w->base, &a)) {
-		if (!write)
-			*value = ~0ULL;
-		return EXIT_SKIP;
-	}
-	enum pci_route route = pci_route_lookup(&routes, &a, &index);
-	/* 8-byte accesses (rare) are two dword accesses */
-	u8 part = size == 8 ? 4 : size;
-	u64 result = 0;
-	for (u32 done = 0; done < size; done += part) {
-		struct pci_cfg_addr b = a;
-		u32 piece = write ? (u32)(*value >> (8 * done)) : 0;
+    (void)ctx;
+    (void)v;
+    if (!w || !pci_ecam_decode(w->start_bus, w->end_bus, gpa - w->base, &a)) {
+        if (!write)
+            *value = ~0ULL;
+        return EXIT_SKIP;
+    }
+    enum pci_route route = pci_route_lookup(&routes, &a, &index);
+    /* 8-byte accesses (rare) are two dword accesses */
+    u8 part = size == 8 ? 4 : size;
+    u64 result = 0;
+    for (u32 done = 0; done < size; done += part) {
+        struct pci_cfgspace_addr b = a;
+        u32 piece = write ? (u32)(*value >> (8 * done)) : 0;
 
-		b.offset = (u16)(a.offset + done);
-		routed_access(route, index, &b, part, write, &piece, true);
-		result |= (u64)piece << (8 * done);
-	}
-	if (!write)
-		*value = result;
-	return EXIT_SKIP;
+        b.offset = (u16)(a.offset + done);
+        routed_access(route, index, &b, part, write, &piece, true);
+        result |= (u64)piece << (8 * done);
+    }
+    if (!write)
+        *value = result;
+    return EXIT_SKIP;
 }
 
 /* A concealed function's BAR: reads all ones, writes dropped. */
 static enum exit_action hidden_mmio(void *ctx, struct vcpu *v, u64 gpa, u8 size, bool write,
-				    u64 *value)
+                                    u64 *value)
 {
-	(void)ctx;
-	(void)v;
-	(void)gpa;
-	(void)size;
-	if (!write)
-		*value = ~0ULL;
-	return EXIT_SKIP;
+    (void)ctx;
+    (void)v;
+    (void)gpa;
+    (void)size;
+    if (!write)
+        *value = ~0ULL;
+    return EXIT_SKIP;
 }
 
 static enum exit_action hidden_io(void *ctx, struct vcpu *v, u16 port, u8 size, bool write,
-				  u32 *value)
+                                  u32 *value)
 {
-	(void)ctx;
-	(void)v;
-	(void)port;
-	if (!write)
-		*value = pci_cfg_all_ones(size);
-	return EXIT_SKIP;
+    (void)ctx;
+    (void)v;
+    (void)port;
+    if (!write)
+        *value = pci_cfgspace_all_ones(size);
+    return EXIT_SKIP;
 }
 
 static void hide_bars(struct guest_vm *vm, const struct pci_device *dev, const char *slot)
 {
-	for (u32 i = 0; i < dev->fn.nbars; i++) {
-		const struct pci_bar *b = &dev->fn.bars[i];
-		int err = 0;
+    for (u32 i = 0; i < dev->fn.nbars; i++) {
+        const struct pci_bar *b = &dev->fn.bars[i];
+        int err = 0;
 
-		if (b->kind == PCI_BAR_NONE || b->base == 0 || b->size == 0)
-			continue;
-		if (b->kind == PCI_BAR_IO) {
-			if (b->base + b->size > 0x10000)
-				continue;
-			err = io_hook_register(vm, (u16)b->base, (u16)b->size, hidden_io, NULL);
-		} else {
-			err = mmio_hook_register(vm, b->base, b->size, hidden_mmio, NULL);
-		}
-		kprintf("bookvisor: pci: %s: %s BAR%u (%s 0x%llx, %llu bytes)%s\n", slot,
-			err ? "cannot hide" : "hiding", i, b->kind == PCI_BAR_IO ? "I/O" : "memory",
-			(unsigned long long)b->base, (unsigned long long)b->size,
-			err ? ": no hook available" : "");
-	}
+        if (b->kind == PCI_BAR_NONE || b->base == 0 || b->size == 0)
+            continue;
+        if (b->kind == PCI_BAR_IO) {
+            if (b->base + b->size > 0x10000)
+                continue;
+            err = io_hook_register(vm, (u16)b->base, (u16)b->size, hidden_io, NULL);
+        } else {
+            err = mmio_hook_register(vm, b->base, b->size, hidden_mmio, NULL);
+        }
+        kprintf("bookvisor: pci: %s: %s BAR%u (%s 0x%llx, %llu bytes)%s\n", slot,
+                err ? "cannot hide" : "hiding", i, b->kind == PCI_BAR_IO ? "I/O" : "memory",
+                (unsigned long long)b->base, (unsigned long long)b->size,
+                err ? ": no hook available" : "");
+    }
 }
 
 /*
@@ -196,65 +197,66 @@ static void hide_bars(struct guest_vm *vm, const struct pci_device *dev, const c
  * register could move the window (sets guard). Its index, or ndevs if none.
  */
 static u32 find_ecam_guard(const struct pci_device *devs, u32 ndevs,
-			   const struct pci_ecam_window *w)
+                           const struct pci_ecam_window *w)
 {
-	bool any = false;
-	u32 bridge = ndevs;
+    bool any = false;
+    u32 bridge = ndevs;
 
-	for (u32 i = 0; i < ndevs; i++) {
-		const struct pci_device_desc *d = &devs[i].fn.desc;
+    for (u32 i = 0; i < ndevs; i++) {
+        const struct pci_device_desc *d = &devs[i].fn.desc;
 
-		any |= pci_route_for_binding(devs[i].binding.kind) != PCI_ROUTE_PASS;
-		if (d->bus == 0 && d->device == 0 && d->function == 0)
-			bridge = i;
-	}
-	if (!w || !any || bridge == ndevs)
-		return ndevs;
-	guard = pci_chipset_ecam_register(devs[bridge].fn.desc.vendor_id,
-					  devs[bridge].fn.desc.device_id);
-	return guard ? bridge : ndevs;
+        any |= pci_route_for_binding(devs[i].binding.kind) != PCI_ROUTE_PASS;
+        if (d->bus == 0 && d->device == 0 && d->function == 0)
+            bridge = i;
+    }
+    if (!w || !any || bridge == ndevs)
+        return ndevs;
+    guard =
+        pci_chipset_ecam_register(devs[bridge].fn.desc.vendor_id, devs[bridge].fn.desc.device_id);
+    return guard ? bridge : ndevs;
 }
 
 void pci_intercept_install(struct guest_vm *vm, struct pci_device *devs, u32 ndevs)
 {
-	const struct pci_ecam_window *w = pci_ecam_window();
-	char slot[8];
+    const struct pci_ecam_window *w = pci_ecam_window();
+    char slot[8];
 
-	devices = devs;
-	routes.count = 0;
-	guard = NULL;
-	guard_index = find_ecam_guard(devs, ndevs, w);
-	for (u32 i = 0; i < ndevs; i++) {
-		const struct pci_device_desc *d = &devs[i].fn.desc;
-		enum pci_route route = pci_route_for_binding(devs[i].binding.kind);
+    devices = devs;
+    routes.count = 0;
+    guard = NULL;
+    guard_index = find_ecam_guard(devs, ndevs, w);
+    for (u32 i = 0; i < ndevs; i++) {
+        const struct pci_device_desc *d = &devs[i].fn.desc;
+        enum pci_route route = pci_route_for_binding(devs[i].binding.kind);
 
-		if (guard && i == guard_index && route == PCI_ROUTE_PASS)
-			route = PCI_ROUTE_GUARD;
+        if (guard && i == guard_index && route == PCI_ROUTE_PASS)
+            route = PCI_ROUTE_GUARD;
 
-		if (route == PCI_ROUTE_PASS)
-			continue;
-		pci_device_slot(&devs[i], slot);
-		if (!pci_route_add(&routes, d->bus, d->device, d->function, route, i)) {
-			kprintf("bookvisor: pci: %s: too many intercepted functions (most %u); "
-				"left to the guest\n", slot, PCI_ROUTE_MAX);
-			continue;
-		}
-		if (w && d->bus >= w->start_bus && d->bus <= w->end_bus) {
-			struct pci_cfg_addr a = { d->bus, d->device, d->function, 0 };
-			u64 page = w->base + pci_ecam_offset(w->start_bus, &a);
+        if (route == PCI_ROUTE_PASS)
+            continue;
+        pci_device_slot(&devs[i], slot);
+        if (!pci_route_add(&routes, d->bus, d->device, d->function, route, i)) {
+            kprintf("bookvisor: pci: %s: too many intercepted functions (most %u); "
+                    "left to the guest\n",
+                    slot, PCI_ROUTE_MAX);
+            continue;
+        }
+        if (w && d->bus >= w->start_bus && d->bus <= w->end_bus) {
+            struct pci_cfgspace_addr a = { d->bus, d->device, d->function, 0 };
+            u64 page = w->base + pci_ecam_offset(w->start_bus, &a);
 
-			if (mmio_hook_register(vm, page, PCI_CFG_ECAM_SIZE, ecam_access, NULL))
-				kprintf("bookvisor: pci: %s: cannot hook its ECAM page 0x%llx\n", slot,
-					(unsigned long long)page);
-		}
-		if (route == PCI_ROUTE_CONCEAL)
-			hide_bars(vm, &devs[i], slot);
-	}
-	if (!routes.count)
-		return; /* nothing to intercept: the guest keeps every path to itself */
-	guest_cf8 = inl(PCI_CF8_PORT);
-	if (io_hook_register(vm, PCI_CF8_PORT, 1, cf8_access, NULL) ||
-	    io_hook_register(vm, PCI_CFC_PORT, 4, cfc_access, NULL))
-		kprintf("bookvisor: pci: cannot hook ports 0xCF8/0xCFC: the guest sees every "
-			"function through them\n");
+            if (mmio_hook_register(vm, page, PCI_CFG_ECAM_SIZE, ecam_access, NULL))
+                kprintf("bookvisor: pci: %s: cannot hook its ECAM page 0x%llx\n", slot,
+                        (unsigned long long)page);
+        }
+        if (route == PCI_ROUTE_CONCEAL)
+            hide_bars(vm, &devs[i], slot);
+    }
+    if (!routes.count)
+        return; /* nothing to intercept: the guest keeps every path to itself */
+    guest_cf8 = inl(PCI_CF8_PORT);
+    if (io_hook_register(vm, PCI_CF8_PORT, 1, cf8_access, NULL) ||
+        io_hook_register(vm, PCI_CFC_PORT, 4, cfc_access, NULL))
+        kprintf("bookvisor: pci: cannot hook ports 0xCF8/0xCFC: the guest sees every "
+                "function through them\n");
 }

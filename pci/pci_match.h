@@ -19,7 +19,7 @@
 #ifndef BOOKVISOR_PCI_PCI_MATCH_H
 #define BOOKVISOR_PCI_PCI_MATCH_H
 
-#include "common/types.h"
+#include "common/lib/types.h"
 
 /** Most items one selector holds (a config entry or a driver's default). */
 #define PCI_SEL_MAX_ITEMS 16
@@ -33,67 +33,67 @@
  * matcher reads nothing else, so tests can build devices by hand.
  */
 struct pci_device_desc {
-	u8 bus;             /**< bus number */
-	u8 device;          /**< device number, 0..31 */
-	u8 function;        /**< function number, 0..7 */
-	u8 revision;        /**< revision ID (config offset 0x08) */
-	u16 vendor_id;      /**< vendor ID (offset 0x00) */
-	u16 device_id;      /**< device ID (offset 0x02) */
-	u32 class_code;     /**< 24-bit class code: base, sub-class, programming interface */
-	u8 header_type;     /**< header type (offset 0x0e), bit 7 = multi-function */
-	u16 subsys_vendor;  /**< subsystem vendor ID (type 0 header, offset 0x2c) */
-	u16 subsys_id;      /**< subsystem ID (type 0 header, offset 0x2e) */
+    u8 bus; /**< bus number */
+    u8 device; /**< device number, 0..31 */
+    u8 function; /**< function number, 0..7 */
+    u8 revision; /**< revision ID (config offset 0x08) */
+    u16 vendor_id; /**< vendor ID (offset 0x00) */
+    u16 device_id; /**< device ID (offset 0x02) */
+    u32 class_code; /**< 24-bit class code: base, sub-class, programming interface */
+    u8 header_type; /**< header type (offset 0x0e), bit 7 = multi-function */
+    u16 subsys_vendor; /**< subsystem vendor ID (type 0 header, offset 0x2c) */
+    u16 subsys_id; /**< subsystem ID (type 0 header, offset 0x2e) */
 };
 
 /** The programming interface: the low byte of the class code. */
 static inline u8 pci_device_prog_if(const struct pci_device_desc *dev)
 {
-	return (u8)(dev->class_code & 0xff);
+    return (u8)(dev->class_code & 0xff);
 }
 
 /** The selector keys. Aliases (`rev`, `if`) map to the same key. */
 enum pci_sel_key {
-	PCI_KEY_SLOT,        /**< `slot`: bus, device, function as bb:dd.f (two, two, one hex digits) */
-	PCI_KEY_CLASS,       /**< `class`: `%04x` class_code >> 8 */
-	PCI_KEY_ID,          /**< `id`: `%04x:%04x` vendor, device */
-	PCI_KEY_SUBSYSTEM,   /**< `subsystem`: `%04x:%04x` subsystem vendor, id */
-	PCI_KEY_REVISION,    /**< `revision`, `rev`: `%02x` */
-	PCI_KEY_PROG_IF,     /**< `programming_interface`, `if`: `%02x` */
-	PCI_KEY_CLASS_CODE,  /**< `class_code`: `%06x` */
-	PCI_KEY_HEADER_TYPE, /**< `header_type`: `%02x` */
-	PCI_KEY_DEVICE,      /**< `device`: a candidate driver name */
-	PCI_KEY_NUMBER,      /**< `number`: `%d` index among matching devices */
-	PCI_KEY_COUNT        /**< number of keys; not a key */
+    PCI_KEY_SLOT, /**< `slot`: bus, device, function as bb:dd.f (two, two, one hex digits) */
+    PCI_KEY_CLASS, /**< `class`: `%04x` class_code >> 8 */
+    PCI_KEY_ID, /**< `id`: `%04x:%04x` vendor, device */
+    PCI_KEY_SUBSYSTEM, /**< `subsystem`: `%04x:%04x` subsystem vendor, id */
+    PCI_KEY_REVISION, /**< `revision`, `rev`: `%02x` */
+    PCI_KEY_PROG_IF, /**< `programming_interface`, `if`: `%02x` */
+    PCI_KEY_CLASS_CODE, /**< `class_code`: `%06x` */
+    PCI_KEY_HEADER_TYPE, /**< `header_type`: `%02x` */
+    PCI_KEY_DEVICE, /**< `device`: a candidate driver name */
+    PCI_KEY_NUMBER, /**< `number`: `%d` index among matching devices */
+    PCI_KEY_COUNT /**< number of keys; not a key */
 };
 
 /** One `key=value` item. value need not be NUL-terminated. */
 struct pci_sel_item {
-	const char *value;  /**< the pattern */
-	u16 value_len;      /**< its length in bytes */
-	u16 column;         /**< 1-based column of the item in its source string */
-	u8 key;             /**< an enum pci_sel_key */
+    const char *value; /**< the pattern */
+    u16 value_len; /**< its length in bytes */
+    u16 column; /**< 1-based column of the item in its source string */
+    u8 key; /**< an enum pci_sel_key */
 };
 
 /** A parsed selector: every item must match. */
 struct pci_selector {
-	u32 count;                                   /**< items in use */
-	struct pci_sel_item items[PCI_SEL_MAX_ITEMS]; /**< the items, in source order */
+    u32 count; /**< items in use */
+    struct pci_sel_item items[PCI_SEL_MAX_ITEMS]; /**< the items, in source order */
 };
 
 /** The candidate driver names of one device, for the `device` key. */
 struct pci_device_names {
-	u32 count;                            /**< names in use */
-	const char *names[PCI_MAX_DRIVERS];   /**< NUL-terminated driver names */
+    u32 count; /**< names in use */
+    const char *names[PCI_MAX_DRIVERS]; /**< NUL-terminated driver names */
 };
 
 /** Why a value pattern can never be right for its key (see pci_sel_check_value()). */
 enum pci_value_problem {
-	PCI_VALUE_OK,                /**< nothing wrong */
-	PCI_VALUE_EMPTY,             /**< the whole value is empty */
-	PCI_VALUE_EMPTY_ALTERNATIVE, /**< `|` at either end or `||` */
-	PCI_VALUE_UPPERCASE_HEX,     /**< `A`..`F`: values are printed in lowercase */
-	PCI_VALUE_BAD_CHAR,          /**< a character the formatted value never has */
-	PCI_VALUE_WRONG_WIDTH,       /**< an alternative without `*` of the wrong length */
+    PCI_VALUE_OK, /**< nothing wrong */
+    PCI_VALUE_EMPTY, /**< the whole value is empty */
+    PCI_VALUE_EMPTY_ALTERNATIVE, /**< `|` at either end or `||` */
+    PCI_VALUE_UPPERCASE_HEX, /**< `A`..`F`: values are printed in lowercase */
+    PCI_VALUE_BAD_CHAR, /**< a character the formatted value never has */
+    PCI_VALUE_WRONG_WIDTH, /**< an alternative without `*` of the wrong length */
 };
 
 /**
@@ -140,8 +140,8 @@ size_t pci_sel_format(enum pci_sel_key key, const struct pci_device_desc *dev, c
  * @param bad_at receives the offset in value of the first wrong character
  *               (or of the wrong alternative); may be NULL
  */
-enum pci_value_problem pci_sel_check_value(enum pci_sel_key key, const char *value,
-					   size_t len, size_t *bad_at);
+enum pci_value_problem pci_sel_check_value(enum pci_sel_key key, const char *value, size_t len,
+                                           size_t *bad_at);
 
 /**
  * True if every item except `number` items matches dev. An empty selector,
@@ -150,9 +150,8 @@ enum pci_value_problem pci_sel_check_value(enum pci_sel_key key, const char *val
  * @param dev   the device
  * @param names candidate names for `device` items; NULL = no candidates
  */
-bool pci_selector_match_plain(const struct pci_selector *sel,
-			      const struct pci_device_desc *dev,
-			      const struct pci_device_names *names);
+bool pci_selector_match_plain(const struct pci_selector *sel, const struct pci_device_desc *dev,
+                              const struct pci_device_names *names);
 
 /** True if every `number` item matches index (true when there are none). */
 bool pci_selector_match_number(const struct pci_selector *sel, u32 index);

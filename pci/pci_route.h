@@ -17,8 +17,8 @@
 #ifndef BOOKVISOR_PCI_PCI_ROUTE_H
 #define BOOKVISOR_PCI_PCI_ROUTE_H
 
-#include "common/types.h"
-#include "pci/pci_cfg.h"
+#include "common/lib/types.h"
+#include "pci/pci_cfgspace.h"
 #include "pci/pci_config.h"
 
 /** Most functions with a route other than PASS. */
@@ -26,25 +26,25 @@
 
 /** What happens to one guest configuration access. */
 enum pci_route {
-	PCI_ROUTE_PASS,    /**< to the hardware */
-	PCI_ROUTE_CONCEAL, /**< all ones / dropped */
-	PCI_ROUTE_DRIVER,  /**< to the bound driver */
-	PCI_ROUTE_GUARD,   /**< to the hardware, except writes to a guarded register (pci_chipset.h) */
+    PCI_ROUTE_PASS, /**< to the hardware */
+    PCI_ROUTE_CONCEAL, /**< all ones / dropped */
+    PCI_ROUTE_DRIVER, /**< to the bound driver */
+    PCI_ROUTE_GUARD, /**< to the hardware, except writes to a guarded register (pci_chipset.h) */
 };
 
 /** One intercepted function. */
 struct pci_route_entry {
-	u8 bus;             /**< bus number */
-	u8 device;          /**< device number */
-	u8 function;        /**< function number */
-	u8 route;           /**< an enum pci_route other than PASS */
-	u32 index;          /**< the caller's index of the function (e.g. in its device table) */
+    u8 bus; /**< bus number */
+    u8 device; /**< device number */
+    u8 function; /**< function number */
+    u8 route; /**< an enum pci_route other than PASS */
+    u32 index; /**< the caller's index of the function (e.g. in its device table) */
 };
 
 /** The intercepted functions. */
 struct pci_route_table {
-	u32 count;                                   /**< entries in use */
-	struct pci_route_entry entries[PCI_ROUTE_MAX]; /**< in the order added */
+    u32 count; /**< entries in use */
+    struct pci_route_entry entries[PCI_ROUTE_MAX]; /**< in the order added */
 };
 
 /** The route a binding asks for: DRIVER and CONCEAL as named, everything else PASS. */
@@ -54,12 +54,12 @@ enum pci_route pci_route_for_binding(enum pci_bind_kind kind);
  * Add a function (route PASS adds nothing and succeeds).
  * @return false when the table is full or the function is already in it
  */
-bool pci_route_add(struct pci_route_table *t, u8 bus, u8 device, u8 function,
-		   enum pci_route route, u32 index);
+bool pci_route_add(struct pci_route_table *t, u8 bus, u8 device, u8 function, enum pci_route route,
+                   u32 index);
 
 /** The route of a function, and its index when not PASS. */
-enum pci_route pci_route_lookup(const struct pci_route_table *t, const struct pci_cfg_addr *a,
-				u32 *index);
+enum pci_route pci_route_lookup(const struct pci_route_table *t, const struct pci_cfgspace_addr *a,
+                                u32 *index);
 
 /**
  * Route a data-port access (0xCFC-0xCFF) made while the guest's address
@@ -72,7 +72,7 @@ enum pci_route pci_route_lookup(const struct pci_route_table *t, const struct pc
  * @param a receives the decoded function and offset (valid unless cf8 is disabled)
  */
 enum pci_route pci_route_cf8(const struct pci_route_table *t, u32 cf8, u16 port,
-			     struct pci_cfg_addr *a, u32 *index);
+                             struct pci_cfgspace_addr *a, u32 *index);
 
 /**
  * What a concealed function does with an access: a read returns all ones

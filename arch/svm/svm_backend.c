@@ -9,16 +9,16 @@
 #include "arch/svm/svm_exit_decode.h"
 #include "arch/svm/vmcb.h"
 #include "arch/x86/cpu.h"
-#include "common/backend.h"
-#include "common/exit_dispatch.h"
-#include "common/format.h"
-#include "common/guest_vm.h"
-#include "common/insn_len.h"
-#include "common/kprintf.h"
-#include "common/kstring.h"
-#include "common/mem.h"
-#include "common/options.h"
-#include "common/phys.h"
+#include "common/vm/backend.h"
+#include "common/vm/exit_dispatch.h"
+#include "common/lib/format.h"
+#include "common/vm/guest_vm.h"
+#include "common/insn/insn_len.h"
+#include "common/base/kprintf.h"
+#include "common/lib/kstring.h"
+#include "common/base/mem.h"
+#include "common/base/options.h"
+#include "arch/x86/phys.h"
 #include "arch/svm/svm_enter_asm.h"
 
 /* svm_enter.S's fast path spells these without struct vmcb. */
@@ -51,7 +51,7 @@ static void read_caps(const struct cpu_info *cpu)
 {
     u32 a[4] = { 0, 0, 0, 0 };
     if (cpu->has_svm && cpu->max_ext_leaf >= 0x8000000A) {
-        struct cpuid_regs r = cpuid(0x8000000A, 0);
+        struct cpuid_result r = cpuid(0x8000000A, 0);
         a[0] = r.eax;
         a[1] = r.ebx;
         a[2] = r.ecx;

@@ -2,8 +2,8 @@
  * arch/svm/svm_caps.c - what AMD-V can do on this CPU.
  */
 #include "arch/svm/svm_caps.h"
-#include "common/format.h"
-#include "common/kstring.h"
+#include "common/lib/format.h"
+#include "common/lib/kstring.h"
 
 void svm_caps_decode(u32 ext1_ecx, const u32 leaf_a[4], u64 vm_cr, struct svm_caps *out)
 {

@@ -5,7 +5,7 @@
 #ifndef BOOKVISOR_ARCH_SVM_SVM_CAPS_H
 #define BOOKVISOR_ARCH_SVM_SVM_CAPS_H
 
-#include "common/types.h"
+#include "common/lib/types.h"
 
 /** What the CPU's SVM implementation offers (CPUID 8000_000Ah). */
 struct svm_caps {

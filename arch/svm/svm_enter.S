@@ -16,14 +16,14 @@
  *
  * The fast path, right after VMRUN returns (GIF still 0, the guest's FS/GS/
  * TR/... still loaded, which nothing here uses): a CPUID exit whose leaf
- * common code answered before and marked stable (common/cpuid_memo.h), with
+ * common code answered before and marked stable (common/vm/cpuid_memo.h), with
  * next-RIP given and no interrupt shadow, is answered from v->cpuid_memo and
  * the guest entered again at once, without VMSAVE/VMLOAD, without saving its
  * registers and without C. Anything else takes the full path.
  */
 #include "arch/svm/svm_enter_asm.h"
 #include "arch/x86/gprs_asm.h"
-#include "common/cpuid_memo_asm.h"
+#include "common/vm/cpuid_memo_asm.h"
 
     .text
     .code64

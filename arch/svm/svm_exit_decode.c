@@ -3,7 +3,7 @@
  */
 #include "arch/svm/svm_exit_decode.h"
 #include "arch/svm/vmcb.h"
-#include "common/kstring.h"
+#include "common/lib/kstring.h"
 
 void svm_exit_decode(u64 exitcode, u64 info1, u64 info2, u64 rip, u64 next_rip,
                      struct vm_exit *out)

@@ -6,7 +6,7 @@
 #define BOOKVISOR_ARCH_SVM_SVM_EXIT_DECODE_H
 
 #include "arch/svm/vmcb.h"
-#include "common/vm_exit.h"
+#include "common/vm/vm_exit.h"
 
 /**
  * Decode an exit.

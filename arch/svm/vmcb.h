@@ -9,7 +9,7 @@
 #ifndef BOOKVISOR_ARCH_SVM_VMCB_H
 #define BOOKVISOR_ARCH_SVM_VMCB_H
 
-#include "common/types.h"
+#include "common/lib/types.h"
 
 /** A segment in the VMCB state save area. */
 struct vmcb_segment {

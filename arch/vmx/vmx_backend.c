@@ -18,15 +18,15 @@
 #include "arch/vmx/vmx_report.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
-#include "common/backend.h"
-#include "common/exit_dispatch.h"
-#include "common/format.h"
-#include "common/gpmap_format.h"
-#include "common/kprintf.h"
-#include "common/kstring.h"
-#include "common/mem.h"
-#include "common/options.h"
-#include "common/phys.h"
+#include "common/vm/backend.h"
+#include "common/vm/exit_dispatch.h"
+#include "common/lib/format.h"
+#include "common/npt/npt_format.h"
+#include "common/base/kprintf.h"
+#include "common/lib/kstring.h"
+#include "common/base/mem.h"
+#include "common/base/options.h"
+#include "arch/x86/phys.h"
 
 /* vmx_enter.S's fast path spells these without vmcs_fields.h. */
 _Static_assert(VMX_ASM_EXIT_REASON == VMCS_EXIT_REASON, "exit reason field");
@@ -101,7 +101,7 @@ static bool vmx_probe(const struct cpu_info *cpu, char *features, size_t flen, c
     if (!vmx_controls_choose(&caps, &policy, &controls, why, wlen))
         return false;
     if (!caps.ept_wb) {
-        /* gpmap_ept_pointer() asks for write-back paging structures. */
+        /* npt_ept_pointer() asks for write-back paging structures. */
         ksnprintf(why, wlen, "EPT paging structures cannot be write-back on this CPU");
         return false;
     }
@@ -580,7 +580,7 @@ static void vmx_inject(struct vcpu *v, const struct vm_event *ev)
 static void vmx_set_nested_root(struct vcpu *v, u64 root_pa)
 {
     struct vmx_vcpu *x = v->arch;
-    x->eptp = gpmap_ept_pointer(root_pa, false);
+    x->eptp = npt_ept_pointer(root_pa, false);
     vmwrite(VMCS_EPT_POINTER, x->eptp);
     v->flush_nested_tlb = true;
 }

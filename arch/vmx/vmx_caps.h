@@ -11,7 +11,7 @@
 #ifndef BOOKVISOR_ARCH_VMX_VMX_CAPS_H
 #define BOOKVISOR_ARCH_VMX_VMX_CAPS_H
 
-#include "common/types.h"
+#include "common/lib/types.h"
 
 /** @name Capability MSR indices (SDM appendix A) */
 /** @{ */

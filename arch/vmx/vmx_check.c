@@ -9,7 +9,7 @@
 #include "arch/vmx/vmx_check.h"
 #include "arch/vmx/vmcs_fields.h"
 #include "arch/vmx/vmx_controls.h"
-#include "common/format.h"
+#include "common/lib/format.h"
 
 /** @name Architectural register bits the checks look at */
 /** @{ */

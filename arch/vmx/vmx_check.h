@@ -17,7 +17,7 @@
 #define BOOKVISOR_ARCH_VMX_VMX_CHECK_H
 
 #include "arch/vmx/vmx_caps.h"
-#include "common/types.h"
+#include "common/lib/types.h"
 
 /** Segment-register state as the VMCS holds it. */
 struct vmx_segment {

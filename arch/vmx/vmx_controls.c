@@ -4,7 +4,7 @@
  */
 #include "arch/vmx/vmx_controls.h"
 #include "arch/vmx/vmcs_fields.h"
-#include "common/format.h"
+#include "common/lib/format.h"
 
 bool vmx_control_derive(u64 cap_msr, u32 wanted, u32 optional, u32 *out, u32 *missing)
 {

@@ -12,7 +12,7 @@
 #define BOOKVISOR_ARCH_VMX_VMX_CONTROLS_H
 
 #include "arch/vmx/vmx_caps.h"
-#include "common/types.h"
+#include "common/lib/types.h"
 
 /**
  * Compute one control field.

@@ -20,7 +20,7 @@
  * HOST_RSP is this frame, written once per call; HOST_RIP is vmx_exit_point.
  *
  * The fast path: a CPUID exit whose leaf common code has answered before and
- * marked stable (common/cpuid_memo.h) is answered here, without saving the
+ * marked stable (common/vm/cpuid_memo.h) is answered here, without saving the
  * guest's registers or calling C: look the leaf up in v->cpuid_memo, step RIP
  * over the instruction, count the exit as vcpu_handle_exit() would, load the
  * answer, VMRESUME. Anything unusual (another exit, a miss, an STI or MOV SS
@@ -30,7 +30,7 @@
 
 #include "arch/vmx/vmx_enter.h"
 #include "arch/x86/gprs_asm.h"
-#include "common/cpuid_memo_asm.h"
+#include "common/vm/cpuid_memo_asm.h"
 
     .text
     .code64

@@ -31,7 +31,7 @@
 /** @} */
 
 #ifndef __ASSEMBLER__
-#include "common/types.h"
+#include "common/lib/types.h"
 
 struct vcpu;
 

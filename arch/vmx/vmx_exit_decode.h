@@ -11,8 +11,8 @@
 #ifndef BOOKVISOR_ARCH_VMX_VMX_EXIT_DECODE_H
 #define BOOKVISOR_ARCH_VMX_VMX_EXIT_DECODE_H
 
-#include "common/types.h"
-#include "common/vm_exit.h"
+#include "common/lib/types.h"
+#include "common/vm/vm_exit.h"
 
 /** Basic exit reasons (SDM appendix C); only the ones bookvisor names. */
 enum vmx_exit_reason_code {

@@ -13,7 +13,7 @@
 #ifndef BOOKVISOR_ARCH_VMX_VMX_FEATURE_CONTROL_H
 #define BOOKVISOR_ARCH_VMX_VMX_FEATURE_CONTROL_H
 
-#include "common/types.h"
+#include "common/lib/types.h"
 
 /** @name IA32_FEATURE_CONTROL bits */
 /** @{ */

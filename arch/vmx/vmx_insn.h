@@ -5,7 +5,7 @@
 #ifndef BOOKVISOR_ARCH_VMX_VMX_INSN_H
 #define BOOKVISOR_ARCH_VMX_VMX_INSN_H
 
-#include "common/types.h"
+#include "common/lib/types.h"
 
 /** VMXON with the region at pa; false on VMfail. */
 static inline bool vmxon(u64 pa)

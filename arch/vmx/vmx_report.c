@@ -10,8 +10,8 @@
 #include "arch/vmx/vmx_exit_decode.h"
 #include "arch/vmx/vmx_insn.h"
 #include "arch/x86/cpu.h"
-#include "common/kprintf.h"
-#include "common/kstring.h"
+#include "common/base/kprintf.h"
+#include "common/lib/kstring.h"
 
 /* The instruction a vmx_run_loop() failure code names. */
 const char *vmx_failed_insn_name(int rc)

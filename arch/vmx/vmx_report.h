@@ -6,7 +6,7 @@
 #define BOOKVISOR_ARCH_VMX_VMX_REPORT_H
 
 #include "arch/vmx/vmx_caps.h"
-#include "common/vcpu.h"
+#include "common/vm/vcpu.h"
 
 /** The instruction a vmx_run_loop() failure code names ("VMLAUNCH", ...). */
 const char *vmx_failed_insn_name(int rc);

@@ -2,7 +2,7 @@
  * arch/x86/cpu.c - identify the boot CPU.
  */
 #include "arch/x86/cpu.h"
-#include "common/kstring.h"
+#include "common/lib/kstring.h"
 
 void cpu_halt_forever(void)
 {
@@ -12,7 +12,7 @@ void cpu_halt_forever(void)
 
 void cpu_identify(struct cpu_info *out)
 {
-    struct cpuid_regs r = cpuid(0, 0);
+    struct cpuid_result r = cpuid(0, 0);
 
     memset(out, 0, sizeof(*out));
     out->max_leaf = r.eax;

@@ -6,20 +6,13 @@
 #define BOOKVISOR_ARCH_X86_CPU_H
 
 #include "arch/x86/boot_defs.h"
-#include "common/types.h"
-
-/** Result of one CPUID leaf. */
-struct cpuid_regs {
-    u32 eax; /**< EAX output */
-    u32 ebx; /**< EBX output */
-    u32 ecx; /**< ECX output */
-    u32 edx; /**< EDX output */
-};
+#include "common/lib/cpuid_result.h"
+#include "common/lib/types.h"
 
 /** Execute CPUID with leaf and subleaf. */
-static inline struct cpuid_regs cpuid(u32 leaf, u32 subleaf)
+static inline struct cpuid_result cpuid(u32 leaf, u32 subleaf)
 {
-    struct cpuid_regs r;
+    struct cpuid_result r;
     __asm__ volatile("cpuid"
                      : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
                      : "a"(leaf), "c"(subleaf));

@@ -1,17 +1,13 @@
 /*
- * arch/x86/desc.c - GDT, TSS, IDT and the trap dispatcher.
+ * arch/x86/desc.c - GDT, TSS and IDT, and the halt window.
  *
- * Exceptions in the VMM are bugs: print everything useful and panic.
- * External interrupts arrive in the VMM only while it halts on behalf of a
- * guest (HLT exit, desc_wait_for_interrupt()); the vector is remembered, not
- * acknowledged, so the exit handler can reflect it into the guest, whose
- * handler sends the EOI.
+ * What a trap means is decided above this layer (common/base/trap.c, which
+ * isr.S calls): this file only builds the tables, runs the halt window and
+ * keeps the vector the window caught.
  */
 #include "arch/x86/desc.h"
 #include "arch/x86/cpu.h"
-#include "common/kprintf.h"
-#include "common/panic.h"
-#include "common/phys.h"
+#include "arch/x86/phys.h"
 
 struct tss64 {
     u32 reserved0;
@@ -49,7 +45,6 @@ extern char isr_table_start[];
 extern char wrmsr_safe_insn[], wrmsr_safe_fault[];
 extern char wait_table_start[];
 
-#define WAIT_VECTOR_FLAG 0x100 /* pushed by the wait_table_start stubs (isr.S) */
 #define VECTOR_NMI 2
 #define VECTOR_MC 18
 
@@ -146,36 +141,15 @@ int desc_wait_for_interrupt(void)
     return v;
 }
 
-static const char *const exception_names[32] = {
-    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
-    "#BR bound", "#UD invalid opcode", "#NM no math", "#DF double fault",
-    "coprocessor overrun", "#TS invalid TSS", "#NP not present", "#SS stack fault",
-    "#GP general protection", "#PF page fault", "reserved 15", "#MF x87 error",
-    "#AC alignment", "#MC machine check", "#XM SIMD", "#VE virtualization",
-    "#CP control protection", "reserved 22", "reserved 23", "reserved 24",
-    "reserved 25", "reserved 26", "reserved 27", "#HV", "#VC", "#SX", "reserved 31",
-};
-
-void trap_dispatch(struct trap_frame *tf);
-
-void trap_dispatch(struct trap_frame *tf)
+void desc_note_host_vector(int vector)
 {
-    if (tf->vector & WAIT_VECTOR_FLAG) { /* the halt window: an interrupt for the guest */
-        pending_host_vector = (int)(tf->vector & 0xFF);
-        return;
-    }
-    /* wrmsr_safe(): the guest's value refused; not a VMM bug. */
-    if (tf->vector == 13 && tf->rip == (u64)(uintptr_t)wrmsr_safe_insn) {
-        tf->rip = (u64)(uintptr_t)wrmsr_safe_fault;
-        return;
-    }
-    if (tf->vector >= 32) {
-        pending_host_vector = (int)tf->vector;
-        return;
-    }
-    if (tf->vector == 2) {
-        kprintf("bookvisor: NMI in the VMM at rip=0x%llx (ignored)\n", (unsigned long long)tf->rip);
-        return;
-    }
-    panic_trap(tf, exception_names[tf->vector]);
+    pending_host_vector = vector;
+}
+
+bool desc_fixup_wrmsr_safe(struct trap_frame *tf)
+{
+    if (tf->vector != 13 || tf->rip != (u64)(uintptr_t)wrmsr_safe_insn)
+        return false;
+    tf->rip = (u64)(uintptr_t)wrmsr_safe_fault;
+    return true;
 }

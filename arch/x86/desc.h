@@ -5,7 +5,7 @@
 #ifndef BOOKVISOR_ARCH_X86_DESC_H
 #define BOOKVISOR_ARCH_X86_DESC_H
 
-#include "common/types.h"
+#include "common/lib/types.h"
 
 #define SEL_CODE64 0x08 /**< host 64-bit code selector */
 #define SEL_DATA 0x10   /**< host data selector */
@@ -41,7 +41,7 @@ void desc_get_host_tables(struct desc_table_reg *gdt, struct desc_table_reg *idt
 /**
  * Halt the CPU on a guest's behalf until an external interrupt arrives, and
  * return its vector (0-255), without acknowledging it: the guest gets it
- * injected and sends the EOI itself (common/exit_handlers.c, HLT). While it
+ * injected and sends the EOI itself (common/exits/exit_handlers.c, HLT). While it
  * waits, a second IDT is loaded in which every vector but NMI and machine
  * check is taken as an interrupt, so a guest whose interrupt controller uses
  * vectors below 32 (a BIOS puts the timer at 8) cannot make the VMM mistake
@@ -49,5 +49,17 @@ void desc_get_host_tables(struct desc_table_reg *gdt, struct desc_table_reg *idt
  * woke the CPU).
  */
 int desc_wait_for_interrupt(void);
+
+/** Set in the vector of a trap frame by the halt window's stubs (isr.S): an interrupt. */
+#define DESC_WAIT_VECTOR_FLAG 0x100
+
+/** Remember the vector of an interrupt the halt window caught (trap dispatcher only). */
+void desc_note_host_vector(int vector);
+
+/**
+ * A \#GP raised by wrmsr_safe()'s WRMSR: move the frame to its failure exit
+ * and return true. Any other trap: false, the frame untouched.
+ */
+bool desc_fixup_wrmsr_safe(struct trap_frame *tf);
 
 #endif

@@ -1,7 +1,7 @@
 /**
  * @file arch/x86/gprs_asm.h
  * @brief Assembler macros that move a guest's general registers between a
- *        struct vcpu_gprs (common/vcpu.h) and the CPU, for both entry loops.
+ *        struct vcpu_gprs (common/vm/vcpu.h) and the CPU, for both entry loops.
  *
  * Offsets follow struct vcpu_gprs: rax 0, rcx 8, rdx 16, rbx 24, (rsp 32,
  * unused: RSP lives in the VMCB/VMCS), rbp 40, rsi 48, rdi 56, r8..r15 64..120.

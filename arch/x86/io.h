@@ -5,7 +5,7 @@
 #ifndef BOOKVISOR_ARCH_X86_IO_H
 #define BOOKVISOR_ARCH_X86_IO_H
 
-#include "common/types.h"
+#include "common/lib/types.h"
 
 /** Write a byte to an I/O port. */
 static inline void outb(u16 port, u8 v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }

@@ -10,7 +10,7 @@
  * one) and the vector plus WAIT_VECTOR_FLAG, which trap_dispatch() reads
  * as "an interrupt for the guest".
  */
-#define WAIT_VECTOR_FLAG 0x100
+#define WAIT_VECTOR_FLAG 0x100 /* DESC_WAIT_VECTOR_FLAG of arch/x86/desc.h */
     .text
     .code64
 

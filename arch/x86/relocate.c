@@ -7,8 +7,8 @@
  */
 #include "arch/x86/relocate.h"
 #include "arch/x86/boot_defs.h"
-#include "common/kstring.h"
-#include "common/phys.h"
+#include "common/lib/kstring.h"
+#include "arch/x86/phys.h"
 
 extern char __kernel_vend[];
 void relocate_switch(u64 dst, u64 src, u64 len, u64 cr3);

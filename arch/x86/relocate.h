@@ -5,7 +5,7 @@
 #ifndef BOOKVISOR_ARCH_X86_RELOCATE_H
 #define BOOKVISOR_ARCH_X86_RELOCATE_H
 
-#include "common/types.h"
+#include "common/lib/types.h"
 
 /** Bytes of the image (code, data, bss) from its first to its last byte. */
 u64 relocate_image_size(void);

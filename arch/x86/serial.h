@@ -5,7 +5,7 @@
 #ifndef BOOKVISOR_ARCH_X86_SERIAL_H
 #define BOOKVISOR_ARCH_X86_SERIAL_H
 
-#include "common/types.h"
+#include "common/lib/types.h"
 
 #define SERIAL_COM1 0x3F8 /**< base port of COM1 */
 #define SERIAL_COM2 0x2F8 /**< base port of COM2 */

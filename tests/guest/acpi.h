@@ -9,12 +9,12 @@
 
 /** What the guest needs from the ACPI tables to enter S5. */
 struct acpi_s5_info {
-	u32 pm1a_cnt;   /**< PM1a control port */
-	u32 pm1b_cnt;   /**< PM1b control port, 0 if none */
-	u32 smi_cmd;    /**< SMI command port, 0 if ACPI is always enabled */
-	u8 acpi_enable; /**< value to write to smi_cmd to enable ACPI */
-	u8 slp_typa;    /**< \_S5_ SLP_TYPa */
-	u8 slp_typb;    /**< \_S5_ SLP_TYPb */
+    u32 pm1a_cnt; /**< PM1a control port */
+    u32 pm1b_cnt; /**< PM1b control port, 0 if none */
+    u32 smi_cmd; /**< SMI command port, 0 if ACPI is always enabled */
+    u8 acpi_enable; /**< value to write to smi_cmd to enable ACPI */
+    u8 slp_typa; /**< \_S5_ SLP_TYPa */
+    u8 slp_typb; /**< \_S5_ SLP_TYPb */
 };
 
 /**

@@ -22,67 +22,66 @@
 /* Decode one integer element at *pos; SLP_TYP is 3 bits, so keep the low byte. */
 static bool read_integer(const u8 *aml, u32 length, u32 *pos, u8 *value)
 {
-	u32 p = *pos;
-	if (p >= length)
-		return false;
-	switch (aml[p]) {
-	case AML_ZERO_OP:
-		*value = 0;
-		*pos = p + 1;
-		return true;
-	case AML_ONE_OP:
-		*value = 1;
-		*pos = p + 1;
-		return true;
-	case AML_ONES_OP:
-		*value = 0xFF;
-		*pos = p + 1;
-		return true;
-	case AML_BYTE_PREFIX:
-	case AML_WORD_PREFIX:
-	case AML_DWORD_PREFIX: {
-		u32 size = aml[p] == AML_BYTE_PREFIX ? 1 : aml[p] == AML_WORD_PREFIX ? 2 : 4;
-		if (p + 1 + size > length)
-			return false;
-		*value = aml[p + 1];
-		*pos = p + 1 + size;
-		return true;
-	}
-	default:
-		return false;
-	}
+    u32 p = *pos;
+    if (p >= length)
+        return false;
+    switch (aml[p]) {
+    case AML_ZERO_OP:
+        *value = 0;
+        *pos = p + 1;
+        return true;
+    case AML_ONE_OP:
+        *value = 1;
+        *pos = p + 1;
+        return true;
+    case AML_ONES_OP:
+        *value = 0xFF;
+        *pos = p + 1;
+        return true;
+    case AML_BYTE_PREFIX:
+    case AML_WORD_PREFIX:
+    case AML_DWORD_PREFIX: {
+        u32 size = aml[p] == AML_BYTE_PREFIX ? 1 : aml[p] == AML_WORD_PREFIX ? 2 : 4;
+        if (p + 1 + size > length)
+            return false;
+        *value = aml[p + 1];
+        *pos = p + 1 + size;
+        return true;
+    }
+    default: return false;
+    }
 }
 
 static bool is_name_definition(const u8 *aml, u32 at)
 {
-	if (at >= 1 && aml[at - 1] == AML_NAME_OP)
-		return true;
-	return at >= 2 && aml[at - 1] == AML_ROOT_CHAR && aml[at - 2] == AML_NAME_OP;
+    if (at >= 1 && aml[at - 1] == AML_NAME_OP)
+        return true;
+    return at >= 2 && aml[at - 1] == AML_ROOT_CHAR && aml[at - 2] == AML_NAME_OP;
 }
 
 bool aml_find_s5(const u8 *aml, u32 length, u8 *slp_typa, u8 *slp_typb)
 {
-	for (u32 i = 0; i + 4 <= length; i++) {
-		if (memcmp(aml + i, "_S5_", 4) != 0 || !is_name_definition(aml, i))
-			continue;
-		u32 p = i + 4;
-		if (p >= length || aml[p] != AML_PACKAGE_OP)
-			continue;
-		p++;
-		if (p >= length)
-			continue;
-		p += 1 + (aml[p] >> 6); /* PkgLength */
-		if (p >= length)
-			continue;
-		u32 elements = aml[p++];
-		u8 a, b = 0;
-		if (elements < 1 || !read_integer(aml, length, &p, &a))
-			continue;
-		if (elements >= 2 && !read_integer(aml, length, &p, &b))
-			b = 0;
-		*slp_typa = a;
-		*slp_typb = b;
-		return true;
-	}
-	return false;
+    for (u32 i = 0; i + 4 <= length; i++) {
+        if (memcmp(aml + i, "_S5_", 4) != 0 || !is_name_definition(aml, i))
+            continue;
+        u32 p = i + 4;
+        if (p >= length || aml[p] != AML_PACKAGE_OP)
+            continue;
+        p++;
+        if (p >= length)
+            continue;
+        p += 1 + (aml[p] >> 6); /* PkgLength */
+        if (p >= length)
+            continue;
+        u32 elements = aml[p++];
+        u8 a, b = 0;
+        if (elements < 1 || !read_integer(aml, length, &p, &a))
+            continue;
+        if (elements >= 2 && !read_integer(aml, length, &p, &b))
+            b = 0;
+        *slp_typa = a;
+        *slp_typb = b;
+        return true;
+    }
+    return false;
 }

@@ -18,65 +18,65 @@
 #define SEL_CODE        0x08
 #define SEL_DATA        0x10
 
-	.section .multiboot, "a"
-	.balign 4
+    .section .multiboot, "a"
+    .balign 4
 multiboot_header:
-	.long MB_MAGIC
-	.long MB_FLAGS
-	.long -(MB_MAGIC + MB_FLAGS)
+    .long MB_MAGIC
+    .long MB_FLAGS
+    .long -(MB_MAGIC + MB_FLAGS)
 
-	.section .rodata
-	.balign 8
+    .section .rodata
+    .balign 8
 gdt:
-	.quad 0x0000000000000000	/* null */
-	.quad 0x00CF9A000000FFFF	/* 0x08: code, base 0, 4 GiB, 32-bit */
-	.quad 0x00CF92000000FFFF	/* 0x10: data, base 0, 4 GiB, 32-bit */
+    .quad 0x0000000000000000	/* null */
+    .quad 0x00CF9A000000FFFF	/* 0x08: code, base 0, 4 GiB, 32-bit */
+    .quad 0x00CF92000000FFFF	/* 0x10: data, base 0, 4 GiB, 32-bit */
 gdt_end:
 gdt_descriptor:
-	.word gdt_end - gdt - 1
-	.long gdt
+    .word gdt_end - gdt - 1
+    .long gdt
 
-	.section .bss
-	.balign 16
-	.globl boot_stack_bottom
+    .section .bss
+    .balign 16
+    .globl boot_stack_bottom
 boot_stack_bottom:
-	.skip STACK_SIZE
-	.globl boot_stack_top
+    .skip STACK_SIZE
+    .globl boot_stack_top
 boot_stack_top:
 
-	.text
-	.globl _start
-	.type _start, @function
+    .text
+    .globl _start
+    .type _start, @function
 _start:
-	cli
-	cld
-	/* EAX/EBX carry the loader's hand-off; keep them out of harm's way. */
-	movl %eax, %esi
-	movl %ebx, %edi
+    cli
+    cld
+    /* EAX/EBX carry the loader's hand-off; keep them out of harm's way. */
+    movl %eax, %esi
+    movl %ebx, %edi
 
-	lgdt gdt_descriptor
-	ljmp $SEL_CODE, $1f
+    lgdt gdt_descriptor
+    ljmp $SEL_CODE, $1f
 1:
-	movw $SEL_DATA, %ax
-	movw %ax, %ds
-	movw %ax, %es
-	movw %ax, %fs
-	movw %ax, %gs
-	movw %ax, %ss
-	movl $boot_stack_top, %esp
-	xorl %ebp, %ebp
+    movw $SEL_DATA, %ax
+    movw %ax, %ds
+    movw %ax, %es
+    movw %ax, %fs
+    movw %ax, %gs
+    movw %ax, %ss
+    movl $boot_stack_top, %esp
+    xorl %ebp, %ebp
 
-	/* EFLAGS to a known state: IF=0, DF=0, AC=0, NT=0. */
-	pushl $0x2
-	popfl
+    /* EFLAGS to a known state: IF=0, DF=0, AC=0, NT=0. */
+    pushl $0x2
+    popfl
 
-	pushl %edi			/* multiboot info */
-	pushl %esi			/* magic */
-	call guest_main
-	/* guest_main never returns; if it does, stop here. */
+    pushl %edi			/* multiboot info */
+    pushl %esi			/* magic */
+    call guest_main
+    /* guest_main never returns; if it does, stop here. */
 2:	cli
-	hlt
-	jmp 2b
-	.size _start, . - _start
+    hlt
+    jmp 2b
+    .size _start, . - _start
 
-	.section .note.GNU-stack, "", @progbits
+    .section .note.GNU-stack, "", @progbits

@@ -14,9 +14,9 @@
 
 /** Outcome of one check. */
 enum check_status {
-	CHECK_PASS = 0, /**< passed (the default) */
-	CHECK_FAIL,     /**< failed; text says why */
-	CHECK_SKIP,     /**< not applicable here; text says why */
+    CHECK_PASS = 0, /**< passed (the default) */
+    CHECK_FAIL, /**< failed; text says why */
+    CHECK_SKIP, /**< not applicable here; text says why */
 };
 
 /** Longest result text, NUL included. */
@@ -24,13 +24,13 @@ enum check_status {
 
 /** Result a check hands back to the runner. */
 struct check_result {
-	enum check_status status;    /**< pass, fail or skip */
-	char text[CHECK_TEXT_SIZE];  /**< reason, or a note for a pass */
+    enum check_status status; /**< pass, fail or skip */
+    char text[CHECK_TEXT_SIZE]; /**< reason, or a note for a pass */
 };
 
 /** Read-only facts every check may use. */
 struct check_context {
-	const struct boot_info *boot; /**< the multiboot hand-off */
+    const struct boot_info *boot; /**< the multiboot hand-off */
 };
 
 /** Signature of a check's body. */
@@ -38,21 +38,21 @@ typedef void (*check_fn)(const struct check_context *ctx, struct check_result *r
 
 /** A named check. */
 struct check {
-	const char *name; /**< stable short name, e.g. "msr-rw" */
-	check_fn run;     /**< body */
+    const char *name; /**< stable short name, e.g. "msr-rw" */
+    check_fn run; /**< body */
 };
 
 /** Mark @p res failed with a reason; the first failure wins. */
 void check_fail(struct check_result *res, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /** Mark @p res skipped with a reason. */
 void check_skip(struct check_result *res, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /** Attach a note to a passing @p res, printed in parentheses. */
 void check_note(struct check_result *res, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /** @name The checks, in run order (bodies in check_*.c). */
 /** @{ */

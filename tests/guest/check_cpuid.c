@@ -13,92 +13,88 @@
 #define LEAF_HV_VERSION 0x40000001u
 #define LEAF_EXT_MAX 0x80000000u
 #define LEAF_EXT_FEATURES 0x80000001u
-#define ECX_VMX (1u << 5)         /* CPUID.1:ECX */
+#define ECX_VMX (1u << 5) /* CPUID.1:ECX */
 #define ECX_HYPERVISOR (1u << 31) /* CPUID.1:ECX */
-#define ECX_SVM (1u << 2)         /* CPUID.80000001h:ECX */
+#define ECX_SVM (1u << 2) /* CPUID.80000001h:ECX */
 
 /* EBX, ECX, EDX of leaf 0x40000000: "book" "viso" "r\0\0\0". */
 static const char bookvisor_signature[12] = "bookvisor";
 
-static void signature_of(struct cpuid_regs r, char out[12])
+static void signature_of(struct cpuid_result r, char out[12])
 {
-	memcpy(out + 0, &r.ebx, 4);
-	memcpy(out + 4, &r.ecx, 4);
-	memcpy(out + 8, &r.edx, 4);
+    memcpy(out + 0, &r.ebx, 4);
+    memcpy(out + 4, &r.ecx, 4);
+    memcpy(out + 8, &r.edx, 4);
 }
 
 bool cpuid_is_bookvisor(void)
 {
-	char sig[12];
-	signature_of(cpuid(LEAF_HV_BASE), sig);
-	return memcmp(sig, bookvisor_signature, sizeof(sig)) == 0;
+    char sig[12];
+    signature_of(cpuid(LEAF_HV_BASE), sig);
+    return memcmp(sig, bookvisor_signature, sizeof(sig)) == 0;
 }
 
-void check_cpuid_hypervisor_bit(const struct check_context *ctx,
-				struct check_result *res)
+void check_cpuid_hypervisor_bit(const struct check_context *ctx, struct check_result *res)
 {
-	(void)ctx;
-	u32 ecx = cpuid(LEAF_FEATURES).ecx;
-	if (!(ecx & ECX_HYPERVISOR))
-		check_fail(res, "CPUID.1:ECX bit 31 clear (ecx=0x%08x)", ecx);
+    (void)ctx;
+    u32 ecx = cpuid(LEAF_FEATURES).ecx;
+    if (!(ecx & ECX_HYPERVISOR))
+        check_fail(res, "CPUID.1:ECX bit 31 clear (ecx=0x%08x)", ecx);
 }
 
-void check_cpuid_signature(const struct check_context *ctx,
-			   struct check_result *res)
+void check_cpuid_signature(const struct check_context *ctx, struct check_result *res)
 {
-	(void)ctx;
-	struct cpuid_regs r = cpuid(LEAF_HV_BASE);
-	char sig[12];
-	char shown[13];
+    (void)ctx;
+    struct cpuid_result r = cpuid(LEAF_HV_BASE);
+    char sig[12];
+    char shown[13];
 
-	signature_of(r, sig);
-	if (memcmp(sig, bookvisor_signature, sizeof(sig)) != 0) {
-		/* Show what was there, unprintable bytes as '.'. */
-		for (u32 i = 0; i < 12; i++)
-			shown[i] = (sig[i] >= 0x20 && sig[i] < 0x7F) ? sig[i] : '.';
-		shown[12] = '\0';
-		check_fail(res, "signature \"%s\" is not \"bookvisor\"", shown);
-		return;
-	}
-	if (r.eax < LEAF_HV_VERSION)
-		check_fail(res, "max hypervisor leaf 0x%08x < 0x40000001", r.eax);
+    signature_of(r, sig);
+    if (memcmp(sig, bookvisor_signature, sizeof(sig)) != 0) {
+        /* Show what was there, unprintable bytes as '.'. */
+        for (u32 i = 0; i < 12; i++)
+            shown[i] = (sig[i] >= 0x20 && sig[i] < 0x7F) ? sig[i] : '.';
+        shown[12] = '\0';
+        check_fail(res, "signature \"%s\" is not \"bookvisor\"", shown);
+        return;
+    }
+    if (r.eax < LEAF_HV_VERSION)
+        check_fail(res, "max hypervisor leaf 0x%08x < 0x40000001", r.eax);
 }
 
-void check_cpuid_version(const struct check_context *ctx,
-			 struct check_result *res)
+void check_cpuid_version(const struct check_context *ctx, struct check_result *res)
 {
-	(void)ctx;
-	if (!cpuid_is_bookvisor()) {
-		check_fail(res, "no bookvisor signature at CPUID 0x40000000");
-		return;
-	}
-	u32 max = cpuid(LEAF_HV_BASE).eax;
-	if (max < LEAF_HV_VERSION) {
-		check_fail(res, "leaf 0x40000001 not offered (max 0x%08x)", max);
-		return;
-	}
-	u32 version = cpuid(LEAF_HV_VERSION).eax;
-	if (version == 0)
-		check_fail(res, "CPUID 0x40000001 EAX is 0");
-	else
-		check_note(res, "0x%08x", version);
+    (void)ctx;
+    if (!cpuid_is_bookvisor()) {
+        check_fail(res, "no bookvisor signature at CPUID 0x40000000");
+        return;
+    }
+    u32 max = cpuid(LEAF_HV_BASE).eax;
+    if (max < LEAF_HV_VERSION) {
+        check_fail(res, "leaf 0x40000001 not offered (max 0x%08x)", max);
+        return;
+    }
+    u32 version = cpuid(LEAF_HV_VERSION).eax;
+    if (version == 0)
+        check_fail(res, "CPUID 0x40000001 EAX is 0");
+    else
+        check_note(res, "0x%08x", version);
 }
 
-void check_cpuid_virt_hidden(const struct check_context *ctx,
-			     struct check_result *res)
+void check_cpuid_virt_hidden(const struct check_context *ctx, struct check_result *res)
 {
-	(void)ctx;
-	bool vmx = (cpuid(LEAF_FEATURES).ecx & ECX_VMX) != 0;
-	bool svm = false;
-	if (cpuid(LEAF_EXT_MAX).eax >= LEAF_EXT_FEATURES)
-		svm = (cpuid(LEAF_EXT_FEATURES).ecx & ECX_SVM) != 0;
+    (void)ctx;
+    bool vmx = (cpuid(LEAF_FEATURES).ecx & ECX_VMX) != 0;
+    bool svm = false;
+    if (cpuid(LEAF_EXT_MAX).eax >= LEAF_EXT_FEATURES)
+        svm = (cpuid(LEAF_EXT_FEATURES).ecx & ECX_SVM) != 0;
 
-	if (vmx && svm)
-		check_fail(res, "VMX (CPUID.1:ECX[5]) and SVM (CPUID.80000001h:ECX[2]) visible");
-	else if (vmx)
-		check_fail(res, "VMX visible (CPUID.1:ECX[5] set)");
-	else if (svm)
-		check_fail(res, "SVM visible (CPUID.80000001h:ECX[2] set)");
+    if (vmx && svm)
+        check_fail(res, "VMX (CPUID.1:ECX[5]) and SVM (CPUID.80000001h:ECX[2]) visible");
+    else if (vmx)
+        check_fail(res, "VMX visible (CPUID.1:ECX[5] set)");
+    else if (svm)
+        check_fail(res, "SVM visible (CPUID.80000001h:ECX[2] set)");
 }
 
 /*
@@ -110,18 +106,18 @@ void check_cpuid_virt_hidden(const struct check_context *ctx,
  */
 /* One prefixed CPUID of leaf 0x40000000; true if the answer is bookvisor's and
  * ESI (which no CPUID writes) still holds its marker afterwards. */
-#define PREFIXED_CPUID(bytes)                                                       \
-	static bool cpuid_##bytes(void)                                             \
-	{                                                                           \
-		u32 a = LEAF_HV_BASE, b, c = 0, d, marker = 0x5EC0DE;               \
-		char sig[12];                                                       \
-		__asm__ volatile(".byte " BYTES_##bytes                             \
-				 : "+a"(a), "=b"(b), "+c"(c), "=d"(d), "+S"(marker) \
-				 : : "memory");                                     \
-		signature_of((struct cpuid_regs){ a, b, c, d }, sig);               \
-		return marker == 0x5EC0DE &&                                        \
-		       memcmp(sig, bookvisor_signature, sizeof(sig)) == 0;          \
-	}
+#define PREFIXED_CPUID(bytes) \
+    static bool cpuid_##bytes(void) \
+    { \
+        u32 a = LEAF_HV_BASE, b, c = 0, d, marker = 0x5EC0DE; \
+        char sig[12]; \
+        __asm__ volatile(".byte " BYTES_##bytes \
+                         : "+a"(a), "=b"(b), "+c"(c), "=d"(d), "+S"(marker) \
+                         : \
+                         : "memory"); \
+        signature_of((struct cpuid_result){ a, b, c, d }, sig); \
+        return marker == 0x5EC0DE && memcmp(sig, bookvisor_signature, sizeof(sig)) == 0; \
+    }
 #define BYTES_cs "0x2e, 0x0f, 0xa2"
 #define BYTES_opsize "0x66, 0x0f, 0xa2"
 #define BYTES_rep_opsize "0xf3, 0x66, 0x0f, 0xa2"
@@ -131,19 +127,21 @@ PREFIXED_CPUID(rep_opsize)
 
 void check_cpuid_prefixed(const struct check_context *ctx, struct check_result *res)
 {
-	(void)ctx;
-	static const struct { bool (*run)(void); const char *bytes; } forms[] = {
-		{ cpuid_cs, "2E 0F A2" },
-		{ cpuid_opsize, "66 0F A2" },
-		{ cpuid_rep_opsize, "F3 66 0F A2" },
-	};
-	for (u32 i = 0; i < ARRAY_SIZE(forms); i++) {
-		if (!forms[i].run()) {
-			check_fail(res, "%s: wrong answer or resumed at the wrong place",
-				   forms[i].bytes);
-			return;
-		}
-	}
+    (void)ctx;
+    static const struct {
+        bool (*run)(void);
+        const char *bytes;
+    } forms[] = {
+        { cpuid_cs, "2E 0F A2" },
+        { cpuid_opsize, "66 0F A2" },
+        { cpuid_rep_opsize, "F3 66 0F A2" },
+    };
+    for (u32 i = 0; i < ARRAY_SIZE(forms); i++) {
+        if (!forms[i].run()) {
+            check_fail(res, "%s: wrong answer or resumed at the wrong place", forms[i].bytes);
+            return;
+        }
+    }
 }
 
 u32 realmode_cpuid(u32 leaf, u32 *ebx_out);
@@ -156,14 +154,14 @@ u32 realmode_cpuid(u32 leaf, u32 *ebx_out);
  */
 void check_cpuid_realmode(const struct check_context *ctx, struct check_result *res)
 {
-	(void)ctx;
-	u32 ebx_prefixed = 0;
-	u32 ebx = realmode_cpuid(LEAF_HV_BASE, &ebx_prefixed);
-	u32 want;
-	memcpy(&want, bookvisor_signature, 4);
-	if (ebx != want || ebx_prefixed != want)
-		check_fail(res, "real-mode CPUID 0x40000000 gave EBX %08x and %08x, not %08x",
-			   ebx, ebx_prefixed, want);
+    (void)ctx;
+    u32 ebx_prefixed = 0;
+    u32 ebx = realmode_cpuid(LEAF_HV_BASE, &ebx_prefixed);
+    u32 want;
+    memcpy(&want, bookvisor_signature, 4);
+    if (ebx != want || ebx_prefixed != want)
+        check_fail(res, "real-mode CPUID 0x40000000 gave EBX %08x and %08x, not %08x", ebx,
+                   ebx_prefixed, want);
 }
 
 #define MSR_MISC_ENABLE 0x1A0
@@ -173,56 +171,56 @@ void check_cpuid_realmode(const struct check_context *ctx, struct check_result *
 /* Static: live across recover_jump(), which restores only callee-saved registers. */
 static struct recover_point misc_probe;
 
-static bool same_regs(struct cpuid_regs a, struct cpuid_regs b)
+static bool same_regs(struct cpuid_result a, struct cpuid_result b)
 {
-	return a.eax == b.eax && a.ebx == b.ebx && a.ecx == b.ecx && a.edx == b.edx;
+    return a.eax == b.eax && a.ebx == b.ebx && a.ecx == b.ecx && a.edx == b.edx;
 }
 
 /*
  * bookvisor answers repeated CPUIDs of a few stable leaves from a memo in its
- * exit assembly (common/cpuid_memo.h). The answers must stay exactly what the
+ * exit assembly (common/vm/cpuid_memo.h). The answers must stay exactly what the
  * full path gives, and must follow IA32_MISC_ENABLE's "limit CPUID maxval"
  * bit on Intel: set, leaf 0 says 2 at most; cleared, it says the real maximum.
  */
 void check_cpuid_memo(const struct check_context *ctx, struct check_result *res)
 {
-	(void)ctx;
-	static const u32 leaves[] = { 0, LEAF_HV_BASE, LEAF_HV_VERSION, LEAF_EXT_MAX, 0x80000002u };
-	for (u32 i = 0; i < ARRAY_SIZE(leaves); i++) {
-		struct cpuid_regs first = cpuid(leaves[i]);
-		for (u32 k = 0; k < 3; k++)
-			if (!same_regs(cpuid(leaves[i]), first)) {
-				check_fail(res, "leaf 0x%x answered differently the %u. time", leaves[i], k + 2);
-				return;
-			}
-	}
-	struct cpuid_regs zero = cpuid(0);
-	if (zero.ebx != 0x756e6547u || zero.eax <= 2) { /* not "Genu...", or nothing to limit */
-		check_note(res, "stable; no MISC_ENABLE limit to try");
-		return;
-	}
-	u64 misc = 0;
-	trap_expect(VECTOR_GP, &misc_probe);
-	if (recover_save(&misc_probe) != 0) {
-		check_note(res, "stable; MISC_ENABLE not readable");
-		return;
-	}
-	misc = rdmsr(MSR_MISC_ENABLE);
-	wrmsr(MSR_MISC_ENABLE, misc | MISC_ENABLE_LIMIT_CPUID);
-	trap_expect(0, NULL);
-	u32 limited = cpuid(0).eax;
-	bool took = (rdmsr(MSR_MISC_ENABLE) & MISC_ENABLE_LIMIT_CPUID) != 0;
-	wrmsr(MSR_MISC_ENABLE, misc & ~MISC_ENABLE_LIMIT_CPUID);
-	u32 again = cpuid(0).eax;
-	wrmsr(MSR_MISC_ENABLE, misc);
-	if (!took)
-		check_note(res, "stable; this CPU has no CPUID limit bit");
-	else if (limited > 2)
-		check_fail(res, "leaf 0 still says max 0x%x with the CPUID limit set (a stale answer)",
-			   limited);
-	else if (again != zero.eax)
-		check_fail(res, "leaf 0 says max 0x%x after the limit was cleared, not 0x%x", again,
-			   zero.eax);
-	else
-		check_note(res, "stable; follows the MISC_ENABLE limit");
+    (void)ctx;
+    static const u32 leaves[] = { 0, LEAF_HV_BASE, LEAF_HV_VERSION, LEAF_EXT_MAX, 0x80000002u };
+    for (u32 i = 0; i < ARRAY_SIZE(leaves); i++) {
+        struct cpuid_result first = cpuid(leaves[i]);
+        for (u32 k = 0; k < 3; k++)
+            if (!same_regs(cpuid(leaves[i]), first)) {
+                check_fail(res, "leaf 0x%x answered differently the %u. time", leaves[i], k + 2);
+                return;
+            }
+    }
+    struct cpuid_result zero = cpuid(0);
+    if (zero.ebx != 0x756e6547u || zero.eax <= 2) { /* not "Genu...", or nothing to limit */
+        check_note(res, "stable; no MISC_ENABLE limit to try");
+        return;
+    }
+    u64 misc = 0;
+    trap_expect(VECTOR_GP, &misc_probe);
+    if (recover_save(&misc_probe) != 0) {
+        check_note(res, "stable; MISC_ENABLE not readable");
+        return;
+    }
+    misc = rdmsr(MSR_MISC_ENABLE);
+    wrmsr(MSR_MISC_ENABLE, misc | MISC_ENABLE_LIMIT_CPUID);
+    trap_expect(0, NULL);
+    u32 limited = cpuid(0).eax;
+    bool took = (rdmsr(MSR_MISC_ENABLE) & MISC_ENABLE_LIMIT_CPUID) != 0;
+    wrmsr(MSR_MISC_ENABLE, misc & ~MISC_ENABLE_LIMIT_CPUID);
+    u32 again = cpuid(0).eax;
+    wrmsr(MSR_MISC_ENABLE, misc);
+    if (!took)
+        check_note(res, "stable; this CPU has no CPUID limit bit");
+    else if (limited > 2)
+        check_fail(res, "leaf 0 still says max 0x%x with the CPUID limit set (a stale answer)",
+                   limited);
+    else if (again != zero.eax)
+        check_fail(res, "leaf 0 says max 0x%x after the limit was cleared, not 0x%x", again,
+                   zero.eax);
+    else
+        check_note(res, "stable; follows the MISC_ENABLE limit");
 }

@@ -11,10 +11,26 @@
 #include "recover.h"
 #include "trap.h"
 
-static inline u32 read_cr0(void) { u32 v; __asm__ volatile("mov %%cr0, %0" : "=r"(v)); return v; }
-static inline void write_cr0(u32 v) { __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory"); }
-static inline u32 read_cr4(void) { u32 v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v; }
-static inline void write_cr4(u32 v) { __asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory"); }
+static inline u32 read_cr0(void)
+{
+    u32 v;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(v));
+    return v;
+}
+static inline void write_cr0(u32 v)
+{
+    __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+static inline u32 read_cr4(void)
+{
+    u32 v;
+    __asm__ volatile("mov %%cr4, %0" : "=r"(v));
+    return v;
+}
+static inline void write_cr4(u32 v)
+{
+    __asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
 
 #define CR0_TS (1u << 3)
 #define CR0_NE (1u << 5)
@@ -23,38 +39,38 @@ static inline void write_cr4(u32 v) { __asm__ volatile("mov %0, %%cr4" : : "r"(v
 
 void check_cr_write(const struct check_context *ctx, struct check_result *res)
 {
-	(void)ctx;
-	u32 cr0 = read_cr0(), cr4 = read_cr4();
+    (void)ctx;
+    u32 cr0 = read_cr0(), cr4 = read_cr4();
 
-	write_cr0(cr0 ^ CR0_NE);
-	if (read_cr0() != (cr0 ^ CR0_NE)) {
-		check_fail(res, "CR0 wrote 0x%08x, read 0x%08x", cr0 ^ CR0_NE, read_cr0());
-		return;
-	}
-	write_cr0(cr0 | CR0_TS);
-	__asm__ volatile("clts");
-	if (read_cr0() & CR0_TS) {
-		check_fail(res, "CLTS left CR0.TS set (CR0 0x%08x)", read_cr0());
-		return;
-	}
-	u16 msw = (u16)(cr0 | CR0_TS);
-	__asm__ volatile("lmsw %0" : : "r"(msw));
-	if (!(read_cr0() & CR0_TS)) {
-		check_fail(res, "LMSW did not set CR0.TS (CR0 0x%08x)", read_cr0());
-		return;
-	}
-	write_cr0(cr0);
-	write_cr4(cr4 ^ (CR4_PGE | CR4_OSFXSR));
-	if (read_cr4() != (cr4 ^ (CR4_PGE | CR4_OSFXSR))) {
-		check_fail(res, "CR4 wrote 0x%08x, read 0x%08x", cr4 ^ (CR4_PGE | CR4_OSFXSR), read_cr4());
-		return;
-	}
-	write_cr4(cr4);
-	if (read_cr0() != cr0 || read_cr4() != cr4) {
-		check_fail(res, "restoring CR0/CR4 read back 0x%08x/0x%08x", read_cr0(), read_cr4());
-		return;
-	}
-	check_note(res, "cr0=0x%08x cr4=0x%08x", cr0, cr4);
+    write_cr0(cr0 ^ CR0_NE);
+    if (read_cr0() != (cr0 ^ CR0_NE)) {
+        check_fail(res, "CR0 wrote 0x%08x, read 0x%08x", cr0 ^ CR0_NE, read_cr0());
+        return;
+    }
+    write_cr0(cr0 | CR0_TS);
+    __asm__ volatile("clts");
+    if (read_cr0() & CR0_TS) {
+        check_fail(res, "CLTS left CR0.TS set (CR0 0x%08x)", read_cr0());
+        return;
+    }
+    u16 msw = (u16)(cr0 | CR0_TS);
+    __asm__ volatile("lmsw %0" : : "r"(msw));
+    if (!(read_cr0() & CR0_TS)) {
+        check_fail(res, "LMSW did not set CR0.TS (CR0 0x%08x)", read_cr0());
+        return;
+    }
+    write_cr0(cr0);
+    write_cr4(cr4 ^ (CR4_PGE | CR4_OSFXSR));
+    if (read_cr4() != (cr4 ^ (CR4_PGE | CR4_OSFXSR))) {
+        check_fail(res, "CR4 wrote 0x%08x, read 0x%08x", cr4 ^ (CR4_PGE | CR4_OSFXSR), read_cr4());
+        return;
+    }
+    write_cr4(cr4);
+    if (read_cr0() != cr0 || read_cr4() != cr4) {
+        check_fail(res, "restoring CR0/CR4 read back 0x%08x/0x%08x", read_cr0(), read_cr4());
+        return;
+    }
+    check_note(res, "cr0=0x%08x cr4=0x%08x", cr0, cr4);
 }
 
 #define VECTOR_GP 13
@@ -67,16 +83,16 @@ static struct recover_point cr_probe_point;
 /* Does writing @p value to CR@p cr (0 or 4) raise #GP? */
 static bool cr_write_faults(unsigned cr, u32 value)
 {
-	trap_expect(VECTOR_GP, &cr_probe_point);
-	if (recover_save(&cr_probe_point) == 0) {
-		if (cr == 0)
-			write_cr0(value);
-		else
-			write_cr4(value);
-		trap_expect(0, NULL);
-		return false;
-	}
-	return true;
+    trap_expect(VECTOR_GP, &cr_probe_point);
+    if (recover_save(&cr_probe_point) == 0) {
+        if (cr == 0)
+            write_cr0(value);
+        else
+            write_cr4(value);
+        trap_expect(0, NULL);
+        return false;
+    }
+    return true;
 }
 
 /*
@@ -89,25 +105,29 @@ static bool cr_write_faults(unsigned cr, u32 value)
  */
 void check_cr_illegal(const struct check_context *ctx, struct check_result *res)
 {
-	(void)ctx;
-	u32 cr0 = read_cr0(), cr4 = read_cr4();
-	static const struct { unsigned cr; u32 set; const char *what; } bad[] = {
-		{ 4, CR4_VMXE, "CR4.VMXE (no VMX was announced)" },
-		{ 4, CR4_RESERVED15, "reserved CR4 bit 15" },
-	};
-	for (u32 i = 0; i < ARRAY_SIZE(bad); i++) {
-		u32 before = bad[i].cr == 0 ? cr0 : cr4;
-		if (!cr_write_faults(bad[i].cr, before | bad[i].set)) {
-			check_fail(res, "setting %s did not raise #GP", bad[i].what);
-			break;
-		}
-		u32 after = bad[i].cr == 0 ? read_cr0() : read_cr4();
-		if (after != before) {
-			check_fail(res, "after the refused write CR%u reads 0x%08x, not 0x%08x",
-				   bad[i].cr, after, before);
-			break;
-		}
-	}
-	write_cr0(cr0);
-	write_cr4(cr4);
+    (void)ctx;
+    u32 cr0 = read_cr0(), cr4 = read_cr4();
+    static const struct {
+        unsigned cr;
+        u32 set;
+        const char *what;
+    } bad[] = {
+        { 4, CR4_VMXE, "CR4.VMXE (no VMX was announced)" },
+        { 4, CR4_RESERVED15, "reserved CR4 bit 15" },
+    };
+    for (u32 i = 0; i < ARRAY_SIZE(bad); i++) {
+        u32 before = bad[i].cr == 0 ? cr0 : cr4;
+        if (!cr_write_faults(bad[i].cr, before | bad[i].set)) {
+            check_fail(res, "setting %s did not raise #GP", bad[i].what);
+            break;
+        }
+        u32 after = bad[i].cr == 0 ? read_cr0() : read_cr4();
+        if (after != before) {
+            check_fail(res, "after the refused write CR%u reads 0x%08x, not 0x%08x", bad[i].cr,
+                       after, before);
+            break;
+        }
+    }
+    write_cr0(cr0);
+    write_cr4(cr4);
 }

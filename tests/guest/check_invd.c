@@ -15,9 +15,9 @@ static volatile u32 sentinel;
 
 void check_invd(const struct check_context *ctx, struct check_result *res)
 {
-	(void)ctx;
-	sentinel = 0x1BADCAFE;
-	__asm__ volatile("wbinvd; invd" ::: "memory");
-	if (sentinel != 0x1BADCAFE)
-		check_fail(res, "a value written before INVD reads back as 0x%08x", sentinel);
+    (void)ctx;
+    sentinel = 0x1BADCAFE;
+    __asm__ volatile("wbinvd; invd" ::: "memory");
+    if (sentinel != 0x1BADCAFE)
+        check_fail(res, "a value written before INVD reads back as 0x%08x", sentinel);
 }

@@ -14,34 +14,32 @@
 /* Values are 32-bit (EDX=0) so they are valid on every CPU: SYSENTER_CS
  * only keeps a selector, and on some AMD parts SYSENTER_ESP only 32 bits. */
 struct msr_pattern {
-	u32 msr;
-	u64 values[2];
+    u32 msr;
+    u64 values[2];
 };
 
 static const struct msr_pattern patterns[] = {
-	{ MSR_SYSENTER_CS, { 0x1234, 0x00A8 } },
-	{ MSR_SYSENTER_ESP, { 0xDEADBEE0, 0x12345678 } },
+    { MSR_SYSENTER_CS, { 0x1234, 0x00A8 } },
+    { MSR_SYSENTER_ESP, { 0xDEADBEE0, 0x12345678 } },
 };
 
 void check_msr_rw(const struct check_context *ctx, struct check_result *res)
 {
-	(void)ctx;
-	for (u32 i = 0; i < ARRAY_SIZE(patterns); i++) {
-		const struct msr_pattern *p = &patterns[i];
-		u64 saved = rdmsr(p->msr);
-		for (u32 k = 0; k < ARRAY_SIZE(p->values); k++) {
-			wrmsr(p->msr, p->values[k]);
-			u64 got = rdmsr(p->msr);
-			if (got != p->values[k])
-				check_fail(res, "MSR 0x%x: wrote 0x%llx, read 0x%llx",
-					   p->msr, p->values[k], got);
-		}
-		wrmsr(p->msr, saved);
-		u64 restored = rdmsr(p->msr);
-		if (restored != saved)
-			check_fail(res, "MSR 0x%x: restore 0x%llx read 0x%llx",
-				   p->msr, saved, restored);
-	}
+    (void)ctx;
+    for (u32 i = 0; i < ARRAY_SIZE(patterns); i++) {
+        const struct msr_pattern *p = &patterns[i];
+        u64 saved = rdmsr(p->msr);
+        for (u32 k = 0; k < ARRAY_SIZE(p->values); k++) {
+            wrmsr(p->msr, p->values[k]);
+            u64 got = rdmsr(p->msr);
+            if (got != p->values[k])
+                check_fail(res, "MSR 0x%x: wrote 0x%llx, read 0x%llx", p->msr, p->values[k], got);
+        }
+        wrmsr(p->msr, saved);
+        u64 restored = rdmsr(p->msr);
+        if (restored != saved)
+            check_fail(res, "MSR 0x%x: restore 0x%llx read 0x%llx", p->msr, saved, restored);
+    }
 }
 
 #define VECTOR_GP 13
@@ -55,29 +53,29 @@ static struct recover_point probe_point;
 /* Does RDMSR (or, with @p write, WRMSR of @p value) of @p msr raise #GP? */
 static bool msr_faults(u32 msr, bool write, u64 value)
 {
-	trap_expect(VECTOR_GP, &probe_point);
-	if (recover_save(&probe_point) == 0) {
-		if (write)
-			wrmsr(msr, value);
-		else
-			(void)rdmsr(msr);
-		trap_expect(0, NULL);
-		return false;
-	}
-	return true;
+    trap_expect(VECTOR_GP, &probe_point);
+    if (recover_save(&probe_point) == 0) {
+        if (write)
+            wrmsr(msr, value);
+        else
+            (void)rdmsr(msr);
+        trap_expect(0, NULL);
+        return false;
+    }
+    return true;
 }
 
 void check_msr_vmm_hidden(const struct check_context *ctx, struct check_result *res)
 {
-	(void)ctx;
-	/* CPUID said "no VMX, no SVM": their MSRs must fault as on such a CPU. */
-	for (u32 msr = MSR_IA32_VMX_BASIC; msr <= MSR_IA32_VMX_VMFUNC; msr++)
-		if (!msr_faults(msr, false, 0))
-			check_fail(res, "RDMSR 0x%x (VMX capability) did not raise #GP", msr);
-	if (!msr_faults(MSR_VM_HSAVE_PA, false, 0))
-		check_fail(res, "RDMSR VM_HSAVE_PA did not raise #GP");
-	/* On AMD this is where the CPU saves host state at VMRUN: a guest that
-	 * could move it could make the CPU write into any memory. */
-	if (!msr_faults(MSR_VM_HSAVE_PA, true, 0x100000))
-		check_fail(res, "WRMSR VM_HSAVE_PA did not raise #GP");
+    (void)ctx;
+    /* CPUID said "no VMX, no SVM": their MSRs must fault as on such a CPU. */
+    for (u32 msr = MSR_IA32_VMX_BASIC; msr <= MSR_IA32_VMX_VMFUNC; msr++)
+        if (!msr_faults(msr, false, 0))
+            check_fail(res, "RDMSR 0x%x (VMX capability) did not raise #GP", msr);
+    if (!msr_faults(MSR_VM_HSAVE_PA, false, 0))
+        check_fail(res, "RDMSR VM_HSAVE_PA did not raise #GP");
+    /* On AMD this is where the CPU saves host state at VMRUN: a guest that
+     * could move it could make the CPU write into any memory. */
+    if (!msr_faults(MSR_VM_HSAVE_PA, true, 0x100000))
+        check_fail(res, "WRMSR VM_HSAVE_PA did not raise #GP");
 }

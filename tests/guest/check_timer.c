@@ -29,44 +29,43 @@ static volatile u32 ticks;
 
 static void on_timer(void)
 {
-	ticks++;
+    ticks++;
 }
 
 /* Wait for a first tick (bounded), then HLT_ROUNDS times sti;hlt, each
  * expected to return with one more tick. */
 static void timer_hlt_rounds(struct check_result *res)
 {
-	ticks = 0;
-	irq_set_handler(TIMER_IRQ, on_timer);
-	pit_start_periodic(TIMER_HZ);
-	pic_unmask(TIMER_IRQ);
+    ticks = 0;
+    irq_set_handler(TIMER_IRQ, on_timer);
+    pit_start_periodic(TIMER_HZ);
+    pic_unmask(TIMER_IRQ);
 
-	__asm__ volatile("sti" ::: "memory");
-	for (u32 i = 0; i < FIRST_TICK_POLLS && ticks == 0; i++)
-		(void)inb(SLOW_PORT);
-	cli();
+    __asm__ volatile("sti" ::: "memory");
+    for (u32 i = 0; i < FIRST_TICK_POLLS && ticks == 0; i++)
+        (void)inb(SLOW_PORT);
+    cli();
 
-	if (ticks == 0) {
-		check_fail(res, "no timer interrupt (IRQ0) within the bounded wait");
-	} else {
-		for (u32 round = 0; round < HLT_ROUNDS; round++) {
-			u32 before = ticks;
-			/* STI's one-instruction shadow makes STI;HLT atomic. */
-			__asm__ volatile("sti; hlt; cli" ::: "memory");
-			if (ticks == before) {
-				check_fail(res, "HLT round %u returned without a tick",
-					   round + 1);
-				break;
-			}
-		}
-	}
-	runner_quiesce();
+    if (ticks == 0) {
+        check_fail(res, "no timer interrupt (IRQ0) within the bounded wait");
+    } else {
+        for (u32 round = 0; round < HLT_ROUNDS; round++) {
+            u32 before = ticks;
+            /* STI's one-instruction shadow makes STI;HLT atomic. */
+            __asm__ volatile("sti; hlt; cli" ::: "memory");
+            if (ticks == before) {
+                check_fail(res, "HLT round %u returned without a tick", round + 1);
+                break;
+            }
+        }
+    }
+    runner_quiesce();
 }
 
 void check_hlt_timer(const struct check_context *ctx, struct check_result *res)
 {
-	(void)ctx;
-	timer_hlt_rounds(res);
+    (void)ctx;
+    timer_hlt_rounds(res);
 }
 
 /* 0x10: IRQ0 lands on vector 16 (#MF), which pushes no error code, so the
@@ -75,10 +74,10 @@ void check_hlt_timer(const struct check_context *ctx, struct check_result *res)
 
 void check_hlt_low_vector(const struct check_context *ctx, struct check_result *res)
 {
-	(void)ctx;
-	pic_init_at(LOW_MASTER_BASE);
-	timer_hlt_rounds(res);
-	pic_init(); /* back to 0x20, every line masked */
-	if (res->status == CHECK_PASS)
-		check_note(res, "IRQ0 at vector 0x%x", LOW_MASTER_BASE);
+    (void)ctx;
+    pic_init_at(LOW_MASTER_BASE);
+    timer_hlt_rounds(res);
+    pic_init(); /* back to 0x20, every line masked */
+    if (res->status == CHECK_PASS)
+        check_note(res, "IRQ0 at vector 0x%x", LOW_MASTER_BASE);
 }

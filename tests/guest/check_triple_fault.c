@@ -11,9 +11,12 @@
 
 void check_triple_fault(const struct check_context *ctx, struct check_result *res)
 {
-	(void)ctx;
-	static const struct __attribute__((packed)) { u16 limit; u32 base; } empty_idt = { 0, 0 };
+    (void)ctx;
+    static const struct __attribute__((packed)) {
+        u16 limit;
+        u32 base;
+    } empty_idt = { 0, 0 };
 
-	__asm__ volatile("cli; lidt %0; int3" : : "m"(empty_idt) : "memory");
-	check_fail(res, "still running after a triple fault");
+    __asm__ volatile("cli; lidt %0; int3" : : "m"(empty_idt) : "memory");
+    check_fail(res, "still running after a triple fault");
 }

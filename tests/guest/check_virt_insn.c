@@ -12,17 +12,17 @@
 
 void check_virt_insn(const struct check_context *ctx, struct check_result *res)
 {
-	(void)ctx;
-	bool amd = hypercall_insn_name()[2] == 'M'; /* "VMMCALL" vs "VMCALL" */
-	u32 scratch = 0;
+    (void)ctx;
+    bool amd = hypercall_insn_name()[2] == 'M'; /* "VMMCALL" vs "VMCALL" */
+    u32 scratch = 0;
 
-	hypercall_clear_fault();
-	if (amd)
-		__asm__ volatile(".byte 0x0f, 0x01, 0xd8" : "+a"(scratch) : : "memory"); /* VMRUN */
-	else
-		__asm__ volatile(".byte 0x0f, 0x01, 0xc4" : : : "memory"); /* VMXOFF */
-	if (!hypercall_faulted_last())
-		check_fail(res, "%s did not raise #UD", amd ? "VMRUN" : "VMXOFF");
-	else
-		check_note(res, "%s raised #UD", amd ? "VMRUN" : "VMXOFF");
+    hypercall_clear_fault();
+    if (amd)
+        __asm__ volatile(".byte 0x0f, 0x01, 0xd8" : "+a"(scratch) : : "memory"); /* VMRUN */
+    else
+        __asm__ volatile(".byte 0x0f, 0x01, 0xc4" : : : "memory"); /* VMXOFF */
+    if (!hypercall_faulted_last())
+        check_fail(res, "%s did not raise #UD", amd ? "VMRUN" : "VMXOFF");
+    else
+        check_note(res, "%s raised #UD", amd ? "VMRUN" : "VMXOFF");
 }

@@ -14,16 +14,16 @@
 
 /** Hypercall function numbers (EAX on entry). */
 enum bookvisor_hypercall {
-	/** Out: EAX = 0x6B6F6F62 ("book"), EBX = EBX on entry + 1. */
-	BOOKVISOR_HC_PING = 0,
-	/** Out: EAX/EDX = VMM physical base low/high, ECX = size in KiB. */
-	BOOKVISOR_HC_VMM_RANGE = 1,
-	/** Out: EAX = 1 if the VMM's canary is intact, else 0. */
-	BOOKVISOR_HC_CHECK_CANARY = 2,
-	/** EAX = guest-physical address of the MMIO test page, 0 if none. */
-	BOOKVISOR_HC_TEST_PAGE = 3,
-	/** Unhook the test page (RAM again); EAX = 1 if it was hooked. */
-	BOOKVISOR_HC_TEST_PAGE_UNHOOK = 4,
+    /** Out: EAX = 0x6B6F6F62 ("book"), EBX = EBX on entry + 1. */
+    BOOKVISOR_HC_PING = 0,
+    /** Out: EAX/EDX = VMM physical base low/high, ECX = size in KiB. */
+    BOOKVISOR_HC_VMM_RANGE = 1,
+    /** Out: EAX = 1 if the VMM's canary is intact, else 0. */
+    BOOKVISOR_HC_CHECK_CANARY = 2,
+    /** EAX = guest-physical address of the MMIO test page, 0 if none. */
+    BOOKVISOR_HC_TEST_PAGE = 3,
+    /** Unhook the test page (RAM again); EAX = 1 if it was hooked. */
+    BOOKVISOR_HC_TEST_PAGE_UNHOOK = 4,
 };
 
 /** EAX returned by BOOKVISOR_HC_PING. */
@@ -33,10 +33,10 @@ enum bookvisor_hypercall {
 
 /** Register image passed to and returned from a hypercall. */
 struct hypercall_regs {
-	u32 eax; /**< in: function; out: result */
-	u32 ebx; /**< in/out */
-	u32 ecx; /**< in/out */
-	u32 edx; /**< in/out */
+    u32 eax; /**< in: function; out: result */
+    u32 ebx; /**< in/out */
+    u32 ecx; /**< in/out */
+    u32 edx; /**< in/out */
 };
 
 /**

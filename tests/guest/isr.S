@@ -11,48 +11,48 @@
 
 /* Vectors for which the CPU pushes an error code itself. */
 .macro stub vector
-	.balign 16
+    .balign 16
 isr_stub_\vector:
-	.if (\vector == 8) || (\vector == 10) || (\vector == 11) || (\vector == 12) || (\vector == 13) || (\vector == 14) || (\vector == 17) || (\vector == 21) || (\vector == 29) || (\vector == 30)
-	.else
-	pushl $0
-	.endif
-	pushl $\vector
-	jmp isr_common
+    .if (\vector == 8) || (\vector == 10) || (\vector == 11) || (\vector == 12) || (\vector == 13) || (\vector == 14) || (\vector == 17) || (\vector == 21) || (\vector == 29) || (\vector == 30)
+    .else
+    pushl $0
+    .endif
+    pushl $\vector
+    jmp isr_common
 .endm
 
-	.text
+    .text
 isr_common:
-	pushal
-	cld
-	pushl %esp			/* struct trap_frame * */
-	call trap_dispatch
-	addl $4, %esp
-	popal
-	addl $8, %esp			/* vector and error code */
-	iret
+    pushal
+    cld
+    pushl %esp			/* struct trap_frame * */
+    call trap_dispatch
+    addl $4, %esp
+    popal
+    addl $8, %esp			/* vector and error code */
+    iret
 
-	.altmacro
+    .altmacro
 .macro stub_n n
-	stub %n
+    stub %n
 .endm
 .set i, 0
 .rept 48
-	stub_n %i
-	.set i, i + 1
+    stub_n %i
+    .set i, i + 1
 .endr
 
 .macro stub_addr n
-	.long isr_stub_\n
+    .long isr_stub_\n
 .endm
-	.section .rodata
-	.balign 4
-	.globl isr_stub_table
+    .section .rodata
+    .balign 4
+    .globl isr_stub_table
 isr_stub_table:
 .set i, 0
 .rept 48
-	stub_addr %i
-	.set i, i + 1
+    stub_addr %i
+    .set i, i + 1
 .endr
 
-	.section .note.GNU-stack, "", @progbits
+    .section .note.GNU-stack, "", @progbits

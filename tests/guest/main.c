@@ -24,45 +24,45 @@ static struct recover_point poweroff_point;
 
 static void __attribute__((noreturn)) power_off(void)
 {
-	struct acpi_s5_info s5;
-	char why[96];
+    struct acpi_s5_info s5;
+    char why[96];
 
-	if (recover_save(&poweroff_point) == 0) {
-		trap_set_recovery(&poweroff_point);
-		if (acpi_find_s5(&s5, why, sizeof(why)))
-			acpi_enter_s5(&s5);
-		else
-			gprintf("guest: acpi: %s\n", why);
-	}
-	trap_set_recovery(NULL);
-	gprintf("guest: poweroff failed\n");
-	halt_forever();
+    if (recover_save(&poweroff_point) == 0) {
+        trap_set_recovery(&poweroff_point);
+        if (acpi_find_s5(&s5, why, sizeof(why)))
+            acpi_enter_s5(&s5);
+        else
+            gprintf("guest: acpi: %s\n", why);
+    }
+    trap_set_recovery(NULL);
+    gprintf("guest: poweroff failed\n");
+    halt_forever();
 }
 
 void guest_main(u32 magic, u32 mbi_addr)
 {
-	serial_init();
-	idt_init();
-	pic_init(); /* BIOS vectors for IRQs overlap the CPU exceptions */
-	bootinfo_collect(magic, mbi_addr, &boot);
+    serial_init();
+    idt_init();
+    pic_init(); /* BIOS vectors for IRQs overlap the CPU exceptions */
+    bootinfo_collect(magic, mbi_addr, &boot);
 
-	gprintf("guest: start cmdline=\"%s\"\n", boot.cmdline);
-	if (!boot.multiboot)
-		gprintf("guest: not started by a multiboot loader (eax=0x%08x)\n", magic);
-	else if (!boot.has_cmdline)
-		gprintf("guest: no command line (multiboot flags bit 2 clear), running all\n");
+    gprintf("guest: start cmdline=\"%s\"\n", boot.cmdline);
+    if (!boot.multiboot)
+        gprintf("guest: not started by a multiboot loader (eax=0x%08x)\n", magic);
+    else if (!boot.has_cmdline)
+        gprintf("guest: no command line (multiboot flags bit 2 clear), running all\n");
 
-	if (recover_save(&checks_point) == 0) {
-		trap_set_recovery(&checks_point);
-		runner_run(&boot, &totals);
-	} else {
-		/* An exception outside any single check: count it and move on. */
-		runner_quiesce();
-		totals.failed++;
-	}
-	trap_set_recovery(NULL);
+    if (recover_save(&checks_point) == 0) {
+        trap_set_recovery(&checks_point);
+        runner_run(&boot, &totals);
+    } else {
+        /* An exception outside any single check: count it and move on. */
+        runner_quiesce();
+        totals.failed++;
+    }
+    trap_set_recovery(NULL);
 
-	gprintf("guest: summary passed=%u failed=%u\n", totals.passed, totals.failed);
-	gprintf("guest: done\n");
-	power_off();
+    gprintf("guest: summary passed=%u failed=%u\n", totals.passed, totals.failed);
+    gprintf("guest: done\n");
+    power_off();
 }

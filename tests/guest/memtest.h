@@ -9,11 +9,11 @@
 
 /** First mismatch found in a range, and how many there were. */
 struct memtest_error {
-	u32 mismatches; /**< words/bytes that read back wrong */
-	u32 addr;       /**< address of the first one */
-	u32 wrote;      /**< value written there */
-	u32 read;       /**< value read back */
-	bool byte_pass; /**< found by the byte pass (else the word pass) */
+    u32 mismatches; /**< words/bytes that read back wrong */
+    u32 addr; /**< address of the first one */
+    u32 wrote; /**< value written there */
+    u32 read; /**< value read back */
+    bool byte_pass; /**< found by the byte pass (else the word pass) */
 };
 
 /**

@@ -15,22 +15,22 @@
 
 static void pit_program(u8 mode, u16 count)
 {
-	outb(PIT_CMD, PIT_CH0_LOHI | mode);
-	outb(PIT_CH0, (u8)count);
-	outb(PIT_CH0, (u8)(count >> 8));
+    outb(PIT_CMD, PIT_CH0_LOHI | mode);
+    outb(PIT_CH0, (u8)count);
+    outb(PIT_CH0, (u8)(count >> 8));
 }
 
 void pit_start_periodic(u32 hz)
 {
-	u32 divisor = PIT_INPUT_HZ / (hz ? hz : 1);
-	if (divisor < 2)
-		divisor = 2;
-	if (divisor > 0xFFFF)
-		divisor = 0xFFFF;
-	pit_program(PIT_MODE_RATE, (u16)divisor);
+    u32 divisor = PIT_INPUT_HZ / (hz ? hz : 1);
+    if (divisor < 2)
+        divisor = 2;
+    if (divisor > 0xFFFF)
+        divisor = 0xFFFF;
+    pit_program(PIT_MODE_RATE, (u16)divisor);
 }
 
 void pit_stop(void)
 {
-	pit_program(PIT_MODE_ONESHOT, 0xFFFF);
+    pit_program(PIT_MODE_ONESHOT, 0xFFFF);
 }

@@ -18,8 +18,7 @@
 u32 gvsnprintf(char *buf, u32 size, const char *fmt, va_list ap);
 
 /** Format into @p buf; see gvsnprintf(). */
-u32 gsnprintf(char *buf, u32 size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+u32 gsnprintf(char *buf, u32 size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /** Format and send to COM1. Lines end in a plain '\n'. */
 void gprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

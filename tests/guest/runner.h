@@ -10,9 +10,9 @@
 
 /** Tally of printed results. */
 struct run_totals {
-	u32 number;  /**< last number used */
-	u32 passed;  /**< ok lines (skips included) */
-	u32 failed;  /**< not ok lines */
+    u32 number; /**< last number used */
+    u32 passed; /**< ok lines (skips included) */
+    u32 failed; /**< not ok lines */
 };
 
 /**

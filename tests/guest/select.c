@@ -9,77 +9,77 @@ static const char tests_key[] = "tests=";
 
 static bool is_space(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
 static void add_name(struct test_selection *sel, const char *start, u32 len)
 {
-	if (len == 0)
-		return;
-	if (len == 3 && memcmp(start, "all", 3) == 0) {
-		sel->all = true;
-		return;
-	}
-	if (sel->count >= SELECT_MAX_NAMES) {
-		sel->dropped++;
-		return;
-	}
-	if (len >= SELECT_NAME_SIZE)
-		len = SELECT_NAME_SIZE - 1;
-	memcpy(sel->names[sel->count], start, len);
-	sel->names[sel->count][len] = '\0';
-	sel->count++;
+    if (len == 0)
+        return;
+    if (len == 3 && memcmp(start, "all", 3) == 0) {
+        sel->all = true;
+        return;
+    }
+    if (sel->count >= SELECT_MAX_NAMES) {
+        sel->dropped++;
+        return;
+    }
+    if (len >= SELECT_NAME_SIZE)
+        len = SELECT_NAME_SIZE - 1;
+    memcpy(sel->names[sel->count], start, len);
+    sel->names[sel->count][len] = '\0';
+    sel->count++;
 }
 
 void selection_parse(const char *cmdline, struct test_selection *sel)
 {
-	const char *value = NULL;
-	const u32 key_len = sizeof(tests_key) - 1;
+    const char *value = NULL;
+    const u32 key_len = sizeof(tests_key) - 1;
 
-	memset(sel, 0, sizeof(*sel));
-	/* Find the last word starting with "tests=" (later words override). */
-	for (const char *p = cmdline; *p;) {
-		while (is_space(*p))
-			p++;
-		if (!*p)
-			break;
-		if (memcmp(p, tests_key, key_len) == 0)
-			value = p + key_len;
-		while (*p && !is_space(*p))
-			p++;
-	}
-	if (!value) {
-		sel->all = true;
-		return;
-	}
-	const char *start = value;
-	for (const char *p = value;; p++) {
-		if (*p == ',' || *p == '\0' || is_space(*p)) {
-			add_name(sel, start, (u32)(p - start));
-			start = p + 1;
-			if (*p != ',')
-				break;
-		}
-	}
+    memset(sel, 0, sizeof(*sel));
+    /* Find the last word starting with "tests=" (later words override). */
+    for (const char *p = cmdline; *p;) {
+        while (is_space(*p))
+            p++;
+        if (!*p)
+            break;
+        if (memcmp(p, tests_key, key_len) == 0)
+            value = p + key_len;
+        while (*p && !is_space(*p))
+            p++;
+    }
+    if (!value) {
+        sel->all = true;
+        return;
+    }
+    const char *start = value;
+    for (const char *p = value;; p++) {
+        if (*p == ',' || *p == '\0' || is_space(*p)) {
+            add_name(sel, start, (u32)(p - start));
+            start = p + 1;
+            if (*p != ',')
+                break;
+        }
+    }
 }
 
 /* The group of "cpuid-signature" is "cpuid". */
 static bool matches(const char *wanted, const char *check_name)
 {
-	u32 n = (u32)strlen(wanted);
-	if (memcmp(wanted, check_name, n) != 0)
-		return false;
-	return check_name[n] == '\0' || check_name[n] == '-';
+    u32 n = (u32)strlen(wanted);
+    if (memcmp(wanted, check_name, n) != 0)
+        return false;
+    return check_name[n] == '\0' || check_name[n] == '-';
 }
 
 bool selection_wants(struct test_selection *sel, const char *check_name)
 {
-	bool wanted = sel->all;
-	for (u32 i = 0; i < sel->count; i++) {
-		if (matches(sel->names[i], check_name)) {
-			sel->used[i] = true;
-			wanted = true;
-		}
-	}
-	return wanted;
+    bool wanted = sel->all;
+    for (u32 i = 0; i < sel->count; i++) {
+        if (matches(sel->names[i], check_name)) {
+            sel->used[i] = true;
+            wanted = true;
+        }
+    }
+    return wanted;
 }

@@ -19,11 +19,11 @@
 
 /** The parsed `tests=` list. */
 struct test_selection {
-	bool all;                               /**< run every check */
-	u32 count;                              /**< names in names[] */
-	char names[SELECT_MAX_NAMES][SELECT_NAME_SIZE]; /**< requested names */
-	bool used[SELECT_MAX_NAMES];            /**< name matched some check */
-	u32 dropped;                            /**< names beyond SELECT_MAX_NAMES */
+    bool all; /**< run every check */
+    u32 count; /**< names in names[] */
+    char names[SELECT_MAX_NAMES][SELECT_NAME_SIZE]; /**< requested names */
+    bool used[SELECT_MAX_NAMES]; /**< name matched some check */
+    u32 dropped; /**< names beyond SELECT_MAX_NAMES */
 };
 
 /** Parse the `tests=` word of @p cmdline (space-separated words) into @p sel. */

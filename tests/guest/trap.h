@@ -15,26 +15,26 @@
 
 /** Frame built by isr.S: PUSHAL, vector, error code, then the CPU's part. */
 struct trap_frame {
-	u32 edi;     /**< saved EDI */
-	u32 esi;     /**< saved ESI */
-	u32 ebp;     /**< saved EBP */
-	u32 esp;     /**< ESP at PUSHAL (not restored) */
-	u32 ebx;     /**< saved EBX */
-	u32 edx;     /**< saved EDX */
-	u32 ecx;     /**< saved ECX */
-	u32 eax;     /**< saved EAX */
-	u32 vector;  /**< interrupt vector */
-	u32 error;   /**< CPU error code, or 0 */
-	u32 eip;     /**< where to resume; may be changed */
-	u32 cs;      /**< code selector */
-	u32 eflags;  /**< flags */
+    u32 edi; /**< saved EDI */
+    u32 esi; /**< saved ESI */
+    u32 ebp; /**< saved EBP */
+    u32 esp; /**< ESP at PUSHAL (not restored) */
+    u32 ebx; /**< saved EBX */
+    u32 edx; /**< saved EDX */
+    u32 ecx; /**< saved ECX */
+    u32 eax; /**< saved EAX */
+    u32 vector; /**< interrupt vector */
+    u32 error; /**< CPU error code, or 0 */
+    u32 eip; /**< where to resume; may be changed */
+    u32 cs; /**< code selector */
+    u32 eflags; /**< flags */
 };
 
 /** The last unexpected exception, for the check runner's report. */
 struct trap_info {
-	u32 vector; /**< exception vector */
-	u32 eip;    /**< faulting EIP */
-	u32 error;  /**< error code (0 if none) */
+    u32 vector; /**< exception vector */
+    u32 eip; /**< faulting EIP */
+    u32 error; /**< error code (0 if none) */
 };
 
 /** Build and load the IDT (vectors 0-47 present, interrupt gates). */

@@ -1,11 +1,11 @@
 /*
- * Unit tests for common/acpi_tables.c over hand-made tables.
- * unit-sources: common/acpi_tables.c common/kstring.c
+ * Unit tests for common/base/acpi_tables.c over hand-made tables.
+ * unit-sources: common/base/acpi_tables.c common/lib/kstring.c
  */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
-#include "common/acpi_tables.h"
+#include "common/base/acpi_tables.h"
 #include "tests/unit/unit_main.h"
 
 static void fix_checksum(u8 *t, size_t len, size_t at)

@@ -1,12 +1,12 @@
 /*
- * Unit tests for common/cpuid_policy.c (also lab 2's grader checks).
- * unit-sources: common/cpuid_policy.c
+ * Unit tests for common/exits/cpuid_policy.c (also lab 2's grader checks).
+ * unit-sources: common/exits/cpuid_policy.c
  */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
-#include "common/cpuid_policy.h"
-#include "common/version.h"
+#include "common/exits/cpuid_policy.h"
+#include "common/lib/version.h"
 #include "tests/unit/unit_main.h"
 
 START_TEST(leaf1_hides_vmx_sets_hypervisor)
@@ -60,6 +60,19 @@ START_TEST(version_leaf)
 }
 END_TEST
 
+START_TEST(stable_leaves_only)
+{
+    static const u32 stable[] = { 0, 0x40000000, 0x40000001, 0x80000000, 0x80000002,
+                                  0x80000003, 0x80000004, 0x80000008 };
+    static const u32 changing[] = { 1, 4, 7, 0xB, 0xD, 0x80000001, 0x8000000A, 0x40000002,
+                                    0xFFFFFFFF };
+    for (unsigned i = 0; i < sizeof(stable) / sizeof(stable[0]); i++)
+        ck_assert(cpuid_policy_stable_leaf(stable[i]));
+    for (unsigned i = 0; i < sizeof(changing) / sizeof(changing[0]); i++)
+        ck_assert(!cpuid_policy_stable_leaf(changing[i]));
+}
+END_TEST
+
 START_TEST(other_leaves_pass_through)
 {
     struct cpuid_result r = { 0xD, 0x756E6547, 0x6C65746E, 0x49656E69 };
@@ -84,6 +97,7 @@ int main(void)
     tcase_add_test(tc, signature_and_max_leaf);
     tcase_add_test(tc, version_leaf);
     tcase_add_test(tc, other_leaves_pass_through);
+    tcase_add_test(tc, stable_leaves_only);
     suite_add_tcase(s, tc);
     return unit_run_suite(s);
 }

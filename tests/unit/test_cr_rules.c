@@ -1,10 +1,10 @@
 /*
- * Unit tests for common/cr_rules.c: each #GP rule, and legal values next to it.
- * unit-sources: common/cr_rules.c common/insn_len.c
+ * Unit tests for common/exits/cr_rules.c: each #GP rule, and legal values next to it.
+ * unit-sources: common/exits/cr_rules.c common/insn/insn_len.c
  */
 #include <check.h>
 #include <string.h>
-#include "common/cr_rules.h"
+#include "common/exits/cr_rules.h"
 #include "tests/unit/unit_main.h"
 
 #define PE 0x1ULL

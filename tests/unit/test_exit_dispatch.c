@@ -1,12 +1,12 @@
 /*
- * Unit tests for common/exit_dispatch.c, driven by a mock backend:
+ * Unit tests for common/vm/exit_dispatch.c, driven by a mock backend:
  * synthetic exits go in, handler results and backend calls come out.
- * unit-sources: common/exit_dispatch.c common/cpuid_memo.c common/format.c common/kstring.c
+ * unit-sources: common/vm/exit_dispatch.c common/vm/cpuid_memo.c common/lib/format.c common/lib/kstring.c
  */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
-#include "common/exit_dispatch.h"
+#include "common/vm/exit_dispatch.h"
 #include "tests/unit/unit_main.h"
 
 /* ---- the mock backend: replays a script of exits, records what it is asked ---- */

@@ -1,17 +1,17 @@
 /*
- * Unit tests for the MMIO hook table (common/hooks.c) over a real nested map
+ * Unit tests for the MMIO hook table (common/vm/hooks.c) over a real nested map
  * in host memory: page-by-page hooking remembers what each page was, overlaps
  * and VMM memory are refused, and a registration that fails half-way leaves
  * nothing hooked.
  *
- * unit-sources: common/hooks.c common/gpmap.c common/gpmap_format.c common/gpmap_pool.c common/mtrr.c
+ * unit-sources: common/vm/hooks.c common/npt/npt.c common/npt/npt_format.c common/npt/npt_pool.c common/npt/mtrr.c
  */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/guest_vm.h"
-#include "common/hooks.h"
+#include "common/vm/guest_vm.h"
+#include "common/vm/hooks.h"
 #include "tests/unit/unit_main.h"
 
 #define FAKE_PA 0x100000000000ULL
@@ -20,7 +20,7 @@
 
 static struct guest_vm vm;
 static void *arena;
-static struct gpmap_mem mem;
+static struct npt_mem mem;
 
 static enum exit_action hook_fn(void *ctx, struct vcpu *v, u64 gpa, u8 size, bool write,
                                 u64 *value)
@@ -36,17 +36,17 @@ static void setup(void)
     memset(&vm, 0, sizeof(vm));
     arena = aligned_alloc(4096, 64 * 4096);
     ck_assert_ptr_nonnull(arena);
-    gpmap_pool_init(&vm.pool, arena, FAKE_PA, 64);
-    mem = gpmap_pool_mem(&vm.pool);
+    npt_pool_init(&vm.pool, arena, FAKE_PA, 64);
+    mem = npt_pool_mem(&vm.pool);
     mtrr_state_init_uniform(&st, MTRR_TYPE_WB);
-    gpmap_layout_init(&vm.layout, &st, 0);
-    ck_assert_int_eq(gpmap_layout_set(&vm.layout, 0, 16 * MiB, GPMAP_KIND_RAM), GPMAP_OK);
-    ck_assert_int_eq(gpmap_layout_set(&vm.layout, 16 * MiB, 16 * MiB, GPMAP_KIND_MMIO), GPMAP_OK);
-    ck_assert_int_eq(gpmap_layout_set(&vm.layout, 32 * MiB, 2 * MiB, GPMAP_KIND_VMM_PRIVATE),
-                     GPMAP_OK);
-    ck_assert_int_eq(gpmap_init(&vm.map, &gpmap_format_ept, &mem), GPMAP_OK);
+    npt_layout_init(&vm.layout, &st, 0);
+    ck_assert_int_eq(npt_layout_set(&vm.layout, 0, 16 * MiB, NPT_KIND_RAM), NPT_OK);
+    ck_assert_int_eq(npt_layout_set(&vm.layout, 16 * MiB, 16 * MiB, NPT_KIND_MMIO), NPT_OK);
+    ck_assert_int_eq(npt_layout_set(&vm.layout, 32 * MiB, 2 * MiB, NPT_KIND_VMM_PRIVATE),
+                     NPT_OK);
+    ck_assert_int_eq(npt_init(&vm.map, &npt_format_ept, &mem), NPT_OK);
     /* Map the RAM and MMIO around the boundary (large pages where allowed). */
-    ck_assert_int_eq(gpmap_update_range(&vm.map, &vm.layout, 14 * MiB, 4 * MiB), GPMAP_OK);
+    ck_assert_int_eq(npt_update_range(&vm.map, &vm.layout, 14 * MiB, 4 * MiB), NPT_OK);
 }
 
 static void teardown(void)
@@ -58,18 +58,18 @@ START_TEST(hook_over_mixed_memory_restores_each_kind)
 {
     u64 at = 16 * MiB - KiB4; /* last RAM page and first MMIO page */
     ck_assert_int_eq(mmio_hook_register(&vm, at, 2 * KiB4, hook_fn, NULL), 0);
-    ck_assert_int_eq(gpmap_layout_kind_at(&vm.layout, at), GPMAP_KIND_HOOKED);
-    ck_assert_int_eq(gpmap_layout_kind_at(&vm.layout, at + KiB4), GPMAP_KIND_HOOKED);
-    ck_assert_int_eq(gpmap_handle_fault(&vm.map, &vm.layout, at), GPMAP_FAULT_HOOKED);
-    ck_assert_int_eq(gpmap_handle_fault(&vm.map, &vm.layout, at + KiB4), GPMAP_FAULT_HOOKED);
+    ck_assert_int_eq(npt_layout_kind_at(&vm.layout, at), NPT_KIND_HOOKED);
+    ck_assert_int_eq(npt_layout_kind_at(&vm.layout, at + KiB4), NPT_KIND_HOOKED);
+    ck_assert_int_eq(npt_handle_fault(&vm.map, &vm.layout, at), NPT_FAULT_HOOKED);
+    ck_assert_int_eq(npt_handle_fault(&vm.map, &vm.layout, at + KiB4), NPT_FAULT_HOOKED);
     ck_assert_ptr_nonnull(mmio_hook_find(&vm, at + KiB4 + 8));
     /* The neighbours stay what they were. */
-    ck_assert_int_eq(gpmap_layout_kind_at(&vm.layout, at - KiB4), GPMAP_KIND_RAM);
-    ck_assert_int_eq(gpmap_layout_kind_at(&vm.layout, at + 2 * KiB4), GPMAP_KIND_MMIO);
+    ck_assert_int_eq(npt_layout_kind_at(&vm.layout, at - KiB4), NPT_KIND_RAM);
+    ck_assert_int_eq(npt_layout_kind_at(&vm.layout, at + 2 * KiB4), NPT_KIND_MMIO);
 
     ck_assert_int_eq(mmio_hook_unregister(&vm, at), 0);
-    ck_assert_int_eq(gpmap_layout_kind_at(&vm.layout, at), GPMAP_KIND_RAM);
-    ck_assert_int_eq(gpmap_layout_kind_at(&vm.layout, at + KiB4), GPMAP_KIND_MMIO);
+    ck_assert_int_eq(npt_layout_kind_at(&vm.layout, at), NPT_KIND_RAM);
+    ck_assert_int_eq(npt_layout_kind_at(&vm.layout, at + KiB4), NPT_KIND_MMIO);
     ck_assert_ptr_null(mmio_hook_find(&vm, at));
     ck_assert_uint_eq(vm.n_mmio_hooks, 0);
 }
@@ -80,7 +80,7 @@ START_TEST(overlap_vmm_memory_and_no_map_are_refused)
     ck_assert_int_eq(mmio_hook_register(&vm, 8 * MiB, 3 * KiB4, hook_fn, NULL), 0);
     ck_assert_int_eq(mmio_hook_register(&vm, 8 * MiB + 2 * KiB4, KiB4, hook_fn, NULL), -1);
     ck_assert_int_eq(mmio_hook_register(&vm, 32 * MiB - KiB4, 2 * KiB4, hook_fn, NULL), -1);
-    ck_assert_int_eq(gpmap_layout_kind_at(&vm.layout, 32 * MiB - KiB4), GPMAP_KIND_MMIO);
+    ck_assert_int_eq(npt_layout_kind_at(&vm.layout, 32 * MiB - KiB4), NPT_KIND_MMIO);
     ck_assert_int_eq(mmio_hook_register(&vm, 9 * MiB, 0, hook_fn, NULL), -1);
     ck_assert_int_eq(mmio_hook_unregister(&vm, 9 * MiB), -1); /* no such hook */
     ck_assert_uint_eq(vm.n_mmio_hooks, 1);
@@ -93,10 +93,10 @@ START_TEST(failure_half_way_leaves_nothing_hooked)
 {
     /* The second page lies past what nested tables can map: hooking it fails
      * after the first page was hooked, which must then be given back. */
-    u64 at = GPMAP_ADDR_LIMIT - KiB4;
-    ck_assert_int_eq(gpmap_layout_set(&vm.layout, at, KiB4, GPMAP_KIND_MMIO), GPMAP_OK);
+    u64 at = NPT_ADDR_LIMIT - KiB4;
+    ck_assert_int_eq(npt_layout_set(&vm.layout, at, KiB4, NPT_KIND_MMIO), NPT_OK);
     ck_assert_int_eq(mmio_hook_register(&vm, at, 2 * KiB4, hook_fn, NULL), -1);
-    ck_assert_int_eq(gpmap_layout_kind_at(&vm.layout, at), GPMAP_KIND_MMIO);
+    ck_assert_int_eq(npt_layout_kind_at(&vm.layout, at), NPT_KIND_MMIO);
     ck_assert_uint_eq(vm.n_mmio_hooks, 0);
 }
 END_TEST

@@ -1,10 +1,10 @@
 /*
- * Unit tests for common/mtrr_write.c.
- * unit-sources: common/mtrr_write.c common/mtrr.c
+ * Unit tests for common/npt/mtrr_write.c.
+ * unit-sources: common/npt/mtrr_write.c common/npt/mtrr.c
  */
 #include <check.h>
 #include <stdlib.h>
-#include "common/mtrr_write.h"
+#include "common/npt/mtrr_write.h"
 #include "tests/unit/unit_main.h"
 
 #define CAP (8 | (1u << 8)) /* 8 variable ranges, fixed ranges present */

@@ -1,11 +1,11 @@
 /*
- * Unit tests for common/options.c: bookvisor's own command-line keys.
- * unit-sources: common/options.c common/cmdline.c common/format.c common/kstring.c
+ * Unit tests for common/base/options.c: bookvisor's own command-line keys.
+ * unit-sources: common/base/options.c common/base/cmdline.c common/lib/format.c common/lib/kstring.c
  */
 #include <check.h>
 #include <string.h>
-#include "common/console.h"
-#include "common/options.h"
+#include "common/base/console.h"
+#include "common/base/options.h"
 #include "tests/unit/unit_main.h"
 
 static char last[256];

@@ -1,6 +1,6 @@
 /*
  * Unit tests for arch/svm/svm_caps.c.
- * unit-sources: arch/svm/svm_caps.c common/format.c common/kstring.c
+ * unit-sources: arch/svm/svm_caps.c common/lib/format.c common/lib/kstring.c
  */
 #include <check.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /*
  * Unit tests for arch/svm/svm_exit_decode.c: native VMCB exits in, generic exits out.
- * unit-sources: arch/svm/svm_exit_decode.c common/kstring.c
+ * unit-sources: arch/svm/svm_exit_decode.c common/lib/kstring.c
  */
 #include <check.h>
 #include <stdlib.h>

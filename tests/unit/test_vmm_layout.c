@@ -1,10 +1,10 @@
 /*
- * Unit tests for common/vmm_layout.c.
- * unit-sources: common/vmm_layout.c
+ * Unit tests for common/base/vmm_layout.c.
+ * unit-sources: common/base/vmm_layout.c
  */
 #include <check.h>
 #include <stdlib.h>
-#include "common/vmm_layout.h"
+#include "common/base/vmm_layout.h"
 #include "tests/unit/unit_main.h"
 
 static const struct phys_range qemu_map[] = {

@@ -9,7 +9,7 @@
  * that check fails. A check made at several places (the segment rules, for
  * CS, SS, the data segments, TR and LDTR) has a row for each place.
  *
- * unit-sources: arch/vmx/vmx_check.c arch/vmx/vmx_caps.c arch/vmx/vmx_controls.c common/format.c common/kstring.c
+ * unit-sources: arch/vmx/vmx_check.c arch/vmx/vmx_caps.c arch/vmx/vmx_controls.c common/lib/format.c common/lib/kstring.c
  */
 #include <check.h>
 #include <stddef.h>

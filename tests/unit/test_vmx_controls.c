@@ -2,7 +2,7 @@
  * Unit tests for arch/vmx/vmx_caps.c and arch/vmx/vmx_controls.c: decoding
  * the capability MSRs and deriving control fields from them.
  *
- * unit-sources: arch/vmx/vmx_caps.c arch/vmx/vmx_controls.c common/format.c common/kstring.c
+ * unit-sources: arch/vmx/vmx_caps.c arch/vmx/vmx_controls.c common/lib/format.c common/lib/kstring.c
  */
 #include <check.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /*
  * tests/unit/unit_main.h - the one way every unit test binary runs its suite.
  */
-#ifndef BOOKVISOR_TESTS_UNIT_MAIN_H
-#define BOOKVISOR_TESTS_UNIT_MAIN_H
+#ifndef BOOKVISOR_TESTS_UNIT_UNIT_MAIN_H
+#define BOOKVISOR_TESTS_UNIT_UNIT_MAIN_H
 
 #include <check.h>
 #include <stdlib.h>

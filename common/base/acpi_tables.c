@@ -1,0 +1,118 @@
+/*
+ * common/base/acpi_tables.c - FADT fields and the \_S5 sleep type.
+ */
+#include "common/base/acpi_tables.h"
+#include "common/lib/kstring.h"
+
+static u16 rd16(const u8 *p) { return (u16)(p[0] | (p[1] << 8)); }
+static u32 rd32(const u8 *p) { return (u32)p[0] | ((u32)p[1] << 8) | ((u32)p[2] << 16) | ((u32)p[3] << 24); }
+static u64 rd64(const u8 *p) { return rd32(p) | ((u64)rd32(p + 4) << 32); }
+
+u8 acpi_checksum(const void *p, size_t len)
+{
+    const u8 *b = p;
+    u8 sum = 0;
+    for (size_t i = 0; i < len; i++)
+        sum = (u8)(sum + b[i]);
+    return sum;
+}
+
+u64 acpi_rsdp_root(const u8 *rsdp, size_t len, bool *xsdt_out)
+{
+    *xsdt_out = false;
+    if (len < 20 || KSTR(memcmp)(rsdp, "RSD PTR ", 8) != 0 || acpi_checksum(rsdp, 20) != 0)
+        return 0;
+    u8 revision = rsdp[15];
+    if (revision >= 2 && len >= 36) {
+        u32 length = rd32(rsdp + 20);
+        u64 xsdt = rd64(rsdp + 24);
+        if (length >= 36 && length <= len && acpi_checksum(rsdp, length) == 0 && xsdt) {
+            *xsdt_out = true;
+            return xsdt;
+        }
+    }
+    return rd32(rsdp + 16);
+}
+
+/* FADT offsets (ACPI spec, "Fixed ACPI Description Table"). */
+enum {
+    FADT_DSDT = 40, FADT_SMI_CMD = 48, FADT_ACPI_ENABLE = 52,
+    FADT_PM1A_CNT = 64, FADT_PM1B_CNT = 68, FADT_X_DSDT = 140,
+    FADT_X_PM1A_CNT = 172, FADT_X_PM1B_CNT = 184,
+};
+
+bool acpi_parse_fadt(const u8 *fadt, size_t len, struct acpi_power_info *out)
+{
+    if (len < 72 || KSTR(memcmp)(fadt, "FACP", 4) != 0)
+        return false;
+    u32 table_len = rd32(fadt + 4);
+    if (table_len < len)
+        len = table_len;
+    out->dsdt = rd32(fadt + FADT_DSDT);
+    out->smi_cmd = rd32(fadt + FADT_SMI_CMD);
+    out->acpi_enable = fadt[FADT_ACPI_ENABLE];
+    out->pm1a_cnt = (u16)rd32(fadt + FADT_PM1A_CNT);
+    out->pm1b_cnt = (u16)rd32(fadt + FADT_PM1B_CNT);
+    /* ACPI 2.0+: 64-bit fields win when present (address space 1 = I/O). */
+    if (len >= FADT_X_DSDT + 8 && rd64(fadt + FADT_X_DSDT))
+        out->dsdt = rd64(fadt + FADT_X_DSDT);
+    if (len >= FADT_X_PM1A_CNT + 12 && fadt[FADT_X_PM1A_CNT] == 1 && rd64(fadt + FADT_X_PM1A_CNT + 4))
+        out->pm1a_cnt = (u16)rd64(fadt + FADT_X_PM1A_CNT + 4);
+    if (len >= FADT_X_PM1B_CNT + 12 && fadt[FADT_X_PM1B_CNT] == 1 && rd64(fadt + FADT_X_PM1B_CNT + 4))
+        out->pm1b_cnt = (u16)rd64(fadt + FADT_X_PM1B_CNT + 4);
+    out->valid = out->pm1a_cnt != 0;
+    return out->valid;
+}
+
+/* Decode one small integer of a package: ZeroOp, OneOp, BytePrefix n, WordPrefix n. */
+static bool aml_small_int(const u8 *p, const u8 *end, u16 *value, const u8 **next)
+{
+    if (p >= end)
+        return false;
+    switch (p[0]) {
+    case 0x00: *value = 0; *next = p + 1; return true;
+    case 0x01: *value = 1; *next = p + 1; return true;
+    case 0x0A:
+        if (p + 2 > end)
+            return false;
+        *value = p[1]; *next = p + 2; return true;
+    case 0x0B:
+        if (p + 3 > end)
+            return false;
+        *value = rd16(p + 1); *next = p + 3; return true;
+    default:
+        return false;
+    }
+}
+
+bool acpi_find_s5(const u8 *dsdt, size_t len, struct acpi_power_info *out)
+{
+    const u8 *end = dsdt + len;
+    for (const u8 *p = dsdt + 36; p + 4 <= end; p++) {
+        if (KSTR(memcmp)(p, "_S5_", 4) != 0)
+            continue;
+        /* Expect NameOp (0x08) before the name, optionally with a root prefix. */
+        bool named = (p - dsdt >= 1 && p[-1] == 0x08) ||
+                     (p - dsdt >= 2 && p[-1] == '\\' && p[-2] == 0x08);
+        const u8 *q = p + 4;
+        if (!named || q >= end || *q != 0x12) /* PackageOp */
+            continue;
+        q++;
+        if (q >= end)
+            return false;
+        unsigned lead = *q;
+        q += 1 + (lead >> 6); /* PkgLength: extra bytes in bits 7:6 */
+        q++;                  /* NumElements */
+        u16 a, b;
+        const u8 *next;
+        if (!aml_small_int(q, end, &a, &next))
+            continue;
+        if (!aml_small_int(next, end, &b, &next))
+            b = a;
+        out->slp_typ_s5a = a;
+        out->slp_typ_s5b = b;
+        out->s5_found = true;
+        return true;
+    }
+    return false;
+}

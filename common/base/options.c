@@ -1,0 +1,61 @@
+/*
+ * common/base/options.c - the table of bookvisor's command-line keys.
+ */
+#include "common/base/options.h"
+#include "common/base/cmdline.h"
+
+struct vmm_options vmm_options;
+
+static const char *const console_choices[] = { "com1", "com2", "e9", NULL };
+static const char *const backend_choices[] = { "auto", "svm", "vmx", NULL };
+static const char *const corrupt_choices[] = { "none", "guest-cs", "control", NULL };
+
+unsigned options_parse(const char *cmdline, void (*report)(void *ctx, const char *msg), void *ctx)
+{
+    return options_parse_layers(NULL, NULL, NULL, cmdline, report, ctx);
+}
+
+unsigned options_parse_layers(const char *config, void (*config_report)(void *ctx, const char *msg),
+                              void *config_ctx, const char *cmdline,
+                              void (*report)(void *ctx, const char *msg), void *ctx)
+{
+    static struct cmdline_string pci = { vmm_options.pci_config, sizeof(vmm_options.pci_config) };
+    const struct cmdline_key keys[] = {
+        { "console", CMDLINE_CHOICE, &vmm_options.console, console_choices,
+          "where bookvisor logs (default com1)" },
+        { "vmm_mem", CMDLINE_U64, &vmm_options.vmm_mem, NULL,
+          "RAM kept by bookvisor, e.g. 32M (default)" },
+        { "backend", CMDLINE_CHOICE, &vmm_options.backend, backend_choices,
+          "force a backend (default auto)" },
+        { "npt4k", CMDLINE_BOOL, &vmm_options.npt_4k_only, NULL,
+          "map guest memory with 4 KiB pages only (for measurement)" },
+        { "test.corrupt", CMDLINE_CHOICE, &vmm_options.test_corrupt, corrupt_choices,
+          "break the guest state on purpose (tests of the entry checks)" },
+        { "test.crash", CMDLINE_BOOL, &vmm_options.test_crash, NULL,
+          "execute UD2 in the VMM after the banner (tests of the panic path)" },
+        { "test.panic", CMDLINE_BOOL, &vmm_options.test_panic, NULL,
+          "call panic() after the banner (tests of the panic report)" },
+        { "test.wrmsr_safe", CMDLINE_BOOL, &vmm_options.test_wrmsr_safe, NULL,
+          "write a bad value with wrmsr_safe() after the banner (tests of its #GP fixup)" },
+        { "test.mmio_page", CMDLINE_BOOL, &vmm_options.test_mmio_page, NULL,
+          "hook the MMIO test page at 0xF00000 (tests of MMIO hooks)" },
+        { "vmm.driver.pci", CMDLINE_STRING, &pci, NULL, "PCI driver configuration" },
+        { "vmm.pci.list", CMDLINE_BOOL, &vmm_options.pci_list, NULL,
+          "print the PCI device list after drivers bind" },
+    };
+    vmm_options.console = 0;
+    vmm_options.vmm_mem = 32ULL << 20;
+    vmm_options.backend = OPT_BACKEND_AUTO;
+    vmm_options.npt_4k_only = false;
+    vmm_options.test_corrupt = OPT_CORRUPT_NONE;
+    vmm_options.test_mmio_page = false;
+    vmm_options.test_crash = false;
+    vmm_options.test_panic = false;
+    vmm_options.test_wrmsr_safe = false;
+    vmm_options.pci_config[0] = '\0';
+    vmm_options.pci_list = false;
+    unsigned bad = 0;
+    if (config) /* first, so that the command line wins */
+        bad += cmdline_parse(config, keys, sizeof(keys) / sizeof(keys[0]), config_report, config_ctx);
+    return bad + cmdline_parse(cmdline, keys, sizeof(keys) / sizeof(keys[0]), report, ctx);
+}

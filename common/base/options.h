@@ -1,0 +1,54 @@
+/**
+ * @file common/base/options.h
+ * @brief bookvisor's command-line options (the `multiboot2` line in GRUB).
+ */
+#ifndef BOOKVISOR_COMMON_BASE_OPTIONS_H
+#define BOOKVISOR_COMMON_BASE_OPTIONS_H
+
+#include "common/lib/types.h"
+
+/** All options, with their defaults filled by options_parse(). */
+struct vmm_options {
+    int console;            /**< enum console_target: console=com1|com2|e9 */
+    u64 vmm_mem;            /**< vmm_mem=SIZE: bytes of RAM bookvisor keeps (default 32M) */
+    int backend;            /**< backend=auto|svm|vmx */
+    bool npt_4k_only;       /**< npt4k: map guest memory with 4 KiB pages only */
+    int test_corrupt;       /**< test.corrupt=none|guest-cs|control: break the VMCS/VMCB on purpose */
+    bool test_crash;        /**< test.crash: fault inside the VMM on purpose (tests of panic) */
+    bool test_panic;        /**< test.panic: call panic() on purpose (tests of its report) */
+    bool test_wrmsr_safe;   /**< test.wrmsr_safe: make wrmsr_safe() meet a \#GP (tests of its fixup) */
+    bool test_mmio_page;    /**< test.mmio_page: hook the test page (common/platform/test_mmio_page.h) */
+    /** vmm.driver.pci=...: the PCI driver configuration. One byte longer than the
+     *  PCI parser takes (PCI_CONFIG_MAX_LEN), so an over-long value reaches it
+     *  over-long: it then reports it and drops the entry that was cut. */
+    char pci_config[1025];
+    bool pci_list;          /**< vmm.pci.list: print the PCI device list after binding */
+};
+
+/** Values of vmm_options.backend. */
+enum { OPT_BACKEND_AUTO, OPT_BACKEND_SVM, OPT_BACKEND_VMX };
+/** Values of vmm_options.test_corrupt. */
+enum { OPT_CORRUPT_NONE, OPT_CORRUPT_GUEST_CS, OPT_CORRUPT_CONTROL };
+
+/** The options in force (filled once at boot). */
+extern struct vmm_options vmm_options;
+
+/**
+ * Parse a command line into vmm_options, reporting each problem through
+ * report(message). Unknown keys and bad values are reported and ignored.
+ * @return number of problems.
+ */
+unsigned options_parse(const char *cmdline, void (*report)(void *ctx, const char *msg), void *ctx);
+
+/**
+ * Like options_parse(), with the options of configuration modules first
+ * (common/base/options_module.h; already turned into one command line, or NULL):
+ * defaults, then @p config, then @p cmdline, so the command line wins.
+ * Problems in each are reported through its own callback (may be NULL).
+ * @return the number of problems in both
+ */
+unsigned options_parse_layers(const char *config, void (*config_report)(void *ctx, const char *msg),
+                              void *config_ctx, const char *cmdline,
+                              void (*report)(void *ctx, const char *msg), void *ctx);
+
+#endif

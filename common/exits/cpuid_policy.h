@@ -1,0 +1,34 @@
+/**
+ * @file common/exits/cpuid_policy.h
+ * @brief What CPUID tells the guest (pure, host-testable; chapter 02, lab 2).
+ */
+#ifndef BOOKVISOR_COMMON_EXITS_CPUID_POLICY_H
+#define BOOKVISOR_COMMON_EXITS_CPUID_POLICY_H
+
+#include "common/lib/cpuid_result.h"
+#include "common/lib/types.h"
+
+/** First hypervisor leaf. */
+#define CPUID_HV_BASE 0x40000000u
+/** The 12-byte signature in EBX, ECX, EDX of leaf 0x40000000. */
+#define CPUID_HV_SIGNATURE "bookvisor\0\0\0"
+
+/**
+ * Turn the host's answer for (leaf, subleaf), already in *r, into the
+ * guest's answer: host values pass through except that the VMX and SVM
+ * feature bits are hidden (bookvisor offers no nested virtualization), the
+ * SVM leaf 8000_000Ah is empty, the hypervisor-present bit (leaf 1 ECX bit 31)
+ * is set, leaf 0x40000000 gives the highest hypervisor leaf and the
+ * signature, 0x40000001 gives bookvisor's version, and other 0x4000_00xx
+ * leaves are zero.
+ */
+void cpuid_policy_apply(u32 leaf, u32 subleaf, struct cpuid_result *r);
+
+/**
+ * Is the answer to leaf the same for as long as the guest runs, whatever it
+ * does (the subleaf ignored)? Those answers may be remembered in the vCPU's
+ * CPUID memo and given by the backends' exit assembly (common/vm/cpuid_memo.h).
+ */
+bool cpuid_policy_stable_leaf(u32 leaf);
+
+#endif

@@ -1,0 +1,475 @@
+/*
+ * common/exits/exit_handlers.c - bookvisor's policy, once for both backends.
+ *
+ * Each handler gets the generic exit and returns what the backend should do.
+ * Backends never see these decisions; tests can drive them through a mock.
+ */
+#include "arch/x86/cpu.h"
+#include "arch/x86/desc.h"
+#include "arch/x86/io.h"
+#include "common/exits/cpuid_policy.h"
+#include "common/exits/cr_rules.h"
+#include "common/lib/format.h"
+#include "common/vm/guest_vm.h"
+#include "common/exits/hypercall.h"
+#include "common/insn/insn_len.h"
+#include "common/base/kprintf.h"
+#include "common/lib/kstring.h"
+#include "common/insn/mmio_decode.h"
+#include "common/npt/mtrr_write.h"
+#include "common/platform/test_mmio_page.h"
+
+#define RFLAGS_IF (1u << 9)
+#define CR4_OSXSAVE (1u << 18)
+#define CR4_PKE (1u << 22)
+
+static u64 get(struct vcpu *v, enum vcpu_reg r)
+{
+    return v->backend->get_reg(v, r);
+}
+
+static u64 *gpr_ptr(struct vcpu *v, unsigned index)
+{
+    return &((u64 *)&v->gprs)[index & 15];
+}
+
+/* Bits that mirror CR4 must mirror the guest's CR4, not the host's.
+ * Out of line: only leaves 1 and 7 need it, and only they pay for it. */
+static void __attribute__((noinline)) cpuid_mirror_cr4(struct vcpu *v, struct cpuid_result *r)
+{
+    u32 leaf = (u32)v->gprs.rax, sub = (u32)v->gprs.rcx;
+    if (leaf == 1)
+        r->ecx = (r->ecx & ~(1u << 27)) | ((get(v, VCPU_REG_CR4) & CR4_OSXSAVE) ? (1u << 27) : 0);
+    else if (leaf == 7 && sub == 0)
+        r->ecx = (r->ecx & ~(1u << 4)) | ((get(v, VCPU_REG_CR4) & CR4_PKE) ? (1u << 4) : 0);
+}
+
+/* Hot: the CPUID exit is the one the budget is measured on (chapter 02).
+ * Only v lives across the calls; leaf and subleaf are read again where needed. */
+static enum exit_action on_cpuid(struct vcpu *v, struct vm_exit *e)
+{
+    (void)e;
+    struct cpuid_result r;
+    u32 leaf = (u32)v->gprs.rax;
+    __asm__ volatile("cpuid"
+                     : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+                     : "a"(leaf), "c"((u32)v->gprs.rcx));
+    if (__builtin_expect((leaf | 6) == 7, 0)) /* leaves 1 and 7 (3 and 5 pass through it untouched) */
+        cpuid_mirror_cr4(v, &r);
+    cpuid_policy_apply(leaf, (u32)v->gprs.rcx, &r);
+    if (cpuid_policy_stable_leaf(leaf))
+        cpuid_memo_put(&v->cpuid_memo, leaf, &r); /* the backends answer the next one themselves */
+    v->gprs.rax = r.eax;
+    v->gprs.rbx = r.ebx;
+    v->gprs.rcx = r.ecx;
+    v->gprs.rdx = r.edx;
+    return EXIT_SKIP;
+}
+
+static enum exit_action on_rdmsr(struct vcpu *v, struct vm_exit *e)
+{
+    u64 value;
+    switch (e->details.msr) {
+    case MSR_IA32_EFER:
+        value = get(v, VCPU_REG_EFER);
+        break;
+    case MSR_VM_CR:
+        value = (1u << 3) | (1u << 4); /* LOCK | SVMDIS: no SVM for the guest */
+        break;
+    case MSR_IA32_FEATURE_CONTROL:
+        value = 1; /* locked, VMX off */
+        break;
+    default:
+        return EXIT_INJECT_GP;
+    }
+    v->gprs.rax = (u32)value;
+    v->gprs.rdx = value >> 32;
+    return EXIT_SKIP;
+}
+
+/*
+ * A guest MTRR write: the guest owns the hardware, so the value goes to the
+ * real register once checked, and only the range whose memory type may have
+ * changed is re-mapped (large pages split or merge there as the rules say).
+ */
+static enum exit_action on_mtrr_write(struct vcpu *v, u32 msr, u64 value)
+{
+    struct guest_vm *vm = guest_vm_of(v);
+    u64 start, len;
+    if (mtrr_apply_write(&vm->layout.mtrr, vm->mtrr_cap, msr, value, vm->maxphyaddr, &start,
+                         &len) != MTRR_WRITE_OK)
+        return EXIT_INJECT_GP;
+    wrmsr(msr, value);
+    vm->mtrr_updates++;
+    if (len && npt_update_range(&vm->map, &vm->layout, start, len) != NPT_OK)
+        return vcpu_stop(v, VCPU_STOP_ERROR, "no memory to re-map after an MTRR write");
+    if (npt_take_flush(&vm->map))
+        v->flush_nested_tlb = true;
+    return EXIT_SKIP;
+}
+
+static enum exit_action on_wrmsr(struct vcpu *v, struct vm_exit *e)
+{
+    u64 value = ((v->gprs.rdx & 0xFFFFFFFF) << 32) | (v->gprs.rax & 0xFFFFFFFF);
+    if (mtrr_is_msr(e->details.msr, guest_vm_of(v)->mtrr_cap))
+        return on_mtrr_write(v, e->details.msr, value);
+    switch (e->details.msr) {
+    case MSR_IA32_EFER:
+        if (value & EFER_SVME) /* the guest was told there is no SVM */
+            return EXIT_INJECT_GP;
+        v->backend->set_reg(v, VCPU_REG_EFER, value);
+        return EXIT_SKIP;
+    case MSR_VM_CR:
+    case MSR_IA32_FEATURE_CONTROL:
+        return EXIT_SKIP; /* ignored: the guest cannot enable virtualization */
+    case MSR_IA32_MISC_ENABLE:
+        /* The guest's write, done for it; it may change what leaf 0 says
+         * (limit CPUID maxval), so the remembered answers go. */
+        if (wrmsr_safe(MSR_IA32_MISC_ENABLE, value) != 0)
+            return EXIT_INJECT_GP;
+        cpuid_memo_clear(&v->cpuid_memo);
+        return EXIT_SKIP;
+    default:
+        return EXIT_INJECT_GP;
+    }
+}
+
+static enum exit_action on_io(struct vcpu *v, struct vm_exit *e)
+{
+    const struct vm_exit_io *io = &e->details.io;
+    const struct io_hook *h = io_hook_find(guest_vm_of(v), io->port);
+    if (io->string)
+        return vcpu_stop(v, VCPU_STOP_ERROR,
+                         "string I/O (%s) to intercepted port 0x%x is not supported (rip=0x%llx)",
+                         io->in ? "INS" : "OUTS", io->port,
+                         (unsigned long long)get(v, VCPU_REG_RIP));
+    if (!h)
+        return vcpu_stop(v, VCPU_STOP_ERROR, "I/O exit for port 0x%x that no hook claims",
+                         io->port);
+    u32 value = (u32)v->gprs.rax;
+    enum exit_action a = h->fn(h->ctx, v, io->port, io->size, !io->in, &value);
+    if (io->in && a == EXIT_SKIP) {
+        /* IN to AL/AX keeps the rest of RAX; IN to EAX clears bits 63:32. */
+        u64 mask = io->size == 4 ? 0xFFFFFFFFull : io->size == 2 ? 0xFFFF : 0xFF;
+        if (io->size == 4)
+            v->gprs.rax = value;
+        else
+            v->gprs.rax = (v->gprs.rax & ~mask) | (value & mask);
+    }
+    return a;
+}
+
+/*
+ * HLT: halt the real CPU on the guest's behalf. Interrupts are not
+ * intercepted, so the one that wakes us was meant for the guest: the host
+ * stub records its vector without an EOI and we inject it; the guest's own
+ * handler then sends the EOI, exactly as if it had halted on bare metal.
+ */
+static enum exit_action on_hlt(struct vcpu *v, struct vm_exit *e)
+{
+    if (!(get(v, VCPU_REG_RFLAGS) & RFLAGS_IF))
+        return vcpu_stop(v, VCPU_STOP_HALTED,
+                         "the guest halted with interrupts disabled at rip=0x%llx",
+                         (unsigned long long)get(v, VCPU_REG_RIP));
+    if (!v->backend->skip_instruction(v, e))
+        return vcpu_stop(v, VCPU_STOP_ERROR, "cannot skip HLT");
+    /* Any vector, 0-31 included: the guest's interrupt controller, its choice. */
+    int vector = desc_wait_for_interrupt();
+    if (vector >= 0) {
+        struct vm_event ev = { .type = VM_EVENT_EXTERNAL_INTERRUPT, .vector = (u8)vector };
+        v->backend->inject(v, &ev);
+    }
+    return EXIT_RESUME;
+}
+
+/*
+ * INVD throws the caches away without writing them back. Run for the guest,
+ * it would throw away the VMM's dirty lines too (and VT-x makes it exit
+ * unconditionally for that reason). WBINVD keeps every promise INVD makes to
+ * the guest (afterwards the caches hold nothing stale) and loses no data.
+ */
+static enum exit_action on_invd(struct vcpu *v, struct vm_exit *e)
+{
+    (void)v;
+    (void)e;
+    __asm__ volatile("wbinvd" ::: "memory");
+    return EXIT_SKIP;
+}
+
+static enum exit_action on_vmcall(struct vcpu *v, struct vm_exit *e)
+{
+    (void)e;
+    struct guest_vm *vm = guest_vm_of(v);
+    if ((get(v, VCPU_REG_SS_ATTR) >> 5) & 3) /* CPL > 0 */
+        return EXIT_INJECT_UD;
+    switch ((u32)v->gprs.rax) {
+    case HC_PING:
+        v->gprs.rax = HC_PING_MAGIC;
+        v->gprs.rbx = (u32)(v->gprs.rbx + 1);
+        break;
+    case HC_VMM_RANGE:
+        v->gprs.rax = (u32)vm->vmm_base;
+        v->gprs.rdx = (u32)(vm->vmm_base >> 32);
+        v->gprs.rcx = (u32)(vm->vmm_size >> 10);
+        break;
+    case HC_CHECK_CANARY:
+        v->gprs.rax = vmm_canary_intact() ? 1 : 0;
+        break;
+    case HC_TEST_PAGE:
+        v->gprs.rax = mmio_hook_find(vm, TEST_MMIO_PAGE_GPA) ? TEST_MMIO_PAGE_GPA : 0;
+        break;
+    case HC_TEST_PAGE_UNHOOK:
+        v->gprs.rax = mmio_hook_unregister(vm, TEST_MMIO_PAGE_GPA) == 0 ? 1 : 0;
+        break;
+    default:
+        v->gprs.rax = HC_UNKNOWN;
+        break;
+    }
+    return EXIT_SKIP;
+}
+
+/*
+ * An access the nested tables do not map: VMM memory or nothing at all.
+ * Decision (chapter 05): such memory "reads as nothing" - reads return all
+ * ones like an empty bus, writes are dropped - and the guest goes on. The
+ * VMM's memory is therefore neither readable nor writable by the guest, and
+ * a guest that probes it does not bring the machine down. Executing there
+ * stops the guest.
+ */
+static enum exit_action empty_bus(void *ctx, struct vcpu *v, u64 gpa, u8 size, bool write,
+                                  u64 *value)
+{
+    struct guest_vm *vm = guest_vm_of(v);
+    if (vm->private_accesses++ < 4)
+        kprintf("bookvisor: guest %s %s at gpa 0x%llx (%s)\n", write ? "write" : "read",
+                (const char *)ctx, (unsigned long long)gpa,
+                write ? "dropped" : "reads as all ones");
+    (void)size;
+    if (!write)
+        *value = ~0ULL;
+    return EXIT_SKIP;
+}
+
+/* Decode the faulting instruction, run fn on the access, finish the instruction. */
+static enum exit_action emulate_mmio(struct vcpu *v, struct vm_exit *e, mmio_hook_fn fn, void *ctx,
+                                     const char *what)
+{
+    u8 bytes[15];
+    size_t n = guest_vm_fetch_insn(v, bytes, sizeof(bytes));
+    struct mmio_access acc;
+
+    if (e->details.npf.fetch)
+        return vcpu_stop(v, VCPU_STOP_ERROR, "the guest executes %s at gpa 0x%llx", what,
+                         (unsigned long long)e->details.npf.gpa);
+    if (n == 0 || mmio_decode(bytes, n, (enum insn_mode)guest_vm_insn_mode(v), &acc) != MMIO_DECODE_OK) {
+        /* Name exactly the bytes fetched (up to 15: the longest instruction). */
+        char hex[sizeof(bytes) * 3 + 1] = "";
+        for (size_t i = 0, at = 0; i < n && i < sizeof(bytes); i++, at = 3 * i - 1)
+            ksnprintf(hex + at, sizeof(hex) - at, "%s%02x", i ? " " : "", bytes[i]);
+        return vcpu_stop(v, VCPU_STOP_ERROR,
+                         "cannot emulate the guest's access to %s at gpa 0x%llx at rip=0x%llx: "
+                         "instruction bytes [%s]%s",
+                         what, (unsigned long long)e->details.npf.gpa,
+                         (unsigned long long)get(v, VCPU_REG_RIP), n ? hex : "",
+                         n ? "" : " (the instruction could not be fetched)");
+    }
+    u64 *reg = gpr_ptr(v, acc.reg);
+    bool is_rsp = acc.reg == 4 && !acc.reg_high_byte;
+    u64 regval = is_rsp ? get(v, VCPU_REG_RSP) : *reg;
+    u64 value = 0;
+    if (acc.dir == MMIO_WRITE)
+        value = acc.uses_imm ? acc.imm : mmio_write_value(&acc, regval);
+    enum exit_action a = fn(ctx, v, e->details.npf.gpa, acc.size, acc.dir == MMIO_WRITE, &value);
+    if (a != EXIT_SKIP)
+        return a;
+    if (acc.dir == MMIO_READ) {
+        u64 merged = mmio_read_result_apply(&acc, regval, value);
+        if (is_rsp)
+            v->backend->set_reg(v, VCPU_REG_RSP, merged);
+        else
+            *reg = merged;
+    }
+    struct vm_exit skip = *e;
+    skip.insn_len = acc.length;
+    if (!v->backend->skip_instruction(v, &skip))
+        return vcpu_stop(v, VCPU_STOP_ERROR, "cannot skip an emulated access");
+    return EXIT_RESUME;
+}
+
+static enum exit_action on_npf(struct vcpu *v, struct vm_exit *e)
+{
+    struct guest_vm *vm = guest_vm_of(v);
+    vm->map.stats.nested_faults++;
+    enum npt_fault_result r = npt_handle_fault(&vm->map, &vm->layout, e->details.npf.gpa);
+    if (npt_take_flush(&vm->map))
+        v->flush_nested_tlb = true;
+    switch (r) {
+    case NPT_FAULT_MAPPED:
+        return EXIT_RESUME;
+    case NPT_FAULT_VMM_PRIVATE:
+        return emulate_mmio(v, e, empty_bus, "VMM memory", "VMM memory");
+    case NPT_FAULT_NOT_BACKED:
+        return emulate_mmio(v, e, empty_bus, "unbacked memory", "unbacked memory");
+    case NPT_FAULT_HOOKED: {
+        const struct mmio_hook *h = mmio_hook_find(vm, e->details.npf.gpa);
+        if (!h)
+            return vcpu_stop(v, VCPU_STOP_ERROR, "hooked page at 0x%llx has no handler",
+                             (unsigned long long)e->details.npf.gpa);
+        return emulate_mmio(v, e, h->fn, h->ctx, "a hooked page");
+    }
+    case NPT_FAULT_NO_MEMORY:
+    default:
+        return vcpu_stop(v, VCPU_STOP_ERROR,
+                         "no memory for nested page tables (gpa 0x%llx)",
+                         (unsigned long long)e->details.npf.gpa);
+    }
+}
+
+/* AMD-V without decode assists does not say which register a MOV to CR
+ * used: fetch and decode the instruction. NULL if it is not one. */
+static const struct vm_exit_cr *cr_access_decode(struct vcpu *v, const struct vm_exit_cr *c,
+                                                 struct vm_exit_cr *out)
+{
+    u8 bytes[INSN_MAX_LEN];
+    size_t n = guest_vm_fetch_insn(v, bytes, sizeof(bytes));
+    struct insn_info info;
+    u8 cr, gpr;
+    if (!c->write || n == 0 ||
+        insn_decode_length(bytes, n, (enum insn_mode)guest_vm_insn_mode(v), &info) != INSN_OK ||
+        !cr_mov_to_decode(&info, &cr, &gpr) || cr != c->cr)
+        return NULL;
+    *out = *c;
+    out->gpr = gpr;
+    out->access = VM_CR_MOV_TO;
+    out->gpr_unknown = false;
+    return out;
+}
+
+/*
+ * Control-register accesses that exit: on VT-x, writes that change a bit the
+ * VMM owns through the CR0/CR4 guest/host masks (e.g. CR0.NE, which VMX
+ * forces to 1 while the guest may believe it 0). The backend's set_reg keeps
+ * the real register valid and the read shadow equal to what the guest wrote.
+ */
+static enum exit_action on_cr_access(struct vcpu *v, struct vm_exit *e)
+{
+    const struct vm_exit_cr *c = &e->details.cr;
+    enum vcpu_reg reg = c->cr == 0 ? VCPU_REG_CR0 : c->cr == 3 ? VCPU_REG_CR3
+                      : c->cr == 4 ? VCPU_REG_CR4 : VCPU_REG_COUNT;
+    if (reg == VCPU_REG_COUNT)
+        return vcpu_stop(v, VCPU_STOP_ERROR, "access to CR%u is not handled (rip=0x%llx)",
+                         c->cr, (unsigned long long)get(v, VCPU_REG_RIP));
+    struct vm_exit_cr decoded;
+    if (c->gpr_unknown && !(c = cr_access_decode(v, c, &decoded)))
+        return vcpu_stop(v, VCPU_STOP_ERROR,
+                         "cannot decode the guest's write of CR%u at rip=0x%llx",
+                         e->details.cr.cr, (unsigned long long)get(v, VCPU_REG_RIP));
+    bool is_rsp = c->gpr == 4;
+    switch (c->access) {
+    case VM_CR_MOV_TO: {
+        u64 value = is_rsp ? get(v, VCPU_REG_RSP) : *gpr_ptr(v, c->gpr);
+        u64 efer = get(v, VCPU_REG_EFER);
+        if (!(efer & EFER_LMA))
+            value &= 0xFFFFFFFF;
+        /* What the CPU would refuse, refuse: never into a shadow or a VM entry. */
+        if (cr_write_fault(c->cr, value, get(v, VCPU_REG_CR4), efer))
+            return EXIT_INJECT_GP;
+        v->backend->set_reg(v, reg, value);
+        /* A MOV to CR0/CR3/CR4 flushes the TLB on real hardware; a value
+         * written into the VMCS/VMCB does not. The nested flush (INVEPT
+         * single-context, or TLB_CONTROL) drops the guest's translations too. */
+        v->flush_nested_tlb = true;
+        break;
+    }
+    case VM_CR_MOV_FROM:
+        if (is_rsp)
+            v->backend->set_reg(v, VCPU_REG_RSP, get(v, reg));
+        else
+            *gpr_ptr(v, c->gpr) = get(v, reg);
+        break;
+    case VM_CR_CLTS:
+        v->backend->set_reg(v, VCPU_REG_CR0, get(v, VCPU_REG_CR0) & ~8ULL);
+        break;
+    case VM_CR_LMSW: {
+        u64 cr0 = get(v, VCPU_REG_CR0);
+        u64 bits = c->lmsw_data & 0xF;
+        v->backend->set_reg(v, VCPU_REG_CR0, (cr0 & ~0xEULL) | bits | (cr0 & 1));
+        v->flush_nested_tlb = true; /* LMSW may set PE: as for MOV to CR0 */
+        break;
+    }
+    }
+    return EXIT_SKIP;
+}
+
+static enum exit_action on_shutdown(struct vcpu *v, struct vm_exit *e)
+{
+    return vcpu_stop(v, VCPU_STOP_ERROR,
+                     "guest triple fault (shutdown), native exit 0x%x, guest rip=0x%llx",
+                     e->native_code, (unsigned long long)get(v, VCPU_REG_RIP));
+}
+
+static enum exit_action on_invalid_state(struct vcpu *v, struct vm_exit *e)
+{
+    /* guest_boot() prints the backend's state dump (and the VT-x checker) after the stop. */
+    if ((e->native_code & 0xFFFF0000u) == VM_EXIT_NATIVE_ENTRY_INSN_ERROR) {
+        if (!(e->native_code & 0xFFFF)) /* no error number exists: VMfailInvalid */
+            return vcpu_stop(v, VCPU_STOP_ERROR,
+                             "VM entry failed: the entry instruction found no current VMCS");
+        return vcpu_stop(v, VCPU_STOP_ERROR,
+                         "VM entry failed: the entry instruction failed with error %u",
+                         e->native_code & 0xFFFF);
+    }
+    return vcpu_stop(v, VCPU_STOP_ERROR,
+                     "VM entry failed: invalid guest state (native 0x%x), guest rip=0x%llx",
+                     e->native_code, (unsigned long long)get(v, VCPU_REG_RIP));
+}
+
+static enum exit_action on_init(struct vcpu *v, struct vm_exit *e)
+{
+    return vcpu_stop(v, VCPU_STOP_ERROR, "INIT signal (machine reset requested), native 0x%x",
+                     e->native_code);
+}
+
+static enum exit_action on_xsetbv(struct vcpu *v, struct vm_exit *e)
+{
+    (void)e;
+    u32 index = (u32)v->gprs.rcx;
+    u64 value = ((v->gprs.rdx & 0xFFFFFFFF) << 32) | (u32)v->gprs.rax;
+    struct cpuid_result xs = cpuid(0xD, 0);
+    u64 supported = ((u64)xs.edx << 32) | xs.eax;
+    /* Check what the CPU would check, so a bad value never faults the VMM. */
+    if (index != 0 || !(value & 1) || (value & ~supported) || (value & 6) == 4 ||
+        ((get(v, VCPU_REG_SS_ATTR) >> 5) & 3))
+        return EXIT_INJECT_GP;
+    write_cr4(read_cr4() | CR4_OSXSAVE);
+    u32 lo = (u32)value, hi = (u32)(value >> 32);
+    __asm__ volatile("xsetbv" : : "a"(lo), "d"(hi), "c"(0));
+    return EXIT_SKIP;
+}
+
+/* The guest was told the CPU has no VMX/SVM: behave like such a CPU. */
+static enum exit_action on_virt_insn(struct vcpu *v, struct vm_exit *e)
+{
+    (void)v;
+    (void)e;
+    return EXIT_INJECT_UD;
+}
+
+const struct exit_handler_table guest_exit_handlers = {
+    .handler = {
+        [VM_EXIT_CPUID] = on_cpuid,
+        [VM_EXIT_RDMSR] = on_rdmsr,
+        [VM_EXIT_WRMSR] = on_wrmsr,
+        [VM_EXIT_IO] = on_io,
+        [VM_EXIT_HLT] = on_hlt,
+        [VM_EXIT_VMCALL] = on_vmcall,
+        [VM_EXIT_NESTED_PAGE_FAULT] = on_npf,
+        [VM_EXIT_XSETBV] = on_xsetbv,
+        [VM_EXIT_SHUTDOWN] = on_shutdown,
+        [VM_EXIT_INVALID_STATE] = on_invalid_state,
+        [VM_EXIT_INIT] = on_init,
+        [VM_EXIT_VIRT_INSN] = on_virt_insn,
+        [VM_EXIT_INVD] = on_invd,
+        [VM_EXIT_CR_ACCESS] = on_cr_access,
+    },
+};

@@ -1,0 +1,13 @@
+/**
+ * @file common/npt/mtrr_read.h
+ * @brief Snapshot the host MTRRs (VMM only).
+ */
+#ifndef BOOKVISOR_COMMON_NPT_MTRR_READ_H
+#define BOOKVISOR_COMMON_NPT_MTRR_READ_H
+
+#include "common/npt/mtrr.h"
+
+/** Read IA32_MTRRCAP, DEF_TYPE, the fixed and the variable ranges into st. */
+void mtrr_read_host(struct mtrr_state *st);
+
+#endif

@@ -1,0 +1,31 @@
+/**
+ * @file common/start/guest_boot.h
+ * @brief Loading the guest kernel and running it (VMM only).
+ */
+#ifndef BOOKVISOR_COMMON_START_GUEST_BOOT_H
+#define BOOKVISOR_COMMON_START_GUEST_BOOT_H
+
+#include "common/base/boot_info.h"
+#include "common/base/vmm_layout.h"
+
+struct backend_ops;
+struct cpu_info;
+
+/** What guest_boot() needs to know about the machine. */
+struct guest_boot_params {
+    const struct backend_ops *backend;   /**< chosen backend */
+    const struct boot_info *info;         /**< bookvisor's boot information (copied) */
+    const struct phys_range *firmware_map; /**< the firmware memory map */
+    size_t firmware_map_len;             /**< entries in firmware_map */
+    u64 vmm_base;                        /**< start of the VMM region */
+    u64 vmm_size;                        /**< bytes of the VMM region */
+    const struct cpu_info *cpu;          /**< the boot CPU */
+};
+
+/**
+ * Load the first module as a multiboot guest, build its vCPU and nested
+ * page tables, run it until it stops, report, and stop the machine.
+ */
+__attribute__((noreturn)) void guest_boot(const struct guest_boot_params *p);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * common/vm/guest_vm.c - helpers that look at the guest through its vCPU.
+ */
+#include "common/vm/guest_vm.h"
+#include "common/insn/insn_len.h"
+#include "common/lib/kstring.h"
+#include "arch/x86/phys.h"
+
+#define CANARY_BYTES 4096
+static u8 vmm_canary[CANARY_BYTES];
+
+static u8 canary_byte(unsigned i)
+{
+    return (u8)(i * 7 + 0x5A);
+}
+
+void vmm_canary_fill(void)
+{
+    for (unsigned i = 0; i < CANARY_BYTES; i++)
+        vmm_canary[i] = canary_byte(i);
+}
+
+bool vmm_canary_intact(void)
+{
+    for (unsigned i = 0; i < CANARY_BYTES; i++)
+        if (vmm_canary[i] != canary_byte(i))
+            return false;
+    return true;
+}
+
+struct guest_vm *guest_vm_of(struct vcpu *v)
+{
+    return v->vm;
+}
+
+void guest_vm_paging(struct vcpu *v, struct guest_paging *out)
+{
+    out->cr0 = v->backend->get_reg(v, VCPU_REG_CR0);
+    out->cr3 = v->backend->get_reg(v, VCPU_REG_CR3);
+    out->cr4 = v->backend->get_reg(v, VCPU_REG_CR4);
+    out->efer = v->backend->get_reg(v, VCPU_REG_EFER);
+}
+
+bool guest_vm_read_phys(void *ctx, u64 gpa, void *buf, size_t len)
+{
+    struct guest_vm *vm = ctx;
+    if (len == 0)
+        return true;
+    if (gpa + len < gpa)
+        return false;
+    /* Both ends are in readable memory and nothing between is VMM memory. */
+    u64 last = gpa + len - 1;
+    enum npt_kind a = npt_layout_kind_at(&vm->layout, gpa);
+    enum npt_kind b = npt_layout_kind_at(&vm->layout, last);
+    if ((a != NPT_KIND_RAM && a != NPT_KIND_MMIO) || (b != NPT_KIND_RAM && b != NPT_KIND_MMIO))
+        return false;
+    if (gpa < vm->vmm_base + vm->vmm_size && vm->vmm_base <= last)
+        return false;
+    memcpy(buf, phys_to_virt(gpa), len);
+    return true;
+}
+
+int guest_vm_insn_mode(struct vcpu *v)
+{
+    u64 cs_attr = v->backend->get_reg(v, VCPU_REG_CS_ATTR);
+    u64 efer = v->backend->get_reg(v, VCPU_REG_EFER);
+    u64 cr0 = v->backend->get_reg(v, VCPU_REG_CR0);
+    if ((efer & (1u << 10)) && (cs_attr & (1u << 9)))
+        return INSN_MODE_64;
+    if ((cr0 & 1) && (cs_attr & (1u << 10)))
+        return INSN_MODE_32;
+    return INSN_MODE_16;
+}
+
+size_t guest_vm_fetch_insn(struct vcpu *v, u8 *buf, size_t max)
+{
+    struct guest_paging pg;
+    guest_vm_paging(v, &pg);
+    u64 rip = v->backend->get_reg(v, VCPU_REG_RIP);
+    int mode = guest_vm_insn_mode(v);
+    u64 la = mode == INSN_MODE_64 ? rip : v->backend->get_reg(v, VCPU_REG_CS_BASE) + rip;
+    if (mode != INSN_MODE_64)
+        la &= 0xFFFFFFFF;
+    /* Read as much as possible: an instruction at the end of a page may
+     * have its tail on an unmapped one; shrink until the read works. */
+    for (size_t n = max; n > 0; n--)
+        if (guest_read_linear(&pg, la, buf, n, guest_vm_read_phys, v->vm) == GUEST_WALK_OK)
+            return n;
+    return 0;
+}

@@ -1,0 +1,90 @@
+/**
+ * @file common/vm/hooks.h
+ * @brief Port I/O and MMIO hooks: how common code and drivers claim guest accesses.
+ *
+ * A hook makes the guest's accesses to some ports or some guest-physical
+ * pages exit, and calls a handler with the decoded access. Everything not
+ * hooked passes straight through to the hardware (para-passthrough).
+ * I/O hooks work through the backends' I/O intercepts; MMIO hooks make
+ * their 4 KiB pages not present in the nested page tables, so neighbouring
+ * memory stays mapped directly (chapter 05).
+ */
+#ifndef BOOKVISOR_COMMON_VM_HOOKS_H
+#define BOOKVISOR_COMMON_VM_HOOKS_H
+
+#include "common/lib/types.h"
+#include "common/vm/vm_exit.h"
+
+struct guest_vm;
+
+struct vcpu;
+
+/**
+ * An I/O hook handler. For a read (write == false) store the result in
+ * *value (only the low size bytes count); for a write *value holds the data.
+ * Returns EXIT_SKIP normally, or what vcpu_stop() returns to stop the guest.
+ */
+typedef enum exit_action (*io_hook_fn)(void *ctx, struct vcpu *v, u16 port, u8 size, bool write,
+                                       u32 *value);
+
+/**
+ * An MMIO hook handler: gpa is the accessed address, size 1, 2, 4 or 8.
+ * For a read store the result in *value; for a write *value holds the data.
+ * Returns EXIT_SKIP normally, or what vcpu_stop() returns to stop the guest.
+ */
+typedef enum exit_action (*mmio_hook_fn)(void *ctx, struct vcpu *v, u64 gpa, u8 size, bool write,
+                                         u64 *value);
+
+/** Most hooks of each kind. */
+#define HOOKS_MAX 32
+
+/** One I/O hook: ports [port, port + count). */
+struct io_hook {
+    u16 port;      /**< first port */
+    u16 count;     /**< number of ports */
+    io_hook_fn fn; /**< handler */
+    void *ctx;     /**< handler context */
+};
+
+/** One MMIO hook: guest-physical [gpa, gpa + len), 4 KiB aligned. */
+struct mmio_hook {
+    u64 gpa;         /**< first byte */
+    u64 len;         /**< bytes */
+    mmio_hook_fn fn; /**< handler */
+    void *ctx;       /**< handler context */
+};
+
+/**
+ * Claim ports [port, port + count) for fn. Takes effect at once if the
+ * guest's vCPU exists, otherwise when it is created.
+ * @return 0, or -1 when the table is full or the range overlaps a hook.
+ */
+int io_hook_register(struct guest_vm *vm, u16 port, u16 count, io_hook_fn fn, void *ctx);
+
+/** Program the intercepts of hooks registered before the vCPU existed. */
+void hooks_apply_io_intercepts(struct guest_vm *vm);
+
+/** The I/O hook covering port, or NULL. */
+const struct io_hook *io_hook_find(const struct guest_vm *vm, u16 port);
+
+/**
+ * Claim the guest-physical pages of [gpa, gpa + len) (rounded out to 4 KiB)
+ * for fn: they become not present in the nested tables, the rest of any
+ * large page around them stays mapped directly. Each page remembers what it
+ * was (RAM, MMIO, ...) for mmio_hook_unregister(). All or nothing: on
+ * failure no page stays hooked. The nested map must exist (npt_init()).
+ * @return 0, or -1 (table full, overlap, VMM memory, no table memory, no map).
+ */
+int mmio_hook_register(struct guest_vm *vm, u64 gpa, u64 len, mmio_hook_fn fn, void *ctx);
+
+/**
+ * Give the pages of the hook starting at gpa back to direct mapping, each as
+ * the kind it was. 0, or -1 (no such hook; or no table memory to map a page
+ * again: the hook then stays, over the pages still hooked, and may be retried).
+ */
+int mmio_hook_unregister(struct guest_vm *vm, u64 gpa);
+
+/** The MMIO hook covering gpa, or NULL. */
+const struct mmio_hook *mmio_hook_find(const struct guest_vm *vm, u64 gpa);
+
+#endif

@@ -1,0 +1,107 @@
+/**
+ * @file common/vm/vcpu.h
+ * @brief The virtual CPU as common code sees it.
+ *
+ * General registers live here in one layout for both backends; the asm entry
+ * loops save and restore them. Everything else (RIP, RSP, RFLAGS, control
+ * registers, segments) lives in the backend's native structure (VMCB or
+ * VMCS) and is reached through the backend's get/set operations.
+ */
+#ifndef BOOKVISOR_COMMON_VM_VCPU_H
+#define BOOKVISOR_COMMON_VM_VCPU_H
+
+#include "common/vm/cpuid_memo.h"
+#include "common/lib/types.h"
+#include "common/vm/vm_exit.h"
+
+/** General-purpose registers in the order the asm loops save them. */
+struct vcpu_gprs {
+    /**@{*/
+    /** register number 0 to 7 in instruction encodings (RSP itself lives in the VMCB/VMCS) */
+    u64 rax, rcx, rdx, rbx, rsp_unused, rbp, rsi, rdi;
+    /**@}*/
+    /**@{*/
+    /** register number 8 to 15 */
+    u64 r8, r9, r10, r11, r12, r13, r14, r15;
+    /**@}*/
+};
+
+/** Guest state that is not a general register. */
+enum vcpu_reg {
+    VCPU_REG_RIP, VCPU_REG_RSP, VCPU_REG_RFLAGS,
+    VCPU_REG_CR0, VCPU_REG_CR2, VCPU_REG_CR3, VCPU_REG_CR4, VCPU_REG_EFER,
+    VCPU_REG_CS_BASE, VCPU_REG_CS_ATTR, VCPU_REG_SS_ATTR,
+    VCPU_REG_COUNT
+};
+
+/** A segment register in the AMD "attrib" layout (type, S, DPL, P, AVL, L, D/B, G). */
+struct vcpu_segment {
+    u16 selector; /**< visible selector */
+    u16 attr;     /**< bits 0-7: type,S,DPL,P; bits 8-11: AVL,L,DB,G; 0 = unusable */
+    u32 limit;    /**< byte-granular limit */
+    u64 base;     /**< linear base */
+};
+
+/** A descriptor-table register. */
+struct vcpu_dtr {
+    u64 base;   /**< linear base */
+    u32 limit;  /**< limit */
+};
+
+/** The architectural state a vCPU starts from (e.g. a multiboot entry). */
+struct vcpu_init_state {
+    struct vcpu_gprs gprs;                    /**< initial general registers */
+    /**@{*/
+    /** instruction pointer, stack pointer or flags */
+    u64 rip, rsp, rflags;
+    /**@}*/
+    /**@{*/
+    /** control state */
+    u64 cr0, cr3, cr4, efer;
+    /**@}*/
+    /**@{*/
+    /** a segment register */
+    struct vcpu_segment cs, ds, es, fs, gs, ss, tr, ldtr;
+    /**@}*/
+    /**@{*/
+    /** a descriptor-table register */
+    struct vcpu_dtr gdtr, idtr;
+    /**@}*/
+};
+
+/** Why a guest stopped. */
+enum vcpu_stop_kind {
+    VCPU_RUNNING,        /**< not stopped */
+    VCPU_STOP_POWEROFF,  /**< the guest switched the machine off: success */
+    VCPU_STOP_HALTED,    /**< the guest halted with interrupts off, for good: success */
+    VCPU_STOP_ERROR,     /**< guest error or unhandled event: failure */
+};
+
+struct backend_ops;
+struct exit_handler_table;
+
+/** One virtual CPU. */
+struct vcpu {
+    struct vcpu_gprs gprs;                    /**< general registers (hot: first) */
+    const struct backend_ops *backend;        /**< the backend running it */
+    const struct exit_handler_table *handlers; /**< what handles its exits (set by vcpu_run) */
+    void *arch;                               /**< backend-private state (VMCB/VMCS pages) */
+    void *vm;                                 /**< the VM this vCPU belongs to (struct guest_vm) */
+    u32 id;                                   /**< 0 for the boot vCPU */
+    enum vcpu_stop_kind stop;                 /**< set by a handler returning EXIT_STOP */
+    char stop_reason[160];                    /**< human-readable reason */
+    u64 exit_counts[VM_EXIT_KIND_COUNT];      /**< exits by kind */
+    bool flush_nested_tlb;                    /**< nested mappings changed: flush before entry */
+    /** Answers the backends' exit assembly may give without common code
+     *  (common/vm/cpuid_memo.h); filled by on_cpuid(), emptied by vcpu_run(). */
+    struct cpuid_memo cpuid_memo __attribute__((aligned(32)));
+};
+
+/** Record why the guest stops; returns EXIT_STOP for convenient tail calls. */
+enum exit_action vcpu_stop(struct vcpu *v, enum vcpu_stop_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/** Print the exit counters of a vCPU (one line per non-zero kind). */
+void vcpu_print_counters(const struct vcpu *v, void (*print)(const char *line));
+
+#endif

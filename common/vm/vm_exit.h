@@ -1,0 +1,120 @@
+/**
+ * @file common/vm/vm_exit.h
+ * @brief The one generic description of a VM exit (chapter 02).
+ *
+ * Each backend reads its native exit record (VMCB exit code and EXITINFO
+ * fields on AMD-V, exit reason and qualification in the VMCS on VT-x) and
+ * fills a struct vm_exit. Common code never looks at native records, so the
+ * same handlers serve both backends and can be driven by a mock in tests.
+ */
+#ifndef BOOKVISOR_COMMON_VM_VM_EXIT_H
+#define BOOKVISOR_COMMON_VM_VM_EXIT_H
+
+#include "common/lib/types.h"
+
+/** What kind of event made the guest exit. */
+enum vm_exit_kind {
+    VM_EXIT_CPUID,              /**< CPUID executed */
+    VM_EXIT_RDMSR,              /**< RDMSR of an intercepted MSR (index in details.msr) */
+    VM_EXIT_WRMSR,              /**< WRMSR of an intercepted MSR */
+    VM_EXIT_IO,                 /**< IN/OUT/INS/OUTS to an intercepted port */
+    VM_EXIT_HLT,                /**< HLT executed */
+    VM_EXIT_VMCALL,             /**< VMCALL (VT-x) or VMMCALL (AMD-V): a hypercall */
+    VM_EXIT_NESTED_PAGE_FAULT,  /**< EPT violation / NPT fault */
+    VM_EXIT_CR_ACCESS,          /**< intercepted control-register access */
+    VM_EXIT_XSETBV,             /**< XSETBV executed */
+    VM_EXIT_EXTERNAL_INTERRUPT, /**< a physical interrupt arrived while intercepted */
+    VM_EXIT_NMI,                /**< a physical NMI */
+    VM_EXIT_EXCEPTION,          /**< an intercepted guest exception */
+    VM_EXIT_INIT,               /**< INIT signal */
+    VM_EXIT_SIPI,               /**< start-up IPI */
+    VM_EXIT_SHUTDOWN,           /**< triple fault / shutdown */
+    VM_EXIT_INVALID_STATE,      /**< VM entry failed: the guest state is not valid */
+    VM_EXIT_VIRT_INSN,          /**< the guest used a VMX/SVM instruction (it was told there are none) */
+    VM_EXIT_INVD,               /**< INVD: invalidate caches without writing them back */
+    VM_EXIT_UNKNOWN,            /**< anything the backend does not translate */
+    VM_EXIT_KIND_COUNT          /**< number of kinds (array size) */
+};
+
+/** Port I/O details. */
+struct vm_exit_io {
+    u16 port;     /**< port number */
+    u8 size;      /**< 1, 2 or 4 bytes */
+    bool in;      /**< true for IN/INS, false for OUT/OUTS */
+    bool string;  /**< INS/OUTS */
+    bool rep;     /**< REP prefix present */
+};
+
+/** Nested page fault details. */
+struct vm_exit_npf {
+    u64 gpa;      /**< faulting guest-physical address */
+    u64 gla;      /**< guest-linear address when known, else 0 */
+    bool read;    /**< the access was a read */
+    bool write;   /**< the access was a write */
+    bool fetch;   /**< the access was an instruction fetch */
+    bool present; /**< a translation existed (permission fault) */
+};
+
+/** Which instruction accessed a control register. */
+enum vm_cr_access {
+    VM_CR_MOV_TO,   /**< MOV to CRn from a register */
+    VM_CR_MOV_FROM, /**< MOV from CRn to a register */
+    VM_CR_CLTS,     /**< CLTS: clears CR0.TS */
+    VM_CR_LMSW,     /**< LMSW: loads CR0 bits 3:0 (PE can be set, not cleared) */
+};
+
+/** Control-register access details. */
+struct vm_exit_cr {
+    u8 cr;        /**< control register number (0 for CLTS/LMSW) */
+    bool write;   /**< the register is written (MOV to CR, CLTS, LMSW) */
+    u8 gpr;       /**< general register operand of MOV, 0..15 */
+    u8 access;    /**< enum vm_cr_access */
+    u16 lmsw_data; /**< LMSW's source operand */
+    /** The backend could not tell the register (AMD-V without decode assists):
+     *  common code decodes the MOV itself. */
+    bool gpr_unknown;
+};
+
+/** Exception details. */
+struct vm_exit_exception {
+    u8 vector;          /**< exception vector */
+    bool has_error;     /**< error code valid */
+    u32 error_code;     /**< error code */
+};
+
+/** One VM exit, as common code sees it. */
+struct vm_exit {
+    enum vm_exit_kind kind; /**< what happened */
+    u32 native_code;        /**< the backend's own exit code (for messages) */
+    u8 insn_len;            /**< length of the exiting instruction, 0 if unknown */
+    union {
+        struct vm_exit_io io;               /**< for VM_EXIT_IO */
+        u32 msr;                            /**< for VM_EXIT_RDMSR / WRMSR: the index */
+        struct vm_exit_npf npf;             /**< for VM_EXIT_NESTED_PAGE_FAULT */
+        struct vm_exit_cr cr;               /**< for VM_EXIT_CR_ACCESS */
+        struct vm_exit_exception exception; /**< for VM_EXIT_EXCEPTION */
+        u32 vector;                         /**< for VM_EXIT_EXTERNAL_INTERRUPT / SIPI */
+    } details;              /**< decoded details, by kind */
+    u64 raw_info1;          /**< native detail (exit qualification / EXITINFO1) */
+    u64 raw_info2;          /**< native detail (EXITINFO2 / guest-physical address) */
+};
+
+/**
+ * Flag in native_code of a VM_EXIT_INVALID_STATE: the entry instruction
+ * itself failed (VT-x VMfail); the low 16 bits hold the instruction error.
+ */
+#define VM_EXIT_NATIVE_ENTRY_INSN_ERROR 0x10000u
+
+/** What the handler asks the backend to do next. */
+enum exit_action {
+    EXIT_RESUME,        /**< re-enter the guest at the same RIP */
+    EXIT_SKIP,          /**< re-enter after the exiting instruction */
+    EXIT_INJECT_GP,     /**< inject \#GP(0) at the instruction */
+    EXIT_INJECT_UD,     /**< inject \#UD at the instruction */
+    EXIT_STOP,          /**< stop the guest; the reason is in the vCPU */
+};
+
+/** Short name of an exit kind ("cpuid", "io", ...). */
+const char *vm_exit_kind_name(enum vm_exit_kind kind);
+
+#endif
