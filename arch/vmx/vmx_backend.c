@@ -568,8 +568,10 @@ static void vmx_inject(struct vcpu *v, const struct vm_event *ev)
     u32 type = ev->type == VM_EVENT_EXTERNAL_INTERRUPT ? VMX_INTR_TYPE_EXT_INTR
              : ev->type == VM_EVENT_NMI ? VMX_INTR_TYPE_NMI : VMX_INTR_TYPE_HW_EXCEPTION;
     u32 info = ev->vector | (type << VMX_INTR_INFO_TYPE_SHIFT) | VMX_INTR_INFO_VALID;
-    /* Real mode has no error codes. */
-    bool pm = vmread(VMCS_CR0_READ_SHADOW) & CR0_PE;
+    /* Real mode has no error codes, and VM entry refuses one there. The real
+     * CR0, not the read shadow: with unrestricted guest PE is the guest's own
+     * bit, outside the mask, so the shadow keeps whatever was written last. */
+    bool pm = vmread(VMCS_GUEST_CR0) & CR0_PE;
     if (ev->has_error && pm) {
         info |= VMX_INTR_INFO_DELIVER_ERROR;
         vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, ev->error_code);

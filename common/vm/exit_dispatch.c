@@ -95,7 +95,8 @@ bool exit_apply_action(struct vcpu *v, const struct vm_exit *e, enum exit_action
         return exit_skip_failed(v, e);
     case EXIT_INJECT_GP:
         ev.vector = 13;
-        ev.has_error = true;
+        /* A real-mode exception pushes no error code (CR0.PE = 0). */
+        ev.has_error = v->backend->get_reg(v, VCPU_REG_CR0) & 1;
         ev.error_code = 0;
         v->backend->inject(v, &ev);
         return true;

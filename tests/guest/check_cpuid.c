@@ -164,6 +164,23 @@ void check_cpuid_realmode(const struct check_context *ctx, struct check_result *
                    ebx_prefixed, want);
 }
 
+u32 realmode_rdmsr_gp(u32 msr);
+
+/*
+ * A fault the VMM gives a real-mode guest (tests/guest/realmode.S): RDMSR of
+ * IA32_VMX_BASIC, which bookvisor intercepts and refuses with #GP, executed
+ * in real mode. The real-mode #GP handler must run exactly once: a real-mode
+ * exception carries no error code, and an injection that asked for one fails
+ * VM entry on VT-x (unrestricted guest) instead of reaching the guest.
+ */
+void check_realmode_gp(const struct check_context *ctx, struct check_result *res)
+{
+    (void)ctx;
+    u32 runs = realmode_rdmsr_gp(0x480);
+    if (runs != 1)
+        check_fail(res, "the real-mode #GP handler ran %u times, not once", runs);
+}
+
 #define MSR_MISC_ENABLE 0x1A0
 #define MISC_ENABLE_LIMIT_CPUID (1ULL << 22)
 #define VECTOR_GP 13

@@ -15,12 +15,25 @@
  * step over 16-bit code at a segment base (VT-x needs unrestricted guest for
  * this; AMD-V without next-RIP decodes the bytes itself). Interrupts must be
  * off (they are, in the test guest).
+ *
+ * u32 realmode_rdmsr_gp(u32 msr)
+ *
+ * The same trip, but in real mode the trampoline points the real-mode
+ * interrupt table's #GP entry (vector 13) at a handler of its own and
+ * executes RDMSR of msr. Returns how many times the handler ran (it steps
+ * the saved IP over the 2-byte RDMSR). A real-mode exception frame is IP, CS
+ * and FLAGS: no error code, ever; an injected #GP that carried one would fail
+ * VM entry on VT-x with unrestricted guest.
  */
 #define REALMODE_BASE   0x7000
 #define RESULT_EAX      0x6FF0	/* results, just below the trampoline */
 #define RESULT_EBX      0x6FF4
 #define RESULT_EBX0     0x6FF8
 #define RM_STACK        0x6FE0
+#define RM_OP           0x6FE4  /* 0: CPUID pair, 1: RDMSR with a #GP handler */
+#define RESULT_GP       0x6FE8  /* realmode_rdmsr_gp: #GP handler runs */
+#define IVT_GP          (13 * 4) /* the real-mode vector table's #GP entry */
+#define IVT_SAVE        0x6FEC
 #define SEL_CODE32      0x08
 #define SEL_DATA32      0x10
 #define SEL_CODE16      0x18
@@ -54,6 +67,16 @@ saved_esp:	.skip 4
     .globl realmode_cpuid
     .type realmode_cpuid, @function
 realmode_cpuid:
+    movl $0, RM_OP
+    jmp realmode_enter
+
+    .globl realmode_rdmsr_gp
+    .type realmode_rdmsr_gp, @function
+realmode_rdmsr_gp:
+    movl $1, RM_OP
+    movl $0, RESULT_GP
+
+realmode_enter:
     pushl %ebp
     pushl %ebx
     pushl %esi
@@ -64,7 +87,7 @@ realmode_cpuid:
     movl $(tramp_end - tramp_start), %ecx
     cld
     rep movsb
-    movl 20(%esp), %eax		/* leaf */
+    movl 20(%esp), %eax		/* leaf (or MSR) */
     movl %eax, RESULT_EAX		/* the trampoline reads it from here */
     sgdt saved_gdtr
     sidt saved_idtr
@@ -84,11 +107,15 @@ back32:
     lgdt saved_gdtr
     lidt saved_idtr
     ljmp $SEL_CODE32, $1f		/* reload CS from the guest's own GDT */
-1:	movl 24(%esp), %edx		/* ebx_out */
+1:	cmpl $0, RM_OP
+    jne 2f
+    movl 24(%esp), %edx		/* ebx_out */
     movl RESULT_EBX, %eax
     movl %eax, (%edx)
     movl RESULT_EBX0, %eax
-    popl %edi
+    jmp 3f
+2:	movl RESULT_GP, %eax
+3:	popl %edi
     popl %esi
     popl %ebx
     popl %ebp
@@ -111,6 +138,8 @@ rm:					/* real mode: CS = 0x700 */
     movw %ax, %es
     movw %ax, %ss
     movw $RM_STACK, %sp
+    cmpl $0, RM_OP
+    jne rm_rdmsr
     movl RESULT_EAX, %eax
     xorl %ecx, %ecx
     cpuid
@@ -119,10 +148,28 @@ rm:					/* real mode: CS = 0x700 */
     xorl %ecx, %ecx
     .byte 0x66, 0x0f, 0xa2		/* CPUID with an operand-size prefix */
     movl %ebx, RESULT_EBX
+rm_back:
     movl %cr0, %eax
     orl $1, %eax
     movl %eax, %cr0
     ljmpl $SEL_CODE32, $back32
+rm_rdmsr:				/* the #GP entry points at rm_gp; RDMSR; entry back */
+    movl IVT_GP, %eax
+    movl %eax, IVT_SAVE
+    movw $(rm_gp - tramp_start), IVT_GP
+    movw $(REALMODE_BASE >> 4), IVT_GP + 2
+    movl RESULT_EAX, %ecx
+    rdmsr
+    movl IVT_SAVE, %eax
+    movl %eax, IVT_GP
+    jmp rm_back
+rm_gp:					/* frame: IP, CS, FLAGS (no error code) */
+    pushw %bp
+    movw %sp, %bp
+    addw $2, 2(%bp)			/* step over RDMSR (0F 32) */
+    popw %bp
+    incl RESULT_GP
+    iret
 tramp_end:
     .code32
 

@@ -36,6 +36,7 @@ static const struct check checks[] = {
     { "mtrr-write", check_mtrr_write },
     { "cpuid-realmode", check_cpuid_realmode },
     { "cpuid-memo", check_cpuid_memo },
+    { "realmode-gp", check_realmode_gp },
     { "pci", check_pci },
     { "triple-fault", check_triple_fault },
     { "mmio-unsupported", check_mmio_unsupported },

@@ -12,8 +12,9 @@
 /* ---- the mock backend: replays a script of exits, records what it is asked ---- */
 static struct vm_exit script[16];
 static unsigned script_len, script_pos;
-static u64 mock_rip;
+static u64 mock_rip, mock_cr0;
 static unsigned skips, injects, last_vector;
+static bool last_has_error;
 static bool skip_fails;
 
 /* A backend's run loop: every exit goes to vcpu_handle_exit until it says stop. */
@@ -27,7 +28,7 @@ static void mock_run(struct vcpu *v)
 static u64 mock_get_reg(struct vcpu *v, enum vcpu_reg r)
 {
     (void)v;
-    return r == VCPU_REG_RIP ? mock_rip : 0;
+    return r == VCPU_REG_RIP ? mock_rip : r == VCPU_REG_CR0 ? mock_cr0 : 0;
 }
 
 static void mock_set_reg(struct vcpu *v, enum vcpu_reg r, u64 value)
@@ -52,6 +53,7 @@ static void mock_inject(struct vcpu *v, const struct vm_event *ev)
     (void)v;
     injects++;
     last_vector = ev->vector;
+    last_has_error = ev->has_error;
 }
 
 static const struct backend_ops mock_backend = {
@@ -109,7 +111,9 @@ static void setup(void)
     vcpu.backend = &mock_backend;
     script_len = script_pos = 0;
     mock_rip = 0x100000;
+    mock_cr0 = 0x11; /* protected mode */
     skips = injects = last_vector = 0;
+    last_has_error = false;
     skip_fails = false;
     table.handler[VM_EXIT_CPUID] = h_skip;
     table.handler[VM_EXIT_RDMSR] = h_gp;
@@ -149,6 +153,26 @@ START_TEST(inject_gp_and_ud)
     ck_assert_uint_eq(injects, 2);
     ck_assert_uint_eq(last_vector, 6);
     ck_assert_uint_eq(mock_rip, 0x100000); /* injection does not skip */
+}
+END_TEST
+
+/* #GP carries an error code in protected mode and none in real mode (CR0.PE = 0),
+ * where VM entry would refuse one. */
+START_TEST(inject_gp_error_code_follows_cr0_pe)
+{
+    add_exit(VM_EXIT_RDMSR, 2, 0x7C);
+    add_exit(VM_EXIT_IO, 1, 0x7B);
+    vcpu_run(&vcpu, &table);
+    ck_assert_uint_eq(last_vector, 13);
+    ck_assert(last_has_error);
+    setup();
+    mock_cr0 = 0x10; /* real mode */
+    add_exit(VM_EXIT_RDMSR, 2, 0x7C);
+    add_exit(VM_EXIT_IO, 1, 0x7B);
+    vcpu_run(&vcpu, &table);
+    ck_assert_uint_eq(injects, 1);
+    ck_assert_uint_eq(last_vector, 13);
+    ck_assert(!last_has_error);
 }
 END_TEST
 
@@ -248,6 +272,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, skip_advances_rip_and_counts);
     tcase_add_test(tc, inject_gp_and_ud);
+    tcase_add_test(tc, inject_gp_error_code_follows_cr0_pe);
     tcase_add_test(tc, unhandled_exit_stops_with_native_code_and_rip);
     tcase_add_test(tc, bad_kind_stops);
     tcase_add_test(tc, unknown_length_stops);
