@@ -13,14 +13,16 @@ VMM_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib -mno-red-z
 	-mno-mmx -mno-sse -mno-sse2 -mcmodel=kernel -fno-pic -fno-pie -fno-stack-protector \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fcf-protection=none \
 	-Wall -Wextra -Werror -I. -MMD -MP
-VMM_ASFLAGS := -I. -MMD -MP -fno-pic -fno-pie
+VMM_ASFLAGS := -I. -I$(BUILD) -MMD -MP -fno-pic -fno-pie
 VMM_LDFLAGS := -nostdlib -static -z max-page-size=4096 -T arch/x86/linker.ld --no-warn-rwx-segments -z noexecstack
 
 HOST_CFLAGS := -std=gnu11 -O1 -g -DBOOKVISOR_HOST -I. -Wall -Wextra -Werror
 CHECK_LIBS = $(shell pkg-config --cflags --libs check 2>/dev/null)
 
 VMM_DIRS  := arch common pci drivers net
-VMM_SRCS  := $(shell find $(VMM_DIRS) -name '*.c' -o -name '*.S' 2>/dev/null | sort)
+# *_asm_offsets.c are never linked: they generate build/gen/*_asm_offsets.h (below).
+VMM_SRCS  := $(filter-out %_asm_offsets.c,$(shell find $(VMM_DIRS) -name '*.c' -o -name '*.S' 2>/dev/null | sort))
+ASM_OFFSETS := $(BUILD)/gen/vcpu_asm_offsets.h
 VMM_OBJS  := $(patsubst %,$(BUILD)/vmm/%.o,$(VMM_SRCS))
 ALL_HDRS  := $(shell find $(VMM_DIRS) -name '*.h' 2>/dev/null)
 
@@ -49,7 +51,17 @@ $(BUILD)/vmm/%.c.o: %.c | $(STAMP)
 	@echo "  CC      $<"
 	@$(CC) $(VMM_CFLAGS) -c $< -o $@
 
-$(BUILD)/vmm/%.S.o: %.S | $(STAMP)
+# Offsets of C structures for assembly, computed by the compiler itself: every
+# "ASMOFF name value" line of the file's assembly becomes `#define name value`.
+$(BUILD)/gen/%_asm_offsets.h: common/vm/%_asm_offsets.c $(ALL_HDRS) | $(STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	@$(CC) $(filter-out -MMD -MP,$(VMM_CFLAGS)) -S $< -o $@.s
+	@{ echo "/* Generated from $< by the Makefile: do not edit. */"; \
+	   sed -n 's/.*ASMOFF \([A-Z0-9_]*\) \([0-9]*\).*/#define \1 \2/p' $@.s; } > $@.tmp
+	@grep -q define $@.tmp && mv $@.tmp $@ && rm -f $@.s
+
+$(BUILD)/vmm/%.S.o: %.S $(ASM_OFFSETS) | $(STAMP)
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	@$(CC) $(VMM_ASFLAGS) -c $< -o $@

@@ -24,6 +24,7 @@
 #include "arch/svm/svm_enter_asm.h"
 #include "arch/x86/gprs_asm.h"
 #include "common/vm/cpuid_memo_asm.h"
+#include "gen/vcpu_asm_offsets.h"
 
     .text
     .code64
@@ -55,11 +56,7 @@ svm_run_loop:
     testb $1, SVM_ASM_INTERRUPT_SHADOW(%rcx) /* a shadow to clear: the full path */
     jnz .Lfull_path
     movl SVM_ASM_RAX(%rcx), %eax            /* the leaf */
-    movl %eax, %edx                         /* its slot: (leaf + (leaf >> 28)) % slots */
-    shrl $28, %edx
-    addl %eax, %edx
-    andl $(CPUID_MEMO_SLOTS - 1), %edx
-    shll $CPUID_MEMO_SLOT_SHIFT, %edx
+    CPUID_MEMO_SLOT_OFFSET(%eax, %edx)      /* the leaf's slot in the memo */
     addq 48(%rsp), %rdx                     /* + v */
     cmpl VCPU_OFF_CPUID_MEMO + CPUID_ANSWER_LEAF(%rdx), %eax
     jne .Lfull_path

@@ -31,6 +31,7 @@
 #include "arch/vmx/vmx_enter.h"
 #include "arch/x86/gprs_asm.h"
 #include "common/vm/cpuid_memo_asm.h"
+#include "gen/vcpu_asm_offsets.h"
 
     .text
     .code64
@@ -59,12 +60,7 @@ vmx_exit_point:
     vmread %rcx, %rdx
     cmpl $VMX_ASM_REASON_CPUID, %edx
     jne .Lfull_path
-    /* The memo slot of the leaf in EAX: (leaf + (leaf >> 28)) % slots. */
-    movl %eax, %edx
-    shrl $28, %edx
-    addl %eax, %edx
-    andl $(CPUID_MEMO_SLOTS - 1), %edx
-    shll $CPUID_MEMO_SLOT_SHIFT, %edx
+    CPUID_MEMO_SLOT_OFFSET(%eax, %edx)      /* the leaf's slot in the memo */
     movq 24(%rsp), %rcx
     leaq VCPU_OFF_CPUID_MEMO(%rcx,%rdx), %rdx
     cmpl CPUID_ANSWER_LEAF(%rdx), %eax
