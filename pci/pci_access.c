@@ -46,8 +46,7 @@ u32 pci_cf8_read(const struct pci_cfgspace_addr *a, u8 size)
     if (a->offset >= PCI_CFG_LEGACY_SIZE)
         return pci_cfgspace_all_ones(size);
     outl(PCI_CF8_PORT, pci_cf8_encode(a));
-    u16 port = (u16)(PCI_CFC_PORT + (a->offset & 3));
-    return size == 4 ? inl(port) : size == 2 ? inw(port) : inb(port);
+    return io_read((u16)(PCI_CFC_PORT + (a->offset & 3)), size);
 }
 
 void pci_cf8_write(const struct pci_cfgspace_addr *a, u8 size, u32 value)
@@ -55,13 +54,7 @@ void pci_cf8_write(const struct pci_cfgspace_addr *a, u8 size, u32 value)
     if (a->offset >= PCI_CFG_LEGACY_SIZE)
         return;
     outl(PCI_CF8_PORT, pci_cf8_encode(a));
-    u16 port = (u16)(PCI_CFC_PORT + (a->offset & 3));
-    if (size == 4)
-        outl(port, value);
-    else if (size == 2)
-        outw(port, (u16)value);
-    else
-        outb(port, (u8)value);
+    io_write((u16)(PCI_CFC_PORT + (a->offset & 3)), size, value);
 }
 
 static volatile void *ecam_ptr(const struct pci_cfgspace_addr *a)
