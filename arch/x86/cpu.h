@@ -116,8 +116,14 @@ void cpu_identify(struct cpu_info *out);
 
 /**
  * WRMSR of a value the guest chose: 0, or -1 if the CPU refused it with \#GP
- * (arch/x86/msr_safe.S; trap_dispatch() turns that \#GP into the -1).
+ * (arch/x86/insn_safe.S; trap_dispatch() turns that \#GP into the -1).
  */
 int wrmsr_safe(u32 msr, u64 value);
+
+/**
+ * XSETBV of a value the guest chose: 0, or -1 if the CPU refused it with \#GP
+ * (arch/x86/insn_safe.S). CR4.OSXSAVE must be set, or XSETBV raises \#UD.
+ */
+int xsetbv_safe(u32 index, u64 value);
 
 #endif

@@ -42,7 +42,7 @@ static u8 df_stack[4096] __attribute__((aligned(16)));
 static volatile int pending_host_vector = -1;
 
 extern char isr_table_start[];
-extern char wrmsr_safe_insn[], wrmsr_safe_fault[];
+extern char wrmsr_safe_insn[], wrmsr_safe_fault[], xsetbv_safe_insn[], xsetbv_safe_fault[];
 extern char wait_table_start[];
 
 #define VECTOR_NMI 2
@@ -146,10 +146,21 @@ void desc_note_host_vector(int vector)
     pending_host_vector = vector;
 }
 
-bool desc_fixup_wrmsr_safe(struct trap_frame *tf)
+bool desc_fixup_safe_insn(struct trap_frame *tf)
 {
-    if (tf->vector != 13 || tf->rip != (u64)(uintptr_t)wrmsr_safe_insn)
+    /* Each fault-safe instruction of arch/x86/insn_safe.S and where it resumes. */
+    static const struct {
+        const char *insn, *fault;
+    } safe[] = {
+        { wrmsr_safe_insn, wrmsr_safe_fault },
+        { xsetbv_safe_insn, xsetbv_safe_fault },
+    };
+    if (tf->vector != 13)
         return false;
-    tf->rip = (u64)(uintptr_t)wrmsr_safe_fault;
-    return true;
+    for (unsigned i = 0; i < ARRAY_SIZE(safe); i++)
+        if (tf->rip == (u64)(uintptr_t)safe[i].insn) {
+            tf->rip = (u64)(uintptr_t)safe[i].fault;
+            return true;
+        }
+    return false;
 }

@@ -57,9 +57,10 @@ int desc_wait_for_interrupt(void);
 void desc_note_host_vector(int vector);
 
 /**
- * A \#GP raised by wrmsr_safe()'s WRMSR: move the frame to its failure exit
- * and return true. Any other trap: false, the frame untouched.
+ * A \#GP raised by one of the fault-safe instructions (wrmsr_safe(),
+ * xsetbv_safe(): arch/x86/insn_safe.S): move the frame to that function's
+ * failure exit and return true. Any other trap: false, the frame untouched.
  */
-bool desc_fixup_wrmsr_safe(struct trap_frame *tf);
+bool desc_fixup_safe_insn(struct trap_frame *tf);
 
 #endif

@@ -29,8 +29,8 @@ void trap_dispatch(struct trap_frame *tf)
         desc_note_host_vector((int)(tf->vector & 0xFF));
         return;
     }
-    /* wrmsr_safe(): the guest's value refused; not a VMM bug. */
-    if (desc_fixup_wrmsr_safe(tf))
+    /* wrmsr_safe(), xsetbv_safe(): the guest's value refused; not a VMM bug. */
+    if (desc_fixup_safe_insn(tf))
         return;
     if (tf->vector >= 32) {
         desc_note_host_vector((int)tf->vector);

@@ -1,5 +1,5 @@
 /*
- * common/exits/cr_rules.c - the #GP rules of MOV to CR0/CR4 that bookvisor enforces.
+ * common/exits/cr_rules.c - the #GP rules of MOV to CR0/CR4 and of XSETBV that bookvisor enforces.
  *
  * Not every rule of the SDM: the ones a guest can break through an exiting
  * write without the hardware noticing first, and the one the CPUID policy
@@ -52,5 +52,36 @@ const char *cr_write_fault(unsigned cr, u64 value, u64 cr4, u64 efer)
             return "CR4.PAE cleared in IA-32e mode";
         return NULL;
     }
+    return NULL;
+}
+
+#define XCR0_X87 (1ULL << 0)
+#define XCR0_SSE (1ULL << 1)
+#define XCR0_AVX (1ULL << 2)
+#define XCR0_MPX (3ULL << 3)     /* BNDREGS, BNDCSR */
+#define XCR0_AVX512 (7ULL << 5)  /* opmask, ZMM_Hi256, Hi16_ZMM */
+#define XCR0_AMX (3ULL << 17)    /* XTILECFG, XTILEDATA */
+
+/* Every rule below is checked, not left to the CPU: on VT-x XSETBV always
+ * exits and bookvisor executes it for the guest, so a value the CPU refuses
+ * would fault in the VMM. (on_xsetbv() runs it fault-safe all the same.) */
+const char *xcr0_write_fault(u32 index, u64 value, u64 supported)
+{
+    if (index != 0)
+        return "XSETBV of an XCR other than XCR0";
+    if (!(value & XCR0_X87))
+        return "XCR0 without x87 state (bit 0)";
+    if (value & ~supported)
+        return "an XCR0 bit the CPU does not support";
+    if ((value & XCR0_AVX) && !(value & XCR0_SSE))
+        return "XCR0.AVX without XCR0.SSE";
+    if ((value & XCR0_MPX) && (value & XCR0_MPX) != XCR0_MPX)
+        return "XCR0.BNDREGS and XCR0.BNDCSR differ";
+    if ((value & XCR0_AVX512) && (value & XCR0_AVX512) != XCR0_AVX512)
+        return "only part of the AVX-512 state in XCR0 (bits 7:5)";
+    if ((value & XCR0_AVX512) && (value & (XCR0_SSE | XCR0_AVX)) != (XCR0_SSE | XCR0_AVX))
+        return "AVX-512 state without SSE and AVX state";
+    if ((value & XCR0_AMX) && (value & XCR0_AMX) != XCR0_AMX)
+        return "XCR0.XTILECFG and XCR0.XTILEDATA differ";
     return NULL;
 }

@@ -430,20 +430,29 @@ static enum exit_action on_init(struct vcpu *v, struct vm_exit *e)
                      e->native_code);
 }
 
+/*
+ * XSETBV: VT-x makes it exit whatever the guest's value (AMD-V runs it in the
+ * guest). Everything the CPU would refuse is refused here first, as the CPU
+ * would refuse it: #UD without the guest's CR4.OSXSAVE, #GP above CPL 0 or for
+ * a value breaking an XCR0 rule (xcr0_write_fault()). Then the real XSETBV
+ * runs fault-safe, so a rule this code does not know becomes a #GP for the
+ * guest, never a VMM panic.
+ */
 static enum exit_action on_xsetbv(struct vcpu *v, struct vm_exit *e)
 {
     (void)e;
     u32 index = (u32)v->gprs.rcx;
     u64 value = ((v->gprs.rdx & 0xFFFFFFFF) << 32) | (u32)v->gprs.rax;
-    struct cpuid_result xs = cpuid(0xD, 0);
-    u64 supported = ((u64)xs.edx << 32) | xs.eax;
-    /* Check what the CPU would check, so a bad value never faults the VMM. */
-    if (index != 0 || !(value & 1) || (value & ~supported) || (value & 6) == 4 ||
-        ((get(v, VCPU_REG_SS_ATTR) >> 5) & 3))
+    if (!(get(v, VCPU_REG_CR4) & CR4_OSXSAVE))
+        return EXIT_INJECT_UD;
+    if ((get(v, VCPU_REG_SS_ATTR) >> 5) & 3)
         return EXIT_INJECT_GP;
-    write_cr4(read_cr4() | CR4_OSXSAVE);
-    u32 lo = (u32)value, hi = (u32)(value >> 32);
-    __asm__ volatile("xsetbv" : : "a"(lo), "d"(hi), "c"(0));
+    struct cpuid_result xs = cpuid(0xD, 0);
+    if (xcr0_write_fault(index, value, ((u64)xs.edx << 32) | xs.eax))
+        return EXIT_INJECT_GP;
+    write_cr4(read_cr4() | CR4_OSXSAVE); /* XSETBV needs it on the host too */
+    if (xsetbv_safe(index, value) != 0)
+        return EXIT_INJECT_GP;
     return EXIT_SKIP;
 }
 

@@ -37,6 +37,7 @@ static const struct check checks[] = {
     { "cpuid-realmode", check_cpuid_realmode },
     { "cpuid-memo", check_cpuid_memo },
     { "realmode-gp", check_realmode_gp },
+    { "xsetbv-rules", check_xsetbv_rules },
     { "pci", check_pci },
     { "triple-fault", check_triple_fault },
     { "mmio-unsupported", check_mmio_unsupported },

@@ -1,5 +1,5 @@
 /*
- * Unit tests for common/exits/cr_rules.c: each #GP rule, and legal values next to it.
+ * Unit tests for common/exits/cr_rules.c: each #GP rule of CR0, CR4 and XCR0, and legal values next to it.
  * unit-sources: common/exits/cr_rules.c common/insn/insn_len.c
  */
 #include <check.h>
@@ -106,6 +106,44 @@ START_TEST(mov_to_cr_decoding)
 }
 END_TEST
 
+/* Skylake-SP with AVX-512 and MPX, PKRU: x87 SSE AVX BNDREGS BNDCSR opmask ZMM_Hi256 Hi16_ZMM PKRU */
+#define XCR0_SKX 0x2FFULL
+/* Sapphire Rapids adds the AMX pair */
+#define XCR0_SPR (XCR0_SKX | (3ULL << 17))
+
+START_TEST(xcr0_legal_values)
+{
+    ck_assert_ptr_null(xcr0_write_fault(0, 0x1, XCR0_SKX));   /* x87 only */
+    ck_assert_ptr_null(xcr0_write_fault(0, 0x3, XCR0_SKX));   /* + SSE */
+    ck_assert_ptr_null(xcr0_write_fault(0, 0x7, XCR0_SKX));   /* + AVX */
+    ck_assert_ptr_null(xcr0_write_fault(0, 0x1F, XCR0_SKX));  /* + MPX pair */
+    ck_assert_ptr_null(xcr0_write_fault(0, 0xE7, XCR0_SKX));  /* + AVX-512 trio */
+    ck_assert_ptr_null(xcr0_write_fault(0, 0x2FF, XCR0_SKX)); /* everything */
+    ck_assert_ptr_null(xcr0_write_fault(0, 0x60007, XCR0_SPR)); /* AMX pair */
+}
+END_TEST
+
+START_TEST(xcr0_faults)
+{
+    assert_fault(xcr0_write_fault(1, 0x1, XCR0_SKX), "other than XCR0");
+    assert_fault(xcr0_write_fault(0, 0x0, XCR0_SKX), "x87");
+    assert_fault(xcr0_write_fault(0, 0x2, XCR0_SKX), "x87");
+    assert_fault(xcr0_write_fault(0, 0x7, 0x3), "does not support");      /* no AVX */
+    assert_fault(xcr0_write_fault(0, 1ULL << 63, ~0ULL), "x87");          /* bit 0 first */
+    assert_fault(xcr0_write_fault(0, 0x1ULL | (1ULL << 8), XCR0_SKX), "does not support");
+    assert_fault(xcr0_write_fault(0, 0x5, XCR0_SKX), "AVX without");
+    assert_fault(xcr0_write_fault(0, 0xB, XCR0_SKX), "BNDREGS");           /* bit 3 alone */
+    assert_fault(xcr0_write_fault(0, 0x13, XCR0_SKX), "BNDREGS");          /* bit 4 alone */
+    /* the value that used to panic the VMM on Bochs: opmask without the other two */
+    assert_fault(xcr0_write_fault(0, 0x27, XCR0_SKX), "part of the AVX-512");
+    assert_fault(xcr0_write_fault(0, 0x67, XCR0_SKX), "part of the AVX-512");
+    assert_fault(xcr0_write_fault(0, 0xC7, XCR0_SKX), "part of the AVX-512");
+    assert_fault(xcr0_write_fault(0, 0xE3, XCR0_SKX), "without SSE and AVX");
+    assert_fault(xcr0_write_fault(0, 0x20007, XCR0_SPR), "XTILE");
+    assert_fault(xcr0_write_fault(0, 0x40007, XCR0_SPR), "XTILE");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cr_rules");
@@ -116,6 +154,8 @@ int main(void)
     tcase_add_test(tc, cr4_faults);
     tcase_add_test(tc, other_registers_have_no_rules);
     tcase_add_test(tc, mov_to_cr_decoding);
+    tcase_add_test(tc, xcr0_legal_values);
+    tcase_add_test(tc, xcr0_faults);
     suite_add_tcase(s, tc);
     return unit_run_suite(s);
 }
