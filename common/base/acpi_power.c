@@ -35,7 +35,7 @@ static void use_table(u64 pa)
         const u8 *d = phys_to_virt(power.dsdt);
         u32 dlen = *(const u32 *)(d + 4);
         if (memcmp(d, "DSDT", 4) == 0 && dlen >= 36 && dlen < 16 * 1024 * 1024)
-            acpi_find_s5(d, dlen, &power);
+            acpi_find_sleep_types(d, dlen, &power);
     }
 }
 
@@ -104,14 +104,14 @@ u64 acpi_rsdp_phys(void)
 
 void acpi_power_off(void)
 {
-    if (!power.valid || !power.s5_found)
+    if (!power.valid || !acpi_s5_known(&power))
         return;
     if (power.smi_cmd && power.acpi_enable && !(inw(power.pm1a_cnt) & 1)) {
         outb((u16)power.smi_cmd, power.acpi_enable);
         for (int i = 0; i < 1000000 && !(inw(power.pm1a_cnt) & 1); i++)
             ;
     }
-    outw(power.pm1a_cnt, (u16)((power.slp_typ_s5a << 10) | (1 << 13)));
+    outw(power.pm1a_cnt, (u16)((power.slp_typ_a[5] << 10) | (1 << 13)));
     if (power.pm1b_cnt)
-        outw(power.pm1b_cnt, (u16)((power.slp_typ_s5b << 10) | (1 << 13)));
+        outw(power.pm1b_cnt, (u16)((power.slp_typ_b[5] << 10) | (1 << 13)));
 }

@@ -1,5 +1,5 @@
 /*
- * common/base/acpi_tables.c - FADT fields and the \_S5 sleep type.
+ * common/base/acpi_tables.c - FADT fields and the sleep types of \_S1 to \_S5.
  */
 #include "common/base/acpi_tables.h"
 #include "common/lib/kstring.h"
@@ -37,9 +37,11 @@ u64 acpi_rsdp_root(const u8 *rsdp, size_t len, bool *xsdt_out)
 /* FADT offsets (ACPI spec, "Fixed ACPI Description Table"). */
 enum {
     FADT_DSDT = 40, FADT_SMI_CMD = 48, FADT_ACPI_ENABLE = 52,
-    FADT_PM1A_CNT = 64, FADT_PM1B_CNT = 68, FADT_X_DSDT = 140,
-    FADT_X_PM1A_CNT = 172, FADT_X_PM1B_CNT = 184,
+    FADT_PM1A_CNT = 64, FADT_PM1B_CNT = 68, FADT_PM1_CNT_LEN = 89,
+    FADT_FLAGS = 112, FADT_RESET_REG = 116, FADT_RESET_VALUE = 128,
+    FADT_X_DSDT = 140, FADT_X_PM1A_CNT = 172, FADT_X_PM1B_CNT = 184,
 };
+#define FADT_FLAG_RESET_REG_SUP (1u << 10)
 
 bool acpi_parse_fadt(const u8 *fadt, size_t len, struct acpi_power_info *out)
 {
@@ -60,6 +62,16 @@ bool acpi_parse_fadt(const u8 *fadt, size_t len, struct acpi_power_info *out)
         out->pm1a_cnt = (u16)rd64(fadt + FADT_X_PM1A_CNT + 4);
     if (len >= FADT_X_PM1B_CNT + 12 && fadt[FADT_X_PM1B_CNT] == 1 && rd64(fadt + FADT_X_PM1B_CNT + 4))
         out->pm1b_cnt = (u16)rd64(fadt + FADT_X_PM1B_CNT + 4);
+    out->pm1_cnt_len = len > FADT_PM1_CNT_LEN && fadt[FADT_PM1_CNT_LEN] >= 2 ? fadt[FADT_PM1_CNT_LEN] : 2;
+    /* ACPI 2.0+: the reset register (a Generic Address Structure) and its value. */
+    out->reset_valid = false;
+    if (len > FADT_RESET_VALUE && (rd32(fadt + FADT_FLAGS) & FADT_FLAG_RESET_REG_SUP) &&
+        rd64(fadt + FADT_RESET_REG + 4)) {
+        out->reset_valid = true;
+        out->reset_space = fadt[FADT_RESET_REG];
+        out->reset_addr = rd64(fadt + FADT_RESET_REG + 4);
+        out->reset_value = fadt[FADT_RESET_VALUE];
+    }
     out->valid = out->pm1a_cnt != 0;
     return out->valid;
 }
@@ -85,34 +97,43 @@ static bool aml_small_int(const u8 *p, const u8 *end, u16 *value, const u8 **nex
     }
 }
 
-bool acpi_find_s5(const u8 *dsdt, size_t len, struct acpi_power_info *out)
+/* One \_Sn package at p (its name): fill state n, return true if it parsed. */
+static bool sleep_package(const u8 *dsdt, const u8 *p, const u8 *end, unsigned n,
+                          struct acpi_power_info *out)
+{
+    /* Expect NameOp (0x08) before the name, optionally with a root prefix. */
+    bool named = (p - dsdt >= 1 && p[-1] == 0x08) || (p - dsdt >= 2 && p[-1] == '\\' && p[-2] == 0x08);
+    const u8 *q = p + 4;
+    if (!named || q >= end || *q != 0x12) /* PackageOp */
+        return false;
+    q++;
+    if (q >= end)
+        return false;
+    unsigned lead = *q;
+    q += 1 + (lead >> 6); /* PkgLength: extra bytes in bits 7:6 */
+    q++;                  /* NumElements */
+    u16 a, b;
+    const u8 *next;
+    if (!aml_small_int(q, end, &a, &next))
+        return false;
+    if (!aml_small_int(next, end, &b, &next))
+        b = a;
+    out->slp_typ_a[n] = a;
+    out->slp_typ_b[n] = b;
+    out->sleep_found |= (u8)(1u << n);
+    return true;
+}
+
+bool acpi_find_sleep_types(const u8 *dsdt, size_t len, struct acpi_power_info *out)
 {
     const u8 *end = dsdt + len;
     for (const u8 *p = dsdt + 36; p + 4 <= end; p++) {
-        if (KSTR(memcmp)(p, "_S5_", 4) != 0)
+        /* "_S1_" ... "_S5_"; the first package of each name counts. */
+        if (p[0] != '_' || p[1] != 'S' || p[2] < '1' || p[2] > '5' || p[3] != '_')
             continue;
-        /* Expect NameOp (0x08) before the name, optionally with a root prefix. */
-        bool named = (p - dsdt >= 1 && p[-1] == 0x08) ||
-                     (p - dsdt >= 2 && p[-1] == '\\' && p[-2] == 0x08);
-        const u8 *q = p + 4;
-        if (!named || q >= end || *q != 0x12) /* PackageOp */
-            continue;
-        q++;
-        if (q >= end)
-            return false;
-        unsigned lead = *q;
-        q += 1 + (lead >> 6); /* PkgLength: extra bytes in bits 7:6 */
-        q++;                  /* NumElements */
-        u16 a, b;
-        const u8 *next;
-        if (!aml_small_int(q, end, &a, &next))
-            continue;
-        if (!aml_small_int(next, end, &b, &next))
-            b = a;
-        out->slp_typ_s5a = a;
-        out->slp_typ_s5b = b;
-        out->s5_found = true;
-        return true;
+        unsigned n = (unsigned)(p[2] - '0');
+        if (!((out->sleep_found >> n) & 1))
+            sleep_package(dsdt, p, end, n, out);
     }
-    return false;
+    return acpi_s5_known(out);
 }

@@ -137,7 +137,7 @@ static enum exit_action on_wrmsr(struct vcpu *v, struct vm_exit *e)
 static enum exit_action on_io(struct vcpu *v, struct vm_exit *e)
 {
     const struct vm_exit_io *io = &e->details.io;
-    const struct io_hook *h = io_hook_find(guest_vm_of(v), io->port);
+    const struct io_hook *h = io_hook_find(guest_vm_of(v), io->port, io->size);
     if (io->string)
         return vcpu_stop(v, VCPU_STOP_ERROR,
                          "string I/O (%s) to intercepted port 0x%x is not supported (rip=0x%llx)",

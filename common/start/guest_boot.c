@@ -10,7 +10,7 @@
 #include "common/base/acpi_power.h"
 #include "arch/x86/cpu.h"
 #include "common/npt/mtrr_read.h"
-#include "common/platform/acpi_hooks.h"
+#include "common/platform/power_guard.h"
 #include "common/vm/backend.h"
 #include "common/base/options_module.h"
 #include "common/platform/test_mmio_page.h"
@@ -285,7 +285,7 @@ void guest_boot(const struct guest_boot_params *p)
     enum multiboot_version version;
     u64 entry = load_kernel(p, &version);
     build_nested_map(p);
-    acpi_hooks_install(&vm);
+    power_guard_install(&vm);
     pci_init(&vm, pci_driver_table, pci_driver_table_len);
     if (vmm_options.test_mmio_page)
         test_mmio_page_install(&vm);

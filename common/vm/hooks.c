@@ -32,12 +32,22 @@ int io_hook_register(struct guest_vm *vm, u16 port, u16 count, io_hook_fn fn, vo
     return 0;
 }
 
-const struct io_hook *io_hook_find(const struct guest_vm *vm, u16 port)
+/*
+ * The hook that holds the access's first port wins; otherwise the first whose
+ * ports the access covers (a dword OUT two ports below a hooked register
+ * exits too: the I/O bitmaps are checked for every byte of an access).
+ */
+const struct io_hook *io_hook_find(const struct guest_vm *vm, u16 port, u8 size)
 {
-    for (unsigned i = 0; i < vm->n_io_hooks; i++)
-        if (port >= vm->io_hooks[i].port && port - vm->io_hooks[i].port < vm->io_hooks[i].count)
-            return &vm->io_hooks[i];
-    return NULL;
+    const struct io_hook *overlapping = NULL;
+    for (unsigned i = 0; i < vm->n_io_hooks; i++) {
+        const struct io_hook *h = &vm->io_hooks[i];
+        if (port >= h->port && port - h->port < h->count)
+            return h;
+        if (!overlapping && (u32)port + size > h->port && port < (u32)h->port + h->count)
+            overlapping = h;
+    }
+    return overlapping;
 }
 
 /* Called once the vCPU exists: program the intercepts of early hooks. */

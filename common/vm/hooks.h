@@ -22,6 +22,8 @@ struct vcpu;
 /**
  * An I/O hook handler. For a read (write == false) store the result in
  * *value (only the low size bytes count); for a write *value holds the data.
+ * port and size are the guest's access, which may start below the hook's
+ * ports or reach past them (io_hook_find()).
  * Returns EXIT_SKIP normally, or what vcpu_stop() returns to stop the guest.
  */
 typedef enum exit_action (*io_hook_fn)(void *ctx, struct vcpu *v, u16 port, u8 size, bool write,
@@ -64,8 +66,12 @@ int io_hook_register(struct guest_vm *vm, u16 port, u16 count, io_hook_fn fn, vo
 /** Program the intercepts of hooks registered before the vCPU existed. */
 void hooks_apply_io_intercepts(struct guest_vm *vm);
 
-/** The I/O hook covering port, or NULL. */
-const struct io_hook *io_hook_find(const struct guest_vm *vm, u16 port);
+/**
+ * The I/O hook an access of size bytes at port goes to: the one holding port,
+ * else the first holding any other byte of the access, else NULL. The
+ * handler then gets the access as the guest made it.
+ */
+const struct io_hook *io_hook_find(const struct guest_vm *vm, u16 port, u8 size);
 
 /**
  * Claim the guest-physical pages of [gpa, gpa + len) (rounded out to 4 KiB)

@@ -26,6 +26,10 @@
 #define FADT_X_DSDT 140
 #define FADT_X_PM1A_CNT 172
 #define FADT_X_PM1B_CNT 184
+#define FADT_FLAGS 112
+#define FADT_RESET_REG 116
+#define FADT_RESET_VALUE 128
+#define FADT_RESET_REG_SUP (1u << 10)
 #define GAS_SIZE 12
 #define GAS_SPACE_IO 1
 
@@ -187,6 +191,19 @@ bool acpi_find_s5(struct acpi_s5_info *info, char *why, u32 why_size)
         return false;
     }
     u32 dsdt_length = rd32((u32)dsdt + 4);
+    for (u32 n = 1; n <= 4; n++) {
+        u8 b;
+        if (aml_find_sleep_type((const u8 *)(u32)dsdt + SDT_HEADER_SIZE,
+                                dsdt_length - SDT_HEADER_SIZE, n, &info->sleep_typa[n], &b))
+            info->sleep_found |= (u8)(1u << n);
+    }
+    /* ACPI 2.0+: the reset register, when the flags say it is there (I/O space only). */
+    if (fadt_length > FADT_RESET_VALUE && (rd32(fadt + FADT_FLAGS) & FADT_RESET_REG_SUP) &&
+        *(const volatile u8 *)(fadt + FADT_RESET_REG) == GAS_SPACE_IO) {
+        info->reset_reg = true;
+        info->reset_port = (u16)rd64(fadt + FADT_RESET_REG + 4);
+        info->reset_value = *(const volatile u8 *)(fadt + FADT_RESET_VALUE);
+    }
     if (!aml_find_s5((const u8 *)(u32)dsdt + SDT_HEADER_SIZE, dsdt_length - SDT_HEADER_SIZE,
                      &info->slp_typa, &info->slp_typb)) {
         gsnprintf(why, why_size, "no \\_S5_ package in the DSDT");

@@ -15,6 +15,11 @@ struct acpi_s5_info {
     u8 acpi_enable; /**< value to write to smi_cmd to enable ACPI */
     u8 slp_typa; /**< \_S5_ SLP_TYPa */
     u8 slp_typb; /**< \_S5_ SLP_TYPb */
+    u8 sleep_found; /**< bit n: a \_Sn_ package (n = 1..4) was found */
+    u8 sleep_typa[5]; /**< SLP_TYPa of \_S1_ .. \_S4_ (index n) where found */
+    bool reset_reg; /**< the FADT names a reset register in I/O space */
+    u16 reset_port; /**< its port */
+    u8 reset_value; /**< the value that resets */
 };
 
 /**

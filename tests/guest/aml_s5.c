@@ -1,9 +1,9 @@
 /**
  * @file tests/guest/aml_s5.c
- * @brief A pattern match for \_S5_, not an AML interpreter.
+ * @brief A pattern match for \_S1_ to \_S5_, not an AML interpreter.
  *
  * Encoding (ACPI spec, AML grammar): NameOp 0x08, optional root prefix '\',
- * the NameSeg "_S5_", PackageOp 0x12, PkgLength (lead byte bits 7:6 = count
+ * the NameSeg "_Sn_", PackageOp 0x12, PkgLength (lead byte bits 7:6 = count
  * of extra bytes), NumElements byte, then the elements.
  */
 #include "aml_s5.h"
@@ -61,8 +61,14 @@ static bool is_name_definition(const u8 *aml, u32 at)
 
 bool aml_find_s5(const u8 *aml, u32 length, u8 *slp_typa, u8 *slp_typb)
 {
+    return aml_find_sleep_type(aml, length, 5, slp_typa, slp_typb);
+}
+
+bool aml_find_sleep_type(const u8 *aml, u32 length, u32 state, u8 *slp_typa, u8 *slp_typb)
+{
+    const char name[4] = { '_', 'S', (char)('0' + state), '_' };
     for (u32 i = 0; i + 4 <= length; i++) {
-        if (memcmp(aml + i, "_S5_", 4) != 0 || !is_name_definition(aml, i))
+        if (memcmp(aml + i, name, 4) != 0 || !is_name_definition(aml, i))
             continue;
         u32 p = i + 4;
         if (p >= length || aml[p] != AML_PACKAGE_OP)

@@ -77,6 +77,8 @@ void check_cpuid_prefixed(const struct check_context *ctx, struct check_result *
 void check_cr_illegal(const struct check_context *ctx, struct check_result *res);
 void check_mtrr_write(const struct check_context *ctx, struct check_result *res);
 void check_cpuid_realmode(const struct check_context *ctx, struct check_result *res);
+/** power (named only): the guest sleeps or resets the machine as `power.try=` says; bookvisor must stop it. */
+void check_power_escape(const struct check_context *ctx, struct check_result *res);
 /** xsetbv-rules: XSETBV of illegal XCR0 values raises \#GP, without OSXSAVE \#UD. */
 void check_xsetbv_rules(const struct check_context *ctx, struct check_result *res);
 /** realmode-gp: a \#GP injected into real-mode code reaches its handler, once. */

@@ -26,6 +26,7 @@
 #include "check.h"
 #include "cpu.h"
 #include "gstring.h"
+#include "select.h"
 
 #define CF8 0xCF8
 #define CFC 0xCFC
@@ -53,18 +54,6 @@ struct path {
 
 static u32 ecam_base;
 static u8 ecam_start, ecam_end;
-
-static inline void outl(u16 port, u32 value)
-{
-    __asm__ volatile("outl %0, %1" : : "a"(value), "Nd"(port));
-}
-
-static inline u32 inl(u16 port)
-{
-    u32 value;
-    __asm__ volatile("inl %1, %0" : "=a"(value) : "Nd"(port));
-    return value;
-}
 
 static u32 cf8_address(struct slot s, u32 off)
 {
@@ -236,25 +225,6 @@ static bool parse_slot(const char *s, struct slot *out)
     return true;
 }
 
-/* The value of the last word "key..." of the command line, up to the next blank. */
-static const char *word_value(const char *cmdline, const char *key, u32 *len)
-{
-    const char *found = NULL;
-    u32 klen = (u32)strlen(key);
-    for (const char *p = cmdline; *p;) {
-        while (*p == ' ')
-            p++;
-        const char *w = p;
-        while (*p && *p != ' ')
-            p++;
-        if ((u32)(p - w) >= klen && memcmp(w, key, klen) == 0) {
-            found = w + klen;
-            *len = (u32)(p - found);
-        }
-    }
-    return found;
-}
-
 /* A comma list of hex numbers; false (with a reason) on a malformed one. */
 static bool parse_hex_list(const char *v, u32 len, u32 *out, u32 *n, struct check_result *res,
                            const char *key)
@@ -416,20 +386,20 @@ void check_pci(const struct check_context *ctx, struct check_result *res)
     bool truncated, want_line = false, want_pinned = false;
     const char *v;
 
-    v = word_value(cmdline, "pci.absent=", &len);
+    v = cmdline_value(cmdline, "pci.absent=", &len);
     if (v && !parse_slot_list(v, len, absent, &nabsent, res, "pci.absent"))
         return;
-    v = word_value(cmdline, "pci.present=", &len);
+    v = cmdline_value(cmdline, "pci.present=", &len);
     if (v && !parse_slot_list(v, len, present, &npresent, res, "pci.present"))
         return;
-    v = word_value(cmdline, "pci.mem-dark=", &len);
+    v = cmdline_value(cmdline, "pci.mem-dark=", &len);
     if (v && !parse_hex_list(v, len, mem_dark, &nmem_dark, res, "pci.mem-dark"))
         return;
-    v = word_value(cmdline, "pci.io-dark=", &len);
+    v = cmdline_value(cmdline, "pci.io-dark=", &len);
     if (v && !parse_hex_list(v, len, io_dark, &nio_dark, res, "pci.io-dark"))
         return;
-    want_pinned = word_value(cmdline, "pci.ecam-pinned", &len) != NULL;
-    v = word_value(cmdline, "pci.line=", &len);
+    want_pinned = cmdline_value(cmdline, "pci.ecam-pinned", &len) != NULL;
+    v = cmdline_value(cmdline, "pci.line=", &len);
     if (v) {
         if (len != 10 || !parse_slot(v, &line_slot) || v[7] != '/' ||
             !parse_hex(v + 8, 2, &line_value)) {

@@ -20,6 +20,12 @@ static inline void outw(u16 port, u16 value)
 }
 
 /** Read one byte from an I/O port. */
+/** Write one 32-bit dword to an I/O port. */
+static inline void outl(u16 port, u32 value)
+{
+    __asm__ volatile("outl %0, %1" : : "a"(value), "Nd"(port));
+}
+
 static inline u8 inb(u16 port)
 {
     u8 value;
@@ -32,6 +38,14 @@ static inline u16 inw(u16 port)
 {
     u16 value;
     __asm__ volatile("inw %1, %0" : "=a"(value) : "Nd"(port));
+    return value;
+}
+
+/** Read one 32-bit dword from an I/O port. */
+static inline u32 inl(u16 port)
+{
+    u32 value;
+    __asm__ volatile("inl %1, %0" : "=a"(value) : "Nd"(port));
     return value;
 }
 

@@ -41,10 +41,11 @@ static const struct check checks[] = {
     { "pci", check_pci },
     { "triple-fault", check_triple_fault },
     { "mmio-unsupported", check_mmio_unsupported },
+    { "power", check_power_escape },
 };
 
 /* Checks that need their own command-line words: `tests=all` leaves them out. */
-static const char *const named_only[] = { "pci", "triple-fault", "mmio-unsupported" };
+static const char *const named_only[] = { "pci", "triple-fault", "mmio-unsupported", "power" };
 
 static bool is_named_only(const char *name)
 {

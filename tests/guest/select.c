@@ -83,3 +83,22 @@ bool selection_wants(struct test_selection *sel, const char *check_name)
     }
     return wanted;
 }
+
+/* The value of the last word "key..." of the command line, up to the next blank. */
+const char *cmdline_value(const char *cmdline, const char *key, u32 *len)
+{
+    const char *found = NULL;
+    u32 klen = (u32)strlen(key);
+    for (const char *p = cmdline; *p;) {
+        while (*p == ' ')
+            p++;
+        const char *w = p;
+        while (*p && *p != ' ')
+            p++;
+        if ((u32)(p - w) >= klen && memcmp(w, key, klen) == 0) {
+            found = w + klen;
+            *len = (u32)(p - found);
+        }
+    }
+    return found;
+}

@@ -32,4 +32,11 @@ void selection_parse(const char *cmdline, struct test_selection *sel);
 /** True if @p check_name is selected; marks the names that matched as used. */
 bool selection_wants(struct test_selection *sel, const char *check_name);
 
+/**
+ * The value of the last word of @p cmdline that starts with @p key (e.g.
+ * "pci.absent="): a pointer just after the key, its length up to the next
+ * blank in @p len. NULL when no word starts with the key.
+ */
+const char *cmdline_value(const char *cmdline, const char *key, u32 *len);
+
 #endif

@@ -78,26 +78,85 @@ START_TEST(s5_forms)
     memcpy(d + 40, aml1, sizeof(aml1));
     struct acpi_power_info pi;
     memset(&pi, 0, sizeof(pi));
-    ck_assert(acpi_find_s5(d, sizeof(d), &pi));
-    ck_assert(pi.s5_found);
-    ck_assert_uint_eq(pi.slp_typ_s5a, 5);
-    ck_assert_uint_eq(pi.slp_typ_s5b, 5);
+    ck_assert(acpi_find_sleep_types(d, sizeof(d), &pi));
+    ck_assert(acpi_s5_known(&pi));
+    ck_assert_uint_eq(pi.slp_typ_a[5], 5);
+    ck_assert_uint_eq(pi.slp_typ_b[5], 5);
 
     const u8 aml2[] = { 0x08, '\\', '_', 'S', '5', '_', 0x12, 0x06, 0x02, 0x00, 0x01 };
     memset(d + 36, 0, sizeof(d) - 36);
     memcpy(d + 40, aml2, sizeof(aml2));
     memset(&pi, 0, sizeof(pi));
-    ck_assert(acpi_find_s5(d, sizeof(d), &pi));
-    ck_assert_uint_eq(pi.slp_typ_s5a, 0);
-    ck_assert_uint_eq(pi.slp_typ_s5b, 1);
+    ck_assert(acpi_find_sleep_types(d, sizeof(d), &pi));
+    ck_assert_uint_eq(pi.slp_typ_a[5], 0);
+    ck_assert_uint_eq(pi.slp_typ_b[5], 1);
 
     /* A name that is not a NameOp definition, and a truncated package. */
     const u8 aml3[] = { 0x70, '_', 'S', '5', '_', 0x12 };
     memset(d + 36, 0, sizeof(d) - 36);
     memcpy(d + 40, aml3, sizeof(aml3));
     memset(&pi, 0, sizeof(pi));
-    ck_assert(!acpi_find_s5(d, sizeof(d), &pi));
-    ck_assert(!acpi_find_s5(d, 46, &pi));
+    ck_assert(!acpi_find_sleep_types(d, sizeof(d), &pi));
+    ck_assert(!acpi_find_sleep_types(d, 46, &pi));
+    ck_assert_uint_eq(pi.sleep_found, 0);
+}
+END_TEST
+
+/* QEMU's DSDT style: \_S3 and \_S4 next to \_S5, each found with its own value;
+ * a second \_S3 later does not replace the first. */
+START_TEST(sleep_states_s1_to_s5)
+{
+    u8 d[96];
+    memset(d, 0, sizeof(d));
+    memcpy(d, "DSDT", 4);
+    const u8 aml[] = { 0x08, '_', 'S', '3', '_', 0x12, 0x06, 0x04, 0x01, 0x01, 0x00, 0x00,
+                       0x08, '_', 'S', '4', '_', 0x12, 0x08, 0x04, 0x0A, 0x02, 0x0A, 0x02, 0x00, 0x00,
+                       0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x04, 0x00, 0x00, 0x00, 0x00,
+                       0x08, '_', 'S', '3', '_', 0x12, 0x06, 0x04, 0x0A, 0x07, 0x00, 0x00 };
+    memcpy(d + 36, aml, sizeof(aml));
+    struct acpi_power_info pi;
+    memset(&pi, 0, sizeof(pi));
+    ck_assert(acpi_find_sleep_types(d, sizeof(d), &pi));
+    ck_assert_uint_eq(pi.sleep_found, (1u << 3) | (1u << 4) | (1u << 5));
+    ck_assert_uint_eq(pi.slp_typ_a[3], 1);
+    ck_assert_uint_eq(pi.slp_typ_a[4], 2);
+    ck_assert_uint_eq(pi.slp_typ_a[5], 0);
+    /* without \_S5 the answer is false, but the others are kept */
+    memset(&pi, 0, sizeof(pi));
+    ck_assert(!acpi_find_sleep_types(d, 36 + 26, &pi));
+    ck_assert_uint_eq(pi.sleep_found, (1u << 3) | (1u << 4));
+}
+END_TEST
+
+/* FADT 2.0+: the reset register (I/O port 0xCF9, value 6, as QEMU has it), only
+ * with the RESET_REG_SUP flag; PM1_CNT_LEN. */
+START_TEST(fadt_reset_register)
+{
+    u8 f[244];
+    memset(f, 0, sizeof(f));
+    memcpy(f, "FACP", 4);
+    put32(f + 4, sizeof(f));
+    put32(f + 64, 0x604);
+    f[89] = 2;
+    f[116] = 1;              /* I/O space */
+    f[117] = 8;              /* bit width */
+    put64(f + 120, 0xCF9);
+    f[128] = 6;
+    struct acpi_power_info pi;
+    memset(&pi, 0, sizeof(pi));
+    ck_assert(acpi_parse_fadt(f, sizeof(f), &pi));
+    ck_assert(!pi.reset_valid); /* RESET_REG_SUP clear */
+    ck_assert_uint_eq(pi.pm1_cnt_len, 2);
+    put32(f + 112, 1u << 10);
+    ck_assert(acpi_parse_fadt(f, sizeof(f), &pi));
+    ck_assert(pi.reset_valid);
+    ck_assert_uint_eq(pi.reset_space, ACPI_SPACE_IO);
+    ck_assert_uint_eq(pi.reset_addr, 0xCF9);
+    ck_assert_uint_eq(pi.reset_value, 6);
+    /* an ACPI 1.0 FADT is too short to have one */
+    put32(f + 4, 116);
+    ck_assert(acpi_parse_fadt(f, 116, &pi));
+    ck_assert(!pi.reset_valid);
 }
 END_TEST
 
@@ -108,6 +167,8 @@ int main(void)
     tcase_add_test(tc, rsdp_v1_and_v2);
     tcase_add_test(tc, fadt_fields);
     tcase_add_test(tc, s5_forms);
+    tcase_add_test(tc, sleep_states_s1_to_s5);
+    tcase_add_test(tc, fadt_reset_register);
     suite_add_tcase(s, tc);
     return unit_run_suite(s);
 }

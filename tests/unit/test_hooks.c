@@ -1,5 +1,6 @@
 /*
- * Unit tests for the MMIO hook table (common/vm/hooks.c) over a real nested map
+ * Unit tests for the hook tables (common/vm/hooks.c): the I/O hook an access
+ * reaches, and MMIO hooks over a real nested map
  * in host memory: page-by-page hooking remembers what each page was, overlaps
  * and VMM memory are refused, and a registration that fails half-way leaves
  * nothing hooked.
@@ -21,6 +22,12 @@
 static struct guest_vm vm;
 static void *arena;
 static struct npt_mem mem;
+
+static enum exit_action io_fn(void *ctx, struct vcpu *v, u16 port, u8 size, bool write, u32 *value)
+{
+    (void)ctx; (void)v; (void)port; (void)size; (void)write; (void)value;
+    return EXIT_SKIP;
+}
 
 static enum exit_action hook_fn(void *ctx, struct vcpu *v, u64 gpa, u8 size, bool write,
                                 u64 *value)
@@ -101,6 +108,27 @@ START_TEST(failure_half_way_leaves_nothing_hooked)
 }
 END_TEST
 
+/* An access goes to the hook holding its first port, else to one holding any
+ * of its other bytes (a dword OUT below a hooked register exits too). */
+START_TEST(io_access_finds_the_hook_it_overlaps)
+{
+    int a, b;
+    ck_assert_int_eq(io_hook_register(&vm, 0x604, 2, io_fn, &a), 0);
+    ck_assert_int_eq(io_hook_register(&vm, 0xCF9, 1, io_fn, &b), 0);
+    ck_assert_int_eq(io_hook_register(&vm, 0x605, 1, io_fn, &b), -1); /* overlap refused */
+    ck_assert_ptr_eq(io_hook_find(&vm, 0x604, 2)->ctx, &a);
+    ck_assert_ptr_eq(io_hook_find(&vm, 0x605, 1)->ctx, &a);
+    ck_assert_ptr_eq(io_hook_find(&vm, 0x602, 4)->ctx, &a);   /* covers 0x604-0x605 */
+    ck_assert_ptr_eq(io_hook_find(&vm, 0x603, 2)->ctx, &a);   /* covers 0x604 */
+    ck_assert_ptr_null(io_hook_find(&vm, 0x602, 2));          /* 0x602-0x603 only */
+    ck_assert_ptr_null(io_hook_find(&vm, 0x606, 4));
+    ck_assert_ptr_eq(io_hook_find(&vm, 0xCF8, 4)->ctx, &b);   /* a dword at 0xCF8 covers 0xCF9 */
+    ck_assert_ptr_eq(io_hook_find(&vm, 0xCF9, 1)->ctx, &b);
+    ck_assert_ptr_null(io_hook_find(&vm, 0xCFA, 2));
+    ck_assert_ptr_null(io_hook_find(&vm, 0xFFFF, 4));         /* no wrap past the last port */
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("hooks");
@@ -109,6 +137,7 @@ int main(void)
     tcase_add_test(tc, hook_over_mixed_memory_restores_each_kind);
     tcase_add_test(tc, overlap_vmm_memory_and_no_map_are_refused);
     tcase_add_test(tc, failure_half_way_leaves_nothing_hooked);
+    tcase_add_test(tc, io_access_finds_the_hook_it_overlaps);
     suite_add_tcase(s, tc);
     return unit_run_suite(s);
 }
