@@ -9,7 +9,10 @@
 #include "arch/svm/svm_exit_decode.h"
 #include "arch/svm/vmcb.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/percpu.h"
+#include "common/lib/id_pool.h"
 #include "common/vm/backend.h"
+#include "common/vm/vcpu_owner.h"
 #include "common/vm/exit_dispatch.h"
 #include "common/lib/format.h"
 #include "common/vm/guest_vm.h"
@@ -40,9 +43,16 @@ struct svm_vcpu {
     u8 *msrpm;           /* 8 KiB: two bits per MSR */
 };
 
+/** Per-CPU AMD-V state (struct cpu's backend pointer), made by svm_enable_cpu(). */
+struct svm_cpu {
+    u64 host_save_area_pa; /* VM_HSAVE_PA: the CPU's own use */
+    u64 host_vmcb_pa;      /* host FS/GS/TR/... for VMSAVE/VMLOAD */
+    u32 nasid;             /* ASIDs of this CPU (CPUID 8000_000Ah EBX), 0 the host's */
+    struct id_pool asids;  /* 1 to nasid - 1; only this CPU uses it: no lock */
+};
+
+/* Read by svm_probe() on the boot CPU; every CPU of a machine is the same model. */
 static struct svm_caps caps;
-static u64 host_save_area_pa;  /* VM_HSAVE_PA: the CPU's own use */
-static u64 host_vmcb_pa;       /* host FS/GS/TR/... for VMSAVE/VMLOAD */
 
 void svm_run_loop(struct vcpu *v, u64 guest_vmcb_pa, u64 host_vmcb_pa, struct vmcb *vmcb);
 bool svm_on_exit(struct vcpu *v); /* called by svm_run_loop at every #VMEXIT */
@@ -80,14 +90,33 @@ static bool svm_probe(const struct cpu_info *cpu, char *features, size_t flen, c
     return true;
 }
 
+/* On the calling CPU: its host save area, its host VMCB and its ASID space. */
 static int svm_enable_cpu(void)
 {
+    struct cpu *c = this_cpu();
+    if (c->backend) /* on already */
+        return 0;
+    u32 nasid = cpuid(0x8000000A, 0).ebx;
+    if (nasid < 2) {
+        kprintf("bookvisor: CPU %u has %u ASID(s): none left for a guest\n", c->index, nasid);
+        return -1;
+    }
+    struct svm_cpu *sc = kzalloc(sizeof(*sc));
+    sc->nasid = nasid;
+    size_t words = ID_POOL_WORDS(nasid - 1);
+    if (!id_pool_init(&sc->asids, 1, nasid - 1, kzalloc(words * sizeof(u64)), words)) {
+        kprintf("bookvisor: CPU %u: bad ASID count %u\n", c->index, nasid);
+        return -1;
+    }
     wrmsr(MSR_IA32_EFER, rdmsr(MSR_IA32_EFER) | EFER_SVME);
-    host_save_area_pa = mem_alloc_pages(0);
-    wrmsr(MSR_VM_HSAVE_PA, host_save_area_pa);
-    host_vmcb_pa = mem_alloc_pages(0);
-    /* Capture the host's FS/GS/TR/LDTR/SYSENTER state once; VMLOAD restores it after each exit. */
-    __asm__ volatile("vmsave %%rax" : : "a"(host_vmcb_pa) : "memory");
+    sc->host_save_area_pa = mem_alloc_pages(0);
+    wrmsr(MSR_VM_HSAVE_PA, sc->host_save_area_pa);
+    sc->host_vmcb_pa = mem_alloc_pages(0);
+    /* Capture the host's FS/GS/TR/LDTR/SYSENTER state once; VMLOAD restores it
+     * after each exit. GS must be this CPU's by now (percpu_start()): the GS
+     * base saved here is what every exit gives back to this_cpu(). */
+    __asm__ volatile("vmsave %%rax" : : "a"(sc->host_vmcb_pa) : "memory");
+    c->backend = sc;
     return 0;
 }
 
@@ -115,6 +144,9 @@ static void msrpm_set(u8 *msrpm, u32 msr, bool read, bool write)
                           ((read ? 1u : 0u) << (bit % 8)) | ((write ? 2u : 0u) << (bit % 8)));
 }
 
+/* The permission maps are memory the CPU reads at each intercept check: any
+ * CPU may change them (clean_bits is always 0 here, so the write of 0 is a
+ * no-op for a VMCB in use). */
 static void svm_set_msr_intercept(struct vcpu *v, u32 msr, bool read, bool write)
 {
     struct svm_vcpu *s = v->arch;
@@ -134,6 +166,19 @@ static void svm_set_io_intercept(struct vcpu *v, u16 port, bool on)
 
 static int svm_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
 {
+    struct cpu *me = this_cpu();
+    struct svm_cpu *sc = me->backend;
+    if (!sc) {
+        kprintf("bookvisor: svm: vCPU %u: SVM is not enabled on CPU %u\n", v->id, me->index);
+        return -1;
+    }
+    u32 asid = id_pool_alloc(&sc->asids);
+    if (!asid) {
+        kprintf("bookvisor: svm: vCPU %u: no ASID left on CPU %u (it has %u)\n", v->id,
+                me->index, sc->nasid);
+        return -1;
+    }
+    v->cpu = me;
     struct svm_vcpu *s = kzalloc(sizeof(*s));
     s->vmcb_pa = mem_alloc_pages(0);
     s->vmcb = phys_to_virt(s->vmcb_pa);
@@ -159,8 +204,8 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
     c->intercept_cr = SVM_INTERCEPT_CR_WRITE(4);
     c->iopm_base_pa = iopm_pa;
     c->msrpm_base_pa = msrpm_pa;
-    c->guest_asid = 1;
-    c->tlb_control = 1; /* flush everything on the first entry */
+    c->guest_asid = asid; /* its own TLB tag on the CPU that owns it */
+    c->tlb_control = 1; /* flush everything on the first entry (the ASID may have been used before) */
     c->np_enable = 1;
 
     /* EFER.SVME must stay set in the guest's EFER: keep the guest away from it. */
@@ -200,6 +245,7 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
 
 static u64 svm_get_reg(struct vcpu *v, enum vcpu_reg r)
 {
+    vcpu_assert_own_cpu(v, "get_reg");
     struct vmcb_save *g = &((struct svm_vcpu *)v->arch)->vmcb->save;
     switch (r) {
     case VCPU_REG_RIP: return g->rip;
@@ -219,6 +265,7 @@ static u64 svm_get_reg(struct vcpu *v, enum vcpu_reg r)
 
 static void svm_set_reg(struct vcpu *v, enum vcpu_reg r, u64 value)
 {
+    vcpu_assert_own_cpu(v, "set_reg");
     struct svm_vcpu *s = v->arch;
     struct vmcb_save *g = &s->vmcb->save;
     switch (r) {
@@ -263,6 +310,13 @@ static inline __attribute__((always_inline)) bool svm_skip_instruction(struct vc
     return true;
 }
 
+/* The ops table's copy, for callers outside the exit path: the owner only. */
+static bool svm_skip_instruction_op(struct vcpu *v, const struct vm_exit *exit)
+{
+    vcpu_assert_own_cpu(v, "skip_instruction");
+    return svm_skip_instruction(v, exit);
+}
+
 /* Every exit but CPUID: full decode, and re-delivery of an event whose
  * delivery the exit cut short (e.g. a fault while delivering an interrupt
  * through the guest's IDT). */
@@ -286,10 +340,8 @@ static void __attribute__((noinline)) decode_exit_slow(struct vcpu *v, struct vm
  * takes from the VMCB. */
 static inline __attribute__((always_inline)) void prepare_entry(struct vcpu *v, struct vmcb *vmcb)
 {
-    if (__builtin_expect(v->flush_nested_tlb, 0)) {
+    if (vcpu_take_nested_flush(v))
         vmcb->control.tlb_control = 1;
-        v->flush_nested_tlb = false;
-    }
     vmcb->save.rax = v->gprs.rax;
 }
 
@@ -316,13 +368,16 @@ bool svm_on_exit(struct vcpu *v)
 
 static void svm_run(struct vcpu *v)
 {
+    vcpu_assert_own_cpu(v, "run");
     struct svm_vcpu *s = v->arch;
+    const struct svm_cpu *sc = v->cpu->backend;
     prepare_entry(v, s->vmcb);
-    svm_run_loop(v, s->vmcb_pa, host_vmcb_pa, s->vmcb);
+    svm_run_loop(v, s->vmcb_pa, sc->host_vmcb_pa, s->vmcb);
 }
 
 static void svm_inject(struct vcpu *v, const struct vm_event *ev)
 {
+    vcpu_assert_own_cpu(v, "inject");
     struct vmcb *vmcb = ((struct svm_vcpu *)v->arch)->vmcb;
     u64 e = ev->vector | SVM_EVENTINJ_VALID;
     switch (ev->type) {
@@ -337,6 +392,7 @@ static void svm_inject(struct vcpu *v, const struct vm_event *ev)
 
 static void svm_set_nested_root(struct vcpu *v, u64 root_pa)
 {
+    vcpu_assert_own_cpu(v, "set_nested_root");
     struct vmcb *vmcb = ((struct svm_vcpu *)v->arch)->vmcb;
     vmcb->control.n_cr3 = root_pa;
     vmcb->control.np_enable = 1;
@@ -351,6 +407,7 @@ static bool svm_nested_1g_pages(void)
 
 static void svm_dump_state(struct vcpu *v)
 {
+    vcpu_assert_own_cpu(v, "dump_state");
     struct vmcb *vmcb = ((struct svm_vcpu *)v->arch)->vmcb;
     struct vmcb_save *g = &vmcb->save;
     kprintf("bookvisor: guest state: exitcode=0x%llx info1=0x%llx info2=0x%llx exitintinfo=0x%llx\n",
@@ -378,7 +435,7 @@ const struct backend_ops svm_backend = {
     .run = svm_run,
     .get_reg = svm_get_reg,
     .set_reg = svm_set_reg,
-    .skip_instruction = svm_skip_instruction,
+    .skip_instruction = svm_skip_instruction_op,
     .inject = svm_inject,
     .set_io_intercept = svm_set_io_intercept,
     .set_msr_intercept = svm_set_msr_intercept,

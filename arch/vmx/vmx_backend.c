@@ -6,6 +6,12 @@
  * translates exits, and applies common code's decisions. When VM entry
  * fails it runs the entry checker (vmx_check.c) over a snapshot of the VMCS
  * and prints each broken rule by name.
+ *
+ * VMREAD and VMWRITE act on the CPU's *current* VMCS, not on a VMCS named in
+ * the instruction. So each CPU remembers which VMCS is current (struct
+ * vmx_cpu), and every operation on a vCPU first makes that vCPU's VMCS
+ * current (vmcs_use(): VMPTRLD only when it is not already). The exit path
+ * needs no such step: the VMCS that exited is current by construction.
  */
 #include "arch/vmx/vmcs_fields.h"
 #include "arch/vmx/vmx_caps.h"
@@ -18,7 +24,12 @@
 #include "arch/vmx/vmx_report.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
+#include "arch/x86/percpu.h"
+#include "common/base/panic.h"
+#include "common/lib/id_pool.h"
+#include "common/lib/spinlock.h"
 #include "common/vm/backend.h"
+#include "common/vm/vcpu_owner.h"
 #include "common/vm/exit_dispatch.h"
 #include "common/lib/format.h"
 #include "common/npt/npt_format.h"
@@ -45,14 +56,45 @@ struct vmx_vcpu {
     u64 cr0_mask, cr4_mask;   /* bits the guest sees through the read shadows */
     u64 cr0_forced, cr4_forced; /* bits VMX operation needs set in the real register */
     u64 eptp;
+    u64 cr2;                  /* the guest's CR2 while the CPU's register holds another's */
+    u16 vpid;                 /* its TLB tag (0: VPID is off) */
     bool launched;
     int entry_fail;           /* vmx_run_loop() code of a failed entry, 0 if none; then the VMCS holds no exit */
     u32 insn_error;           /* VM-instruction error of a VMfailValid (0 after a VMfailInvalid) */
 };
 
+/** Per-CPU VT-x state (struct cpu's backend pointer), made by vmx_enable_cpu(). */
+struct vmx_cpu {
+    u64 vmxon_pa;           /* the VMXON region */
+    u64 current_vmcs;       /* what VMPTRLD made current; VMX_NO_VMCS for none */
+    struct vcpu *running;   /* the vCPU in vmx_run_loop() now, or NULL */
+    struct vcpu *cr2_owner; /* the vCPU whose CR2 the CPU's register holds, or NULL */
+};
+
+#define VMX_NO_VMCS (~0ULL) /* the current-VMCS pointer of a CPU with none */
+
+/* Read by vmx_probe() on the boot CPU; every CPU of a machine is the same
+ * model, so the capabilities and controls are the same for all. */
 static struct vmx_caps caps;
 static struct vmx_control_set controls;
 static bool caps_read;
+
+/* VPIDs tag a vCPU's TLB entries wherever it runs: one space for the whole
+ * machine, 1 to 65535 (0 is the host's), shared by all CPUs under a lock. */
+#define VPID_COUNT 65535
+static struct spinlock vpid_lock;
+static struct id_pool vpids;
+static u64 vpid_words[ID_POOL_WORDS(VPID_COUNT)];
+
+static u16 vpid_alloc(void)
+{
+    spin_lock(&vpid_lock);
+    if (!vpids.count)
+        id_pool_init(&vpids, 1, VPID_COUNT, vpid_words, ARRAY_SIZE(vpid_words));
+    u32 vpid = id_pool_alloc(&vpids);
+    spin_unlock(&vpid_lock);
+    return (u16)vpid;
+}
 
 extern char vmx_exit_point[];
 
@@ -109,8 +151,12 @@ static bool vmx_probe(const struct cpu_info *cpu, char *features, size_t flen, c
     return true;
 }
 
+/* On the calling CPU: VMXON with a region of its own. */
 static int vmx_enable_cpu(void)
 {
+    struct cpu *c = this_cpu();
+    if (c->backend) /* on already */
+        return 0;
     struct vmx_feature_control_decision fc =
         vmx_feature_control_decide(rdmsr(MSR_IA32_FEATURE_CONTROL));
     if (fc.action == VMX_FC_REFUSE) { /* vmx_probe() refused already; VMXON would #GP */
@@ -122,13 +168,75 @@ static int vmx_enable_cpu(void)
     /* CR0/CR4 must honour the fixed bits before VMXON. */
     write_cr0((read_cr0() | caps.msr.cr0_fixed0) & caps.msr.cr0_fixed1);
     write_cr4((read_cr4() | caps.msr.cr4_fixed0 | CR4_VMXE) & caps.msr.cr4_fixed1);
-    u64 region = mem_alloc_pages(0);
-    *(u32 *)phys_to_virt(region) = caps.vmcs_revision;
-    if (!vmxon(region)) {
-        kprintf("bookvisor: VMXON failed\n");
+    struct vmx_cpu *vc = kzalloc(sizeof(*vc));
+    vc->vmxon_pa = mem_alloc_pages(0);
+    vc->current_vmcs = VMX_NO_VMCS;
+    *(u32 *)phys_to_virt(vc->vmxon_pa) = caps.vmcs_revision;
+    if (!vmxon(vc->vmxon_pa)) {
+        kprintf("bookvisor: VMXON failed on CPU %u\n", c->index);
         return -1;
     }
+    c->backend = vc;
     return 0;
+}
+
+/* Cold: make v's VMCS current. Not while another vCPU is in its run loop on
+ * this CPU: it would resume on the wrong VMCS after the exit being handled. */
+static void __attribute__((noinline, cold)) vmcs_load(struct vmx_cpu *vc, struct vcpu *v,
+                                                      const char *op)
+{
+    struct vmx_vcpu *x = v->arch;
+    if (vc->running && vc->running != v)
+        panic("vmx %s on vCPU %u during an exit of vCPU %u on this CPU: an exit handler may "
+              "use no VMCS but its own vCPU's", op, v->id, vc->running->id);
+    if (!vmptrld(x->vmcs_pa))
+        panic("vmx %s: VMPTRLD of vCPU %u's VMCS at 0x%llx failed", op, v->id,
+              (unsigned long long)x->vmcs_pa);
+    vc->current_vmcs = x->vmcs_pa;
+}
+
+/*
+ * Before any VMREAD/VMWRITE for v outside the exit path: v must be this
+ * CPU's, and its VMCS current. The common case costs two compares.
+ */
+static inline void vmcs_use(struct vcpu *v, const char *op)
+{
+    vcpu_assert_own_cpu(v, op);
+    struct vmx_cpu *vc = v->cpu->backend;
+    if (__builtin_expect(vc->current_vmcs != ((struct vmx_vcpu *)v->arch)->vmcs_pa, 0))
+        vmcs_load(vc, v, op);
+}
+
+/*
+ * The guest's CR2 is not in the VMCS: while a guest runs, and after its
+ * exits, the CPU's own CR2 holds it (the VMM takes no page fault). With
+ * several vCPUs on a CPU, the register belongs to the last one run
+ * (vc->cr2_owner); the others keep theirs in x->cr2.
+ */
+static u64 cr2_read(struct vcpu *v)
+{
+    const struct vmx_cpu *vc = v->cpu->backend;
+    return vc->cr2_owner == v ? read_cr2() : ((struct vmx_vcpu *)v->arch)->cr2;
+}
+
+static void cr2_write(struct vcpu *v, u64 value)
+{
+    const struct vmx_cpu *vc = v->cpu->backend;
+    if (vc->cr2_owner == v)
+        write_cr2(value);
+    else
+        ((struct vmx_vcpu *)v->arch)->cr2 = value;
+}
+
+/* Before v runs: the register takes v's CR2, the previous owner keeps its own. */
+static void cr2_claim(struct vmx_cpu *vc, struct vcpu *v)
+{
+    if (vc->cr2_owner == v)
+        return;
+    if (vc->cr2_owner)
+        ((struct vmx_vcpu *)vc->cr2_owner->arch)->cr2 = read_cr2();
+    write_cr2(((struct vmx_vcpu *)v->arch)->cr2);
+    vc->cr2_owner = v;
 }
 
 static u32 ar_from_generic(const struct vcpu_segment *s)
@@ -166,6 +274,8 @@ static void msr_bitmap_set(u8 *bm, u32 msr, bool read, bool write)
         bm[0x800 + off + msr / 8] &= (u8)~bit;
 }
 
+/* The bitmaps are memory the CPU reads at each access check, not VMCS
+ * fields: any CPU may change them, with no VMCS current. */
 static void vmx_set_msr_intercept(struct vcpu *v, u32 msr, bool read, bool write)
 {
     msr_bitmap_set(((struct vmx_vcpu *)v->arch)->msr_bitmap, msr, read, write);
@@ -180,11 +290,13 @@ static void vmx_set_io_intercept(struct vcpu *v, u16 port, bool on)
         bm[port / 8] &= (u8)~(1u << (port % 8));
 }
 
-static void write_host_state(void)
+/* The host state of a VMCS of CPU c: what every exit loads. Written once,
+ * when the VMCS is made: it is used on c only (v->cpu). */
+static void write_host_state(const struct cpu *c)
 {
     struct desc_table_reg gdt, idt;
     u64 tss;
-    desc_get_host_tables(&gdt, &idt, &tss);
+    desc_get_host_tables(c, &gdt, &idt, &tss);
     vmwrite(VMCS_HOST_CR0, read_cr0());
     vmwrite(VMCS_HOST_CR3, read_cr3());
     vmwrite(VMCS_HOST_CR4, read_cr4());
@@ -196,7 +308,7 @@ static void write_host_state(void)
     vmwrite(VMCS_HOST_GS_SEL, 0);
     vmwrite(VMCS_HOST_TR_SEL, SEL_TSS);
     vmwrite(VMCS_HOST_FS_BASE, 0);
-    vmwrite(VMCS_HOST_GS_BASE, 0);
+    vmwrite(VMCS_HOST_GS_BASE, (u64)(uintptr_t)c); /* this_cpu() after every exit */
     vmwrite(VMCS_HOST_TR_BASE, tss);
     vmwrite(VMCS_HOST_GDTR_BASE, gdt.base);
     vmwrite(VMCS_HOST_IDTR_BASE, idt.base);
@@ -240,8 +352,21 @@ static void write_cr4_guest(struct vmx_vcpu *x, u64 value)
 
 static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
 {
+    struct cpu *me = this_cpu();
+    struct vmx_cpu *vc = me->backend;
+    if (!vc) {
+        kprintf("bookvisor: vmx: vCPU %u: VMX is not on on CPU %u\n", v->id, me->index);
+        return -1;
+    }
+    u16 vpid = 0;
+    if ((controls.proc2 & VMX_PROC2_VPID) && !(vpid = vpid_alloc())) {
+        kprintf("bookvisor: vmx: vCPU %u: all %u VPIDs are in use\n", v->id, VPID_COUNT);
+        return -1;
+    }
     struct vmx_vcpu *x = kzalloc(sizeof(*x));
+    x->vpid = vpid;
     v->arch = x;
+    v->cpu = me;
     v->gprs = st->gprs;
     x->vmcs_pa = mem_alloc_pages(0);
     *(u32 *)phys_to_virt(x->vmcs_pa) = caps.vmcs_revision;
@@ -249,10 +374,14 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
     u64 msr_pa = mem_alloc_pages(0);
     x->io_bitmap = phys_to_virt(io_pa);
     x->msr_bitmap = phys_to_virt(msr_pa);
+    if (vc->running)
+        panic("vmx vcpu_init of vCPU %u during an exit of vCPU %u on this CPU", v->id,
+              vc->running->id);
     if (!vmclear(x->vmcs_pa) || !vmptrld(x->vmcs_pa)) {
         kprintf("bookvisor: VMCLEAR/VMPTRLD failed\n");
         return -1;
     }
+    vc->current_vmcs = x->vmcs_pa;
     compute_cr_masks(x);
 
     vmwrite(VMCS_PIN_CONTROLS, controls.pin);
@@ -276,9 +405,9 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
     vmwrite(VMCS_CR0_GUEST_HOST_MASK, x->cr0_mask);
     vmwrite(VMCS_CR4_GUEST_HOST_MASK, x->cr4_mask);
     if (controls.proc2 & VMX_PROC2_VPID)
-        vmwrite(VMCS_VPID, 1);
+        vmwrite(VMCS_VPID, x->vpid);
     vmwrite(VMCS_LINK_POINTER, ~0ULL);
-    write_host_state();
+    write_host_state(me);
 
     write_segment(VMCS_GUEST_CS_SEL, VMCS_GUEST_CS_BASE, VMCS_GUEST_CS_LIMIT, VMCS_GUEST_CS_AR, &st->cs);
     write_segment(VMCS_GUEST_DS_SEL, VMCS_GUEST_DS_BASE, VMCS_GUEST_DS_LIMIT, VMCS_GUEST_DS_AR, &st->ds);
@@ -326,6 +455,7 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
 
 static u64 vmx_get_reg(struct vcpu *v, enum vcpu_reg r)
 {
+    vmcs_use(v, "get_reg");
     struct vmx_vcpu *x = v->arch;
     switch (r) {
     case VCPU_REG_RIP: return vmread(VMCS_GUEST_RIP);
@@ -333,7 +463,7 @@ static u64 vmx_get_reg(struct vcpu *v, enum vcpu_reg r)
     case VCPU_REG_RFLAGS: return vmread(VMCS_GUEST_RFLAGS);
     case VCPU_REG_CR0:
         return (vmread(VMCS_GUEST_CR0) & ~x->cr0_mask) | (vmread(VMCS_CR0_READ_SHADOW) & x->cr0_mask);
-    case VCPU_REG_CR2: return read_cr2();
+    case VCPU_REG_CR2: return cr2_read(v);
     case VCPU_REG_CR3: return vmread(VMCS_GUEST_CR3);
     case VCPU_REG_CR4:
         return (vmread(VMCS_GUEST_CR4) & ~x->cr4_mask) | (vmread(VMCS_CR4_READ_SHADOW) & x->cr4_mask);
@@ -360,6 +490,7 @@ static void set_ia32e(bool on)
 
 static void vmx_set_reg(struct vcpu *v, enum vcpu_reg r, u64 value)
 {
+    vmcs_use(v, "set_reg");
     struct vmx_vcpu *x = v->arch;
     switch (r) {
     case VCPU_REG_RIP: vmwrite(VMCS_GUEST_RIP, value); break;
@@ -377,7 +508,7 @@ static void vmx_set_reg(struct vcpu *v, enum vcpu_reg r, u64 value)
         write_cr0_guest(x, value);
         break;
     }
-    case VCPU_REG_CR2: write_cr2(value); break;
+    case VCPU_REG_CR2: cr2_write(v, value); break;
     case VCPU_REG_CR3: vmwrite(VMCS_GUEST_CR3, value); break;
     case VCPU_REG_CR4: write_cr4_guest(x, value); break;
     case VCPU_REG_EFER:
@@ -459,12 +590,15 @@ static void decode_exit(struct vcpu *v, struct vm_exit *e)
 }
 
 /* The entry instruction failed (VMfail): nothing ran. Out of line: cold. */
-static void __attribute__((noinline, cold)) report_entry_failure(struct vmx_vcpu *x, int rc,
+static void __attribute__((noinline, cold)) report_entry_failure(struct vmx_cpu *vc,
+                                                                 struct vmx_vcpu *x, int rc,
                                                                  struct vm_exit *e)
 {
     int insn = rc & VMX_RUN_INSN_MASK;
     bool invalid = rc & VMX_RUN_FAIL_INVALID;
     x->entry_fail = rc;
+    if (invalid) /* the CPU has no current VMCS, whatever was loaded */
+        vc->current_vmcs = VMX_NO_VMCS;
     if (insn != VMX_RUN_HOST_RSP_FAILED) /* a failed VMWRITE of HOST_RSP leaves the launch state as it was */
         x->launched = insn == VMX_RUN_VMRESUME_FAILED;
     /* VMfailInvalid: there is no current VMCS, hence no error field (its VMREAD would fail too). */
@@ -510,12 +644,18 @@ static inline __attribute__((always_inline)) bool vmx_skip_instruction(struct vc
     return true;
 }
 
+/* The ops table's copy, for callers outside the exit path: v's VMCS first. */
+static bool vmx_skip_instruction_op(struct vcpu *v, const struct vm_exit *e)
+{
+    vmcs_use(v, "skip_instruction");
+    return vmx_skip_instruction(v, e);
+}
+
 /* Out of line: nested mappings changed, flush what the TLB cached of them. */
 static void __attribute__((noinline, cold)) flush_nested_tlb(struct vcpu *v)
 {
     struct vmx_vcpu *x = v->arch;
     invept(caps.invept_single ? 1 : 2, x->eptp);
-    v->flush_nested_tlb = false;
 }
 
 /*
@@ -542,29 +682,34 @@ bool vmx_on_exit(struct vcpu *v)
     }
     if (!vcpu_handle_exit_inline(v, &e, vmx_skip_instruction))
         return false;
-    if (__builtin_expect(v->flush_nested_tlb, 0))
+    if (vcpu_take_nested_flush(v))
         flush_nested_tlb(v);
     return true;
 }
 
 static void vmx_run(struct vcpu *v)
 {
+    vmcs_use(v, "run");
     struct vmx_vcpu *x = v->arch;
-    if (v->flush_nested_tlb)
+    struct vmx_cpu *vc = v->cpu->backend;
+    cr2_claim(vc, v);
+    if (vcpu_take_nested_flush(v))
         flush_nested_tlb(v);
+    vc->running = v;
     int rc = vmx_run_loop(v, x->launched);
+    vc->running = NULL;
     if (rc == VMX_RUN_STOPPED) {
         x->launched = true; /* it exited at least once: the next entry resumes */
         return;
     }
     struct vm_exit e;
-    report_entry_failure(x, rc, &e);
+    report_entry_failure(vc, x, rc, &e);
     vcpu_handle_exit(v, &e);
 }
 
 static void vmx_inject(struct vcpu *v, const struct vm_event *ev)
 {
-    (void)v;
+    vmcs_use(v, "inject");
     u32 type = ev->type == VM_EVENT_EXTERNAL_INTERRUPT ? VMX_INTR_TYPE_EXT_INTR
              : ev->type == VM_EVENT_NMI ? VMX_INTR_TYPE_NMI : VMX_INTR_TYPE_HW_EXCEPTION;
     u32 info = ev->vector | (type << VMX_INTR_INFO_TYPE_SHIFT) | VMX_INTR_INFO_VALID;
@@ -581,6 +726,7 @@ static void vmx_inject(struct vcpu *v, const struct vm_event *ev)
 
 static void vmx_set_nested_root(struct vcpu *v, u64 root_pa)
 {
+    vmcs_use(v, "set_nested_root");
     struct vmx_vcpu *x = v->arch;
     x->eptp = npt_ept_pointer(root_pa, false);
     vmwrite(VMCS_EPT_POINTER, x->eptp);
@@ -594,6 +740,7 @@ static bool vmx_nested_1g_pages(void)
 
 static void vmx_dump_state(struct vcpu *v)
 {
+    vmcs_use(v, "dump_state");
     const struct vmx_vcpu *x = v->arch;
     vmx_report_state(v, &caps, x->entry_fail, x->insn_error);
 }
@@ -606,7 +753,7 @@ const struct backend_ops vmx_backend = {
     .run = vmx_run,
     .get_reg = vmx_get_reg,
     .set_reg = vmx_set_reg,
-    .skip_instruction = vmx_skip_instruction,
+    .skip_instruction = vmx_skip_instruction_op,
     .inject = vmx_inject,
     .set_io_intercept = vmx_set_io_intercept,
     .set_msr_intercept = vmx_set_msr_intercept,

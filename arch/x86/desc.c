@@ -3,21 +3,14 @@
  *
  * What a trap means is decided above this layer (common/base/trap.c, which
  * isr.S calls): this file only builds the tables, runs the halt window and
- * keeps the vector the window caught.
+ * keeps the vector the window caught, in the CPU's own struct cpu.
  */
 #include "arch/x86/desc.h"
 #include "arch/x86/cpu.h"
+#include "arch/x86/percpu.h"
 #include "arch/x86/phys.h"
 
-struct tss64 {
-    u32 reserved0;
-    u64 rsp[3];
-    u64 reserved1;
-    u64 ist[7];
-    u64 reserved2;
-    u16 reserved3;
-    u16 iomap_base;
-} __attribute__((packed));
+_Static_assert(sizeof(struct desc_tss) == 104, "64-bit TSS");
 
 struct idt_gate {
     u16 offset_lo;
@@ -34,12 +27,11 @@ struct table_ptr {
     u64 base;
 } __attribute__((packed));
 
-static u64 gdt[5] __attribute__((aligned(16)));
-static struct tss64 tss __attribute__((aligned(16)));
+/* One IDT for every CPU, written only by desc_idt_build() on the boot CPU
+ * before any other CPU starts: its gates name IST slots, and each CPU's own
+ * TSS gives each slot that CPU's own stack (desc.h). */
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 static struct idt_gate wait_idt[256] __attribute__((aligned(16))); /* the halt window */
-static u8 df_stack[4096] __attribute__((aligned(16)));
-static volatile int pending_host_vector = -1;
 
 extern char isr_table_start[];
 extern char wrmsr_safe_insn[], wrmsr_safe_fault[], xsetbv_safe_insn[], xsetbv_safe_fault[];
@@ -48,13 +40,13 @@ extern char wait_table_start[];
 #define VECTOR_NMI 2
 #define VECTOR_MC 18
 
-static void gdt_build(void)
+static void gdt_build(u64 *gdt, const struct desc_tss *tss)
 {
     gdt[0] = 0;
     gdt[1] = 0x00AF9A000000FFFFULL; /* 64-bit code, DPL 0 */
     gdt[2] = 0x00CF92000000FFFFULL; /* data */
-    u64 base = (u64)(uintptr_t)&tss;
-    u64 limit = sizeof(tss) - 1;
+    u64 base = (u64)(uintptr_t)tss;
+    u64 limit = sizeof(*tss) - 1;
     gdt[3] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89ULL << 40) |
              (((limit >> 16) & 0xF) << 48) | (((base >> 24) & 0xFF) << 56);
     gdt[4] = base >> 32;
@@ -72,10 +64,13 @@ static void gate_set(struct idt_gate *g, const char *stub, u8 ist)
     g->reserved = 0;
 }
 
-static void idt_build(void)
+void desc_idt_build(void)
 {
     for (int v = 0; v < 256; v++) {
-        u8 ist = (v == 8 || v == VECTOR_NMI) ? 1 : 0; /* #DF and NMI on their own stack */
+        /* #DF, NMI and #MC on stacks of their own: they can come when the
+         * current stack is unusable (or, for an NMI, at any instruction). */
+        u8 ist = v == 8 ? DESC_IST_DOUBLE_FAULT : v == VECTOR_NMI ? DESC_IST_NMI
+               : v == VECTOR_MC ? DESC_IST_MACHINE_CHECK : 0;
         gate_set(&idt[v], isr_table_start + 16 * v, ist);
         /* NMI and #MC are never an interrupt controller's: keep their real handlers. */
         if (v == VECTOR_NMI || v == VECTOR_MC)
@@ -85,14 +80,14 @@ static void idt_build(void)
     }
 }
 
-void desc_init(void)
+void desc_load_cpu(struct cpu *c)
 {
-    gdt_build();
-    tss.ist[0] = (u64)(uintptr_t)(df_stack + sizeof(df_stack));
-    tss.iomap_base = sizeof(tss);
-    idt_build();
+    for (int i = 0; i < DESC_IST_STACKS; i++)
+        c->tss.ist[i] = (u64)(uintptr_t)(c->ist_stacks[i] + PERCPU_IST_STACK_SIZE);
+    c->tss.iomap_base = sizeof(c->tss);
+    gdt_build(c->gdt, &c->tss);
 
-    struct table_ptr gp = { sizeof(gdt) - 1, (u64)(uintptr_t)gdt };
+    struct table_ptr gp = { sizeof(c->gdt) - 1, (u64)(uintptr_t)c->gdt };
     struct table_ptr ip = { sizeof(idt) - 1, (u64)(uintptr_t)idt };
     __asm__ volatile(
         "lgdt %0\n\t"
@@ -113,20 +108,22 @@ void desc_init(void)
         : "rax", "memory");
 }
 
-void desc_get_host_tables(struct desc_table_reg *g, struct desc_table_reg *i, u64 *tss_base)
+void desc_get_host_tables(const struct cpu *c, struct desc_table_reg *g,
+                          struct desc_table_reg *i, u64 *tss_base)
 {
-    g->base = (u64)(uintptr_t)gdt;
-    g->limit = sizeof(gdt) - 1;
+    g->base = (u64)(uintptr_t)c->gdt;
+    g->limit = sizeof(c->gdt) - 1;
     i->base = (u64)(uintptr_t)idt;
     i->limit = sizeof(idt) - 1;
-    *tss_base = (u64)(uintptr_t)&tss;
+    *tss_base = (u64)(uintptr_t)&c->tss;
 }
 
 int desc_wait_for_interrupt(void)
 {
     struct table_ptr wait = { sizeof(wait_idt) - 1, (u64)(uintptr_t)wait_idt };
     struct table_ptr host = { sizeof(idt) - 1, (u64)(uintptr_t)idt };
-    pending_host_vector = -1;
+    struct cpu *c = this_cpu();
+    c->halt_vector = -1;
     /* STI's shadow makes STI;HLT atomic: the interrupt cannot slip in between. */
     __asm__ volatile("lidt %0\n\t"
                      "sti\n\t"
@@ -136,14 +133,14 @@ int desc_wait_for_interrupt(void)
                      :
                      : "m"(wait), "m"(host)
                      : "memory");
-    int v = pending_host_vector;
-    pending_host_vector = -1;
+    int v = c->halt_vector;
+    c->halt_vector = -1;
     return v;
 }
 
 void desc_note_host_vector(int vector)
 {
-    pending_host_vector = vector;
+    this_cpu()->halt_vector = vector;
 }
 
 bool desc_fixup_safe_insn(struct trap_frame *tf)

@@ -1,6 +1,13 @@
 /**
  * @file arch/x86/desc.h
  * @brief bookvisor's own GDT, TSS and IDT, and the trap frame.
+ *
+ * Each CPU has its own GDT and TSS (in its struct cpu, arch/x86/percpu.h):
+ * the TSS names the CPU's own interrupt stacks, and LTR marks a TSS busy in
+ * the GDT it was loaded from. The IDT is one table shared by all CPUs: it is
+ * built once by the boot CPU and never written again, and it is the same for
+ * every CPU because its gates name IST slots (DESC_IST_*), not stacks; each
+ * CPU's TSS turns a slot into that CPU's own stack.
  */
 #ifndef BOOKVISOR_ARCH_X86_DESC_H
 #define BOOKVISOR_ARCH_X86_DESC_H
@@ -10,6 +17,25 @@
 #define SEL_CODE64 0x08 /**< host 64-bit code selector */
 #define SEL_DATA 0x10   /**< host data selector */
 #define SEL_TSS 0x18    /**< host TSS selector (VT-x requires TR != 0) */
+
+#define DESC_GDT_ENTRIES 5       /**< null, code, data, and the TSS's two slots */
+#define DESC_IST_STACKS 3        /**< interrupt stacks each CPU has */
+#define DESC_IST_DOUBLE_FAULT 1  /**< IST slot of \#DF */
+#define DESC_IST_NMI 2           /**< IST slot of NMI */
+#define DESC_IST_MACHINE_CHECK 3 /**< IST slot of \#MC */
+
+/** The 64-bit task-state segment: bookvisor uses only its IST stacks. */
+struct desc_tss {
+    u32 reserved0;   /**< reserved */
+    u64 rsp[3];      /**< stacks for privilege changes (unused: all runs at ring 0) */
+    u64 reserved1;   /**< reserved */
+    u64 ist[7];      /**< interrupt stacks; ist[n - 1] is IST slot n */
+    u64 reserved2;   /**< reserved */
+    u16 reserved3;   /**< reserved */
+    u16 iomap_base;  /**< the size of the TSS: no I/O permission bitmap */
+} __attribute__((packed));
+
+struct cpu;
 
 /** Registers saved by the interrupt stubs (arch/x86/isr.S), lowest address first. */
 struct trap_frame {
@@ -26,8 +52,14 @@ struct trap_frame {
     /**@}*/
 };
 
-/** Load the GDT, TSS and IDT on this CPU. */
-void desc_init(void);
+/** Build the IDT all CPUs share and the halt window's table (the boot CPU, once). */
+void desc_idt_build(void);
+
+/**
+ * Build the GDT and TSS of c (its TSS naming c's IST stacks) and load them,
+ * with the shared IDT, on the calling CPU: CS, DS, ES, SS and TR reloaded.
+ */
+void desc_load_cpu(struct cpu *c);
 
 /** GDTR/IDTR base and limit, for building host state in a VMCS. */
 struct desc_table_reg {
@@ -35,8 +67,9 @@ struct desc_table_reg {
     u16 limit; /**< limit */
 };
 
-/** The host GDT, IDT and TSS locations. */
-void desc_get_host_tables(struct desc_table_reg *gdt, struct desc_table_reg *idt, u64 *tss_base);
+/** The GDT, IDT and TSS locations of CPU c, for its host state. */
+void desc_get_host_tables(const struct cpu *c, struct desc_table_reg *gdt,
+                          struct desc_table_reg *idt, u64 *tss_base);
 
 /**
  * Halt the CPU on a guest's behalf until an external interrupt arrives, and
@@ -53,7 +86,8 @@ int desc_wait_for_interrupt(void);
 /** Set in the vector of a trap frame by the halt window's stubs (isr.S): an interrupt. */
 #define DESC_WAIT_VECTOR_FLAG 0x100
 
-/** Remember the vector of an interrupt the halt window caught (trap dispatcher only). */
+/** Remember, in this CPU's structure, the vector of an interrupt the halt window
+ *  caught (trap dispatcher only). */
 void desc_note_host_vector(int vector);
 
 /**

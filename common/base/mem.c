@@ -1,24 +1,33 @@
 /*
  * common/base/mem.c - the page allocator and heap instances of the VMM.
  *
- * One CPU runs VMM code at a time for now, so no lock is taken; when SMP
- * arrives, the lock must cover the whole FREE->ALLOCATED transition (the
- * seed digest tells of a race when it did not).
+ * Both are shared by every CPU, each behind its own lock. A whole allocation
+ * or free, splitting and merging of buddies included, happens under one hold
+ * of pages_lock: a block's change from free to allocated done outside the
+ * lock once raced with the merging of its freed neighbours (the seed digest
+ * tells of it). The heap grows by asking for pages with heap_lock held, so
+ * the order is heap_lock, then pages_lock; never the other way round.
  */
 #include "common/base/mem.h"
 #include "common/base/heap.h"
 #include "common/lib/kstring.h"
+#include "common/lib/spinlock.h"
 #include "common/base/page_alloc.h"
 #include "common/base/panic.h"
 #include "arch/x86/phys.h"
 
 static struct page_allocator pages;
+static struct spinlock pages_lock; /* pages and page_meta */
 static struct heap heap;
+static struct spinlock heap_lock;  /* heap; taken before pages_lock */
 static u8 page_meta[320 * 1024]; /* ~9 bytes a page: enough for 128 MiB of VMM memory */
 
+/* The heap's page source: called by heap_zalloc() with heap_lock held. */
 static void *heap_get_pages(void *ctx, size_t npages)
 {
     (void)ctx;
+    if (!spin_is_locked(&heap_lock))
+        panic("mem: the heap grew without its lock");
     unsigned order = 0;
     while ((1ULL << order) < npages)
         order++;
@@ -39,7 +48,9 @@ void mem_init(u64 base, u64 size)
 
 u64 mem_try_alloc_pages(unsigned order)
 {
+    spin_lock(&pages_lock);
     u64 pa = page_alloc(&pages, order);
+    spin_unlock(&pages_lock);
     if (pa == PAGE_ALLOC_NONE)
         return 0;
     memset(phys_to_virt(pa), 0, 4096ULL << order);
@@ -51,19 +62,24 @@ u64 mem_alloc_pages(unsigned order)
     u64 pa = mem_try_alloc_pages(order);
     if (!pa)
         panic("mem: out of VMM memory (order %u, %llu bytes free)", order,
-              (unsigned long long)page_alloc_free_bytes(&pages));
+              (unsigned long long)mem_free_bytes());
     return pa;
 }
 
 void mem_free_pages(u64 pa, unsigned order)
 {
-    if (!page_free(&pages, pa, order))
+    spin_lock(&pages_lock);
+    bool ok = page_free(&pages, pa, order);
+    spin_unlock(&pages_lock);
+    if (!ok)
         panic("mem: bad free of 0x%llx order %u", (unsigned long long)pa, order);
 }
 
 void *kzalloc(size_t size)
 {
+    spin_lock(&heap_lock);
     void *p = heap_zalloc(&heap, size);
+    spin_unlock(&heap_lock);
     if (!p)
         panic("mem: heap exhausted (%zu bytes wanted)", size);
     return p;
@@ -71,11 +87,19 @@ void *kzalloc(size_t size)
 
 void kfree(void *p)
 {
-    if (p && !heap_free(&heap, p))
+    if (!p)
+        return;
+    spin_lock(&heap_lock);
+    bool ok = heap_free(&heap, p);
+    spin_unlock(&heap_lock);
+    if (!ok)
         panic("mem: bad kfree(%p)", p);
 }
 
 u64 mem_free_bytes(void)
 {
-    return page_alloc_free_bytes(&pages);
+    spin_lock(&pages_lock);
+    u64 n = page_alloc_free_bytes(&pages);
+    spin_unlock(&pages_lock);
+    return n;
 }

@@ -39,6 +39,8 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
           "write a bad value with wrmsr_safe() after the banner (tests of its #GP fixup)" },
         { "test.mmio_page", CMDLINE_BOOL, &vmm_options.test_mmio_page, NULL,
           "hook the MMIO test page at 0xF00000 (tests of MMIO hooks)" },
+        { "test.vcpus", CMDLINE_U64, &vmm_options.test_vcpus, NULL,
+          "make N vCPUs and check that each backend op acts on the vCPU it is given" },
         { "vmm.driver.pci", CMDLINE_STRING, &pci, NULL, "PCI driver configuration" },
         { "vmm.pci.list", CMDLINE_BOOL, &vmm_options.pci_list, NULL,
           "print the PCI device list after drivers bind" },
@@ -49,6 +51,7 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
     vmm_options.npt_4k_only = false;
     vmm_options.test_corrupt = OPT_CORRUPT_NONE;
     vmm_options.test_mmio_page = false;
+    vmm_options.test_vcpus = 0;
     vmm_options.test_crash = false;
     vmm_options.test_panic = false;
     vmm_options.test_wrmsr_safe = false;

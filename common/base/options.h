@@ -18,6 +18,7 @@ struct vmm_options {
     bool test_panic;        /**< test.panic: call panic() on purpose (tests of its report) */
     bool test_wrmsr_safe;   /**< test.wrmsr_safe: make wrmsr_safe() meet a \#GP (tests of its fixup) */
     bool test_mmio_page;    /**< test.mmio_page: hook the test page (common/platform/test_mmio_page.h) */
+    u64 test_vcpus;         /**< test.vcpus=N: check the backend ops on N vCPUs before the guest runs (common/vm/vcpu_selftest.h; 0: off) */
     /** vmm.driver.pci=...: the PCI driver configuration. One byte longer than the
      *  PCI parser takes (PCI_CONFIG_MAX_LEN), so an over-long value reaches it
      *  over-long: it then reports it and drops the entry that was cut. */

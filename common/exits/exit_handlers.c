@@ -11,6 +11,7 @@
 #include "common/exits/cr_rules.h"
 #include "common/lib/format.h"
 #include "common/vm/guest_vm.h"
+#include "common/vm/vm_nested.h"
 #include "common/exits/hypercall.h"
 #include "common/insn/insn_len.h"
 #include "common/base/kprintf.h"
@@ -96,15 +97,19 @@ static enum exit_action on_mtrr_write(struct vcpu *v, u32 msr, u64 value)
 {
     struct guest_vm *vm = guest_vm_of(v);
     u64 start, len;
+    spin_lock(&vm->npt_lock); /* the snapshot and the map are the VM's */
     if (mtrr_apply_write(&vm->layout.mtrr, vm->mtrr_cap, msr, value, vm->maxphyaddr, &start,
-                         &len) != MTRR_WRITE_OK)
+                         &len) != MTRR_WRITE_OK) {
+        spin_unlock(&vm->npt_lock);
         return EXIT_INJECT_GP;
+    }
     wrmsr(msr, value);
     vm->mtrr_updates++;
-    if (len && npt_update_range(&vm->map, &vm->layout, start, len) != NPT_OK)
+    enum npt_status st = len ? npt_update_range(&vm->map, &vm->layout, start, len) : NPT_OK;
+    guest_vm_nested_changed(vm);
+    spin_unlock(&vm->npt_lock);
+    if (st != NPT_OK)
         return vcpu_stop(v, VCPU_STOP_ERROR, "no memory to re-map after an MTRR write");
-    if (npt_take_flush(&vm->map))
-        v->flush_nested_tlb = true;
     return EXIT_SKIP;
 }
 
@@ -137,7 +142,7 @@ static enum exit_action on_wrmsr(struct vcpu *v, struct vm_exit *e)
 static enum exit_action on_io(struct vcpu *v, struct vm_exit *e)
 {
     const struct vm_exit_io *io = &e->details.io;
-    const struct io_hook *h = io_hook_find(guest_vm_of(v), io->port, io->size);
+    struct io_hook hook, *h = io_hook_find(guest_vm_of(v), io->port, io->size, &hook) ? &hook : NULL;
     if (io->string)
         return vcpu_stop(v, VCPU_STOP_ERROR,
                          "string I/O (%s) to intercepted port 0x%x is not supported (rip=0x%llx)",
@@ -216,7 +221,7 @@ static enum exit_action on_vmcall(struct vcpu *v, struct vm_exit *e)
         v->gprs.rax = vmm_canary_intact() ? 1 : 0;
         break;
     case HC_TEST_PAGE:
-        v->gprs.rax = mmio_hook_find(vm, TEST_MMIO_PAGE_GPA) ? TEST_MMIO_PAGE_GPA : 0;
+        v->gprs.rax = mmio_hook_find(vm, TEST_MMIO_PAGE_GPA, NULL) ? TEST_MMIO_PAGE_GPA : 0;
         break;
     case HC_TEST_PAGE_UNHOOK:
         v->gprs.rax = mmio_hook_unregister(vm, TEST_MMIO_PAGE_GPA) == 0 ? 1 : 0;
@@ -299,10 +304,7 @@ static enum exit_action emulate_mmio(struct vcpu *v, struct vm_exit *e, mmio_hoo
 static enum exit_action on_npf(struct vcpu *v, struct vm_exit *e)
 {
     struct guest_vm *vm = guest_vm_of(v);
-    vm->map.stats.nested_faults++;
-    enum npt_fault_result r = npt_handle_fault(&vm->map, &vm->layout, e->details.npf.gpa);
-    if (npt_take_flush(&vm->map))
-        v->flush_nested_tlb = true;
+    enum npt_fault_result r = guest_vm_nested_fault(vm, e->details.npf.gpa);
     switch (r) {
     case NPT_FAULT_MAPPED:
         return EXIT_RESUME;
@@ -311,7 +313,7 @@ static enum exit_action on_npf(struct vcpu *v, struct vm_exit *e)
     case NPT_FAULT_NOT_BACKED:
         return emulate_mmio(v, e, empty_bus, "unbacked memory", "unbacked memory");
     case NPT_FAULT_HOOKED: {
-        const struct mmio_hook *h = mmio_hook_find(vm, e->details.npf.gpa);
+        struct mmio_hook hook, *h = mmio_hook_find(vm, e->details.npf.gpa, &hook) ? &hook : NULL;
         if (!h)
             return vcpu_stop(v, VCPU_STOP_ERROR, "hooked page at 0x%llx has no handler",
                              (unsigned long long)e->details.npf.gpa);

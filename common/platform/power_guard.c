@@ -154,7 +154,7 @@ void power_guard_install(struct guest_vm *vm)
         return;
     if (pi->reset_space == ACPI_SPACE_IO && pi->reset_addr < 0x10000) {
         u16 port = (u16)pi->reset_addr;
-        if (!io_hook_find(vm, port, 1))
+        if (!io_hook_find(vm, port, 1, NULL))
             hook_port(vm, port, 1, reset_port_access, g);
     } else if (pi->reset_space == ACPI_SPACE_MEMORY) {
         if (mmio_hook_register(vm, pi->reset_addr & ~0xFFFULL, 4096, reset_mmio_access, g) != 0)

@@ -18,6 +18,7 @@
 #include "pci/pci.h"
 #include "common/loader/multiboot.h"
 #include "common/vm/guest_vm.h"
+#include "common/vm/vcpu_selftest.h"
 #include "common/base/kprintf.h"
 #include "common/lib/kstring.h"
 #include "common/base/mem.h"
@@ -28,8 +29,12 @@
 #define GUEST_MAP_MAX 160
 #define TABLE_POOL_ORDER 10 /* 4 MiB of nested-table pages */
 
-static struct guest_vm vm;
-static struct vcpu vcpu0;
+/* The VM and its first vCPU, made by guest_vm_create() and guest_vm_add_vcpu()
+ * in guest_boot(); the code below keeps the names of the objects they were. */
+static struct guest_vm *vm_object;
+static struct vcpu *vcpu0_object;
+#define vm (*vm_object)
+#define vcpu0 (*vcpu0_object)
 static struct phys_range guest_map[GUEST_MAP_MAX];
 static struct guest_mem_region guest_regions[GUEST_MAP_MAX];
 static size_t guest_map_len;
@@ -275,11 +280,10 @@ void guest_boot(const struct guest_boot_params *p)
                 "no guest is started\n");
         machine_stop(MACHINE_STATUS_OK);
     }
+    vm_object = guest_vm_create(p->backend);
+    vcpu0_object = guest_vm_add_vcpu(vm_object);
     vm.vmm_base = p->vmm_base;
     vm.vmm_size = p->vmm_size;
-    vm.boot_vcpu = &vcpu0;
-    vcpu0.vm = &vm;
-    vcpu0.backend = p->backend;
 
     build_guest_map(p);
     enum multiboot_version version;
@@ -300,6 +304,8 @@ void guest_boot(const struct guest_boot_params *p)
     hooks_apply_io_intercepts(&vm);
     intercept_mtrr_writes(p->backend);
     intercept_virtualization_msrs(p->backend, p->cpu);
+    if (vmm_options.test_vcpus)
+        vcpu_selftest_run(vm_object, &st, vmm_options.test_vcpus);
     vmm_canary_fill();
     kprintf("bookvisor: starting the guest\n");
 

@@ -9,7 +9,7 @@
 #include "common/base/acpi_power.h"
 #include "arch/x86/boot_defs.h"
 #include "arch/x86/cpu.h"
-#include "arch/x86/desc.h"
+#include "arch/x86/percpu.h"
 #include "arch/x86/relocate.h"
 #include "common/vm/backend.h"
 #include "common/base/options_module.h"
@@ -178,7 +178,7 @@ static const struct backend_ops *choose_backend(const struct cpu_info *cpu, char
 void boot_main(u32 magic, u32 mbi_pa)
 {
     console_init(CONSOLE_COM1);
-    desc_init();
+    percpu_start_boot_cpu(); /* GDT, TSS, IDT and GS: this_cpu() works from here */
     parse_boot_info(magic, mbi_pa);
 
     /* Once quietly to learn where the console is, then again to report.

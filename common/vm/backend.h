@@ -6,6 +6,17 @@
  * not policy: they translate native exits into struct vm_exit and apply the
  * action common code returns. arch/svm implements it for AMD-V and arch/vmx
  * for VT-x; tests/unit implements a mock.
+ *
+ * CPUs and vCPUs: enable_cpu() acts on the CPU that calls it (its struct
+ * cpu, arch/x86/percpu.h), and vcpu_init() makes the vCPU's native state on
+ * the calling CPU, which owns the vCPU from then on (v->cpu). Every other
+ * operation acts on the vCPU it is given, whatever other vCPU's state was
+ * used last (VT-x: it makes v's VMCS current first). The operations that use
+ * the native state (run, get_reg, set_reg, skip_instruction, inject,
+ * set_nested_root, dump_state) may be called only on the owning CPU; on any
+ * other they panic (common/vm/vcpu_owner.h). set_io_intercept and
+ * set_msr_intercept change only the permission bitmaps, memory the CPU reads
+ * at each access: any CPU may call them.
  */
 #ifndef BOOKVISOR_COMMON_VM_BACKEND_H
 #define BOOKVISOR_COMMON_VM_BACKEND_H
@@ -39,9 +50,17 @@ struct backend_ops {
      * banner, or a reason why not. No state is changed.
      */
     bool (*probe)(const struct cpu_info *cpu, char *features, size_t flen, char *why, size_t wlen);
-    /** Turn virtualization on for this CPU (EFER.SVME / VMXON). 0 or -1 with a message printed. */
+    /**
+     * Turn virtualization on for the calling CPU (EFER.SVME and its host save
+     * area / VMXON and its region) and hang the backend's per-CPU data on its
+     * struct cpu; nothing when it is on already. 0 or -1 with a message printed.
+     */
     int (*enable_cpu)(void);
-    /** Create the native structures of v from an initial state. 0 or -1. */
+    /**
+     * Create the native structures of v from an initial state, on the calling
+     * CPU (enable_cpu() done), which becomes v's owner (v->cpu); v gets its
+     * own TLB tag (ASID / VPID). 0, or -1 with a message printed.
+     */
     int (*vcpu_init)(struct vcpu *v, const struct vcpu_init_state *state);
     /**
      * Enter the guest, and at every exit decode it into a struct vm_exit and

@@ -1,7 +1,12 @@
 /*
- * common/vm/guest_vm.c - helpers that look at the guest through its vCPU.
+ * common/vm/guest_vm.c - the VM object: making it and its vCPUs, and helpers
+ * that look at the guest through a vCPU.
  */
 #include "common/vm/guest_vm.h"
+#include "common/vm/backend.h"
+#include "common/vm/vm_vcpus.h"
+#include "common/base/kprintf.h"
+#include "common/base/mem.h"
 #include "common/insn/insn_len.h"
 #include "common/lib/kstring.h"
 #include "arch/x86/phys.h"
@@ -28,6 +33,37 @@ bool vmm_canary_intact(void)
     return true;
 }
 
+struct guest_vm *guest_vm_create(const struct backend_ops *backend)
+{
+    struct guest_vm *vm = kzalloc(sizeof(*vm));
+    vm->backend = backend;
+    return vm;
+}
+
+struct vcpu *guest_vm_add_vcpu(struct guest_vm *vm)
+{
+    struct vcpu *v = kzalloc(sizeof(*v));
+    if (guest_vm_attach_vcpu(vm, v))
+        return v;
+    kfree(v);
+    kprintf("bookvisor: the VM holds %u vCPUs already: no more\n", GUEST_VM_MAX_VCPUS);
+    return NULL;
+}
+
+int guest_vm_init_vcpu(struct guest_vm *vm, struct vcpu *v, const struct vcpu_init_state *st)
+{
+    if (vm->backend->vcpu_init(v, st) != 0)
+        return -1;
+    u64 root;
+    spin_lock(&vm->npt_lock);
+    root = vm->map.root_pa;
+    spin_unlock(&vm->npt_lock);
+    if (root)
+        vm->backend->set_nested_root(v, root);
+    hooks_vcpu_ready(vm, v);
+    return 0;
+}
+
 struct guest_vm *guest_vm_of(struct vcpu *v)
 {
     return v->vm;
@@ -50,8 +86,10 @@ bool guest_vm_read_phys(void *ctx, u64 gpa, void *buf, size_t len)
         return false;
     /* Both ends are in readable memory and nothing between is VMM memory. */
     u64 last = gpa + len - 1;
+    spin_lock(&vm->npt_lock); /* the layout changes when hooks do */
     enum npt_kind a = npt_layout_kind_at(&vm->layout, gpa);
     enum npt_kind b = npt_layout_kind_at(&vm->layout, last);
+    spin_unlock(&vm->npt_lock);
     if ((a != NPT_KIND_RAM && a != NPT_KIND_MMIO) || (b != NPT_KIND_RAM && b != NPT_KIND_MMIO))
         return false;
     if (gpa < vm->vmm_base + vm->vmm_size && vm->vmm_base <= last)

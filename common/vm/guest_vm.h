@@ -1,18 +1,35 @@
 /**
  * @file common/vm/guest_vm.h
- * @brief The one virtual machine bookvisor runs: its memory and its vCPU (VMM only).
+ * @brief The one virtual machine bookvisor runs: its memory and its vCPUs (VMM only).
+ *
+ * What the vCPUs of the VM share is guarded by the VM's locks, always taken
+ * in this order (a lock may be taken while holding one above it, never one
+ * below; chapter 01, "Locks"):
+ *
+ *   1. hooks_lock: the I/O and MMIO hook tables (common/vm/hooks.c)
+ *   2. npt_lock:   the nested map, its layout (MTRR snapshot included) and
+ *                  its table pool (common/vm/vm_nested.h)
+ *   3. vcpus_lock: adding a vCPU (common/vm/vm_vcpus.h; readers take none)
+ *
+ * and below them the VMM-wide locks of the backends (the VPID space) and
+ * of common/base/mem.c (heap, then pages).
  */
 #ifndef BOOKVISOR_COMMON_VM_GUEST_VM_H
 #define BOOKVISOR_COMMON_VM_GUEST_VM_H
 
 #include "common/vm/exit_dispatch.h"
+#include "common/lib/spinlock.h"
 #include "common/npt/npt.h"
 #include "common/npt/npt_pool.h"
 #include "common/insn/guest_walk.h"
 #include "common/vm/hooks.h"
 
+/** Most vCPUs a VM can hold. */
+#define GUEST_VM_MAX_VCPUS 64
+
 /** Everything about the guest that is not per-vCPU. */
 struct guest_vm {
+    const struct backend_ops *backend; /**< the backend all its vCPUs run on */
     u64 vmm_base;                /**< VMM region start (hidden from the guest) */
     u64 vmm_size;                /**< VMM region size */
     struct npt map;            /**< nested page tables */
@@ -22,7 +39,13 @@ struct guest_vm {
     u64 mtrr_cap;                /**< IA32_MTRRCAP, to recognise MTRR writes */
     u8 maxphyaddr;               /**< physical-address width */
     u64 mtrr_updates;            /**< guest MTRR writes applied to the nested map */
-    struct vcpu *boot_vcpu;      /**< vCPU 0 (NULL until created) */
+    /** vCPU i for i < n_vcpus; entries are never removed or moved. */
+    struct vcpu *vcpus[GUEST_VM_MAX_VCPUS];
+    /** Used entries of vcpus: stored with release after the entry, read with acquire. */
+    unsigned n_vcpus;
+    struct spinlock vcpus_lock;  /**< serialises guest_vm_attach_vcpu() */
+    struct spinlock npt_lock;    /**< map, layout, pool, mtrr_updates */
+    struct spinlock hooks_lock;  /**< io_hooks, mmio_hooks and their counts */
     struct io_hook io_hooks[HOOKS_MAX];     /**< claimed port ranges */
     unsigned n_io_hooks;                    /**< used entries of io_hooks */
     struct mmio_hook mmio_hooks[HOOKS_MAX]; /**< claimed guest-physical ranges */
@@ -31,6 +54,26 @@ struct guest_vm {
 
 /** The exit handlers bookvisor installs (common/exits/exit_handlers.c). */
 extern const struct exit_handler_table guest_exit_handlers;
+
+/**
+ * A new, empty VM whose vCPUs will run on backend (zeroed: no vCPU, no hook,
+ * no nested map yet; every lock free). Panics when the heap is exhausted.
+ */
+struct guest_vm *guest_vm_create(const struct backend_ops *backend);
+
+/**
+ * A new vCPU of vm, with the next index as its id and no native state yet:
+ * the backend's vcpu_init() (or guest_vm_init_vcpu()) makes it, on the CPU
+ * that is to own it. NULL when the VM already holds GUEST_VM_MAX_VCPUS.
+ */
+struct vcpu *guest_vm_add_vcpu(struct guest_vm *vm);
+
+/**
+ * Make v's native state on the calling CPU (which will own v) from st, give
+ * it the VM's nested map and the intercepts of every hook registered so far.
+ * @return 0, or -1 when the backend could not (it printed why)
+ */
+int guest_vm_init_vcpu(struct guest_vm *vm, struct vcpu *v, const struct vcpu_init_state *st);
 
 /** The guest VM of a vCPU. */
 struct guest_vm *guest_vm_of(struct vcpu *v);

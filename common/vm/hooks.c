@@ -1,35 +1,52 @@
 /*
  * common/vm/hooks.c - the tables of I/O and MMIO hooks of the guest VM.
+ *
+ * Locks: vm->hooks_lock around every use of the tables; vm->npt_lock inside
+ * it around every change of the nested map (guest_vm.h gives the order).
  */
 #include "common/vm/hooks.h"
 #include "common/vm/backend.h"
 #include "common/vm/guest_vm.h"
+#include "common/vm/vm_nested.h"
+#include "common/vm/vm_vcpus.h"
 
-static void apply_io_intercepts(struct guest_vm *vm, const struct io_hook *h)
+/* A vCPU without native state yet gets its intercepts from hooks_vcpu_ready(). */
+static void program_io_hook(struct vcpu *v, const struct io_hook *h)
 {
-    struct vcpu *v = vm->boot_vcpu;
-    if (!v || !v->arch)
+    if (!v->arch)
         return;
     for (u32 p = h->port; p < (u32)h->port + h->count; p++)
         v->backend->set_io_intercept(v, (u16)p, true);
 }
 
+static void program_io_hook_everywhere(struct guest_vm *vm, const struct io_hook *h)
+{
+    unsigned n = guest_vm_vcpu_count(vm);
+    for (unsigned i = 0; i < n; i++)
+        program_io_hook(vm->vcpus[i], h);
+}
+
 int io_hook_register(struct guest_vm *vm, u16 port, u16 count, io_hook_fn fn, void *ctx)
 {
-    if (!count || vm->n_io_hooks >= HOOKS_MAX || (u32)port + count > 0x10000)
+    if (!count || (u32)port + count > 0x10000)
         return -1;
-    for (unsigned i = 0; i < vm->n_io_hooks; i++) {
+    spin_lock(&vm->hooks_lock);
+    int err = vm->n_io_hooks >= HOOKS_MAX ? -1 : 0;
+    for (unsigned i = 0; !err && i < vm->n_io_hooks; i++) {
         const struct io_hook *h = &vm->io_hooks[i];
         if (port < h->port + h->count && h->port < port + count)
-            return -1;
+            err = -1;
     }
-    struct io_hook *h = &vm->io_hooks[vm->n_io_hooks++];
-    h->port = port;
-    h->count = count;
-    h->fn = fn;
-    h->ctx = ctx;
-    apply_io_intercepts(vm, h);
-    return 0;
+    if (!err) {
+        struct io_hook *h = &vm->io_hooks[vm->n_io_hooks++];
+        h->port = port;
+        h->count = count;
+        h->fn = fn;
+        h->ctx = ctx;
+        program_io_hook_everywhere(vm, h);
+    }
+    spin_unlock(&vm->hooks_lock);
+    return err;
 }
 
 /*
@@ -37,28 +54,45 @@ int io_hook_register(struct guest_vm *vm, u16 port, u16 count, io_hook_fn fn, vo
  * ports the access covers (a dword OUT two ports below a hooked register
  * exits too: the I/O bitmaps are checked for every byte of an access).
  */
-const struct io_hook *io_hook_find(const struct guest_vm *vm, u16 port, u8 size)
+bool io_hook_find(struct guest_vm *vm, u16 port, u8 size, struct io_hook *out)
 {
-    const struct io_hook *overlapping = NULL;
-    for (unsigned i = 0; i < vm->n_io_hooks; i++) {
+    const struct io_hook *found = NULL, *overlapping = NULL;
+    spin_lock(&vm->hooks_lock);
+    for (unsigned i = 0; !found && i < vm->n_io_hooks; i++) {
         const struct io_hook *h = &vm->io_hooks[i];
         if (port >= h->port && port - h->port < h->count)
-            return h;
-        if (!overlapping && (u32)port + size > h->port && port < (u32)h->port + h->count)
+            found = h;
+        else if (!overlapping && (u32)port + size > h->port && port < (u32)h->port + h->count)
             overlapping = h;
     }
-    return overlapping;
+    if (!found)
+        found = overlapping;
+    if (found && out)
+        *out = *found;
+    spin_unlock(&vm->hooks_lock);
+    return found != NULL;
 }
 
-/* Called once the vCPU exists: program the intercepts of early hooks. */
 void hooks_apply_io_intercepts(struct guest_vm *vm)
 {
+    spin_lock(&vm->hooks_lock);
     for (unsigned i = 0; i < vm->n_io_hooks; i++)
-        apply_io_intercepts(vm, &vm->io_hooks[i]);
+        program_io_hook_everywhere(vm, &vm->io_hooks[i]);
+    spin_unlock(&vm->hooks_lock);
+}
+
+/* Under hooks_lock, so a hook registered at the same moment is programmed
+ * either here or by io_hook_register(), which sees v->arch set. */
+void hooks_vcpu_ready(struct guest_vm *vm, struct vcpu *v)
+{
+    spin_lock(&vm->hooks_lock);
+    for (unsigned i = 0; i < vm->n_io_hooks; i++)
+        program_io_hook(v, &vm->io_hooks[i]);
+    spin_unlock(&vm->hooks_lock);
 }
 
 /* Give back the pages [start, end) that are hooked (a failed registration's
- * first pages, or what an interrupted unregistration left). */
+ * first pages, or what an interrupted unregistration left). npt_lock held. */
 static enum npt_status unhook_pages(struct guest_vm *vm, u64 start, u64 end)
 {
     for (u64 a = start; a < end; a += 4096) {
@@ -71,10 +105,33 @@ static enum npt_status unhook_pages(struct guest_vm *vm, u64 start, u64 end)
     return NPT_OK;
 }
 
-static void note_flush(struct guest_vm *vm)
+/* npt_lock held: can every page of [start, end) be hooked, and is there a map? */
+static bool pages_hookable(struct guest_vm *vm, u64 start, u64 end)
 {
-    if (npt_take_flush(&vm->map) && vm->boot_vcpu)
-        vm->boot_vcpu->flush_nested_tlb = true;
+    if (!vm->map.root_pa)
+        return false;
+    for (u64 a = start; a < end; a += 4096) {
+        enum npt_kind kind = npt_layout_kind_at(&vm->layout, a);
+        /* Hooked already means hooked by someone else (the overlap test
+         * covers registered hooks): refuse rather than share. */
+        if (kind == NPT_KIND_VMM_PRIVATE || kind == NPT_KIND_HOOKED)
+            return false;
+    }
+    return true;
+}
+
+/* npt_lock held: hook every page, or none (the ones done are given back). */
+static int hook_pages(struct guest_vm *vm, u64 start, u64 end)
+{
+    int err = pages_hookable(vm, start, end) ? 0 : -1;
+    for (u64 a = start; !err && a < end; a += 4096) {
+        if (npt_hook_page(&vm->map, &vm->layout, a) != NPT_OK) {
+            unhook_pages(vm, start, a);
+            err = -1;
+        }
+    }
+    guest_vm_nested_changed(vm);
+    return err;
 }
 
 /*
@@ -86,58 +143,67 @@ int mmio_hook_register(struct guest_vm *vm, u64 gpa, u64 len, mmio_hook_fn fn, v
 {
     u64 start = ALIGN_DOWN(gpa, 4096);
     u64 end = ALIGN_UP(gpa + len, 4096);
-    if (!len || end <= start || vm->n_mmio_hooks >= HOOKS_MAX || !vm->map.root_pa)
+    if (!len || end <= start)
         return -1;
-    for (unsigned i = 0; i < vm->n_mmio_hooks; i++) {
+    spin_lock(&vm->hooks_lock);
+    int err = vm->n_mmio_hooks >= HOOKS_MAX ? -1 : 0;
+    for (unsigned i = 0; !err && i < vm->n_mmio_hooks; i++) {
         const struct mmio_hook *h = &vm->mmio_hooks[i];
         if (start < h->gpa + h->len && h->gpa < end)
-            return -1;
+            err = -1;
     }
-    for (u64 a = start; a < end; a += 4096) {
-        enum npt_kind kind = npt_layout_kind_at(&vm->layout, a);
-        /* Hooked already means hooked by someone else (the overlap test
-         * covers registered hooks): refuse rather than share. */
-        if (kind == NPT_KIND_VMM_PRIVATE || kind == NPT_KIND_HOOKED)
-            return -1;
+    if (!err) {
+        spin_lock(&vm->npt_lock);
+        err = hook_pages(vm, start, end);
+        spin_unlock(&vm->npt_lock);
     }
-    for (u64 a = start; a < end; a += 4096) {
-        if (npt_hook_page(&vm->map, &vm->layout, a) != NPT_OK) {
-            unhook_pages(vm, start, a);
-            note_flush(vm);
-            return -1;
-        }
+    if (!err) {
+        struct mmio_hook *h = &vm->mmio_hooks[vm->n_mmio_hooks++];
+        h->gpa = start;
+        h->len = end - start;
+        h->fn = fn;
+        h->ctx = ctx;
     }
-    note_flush(vm);
-    struct mmio_hook *h = &vm->mmio_hooks[vm->n_mmio_hooks++];
-    h->gpa = start;
-    h->len = end - start;
-    h->fn = fn;
-    h->ctx = ctx;
-    return 0;
+    spin_unlock(&vm->hooks_lock);
+    return err;
 }
 
 /* If some page cannot be mapped again (no table memory), the hook stays
  * registered over the pages still hooked, and a later call finishes. */
 int mmio_hook_unregister(struct guest_vm *vm, u64 gpa)
 {
+    int err = -1;
+    spin_lock(&vm->hooks_lock);
     for (unsigned i = 0; i < vm->n_mmio_hooks; i++) {
         struct mmio_hook *h = &vm->mmio_hooks[i];
         if (h->gpa != gpa)
             continue;
+        spin_lock(&vm->npt_lock);
         enum npt_status st = unhook_pages(vm, h->gpa, h->gpa + h->len);
-        note_flush(vm);
-        if (st != NPT_OK)
-            return -1;
-        vm->mmio_hooks[i] = vm->mmio_hooks[--vm->n_mmio_hooks];
-        return 0;
+        guest_vm_nested_changed(vm);
+        spin_unlock(&vm->npt_lock);
+        if (st == NPT_OK) {
+            vm->mmio_hooks[i] = vm->mmio_hooks[--vm->n_mmio_hooks];
+            err = 0;
+        }
+        break;
     }
-    return -1;
+    spin_unlock(&vm->hooks_lock);
+    return err;
 }
 
-const struct mmio_hook *mmio_hook_find(const struct guest_vm *vm, u64 gpa)
+bool mmio_hook_find(struct guest_vm *vm, u64 gpa, struct mmio_hook *out)
 {
-    for (unsigned i = 0; i < vm->n_mmio_hooks; i++)
-        if (gpa >= vm->mmio_hooks[i].gpa && gpa - vm->mmio_hooks[i].gpa < vm->mmio_hooks[i].len)
-            return &vm->mmio_hooks[i];
-    return NULL;
+    bool found = false;
+    spin_lock(&vm->hooks_lock);
+    for (unsigned i = 0; !found && i < vm->n_mmio_hooks; i++) {
+        const struct mmio_hook *h = &vm->mmio_hooks[i];
+        if (gpa >= h->gpa && gpa - h->gpa < h->len) {
+            found = true;
+            if (out)
+                *out = *h;
+        }
+    }
+    spin_unlock(&vm->hooks_lock);
+    return found;
 }

@@ -8,6 +8,12 @@
  * I/O hooks work through the backends' I/O intercepts; MMIO hooks make
  * their 4 KiB pages not present in the nested page tables, so neighbouring
  * memory stays mapped directly (chapter 05).
+ *
+ * The tables belong to the VM and are shared by its vCPUs: every function
+ * here takes vm->hooks_lock (and, to change the nested map, vm->npt_lock
+ * inside it; the order is in common/vm/guest_vm.h). A lookup copies the
+ * hook out under the lock, so a handler runs with no lock held, and a hook
+ * unregistered meanwhile can never turn into another one under the caller.
  */
 #ifndef BOOKVISOR_COMMON_VM_HOOKS_H
 #define BOOKVISOR_COMMON_VM_HOOKS_H
@@ -57,21 +63,26 @@ struct mmio_hook {
 };
 
 /**
- * Claim ports [port, port + count) for fn. Takes effect at once if the
- * guest's vCPU exists, otherwise when it is created.
+ * Claim ports [port, port + count) for fn. The intercepts are programmed at
+ * once on every vCPU of vm that has its native state, and on the others
+ * when they get it (hooks_vcpu_ready()).
  * @return 0, or -1 when the table is full or the range overlaps a hook.
  */
 int io_hook_register(struct guest_vm *vm, u16 port, u16 count, io_hook_fn fn, void *ctx);
 
-/** Program the intercepts of hooks registered before the vCPU existed. */
+/** Program the intercepts of every hook on every vCPU of vm that has its native state. */
 void hooks_apply_io_intercepts(struct guest_vm *vm);
 
+/** Program the intercepts of every hook registered so far on v, whose native state is new. */
+void hooks_vcpu_ready(struct guest_vm *vm, struct vcpu *v);
+
 /**
- * The I/O hook an access of size bytes at port goes to: the one holding port,
- * else the first holding any other byte of the access, else NULL. The
- * handler then gets the access as the guest made it.
+ * Which I/O hook does an access of size bytes at port go to? The one holding
+ * port, else the first holding any other byte of the access (the handler then
+ * gets the access as the guest made it). If there is one and out is not NULL,
+ * copy it to *out.
  */
-const struct io_hook *io_hook_find(const struct guest_vm *vm, u16 port, u8 size);
+bool io_hook_find(struct guest_vm *vm, u16 port, u8 size, struct io_hook *out);
 
 /**
  * Claim the guest-physical pages of [gpa, gpa + len) (rounded out to 4 KiB)
@@ -90,7 +101,9 @@ int mmio_hook_register(struct guest_vm *vm, u64 gpa, u64 len, mmio_hook_fn fn, v
  */
 int mmio_hook_unregister(struct guest_vm *vm, u64 gpa);
 
-/** The MMIO hook covering gpa, or NULL. */
-const struct mmio_hook *mmio_hook_find(const struct guest_vm *vm, u64 gpa);
+/**
+ * Is gpa in a hooked range? If so, and out is not NULL, copy its hook to *out.
+ */
+bool mmio_hook_find(struct guest_vm *vm, u64 gpa, struct mmio_hook *out);
 
 #endif

@@ -79,6 +79,7 @@ enum vcpu_stop_kind {
 
 struct backend_ops;
 struct exit_handler_table;
+struct cpu;
 
 /** One virtual CPU. */
 struct vcpu {
@@ -87,15 +88,41 @@ struct vcpu {
     const struct exit_handler_table *handlers; /**< what handles its exits (set by vcpu_run) */
     void *arch;                               /**< backend-private state (VMCB/VMCS pages) */
     void *vm;                                 /**< the VM this vCPU belongs to (struct guest_vm) */
-    u32 id;                                   /**< 0 for the boot vCPU */
+    u32 id;                                   /**< its index in the VM: 0 for the boot vCPU */
     enum vcpu_stop_kind stop;                 /**< set by a handler returning EXIT_STOP */
     char stop_reason[160];                    /**< human-readable reason */
     u64 exit_counts[VM_EXIT_KIND_COUNT];      /**< exits by kind */
-    bool flush_nested_tlb;                    /**< nested mappings changed: flush before entry */
+    /** Nested mappings changed: flush before entry. Any CPU may set it (with
+     *  vcpu_request_nested_flush()); the owner's backend takes it atomically. */
+    bool flush_nested_tlb;
+    /** The CPU that created the vCPU (backend vcpu_init): only it runs the vCPU
+     *  and uses its native state (VMCB/VMCS); common/vm/vcpu_owner.h. */
+    struct cpu *cpu;
     /** Answers the backends' exit assembly may give without common code
      *  (common/vm/cpuid_memo.h); filled by on_cpuid(), emptied by vcpu_run(). */
     struct cpuid_memo cpuid_memo __attribute__((aligned(32)));
 };
+
+/**
+ * Ask for a nested TLB flush before v's next entry; safe from any CPU (the
+ * owner's backend clears the request with vcpu_take_nested_flush()).
+ */
+static inline void vcpu_request_nested_flush(struct vcpu *v)
+{
+    __atomic_store_n(&v->flush_nested_tlb, true, __ATOMIC_RELEASE);
+}
+
+/**
+ * The owner's backend, before an entry: was a nested flush asked for? Clears
+ * the request; one made meanwhile by another CPU is never lost. Inline and
+ * cheap when nothing was asked (one load).
+ */
+static inline bool vcpu_take_nested_flush(struct vcpu *v)
+{
+    if (__builtin_expect(!__atomic_load_n(&v->flush_nested_tlb, __ATOMIC_RELAXED), 1))
+        return false;
+    return __atomic_exchange_n(&v->flush_nested_tlb, false, __ATOMIC_ACQ_REL);
+}
 
 /** Record why the guest stops; returns EXIT_STOP for convenient tail calls. */
 enum exit_action vcpu_stop(struct vcpu *v, enum vcpu_stop_kind kind, const char *fmt, ...)

@@ -1,18 +1,25 @@
 /*
  * Unit tests for the hook tables (common/vm/hooks.c): the I/O hook an access
- * reaches, and MMIO hooks over a real nested map
+ * reaches, hooks on several vCPUs, and MMIO hooks over a real nested map
  * in host memory: page-by-page hooking remembers what each page was, overlaps
  * and VMM memory are refused, and a registration that fails half-way leaves
- * nothing hooked.
+ * nothing hooked. With several vCPUs (a mock backend records the intercepts
+ * of each): an I/O hook is programmed on every vCPU, a vCPU made later gets
+ * every earlier hook, and a change of the shared nested map asks every vCPU
+ * for a flush. The VM's vCPU list (common/vm/vm_vcpus.c) and its nested
+ * faults (common/vm/vm_nested.c) are tested here too.
  *
- * unit-sources: common/vm/hooks.c common/npt/npt.c common/npt/npt_format.c common/npt/npt_pool.c common/npt/mtrr.c
+ * unit-sources: common/vm/hooks.c common/vm/vm_nested.c common/vm/vm_vcpus.c common/npt/npt.c common/npt/npt_format.c common/npt/npt_pool.c common/npt/mtrr.c
  */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/vm/backend.h"
 #include "common/vm/guest_vm.h"
 #include "common/vm/hooks.h"
+#include "common/vm/vm_nested.h"
+#include "common/vm/vm_vcpus.h"
 #include "tests/unit/unit_main.h"
 
 #define FAKE_PA 0x100000000000ULL
@@ -69,7 +76,11 @@ START_TEST(hook_over_mixed_memory_restores_each_kind)
     ck_assert_int_eq(npt_layout_kind_at(&vm.layout, at + KiB4), NPT_KIND_HOOKED);
     ck_assert_int_eq(npt_handle_fault(&vm.map, &vm.layout, at), NPT_FAULT_HOOKED);
     ck_assert_int_eq(npt_handle_fault(&vm.map, &vm.layout, at + KiB4), NPT_FAULT_HOOKED);
-    ck_assert_ptr_nonnull(mmio_hook_find(&vm, at + KiB4 + 8));
+    struct mmio_hook found;
+    ck_assert(mmio_hook_find(&vm, at + KiB4 + 8, &found));
+    ck_assert_uint_eq(found.gpa, at); /* a copy of the hook */
+    ck_assert_uint_eq(found.len, 2 * KiB4);
+    ck_assert_ptr_eq(found.fn, hook_fn);
     /* The neighbours stay what they were. */
     ck_assert_int_eq(npt_layout_kind_at(&vm.layout, at - KiB4), NPT_KIND_RAM);
     ck_assert_int_eq(npt_layout_kind_at(&vm.layout, at + 2 * KiB4), NPT_KIND_MMIO);
@@ -77,7 +88,7 @@ START_TEST(hook_over_mixed_memory_restores_each_kind)
     ck_assert_int_eq(mmio_hook_unregister(&vm, at), 0);
     ck_assert_int_eq(npt_layout_kind_at(&vm.layout, at), NPT_KIND_RAM);
     ck_assert_int_eq(npt_layout_kind_at(&vm.layout, at + KiB4), NPT_KIND_MMIO);
-    ck_assert_ptr_null(mmio_hook_find(&vm, at));
+    ck_assert(!mmio_hook_find(&vm, at, NULL));
     ck_assert_uint_eq(vm.n_mmio_hooks, 0);
 }
 END_TEST
@@ -108,24 +119,149 @@ START_TEST(failure_half_way_leaves_nothing_hooked)
 }
 END_TEST
 
+/* ---- several vCPUs: a mock backend records each one's intercepted ports ---- */
+
+#define VCPUS 3
+static struct vcpu vcpus[VCPUS];
+static bool intercepted[VCPUS][0x10000];
+static int native_state[VCPUS]; /* what v->arch points at: "vcpu_init has run" */
+
+static void mock_set_io_intercept(struct vcpu *v, u16 port, bool on)
+{
+    ck_assert_ptr_eq(v->arch, &native_state[v->id]); /* never a vCPU without native state */
+    intercepted[v->id][port] = on;
+}
+
+static const struct backend_ops mock_backend = {
+    .name = "mock",
+    .set_io_intercept = mock_set_io_intercept,
+};
+
+/* The nested map of setup(), plus VCPUS vCPUs attached, none with native state. */
+static void setup_vcpus(void)
+{
+    setup();
+    vm.backend = &mock_backend;
+    memset(vcpus, 0, sizeof(vcpus));
+    memset(intercepted, 0, sizeof(intercepted));
+    for (unsigned i = 0; i < VCPUS; i++)
+        ck_assert(guest_vm_attach_vcpu(&vm, &vcpus[i]));
+}
+
+static void give_native_state(unsigned i)
+{
+    vcpus[i].arch = &native_state[i];
+}
+
+START_TEST(attach_numbers_vcpus_and_refuses_past_the_limit)
+{
+    ck_assert_uint_eq(guest_vm_vcpu_count(&vm), VCPUS);
+    for (unsigned i = 0; i < VCPUS; i++) {
+        ck_assert_uint_eq(vcpus[i].id, i);
+        ck_assert_ptr_eq(vcpus[i].vm, &vm);
+        ck_assert_ptr_eq(vcpus[i].backend, &mock_backend);
+        ck_assert_ptr_eq(vm.vcpus[i], &vcpus[i]);
+    }
+    static struct vcpu more[GUEST_VM_MAX_VCPUS];
+    unsigned added = 0;
+    while (added < GUEST_VM_MAX_VCPUS && guest_vm_attach_vcpu(&vm, &more[added]))
+        added++;
+    ck_assert_uint_eq(added, GUEST_VM_MAX_VCPUS - VCPUS);
+    ck_assert_uint_eq(guest_vm_vcpu_count(&vm), GUEST_VM_MAX_VCPUS);
+    ck_assert_ptr_null(more[added].vm); /* the refused one is untouched */
+    ck_assert(!spin_is_locked(&vm.vcpus_lock));
+}
+END_TEST
+
+START_TEST(io_hook_programs_every_vcpu_with_native_state)
+{
+    give_native_state(0);
+    give_native_state(2);
+    ck_assert_int_eq(io_hook_register(&vm, 0x604, 2, io_fn, NULL), 0);
+    for (u16 p = 0x604; p < 0x606; p++) {
+        ck_assert(intercepted[0][p]);
+        ck_assert(!intercepted[1][p]); /* not made yet: skipped, not crashed on */
+        ck_assert(intercepted[2][p]);
+    }
+    ck_assert(!intercepted[0][0x603] && !intercepted[0][0x606]);
+    struct io_hook h;
+    ck_assert(io_hook_find(&vm, 0x605, 1, &h));
+    ck_assert_uint_eq(h.port, 0x604);
+    ck_assert_uint_eq(h.count, 2);
+    ck_assert(!io_hook_find(&vm, 0x606, 1, NULL));
+    ck_assert(!spin_is_locked(&vm.hooks_lock));
+}
+END_TEST
+
+START_TEST(vcpu_made_later_gets_every_earlier_hook)
+{
+    give_native_state(0);
+    ck_assert_int_eq(io_hook_register(&vm, 0xCF8, 1, io_fn, NULL), 0);
+    ck_assert_int_eq(io_hook_register(&vm, 0xCFC, 4, io_fn, NULL), 0);
+    ck_assert(!intercepted[1][0xCF8]);
+    give_native_state(1);
+    hooks_vcpu_ready(&vm, &vcpus[1]);
+    ck_assert(intercepted[1][0xCF8]);
+    for (u16 p = 0xCFC; p < 0xD00; p++)
+        ck_assert(intercepted[1][p]);
+    ck_assert(!intercepted[2][0xCF8]); /* only the vCPU that became ready */
+    /* And the old way, for every vCPU at once. */
+    give_native_state(2);
+    hooks_apply_io_intercepts(&vm);
+    ck_assert(intercepted[2][0xCF8] && intercepted[2][0xCFF]);
+}
+END_TEST
+
+START_TEST(map_changes_ask_every_vcpu_for_a_flush)
+{
+    /* Hooking a page inside a mapped 2 MiB page splits it: a present entry
+     * changes, and every vCPU, not only the one that asked, must flush. */
+    ck_assert_int_eq(guest_vm_nested_fault(&vm, 14 * MiB), NPT_FAULT_MAPPED);
+    ck_assert_uint_eq(vm.map.stats.leaves_2m, 1);
+    for (unsigned i = 0; i < VCPUS; i++)
+        vcpu_take_nested_flush(&vcpus[i]);
+    ck_assert_int_eq(mmio_hook_register(&vm, 15 * MiB, KiB4, hook_fn, NULL), 0);
+    ck_assert_uint_eq(vm.map.stats.leaves_2m, 0);
+    for (unsigned i = 0; i < VCPUS; i++)
+        ck_assert(vcpu_take_nested_flush(&vcpus[i]));
+    for (unsigned i = 0; i < VCPUS; i++)
+        ck_assert(!vcpu_take_nested_flush(&vcpus[i])); /* taken once */
+    ck_assert(!spin_is_locked(&vm.npt_lock));
+
+    /* A first touch maps a new page: counted, nothing present changed. */
+    u64 faults = vm.map.stats.nested_faults;
+    ck_assert_int_eq(guest_vm_nested_fault(&vm, 4 * MiB), NPT_FAULT_MAPPED);
+    ck_assert_uint_eq(vm.map.stats.nested_faults, faults + 1);
+    ck_assert(!vcpu_take_nested_flush(&vcpus[1]));
+    ck_assert_int_eq(guest_vm_nested_fault(&vm, 15 * MiB + 8), NPT_FAULT_HOOKED);
+
+    ck_assert_int_eq(mmio_hook_unregister(&vm, 15 * MiB), 0);
+    for (unsigned i = 0; i < VCPUS; i++)
+        ck_assert(vcpu_take_nested_flush(&vcpus[i]));
+    ck_assert(!spin_is_locked(&vm.npt_lock));
+    ck_assert(!spin_is_locked(&vm.hooks_lock));
+}
+END_TEST
+
 /* An access goes to the hook holding its first port, else to one holding any
  * of its other bytes (a dword OUT below a hooked register exits too). */
 START_TEST(io_access_finds_the_hook_it_overlaps)
 {
     int a, b;
+    struct io_hook h;
     ck_assert_int_eq(io_hook_register(&vm, 0x604, 2, io_fn, &a), 0);
     ck_assert_int_eq(io_hook_register(&vm, 0xCF9, 1, io_fn, &b), 0);
     ck_assert_int_eq(io_hook_register(&vm, 0x605, 1, io_fn, &b), -1); /* overlap refused */
-    ck_assert_ptr_eq(io_hook_find(&vm, 0x604, 2)->ctx, &a);
-    ck_assert_ptr_eq(io_hook_find(&vm, 0x605, 1)->ctx, &a);
-    ck_assert_ptr_eq(io_hook_find(&vm, 0x602, 4)->ctx, &a);   /* covers 0x604-0x605 */
-    ck_assert_ptr_eq(io_hook_find(&vm, 0x603, 2)->ctx, &a);   /* covers 0x604 */
-    ck_assert_ptr_null(io_hook_find(&vm, 0x602, 2));          /* 0x602-0x603 only */
-    ck_assert_ptr_null(io_hook_find(&vm, 0x606, 4));
-    ck_assert_ptr_eq(io_hook_find(&vm, 0xCF8, 4)->ctx, &b);   /* a dword at 0xCF8 covers 0xCF9 */
-    ck_assert_ptr_eq(io_hook_find(&vm, 0xCF9, 1)->ctx, &b);
-    ck_assert_ptr_null(io_hook_find(&vm, 0xCFA, 2));
-    ck_assert_ptr_null(io_hook_find(&vm, 0xFFFF, 4));         /* no wrap past the last port */
+    ck_assert(io_hook_find(&vm, 0x604, 2, &h) && h.ctx == &a);
+    ck_assert(io_hook_find(&vm, 0x605, 1, &h) && h.ctx == &a);
+    ck_assert(io_hook_find(&vm, 0x602, 4, &h) && h.ctx == &a);   /* covers 0x604-0x605 */
+    ck_assert(io_hook_find(&vm, 0x603, 2, &h) && h.ctx == &a);   /* covers 0x604 */
+    ck_assert(!io_hook_find(&vm, 0x602, 2, NULL));          /* 0x602-0x603 only */
+    ck_assert(!io_hook_find(&vm, 0x606, 4, NULL));
+    ck_assert(io_hook_find(&vm, 0xCF8, 4, &h) && h.ctx == &b);   /* a dword at 0xCF8 covers 0xCF9 */
+    ck_assert(io_hook_find(&vm, 0xCF9, 1, &h) && h.ctx == &b);
+    ck_assert(!io_hook_find(&vm, 0xCFA, 2, NULL));
+    ck_assert(!io_hook_find(&vm, 0xFFFF, 4, NULL));         /* no wrap past the last port */
 }
 END_TEST
 
@@ -139,5 +275,12 @@ int main(void)
     tcase_add_test(tc, failure_half_way_leaves_nothing_hooked);
     tcase_add_test(tc, io_access_finds_the_hook_it_overlaps);
     suite_add_tcase(s, tc);
+    TCase *mv = tcase_create("vcpus");
+    tcase_add_checked_fixture(mv, setup_vcpus, teardown);
+    tcase_add_test(mv, attach_numbers_vcpus_and_refuses_past_the_limit);
+    tcase_add_test(mv, io_hook_programs_every_vcpu_with_native_state);
+    tcase_add_test(mv, vcpu_made_later_gets_every_earlier_hook);
+    tcase_add_test(mv, map_changes_ask_every_vcpu_for_a_flush);
+    suite_add_tcase(s, mv);
     return unit_run_suite(s);
 }
