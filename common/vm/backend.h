@@ -26,21 +26,6 @@
 
 struct cpu_info;
 
-/** Kinds of event a backend can inject. */
-enum vm_event_type {
-    VM_EVENT_EXTERNAL_INTERRUPT, /**< maskable interrupt with a vector */
-    VM_EVENT_NMI,                /**< non-maskable interrupt */
-    VM_EVENT_EXCEPTION,          /**< hardware exception, maybe with error code */
-};
-
-/** An event to deliver to the guest on the next entry. */
-struct vm_event {
-    enum vm_event_type type; /**< kind */
-    u8 vector;               /**< vector */
-    bool has_error;          /**< push an error code */
-    u32 error_code;          /**< the error code */
-};
-
 /** The operations of one backend. */
 struct backend_ops {
     /** "svm" or "vmx". */
@@ -79,8 +64,36 @@ struct backend_ops {
      * when the length cannot be determined.
      */
     bool (*skip_instruction)(struct vcpu *v, const struct vm_exit *exit);
-    /** Deliver an event on the next entry. */
+    /**
+     * Deliver an event on the next entry. With the event model (chapter 08)
+     * common code calls it at most once per entry, from
+     * vcpu_event_prepare_entry(), and the backend stops writing a cut-short
+     * event back by itself (planned; today exit_apply_action() and on_hlt()
+     * call it directly and the backends re-deliver EXITINTINFO or the
+     * IDT-vectoring information themselves).
+     */
     void (*inject)(struct vcpu *v, const struct vm_event *event);
+    /**
+     * Read the guest's interruptibility before an entry: RFLAGS.IF, the
+     * STI/MOV SS shadow, and NMI blocking where the hardware keeps it (VT-x:
+     * the guest interruptibility state, with virtual NMIs; AMD-V reports
+     * false and the VMM keeps its own, struct event_queue). After an exit
+     * during an IRET that unblocked NMIs (VT-x exit qualification bit 12),
+     * the IRET runs again, so the blocking counts as still there. NULL in a
+     * backend that does not take part in the event model yet (planned for
+     * both).
+     */
+    void (*get_interruptibility)(struct vcpu *v, struct event_interruptibility *out);
+    /**
+     * Open or close the two window exits; the backend reports them as
+     * VM_EXIT_INTERRUPT_WINDOW and VM_EXIT_NMI_WINDOW, and changes them only
+     * when told. VT-x: the interrupt-window and NMI-window exiting controls
+     * (the latter needs NMI exiting and virtual NMIs). AMD-V: a virtual
+     * interrupt (V_IRQ) with the VINTR intercept; for NMIs, which AMD-V has
+     * no window for, the IRET intercept, reporting the window once the IRET
+     * has completed. NULL where not written yet (planned for both).
+     */
+    void (*set_event_windows)(struct vcpu *v, bool interrupt_window, bool nmi_window);
     /** Intercept (or stop intercepting) one I/O port. */
     void (*set_io_intercept)(struct vcpu *v, u16 port, bool on);
     /** Intercept reads and/or writes of one MSR. */

@@ -12,6 +12,7 @@
 
 #include "common/vm/cpuid_memo.h"
 #include "common/lib/types.h"
+#include "common/vm/event.h"
 #include "common/vm/vm_exit.h"
 
 /** General-purpose registers in the order the asm loops save them. */
@@ -101,6 +102,9 @@ struct vcpu {
     /** Answers the backends' exit assembly may give without common code
      *  (common/vm/cpuid_memo.h); filled by on_cpuid(), emptied by vcpu_run(). */
     struct cpuid_memo cpuid_memo __attribute__((aligned(32)));
+    /** The events this vCPU owes its guest (common/vm/event.h, chapter 08).
+     *  Last, so that the offsets the exit assembly uses stay put. */
+    struct event_queue events;
 };
 
 /**

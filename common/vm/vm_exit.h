@@ -11,6 +11,7 @@
 #define BOOKVISOR_COMMON_VM_VM_EXIT_H
 
 #include "common/lib/types.h"
+#include "common/vm/event.h"
 
 /** What kind of event made the guest exit. */
 enum vm_exit_kind {
@@ -32,6 +33,8 @@ enum vm_exit_kind {
     VM_EXIT_INVALID_STATE,      /**< VM entry failed: the guest state is not valid */
     VM_EXIT_VIRT_INSN,          /**< the guest used a VMX/SVM instruction (it was told there are none) */
     VM_EXIT_INVD,               /**< INVD: invalidate caches without writing them back */
+    VM_EXIT_INTERRUPT_WINDOW,   /**< the guest can take an external interrupt now (an open interrupt window) */
+    VM_EXIT_NMI_WINDOW,         /**< the guest can take an NMI now (an open NMI window) */
     VM_EXIT_UNKNOWN,            /**< anything the backend does not translate */
     VM_EXIT_KIND_COUNT          /**< number of kinds (array size) */
 };
@@ -97,6 +100,19 @@ struct vm_exit {
     } details;              /**< decoded details, by kind */
     u64 raw_info1;          /**< native detail (exit qualification / EXITINFO1) */
     u64 raw_info2;          /**< native detail (EXITINFO2 / guest-physical address) */
+    /**
+     * The event whose delivery this exit cut short (VT-x: IDT-vectoring
+     * information and error code; AMD-V: EXITINTINFO), for event_take_back().
+     * The contract (chapter 08; the backends follow it in a later step,
+     * planned): every exit fills it, VM_DELIVERY_NONE when no delivery was
+     * under way (always so for an instruction exit such as CPUID); INT3 and
+     * INTO, which AMD-V reports as exceptions 3 and 4, are reported as
+     * VM_DELIVERY_SW_EXCEPTION; a backend that reports an NMI also clears
+     * the NMI blocking its failed delivery left in the guest state (VT-x
+     * sets it, SDM vol. 3 27.1); and the backend no longer writes the event
+     * back into its injection field itself.
+     */
+    struct vm_cut_short_event cut_short;
 };
 
 /**

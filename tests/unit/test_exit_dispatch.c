@@ -1,69 +1,22 @@
 /*
- * Unit tests for common/vm/exit_dispatch.c, driven by a mock backend:
- * synthetic exits go in, handler results and backend calls come out.
+ * Unit tests for common/vm/exit_dispatch.c, driven by the mock backend of
+ * tests/unit/mock_backend.h: synthetic exits go in, handler results and
+ * backend calls come out.
  * unit-sources: common/vm/exit_dispatch.c common/vm/cpuid_memo.c common/lib/format.c common/lib/kstring.c
  */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 #include "common/vm/exit_dispatch.h"
+#include "tests/unit/mock_backend.h"
 #include "tests/unit/unit_main.h"
 
-/* ---- the mock backend: replays a script of exits, records what it is asked ---- */
-static struct vm_exit script[16];
-static unsigned script_len, script_pos;
-static u64 mock_rip, mock_cr0;
-static unsigned skips, injects, last_vector;
-static bool last_has_error;
-static bool skip_fails;
-
-/* A backend's run loop: every exit goes to vcpu_handle_exit until it says stop. */
+/* The mock backend's run loop: every exit goes to vcpu_handle_exit until it says stop. */
 static void mock_run(struct vcpu *v)
 {
-    do {
-        ck_assert_uint_lt(script_pos, script_len); /* the loop must stop before the script ends */
-    } while (vcpu_handle_exit(v, &script[script_pos++]));
+    while (vcpu_handle_exit(v, mock_next_exit()))
+        ;
 }
-
-static u64 mock_get_reg(struct vcpu *v, enum vcpu_reg r)
-{
-    (void)v;
-    return r == VCPU_REG_RIP ? mock_rip : r == VCPU_REG_CR0 ? mock_cr0 : 0;
-}
-
-static void mock_set_reg(struct vcpu *v, enum vcpu_reg r, u64 value)
-{
-    (void)v;
-    if (r == VCPU_REG_RIP)
-        mock_rip = value;
-}
-
-static bool mock_skip(struct vcpu *v, const struct vm_exit *e)
-{
-    (void)v;
-    if (skip_fails || e->insn_len == 0)
-        return false;
-    mock_rip += e->insn_len;
-    skips++;
-    return true;
-}
-
-static void mock_inject(struct vcpu *v, const struct vm_event *ev)
-{
-    (void)v;
-    injects++;
-    last_vector = ev->vector;
-    last_has_error = ev->has_error;
-}
-
-static const struct backend_ops mock_backend = {
-    .name = "mock",
-    .run = mock_run,
-    .get_reg = mock_get_reg,
-    .set_reg = mock_set_reg,
-    .skip_instruction = mock_skip,
-    .inject = mock_inject,
-};
 
 /* ---- handlers under test ---- */
 static enum exit_action h_skip(struct vcpu *v, struct vm_exit *e)
@@ -107,38 +60,24 @@ static void setup(void)
 {
     memset(&table, 0, sizeof(table));
     memset(&vcpu, 0, sizeof(vcpu));
-    memset(script, 0, sizeof(script));
+    mock_reset();
     vcpu.backend = &mock_backend;
-    script_len = script_pos = 0;
-    mock_rip = 0x100000;
-    mock_cr0 = 0x11; /* protected mode */
-    skips = injects = last_vector = 0;
-    last_has_error = false;
-    skip_fails = false;
     table.handler[VM_EXIT_CPUID] = h_skip;
     table.handler[VM_EXIT_RDMSR] = h_gp;
     table.handler[VM_EXIT_VMCALL] = h_ud;
     table.handler[VM_EXIT_IO] = h_poweroff;
 }
 
-static void add_exit(enum vm_exit_kind kind, u8 len, u32 native)
-{
-    script[script_len].kind = kind;
-    script[script_len].insn_len = len;
-    script[script_len].native_code = native;
-    script_len++;
-}
-
 START_TEST(skip_advances_rip_and_counts)
 {
-    add_exit(VM_EXIT_CPUID, 2, 0x72);
-    add_exit(VM_EXIT_CPUID, 2, 0x72);
-    add_exit(VM_EXIT_IO, 1, 0x7B);
+    mock_add_exit(VM_EXIT_CPUID, 2, 0x72);
+    mock_add_exit(VM_EXIT_CPUID, 2, 0x72);
+    mock_add_exit(VM_EXIT_IO, 1, 0x7B);
     ck_assert_int_eq(vcpu_run(&vcpu, &table), VCPU_STOP_POWEROFF);
     ck_assert_uint_eq(vcpu.exit_counts[VM_EXIT_CPUID], 2);
     ck_assert_uint_eq(vcpu.exit_counts[VM_EXIT_IO], 1);
-    ck_assert_uint_eq(skips, 2);
-    ck_assert_uint_eq(mock_rip, 0x100004);
+    ck_assert_uint_eq(mock.skips, 2);
+    ck_assert_uint_eq(mock.rip, 0x100004);
     ck_assert_uint_eq(vcpu.gprs.rax, 0x1234);
     ck_assert_str_eq(vcpu.stop_reason, "powered off by port 0x604");
 }
@@ -146,13 +85,17 @@ END_TEST
 
 START_TEST(inject_gp_and_ud)
 {
-    add_exit(VM_EXIT_RDMSR, 2, 0x7C);
-    add_exit(VM_EXIT_VMCALL, 3, 0x81);
-    add_exit(VM_EXIT_IO, 1, 0x7B);
+    mock_add_exit(VM_EXIT_RDMSR, 2, 0x7C);
+    mock_add_exit(VM_EXIT_VMCALL, 3, 0x81);
+    mock_add_exit(VM_EXIT_IO, 1, 0x7B);
     vcpu_run(&vcpu, &table);
-    ck_assert_uint_eq(injects, 2);
-    ck_assert_uint_eq(last_vector, 6);
-    ck_assert_uint_eq(mock_rip, 0x100000); /* injection does not skip */
+    ck_assert_uint_eq(mock.injects, 2);
+    ck_assert_uint_eq(mock.injected[0].vector, 13);
+    ck_assert(mock.injected[0].has_error);
+    ck_assert_uint_eq(mock.injected[0].error_code, 0);
+    ck_assert_uint_eq(mock.injected[1].vector, 6);
+    ck_assert(!mock.injected[1].has_error);
+    ck_assert_uint_eq(mock.rip, 0x100000); /* injection does not skip */
 }
 END_TEST
 
@@ -160,26 +103,27 @@ END_TEST
  * where VM entry would refuse one. */
 START_TEST(inject_gp_error_code_follows_cr0_pe)
 {
-    add_exit(VM_EXIT_RDMSR, 2, 0x7C);
-    add_exit(VM_EXIT_IO, 1, 0x7B);
+    mock_add_exit(VM_EXIT_RDMSR, 2, 0x7C);
+    mock_add_exit(VM_EXIT_IO, 1, 0x7B);
     vcpu_run(&vcpu, &table);
-    ck_assert_uint_eq(last_vector, 13);
-    ck_assert(last_has_error);
+    ck_assert_uint_eq(mock.injects, 1);
+    ck_assert_uint_eq(mock.injected[0].vector, 13);
+    ck_assert(mock.injected[0].has_error);
     setup();
-    mock_cr0 = 0x10; /* real mode */
-    add_exit(VM_EXIT_RDMSR, 2, 0x7C);
-    add_exit(VM_EXIT_IO, 1, 0x7B);
+    mock.cr0 = 0x10; /* real mode */
+    mock_add_exit(VM_EXIT_RDMSR, 2, 0x7C);
+    mock_add_exit(VM_EXIT_IO, 1, 0x7B);
     vcpu_run(&vcpu, &table);
-    ck_assert_uint_eq(injects, 1);
-    ck_assert_uint_eq(last_vector, 13);
-    ck_assert(!last_has_error);
+    ck_assert_uint_eq(mock.injects, 1);
+    ck_assert_uint_eq(mock.injected[0].vector, 13);
+    ck_assert(!mock.injected[0].has_error);
 }
 END_TEST
 
 START_TEST(unhandled_exit_stops_with_native_code_and_rip)
 {
-    mock_rip = 0xDEAD0;
-    add_exit(VM_EXIT_XSETBV, 3, 0x8D);
+    mock.rip = 0xDEAD0;
+    mock_add_exit(VM_EXIT_XSETBV, 3, 0x8D);
     ck_assert_int_eq(vcpu_run(&vcpu, &table), VCPU_STOP_ERROR);
     ck_assert_ptr_nonnull(strstr(vcpu.stop_reason, "unhandled exit xsetbv"));
     ck_assert_ptr_nonnull(strstr(vcpu.stop_reason, "native code 0x8d"));
@@ -199,7 +143,7 @@ END_TEST
 
 START_TEST(unknown_length_stops)
 {
-    add_exit(VM_EXIT_CPUID, 0, 0x72);
+    mock_add_exit(VM_EXIT_CPUID, 0, 0x72);
     ck_assert_int_eq(vcpu_run(&vcpu, &table), VCPU_STOP_ERROR);
     ck_assert_ptr_nonnull(strstr(vcpu.stop_reason, "cannot find the length of the cpuid"));
 }
@@ -208,7 +152,7 @@ END_TEST
 START_TEST(stop_without_reason_gets_one)
 {
     table.handler[VM_EXIT_HLT] = h_stop_silently;
-    add_exit(VM_EXIT_HLT, 1, 0x78);
+    mock_add_exit(VM_EXIT_HLT, 1, 0x78);
     ck_assert_int_eq(vcpu_run(&vcpu, &table), VCPU_STOP_ERROR);
     ck_assert_ptr_nonnull(strstr(vcpu.stop_reason, "without a reason"));
 }
@@ -236,7 +180,7 @@ START_TEST(handle_exit_says_go_on_then_stop)
     struct vm_exit cpuid = { .kind = VM_EXIT_CPUID, .insn_len = 2 };
     struct vm_exit io = { .kind = VM_EXIT_IO, .insn_len = 1 };
     ck_assert(vcpu_handle_exit(&vcpu, &cpuid));
-    ck_assert_uint_eq(mock_rip, 0x100002);
+    ck_assert_uint_eq(mock.rip, 0x100002);
     ck_assert(!vcpu_handle_exit(&vcpu, &io));
     ck_assert_int_eq(vcpu.stop, VCPU_STOP_POWEROFF);
 }

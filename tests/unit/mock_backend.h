@@ -1,0 +1,125 @@
+/*
+ * tests/unit/mock_backend.h - a backend for unit tests: it replays a script of
+ * exits and records what common code asks of it (skips, injections, window
+ * changes), and answers with the guest state a test sets. Each test file
+ * defines mock_run(), the run loop, with the steps around an exit it tests.
+ */
+#ifndef BOOKVISOR_TESTS_UNIT_MOCK_BACKEND_H
+#define BOOKVISOR_TESTS_UNIT_MOCK_BACKEND_H
+
+#include <check.h>
+#include <string.h>
+#include "common/vm/exit_dispatch.h"
+
+#define MOCK_SCRIPT_MAX 16
+#define MOCK_INJECT_MAX 16
+
+/* What the mock answers and what it was asked; mock_reset() empties it. */
+struct mock_backend_state {
+    struct vm_exit script[MOCK_SCRIPT_MAX]; /* the exits run() replays, in order */
+    unsigned script_len, script_pos;
+    u64 rip;
+    u64 cr0;                                /* what get_reg(VCPU_REG_CR0) reads (protected mode) */
+    bool skip_fails;                        /* skip_instruction() cannot find lengths */
+    unsigned skips;
+    struct event_interruptibility guest;    /* what get_interruptibility() reads */
+    struct vm_event injected[MOCK_INJECT_MAX];
+    unsigned injects;
+    bool interrupt_window, nmi_window;      /* as set_event_windows() last left them */
+    unsigned window_changes;                /* calls of set_event_windows() */
+};
+
+static struct mock_backend_state mock;
+
+/* The run loop: each test file writes its own. */
+static void mock_run(struct vcpu *v);
+
+static void mock_reset(void)
+{
+    memset(&mock, 0, sizeof(mock));
+    mock.rip = 0x100000;
+    mock.cr0 = 0x11;
+}
+
+/* Append an exit to the script; the test may fill in more of it. */
+static struct vm_exit *mock_add_exit(enum vm_exit_kind kind, u8 len, u32 native)
+{
+    ck_assert_uint_lt(mock.script_len, MOCK_SCRIPT_MAX);
+    struct vm_exit *e = &mock.script[mock.script_len++];
+    memset(e, 0, sizeof(*e));
+    e->kind = kind;
+    e->insn_len = len;
+    e->native_code = native;
+    return e;
+}
+
+/* The next exit of the script; the loop must stop before the script ends. */
+static struct vm_exit *mock_next_exit(void)
+{
+    ck_assert_uint_lt(mock.script_pos, mock.script_len);
+    return &mock.script[mock.script_pos++];
+}
+
+static u64 mock_get_reg(struct vcpu *v, enum vcpu_reg r)
+{
+    (void)v;
+    if (r == VCPU_REG_RIP)
+        return mock.rip;
+    if (r == VCPU_REG_RFLAGS)
+        return mock.guest.interrupts_enabled ? 0x202 : 0x2;
+    if (r == VCPU_REG_CR0)
+        return mock.cr0;
+    return 0;
+}
+
+static void mock_set_reg(struct vcpu *v, enum vcpu_reg r, u64 value)
+{
+    (void)v;
+    if (r == VCPU_REG_RIP)
+        mock.rip = value;
+}
+
+static bool mock_skip(struct vcpu *v, const struct vm_exit *e)
+{
+    (void)v;
+    if (mock.skip_fails || e->insn_len == 0)
+        return false;
+    mock.rip += e->insn_len;
+    mock.guest.shadow = false; /* as the backends do: the shadow ends with the instruction */
+    mock.skips++;
+    return true;
+}
+
+static void mock_inject(struct vcpu *v, const struct vm_event *ev)
+{
+    (void)v;
+    ck_assert_uint_lt(mock.injects, MOCK_INJECT_MAX);
+    mock.injected[mock.injects++] = *ev;
+}
+
+static void mock_get_interruptibility(struct vcpu *v, struct event_interruptibility *out)
+{
+    (void)v;
+    *out = mock.guest;
+}
+
+static void mock_set_event_windows(struct vcpu *v, bool interrupt_window, bool nmi_window)
+{
+    (void)v;
+    mock.interrupt_window = interrupt_window;
+    mock.nmi_window = nmi_window;
+    mock.window_changes++;
+}
+
+static const struct backend_ops mock_backend = {
+    .name = "mock",
+    .run = mock_run,
+    .get_reg = mock_get_reg,
+    .set_reg = mock_set_reg,
+    .skip_instruction = mock_skip,
+    .inject = mock_inject,
+    .get_interruptibility = mock_get_interruptibility,
+    .set_event_windows = mock_set_event_windows,
+};
+
+#endif
