@@ -39,4 +39,24 @@ bool vmm_layout_choose(const struct phys_range *map, size_t nmap,
 size_t vmm_layout_guest_map(const struct phys_range *map, size_t nmap, u64 hole_base,
                             u64 hole_size, struct phys_range *out, size_t out_max);
 
+/**
+ * The same for several holes at once (the VMM region, a page bookvisor turns
+ * into a device, ...): each is cut out of the available ranges and reserved.
+ * Entries keep the map's order; an entry is split in address order. Holes
+ * may overlap each other; empty holes are ignored.
+ * @return the number of entries written to out, or out_max + 1 when they do
+ *         not all fit (out then holds the first out_max).
+ */
+size_t vmm_layout_cut_holes(const struct phys_range *map, size_t nmap,
+                            const struct phys_range *holes, size_t nholes,
+                            struct phys_range *out, size_t out_max);
+
+/**
+ * Is [start, start + size) available RAM in map? Several adjacent available
+ * entries may cover it together; a range that wraps never is.
+ * @param bad when not NULL and the answer is false: the first address that
+ *            is not available RAM
+ */
+bool vmm_layout_is_ram(const struct phys_range *map, size_t nmap, u64 start, u64 size, u64 *bad);
+
 #endif

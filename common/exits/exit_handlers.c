@@ -167,9 +167,11 @@ static enum exit_action on_io(struct vcpu *v, struct vm_exit *e)
  */
 static enum exit_action on_hlt(struct vcpu *v, struct vm_exit *e)
 {
+    /* Nothing maskable can wake it, and bookvisor sends no NMI: dead. */
     if (!(get(v, VCPU_REG_RFLAGS) & RFLAGS_IF))
-        return vcpu_stop(v, VCPU_STOP_HALTED,
-                         "the guest halted with interrupts disabled at rip=0x%llx",
+        return vcpu_stop(v, VCPU_STOP_ERROR,
+                         "the guest halted with interrupts disabled at rip=0x%llx: "
+                         "it can never run again",
                          (unsigned long long)get(v, VCPU_REG_RIP));
     if (!v->backend->skip_instruction(v, e))
         return vcpu_stop(v, VCPU_STOP_ERROR, "cannot skip HLT");

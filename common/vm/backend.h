@@ -14,6 +14,7 @@
 #include "common/vm/vcpu.h"
 
 struct cpu_info;
+struct npt_format;
 
 /** Kinds of event a backend can inject. */
 enum vm_event_type {
@@ -28,6 +29,24 @@ struct vm_event {
     u8 vector;               /**< vector */
     bool has_error;          /**< push an error code */
     u32 error_code;          /**< the error code */
+};
+
+/**
+ * Things bookvisor may ask a backend to make exit. Which ones it asks for,
+ * and why, is the intercept policy (common/exits/intercept_policy.h); each
+ * backend knows what they mean in its hardware (some exit on VT-x whatever
+ * the VMM wants).
+ */
+enum vm_intercept {
+    VM_INTERCEPT_CPUID,      /**< the CPUID instruction */
+    VM_INTERCEPT_HLT,        /**< the HLT instruction */
+    VM_INTERCEPT_INVD,       /**< the INVD instruction */
+    VM_INTERCEPT_HYPERCALL,  /**< VMMCALL (AMD) or VMCALL (Intel) */
+    VM_INTERCEPT_VIRT_INSNS, /**< the vendor's other virtualization instructions */
+    VM_INTERCEPT_CR4_WRITE,  /**< MOV to CR4, at least every write that sets a bit the CPU must refuse */
+    VM_INTERCEPT_SHUTDOWN,   /**< a triple fault (shutdown) */
+    VM_INTERCEPT_INIT,       /**< an INIT signal */
+    VM_INTERCEPT_COUNT       /**< number of kinds */
 };
 
 /** The operations of one backend. */
@@ -62,6 +81,8 @@ struct backend_ops {
     bool (*skip_instruction)(struct vcpu *v, const struct vm_exit *exit);
     /** Deliver an event on the next entry. */
     void (*inject)(struct vcpu *v, const struct vm_event *event);
+    /** Make what exit (it stays intercepted); false if this CPU cannot. */
+    bool (*set_intercept)(struct vcpu *v, enum vm_intercept what);
     /** Intercept (or stop intercepting) one I/O port. */
     void (*set_io_intercept)(struct vcpu *v, u16 port, bool on);
     /** Intercept reads and/or writes of one MSR. */
@@ -74,6 +95,10 @@ struct backend_ops {
     void (*dump_state)(struct vcpu *v);
     /** Is the guest's hypercall instruction VMMCALL (true) or VMCALL (false)? */
     bool uses_vmmcall;
+    /** The hardware's name for people: "AMD-V" or "VT-x". */
+    const char *hardware;
+    /** The entry format of its nested page tables (common/npt/npt_format.h). */
+    const struct npt_format *nested_format;
 };
 
 /** The AMD-V backend (arch/svm). */

@@ -73,8 +73,7 @@ struct vcpu_init_state {
 enum vcpu_stop_kind {
     VCPU_RUNNING,        /**< not stopped */
     VCPU_STOP_POWEROFF,  /**< the guest switched the machine off: success */
-    VCPU_STOP_HALTED,    /**< the guest halted with interrupts off, for good: success */
-    VCPU_STOP_ERROR,     /**< guest error or unhandled event: failure */
+    VCPU_STOP_ERROR,     /**< guest error, dead guest or unhandled event: failure */
 };
 
 struct backend_ops;
