@@ -3,9 +3,9 @@
  * @brief The VMCB state save area from a generic initial state, and the
  *        VMRUN consistency checks it must pass (pure).
  *
- * svm_vcpu_init() fills the save area with svm_guest_state_encode(); when
- * VMRUN refuses the VMCB (exit code VMEXIT_INVALID), svm_dump_state() names
- * the broken rules with svm_state_check(). tests/unit/test_svm_guest_state.c
+ * svm_vcpu_init() fills the save area with svm_guest_state_encode(), and
+ * svm_run() names any rule svm_state_check() finds broken before entering:
+ * VMRUN itself only answers VMEXIT_INVALID. tests/unit/test_svm_guest_state.c
  * runs each starting mode of common/vm/vcpu_state.h through both.
  */
 #ifndef BOOKVISOR_ARCH_SVM_SVM_GUEST_STATE_H

@@ -106,13 +106,6 @@ size_t vmm_layout_cut_holes(const struct phys_range *map, size_t nmap,
     return n > out_max ? out_max + 1 : n;
 }
 
-size_t vmm_layout_guest_map(const struct phys_range *map, size_t nmap, u64 hole_base,
-                            u64 hole_size, struct phys_range *out, size_t out_max)
-{
-    const struct phys_range hole = { hole_base, hole_size, 2 };
-    return vmm_layout_cut_holes(map, nmap, &hole, 1, out, out_max);
-}
-
 bool vmm_layout_is_ram(const struct phys_range *map, size_t nmap, u64 start, u64 size, u64 *bad)
 {
     u64 cur = start, end = start + size;

@@ -412,7 +412,7 @@ static enum exit_action on_shutdown(struct vcpu *v, struct vm_exit *e)
 
 static enum exit_action on_invalid_state(struct vcpu *v, struct vm_exit *e)
 {
-    /* guest_boot() prints the backend's state dump (and the VT-x checker) after the stop. */
+    /* guest_run_and_report() prints the backend's state dump (and the VT-x checker) after the stop. */
     if ((e->native_code & 0xFFFF0000u) == VM_EXIT_NATIVE_ENTRY_INSN_ERROR) {
         if (!(e->native_code & 0xFFFF)) /* no error number exists: VMfailInvalid */
             return vcpu_stop(v, VCPU_STOP_ERROR,

@@ -3,16 +3,15 @@
  * @brief Loading a Multiboot (v1 0.6.96) or Multiboot2 (1.0) guest kernel:
  *        header probe, load plan, and the guest's boot information.
  *
- * bookvisor plays boot loader for its guest: the first GRUB module is the
- * guest kernel. This module is the pure part of that job. The VMM code
- *  1. calls multiboot_probe() to find and check the kernel's header,
- *  2. calls multiboot_plan() for the list of byte ranges to copy and zero,
- *  3. copies them into guest RAM (the plan never points outside the image
- *     or outside the RAM regions it was given),
- *  4. calls multiboot_build_info() for the boot information, copies the
- *     buffer to the chosen guest-physical address (e.g. ALIGN_UP(plan
- *     load_end, 4 KiB)), and
- *  5. starts the vCPU in the machine state below.
+ * bookvisor plays boot loader for its guest. This module is the protocol;
+ * the two loaders of common/loader/multiboot_loader.c use it:
+ *  1. multiboot_probe_version() finds and checks the kernel's header,
+ *  2. multiboot_plan() gives the list of byte ranges to copy and zero (it
+ *     never points outside the image or outside the RAM regions it was given),
+ *  3. the loader copies them into guest RAM,
+ *  4. multiboot_build_info() writes the boot information for the chosen
+ *     guest-physical address (after the kernel and its modules), and
+ *  5. the vCPU starts in the machine state below (vcpu_state_protected32()).
  *
  * Machine state at the kernel's entry, the same for both versions
  * (Multiboot 0.6.96 section 3.2; Multiboot2 1.0 section 3.3, i386):

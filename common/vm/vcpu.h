@@ -48,7 +48,7 @@ struct vcpu_dtr {
     u32 limit;  /**< limit */
 };
 
-/** The architectural state a vCPU starts from (e.g. a multiboot entry). */
+/** The architectural state a vCPU starts from; a loader fills it (common/vm/vcpu_state.h builds the modes). */
 struct vcpu_init_state {
     struct vcpu_gprs gprs;                    /**< initial general registers */
     /**@{*/

@@ -73,6 +73,7 @@ void vcpu_state_long64(struct vcpu_init_state *s, u64 rip, u64 cr3);
 /**
  * Which mode s describes, after checking that its control registers, EFER
  * and CS agree (the rules VM entry and VMRUN enforce for these fields).
+ * @param s   the state to classify
  * @param why receives the first broken rule when the answer is
  *            VCPU_MODE_INVALID (may be NULL)
  * @param wlen bytes at why

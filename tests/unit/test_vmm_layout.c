@@ -59,7 +59,8 @@ START_TEST(guest_map_cuts_hole)
 {
     struct phys_range out[16];
     u64 hole = 0x7C000000;
-    size_t n = vmm_layout_guest_map(qemu_map, 6, hole, 32 * MIB, out, 16);
+    const struct phys_range vmm = { hole, 32 * MIB, 2 };
+    size_t n = vmm_layout_cut_holes(qemu_map, 6, &vmm, 1, out, 16);
     ck_assert_uint_eq(n, 8);
     ck_assert_uint_eq(out[3].base, 0x100000);
     ck_assert_uint_eq(out[3].base + out[3].length, hole);
@@ -68,14 +69,15 @@ START_TEST(guest_map_cuts_hole)
     ck_assert_uint_eq(out[5].base, hole + 32 * MIB);
     ck_assert_uint_eq(out[5].type, 1);
     ck_assert_uint_eq(out[5].base + out[5].length, 0x7FEE0000);
-    size_t m = vmm_layout_guest_map(qemu_map, 6, hole, 32 * MIB, out, 4);
+    size_t m = vmm_layout_cut_holes(qemu_map, 6, &vmm, 1, out, 4);
     ck_assert_uint_eq(m, 5);
 }
 END_TEST
 
-/* The guest map of guest_boot(): the VMM region and the MMIO test page (a
- * page inside low RAM) cut out at once; every byte of RAM is either still
- * RAM or reserved, never lost, and the holes are never RAM. */
+/* The guest map as build_guest_map() (common/start/guest_boot.c) makes it:
+ * the VMM region and the MMIO test page (a page inside low RAM) cut out at
+ * once; every byte of RAM is either still RAM or reserved, never lost, and
+ * the holes are never RAM. */
 START_TEST(cut_two_holes_from_one_range)
 {
     const struct phys_range holes[] = { { 0x7C000000, 32 * MIB, 2 }, { 0xF00000, 4096, 2 } };
