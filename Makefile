@@ -37,8 +37,9 @@ ISO       ?= $(BUILD)/bookvisor.iso
 
 HELLO_MB2 := $(BUILD)/guest/hello-mb2.bin
 HELLO_MB1 := $(BUILD)/guest/hello-mb1.elf
+CLI_HLT   := $(BUILD)/guest/cli-hlt.bin
 
-all: $(STAMP) $(BUILD)/bookvisor.elf $(GUEST_ELF) $(HELLO_MB2) $(HELLO_MB1)
+all: $(STAMP) $(BUILD)/bookvisor.elf $(GUEST_ELF) $(HELLO_MB2) $(HELLO_MB1) $(CLI_HLT)
 
 $(STAMP):
 	@sh scripts/setup
@@ -74,14 +75,23 @@ guest: $(GUEST_ELF)
 $(GUEST_ELF): $(shell find tests/guest -type f 2>/dev/null) | $(STAMP)
 	$(MAKE) -s -C tests/guest OUT=$(abspath $(BUILD)/guest)
 
-# A plain multiboot2 kernel that knows nothing of bookvisor: a raw binary whose
-# header's address tag tells the loader where it goes (tests/thirdparty).
-$(HELLO_MB2): tests/thirdparty/hello_mb2.S tests/thirdparty/link.ld | $(STAMP)
+# A 32-bit assembly kernel for tests/thirdparty: one image at 2 MiB
+# (link.ld), made a raw binary whose Multiboot2 address tag places it.
+define RAW_KERNEL_RECIPE
 	@mkdir -p $(dir $@)
 	@echo "  AS32    $<"
-	@$(CC) -m32 -c $< -o $(BUILD)/guest/hello_mb2.o
-	@$(LD) -m elf_i386 --no-warn-rwx-segments -T tests/thirdparty/link.ld -o $(BUILD)/guest/hello-mb2.elf $(BUILD)/guest/hello_mb2.o
-	@objcopy -O binary $(BUILD)/guest/hello-mb2.elf $@
+	@$(CC) -m32 -c $< -o $(basename $@).o
+	@$(LD) -m elf_i386 --no-warn-rwx-segments -T tests/thirdparty/link.ld -o $(basename $@).elf $(basename $@).o
+	@objcopy -O binary $(basename $@).elf $@
+endef
+
+# A plain multiboot2 kernel that knows nothing of bookvisor.
+$(HELLO_MB2): tests/thirdparty/hello_mb2.S tests/thirdparty/link.ld | $(STAMP)
+	$(RAW_KERNEL_RECIPE)
+
+# The smallest dead guest: one line on port 0xE9, then `cli; hlt`.
+$(CLI_HLT): tests/thirdparty/cli_hlt.S tests/thirdparty/link.ld | $(STAMP)
+	$(RAW_KERNEL_RECIPE)
 
 # A plain Multiboot (v1) ELF kernel in C, placed by its ELF headers (tests/thirdparty).
 $(HELLO_MB1): tests/thirdparty/hello_mb1.c tests/thirdparty/link_mb1.ld | $(STAMP)

@@ -13,7 +13,7 @@ struct pci_driver;
 /**
  * Enumerate PCI, bind drivers by the `vmm.driver.pci=` configuration, and
  * install the config-space hooks (0xCF8/0xCFC and ECAM) the bound and
- * concealed devices need. Called once by guest_boot() before the guest runs.
+ * concealed devices need. Called once by guest_devices_start() before the guest runs.
  * @param vm the guest VM whose accesses are hooked
  * @param drivers every driver there is, in registration order (drivers/drivers.h)
  * @param ndrivers number of entries of drivers

@@ -7,6 +7,7 @@
  */
 #include "arch/svm/svm_caps.h"
 #include "arch/svm/svm_exit_decode.h"
+#include "arch/svm/svm_guest_state.h"
 #include "arch/svm/vmcb.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/percpu.h"
@@ -15,6 +16,7 @@
 #include "common/vm/vcpu_owner.h"
 #include "common/vm/exit_dispatch.h"
 #include "common/lib/format.h"
+#include "common/npt/npt_format.h"
 #include "common/vm/guest_vm.h"
 #include "common/insn/insn_len.h"
 #include "common/base/kprintf.h"
@@ -120,14 +122,6 @@ static int svm_enable_cpu(void)
     return 0;
 }
 
-static void seg_to_vmcb(struct vmcb_segment *d, const struct vcpu_segment *s)
-{
-    d->selector = s->selector;
-    d->attrib = s->attr;
-    d->limit = s->limit;
-    d->base = s->base;
-}
-
 static void msrpm_set(u8 *msrpm, u32 msr, bool read, bool write)
 {
     u32 base;
@@ -189,58 +183,46 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
     v->arch = s;
     v->gprs = st->gprs;
 
+    /* Only what the hardware demands; what bookvisor wants to see comes
+     * later through svm_set_intercept() (common/exits/intercepts.c). */
     struct vmcb_control *c = &s->vmcb->control;
-    c->intercept_misc1 = SVM_INTERCEPT1_CPUID | SVM_INTERCEPT1_HLT | SVM_INTERCEPT1_IOIO |
-                         SVM_INTERCEPT1_MSR | SVM_INTERCEPT1_SHUTDOWN | SVM_INTERCEPT1_INIT |
-                         SVM_INTERCEPT1_INVD; /* INVD would drop the VMM's dirty cache lines too */
-    /* VMRUN must be intercepted (a consistency check); the other SVM
-     * instructions too, so the guest cannot use SVM through the back door. */
-    c->intercept_misc2 = SVM_INTERCEPT2_VMRUN | SVM_INTERCEPT2_VMMCALL | SVM_INTERCEPT2_VMLOAD |
-                         SVM_INTERCEPT2_VMSAVE | SVM_INTERCEPT2_STGI | SVM_INTERCEPT2_CLGI |
-                         SVM_INTERCEPT2_SKINIT;
-    /* CR4 writes are checked by the VMM (cr_write_fault()): not every CPU
-     * model refuses a bad value at the MOV (QEMU's TCG lets CR4.VMXE in, and
-     * the next VMRUN then fails), and bookvisor refuses it with #GP instead. */
-    c->intercept_cr = SVM_INTERCEPT_CR_WRITE(4);
+    c->intercept_misc1 = SVM_INTERCEPT1_IOIO | SVM_INTERCEPT1_MSR; /* the maps below decide */
+    c->intercept_misc2 = SVM_INTERCEPT2_VMRUN; /* VMRUN refuses a VMCB without it */
     c->iopm_base_pa = iopm_pa;
     c->msrpm_base_pa = msrpm_pa;
     c->guest_asid = asid; /* its own TLB tag on the CPU that owns it */
     c->tlb_control = 1; /* flush everything on the first entry (the ASID may have been used before) */
     c->np_enable = 1;
-
     /* EFER.SVME must stay set in the guest's EFER: keep the guest away from it. */
     msrpm_set(s->msrpm, MSR_IA32_EFER, true, true);
-    msrpm_set(s->msrpm, MSR_VM_HSAVE_PA, true, true);
-    msrpm_set(s->msrpm, MSR_VM_CR, true, true);
 
-    struct vmcb_save *g = &s->vmcb->save;
-    seg_to_vmcb(&g->cs, &st->cs);
-    seg_to_vmcb(&g->ds, &st->ds);
-    seg_to_vmcb(&g->es, &st->es);
-    seg_to_vmcb(&g->fs, &st->fs);
-    seg_to_vmcb(&g->gs, &st->gs);
-    seg_to_vmcb(&g->ss, &st->ss);
-    seg_to_vmcb(&g->tr, &st->tr);
-    seg_to_vmcb(&g->ldtr, &st->ldtr);
-    g->gdtr.base = st->gdtr.base;
-    g->gdtr.limit = st->gdtr.limit;
-    g->idtr.base = st->idtr.base;
-    g->idtr.limit = st->idtr.limit;
-    g->cpl = (st->ss.attr >> 5) & 3;
-    g->efer = st->efer | EFER_SVME;
-    g->cr0 = st->cr0;
-    g->cr3 = st->cr3;
-    g->cr4 = st->cr4;
-    g->dr6 = 0xFFFF0FF0;
-    g->dr7 = 0x400;
-    g->rflags = st->rflags;
-    g->rip = st->rip;
-    g->rsp = st->rsp;
-    g->g_pat = 0x0007040600070406ULL; /* power-on PAT */
+    svm_guest_state_encode(st, &s->vmcb->save);
     /* test.corrupt: break a VMRUN consistency rule on purpose (EFER.SVME must be 1). */
     if (vmm_options.test_corrupt != OPT_CORRUPT_NONE)
-        g->efer &= ~(u64)EFER_SVME;
+        s->vmcb->save.efer &= ~(u64)EFER_SVME;
     return 0;
+}
+
+/* What each generic intercept means in the VMCB. */
+static bool svm_set_intercept(struct vcpu *v, enum vm_intercept what)
+{
+    struct vmcb_control *c = &((struct svm_vcpu *)v->arch)->vmcb->control;
+    switch (what) {
+    case VM_INTERCEPT_CPUID: c->intercept_misc1 |= SVM_INTERCEPT1_CPUID; break;
+    case VM_INTERCEPT_HLT: c->intercept_misc1 |= SVM_INTERCEPT1_HLT; break;
+    case VM_INTERCEPT_INVD: c->intercept_misc1 |= SVM_INTERCEPT1_INVD; break;
+    case VM_INTERCEPT_SHUTDOWN: c->intercept_misc1 |= SVM_INTERCEPT1_SHUTDOWN; break;
+    case VM_INTERCEPT_INIT: c->intercept_misc1 |= SVM_INTERCEPT1_INIT; break;
+    case VM_INTERCEPT_HYPERCALL: c->intercept_misc2 |= SVM_INTERCEPT2_VMMCALL; break;
+    case VM_INTERCEPT_VIRT_INSNS:
+        c->intercept_misc2 |= SVM_INTERCEPT2_VMLOAD | SVM_INTERCEPT2_VMSAVE | SVM_INTERCEPT2_STGI |
+                              SVM_INTERCEPT2_CLGI | SVM_INTERCEPT2_SKINIT;
+        break;
+    case VM_INTERCEPT_CR4_WRITE: c->intercept_cr |= SVM_INTERCEPT_CR_WRITE(4); break;
+    default: return false;
+    }
+    c->clean_bits = 0;
+    return true;
 }
 
 static u64 svm_get_reg(struct vcpu *v, enum vcpu_reg r)
@@ -366,11 +348,24 @@ bool svm_on_exit(struct vcpu *v)
     return true;
 }
 
+/* VMRUN refuses a bad VMCB with one word, "invalid"; say which rules it
+ * breaks before entering (after the failure some CPUs, Bochs among them,
+ * have overwritten the save area with the host's state). Once per run. */
+static void __attribute__((cold, noinline)) report_broken_rules(u32 bad)
+{
+    for (unsigned r = 0; r < SVM_RULE_COUNT; r++)
+        if (bad & (1u << r))
+            kprintf("bookvisor: VMRUN check failed: %s\n", svm_state_rule_name((enum svm_state_rule)r));
+}
+
 static void svm_run(struct vcpu *v)
 {
     vcpu_assert_own_cpu(v, "run");
     struct svm_vcpu *s = v->arch;
     const struct svm_cpu *sc = v->cpu->backend;
+    u32 bad = svm_state_check(s->vmcb);
+    if (bad)
+        report_broken_rules(bad);
     prepare_entry(v, s->vmcb);
     svm_run_loop(v, s->vmcb_pa, sc->host_vmcb_pa, s->vmcb);
 }
@@ -439,8 +434,11 @@ const struct backend_ops svm_backend = {
     .inject = svm_inject,
     .set_io_intercept = svm_set_io_intercept,
     .set_msr_intercept = svm_set_msr_intercept,
+    .set_intercept = svm_set_intercept,
     .set_nested_root = svm_set_nested_root,
     .nested_1g_pages = svm_nested_1g_pages,
     .dump_state = svm_dump_state,
     .uses_vmmcall = true,
+    .hardware = "AMD-V",
+    .nested_format = &npt_format_amd,
 };

@@ -20,6 +20,7 @@
 #include "arch/vmx/vmx_enter.h"
 #include "arch/vmx/vmx_exit_decode.h"
 #include "arch/vmx/vmx_feature_control.h"
+#include "arch/vmx/vmx_guest_state.h"
 #include "arch/vmx/vmx_insn.h"
 #include "arch/vmx/vmx_report.h"
 #include "arch/x86/cpu.h"
@@ -53,8 +54,7 @@ struct vmx_vcpu {
     u64 vmcs_pa;
     u8 *io_bitmap;     /* A (ports 0-0x7FFF) then B (0x8000-0xFFFF), 8 KiB */
     u8 *msr_bitmap;    /* 4 KiB: read low, read high, write low, write high */
-    u64 cr0_mask, cr4_mask;   /* bits the guest sees through the read shadows */
-    u64 cr0_forced, cr4_forced; /* bits VMX operation needs set in the real register */
+    struct vmx_cr_masks cr;   /* CR0/CR4 bits the VMM owns, and those it forces */
     u64 eptp;
     u64 cr2;                  /* the guest's CR2 while the CPU's register holds another's */
     u16 vpid;                 /* its TLB tag (0: VPID is off) */
@@ -239,19 +239,12 @@ static void cr2_claim(struct vmx_cpu *vc, struct vcpu *v)
     vc->cr2_owner = v;
 }
 
-static u32 ar_from_generic(const struct vcpu_segment *s)
+static void write_segment(u64 sel, u64 base, u64 limit, u64 ar, const struct vmx_segment *s)
 {
-    if (!s->attr)
-        return VMX_AR_UNUSABLE;
-    return (s->attr & 0xFFu) | ((u32)(s->attr & 0xF00u) << 4);
-}
-
-static void write_segment(u64 sel, u64 base, u64 limit, u64 ar, const struct vcpu_segment *s)
-{
-    vmwrite(sel, s->selector);
+    vmwrite(sel, s->sel);
     vmwrite(base, s->base);
     vmwrite(limit, s->limit);
-    vmwrite(ar, ar_from_generic(s));
+    vmwrite(ar, s->ar);
 }
 
 static void msr_bitmap_set(u8 *bm, u32 msr, bool read, bool write)
@@ -279,6 +272,33 @@ static void msr_bitmap_set(u8 *bm, u32 msr, bool read, bool write)
 static void vmx_set_msr_intercept(struct vcpu *v, u32 msr, bool read, bool write)
 {
     msr_bitmap_set(((struct vmx_vcpu *)v->arch)->msr_bitmap, msr, read, write);
+}
+
+/*
+ * What each generic intercept means on VT-x. Most of them exit whatever the
+ * VMM wants (SDM vol. 3, "Instructions That Cause VM Exits Unconditionally":
+ * CPUID, INVD, VMCALL and the other VMX instructions; a triple fault and
+ * INIT always exit too); CR4 writes that would set a bit VMX owns exit
+ * through the CR4 guest/host mask. Only HLT has a control of its own.
+ */
+static bool vmx_set_intercept(struct vcpu *v, enum vm_intercept what)
+{
+    switch (what) {
+    case VM_INTERCEPT_CPUID: case VM_INTERCEPT_INVD: case VM_INTERCEPT_HYPERCALL:
+    case VM_INTERCEPT_VIRT_INSNS: case VM_INTERCEPT_SHUTDOWN: case VM_INTERCEPT_INIT:
+    case VM_INTERCEPT_CR4_WRITE:
+        return true;
+    case VM_INTERCEPT_HLT: {
+        vmcs_use(v, "set_intercept");
+        u32 proc = (u32)vmread(VMCS_PROC_CONTROLS) | VMX_PROC_HLT_EXITING;
+        if (vmx_control_bad_bits(caps.proc_ctl, proc) & VMX_PROC_HLT_EXITING)
+            return false;
+        vmwrite(VMCS_PROC_CONTROLS, proc);
+        return true;
+    }
+    default:
+        return false;
+    }
 }
 
 static void vmx_set_io_intercept(struct vcpu *v, u16 port, bool on)
@@ -322,36 +342,66 @@ static void write_host_state(const struct cpu *c)
     vmwrite(VMCS_HOST_RIP, (u64)(uintptr_t)vmx_exit_point);
 }
 
-/*
- * CR0 and CR4: bits that VMX operation forces (fixed to 1, e.g. CR0.NE and
- * CR4.VMXE) or forbids are owned by the VMM through the guest/host masks;
- * the guest reads its own values from the read shadows. All other bits are
- * the guest's, so ordinary changes (CR0.PG, CR4.PAE, ...) never exit.
- * With unrestricted guest, PE and PG are the guest's too.
- */
-static void compute_cr_masks(struct vmx_vcpu *x)
-{
-    u64 cr0_free = (controls.proc2 & VMX_PROC2_UNRESTRICTED_GUEST) ? (CR0_PE | CR0_PG) : 0;
-    x->cr0_forced = caps.msr.cr0_fixed0 & ~cr0_free;
-    x->cr0_mask = x->cr0_forced | (~caps.msr.cr0_fixed1 & 0xFFFFFFFFULL);
-    x->cr4_forced = caps.msr.cr4_fixed0;
-    x->cr4_mask = x->cr4_forced | (~caps.msr.cr4_fixed1 & 0xFFFFFFFFULL);
-}
-
+/* CR0 and CR4 as the guest wrote them go to the read shadows; the real
+ * registers get the bits VMX operation needs (vmx_guest_state.h). */
 static void write_cr0_guest(struct vmx_vcpu *x, u64 value)
 {
     vmwrite(VMCS_CR0_READ_SHADOW, value);
-    vmwrite(VMCS_GUEST_CR0, (value | x->cr0_forced) & caps.msr.cr0_fixed1);
+    vmwrite(VMCS_GUEST_CR0, vmx_cr0_real(&caps, &x->cr, value));
 }
 
 static void write_cr4_guest(struct vmx_vcpu *x, u64 value)
 {
     vmwrite(VMCS_CR4_READ_SHADOW, value);
-    vmwrite(VMCS_GUEST_CR4, (value | x->cr4_forced) & caps.msr.cr4_fixed1);
+    vmwrite(VMCS_GUEST_CR4, vmx_cr4_real(&caps, &x->cr, value));
+}
+
+/* The guest-state area, as vmx_guest_state_encode() computed it. */
+static void write_guest_state(const struct vmx_vmcs_snapshot *g)
+{
+    write_segment(VMCS_GUEST_CS_SEL, VMCS_GUEST_CS_BASE, VMCS_GUEST_CS_LIMIT, VMCS_GUEST_CS_AR, &g->guest.cs);
+    write_segment(VMCS_GUEST_DS_SEL, VMCS_GUEST_DS_BASE, VMCS_GUEST_DS_LIMIT, VMCS_GUEST_DS_AR, &g->guest.ds);
+    write_segment(VMCS_GUEST_ES_SEL, VMCS_GUEST_ES_BASE, VMCS_GUEST_ES_LIMIT, VMCS_GUEST_ES_AR, &g->guest.es);
+    write_segment(VMCS_GUEST_FS_SEL, VMCS_GUEST_FS_BASE, VMCS_GUEST_FS_LIMIT, VMCS_GUEST_FS_AR, &g->guest.fs);
+    write_segment(VMCS_GUEST_GS_SEL, VMCS_GUEST_GS_BASE, VMCS_GUEST_GS_LIMIT, VMCS_GUEST_GS_AR, &g->guest.gs);
+    write_segment(VMCS_GUEST_SS_SEL, VMCS_GUEST_SS_BASE, VMCS_GUEST_SS_LIMIT, VMCS_GUEST_SS_AR, &g->guest.ss);
+    write_segment(VMCS_GUEST_TR_SEL, VMCS_GUEST_TR_BASE, VMCS_GUEST_TR_LIMIT, VMCS_GUEST_TR_AR, &g->guest.tr);
+    write_segment(VMCS_GUEST_LDTR_SEL, VMCS_GUEST_LDTR_BASE, VMCS_GUEST_LDTR_LIMIT, VMCS_GUEST_LDTR_AR,
+                  &g->guest.ldtr);
+    vmwrite(VMCS_GUEST_GDTR_BASE, g->guest.gdtr_base);
+    vmwrite(VMCS_GUEST_GDTR_LIMIT, g->guest.gdtr_limit);
+    vmwrite(VMCS_GUEST_IDTR_BASE, g->guest.idtr_base);
+    vmwrite(VMCS_GUEST_IDTR_LIMIT, g->guest.idtr_limit);
+    vmwrite(VMCS_GUEST_CR0, g->guest.cr0);
+    vmwrite(VMCS_GUEST_CR4, g->guest.cr4);
+    vmwrite(VMCS_GUEST_CR3, g->guest.cr3);
+    vmwrite(VMCS_GUEST_DR7, g->guest.dr7);
+    vmwrite(VMCS_GUEST_RSP, g->guest.rsp);
+    vmwrite(VMCS_GUEST_RIP, g->guest.rip);
+    vmwrite(VMCS_GUEST_RFLAGS, g->guest.rflags);
+    vmwrite(VMCS_GUEST_DEBUGCTL, g->guest.debugctl);
+    vmwrite(VMCS_GUEST_SYSENTER_CS, g->guest.sysenter_cs);
+    vmwrite(VMCS_GUEST_SYSENTER_ESP, g->guest.sysenter_esp);
+    vmwrite(VMCS_GUEST_SYSENTER_EIP, g->guest.sysenter_eip);
+    vmwrite(VMCS_GUEST_EFER, g->guest.efer);
+    vmwrite(VMCS_GUEST_PAT, g->guest.pat);
+    vmwrite(VMCS_GUEST_ACTIVITY_STATE, g->guest.activity);
+    vmwrite(VMCS_GUEST_INTERRUPTIBILITY, g->guest.interruptibility);
+    vmwrite(VMCS_GUEST_PENDING_DBG, g->guest.pending_dbg);
+    vmwrite(VMCS_LINK_POINTER, g->guest.link_pointer);
 }
 
 static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
 {
+    struct vmx_vmcs_snapshot g; /* only its guest part and entry controls are used */
+    char why[96];
+
+    memset(&g, 0, sizeof(g));
+    g.ctl.entry = controls.entry;
+    if (!vmx_guest_state_encode(st, &caps, controls.proc2, &g, why, sizeof(why))) {
+        kprintf("bookvisor: %s\n", why);
+        return -1;
+    }
     struct cpu *me = this_cpu();
     struct vmx_cpu *vc = me->backend;
     if (!vc) {
@@ -382,17 +432,14 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
         return -1;
     }
     vc->current_vmcs = x->vmcs_pa;
-    compute_cr_masks(x);
+    vmx_cr_masks_compute(&caps, controls.proc2, &x->cr);
 
     vmwrite(VMCS_PIN_CONTROLS, controls.pin);
     vmwrite(VMCS_PROC_CONTROLS, controls.proc);
     if (controls.proc & VMX_PROC_SECONDARY_CONTROLS)
         vmwrite(VMCS_PROC2_CONTROLS, controls.proc2);
     vmwrite(VMCS_EXIT_CONTROLS, controls.exit);
-    u32 entry = controls.entry;
-    if (st->efer & EFER_LMA)
-        entry |= VMX_ENTRY_IA32E_MODE_GUEST;
-    vmwrite(VMCS_ENTRY_CONTROLS, entry);
+    vmwrite(VMCS_ENTRY_CONTROLS, g.ctl.entry); /* "IA-32e mode guest" = EFER.LMA */
     vmwrite(VMCS_EXCEPTION_BITMAP, 0);
     vmwrite(VMCS_CR3_TARGET_COUNT, 0);
     vmwrite(VMCS_IO_BITMAP_A, io_pa);
@@ -402,44 +449,14 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
     vmwrite(VMCS_EXIT_MSR_LOAD_COUNT, 0);
     vmwrite(VMCS_ENTRY_MSR_LOAD_COUNT, 0);
     vmwrite(VMCS_ENTRY_INTR_INFO, 0);
-    vmwrite(VMCS_CR0_GUEST_HOST_MASK, x->cr0_mask);
-    vmwrite(VMCS_CR4_GUEST_HOST_MASK, x->cr4_mask);
+    vmwrite(VMCS_CR0_GUEST_HOST_MASK, x->cr.cr0_mask);
+    vmwrite(VMCS_CR4_GUEST_HOST_MASK, x->cr.cr4_mask);
+    vmwrite(VMCS_CR0_READ_SHADOW, st->cr0);
+    vmwrite(VMCS_CR4_READ_SHADOW, st->cr4);
     if (controls.proc2 & VMX_PROC2_VPID)
         vmwrite(VMCS_VPID, x->vpid);
-    vmwrite(VMCS_LINK_POINTER, ~0ULL);
     write_host_state(me);
-
-    write_segment(VMCS_GUEST_CS_SEL, VMCS_GUEST_CS_BASE, VMCS_GUEST_CS_LIMIT, VMCS_GUEST_CS_AR, &st->cs);
-    write_segment(VMCS_GUEST_DS_SEL, VMCS_GUEST_DS_BASE, VMCS_GUEST_DS_LIMIT, VMCS_GUEST_DS_AR, &st->ds);
-    write_segment(VMCS_GUEST_ES_SEL, VMCS_GUEST_ES_BASE, VMCS_GUEST_ES_LIMIT, VMCS_GUEST_ES_AR, &st->es);
-    write_segment(VMCS_GUEST_FS_SEL, VMCS_GUEST_FS_BASE, VMCS_GUEST_FS_LIMIT, VMCS_GUEST_FS_AR, &st->fs);
-    write_segment(VMCS_GUEST_GS_SEL, VMCS_GUEST_GS_BASE, VMCS_GUEST_GS_LIMIT, VMCS_GUEST_GS_AR, &st->gs);
-    write_segment(VMCS_GUEST_SS_SEL, VMCS_GUEST_SS_BASE, VMCS_GUEST_SS_LIMIT, VMCS_GUEST_SS_AR, &st->ss);
-    write_segment(VMCS_GUEST_TR_SEL, VMCS_GUEST_TR_BASE, VMCS_GUEST_TR_LIMIT, VMCS_GUEST_TR_AR, &st->tr);
-    write_segment(VMCS_GUEST_LDTR_SEL, VMCS_GUEST_LDTR_BASE, VMCS_GUEST_LDTR_LIMIT, VMCS_GUEST_LDTR_AR, &st->ldtr);
-    vmwrite(VMCS_GUEST_GDTR_BASE, st->gdtr.base);
-    vmwrite(VMCS_GUEST_GDTR_LIMIT, st->gdtr.limit);
-    vmwrite(VMCS_GUEST_IDTR_BASE, st->idtr.base);
-    vmwrite(VMCS_GUEST_IDTR_LIMIT, st->idtr.limit);
-    write_cr0_guest(x, st->cr0);
-    write_cr4_guest(x, st->cr4);
-    vmwrite(VMCS_GUEST_CR3, st->cr3);
-    vmwrite(VMCS_GUEST_DR7, 0x400);
-    vmwrite(VMCS_GUEST_RSP, st->rsp);
-    vmwrite(VMCS_GUEST_RIP, st->rip);
-    vmwrite(VMCS_GUEST_RFLAGS, st->rflags);
-    vmwrite(VMCS_GUEST_DEBUGCTL, 0);
-    vmwrite(VMCS_GUEST_SYSENTER_CS, 0);
-    vmwrite(VMCS_GUEST_SYSENTER_ESP, 0);
-    vmwrite(VMCS_GUEST_SYSENTER_EIP, 0);
-    vmwrite(VMCS_GUEST_EFER, st->efer);
-    vmwrite(VMCS_GUEST_PAT, 0x0007040600070406ULL);
-    vmwrite(VMCS_GUEST_ACTIVITY_STATE, VMX_ACTIVITY_ACTIVE);
-    vmwrite(VMCS_GUEST_INTERRUPTIBILITY, 0);
-    vmwrite(VMCS_GUEST_PENDING_DBG, 0);
-
-    /* The guest was told there is no VMX: keep IA32_FEATURE_CONTROL ours. */
-    msr_bitmap_set(x->msr_bitmap, MSR_IA32_FEATURE_CONTROL, true, true);
+    write_guest_state(&g);
 
     /* test.corrupt=guest-cs: break one rule on purpose (tests of the checker). */
     if (vmm_options.test_corrupt == OPT_CORRUPT_GUEST_CS)
@@ -462,11 +479,11 @@ static u64 vmx_get_reg(struct vcpu *v, enum vcpu_reg r)
     case VCPU_REG_RSP: return vmread(VMCS_GUEST_RSP);
     case VCPU_REG_RFLAGS: return vmread(VMCS_GUEST_RFLAGS);
     case VCPU_REG_CR0:
-        return (vmread(VMCS_GUEST_CR0) & ~x->cr0_mask) | (vmread(VMCS_CR0_READ_SHADOW) & x->cr0_mask);
+        return (vmread(VMCS_GUEST_CR0) & ~x->cr.cr0_mask) | (vmread(VMCS_CR0_READ_SHADOW) & x->cr.cr0_mask);
     case VCPU_REG_CR2: return cr2_read(v);
     case VCPU_REG_CR3: return vmread(VMCS_GUEST_CR3);
     case VCPU_REG_CR4:
-        return (vmread(VMCS_GUEST_CR4) & ~x->cr4_mask) | (vmread(VMCS_CR4_READ_SHADOW) & x->cr4_mask);
+        return (vmread(VMCS_GUEST_CR4) & ~x->cr.cr4_mask) | (vmread(VMCS_CR4_READ_SHADOW) & x->cr.cr4_mask);
     case VCPU_REG_EFER: return vmread(VMCS_GUEST_EFER);
     case VCPU_REG_CS_BASE: return vmread(VMCS_GUEST_CS_BASE);
     case VCPU_REG_CS_ATTR: {
@@ -757,8 +774,11 @@ const struct backend_ops vmx_backend = {
     .inject = vmx_inject,
     .set_io_intercept = vmx_set_io_intercept,
     .set_msr_intercept = vmx_set_msr_intercept,
+    .set_intercept = vmx_set_intercept,
     .set_nested_root = vmx_set_nested_root,
     .nested_1g_pages = vmx_nested_1g_pages,
     .dump_state = vmx_dump_state,
     .uses_vmmcall = false,
+    .hardware = "VT-x",
+    .nested_format = &npt_format_ept,
 };

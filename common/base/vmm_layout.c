@@ -69,25 +69,66 @@ static size_t emit(struct phys_range *out, size_t n, size_t out_max, u64 base, u
     return n + 1;
 }
 
-size_t vmm_layout_guest_map(const struct phys_range *map, size_t nmap, u64 hole_base,
-                            u64 hole_size, struct phys_range *out, size_t out_max)
+/* Emit [b, e) of an available range with holes[i..] cut out, in address
+ * order: what lies below hole i, the overlap as reserved, what lies above. */
+static size_t emit_cut(struct phys_range *out, size_t n, size_t out_max, u64 b, u64 e,
+                       const struct phys_range *holes, size_t i, size_t nholes)
+{
+    for (; i < nholes; i++)
+        if (holes[i].length && overlaps(b, e - b, holes[i].base, holes[i].length))
+            break;
+    if (i == nholes)
+        return emit(out, n, out_max, b, e - b, 1);
+    u64 hb = holes[i].base, he = holes[i].base + holes[i].length;
+    if (b < hb)
+        n = emit_cut(out, n, out_max, b, hb, holes, i + 1, nholes);
+    u64 rb = b > hb ? b : hb;
+    u64 re = e < he ? e : he;
+    n = emit(out, n, out_max, rb, re - rb, 2);
+    if (e > he)
+        n = emit_cut(out, n, out_max, he, e, holes, i + 1, nholes);
+    return n;
+}
+
+size_t vmm_layout_cut_holes(const struct phys_range *map, size_t nmap,
+                            const struct phys_range *holes, size_t nholes,
+                            struct phys_range *out, size_t out_max)
 {
     size_t n = 0;
-    u64 hole_end = hole_base + hole_size;
 
     for (size_t i = 0; i < nmap; i++) {
-        u64 b = map[i].base, e = map[i].base + map[i].length;
-        if (map[i].type != 1 || !overlaps(b, map[i].length, hole_base, hole_size)) {
-            n = emit(out, n, out_max, b, map[i].length, map[i].type);
-            continue;
-        }
-        if (b < hole_base)
-            n = emit(out, n, out_max, b, hole_base - b, 1);
-        u64 rb = b > hole_base ? b : hole_base;
-        u64 re = e < hole_end ? e : hole_end;
-        n = emit(out, n, out_max, rb, re - rb, 2);
-        if (e > hole_end)
-            n = emit(out, n, out_max, hole_end, e - hole_end, 1);
+        if (map[i].type != 1)
+            n = emit(out, n, out_max, map[i].base, map[i].length, map[i].type);
+        else
+            n = emit_cut(out, n, out_max, map[i].base, map[i].base + map[i].length, holes, 0,
+                         nholes);
     }
     return n > out_max ? out_max + 1 : n;
+}
+
+bool vmm_layout_is_ram(const struct phys_range *map, size_t nmap, u64 start, u64 size, u64 *bad)
+{
+    u64 cur = start, end = start + size;
+
+    if (end < start) { /* wraps: never RAM */
+        if (bad)
+            *bad = start;
+        return false;
+    }
+    while (cur < end) {
+        size_t i;
+        for (i = 0; i < nmap; i++) {
+            const struct phys_range *r = &map[i];
+            if (r->type == 1 && cur >= r->base && cur - r->base < r->length)
+                break;
+        }
+        if (i == nmap) {
+            if (bad)
+                *bad = cur;
+            return false;
+        }
+        /* Strictly above cur, so the loop makes progress. */
+        cur = map[i].length > ~0ULL - map[i].base ? ~0ULL : map[i].base + map[i].length;
+    }
+    return true;
 }

@@ -30,13 +30,29 @@ bool vmm_layout_choose(const struct phys_range *map, size_t nmap,
                        u64 size, u64 align, u64 limit, u64 *base_out);
 
 /**
- * Build the guest's memory map: the firmware map with [hole_base,
- * hole_base + hole_size) removed from available ranges (split where needed)
- * and given the reserved type, so the guest never treats VMM memory as RAM.
- * @return the number of entries written to out (at most out_max; excess
- *         entries are dropped and reported by returning out_max + 1).
+ * Build the guest's memory map: the firmware map with every hole (the VMM
+ * region; a page bookvisor turns into a device, ...) removed from the
+ * available ranges (split where needed) and given the reserved type, so the
+ * guest never treats that memory as RAM. Entries keep the map's order; an
+ * entry is split in address order. Holes may overlap each other; empty
+ * holes are ignored.
+ * @return the number of entries written to out, or out_max + 1 when they do
+ *         not all fit (out then holds the first out_max).
  */
-size_t vmm_layout_guest_map(const struct phys_range *map, size_t nmap, u64 hole_base,
-                            u64 hole_size, struct phys_range *out, size_t out_max);
+size_t vmm_layout_cut_holes(const struct phys_range *map, size_t nmap,
+                            const struct phys_range *holes, size_t nholes,
+                            struct phys_range *out, size_t out_max);
+
+/**
+ * Is [start, start + size) available RAM in map? Several adjacent available
+ * entries may cover it together; a range that wraps never is.
+ * @param map   the memory map (type 1 = available RAM)
+ * @param nmap  entries in map
+ * @param start first byte of the range
+ * @param size  bytes in the range (0: always true)
+ * @param bad   when not NULL and the answer is false: the first address
+ *              that is not available RAM
+ */
+bool vmm_layout_is_ram(const struct phys_range *map, size_t nmap, u64 start, u64 size, u64 *bad);
 
 #endif

@@ -172,9 +172,11 @@ static enum exit_action on_io(struct vcpu *v, struct vm_exit *e)
  */
 static enum exit_action on_hlt(struct vcpu *v, struct vm_exit *e)
 {
+    /* Nothing maskable can wake it, and bookvisor sends no NMI: dead. */
     if (!(get(v, VCPU_REG_RFLAGS) & RFLAGS_IF))
-        return vcpu_stop(v, VCPU_STOP_HALTED,
-                         "the guest halted with interrupts disabled at rip=0x%llx",
+        return vcpu_stop(v, VCPU_STOP_ERROR,
+                         "the guest halted with interrupts disabled at rip=0x%llx: "
+                         "it can never run again",
                          (unsigned long long)get(v, VCPU_REG_RIP));
     if (!v->backend->skip_instruction(v, e))
         return vcpu_stop(v, VCPU_STOP_ERROR, "cannot skip HLT");
@@ -412,7 +414,7 @@ static enum exit_action on_shutdown(struct vcpu *v, struct vm_exit *e)
 
 static enum exit_action on_invalid_state(struct vcpu *v, struct vm_exit *e)
 {
-    /* guest_boot() prints the backend's state dump (and the VT-x checker) after the stop. */
+    /* guest_run_and_report() prints the backend's state dump (and the VT-x checker) after the stop. */
     if ((e->native_code & 0xFFFF0000u) == VM_EXIT_NATIVE_ENTRY_INSN_ERROR) {
         if (!(e->native_code & 0xFFFF)) /* no error number exists: VMfailInvalid */
             return vcpu_stop(v, VCPU_STOP_ERROR,

@@ -266,6 +266,21 @@ static bool header_was_found(int err)
     return err != MULTIBOOT_ERR_NO_HEADER && err != MULTIBOOT_ERR_BAD_CHECKSUM;
 }
 
+int multiboot_probe_version(const u8 *image, size_t len, enum multiboot_version v,
+                            struct multiboot_image *out)
+{
+    int err;
+
+    if (!image || !out || (v != MULTIBOOT_V1 && v != MULTIBOOT_V2))
+        return MULTIBOOT_ERR_ARG;
+    KSTR(memset)(out, 0, sizeof(*out));
+    err = v == MULTIBOOT_V2 ? probe_v2(image, len, out) : probe_v1(image, len, out);
+    if (err)
+        return err;
+    out->is_elf = has_elf_magic(image, len);
+    return MULTIBOOT_OK;
+}
+
 int multiboot_probe(const u8 *image, size_t len, struct multiboot_image *out)
 {
     struct multiboot_image v2 = { 0 }, v1 = { 0 };
@@ -298,36 +313,7 @@ int multiboot_probe(const u8 *image, size_t len, struct multiboot_image *out)
 /* ------------------------------------------------------------------ */
 /* Load plan                                                           */
 
-/* Is [start, start + size) covered by available regions (possibly several
- * adjacent ones)? On failure *bad is the first uncovered address. */
-static bool range_in_ram(const struct guest_mem_region *ram, size_t nram, u64 start, u64 size,
-                         u64 *bad)
-{
-    u64 cur = start, end = start + size; /* caller made sure this does not wrap */
-
-    while (cur < end) {
-        size_t i;
-        bool found = false;
-
-        for (i = 0; i < nram; i++) {
-            const struct guest_mem_region *r = &ram[i];
-
-            if (r->type != MB_MMAP_AVAILABLE || cur < r->base || cur - r->base >= r->length)
-                continue;
-            /* Strictly above cur, so the loop makes progress. */
-            cur = r->length > ~0ULL - r->base ? ~0ULL : r->base + r->length;
-            found = true;
-            break;
-        }
-        if (!found) {
-            *bad = cur;
-            return false;
-        }
-    }
-    return true;
-}
-
-static int add_segment(struct multiboot_plan *plan, size_t len, const struct guest_mem_region *ram,
+static int add_segment(struct multiboot_plan *plan, size_t len, const struct phys_range *ram,
                        size_t nram, u64 file_offset, u64 file_size, u64 dest, u64 mem_size)
 {
     struct multiboot_segment *s;
@@ -346,7 +332,7 @@ static int add_segment(struct multiboot_plan *plan, size_t len, const struct gue
         plan->error_addr = dest;
         return MULTIBOOT_ERR_ABOVE_4G;
     }
-    if (!range_in_ram(ram, nram, dest, mem_size, &bad)) {
+    if (!vmm_layout_is_ram(ram, nram, dest, mem_size, &bad)) {
         plan->error_addr = bad;
         return MULTIBOOT_ERR_NOT_IN_RAM;
     }
@@ -501,7 +487,7 @@ static int elf_entry_phys(const u8 *image, const struct elf_view *v, u64 *entry)
 }
 
 static int plan_elf(const u8 *image, size_t len, const struct multiboot_image *hdr,
-                    const struct guest_mem_region *ram, size_t nram, struct multiboot_plan *out,
+                    const struct phys_range *ram, size_t nram, struct multiboot_plan *out,
                     u64 *entry)
 {
     struct elf_view v;
@@ -534,7 +520,7 @@ static int plan_elf(const u8 *image, size_t len, const struct multiboot_image *h
 
 /* a.out kludge: one contiguous piece of the file plus bss. */
 static int plan_aout(size_t len, const struct multiboot_image *hdr,
-                     const struct guest_mem_region *ram, size_t nram, struct multiboot_plan *out,
+                     const struct phys_range *ram, size_t nram, struct multiboot_plan *out,
                      u64 *entry)
 {
     u64 file_off, load, file_size, mem_size;
@@ -576,7 +562,7 @@ static int plan_aout(size_t len, const struct multiboot_image *hdr,
 }
 
 int multiboot_plan(const u8 *image, size_t len, const struct multiboot_image *hdr,
-                   const struct guest_mem_region *ram, size_t nram, struct multiboot_plan *out)
+                   const struct phys_range *ram, size_t nram, struct multiboot_plan *out)
 {
     u64 entry = 0;
     int err;
@@ -646,26 +632,47 @@ static void put64(struct info_writer *w, size_t off, u64 v)
     put_bytes(w, off, b, sizeof(b));
 }
 
-/* Append a NUL-terminated string at w->pos; return its offset. */
-static size_t append_string(struct info_writer *w, const char *s)
+/*
+ * A command line as GRUB Legacy hands one over: the image name, one blank,
+ * the arguments (only the name when there are no arguments, only the
+ * arguments when there is no name). Written at off when it fits; returns its
+ * size with the NUL either way.
+ */
+static size_t put_command_line(struct info_writer *w, size_t off, const char *name,
+                               const char *args)
 {
-    size_t off = w->pos, n;
+    size_t nlen = name ? KSTR(strlen)(name) : 0, alen = args ? KSTR(strlen)(args) : 0;
+    size_t at = off;
 
-    if (!s)
-        s = "";
-    n = KSTR(strlen)(s) + 1;
-    put_bytes(w, off, s, n);
-    w->pos += n;
+    if (nlen)
+        put_bytes(w, at, name, nlen);
+    at += nlen;
+    if (nlen && alen)
+        put8(w, at++, ' ');
+    if (alen)
+        put_bytes(w, at, args, alen);
+    at += alen;
+    put8(w, at++, 0);
+    return at - off;
+}
+
+/* Append a command line (or, without a name, a plain string) at w->pos;
+ * return its offset. */
+static size_t append_command_line(struct info_writer *w, const char *name, const char *args)
+{
+    size_t off = w->pos;
+
+    w->pos += put_command_line(w, off, name, args);
     return off;
 }
 
 /* End of the run of available RAM that contains start (start if none). */
-static u64 available_run_end(const struct guest_mem_region *map, u32 n, u64 start)
+static u64 available_run_end(const struct phys_range *map, u32 n, u64 start)
 {
     u64 bad;
 
-    /* range_in_ram stops at the first uncovered byte; ask for everything. */
-    if (range_in_ram(map, n, start, ~0ULL - start, &bad))
+    /* vmm_layout_is_ram() stops at the first uncovered byte; ask for everything. */
+    if (vmm_layout_is_ram(map, n, start, ~0ULL - start, &bad))
         return ~0ULL;
     return bad;
 }
@@ -748,18 +755,18 @@ static int build_v1(const struct multiboot_info_input *in, u64 base, struct info
             return MULTIBOOT_ERR_ABOVE_4G;
         put32(w, e, (u32)m->start);
         put32(w, e + 4, (u32)m->end);
-        put32(w, e + 8, (u32)(base + append_string(w, m->cmdline)));
+        put32(w, e + 8, (u32)(base + append_command_line(w, m->name, m->cmdline)));
     }
     put32(w, MB1I_MODS_COUNT, in->module_count);
     put32(w, MB1I_MODS_ADDR, (u32)(base + mods_off));
 
-    if (in->cmdline) {
+    if (in->cmdline || in->image_name) {
         flags |= MULTIBOOT1_INFO_CMDLINE;
-        put32(w, MB1I_CMDLINE, (u32)(base + append_string(w, in->cmdline)));
+        put32(w, MB1I_CMDLINE, (u32)(base + append_command_line(w, in->image_name, in->cmdline)));
     }
     if (in->loader_name) {
         flags |= MULTIBOOT1_INFO_LOADER_NAME;
-        put32(w, MB1I_LOADER_NAME, (u32)(base + append_string(w, in->loader_name)));
+        put32(w, MB1I_LOADER_NAME, (u32)(base + append_command_line(w, NULL, in->loader_name)));
     }
     if (framebuffer_passable(in->framebuffer)) {
         const struct multiboot_framebuffer *fb = in->framebuffer;
@@ -791,12 +798,14 @@ static size_t v2_tag_begin(struct info_writer *w, u32 type, size_t body_len)
     return off + 8;
 }
 
-static void v2_string_tag(struct info_writer *w, u32 type, const char *s)
+/* A string tag: the command line (name and arguments) or the loader name
+ * (no name). */
+static void v2_string_tag(struct info_writer *w, u32 type, const char *name, const char *s)
 {
-    size_t n = KSTR(strlen)(s) + 1;
-    size_t body = v2_tag_begin(w, type, n);
+    struct info_writer measure = { .buf = NULL, .size = 0, .pos = 0 };
+    size_t body = v2_tag_begin(w, type, put_command_line(&measure, 0, name, s));
 
-    put_bytes(w, body, s, n);
+    put_command_line(w, body, name, s);
 }
 
 static int build_v2(const struct multiboot_info_input *in, struct info_writer *w)
@@ -805,21 +814,21 @@ static int build_v2(const struct multiboot_info_input *in, struct info_writer *w
     u32 i;
 
     w->pos = 8; /* total_size, reserved */
-    if (in->cmdline)
-        v2_string_tag(w, MB2_TAG_CMDLINE, in->cmdline);
+    if (in->cmdline || in->image_name)
+        v2_string_tag(w, MB2_TAG_CMDLINE, in->image_name, in->cmdline);
     if (in->loader_name)
-        v2_string_tag(w, MB2_TAG_LOADER_NAME, in->loader_name);
+        v2_string_tag(w, MB2_TAG_LOADER_NAME, NULL, in->loader_name);
     for (i = 0; i < in->module_count; i++) {
         const struct multiboot_module *m = &in->modules[i];
-        const char *cl = m->cmdline ? m->cmdline : "";
-        size_t n = KSTR(strlen)(cl) + 1;
+        struct info_writer measure = { .buf = NULL, .size = 0, .pos = 0 };
+        size_t n = put_command_line(&measure, 0, m->name, m->cmdline);
 
         if (m->start >= FOUR_GIB || m->end >= FOUR_GIB || m->end < m->start)
             return MULTIBOOT_ERR_ABOVE_4G;
         body = v2_tag_begin(w, MB2_TAG_MODULE, 8 + n);
         put32(w, body, (u32)m->start);
         put32(w, body + 4, (u32)m->end);
-        put_bytes(w, body + 8, cl, n);
+        put_command_line(w, body + 8, m->name, m->cmdline);
     }
     if (in->mmap_count) {
         u32 lower, upper;
@@ -941,6 +950,7 @@ const char *multiboot_error_name(int err)
     case MULTIBOOT_ERR_NO_ENTRY: return "MULTIBOOT_ERR_NO_ENTRY";
     case MULTIBOOT_ERR_ENTRY_OUTSIDE: return "MULTIBOOT_ERR_ENTRY_OUTSIDE";
     case MULTIBOOT_ERR_BUF_TOO_SMALL: return "MULTIBOOT_ERR_BUF_TOO_SMALL";
+    case MULTIBOOT_ERR_V2_PREFERRED: return "MULTIBOOT_ERR_V2_PREFERRED";
     default: return "unknown";
     }
 }

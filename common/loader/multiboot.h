@@ -3,16 +3,15 @@
  * @brief Loading a Multiboot (v1 0.6.96) or Multiboot2 (1.0) guest kernel:
  *        header probe, load plan, and the guest's boot information.
  *
- * bookvisor plays boot loader for its guest: the first GRUB module is the
- * guest kernel. This module is the pure part of that job. The VMM code
- *  1. calls multiboot_probe() to find and check the kernel's header,
- *  2. calls multiboot_plan() for the list of byte ranges to copy and zero,
- *  3. copies them into guest RAM (the plan never points outside the image
- *     or outside the RAM regions it was given),
- *  4. calls multiboot_build_info() for the boot information, copies the
- *     buffer to the chosen guest-physical address (e.g. ALIGN_UP(plan
- *     load_end, 4 KiB)), and
- *  5. starts the vCPU in the machine state below.
+ * bookvisor plays boot loader for its guest. This module is the protocol;
+ * the two loaders of common/loader/multiboot_loader.c use it:
+ *  1. multiboot_probe_version() finds and checks the kernel's header,
+ *  2. multiboot_plan() gives the list of byte ranges to copy and zero (it
+ *     never points outside the image or outside the RAM regions it was given),
+ *  3. the loader copies them into guest RAM,
+ *  4. multiboot_build_info() writes the boot information for the chosen
+ *     guest-physical address (after the kernel and its modules), and
+ *  5. the vCPU starts in the machine state below (vcpu_state_protected32()).
  *
  * Machine state at the kernel's entry, the same for both versions
  * (Multiboot 0.6.96 section 3.2; Multiboot2 1.0 section 3.3, i386):
@@ -35,6 +34,7 @@
 
 #include "common/lib/types.h"
 #include "common/base/boot_info.h" /* enum mb_mmap_type, enum mb_fb_type */
+#include "common/base/vmm_layout.h" /* struct phys_range: the guest memory map */
 
 /** Magic of a Multiboot v1 header in the kernel image. */
 #define MULTIBOOT1_HEADER_MAGIC 0x1BADB002u
@@ -133,13 +133,6 @@ struct multiboot_image {
                      only with EFI boot services, which we refuse) */
 };
 
-/** A guest-physical memory range; the type is an enum mb_mmap_type value. */
-struct guest_mem_region {
-    u64 base; /**< first byte */
-    u64 length; /**< bytes */
-    u32 type; /**< 1 = available RAM (MB_MMAP_AVAILABLE), others reserved */
-};
-
 /** Most segments a load plan holds. */
 #define MULTIBOOT_MAX_SEGMENTS 16
 
@@ -165,7 +158,8 @@ struct multiboot_plan {
 struct multiboot_module {
     u64 start; /**< guest-physical first byte */
     u64 end; /**< guest-physical byte after the last */
-    const char *cmdline; /**< NUL-terminated, NULL = "" */
+    const char *cmdline; /**< its arguments, NUL-terminated, NULL = "" */
+    const char *name; /**< first word of its string, before the arguments; NULL = none */
 };
 
 /** The current display mode, passed through to the guest if known. */
@@ -179,12 +173,19 @@ struct multiboot_framebuffer {
     u8 rgb[6]; /**< RGB: red pos, red size, green pos/size, blue pos/size */
 };
 
-/** Everything multiboot_build_info() puts in the guest's boot information. */
+/**
+ * Everything multiboot_build_info() puts in the guest's boot information.
+ *
+ * A command line (the kernel's, and each module's string) is written as
+ * GRUB Legacy writes one: the image name, one blank, the arguments; without
+ * a name, the arguments alone (as GRUB 2 does).
+ */
 struct multiboot_info_input {
-    const char *cmdline; /**< guest kernel command line, NULL = none */
+    const char *cmdline; /**< the guest kernel's arguments, NULL = none */
+    const char *image_name; /**< first word of the kernel command line, NULL = none */
     const char *loader_name; /**< e.g. "bookvisor", NULL = none */
     /** Guest memory map; the caller leaves out (marks reserved) VMM memory. */
-    const struct guest_mem_region *mmap;
+    const struct phys_range *mmap;
     u32 mmap_count; /**< entries in mmap */
     const struct multiboot_module *modules; /**< NULL when module_count is 0 */
     u32 module_count; /**< modules to describe */
@@ -224,6 +225,7 @@ enum multiboot_error {
     MULTIBOOT_ERR_NO_ENTRY = -22, /**< no entry point given */
     MULTIBOOT_ERR_ENTRY_OUTSIDE = -23, /**< entry not in a loaded segment */
     MULTIBOOT_ERR_BUF_TOO_SMALL = -24, /**< info buffer too small (*used tells) */
+    MULTIBOOT_ERR_V2_PREFERRED = -25, /**< a usable v2 header is there too, and wins */
 };
 
 /**
@@ -244,6 +246,20 @@ enum multiboot_error {
  * @return MULTIBOOT_OK or a negative enum multiboot_error
  */
 int multiboot_probe(const u8 *image, size_t len, struct multiboot_image *out);
+
+/**
+ * Find and check the header of one version only (the two loaders of
+ * common/loader/multiboot_loader.c each ask for theirs). Same checks as
+ * multiboot_probe(), without the choice between versions.
+ *
+ * @param image kernel image bytes
+ * @param len   bytes in image
+ * @param v     MULTIBOOT_V1 or MULTIBOOT_V2
+ * @param out   filled on success
+ * @return MULTIBOOT_OK or a negative enum multiboot_error
+ */
+int multiboot_probe_version(const u8 *image, size_t len, enum multiboot_version v,
+                            struct multiboot_image *out);
 
 /**
  * Plan how to load a probed kernel.
@@ -267,7 +283,7 @@ int multiboot_probe(const u8 *image, size_t len, struct multiboot_image *out);
  * @return MULTIBOOT_OK or a negative enum multiboot_error
  */
 int multiboot_plan(const u8 *image, size_t len, const struct multiboot_image *hdr,
-                   const struct guest_mem_region *ram, size_t nram, struct multiboot_plan *out);
+                   const struct phys_range *ram, size_t nram, struct multiboot_plan *out);
 
 /**
  * Build the guest's boot information into buf, laid out to be copied to

@@ -5,14 +5,21 @@
 #include "arch/x86/cpu.h"
 #include "common/lib/kstring.h"
 
+bool mtrr_host_cap(u64 *cap)
+{
+    bool has = (cpuid(1, 0).edx >> 12) & 1;
+    *cap = has ? rdmsr(MTRR_MSR_CAP) : 0;
+    return has;
+}
+
 void mtrr_read_host(struct mtrr_state *st)
 {
+    u64 cap;
     memset(st, 0, sizeof(*st));
-    if (!((cpuid(1, 0).edx >> 12) & 1)) { /* no MTRRs: everything write-back */
+    if (!mtrr_host_cap(&cap)) { /* no MTRRs: everything write-back */
         mtrr_state_init_uniform(st, MTRR_TYPE_WB);
         return;
     }
-    u64 cap = rdmsr(MTRR_MSR_CAP);
     mtrr_state_set_def_type(st, cap, rdmsr(MTRR_MSR_DEF_TYPE));
     if (cap & (1u << 8)) {
         st->fixed[0] = rdmsr(MTRR_MSR_FIX64K_00000);

@@ -1,6 +1,6 @@
 /**
  * @file common/start/guest_boot.h
- * @brief Loading the guest kernel and running it (VMM only).
+ * @brief Starting the guest: load it, build its VM, run it, report (VMM only).
  */
 #ifndef BOOKVISOR_COMMON_START_GUEST_BOOT_H
 #define BOOKVISOR_COMMON_START_GUEST_BOOT_H
@@ -23,9 +23,17 @@ struct guest_boot_params {
 };
 
 /**
- * Load the first module as a multiboot guest, build its vCPU and nested
- * page tables, run it until it stops, report, and stop the machine.
+ * Load the guest kernel (the first module that is not a configuration
+ * module) with the loader that accepts it, build its nested page tables and
+ * its vCPU, apply the intercept policy, run it until it stops, report, and
+ * stop the machine.
  */
 __attribute__((noreturn)) void guest_boot(const struct guest_boot_params *p);
+
+/**
+ * "bookvisor: cannot start the guest: " and the formatted reason, then stop
+ * the machine with a failure status. For every step of guest_boot().
+ */
+__attribute__((noreturn, format(printf, 1, 2))) void guest_boot_fail(const char *fmt, ...);
 
 #endif

@@ -25,6 +25,25 @@
 #include "common/vm/vcpu.h"
 
 struct cpu_info;
+struct npt_format;
+
+/**
+ * Things bookvisor may ask a backend to make exit. Which ones it asks for,
+ * and why, is the intercept policy (common/exits/intercept_policy.h); each
+ * backend knows what they mean in its hardware (some exit on VT-x whatever
+ * the VMM wants).
+ */
+enum vm_intercept {
+    VM_INTERCEPT_CPUID,      /**< the CPUID instruction */
+    VM_INTERCEPT_HLT,        /**< the HLT instruction */
+    VM_INTERCEPT_INVD,       /**< the INVD instruction */
+    VM_INTERCEPT_HYPERCALL,  /**< VMMCALL (AMD) or VMCALL (Intel) */
+    VM_INTERCEPT_VIRT_INSNS, /**< the vendor's other virtualization instructions */
+    VM_INTERCEPT_CR4_WRITE,  /**< MOV to CR4, at least every write that sets a bit the CPU must refuse */
+    VM_INTERCEPT_SHUTDOWN,   /**< a triple fault (shutdown) */
+    VM_INTERCEPT_INIT,       /**< an INIT signal */
+    VM_INTERCEPT_COUNT       /**< number of kinds */
+};
 
 /** The operations of one backend. */
 struct backend_ops {
@@ -94,6 +113,8 @@ struct backend_ops {
      * has completed. NULL where not written yet (planned for both).
      */
     void (*set_event_windows)(struct vcpu *v, bool interrupt_window, bool nmi_window);
+    /** Make what exit (it stays intercepted); false if this CPU cannot. */
+    bool (*set_intercept)(struct vcpu *v, enum vm_intercept what);
     /** Intercept (or stop intercepting) one I/O port. */
     void (*set_io_intercept)(struct vcpu *v, u16 port, bool on);
     /** Intercept reads and/or writes of one MSR. */
@@ -106,6 +127,10 @@ struct backend_ops {
     void (*dump_state)(struct vcpu *v);
     /** Is the guest's hypercall instruction VMMCALL (true) or VMCALL (false)? */
     bool uses_vmmcall;
+    /** The hardware's name for people: "AMD-V" or "VT-x". */
+    const char *hardware;
+    /** The entry format of its nested page tables (common/npt/npt_format.h). */
+    const struct npt_format *nested_format;
 };
 
 /** The AMD-V backend (arch/svm). */

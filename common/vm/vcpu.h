@@ -49,7 +49,7 @@ struct vcpu_dtr {
     u32 limit;  /**< limit */
 };
 
-/** The architectural state a vCPU starts from (e.g. a multiboot entry). */
+/** The architectural state a vCPU starts from; a loader fills it (common/vm/vcpu_state.h builds the modes). */
 struct vcpu_init_state {
     struct vcpu_gprs gprs;                    /**< initial general registers */
     /**@{*/
@@ -74,8 +74,7 @@ struct vcpu_init_state {
 enum vcpu_stop_kind {
     VCPU_RUNNING,        /**< not stopped */
     VCPU_STOP_POWEROFF,  /**< the guest switched the machine off: success */
-    VCPU_STOP_HALTED,    /**< the guest halted with interrupts off, for good: success */
-    VCPU_STOP_ERROR,     /**< guest error or unhandled event: failure */
+    VCPU_STOP_ERROR,     /**< guest error, dead guest or unhandled event: failure */
 };
 
 struct backend_ops;

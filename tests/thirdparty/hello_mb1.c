@@ -2,9 +2,10 @@
  * tests/thirdparty/hello_mb1.c - a plain Multiboot (version 1) ELF kernel that
  * knows nothing about bookvisor, written the way small C kernels are: a
  * header in its own section, an entry stub that sets a stack, C that prints
- * on COM1 what the loader handed over (the magic, the command line, the
- * number of modules, the memory fields and the number of memory-map
- * entries), then `cli; hlt`.
+ * on COM1 what the loader handed over (the magic, the command line and,
+ * split as Xen splits it, its first word - the image name - and the
+ * options after it, the loader's name, the number of modules, the memory
+ * fields and the number of memory-map entries), then `cli; hlt`.
  * Its header asks for memory information and has no address fields (flag 16
  * clear): the loader must place it by its ELF program headers.
  */
@@ -36,6 +37,8 @@ struct mb1_info {
     u32 mods_count, mods_addr;
     u32 syms[4];
     u32 mmap_length, mmap_addr; /* flag 6 */
+    u32 drives_length, drives_addr, config_table;
+    u32 boot_loader_name; /* flag 9 */
 };
 
 unsigned char hello_stack[4096] __attribute__((aligned(16)));
@@ -63,13 +66,17 @@ static inline u8 inb(u16 port)
     return v;
 }
 
+static void say_char(char c)
+{
+    while (!(inb(COM1 + 5) & 0x20))
+        ;
+    outb(COM1, (u8)c);
+}
+
 static void say(const char *s)
 {
-    for (; *s; s++) {
-        while (!(inb(COM1 + 5) & 0x20))
-            ;
-        outb(COM1, (u8)*s);
-    }
+    for (; *s; s++)
+        say_char(*s);
 }
 
 static void say_hex(u32 v)
@@ -90,8 +97,24 @@ void hello_main(u32 magic, const struct mb1_info *info)
     say_hex(magic);
     say("\n");
     if (info->flags & (1u << 2)) {
+        const char *cmdline = (const char *)info->cmdline;
         say("hello-mb1: cmdline=");
-        say((const char *)info->cmdline);
+        say(cmdline);
+        say("\n");
+        /* Loaders other than GRUB 2 put the image name first; a kernel
+         * like Xen skips it and reads its options after it. */
+        say("hello-mb1: image name=");
+        while (*cmdline && *cmdline != ' ')
+            say_char(*cmdline++);
+        say("\nhello-mb1: options=");
+        while (*cmdline == ' ')
+            cmdline++;
+        say(cmdline);
+        say("\n");
+    }
+    if (info->flags & (1u << 9)) {
+        say("hello-mb1: loader=");
+        say((const char *)info->boot_loader_name);
         say("\n");
     }
     if (info->flags & (1u << 3)) {

@@ -3,8 +3,9 @@
  * about bookvisor, written the way small hobby kernels are: one assembly file,
  * a header with address and entry tags (the a.out-kludge style, so the loader
  * must obey the tags rather than the ELF headers), output on COM1, then
- * `cli; hlt`. It prints the magic it got, its command line and the number
- * of memory-map entries, so a test can check what the loader handed over.
+ * `cli; hlt`. It prints the magic it got, its command line, the loader's
+ * name and the number of memory-map entries, so a test can check what the
+ * loader handed over.
  */
     .set MB2_MAGIC, 0xE85250D6
     .set LOAD_ADDR, 0x00200000
@@ -44,7 +45,7 @@ _start:
     movl saved_magic, %eax
     call puthex
     call newline
-    /* Walk the tags: 1 = command line, 6 = memory map. */
+    /* Walk the tags: 1 = command line, 2 = loader name, 6 = memory map. */
     movl saved_info, %ebx
     leal 8(%ebx), %edi
 next_tag:
@@ -58,7 +59,15 @@ next_tag:
     leal 8(%edi), %esi
     call puts
     call newline
-1:  cmpl $6, %eax
+1:  cmpl $2, %eax
+    jne 9f
+    movl $msg_loader, %esi
+    call puts
+    leal 8(%edi), %esi
+    call puts
+    call newline
+    movl (%edi), %eax
+9:  cmpl $6, %eax
     jne 2f
     movl 4(%edi), %eax          /* tag size */
     subl $16, %eax
@@ -156,6 +165,7 @@ puthex:                         /* eax = value, printed as 0x%08x */
 hexdigits:   .ascii "0123456789abcdef"
 msg_hello:   .asciz "hello-mb2: started by a multiboot2 loader, eax="
 msg_cmdline: .asciz "hello-mb2: cmdline="
+msg_loader:  .asciz "hello-mb2: loader="
 msg_mmap:    .asciz "hello-mb2: memory map entries="
 msg_bye:     .asciz "hello-mb2: halting\n"
 data_end:

@@ -3,7 +3,7 @@
  * and boot information (the v2 information is checked by parsing it back
  * with common/base/boot_info.c).
  *
- * unit-sources: common/loader/multiboot.c common/base/boot_info.c common/lib/kstring.c
+ * unit-sources: common/loader/multiboot.c common/base/boot_info.c common/base/vmm_layout.c common/lib/kstring.c
  */
 #include <check.h>
 #include <stdlib.h>
@@ -14,6 +14,7 @@
 #include "common/loader/elf.h"
 #include "common/loader/multiboot.h"
 #include "common/base/boot_info.h"
+#include "tests/unit/multiboot_images.h"
 
 #define IMG_SIZE 0x10000
 
@@ -21,164 +22,13 @@ static _Alignas(8) u8 img[IMG_SIZE];
 static struct multiboot_image hdr;
 static struct multiboot_plan plan;
 
-static void put16(u8 *p, u16 v)
-{
-    memcpy(p, &v, 2);
-}
-
-static void put32(u8 *p, u32 v)
-{
-    memcpy(p, &v, 4);
-}
-
-static u32 get32(const u8 *p)
-{
-    u32 v;
-
-    memcpy(&v, p, 4);
-    return v;
-}
-
-static u64 get64(const u8 *p)
-{
-    u64 v;
-
-    memcpy(&v, p, 8);
-    return v;
-}
-
 /* Guest RAM: low 640 KiB minus the EBDA, then 1 MiB .. 64 MiB split in two
  * adjacent regions, and a reserved hole above. */
-static const struct guest_mem_region ram[] = {
+static const struct phys_range ram[] = {
     { 0x0, 0x9fc00, MB_MMAP_AVAILABLE },        { 0x9fc00, 0x400, MB_MMAP_RESERVED },
     { 0x100000, 0x100000, MB_MMAP_AVAILABLE },  { 0x200000, 0x3e00000, MB_MMAP_AVAILABLE },
     { 0x4000000, 0x1000000, MB_MMAP_RESERVED },
 };
-
-/* ------------------------------------------------------------------ */
-/* Image crafting                                                      */
-
-static void v1_header(u8 *at, u32 flags)
-{
-    put32(at, MULTIBOOT1_HEADER_MAGIC);
-    put32(at + 4, flags);
-    put32(at + 8, -(MULTIBOOT1_HEADER_MAGIC + flags));
-}
-
-static void v1_addresses(u8 *at, u32 header_addr, u32 load, u32 load_end, u32 bss_end, u32 entry)
-{
-    put32(at + 12, header_addr);
-    put32(at + 16, load);
-    put32(at + 20, load_end);
-    put32(at + 24, bss_end);
-    put32(at + 28, entry);
-}
-
-/* v2 header writer: tags appended at pos, checksum fixed at the end. */
-struct v2_writer {
-    u8 *h;
-    size_t pos;
-};
-
-static void v2_begin(struct v2_writer *w, u8 *at)
-{
-    w->h = at;
-    w->pos = 16;
-}
-
-static void v2_tag(struct v2_writer *w, u16 type, u16 flags, const u32 *words, size_t nwords)
-{
-    size_t i, size = 8 + 4 * nwords;
-
-    put16(w->h + w->pos, type);
-    put16(w->h + w->pos + 2, flags);
-    put32(w->h + w->pos + 4, (u32)size);
-    for (i = 0; i < nwords; i++)
-        put32(w->h + w->pos + 8 + 4 * i, words[i]);
-    w->pos += (size + 7) & ~(size_t)7;
-}
-
-static void v2_end(struct v2_writer *w, u32 arch)
-{
-    v2_tag(w, MULTIBOOT2_HTAG_END, 0, NULL, 0);
-    put32(w->h, MULTIBOOT2_HEADER_MAGIC);
-    put32(w->h + 4, arch);
-    put32(w->h + 8, (u32)w->pos);
-    put32(w->h + 12, -(MULTIBOOT2_HEADER_MAGIC + arch + (u32)w->pos));
-}
-
-struct test_phdr {
-    u32 type;
-    u64 offset, vaddr, paddr, filesz, memsz;
-};
-
-static void elf32(u8 *at, u32 entry, const struct test_phdr *ph, u16 n)
-{
-    struct elf32_ehdr eh = { 0 };
-    u16 i;
-
-    memcpy(eh.e_ident,
-           "\x7f"
-           "ELF",
-           4);
-    eh.e_ident[ELF_EI_CLASS] = ELF_CLASS32;
-    eh.e_ident[ELF_EI_DATA] = ELF_DATA2LSB;
-    eh.e_ident[ELF_EI_VERSION] = ELF_EV_CURRENT;
-    eh.e_type = ELF_ET_EXEC;
-    eh.e_machine = ELF_EM_386;
-    eh.e_version = ELF_EV_CURRENT;
-    eh.e_entry = entry;
-    eh.e_phoff = sizeof(eh);
-    eh.e_ehsize = sizeof(eh);
-    eh.e_phentsize = sizeof(struct elf32_phdr);
-    eh.e_phnum = n;
-    memcpy(at, &eh, sizeof(eh));
-    for (i = 0; i < n; i++) {
-        struct elf32_phdr p = { .p_type = ph[i].type,
-                                .p_offset = (u32)ph[i].offset,
-                                .p_vaddr = (u32)ph[i].vaddr,
-                                .p_paddr = (u32)ph[i].paddr,
-                                .p_filesz = (u32)ph[i].filesz,
-                                .p_memsz = (u32)ph[i].memsz,
-                                .p_flags = 7,
-                                .p_align = 0x1000 };
-        memcpy(at + sizeof(eh) + i * sizeof(p), &p, sizeof(p));
-    }
-}
-
-static void elf64(u8 *at, u64 entry, const struct test_phdr *ph, u16 n)
-{
-    struct elf64_ehdr eh = { 0 };
-    u16 i;
-
-    memcpy(eh.e_ident,
-           "\x7f"
-           "ELF",
-           4);
-    eh.e_ident[ELF_EI_CLASS] = ELF_CLASS64;
-    eh.e_ident[ELF_EI_DATA] = ELF_DATA2LSB;
-    eh.e_ident[ELF_EI_VERSION] = ELF_EV_CURRENT;
-    eh.e_type = ELF_ET_EXEC;
-    eh.e_machine = ELF_EM_X86_64;
-    eh.e_version = ELF_EV_CURRENT;
-    eh.e_entry = entry;
-    eh.e_phoff = sizeof(eh);
-    eh.e_ehsize = sizeof(eh);
-    eh.e_phentsize = sizeof(struct elf64_phdr);
-    eh.e_phnum = n;
-    memcpy(at, &eh, sizeof(eh));
-    for (i = 0; i < n; i++) {
-        struct elf64_phdr p = { .p_type = ph[i].type,
-                                .p_flags = 7,
-                                .p_offset = ph[i].offset,
-                                .p_vaddr = ph[i].vaddr,
-                                .p_paddr = ph[i].paddr,
-                                .p_filesz = ph[i].filesz,
-                                .p_memsz = ph[i].memsz,
-                                .p_align = 0x1000 };
-        memcpy(at + sizeof(eh) + i * sizeof(p), &p, sizeof(p));
-    }
-}
 
 /* Higher-half ELF32 kernel: text at 0x100000 (v1 header inside it), data
  * plus bss at 0x101000. Image is 0x2080 bytes. */
@@ -592,7 +442,7 @@ START_TEST(test_segment_above_4g)
 {
     const struct test_phdr ph[] = { { ELF_PT_LOAD, 0x1000, 0x100000000ULL, 0x100000000ULL, 0x100,
                                       0x100 } };
-    const struct guest_mem_region big_ram[] = { { 0, 0x200000000ULL, MB_MMAP_AVAILABLE } };
+    const struct phys_range big_ram[] = { { 0, 0x200000000ULL, MB_MMAP_AVAILABLE } };
 
     memset(img, 0, sizeof(img));
     elf64(img, 0x100000000ULL, ph, 1);
@@ -767,15 +617,15 @@ END_TEST
 /* ------------------------------------------------------------------ */
 /* Boot information                                                    */
 
-static const struct guest_mem_region guest_map[] = {
+static const struct phys_range guest_map[] = {
     { 0x0, 0x9fc00, MB_MMAP_AVAILABLE },        { 0x9fc00, 0x400, MB_MMAP_RESERVED },
     { 0xf0000, 0x10000, MB_MMAP_RESERVED },     { 0x100000, 0x7f00000, MB_MMAP_AVAILABLE },
     { 0x8000000, 0x1000000, MB_MMAP_RESERVED }, /* the VMM */
 };
 
 static const struct multiboot_module guest_mods[] = {
-    { 0x300000, 0x350000, "initrd.img" },
-    { 0x350000, 0x351000, NULL },
+    { 0x300000, 0x350000, "initrd.img", NULL },
+    { 0x350000, 0x351000, NULL, NULL },
 };
 
 static u8 rsdp_old[20], rsdp_new[36];
@@ -1001,7 +851,7 @@ END_TEST
 START_TEST(test_info_address_checks)
 {
     struct multiboot_info_input in = make_input();
-    struct multiboot_module high = { 0x100000000ULL, 0x100001000ULL, "x" };
+    struct multiboot_module high = { 0x100000000ULL, 0x100001000ULL, "x", NULL };
     size_t used;
 
     ck_assert_int_eq(
@@ -1028,6 +878,69 @@ START_TEST(test_info_address_checks)
 }
 END_TEST
 
+/* Command lines as GRUB Legacy writes them: "name args", "name" alone
+ * without arguments, the arguments alone without a name; in both versions,
+ * for the kernel and for each module. */
+START_TEST(test_image_names_lead_command_lines)
+{
+    static const struct multiboot_module named[] = {
+        { 0x300000, 0x350000, "root=/dev/sda1", "guest-module1" },
+        { 0x350000, 0x351000, NULL, "guest-module2" },
+        { 0x351000, 0x352000, "plain", NULL },
+    };
+    struct multiboot_info_input in = make_input();
+    static struct boot_info parsed;
+    size_t used;
+    const u8 *mods;
+
+    in.image_name = "guest-kernel";
+    in.modules = named;
+    in.module_count = 3;
+    ck_assert_int_eq(
+        multiboot_build_info(MULTIBOOT_V2, &in, INFO_BASE, info_buf, sizeof(info_buf), &used),
+        MULTIBOOT_OK);
+    ck_assert_int_eq(boot_info_parse(info_buf, used, &parsed), BOOT_INFO_OK);
+    ck_assert_str_eq(parsed.cmdline, "guest-kernel console=ttyS0 root=/dev/sda1");
+    ck_assert_str_eq(parsed.modules[0].cmdline, "guest-module1 root=/dev/sda1");
+    ck_assert_str_eq(parsed.modules[1].cmdline, "guest-module2");
+    ck_assert_str_eq(parsed.modules[2].cmdline, "plain");
+    ck_assert_str_eq(parsed.loader_name, "bookvisor");
+
+    in.cmdline = NULL; /* a name and no arguments is still a command line */
+    ck_assert_int_eq(
+        multiboot_build_info(MULTIBOOT_V1, &in, INFO_BASE, info_buf, sizeof(info_buf), &used),
+        MULTIBOOT_OK);
+    ck_assert_uint_ne(get32(info_buf) & MULTIBOOT1_INFO_CMDLINE, 0);
+    ck_assert_str_eq((const char *)gpa_ptr(get32(info_buf + 16), used), "guest-kernel");
+    mods = gpa_ptr(get32(info_buf + 24), used);
+    ck_assert_str_eq((const char *)gpa_ptr(get32(mods + 8), used), "guest-module1 root=/dev/sda1");
+    ck_assert_str_eq((const char *)gpa_ptr(get32(mods + 16 + 8), used), "guest-module2");
+    ck_assert_str_eq((const char *)gpa_ptr(get32(mods + 32 + 8), used), "plain");
+}
+END_TEST
+
+/* Each version alone: a kernel with both headers answers to both; one with
+ * only v1 answers MULTIBOOT_ERR_NO_HEADER to the v2 question. */
+START_TEST(test_probe_one_version)
+{
+    struct v2_writer w;
+
+    memset(img, 0, sizeof(img));
+    v2_begin(&w, img);
+    v2_end(&w, 0);
+    v1_header(img + 0x100, MULTIBOOT1_MEMORY_INFO);
+    ck_assert_int_eq(multiboot_probe_version(img, 0x200, MULTIBOOT_V2, &hdr), MULTIBOOT_OK);
+    ck_assert_int_eq(hdr.version, MULTIBOOT_V2);
+    ck_assert_int_eq(multiboot_probe_version(img, 0x200, MULTIBOOT_V1, &hdr), MULTIBOOT_OK);
+    ck_assert_int_eq(hdr.version, MULTIBOOT_V1);
+    ck_assert_uint_eq(hdr.header_offset, 0x100);
+    memset(img, 0, 0x20);
+    ck_assert_int_eq(multiboot_probe_version(img, 0x200, MULTIBOOT_V2, &hdr),
+                     MULTIBOOT_ERR_NO_HEADER);
+    ck_assert_int_eq(multiboot_probe_version(img, 0x200, MULTIBOOT_NONE, &hdr), MULTIBOOT_ERR_ARG);
+}
+END_TEST
+
 START_TEST(test_magic_and_names)
 {
     int e;
@@ -1035,7 +948,7 @@ START_TEST(test_magic_and_names)
     ck_assert_uint_eq(multiboot_boot_magic(MULTIBOOT_V1), 0x2BADB002u);
     ck_assert_uint_eq(multiboot_boot_magic(MULTIBOOT_V2), 0x36d76289u);
     ck_assert_uint_eq(multiboot_boot_magic(MULTIBOOT_NONE), 0);
-    for (e = MULTIBOOT_OK; e >= MULTIBOOT_ERR_BUF_TOO_SMALL; e--)
+    for (e = MULTIBOOT_OK; e >= MULTIBOOT_ERR_V2_PREFERRED; e--)
         ck_assert_str_ne(multiboot_error_name(e), "unknown");
     ck_assert_str_eq(multiboot_error_name(MULTIBOOT_ERR_NOT_IN_RAM), "MULTIBOOT_ERR_NOT_IN_RAM");
     ck_assert_str_eq(multiboot_error_name(1), "unknown");
@@ -1069,6 +982,7 @@ static Suite *multiboot_suite(void)
     tcase_add_test(probe, test_overlapping_segments);
     tcase_add_test(probe, test_not_elf_without_addresses);
     tcase_add_test(probe, test_no_header);
+    tcase_add_test(probe, test_probe_one_version);
     tcase_add_test(probe, test_mutated_images_stay_in_bounds);
     suite_add_tcase(s, probe);
 
@@ -1078,6 +992,7 @@ static Suite *multiboot_suite(void)
     tcase_add_test(info, test_v2_mmap_tag_layout);
     tcase_add_test(info, test_info_buffer_too_small);
     tcase_add_test(info, test_info_address_checks);
+    tcase_add_test(info, test_image_names_lead_command_lines);
     tcase_add_test(info, test_magic_and_names);
     suite_add_tcase(s, info);
     return s;

@@ -9,7 +9,11 @@
  * that check fails. A check made at several places (the segment rules, for
  * CS, SS, the data segments, TR and LDTR) has a row for each place.
  *
- * unit-sources: arch/vmx/vmx_check.c arch/vmx/vmx_caps.c arch/vmx/vmx_controls.c common/lib/format.c common/lib/kstring.c
+ * The "entry states" case does what vmx_vcpu_init() does with each starting
+ * mode of common/vm/vcpu_state.h (vmx_guest_state_encode()) and asks the
+ * checker whether VM entry would accept the result.
+ *
+ * unit-sources: arch/vmx/vmx_check.c arch/vmx/vmx_caps.c arch/vmx/vmx_controls.c arch/vmx/vmx_guest_state.c common/vm/vcpu_state.c common/lib/format.c common/lib/kstring.c
  */
 #include <check.h>
 #include <stddef.h>
@@ -21,6 +25,8 @@
 #include "arch/vmx/vmx_caps.h"
 #include "arch/vmx/vmx_check.h"
 #include "arch/vmx/vmx_controls.h"
+#include "arch/vmx/vmx_guest_state.h"
+#include "common/vm/vcpu_state.h"
 
 #define EPTP_VALID (0x20000ull | 6 | (3 << 3) | (1 << 6)) /* WB, 4 levels, A/D */
 #define PAT_DEFAULT 0x0007040600070406ull
@@ -636,6 +642,70 @@ START_TEST(exit_reason_names)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* The states vmx_vcpu_init() builds                                   */
+
+/* The controls and host state of valid_ug32(), the guest part from st as
+ * vmx_vcpu_init() computes it; the checker must find nothing wrong. */
+static void assert_entry_accepts(const struct vcpu_init_state *st, struct vmx_vmcs_snapshot *s)
+{
+    struct vmx_check_report report;
+    char why[96] = "", line[160] = "";
+
+    valid_ug32(s);
+    ck_assert_msg(vmx_guest_state_encode(st, &s->caps, s->ctl.proc2, s, why, sizeof(why)), "%s", why);
+    if (vmx_check_vmcs(s, &report) && report.stored)
+        vmx_check_format(&report.failures[0], line, sizeof(line));
+    ck_assert_msg(report.count == 0, "%u failures, first: %s", report.count, line);
+}
+
+/* A BIOS boot sector's start: real mode, legal with unrestricted guest only. */
+START_TEST(entry_state_real_mode)
+{
+    struct vmx_vmcs_snapshot s;
+    struct vcpu_init_state st;
+    char why[96];
+
+    vcpu_state_real_mode(&st, 0, 0x7C00);
+    assert_entry_accepts(&st, &s);
+    ck_assert_uint_eq(s.guest.cr0 & 1, 0); /* PE stays clear: the guest's own */
+    ck_assert_uint_ne(s.guest.cr0 & (1u << 5), 0); /* NE forced by VMX */
+    ck_assert_uint_eq(s.ctl.entry & VMX_ENTRY_IA32E_MODE_GUEST, 0);
+    ck_assert(!vmx_guest_state_encode(&st, &s.caps, s.ctl.proc2 & ~VMX_PROC2_UNRESTRICTED_GUEST,
+                                      &s, why, sizeof(why)));
+    ck_assert_str_eq(why, "VT-x: starting with CR0.PE clear needs unrestricted guest");
+}
+END_TEST
+
+/* The Multiboot state (what bookvisor starts today). */
+START_TEST(entry_state_protected32)
+{
+    struct vmx_vmcs_snapshot s;
+    struct vcpu_init_state st;
+
+    vcpu_state_protected32(&st, 0x100000);
+    assert_entry_accepts(&st, &s);
+    ck_assert_uint_eq(s.guest.cs.ar, 0xC09B);
+    ck_assert_uint_eq(s.guest.ldtr.ar, 0x82);
+}
+END_TEST
+
+/* 64-bit long mode: the "IA-32e mode guest" control follows EFER.LMA. */
+START_TEST(entry_state_long64)
+{
+    struct vmx_vmcs_snapshot s;
+    struct vcpu_init_state st;
+
+    vcpu_state_long64(&st, 0x1000000, 0x9000);
+    assert_entry_accepts(&st, &s);
+    ck_assert_uint_ne(s.ctl.entry & VMX_ENTRY_IA32E_MODE_GUEST, 0);
+    ck_assert_uint_ne(s.guest.cs.ar & VMX_AR_L, 0);
+    /* Entering long mode without the control is what the checker refuses. */
+    s.ctl.entry &= ~(u32)VMX_ENTRY_IA32E_MODE_GUEST;
+    ck_assert_uint_gt(vmx_check_vmcs(&s, NULL), 0);
+}
+END_TEST
+
 static Suite *vmx_check_suite(void)
 {
     Suite *s = suite_create("vmx_check");
@@ -658,6 +728,12 @@ static Suite *vmx_check_suite(void)
     tcase_add_test(t, null_report_still_counts);
     tcase_add_test(t, each_check_reported_once);
     tcase_add_test(t, garbage_snapshots_never_crash);
+    suite_add_tcase(s, t);
+
+    t = tcase_create("entry states");
+    tcase_add_test(t, entry_state_real_mode);
+    tcase_add_test(t, entry_state_protected32);
+    tcase_add_test(t, entry_state_long64);
     suite_add_tcase(s, t);
 
     t = tcase_create("names");

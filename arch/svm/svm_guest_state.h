@@ -1,0 +1,50 @@
+/**
+ * @file arch/svm/svm_guest_state.h
+ * @brief The VMCB state save area from a generic initial state, and the
+ *        VMRUN consistency checks it must pass (pure).
+ *
+ * svm_vcpu_init() fills the save area with svm_guest_state_encode(), and
+ * svm_run() names any rule svm_state_check() finds broken before entering:
+ * VMRUN itself only answers VMEXIT_INVALID. tests/unit/test_svm_guest_state.c
+ * runs each starting mode of common/vm/vcpu_state.h through both.
+ */
+#ifndef BOOKVISOR_ARCH_SVM_SVM_GUEST_STATE_H
+#define BOOKVISOR_ARCH_SVM_SVM_GUEST_STATE_H
+
+#include "arch/svm/vmcb.h"
+#include "common/lib/types.h"
+#include "common/vm/vcpu.h"
+
+/**
+ * Fill the save area from st: segments, descriptor tables, CPL (SS.DPL),
+ * control registers, EFER with SVME set (VMRUN demands it; the guest never
+ * sees it), the power-on DR6, DR7 and PAT. RAX is the VMCB's too.
+ */
+void svm_guest_state_encode(const struct vcpu_init_state *st, struct vmcb_save *g);
+
+/** The VMRUN consistency checks on the fields bookvisor sets (AMD APM vol. 2, "VMRUN"). */
+enum svm_state_rule {
+    SVM_RULE_EFER_SVME,     /**< EFER.SVME is set */
+    SVM_RULE_CR0_CD_NW,     /**< not CR0.NW without CR0.CD */
+    SVM_RULE_CR0_HIGH,      /**< CR0 bits 63:32 are zero */
+    SVM_RULE_CR4_RESERVED,  /**< CR4 bits 63:32 and VMXE (reserved on AMD) are zero */
+    SVM_RULE_DR_HIGH,       /**< DR6 and DR7 bits 63:32 are zero */
+    SVM_RULE_EFER_RESERVED, /**< EFER bits 63:32, 9 and 7:1 are zero */
+    SVM_RULE_LONG_PAE,      /**< EFER.LME with CR0.PG needs CR4.PAE */
+    SVM_RULE_LONG_PE,       /**< EFER.LME with CR0.PG needs CR0.PE */
+    SVM_RULE_LONG_CS,       /**< in long mode, CS.L and CS.D are not both set */
+    SVM_RULE_VMRUN_INTERCEPT, /**< VMRUN is intercepted */
+    SVM_RULE_ASID,          /**< the guest ASID is not 0 */
+    SVM_RULE_COUNT          /**< number of rules */
+};
+
+/**
+ * Check a VMCB against the rules above.
+ * @return a bit mask, bit n set = rule n broken (0: VMRUN accepts these fields)
+ */
+u32 svm_state_check(const struct vmcb *vmcb);
+
+/** What rule r requires, in words ("?" when out of range). */
+const char *svm_state_rule_name(enum svm_state_rule r);
+
+#endif

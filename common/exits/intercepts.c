@@ -1,0 +1,41 @@
+/*
+ * common/exits/intercepts.c - the intercept policy, applied once per vCPU
+ * through the backend operations (the list and the reasons are in
+ * intercept_policy.c).
+ */
+#include "common/exits/intercepts.h"
+#include "arch/x86/cpu.h"
+#include "common/exits/intercept_policy.h"
+#include "common/lib/format.h"
+#include "common/npt/mtrr_read.h"
+#include "common/vm/guest_vm.h"
+
+int intercepts_apply(struct vcpu *v, const struct cpu_info *cpu, char *why, size_t wlen)
+{
+    const struct backend_ops *b = v->backend;
+    size_t n;
+    const struct insn_intercept *insns = intercept_policy_insns(&n);
+
+    for (size_t i = 0; i < n; i++) {
+        if (!b->set_intercept(v, insns[i].what)) {
+            ksnprintf(why, wlen, "the %s backend cannot intercept %s on this CPU", b->name,
+                      insns[i].name);
+            return -1;
+        }
+    }
+
+    struct intercept_facts facts = {
+        .intel = cpu->vendor == CPU_VENDOR_INTEL,
+        .has_vmx = cpu->has_vmx,
+        .has_svm = cpu->has_svm,
+    };
+    facts.has_mtrr = mtrr_host_cap(&facts.mtrr_cap);
+    struct msr_intercept msrs[INTERCEPT_POLICY_MAX_MSR_RULES];
+    n = intercept_policy_msrs(&facts, msrs, ARRAY_SIZE(msrs));
+    for (size_t i = 0; i < n && i < ARRAY_SIZE(msrs); i++)
+        for (u64 msr = msrs[i].first; msr <= msrs[i].last; msr++)
+            b->set_msr_intercept(v, (u32)msr, msrs[i].read, msrs[i].write);
+
+    hooks_apply_io_intercepts(guest_vm_of(v));
+    return 0;
+}

@@ -1,0 +1,17 @@
+/*
+ * common/loader/loaders.c - the loader table. Order: the first loader
+ * whose probe accepts a module loads it. The Multiboot loaders exclude
+ * each other (a kernel with both headers is Multiboot2's), so their order
+ * only decides the order of the answers in a refusal. The Linux boot
+ * protocol and BIOS chain boot are planned; a boot sector, recognised by
+ * two bytes only, will go last.
+ */
+#include "common/loader/loaders.h"
+#include "common/loader/multiboot_loader.h"
+
+const struct guest_loader *const guest_loaders[] = {
+    &multiboot1_loader,
+    &multiboot2_loader,
+};
+
+const size_t guest_loader_count = ARRAY_SIZE(guest_loaders);

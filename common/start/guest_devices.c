@@ -1,0 +1,17 @@
+/*
+ * common/start/guest_devices.c - ACPI, PCI and test-page start-up.
+ */
+#include "common/start/guest_devices.h"
+#include "common/base/options.h"
+#include "common/platform/power_guard.h"
+#include "common/platform/test_mmio_page.h"
+#include "drivers/drivers.h"
+#include "pci/pci.h"
+
+void guest_devices_start(struct guest_vm *vm)
+{
+    power_guard_install(vm);
+    pci_init(vm, pci_driver_table, pci_driver_table_len);
+    if (vmm_options.test_mmio_page)
+        test_mmio_page_install(vm);
+}

@@ -1,0 +1,37 @@
+/*
+ * common/start/guest_report.c - the guest's run and bookvisor's last words
+ * about it (chapter 02, "Counters").
+ */
+#include "common/start/guest_report.h"
+#include "common/base/kprintf.h"
+#include "common/base/panic.h"
+#include "common/vm/backend.h"
+#include "common/vm/guest_vm.h"
+
+static void print_line(const char *line)
+{
+    kprintf("bookvisor: %s\n", line);
+}
+
+void guest_run_and_report(struct vcpu *v)
+{
+    enum vcpu_stop_kind stop = vcpu_run(v, &guest_exit_handlers);
+    struct guest_vm *vm = guest_vm_of(v);
+
+    /* Only a guest that switched the machine off ended well; every other
+     * stop (a dead guest halted with interrupts off included) is a failure
+     * and gets the state dump. */
+    bool ok = stop == VCPU_STOP_POWEROFF;
+    kprintf("bookvisor: guest stopped: %s\n", v->stop_reason);
+    if (!ok)
+        v->backend->dump_state(v);
+    vcpu_print_counters(v, print_line);
+    kprintf("bookvisor: nested paging: faults=%llu maps4k=%llu maps2m=%llu maps1g=%llu tables=%llu reclaims=%llu mtrr-writes=%llu\n",
+            (unsigned long long)vm->map.stats.nested_faults,
+            (unsigned long long)vm->map.stats.leaves_4k, (unsigned long long)vm->map.stats.leaves_2m,
+            (unsigned long long)vm->map.stats.leaves_1g, (unsigned long long)vm->map.stats.tables,
+            (unsigned long long)vm->map.stats.reclaims, (unsigned long long)vm->mtrr_updates);
+    bool canary = vmm_canary_intact();
+    kprintf("bookvisor: VMM memory canary %s\n", canary ? "intact" : "CORRUPTED");
+    machine_stop(ok && canary ? MACHINE_STATUS_OK : MACHINE_STATUS_FAILURE);
+}

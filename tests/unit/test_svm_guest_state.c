@@ -1,0 +1,121 @@
+/*
+ * Unit tests for arch/svm/svm_guest_state.c: each starting mode of
+ * common/vm/vcpu_state.h, encoded as svm_vcpu_init() encodes it, passes the
+ * VMRUN consistency checks; each check fails on its own broken field.
+ *
+ * unit-sources: arch/svm/svm_guest_state.c common/vm/vcpu_state.c common/lib/format.c common/lib/kstring.c
+ */
+#include <check.h>
+#include <string.h>
+
+#include "arch/svm/svm_guest_state.h"
+#include "common/vm/vcpu_state.h"
+#include "tests/unit/unit_main.h"
+
+static struct vmcb vmcb;
+
+/* The control area as svm_vcpu_init() leaves it, the save area from st. */
+static void encode(const struct vcpu_init_state *st)
+{
+    memset(&vmcb, 0, sizeof(vmcb));
+    vmcb.control.intercept_misc2 = SVM_INTERCEPT2_VMRUN;
+    vmcb.control.guest_asid = 1;
+    svm_guest_state_encode(st, &vmcb.save);
+}
+
+static void assert_vmrun_accepts(void)
+{
+    u32 bad = svm_state_check(&vmcb);
+    for (unsigned r = 0; r < SVM_RULE_COUNT; r++)
+        ck_assert_msg(!(bad & (1u << r)), "broken: %s", svm_state_rule_name(r));
+}
+
+START_TEST(real_mode_enters)
+{
+    struct vcpu_init_state st;
+    vcpu_state_real_mode(&st, 0x07C0, 0);
+    encode(&st);
+    assert_vmrun_accepts();
+    ck_assert_uint_eq(vmcb.save.cs.base, 0x7C00);
+    ck_assert_uint_eq(vmcb.save.cr0 & 1, 0);
+    ck_assert_uint_eq(vmcb.save.cpl, 0);
+    ck_assert_uint_ne(vmcb.save.efer & (1u << 12), 0); /* SVME, which VMRUN demands */
+}
+END_TEST
+
+START_TEST(protected32_enters)
+{
+    struct vcpu_init_state st;
+    vcpu_state_protected32(&st, 0x100000);
+    st.gprs.rax = 0x2BADB002;
+    encode(&st);
+    assert_vmrun_accepts();
+    ck_assert_uint_eq(vmcb.save.rip, 0x100000);
+    ck_assert_uint_eq(vmcb.save.rax, 0x2BADB002);
+    ck_assert_uint_eq(vmcb.save.cs.attrib, 0xC9B);
+    ck_assert_uint_eq(vmcb.save.g_pat, 0x0007040600070406ull);
+}
+END_TEST
+
+START_TEST(long64_enters)
+{
+    struct vcpu_init_state st;
+    vcpu_state_long64(&st, 0x1000000, 0x9000);
+    encode(&st);
+    assert_vmrun_accepts();
+    ck_assert_uint_eq(vmcb.save.efer & 0x500, 0x500); /* LME and LMA as given */
+    ck_assert_uint_eq(vmcb.save.cr3, 0x9000);
+}
+END_TEST
+
+/* Each rule, broken once from a valid long-mode VMCB. */
+START_TEST(each_rule_fails_alone)
+{
+    struct vcpu_init_state st;
+    static const struct {
+        enum svm_state_rule rule;
+        u64 cr0_set, cr0_clear, cr4_set, cr4_clear, efer_set, efer_clear, dr7_set;
+        u16 cs_set;
+    } rows[] = {
+        { SVM_RULE_EFER_SVME, 0, 0, 0, 0, 0, 1u << 12, 0, 0 },
+        { SVM_RULE_CR0_CD_NW, 1u << 29, 0, 0, 0, 0, 0, 0, 0 },
+        { SVM_RULE_CR0_HIGH, 1ull << 40, 0, 0, 0, 0, 0, 0, 0 },
+        { SVM_RULE_CR4_RESERVED, 0, 0, 1u << 13, 0, 0, 0, 0, 0 },
+        { SVM_RULE_DR_HIGH, 0, 0, 0, 0, 0, 0, 1ull << 32, 0 },
+        { SVM_RULE_EFER_RESERVED, 0, 0, 0, 0, 1u << 9, 0, 0, 0 },
+        { SVM_RULE_LONG_PAE, 0, 0, 0, 1u << 5, 0, 0, 0, 0 },
+        { SVM_RULE_LONG_PE, 0, 1, 0, 0, 0, 0, 0, 0 },
+        { SVM_RULE_LONG_CS, 0, 0, 0, 0, 0, 0, 0, VCPU_SEG_DB },
+    };
+    for (unsigned i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        vcpu_state_long64(&st, 0x1000000, 0x9000);
+        encode(&st);
+        vmcb.save.cr0 = (vmcb.save.cr0 | rows[i].cr0_set) & ~rows[i].cr0_clear;
+        vmcb.save.cr4 = (vmcb.save.cr4 | rows[i].cr4_set) & ~rows[i].cr4_clear;
+        vmcb.save.efer = (vmcb.save.efer | rows[i].efer_set) & ~rows[i].efer_clear;
+        vmcb.save.dr7 |= rows[i].dr7_set;
+        vmcb.save.cs.attrib |= rows[i].cs_set;
+        ck_assert_msg(svm_state_check(&vmcb) == 1u << rows[i].rule, "row %u: 0x%x", i,
+                      svm_state_check(&vmcb));
+    }
+    encode(&st);
+    vmcb.control.intercept_misc2 = 0;
+    vmcb.control.guest_asid = 0;
+    ck_assert_uint_eq(svm_state_check(&vmcb),
+                      (1u << SVM_RULE_VMRUN_INTERCEPT) | (1u << SVM_RULE_ASID));
+    ck_assert_str_eq(svm_state_rule_name(SVM_RULE_EFER_SVME), "guest EFER.SVME is set");
+    ck_assert_str_eq(svm_state_rule_name(SVM_RULE_COUNT), "?");
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("svm_guest_state");
+    TCase *tc = tcase_create("modes");
+    tcase_add_test(tc, real_mode_enters);
+    tcase_add_test(tc, protected32_enters);
+    tcase_add_test(tc, long64_enters);
+    tcase_add_test(tc, each_rule_fails_alone);
+    suite_add_tcase(s, tc);
+    return unit_run_suite(s);
+}
