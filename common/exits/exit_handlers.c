@@ -7,6 +7,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
 #include "arch/x86/io.h"
+#include "common/exits/apic_base.h"
 #include "common/exits/cpuid_policy.h"
 #include "common/exits/cr_rules.h"
 #include "common/lib/format.h"
@@ -113,6 +114,28 @@ static enum exit_action on_mtrr_write(struct vcpu *v, u32 msr, u64 value)
     return EXIT_SKIP;
 }
 
+/*
+ * IA32_APIC_BASE: the guest owns its local APIC and may move it, but not onto
+ * a page it may not map (apic_base_write_fault()): the CPU would decode that
+ * page as the APIC for the VMM's own accesses too. The rest of the MSR's rules
+ * (reserved bits, x2APIC transitions) are the CPU's: the write runs fault-safe.
+ */
+static enum exit_action on_apic_base_write(struct vcpu *v, u64 value)
+{
+    struct guest_vm *vm = guest_vm_of(v);
+    spin_lock(&vm->npt_lock);
+    enum npt_kind kind = npt_layout_kind_at(&vm->layout, apic_base_address(value, vm->maxphyaddr));
+    spin_unlock(&vm->npt_lock);
+    const char *why = apic_base_write_fault(value, kind);
+    if (why) {
+        if (vm->refused_apic_moves++ < 4)
+            kprintf("bookvisor: guest IA32_APIC_BASE write 0x%llx refused (#GP): %s\n",
+                    (unsigned long long)value, why);
+        return EXIT_INJECT_GP;
+    }
+    return wrmsr_safe(MSR_IA32_APIC_BASE, value) == 0 ? EXIT_SKIP : EXIT_INJECT_GP;
+}
+
 static enum exit_action on_wrmsr(struct vcpu *v, struct vm_exit *e)
 {
     u64 value = ((v->gprs.rdx & 0xFFFFFFFF) << 32) | (v->gprs.rax & 0xFFFFFFFF);
@@ -127,6 +150,8 @@ static enum exit_action on_wrmsr(struct vcpu *v, struct vm_exit *e)
     case MSR_VM_CR:
     case MSR_IA32_FEATURE_CONTROL:
         return EXIT_SKIP; /* ignored: the guest cannot enable virtualization */
+    case MSR_IA32_APIC_BASE:
+        return on_apic_base_write(v, value);
     case MSR_IA32_MISC_ENABLE:
         /* The guest's write, done for it; it may change what leaf 0 says
          * (limit CPUID maxval), so the remembered answers go. */

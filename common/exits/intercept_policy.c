@@ -4,6 +4,7 @@
 #include "common/exits/intercept_policy.h"
 #include "common/npt/mtrr.h"
 
+#define MSR_IA32_APIC_BASE 0x1Bu
 #define MSR_IA32_FEATURE_CONTROL 0x3Au
 #define MSR_IA32_MISC_ENABLE 0x1A0u
 #define MSR_VMX_CAPS_FIRST 0x480u /* IA32_VMX_BASIC */
@@ -69,6 +70,9 @@ size_t intercept_policy_msrs(const struct intercept_facts *f, struct msr_interce
         }
         n = add(out, n, max, MTRR_MSR_DEF_TYPE, MTRR_MSR_DEF_TYPE, false, true, why_mtrr);
     }
+    n = add(out, n, max, MSR_IA32_APIC_BASE, MSR_IA32_APIC_BASE, false, true,
+            "moving the local APIC moves it for the VMM too: writes are done for the guest, "
+            "never onto a page it may not map (bookvisor's memory, a hooked page)");
     n = add(out, n, max, MSR_VMX_CAPS_FIRST, MSR_VMX_CAPS_LAST, true, true, why_no_vmx);
     if (f->has_vmx)
         n = add(out, n, max, MSR_IA32_FEATURE_CONTROL, MSR_IA32_FEATURE_CONTROL, true, true,

@@ -79,6 +79,8 @@ void check_mtrr_write(const struct check_context *ctx, struct check_result *res)
 void check_cpuid_realmode(const struct check_context *ctx, struct check_result *res);
 /** power (named only): the guest sleeps or resets the machine as `power.try=` says; bookvisor must stop it. */
 void check_power_escape(const struct check_context *ctx, struct check_result *res);
+/** apic-base: moving the local APIC over bookvisor's memory raises \#GP; a legal move works. */
+void check_apic_base(const struct check_context *ctx, struct check_result *res);
 /** xsetbv-rules: XSETBV of illegal XCR0 values raises \#GP, without OSXSAVE \#UD. */
 void check_xsetbv_rules(const struct check_context *ctx, struct check_result *res);
 /** realmode-gp: a \#GP injected into real-mode code reaches its handler, once. */

@@ -38,6 +38,7 @@ static const struct check checks[] = {
     { "cpuid-memo", check_cpuid_memo },
     { "realmode-gp", check_realmode_gp },
     { "xsetbv-rules", check_xsetbv_rules },
+    { "apic-base", check_apic_base },
     { "pci", check_pci },
     { "triple-fault", check_triple_fault },
     { "mmio-unsupported", check_mmio_unsupported },
