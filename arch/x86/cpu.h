@@ -51,6 +51,20 @@ CPU_DEFINE_CR(3)
 CPU_DEFINE_CR(4)
 #undef CPU_DEFINE_CR
 
+/** Read debug register 6 (the status of the last \#DB). */
+static inline u64 read_dr6(void)
+{
+    u64 v;
+    __asm__ volatile("mov %%dr6, %0" : "=r"(v));
+    return v;
+}
+
+/** Write debug register 6. */
+static inline void write_dr6(u64 v)
+{
+    __asm__ volatile("mov %0, %%dr6" : : "r"(v) : "memory");
+}
+
 /** Read extended control register 0 (requires CR4.OSXSAVE). */
 static inline u64 xgetbv0(void)
 {

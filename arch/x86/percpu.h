@@ -31,8 +31,9 @@ struct cpu {
     u32 index;             /**< 0 for the boot CPU, then in start-up order */
     u32 apic_id;           /**< the local APIC ID the CPU reported at start-up */
     u64 stack_top;         /**< top of the CPU's own kernel stack */
-    /** The vector the halt window caught, -1 for none (desc_wait_for_interrupt()). */
-    volatile int halt_vector;
+    /** What this CPU's interrupt window is catching (desc_wait_for_interrupt(),
+     *  desc_take_interrupts()): written by the trap dispatcher, read after. */
+    struct desc_caught caught;
     void *backend;         /**< the virtualization backend's per-CPU data (NULL until enable_cpu) */
     /** The CPU's GDT; its TSS descriptor points at tss. */
     u64 gdt[DESC_GDT_ENTRIES] __attribute__((aligned(16)));

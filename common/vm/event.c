@@ -115,6 +115,8 @@ enum event_take_back_result event_take_back(struct event_queue *q, const struct 
     case VM_DELIVERY_SW_EXCEPTION:
     case VM_DELIVERY_PRIV_SW_EXCEPTION:
         return EVENT_REEXECUTED;
+    case VM_DELIVERY_INVALID:
+        break;
     }
     return EVENT_TAKE_BACK_BAD_TYPE;
 }

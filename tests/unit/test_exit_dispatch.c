@@ -2,7 +2,7 @@
  * Unit tests for common/vm/exit_dispatch.c, driven by the mock backend of
  * tests/unit/mock_backend.h: synthetic exits go in, handler results and
  * backend calls come out.
- * unit-sources: common/vm/exit_dispatch.c common/vm/cpuid_memo.c common/lib/format.c common/lib/kstring.c
+ * unit-sources: common/vm/exit_dispatch.c common/vm/vcpu_entry.c common/vm/vcpu_events.c common/vm/event.c common/vm/cpuid_memo.c common/lib/format.c common/lib/kstring.c
  */
 #include <check.h>
 #include <stdlib.h>
@@ -14,6 +14,8 @@
 /* The mock backend's run loop: every exit goes to vcpu_handle_exit until it says stop. */
 static void mock_run(struct vcpu *v)
 {
+    if (!vcpu_before_entry(v))
+        return;
     while (vcpu_handle_exit(v, mock_next_exit()))
         ;
 }
