@@ -24,7 +24,9 @@ void svm_exit_decode(u64 exitcode, u64 info1, u64 info2, u64 rip, u64 next_rip,
  * Decode EXITINTINFO, the event whose delivery the exit cut short, for the
  * event model (common/vm/event.h): VM_DELIVERY_NONE when its valid bit is
  * clear; exceptions 3 and 4 are INT3 and INTO (VM_DELIVERY_SW_EXCEPTION);
- * a reserved type is VM_DELIVERY_INVALID. The error code sits in bits 63:32.
+ * an "exception" 2 is an NMI and one above 31 an external interrupt (no
+ * exception has those vectors; QEMU 7.2 reports NMIs and interrupts so); a
+ * reserved type is VM_DELIVERY_INVALID. The error code sits in bits 63:32.
  */
 void svm_cut_short_decode(u64 exitintinfo, struct vm_cut_short_event *out);
 

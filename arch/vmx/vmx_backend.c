@@ -66,6 +66,7 @@ struct vmx_vcpu {
     u16 vpid;                 /* its TLB tag (0: VPID is off) */
     bool launched;
     int entry_fail;           /* vmx_run_loop() code of a failed entry, 0 if none; then the VMCS holds no exit */
+    bool extint_deferred;     /* external-interrupt exiting is off until the interrupt window (defer_interrupt()) */
     u32 insn_error;           /* VM-instruction error of a VMfailValid (0 after a VMfailInvalid) */
 };
 
@@ -653,6 +654,52 @@ static void __attribute__((noinline, cold)) report_entry_failure(struct vmx_cpu 
 }
 
 /*
+ * Interrupt-window exiting is on while common code asks for the window or
+ * the backend waits for it itself (defer_interrupt()).
+ */
+static void write_interrupt_window(struct vcpu *v)
+{
+    const struct vmx_vcpu *x = v->arch;
+    u32 proc = (u32)vmread(VMCS_PROC_CONTROLS) & ~VMX_PROC_INTR_WINDOW_EXITING;
+    if (v->events.interrupt_window_open || x->extint_deferred)
+        proc |= VMX_PROC_INTR_WINDOW_EXITING;
+    vmwrite(VMCS_PROC_CONTROLS, proc);
+}
+
+/*
+ * External-interrupt exiting makes an interrupt exit whatever the guest's
+ * RFLAGS.IF says. Taken now, it would be acknowledged at the controller
+ * before the guest could take it, at whatever vector the controller has at
+ * this moment (a guest still booting may reprogram it before its STI, and on
+ * bare metal it would then come at the new vector, or not at all). So while
+ * the guest cannot take an interrupt, leave it pending: external-interrupt
+ * exiting goes off and the interrupt window on; at the window exit exiting
+ * comes back, and the interrupt, if still pending, exits at once, now
+ * takeable (chapter 04, "External interrupts").
+ */
+static void defer_interrupt(struct vcpu *v, struct vm_exit *e)
+{
+    struct vmx_vcpu *x = v->arch;
+    bool can_take = (vmread(VMCS_GUEST_RFLAGS) & RFLAGS_IF) &&
+                    !(vmread(VMCS_GUEST_INTERRUPTIBILITY) & VMX_BLOCKING_SHADOW);
+    e->details.interrupt.left_pending = !can_take;
+    if (can_take)
+        return;
+    x->extint_deferred = true;
+    vmwrite(VMCS_PIN_CONTROLS, vmread(VMCS_PIN_CONTROLS) & ~(u64)VMX_PIN_EXT_INTR_EXITING);
+    write_interrupt_window(v);
+}
+
+/* The window the backend waited for itself: external-interrupt exiting again. */
+static void end_deferral(struct vcpu *v)
+{
+    struct vmx_vcpu *x = v->arch;
+    x->extint_deferred = false;
+    vmwrite(VMCS_PIN_CONTROLS, vmread(VMCS_PIN_CONTROLS) | VMX_PIN_EXT_INTR_EXITING);
+    write_interrupt_window(v);
+}
+
+/*
  * Every exit but CPUID: full decode, and the event whose delivery the exit
  * cut short, for common code to take back (chapter 08). Two NMI rules of
  * the SDM (vol. 3, 27.2.3 and 27.3.4) are kept here, where the fields are
@@ -665,6 +712,10 @@ static void __attribute__((noinline, cold)) report_entry_failure(struct vmx_cpu 
 static void __attribute__((noinline)) decode_exit_slow(struct vcpu *v, struct vm_exit *e)
 {
     decode_exit(v, e);
+    if (e->kind == VM_EXIT_EXTERNAL_INTERRUPT)
+        defer_interrupt(v, e);
+    else if (e->kind == VM_EXIT_INTERRUPT_WINDOW && ((struct vmx_vcpu *)v->arch)->extint_deferred)
+        end_deferral(v);
     u32 idt = (u32)vmread(VMCS_IDT_VECTORING_INFO);
     u32 err = (idt & VMX_INTR_INFO_DELIVER_ERROR) ? (u32)vmread(VMCS_IDT_VECTORING_ERROR) : 0;
     vmx_cut_short_decode(idt, err, &e->cut_short);
@@ -782,7 +833,7 @@ static void vmx_set_event_windows(struct vcpu *v, bool interrupt_window, bool nm
     vmcs_use(v, "set_event_windows");
     const u32 both = VMX_PROC_INTR_WINDOW_EXITING | VMX_PROC_NMI_WINDOW_EXITING;
     u32 proc = (u32)vmread(VMCS_PROC_CONTROLS) & ~both;
-    if (interrupt_window)
+    if (interrupt_window || ((struct vmx_vcpu *)v->arch)->extint_deferred)
         proc |= VMX_PROC_INTR_WINDOW_EXITING;
     if (nmi_window)
         proc |= VMX_PROC_NMI_WINDOW_EXITING;

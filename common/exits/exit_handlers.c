@@ -13,6 +13,7 @@
 #include "common/vm/guest_vm.h"
 #include "common/vm/vm_nested.h"
 #include "common/exits/hypercall.h"
+#include "common/exits/test_hypercalls.h"
 #include "common/insn/insn_len.h"
 #include "common/base/kprintf.h"
 #include "common/lib/kstring.h"
@@ -210,12 +211,15 @@ static enum exit_action on_hlt(struct vcpu *v, struct vm_exit *e)
  * A physical interrupt while the guest ran, intercepted because the VMM owns
  * a vector (chapter 08, "VMM vectors"). It is still pending: take it with
  * the VMM's own IDT. A VMM vector is handled there; any other is the
- * guest's, reflected through the event model (it waits for IF = 1 if the
- * guest has interrupts off, which VT-x ignores when it exits).
+ * guest's, reflected through the event model. VT-x exits whatever the
+ * guest's RFLAGS.IF: then the backend leaves the interrupt at its controller
+ * until the guest can take one (left_pending), as bare metal would, instead
+ * of acknowledging it early at whatever vector the controller has now.
  */
 static enum exit_action on_external_interrupt(struct vcpu *v, struct vm_exit *e)
 {
-    (void)e;
+    if (e->details.interrupt.left_pending) /* the guest cannot take it yet: later */
+        return EXIT_RESUME;
     struct desc_caught caught;
     desc_take_interrupts(&caught);
     reflect_caught(v, &caught);
@@ -278,7 +282,8 @@ static enum exit_action on_vmcall(struct vcpu *v, struct vm_exit *e)
         v->gprs.rax = mmio_hook_unregister(vm, TEST_MMIO_PAGE_GPA) == 0 ? 1 : 0;
         break;
     default:
-        v->gprs.rax = HC_UNKNOWN;
+        if (!test_hypercall(v, (u32)v->gprs.rax))
+            v->gprs.rax = HC_UNKNOWN;
         break;
     }
     return EXIT_SKIP;
@@ -356,6 +361,10 @@ static enum exit_action on_npf(struct vcpu *v, struct vm_exit *e)
     enum npt_fault_result r = guest_vm_nested_fault(vm, e->details.npf.gpa);
     switch (r) {
     case NPT_FAULT_MAPPED:
+        if (__builtin_expect(vm->test_gp_on_next_npf, 0)) { /* test.events: a fault on top */
+            vm->test_gp_on_next_npf = false;
+            return vcpu_raise_gp(v);
+        }
         return EXIT_RESUME;
     case NPT_FAULT_VMM_PRIVATE:
         return emulate_mmio(v, e, empty_bus, "VMM memory", "VMM memory");

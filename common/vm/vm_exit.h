@@ -86,6 +86,17 @@ struct vm_exit_exception {
     u32 error_code;     /**< error code */
 };
 
+/** External-interrupt exit details. */
+struct vm_exit_interrupt {
+    /**
+     * The backend left the interrupt pending at its controller because the
+     * guest cannot take one now (VT-x exits whatever RFLAGS.IF says): it
+     * stops intercepting external interrupts until the guest's interrupt
+     * window opens, and nothing is to be taken now (chapter 04).
+     */
+    bool left_pending;
+};
+
 /** One VM exit, as common code sees it. */
 struct vm_exit {
     enum vm_exit_kind kind; /**< what happened */
@@ -97,7 +108,8 @@ struct vm_exit {
         struct vm_exit_npf npf;             /**< for VM_EXIT_NESTED_PAGE_FAULT */
         struct vm_exit_cr cr;               /**< for VM_EXIT_CR_ACCESS */
         struct vm_exit_exception exception; /**< for VM_EXIT_EXCEPTION */
-        u32 vector;                         /**< for VM_EXIT_EXTERNAL_INTERRUPT / SIPI */
+        struct vm_exit_interrupt interrupt; /**< for VM_EXIT_EXTERNAL_INTERRUPT */
+        u32 vector;                         /**< for VM_EXIT_SIPI */
     } details;              /**< decoded details, by kind */
     u64 raw_info1;          /**< native detail (exit qualification / EXITINFO1) */
     u64 raw_info2;          /**< native detail (EXITINFO2 / guest-physical address) */

@@ -38,6 +38,14 @@ static const struct check checks[] = {
     { "cpuid-memo", check_cpuid_memo },
     { "realmode-gp", check_realmode_gp },
     { "xsetbv-rules", check_xsetbv_rules },
+    { "step-cpuid", check_step_cpuid },
+    { "step-io", check_step_io },
+    { "event-npf-irq", check_event_npf_irq },
+    { "event-npf-hlt", check_event_npf_hlt },
+    { "event-fault-then-irq", check_event_fault_then_irq },
+    { "event-nmi-window", check_event_nmi_window },
+    { "event-irq-after-sti", check_event_irq_after_sti },
+    { "vmm-vector", check_vmm_vector },
     { "pci", check_pci },
     { "triple-fault", check_triple_fault },
     { "mmio-unsupported", check_mmio_unsupported },
@@ -45,7 +53,10 @@ static const struct check checks[] = {
 };
 
 /* Checks that need their own command-line words: `tests=all` leaves them out. */
-static const char *const named_only[] = { "pci", "triple-fault", "mmio-unsupported", "power" };
+static const char *const named_only[] = {
+    "pci", "triple-fault", "mmio-unsupported", "power", "event-npf-irq", "event-npf-hlt",
+    "event-fault-then-irq", "event-nmi-window", "event-irq-after-sti", "vmm-vector",
+};
 
 static bool is_named_only(const char *name)
 {
@@ -66,6 +77,8 @@ void runner_quiesce(void)
     pit_stop();
     for (u32 irq = 0; irq < IRQ_COUNT; irq++)
         irq_set_handler(irq, NULL);
+    for (u32 vector = 0; vector < 64; vector++)
+        trap_set_hook(vector, NULL);
 }
 
 static void report(struct run_totals *t, const char *name, const struct check_result *res)

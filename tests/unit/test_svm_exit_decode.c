@@ -124,8 +124,10 @@ START_TEST(window_exits)
     svm_exit_decode(SVM_EXIT_IRET, 0, 0, 0x1000, 0x1001, &e);
     ck_assert_int_eq(e.kind, VM_EXIT_IRET);
     ck_assert_uint_eq(e.native_code, 0x74);
+    e.details.interrupt.left_pending = true;
     svm_exit_decode(SVM_EXIT_INTR, 0, 0, 0, 0, &e);
     ck_assert_int_eq(e.kind, VM_EXIT_EXTERNAL_INTERRUPT);
+    ck_assert(!e.details.interrupt.left_pending);
 }
 END_TEST
 
@@ -146,6 +148,8 @@ static const struct {
     { 0x80000303, VM_DELIVERY_SW_EXCEPTION, 3, false, 0 },          /* INT3 comes as exception 3 */
     { 0x80000304, VM_DELIVERY_SW_EXCEPTION, 4, false, 0 },          /* INTO as exception 4 */
     { 0x80000480, VM_DELIVERY_SW_INTERRUPT, 0x80, false, 0 },       /* INT 0x80 */
+    { 0x80000320, VM_DELIVERY_EXTERNAL_INTERRUPT, 0x20, false, 0 }, /* QEMU 7.2: an interrupt as "exception" 0x20 */
+    { 0x80000302, VM_DELIVERY_NMI, 2, false, 0 },                   /* no exception has vector 2 */
     { 0x80000130, VM_DELIVERY_INVALID, 0x30, false, 0 },            /* type 1 is reserved */
     { 0x80000730, VM_DELIVERY_INVALID, 0x30, false, 0 },
 };
