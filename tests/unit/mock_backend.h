@@ -136,4 +136,45 @@ static const struct backend_ops mock_backend = {
     .flush_nested_tlb = mock_flush_nested_tlb,
 };
 
+/* ---- what the mock's tests share ---- */
+
+/* The loop of every backend: the hook before the first entry, then each
+ * exit start to end (take back, handle, the hook before the next entry). */
+static void __attribute__((unused)) mock_run_to_stop(struct vcpu *v)
+{
+    if (!vcpu_before_entry(v))
+        return;
+    while (vcpu_handle_exit(v, mock_next_exit()))
+        ;
+}
+
+/* Handlers: an emulated instruction, the guest's power-off, the two faults. */
+static enum exit_action __attribute__((unused)) mock_handler_skip(struct vcpu *v, struct vm_exit *e)
+{
+    (void)v;
+    (void)e;
+    return EXIT_SKIP;
+}
+
+static enum exit_action __attribute__((unused)) mock_handler_poweroff(struct vcpu *v,
+                                                                      struct vm_exit *e)
+{
+    (void)e;
+    return vcpu_stop(v, VCPU_STOP_POWEROFF, "powered off");
+}
+
+static enum exit_action __attribute__((unused)) mock_handler_gp(struct vcpu *v, struct vm_exit *e)
+{
+    (void)v;
+    (void)e;
+    return EXIT_INJECT_GP;
+}
+
+static enum exit_action __attribute__((unused)) mock_handler_ud(struct vcpu *v, struct vm_exit *e)
+{
+    (void)v;
+    (void)e;
+    return EXIT_INJECT_UD;
+}
+
 #endif

@@ -13,14 +13,9 @@
 #include "tests/unit/mock_backend.h"
 #include "tests/unit/unit_main.h"
 
-/* The order of every backend: the hook before the first entry, then each
- * exit start to end (take back, handle, the hook before the next entry). */
 static void mock_run(struct vcpu *v)
 {
-    if (!vcpu_before_entry(v))
-        return;
-    while (vcpu_handle_exit(v, mock_next_exit()))
-        ;
+    mock_run_to_stop(v);
 }
 
 static struct exit_handler_table table;
@@ -28,19 +23,6 @@ static struct vcpu vcpu;
 static u8 queued_vector; /* what h_queue_interrupt queues */
 
 /* ---- handlers: what exit handlers will do with the model ---- */
-
-static enum exit_action h_skip(struct vcpu *v, struct vm_exit *e)
-{
-    (void)v;
-    (void)e;
-    return EXIT_SKIP;
-}
-
-static enum exit_action h_poweroff(struct vcpu *v, struct vm_exit *e)
-{
-    (void)e;
-    return vcpu_stop(v, VCPU_STOP_POWEROFF, "powered off");
-}
 
 /* A nested page fault the VMM fixes by mapping the page: the guest runs again. */
 static enum exit_action h_npf_mapped(struct vcpu *v, struct vm_exit *e)
@@ -103,8 +85,8 @@ static void setup(void)
     mock.guest.interrupts_enabled = true;
     vcpu.backend = &mock_backend;
     queued_vector = 0x50;
-    table.handler[VM_EXIT_CPUID] = h_skip;
-    table.handler[VM_EXIT_IO] = h_poweroff;
+    table.handler[VM_EXIT_CPUID] = mock_handler_skip;
+    table.handler[VM_EXIT_IO] = mock_handler_poweroff;
     table.handler[VM_EXIT_NESTED_PAGE_FAULT] = h_npf_mapped;
     table.handler[VM_EXIT_VMCALL] = h_queue_interrupt;
     table.handler[VM_EXIT_HLT] = h_queue_nmi;
