@@ -97,6 +97,8 @@ void check_event_fault_then_irq(const struct check_context *ctx, struct check_re
 void check_event_nmi_window(const struct check_context *ctx, struct check_result *res);
 /** event-irq-after-sti: an interrupt queued while IF = 0 arrives right after STI, and ends a HLT. */
 void check_event_irq_after_sti(const struct check_context *ctx, struct check_result *res);
+/** event-nmi-ipi: an NMI the guest sends itself through its local APIC arrives once. */
+void check_event_nmi_ipi(const struct check_context *ctx, struct check_result *res);
 /** vmm-vector: the VMM's own vector reaches the VMM, the guest's timer the guest. */
 void check_vmm_vector(const struct check_context *ctx, struct check_result *res);
 /** step-cpuid: single-stepping over CPUID (an exit bookvisor emulates) gives one \#DB after it. */

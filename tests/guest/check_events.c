@@ -20,6 +20,9 @@
  *   for its IRET, then arrives once, at the same place.
  * - event-irq-after-sti: an interrupt queued while IF = 0 arrives right
  *   after STI's shadow, and ends a HLT at once.
+ * - event-nmi-ipi: an NMI the guest sends itself through its local APIC
+ *   arrives once (VT-x makes every physical NMI exit, for its NMI window:
+ *   bookvisor must hand it on).
  */
 #include "check.h"
 #include "cpu.h"
@@ -225,6 +228,56 @@ void check_event_nmi_window(const struct check_context *ctx, struct check_result
     else if (event_eips[1] != event_eips[0])
         check_fail(res, "the second NMI interrupted 0x%08x, not 0x%08x where the first returned",
                    event_eips[1], event_eips[0]);
+}
+
+#define MSR_APIC_BASE 0x1B
+#define APIC_BASE_EXTD (1u << 10)
+#define APIC_REG_ID 0x20
+#define APIC_REG_SVR 0xF0
+#define APIC_SVR_ENABLE (1u << 8)
+#define APIC_REG_ICR_LOW 0x300
+#define APIC_REG_ICR_HIGH 0x310
+#define ICR_NMI (4u << 8)     /* delivery mode NMI */
+#define ICR_ASSERT (1u << 14) /* level: assert */
+#define ICR_PENDING (1u << 12)
+
+static volatile u32 *apic_reg(u32 base, u32 reg)
+{
+    __asm__("" : "+r"(base)); /* a constant address, not an offset from NULL */
+    return (volatile u32 *)(base + reg);
+}
+
+static bool count_nmi(struct trap_frame *f)
+{
+    log_event(f);
+    return true;
+}
+
+void check_event_nmi_ipi(const struct check_context *ctx, struct check_result *res)
+{
+    (void)ctx;
+    u64 apic_base = rdmsr(MSR_APIC_BASE);
+    if (apic_base & APIC_BASE_EXTD) {
+        check_skip(res, "the local APIC is in x2APIC mode");
+        return;
+    }
+    u32 base = (u32)apic_base & 0xFFFFF000u;
+    log_reset();
+    trap_set_hook(VECTOR_NMI, count_nmi);
+    u32 svr = *apic_reg(base, APIC_REG_SVR);
+    *apic_reg(base, APIC_REG_SVR) = svr | APIC_SVR_ENABLE;
+    *apic_reg(base, APIC_REG_ICR_HIGH) = *apic_reg(base, APIC_REG_ID) & 0xFF000000u; /* to itself */
+    *apic_reg(base, APIC_REG_ICR_LOW) = ICR_NMI | ICR_ASSERT;
+    for (u32 i = 0; i < 100000 && (*apic_reg(base, APIC_REG_ICR_LOW) & ICR_PENDING); i++)
+        cpu_relax();
+    for (u32 i = 0; i < 200000 && event_count == 0; i++)
+        cpu_relax();
+    for (u32 i = 0; i < 200000; i++) /* a second one would show */
+        cpu_relax();
+    *apic_reg(base, APIC_REG_SVR) = svr;
+    trap_set_hook(VECTOR_NMI, NULL);
+    if (event_count != 1)
+        check_fail(res, "the NMI arrived %u times", event_count);
 }
 
 /* Where the queued interrupt must interrupt: after STI and the one

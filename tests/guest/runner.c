@@ -45,6 +45,7 @@ static const struct check checks[] = {
     { "event-fault-then-irq", check_event_fault_then_irq },
     { "event-nmi-window", check_event_nmi_window },
     { "event-irq-after-sti", check_event_irq_after_sti },
+    { "event-nmi-ipi", check_event_nmi_ipi },
     { "vmm-vector", check_vmm_vector },
     { "pci", check_pci },
     { "triple-fault", check_triple_fault },
@@ -55,7 +56,8 @@ static const struct check checks[] = {
 /* Checks that need their own command-line words: `tests=all` leaves them out. */
 static const char *const named_only[] = {
     "pci", "triple-fault", "mmio-unsupported", "power", "event-npf-irq", "event-npf-hlt",
-    "event-fault-then-irq", "event-nmi-window", "event-irq-after-sti", "vmm-vector",
+    "event-fault-then-irq", "event-nmi-window", "event-irq-after-sti", "event-nmi-ipi",
+    "vmm-vector",
 };
 
 static bool is_named_only(const char *name)
