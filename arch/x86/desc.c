@@ -1,9 +1,9 @@
 /*
- * arch/x86/desc.c - GDT, TSS and IDT, and the halt window.
+ * arch/x86/desc.c - GDT, TSS and IDT, and the interrupt windows.
  *
  * What a trap means is decided above this layer (common/base/trap.c, which
- * isr.S calls): this file only builds the tables, runs the halt window and
- * keeps the vector the window caught, in the CPU's own struct cpu.
+ * isr.S calls): this file only builds the tables, runs the interrupt windows
+ * and keeps what a window caught, in the CPU's own struct cpu.
  */
 #include "arch/x86/desc.h"
 #include "arch/x86/cpu.h"
@@ -31,7 +31,7 @@ struct table_ptr {
  * before any other CPU starts: its gates name IST slots, and each CPU's own
  * TSS gives each slot that CPU's own stack (desc.h). */
 static struct idt_gate idt[256] __attribute__((aligned(16)));
-static struct idt_gate wait_idt[256] __attribute__((aligned(16))); /* the halt window */
+static struct idt_gate wait_idt[256] __attribute__((aligned(16))); /* the interrupt windows' */
 
 extern char isr_table_start[];
 extern char wrmsr_safe_insn[], wrmsr_safe_fault[], xsetbv_safe_insn[], xsetbv_safe_fault[];

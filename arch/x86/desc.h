@@ -52,7 +52,7 @@ struct trap_frame {
     /**@}*/
 };
 
-/** Build the IDT all CPUs share and the halt window's table (the boot CPU, once). */
+/** Build the IDT all CPUs share and the interrupt windows' table (the boot CPU, once). */
 void desc_idt_build(void);
 
 /**

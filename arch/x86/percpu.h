@@ -4,7 +4,7 @@
  *
  * Every CPU that runs bookvisor has one struct cpu: its own GDT and TSS with
  * the stacks the TSS names for double faults, NMIs and machine checks, the
- * vector its halt window caught, and a pointer the virtualization backend
+ * interrupts its interrupt windows caught, and a pointer the virtualization backend
  * hangs its per-CPU data on (the host save area on AMD-V, the VMXON region
  * and the current VMCS on VT-x). A CPU finds its structure with this_cpu(),
  * which reads the pointer at offset 0 of the structure through the GS
