@@ -65,6 +65,7 @@ struct svm_vcpu {
     u8 *iopm;            /* 12 KiB: one bit per port */
     u8 *msrpm;           /* 8 KiB: two bits per MSR */
     enum svm_step step;  /* the NMI window's single step, if one is under way */
+    bool nmi_window;     /* the event model asked for the NMI window */
     bool step_guest_tf;  /* the guest's own TF when the step began: it single-steps too */
     u64 step_dr6;        /* the guest's DR6 when the step began, given back after it */
 };
@@ -459,7 +460,14 @@ static void svm_inject(struct vcpu *v, const struct vm_event *ev)
     u64 e = ev->vector | SVM_EVENTINJ_VALID;
     switch (ev->type) {
     case VM_EVENT_EXTERNAL_INTERRUPT: e |= SVM_EVENTINJ_TYPE_INTR; break;
-    case VM_EVENT_NMI: e |= SVM_EVENTINJ_TYPE_NMI; break;
+    case VM_EVENT_NMI:
+        /* Watch for the end of its handler, so that the VMM's record of the
+         * guest's NMI blocking ends with it (an NMI window exit), asked for
+         * or not: a record left standing would hold the next NMI back until
+         * some later IRET. */
+        e |= SVM_EVENTINJ_TYPE_NMI;
+        vmcb->control.intercept_misc1 |= SVM_INTERCEPT1_IRET;
+        break;
     case VM_EVENT_EXCEPTION: e |= SVM_EVENTINJ_TYPE_EXCEPTION; break;
     }
     if (ev->has_error)
@@ -482,8 +490,9 @@ static void svm_get_interruptibility(struct vcpu *v, struct event_interruptibili
  * shadow); V_IGN_TPR so that the guest's task priority does not hold it
  * back. The NMI window is a single step (enum svm_step): over the IRET of the
  * NMI handler when the VMM's record says one runs (the IRET is intercepted
- * first), else over the one instruction in the shadow, or the one the event
- * injected at this entry returns to.
+ * first: svm_inject() watches it from the NMI's injection on), else over the
+ * one instruction in the shadow, or the one the event injected at this entry
+ * returns to.
  */
 static void svm_set_event_windows(struct vcpu *v, bool interrupt_window, bool nmi_window)
 {
@@ -498,14 +507,17 @@ static void svm_set_event_windows(struct vcpu *v, bool interrupt_window, bool nm
         c->vintr &= ~virq;
         c->intercept_misc1 &= ~SVM_INTERCEPT1_VINTR;
     }
-    if (nmi_window && s->step == SVM_STEP_NONE) {
-        if (v->events.nmi_blocked)
+    bool was_open = s->nmi_window;
+    s->nmi_window = nmi_window;
+    if (nmi_window && !was_open && s->step == SVM_STEP_NONE) {
+        if (v->events.nmi_blocked) /* an injected NMI's handler runs: its IRET is watched */
             c->intercept_misc1 |= SVM_INTERCEPT1_IRET;
         else
             step_begin(s, SVM_STEP_ONE);
-    } else if (!nmi_window) {
-        c->intercept_misc1 &= ~SVM_INTERCEPT1_IRET;
-        if (s->step != SVM_STEP_NONE && step_end(s))
+    } else if (!nmi_window && was_open) {
+        if (!v->events.nmi_blocked) /* else the IRET of the NMI just injected is watched */
+            c->intercept_misc1 &= ~SVM_INTERCEPT1_IRET;
+        if (s->step == SVM_STEP_ONE && step_end(s))
             vcpu_single_step_trap(v);
     }
     c->clean_bits = 0;

@@ -17,7 +17,8 @@
  * - event-fault-then-irq: as event-npf-irq, and the nested page fault
  *   raises #GP too: the #GP first, then the interrupt, each once.
  * - event-nmi-window: an NMI asked for inside the handler of another waits
- *   for its IRET, then arrives once, at the same place.
+ *   for its IRET, then arrives once, at the same place; a third, asked for
+ *   later with interrupts off, arrives at once.
  * - event-irq-after-sti: an interrupt queued while IF = 0 arrives right
  *   after STI's shadow, and ends a HLT at once.
  * - event-nmi-ipi: an NMI the guest sends itself through its local APIC
@@ -218,8 +219,16 @@ void check_event_nmi_window(const struct check_context *ctx, struct check_result
     trap_set_hook(VECTOR_NMI, on_nmi);
     bool asked = lever(BOOKVISOR_HC_TEST_QUEUE_NMI, 0, 0);
     u32 n = event_count;
+    /* A third, later, with interrupts off and no IRET to come: nothing blocks
+     * NMIs any more, so it must arrive at once (a VMM that still counted the
+     * guest as inside an NMI handler would wait for an IRET for ever). */
+    cli();
+    bool asked_third = lever(BOOKVISOR_HC_TEST_QUEUE_NMI, 0, 0);
+    for (u32 i = 0; i < 100000 && event_count == n; i++)
+        cpu_relax();
+    u32 third = event_count - n;
     trap_set_hook(VECTOR_NMI, NULL);
-    if (!asked)
+    if (!asked || !asked_third)
         check_fail(res, "the NMI hypercall failed");
     else if (n != 2)
         check_fail(res, "%u NMIs arrived, expected 2", n);
@@ -228,6 +237,8 @@ void check_event_nmi_window(const struct check_context *ctx, struct check_result
     else if (event_eips[1] != event_eips[0])
         check_fail(res, "the second NMI interrupted 0x%08x, not 0x%08x where the first returned",
                    event_eips[1], event_eips[0]);
+    else if (third != 1)
+        check_fail(res, "a later NMI, with no NMI handler running, arrived %u times", third);
 }
 
 #define MSR_APIC_BASE 0x1B
