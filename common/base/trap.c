@@ -12,6 +12,7 @@
  * handler sends the EOI.
  */
 #include "common/base/trap.h"
+#include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
 #include "common/base/irq.h"
 #include "common/base/kprintf.h"
@@ -47,9 +48,7 @@ void trap_note_guest_step_site(const void *rip)
 
 static bool is_guest_step(const struct trap_frame *tf)
 {
-    u64 dr6;
-    __asm__ volatile("mov %%dr6, %0" : "=r"(dr6));
-    if (!(dr6 & DR6_BS))
+    if (!(read_dr6() & DR6_BS))
         return false;
     for (unsigned i = 0; i < step_site_count; i++)
         if (tf->rip == step_sites[i])
@@ -86,7 +85,7 @@ void trap_dispatch(struct trap_frame *tf)
      * to the host by an emulator after the exit (chapter 03, "Single-stepping
      * guests"): the guest's, and the exit path gives the guest its #DB. */
     if (tf->vector == 1 && is_guest_step(tf)) {
-        __asm__ volatile("mov %0, %%dr6" : : "r"(0xFFFF0FF0ULL));
+        write_dr6(0xFFFF0FF0ULL); /* its reset value: the next #DB starts clean */
         if (stray_steps++ == 0)
             kprintf("bookvisor: a guest's single-step #DB reached the VMM at rip=0x%llx "
                     "(the emulator's; ignored, the guest gets its own)\n",
