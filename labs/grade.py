@@ -259,11 +259,14 @@ LABS = {
         Build(),
         Emu("pci-conceal*", "qemu-svm", missing="fail"),
     ]),
-    # The decision is not on bookvisor's entry path yet (chapter 08): unit tests only.
+    # The decision runs before every entry that has an event to deliver: the
+    # event tests from inside the guest (chapter 08) on both vendors.
     6: Lab("choose the event for the next entry", [
         Unit("test_event"),
         Unit("test_vcpu_events"),
         Build(),
+        Emu("events", "bochs-vmx"),
+        Emu("events", "qemu-svm"),
     ]),
 }
 

@@ -15,11 +15,14 @@
 #include "common/vm/backend.h"
 #include "common/vm/vcpu_owner.h"
 #include "common/vm/exit_dispatch.h"
+#include "common/vm/vcpu_entry.h"
+#include "common/vm/vcpu_events.h"
 #include "common/lib/format.h"
 #include "common/npt/npt_format.h"
 #include "common/vm/guest_vm.h"
 #include "common/insn/insn_len.h"
 #include "common/base/kprintf.h"
+#include "common/base/trap.h"
 #include "common/lib/kstring.h"
 #include "common/base/mem.h"
 #include "common/base/options.h"
@@ -33,9 +36,27 @@ _Static_assert(__builtin_offsetof(struct vmcb, control.interrupt_shadow) == SVM_
 _Static_assert(__builtin_offsetof(struct vmcb, control.exitcode) == SVM_ASM_EXITCODE, "exitcode");
 _Static_assert(__builtin_offsetof(struct vmcb, control.eventinj) == SVM_ASM_EVENTINJ, "eventinj");
 _Static_assert(__builtin_offsetof(struct vmcb, control.next_rip) == SVM_ASM_NEXT_RIP, "next_rip");
+_Static_assert(__builtin_offsetof(struct vmcb, save.rflags) == SVM_ASM_RFLAGS, "rflags");
 _Static_assert(__builtin_offsetof(struct vmcb, save.rip) == SVM_ASM_RIP, "rip");
 _Static_assert(__builtin_offsetof(struct vmcb, save.rax) == SVM_ASM_RAX, "rax");
 _Static_assert(SVM_ASM_EXIT_CPUID == SVM_EXIT_CPUID, "CPUID exit code");
+
+#define RFLAGS_TF (1ULL << 8)
+#define RFLAGS_IF (1ULL << 9)
+
+/*
+ * AMD-V has no NMI window (chapter 03, "Windows"): the backend makes one by
+ * single-stepping the guest, with RFLAGS.TF and the #DB intercept, over the
+ * one instruction that holds the NMI back: the IRET that ends the handler
+ * of the NMI the VMM injected (intercepted first, so that the step starts
+ * at it), or the instruction in an interrupt shadow. The #DB after it is
+ * the window.
+ */
+enum svm_step {
+    SVM_STEP_NONE,       /* not stepping */
+    SVM_STEP_ONE,        /* one instruction; TF goes back to what the guest had */
+    SVM_STEP_AFTER_IRET, /* the IRET: it loads RFLAGS itself, TF included */
+};
 
 /** Per-vCPU AMD-V state. */
 struct svm_vcpu {
@@ -43,6 +64,10 @@ struct svm_vcpu {
     u64 vmcb_pa;
     u8 *iopm;            /* 12 KiB: one bit per port */
     u8 *msrpm;           /* 8 KiB: two bits per MSR */
+    enum svm_step step;  /* the NMI window's single step, if one is under way */
+    bool nmi_window;     /* the event model asked for the NMI window */
+    bool step_guest_tf;  /* the guest's own TF when the step began: it single-steps too */
+    u64 step_dr6;        /* the guest's DR6 when the step began, given back after it */
 };
 
 /** Per-CPU AMD-V state (struct cpu's backend pointer), made by svm_enable_cpu(). */
@@ -57,6 +82,7 @@ struct svm_cpu {
 static struct svm_caps caps;
 
 void svm_run_loop(struct vcpu *v, u64 guest_vmcb_pa, u64 host_vmcb_pa, struct vmcb *vmcb);
+extern char svm_vmrun_return[]; /* svm_enter.S: the instruction after VMRUN */
 bool svm_on_exit(struct vcpu *v); /* called by svm_run_loop at every #VMEXIT */
 
 static void read_caps(const struct cpu_info *cpu)
@@ -89,6 +115,9 @@ static bool svm_probe(const struct cpu_info *cpu, char *features, size_t flen, c
         return false;
     }
     svm_caps_features(&caps, features, flen);
+    /* Bochs' AMD-V model delivers a single-stepping guest's #DB of an
+     * intercepted instruction to the host, right after VMRUN (chapter 03). */
+    trap_note_guest_step_site(svm_vmrun_return);
     return true;
 }
 
@@ -219,6 +248,9 @@ static bool svm_set_intercept(struct vcpu *v, enum vm_intercept what)
                               SVM_INTERCEPT2_CLGI | SVM_INTERCEPT2_SKINIT;
         break;
     case VM_INTERCEPT_CR4_WRITE: c->intercept_cr |= SVM_INTERCEPT_CR_WRITE(4); break;
+    /* The interrupt stays pending at the exit; the VMM takes it with its
+     * own IDT (desc_take_interrupt()). */
+    case VM_INTERCEPT_EXTERNAL_INTERRUPT: c->intercept_misc1 |= SVM_INTERCEPT1_INTR; break;
     default: return false;
     }
     c->clean_bits = 0;
@@ -241,6 +273,7 @@ static u64 svm_get_reg(struct vcpu *v, enum vcpu_reg r)
     case VCPU_REG_CS_BASE: return g->cs.base;
     case VCPU_REG_CS_ATTR: return g->cs.attrib;
     case VCPU_REG_SS_ATTR: return g->ss.attrib;
+    case VCPU_REG_DR6: return g->dr6;
     default: return 0;
     }
 }
@@ -259,6 +292,7 @@ static void svm_set_reg(struct vcpu *v, enum vcpu_reg r, u64 value)
     case VCPU_REG_CR3: g->cr3 = value; break;
     case VCPU_REG_CR4: g->cr4 = value; break;
     case VCPU_REG_EFER: g->efer = value | EFER_SVME; break;
+    case VCPU_REG_DR6: g->dr6 = value; break;
     default: break;
     }
     s->vmcb->control.clean_bits = 0;
@@ -277,56 +311,104 @@ static u8 __attribute__((noinline)) decode_length(struct vcpu *v)
 }
 
 /* Inlined into the hot path; the ops table gets an out-of-line copy. */
-static inline __attribute__((always_inline)) bool svm_skip_instruction(struct vcpu *v, const struct vm_exit *exit)
+static inline __attribute__((always_inline)) enum vm_skip svm_skip_instruction(struct vcpu *v,
+                                                                              const struct vm_exit *exit)
 {
-    struct vmcb *vmcb = ((struct svm_vcpu *)v->arch)->vmcb;
+    struct svm_vcpu *s = v->arch;
+    struct vmcb *vmcb = s->vmcb;
     u8 len = exit->insn_len;
     if (__builtin_expect(!len, 0) && !(len = decode_length(v)))
-        return false;
+        return VM_SKIP_FAILED;
     u64 rip = vmcb->save.rip + len;
     /* Only a RIP that crosses 4 GiB needs the mode: outside 64-bit code EIP wraps. */
     if ((rip >> 32) && !((vmcb->save.efer & EFER_LMA) && (vmcb->save.cs.attrib & (1u << 9))))
         rip &= 0xFFFFFFFF;
     vmcb->save.rip = rip;
     vmcb->control.interrupt_shadow = 0; /* the STI/MOV SS shadow ends with the instruction */
-    return true;
+    /* The guest's own TF, not the one an NMI window's step set. */
+    bool tf = s->step == SVM_STEP_NONE ? (vmcb->save.rflags & RFLAGS_TF) != 0 : s->step_guest_tf;
+    return __builtin_expect(tf, 0) ? VM_SKIP_DONE_SINGLE_STEP : VM_SKIP_DONE;
 }
 
 /* The ops table's copy, for callers outside the exit path: the owner only. */
-static bool svm_skip_instruction_op(struct vcpu *v, const struct vm_exit *exit)
+static enum vm_skip svm_skip_instruction_op(struct vcpu *v, const struct vm_exit *exit)
 {
     vcpu_assert_own_cpu(v, "skip_instruction");
     return svm_skip_instruction(v, exit);
 }
 
-/* Every exit but CPUID: full decode, and re-delivery of an event whose
- * delivery the exit cut short (e.g. a fault while delivering an interrupt
- * through the guest's IDT). */
+/* Begin the NMI window's single step (enum svm_step above). */
+static void step_begin(struct svm_vcpu *s, enum svm_step kind)
+{
+    struct vmcb *vmcb = s->vmcb;
+    if (s->step == SVM_STEP_NONE) {
+        s->step_guest_tf = (vmcb->save.rflags & RFLAGS_TF) != 0;
+        s->step_dr6 = vmcb->save.dr6;
+    }
+    s->step = kind;
+    vmcb->save.rflags |= RFLAGS_TF;
+    vmcb->control.intercept_exceptions |= 1u << EVENT_VECTOR_DB;
+}
+
+/* End it: the guest's TF (unless an IRET loaded its own) and DR6 come
+ * back. Returns whether the guest single-stepped too, and so is owed the #DB. */
+static bool step_end(struct svm_vcpu *s)
+{
+    struct vmcb *vmcb = s->vmcb;
+    bool guest_steps = s->step_guest_tf;
+    if (s->step == SVM_STEP_ONE && !guest_steps)
+        vmcb->save.rflags &= ~RFLAGS_TF;
+    vmcb->save.dr6 = s->step_dr6;
+    vmcb->control.intercept_exceptions &= ~(1u << EVENT_VECTOR_DB);
+    s->step = SVM_STEP_NONE;
+    return guest_steps;
+}
+
+/* The backend's own exits of the NMI window: the IRET it intercepted and
+ * the #DB its step caused. */
+static void __attribute__((noinline)) nmi_window_exit(struct vcpu *v, struct vm_exit *e)
+{
+    struct svm_vcpu *s = v->arch;
+    struct vmcb_control *c = &s->vmcb->control;
+    if (e->kind == VM_EXIT_IRET) {
+        /* The IRET has not run yet: step over it; the window opens after. */
+        c->intercept_misc1 &= ~SVM_INTERCEPT1_IRET;
+        step_begin(s, SVM_STEP_AFTER_IRET);
+    } else if (s->step != SVM_STEP_NONE) { /* the #DB of the step */
+        if (step_end(s))
+            vcpu_single_step_trap(v);
+        e->kind = VM_EXIT_NMI_WINDOW;
+    }
+}
+
+/* Every exit but CPUID: full decode, and the event whose delivery the exit
+ * cut short (e.g. a fault while delivering an interrupt through the guest's
+ * IDT), for common code to take back (chapter 08). */
 static void __attribute__((noinline)) decode_exit_slow(struct vcpu *v, struct vmcb *vmcb, u64 code,
                                                        struct vm_exit *e)
 {
-    u64 again = vmcb->control.exitintinfo;
-    vmcb->control.eventinj = (again & SVM_EVENTINJ_VALID) ? again : 0;
     svm_exit_decode(code, vmcb->control.exitinfo1, vmcb->control.exitinfo2, vmcb->save.rip,
                     caps.nrip_save ? vmcb->control.next_rip : 0, e);
+    svm_cut_short_decode(vmcb->control.exitintinfo, &e->cut_short);
     if (code == SVM_EXIT_MSR)
         e->details.msr = (u32)v->gprs.rcx;
+    else if (code == SVM_EXIT_IRET || code == SVM_EXIT_EXCEPTION_BASE + EVENT_VECTOR_DB)
+        nmi_window_exit(v, e);
+}
+
+/* Before every entry, after common code's hook: RAX, which VMRUN takes from
+ * the VMCB. */
+static inline __attribute__((always_inline)) void prepare_entry(struct vcpu *v, struct vmcb *vmcb)
+{
+    vmcb->save.rax = v->gprs.rax;
 }
 
 /*
  * Hot path: svm_run_loop calls this at every #VMEXIT. A CPUID exit is an
  * instruction intercept, which never interrupts the delivery of an event:
- * it has nothing to re-inject, so it only clears EVENTINJ.
+ * it has nothing to take back. EVENTINJ is cleared after every exit: the
+ * event it held was delivered, or EXITINTINFO reports it.
  */
-/* Before every entry: the flush common code asked for, and RAX, which VMRUN
- * takes from the VMCB. */
-static inline __attribute__((always_inline)) void prepare_entry(struct vcpu *v, struct vmcb *vmcb)
-{
-    if (vcpu_take_nested_flush(v))
-        vmcb->control.tlb_control = 1;
-    vmcb->save.rax = v->gprs.rax;
-}
-
 bool svm_on_exit(struct vcpu *v)
 {
     struct vmcb *vmcb = ((struct svm_vcpu *)v->arch)->vmcb;
@@ -335,13 +417,12 @@ bool svm_on_exit(struct vcpu *v)
     u64 code = vmcb->control.exitcode;
     v->gprs.rax = vmcb->save.rax;
     vmcb->control.tlb_control = 0;
-    if (__builtin_expect(code == SVM_EXIT_CPUID, 1)) {
-        vmcb->control.eventinj = 0;
+    vmcb->control.eventinj = 0;
+    if (__builtin_expect(code == SVM_EXIT_CPUID, 1))
         svm_exit_decode_hot(code, vmcb->control.exitinfo1, vmcb->control.exitinfo2,
                             vmcb->save.rip, caps.nrip_save ? vmcb->control.next_rip : 0, &e);
-    } else {
+    else
         decode_exit_slow(v, vmcb, code, &e);
-    }
     if (!vcpu_handle_exit_inline(v, &e, svm_skip_instruction))
         return false;
     prepare_entry(v, vmcb);
@@ -366,6 +447,8 @@ static void svm_run(struct vcpu *v)
     u32 bad = svm_state_check(s->vmcb);
     if (bad)
         report_broken_rules(bad);
+    if (!vcpu_before_entry(v))
+        return;
     prepare_entry(v, s->vmcb);
     svm_run_loop(v, s->vmcb_pa, sc->host_vmcb_pa, s->vmcb);
 }
@@ -377,12 +460,74 @@ static void svm_inject(struct vcpu *v, const struct vm_event *ev)
     u64 e = ev->vector | SVM_EVENTINJ_VALID;
     switch (ev->type) {
     case VM_EVENT_EXTERNAL_INTERRUPT: e |= SVM_EVENTINJ_TYPE_INTR; break;
-    case VM_EVENT_NMI: e |= SVM_EVENTINJ_TYPE_NMI; break;
+    case VM_EVENT_NMI:
+        /* Watch for the end of its handler, so that the VMM's record of the
+         * guest's NMI blocking ends with it (an NMI window exit), asked for
+         * or not: a record left standing would hold the next NMI back until
+         * some later IRET. */
+        e |= SVM_EVENTINJ_TYPE_NMI;
+        vmcb->control.intercept_misc1 |= SVM_INTERCEPT1_IRET;
+        break;
     case VM_EVENT_EXCEPTION: e |= SVM_EVENTINJ_TYPE_EXCEPTION; break;
     }
     if (ev->has_error)
         e |= SVM_EVENTINJ_ERROR_VALID | ((u64)ev->error_code << 32);
     vmcb->control.eventinj = e;
+}
+
+static void svm_get_interruptibility(struct vcpu *v, struct event_interruptibility *out)
+{
+    vcpu_assert_own_cpu(v, "get_interruptibility");
+    const struct svm_vcpu *s = v->arch;
+    out->interrupts_enabled = (s->vmcb->save.rflags & RFLAGS_IF) != 0;
+    out->shadow = s->vmcb->control.interrupt_shadow & 1;
+    out->nmi_blocked = false; /* the VMCB keeps none: v->events.nmi_blocked is the record */
+}
+
+/*
+ * The interrupt window is a virtual interrupt: V_IRQ with the VINTR
+ * intercept exits as soon as the guest could take it (RFLAGS.IF = 1, no
+ * shadow); V_IGN_TPR so that the guest's task priority does not hold it
+ * back. The NMI window is a single step (enum svm_step): over the IRET of the
+ * NMI handler when the VMM's record says one runs (the IRET is intercepted
+ * first: svm_inject() watches it from the NMI's injection on), else over the
+ * one instruction in the shadow, or the one the event injected at this entry
+ * returns to.
+ */
+static void svm_set_event_windows(struct vcpu *v, bool interrupt_window, bool nmi_window)
+{
+    vcpu_assert_own_cpu(v, "set_event_windows");
+    struct svm_vcpu *s = v->arch;
+    struct vmcb_control *c = &s->vmcb->control;
+    const u64 virq = SVM_VINTR_V_IRQ | SVM_VINTR_V_IGN_TPR | (0xFULL << SVM_VINTR_PRIO_SHIFT);
+    if (interrupt_window) {
+        c->vintr |= virq;
+        c->intercept_misc1 |= SVM_INTERCEPT1_VINTR;
+    } else {
+        c->vintr &= ~virq;
+        c->intercept_misc1 &= ~SVM_INTERCEPT1_VINTR;
+    }
+    bool was_open = s->nmi_window;
+    s->nmi_window = nmi_window;
+    if (nmi_window && !was_open && s->step == SVM_STEP_NONE) {
+        if (v->events.nmi_blocked) /* an injected NMI's handler runs: its IRET is watched */
+            c->intercept_misc1 |= SVM_INTERCEPT1_IRET;
+        else
+            step_begin(s, SVM_STEP_ONE);
+    } else if (!nmi_window && was_open) {
+        if (!v->events.nmi_blocked) /* else the IRET of the NMI just injected is watched */
+            c->intercept_misc1 &= ~SVM_INTERCEPT1_IRET;
+        if (s->step == SVM_STEP_ONE && step_end(s))
+            vcpu_single_step_trap(v);
+    }
+    c->clean_bits = 0;
+}
+
+/* TLB_CONTROL 1: flush everything of this ASID at the next VMRUN (cleared after the exit). */
+static void svm_flush_nested_tlb(struct vcpu *v)
+{
+    vcpu_assert_own_cpu(v, "flush_nested_tlb");
+    ((struct svm_vcpu *)v->arch)->vmcb->control.tlb_control = 1;
 }
 
 static void svm_set_nested_root(struct vcpu *v, u64 root_pa)
@@ -432,6 +577,9 @@ const struct backend_ops svm_backend = {
     .set_reg = svm_set_reg,
     .skip_instruction = svm_skip_instruction_op,
     .inject = svm_inject,
+    .get_interruptibility = svm_get_interruptibility,
+    .set_event_windows = svm_set_event_windows,
+    .flush_nested_tlb = svm_flush_nested_tlb,
     .set_io_intercept = svm_set_io_intercept,
     .set_msr_intercept = svm_set_msr_intercept,
     .set_intercept = svm_set_intercept,

@@ -17,9 +17,12 @@
  * The fast path, right after VMRUN returns (GIF still 0, the guest's FS/GS/
  * TR/... still loaded, which nothing here uses): a CPUID exit whose leaf
  * common code answered before and marked stable (common/vm/cpuid_memo.h), with
- * next-RIP given and no interrupt shadow, is answered from v->cpuid_memo and
- * the guest entered again at once, without VMSAVE/VMLOAD, without saving its
- * registers and without C. Anything else takes the full path.
+ * next-RIP given, no interrupt shadow and no single-step (RFLAGS.TF), while
+ * common code has no work pending before an entry (v->work_pending is 0:
+ * no event to deliver, no window open, no flush asked for; chapter 02), is
+ * answered from v->cpuid_memo and the guest entered again at once, without
+ * VMSAVE/VMLOAD, without saving its registers and without C. Anything else
+ * takes the full path, which ends in vcpu_before_entry().
  */
 #include "arch/svm/svm_enter_asm.h"
 #include "arch/x86/gprs_asm.h"
@@ -45,15 +48,22 @@ svm_run_loop:
     vmload %rax
 .Lvmrun:
     vmrun %rax
+    .globl svm_vmrun_return
+svm_vmrun_return:               /* trap_note_guest_step_site(): a guest's stray #DB lands here */
     /* Fast path. RAX is the guest VMCB's address again; RCX/RDX are borrowed. */
     pushq %rcx
     pushq %rdx
     movq 24(%rsp), %rcx                     /* the VMCB */
     cmpq $SVM_ASM_EXIT_CPUID, SVM_ASM_EXITCODE(%rcx)
     jne .Lfull_path
+    movq 48(%rsp), %rax                     /* v */
+    cmpl $0, VCPU_OFF_WORK_PENDING(%rax)    /* work before the entry: the full path */
+    jne .Lfull_path
     cmpq $0, SVM_ASM_NEXT_RIP(%rcx)         /* no next-RIP: the full path decodes */
     je .Lfull_path
     testb $1, SVM_ASM_INTERRUPT_SHADOW(%rcx) /* a shadow to clear: the full path */
+    jnz .Lfull_path
+    testb $1, SVM_ASM_RFLAGS + 1(%rcx)      /* TF: a single-step #DB is due, the full path */
     jnz .Lfull_path
     movl SVM_ASM_RAX(%rcx), %eax            /* the leaf */
     CPUID_MEMO_SLOT_OFFSET(%eax, %edx)      /* the leaf's slot in the memo */

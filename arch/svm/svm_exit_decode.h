@@ -9,7 +9,7 @@
 #include "common/vm/vm_exit.h"
 
 /**
- * Decode an exit.
+ * Decode an exit (all but cut_short, which svm_cut_short_decode() fills).
  * @param exitcode   VMCB EXITCODE
  * @param info1      EXITINFO1
  * @param info2      EXITINFO2
@@ -19,6 +19,16 @@
  */
 void svm_exit_decode(u64 exitcode, u64 info1, u64 info2, u64 rip, u64 next_rip,
                      struct vm_exit *out);
+
+/**
+ * Decode EXITINTINFO, the event whose delivery the exit cut short, for the
+ * event model (common/vm/event.h): VM_DELIVERY_NONE when its valid bit is
+ * clear; exceptions 3 and 4 are INT3 and INTO (VM_DELIVERY_SW_EXCEPTION);
+ * an "exception" 2 is an NMI and one above 31 an external interrupt (no
+ * exception has those vectors; QEMU 7.2 reports NMIs and interrupts so); a
+ * reserved type is VM_DELIVERY_INVALID. The error code sits in bits 63:32.
+ */
+void svm_cut_short_decode(u64 exitintinfo, struct vm_cut_short_event *out);
 
 /**
  * Instruction length from the guest RIP and the next-RIP value the CPU
@@ -34,7 +44,10 @@ static inline u8 svm_insn_len_from(u64 rip, u64 next_rip)
 /**
  * svm_exit_decode() with the most frequent exit, CPUID, decoded inline
  * (the backend's hot path); every other exit goes to svm_exit_decode().
- * The result is the same as svm_exit_decode()'s for every input.
+ * The fields svm_exit_decode() fills come out the same for every input; for
+ * CPUID it also sets cut_short to VM_DELIVERY_NONE (an instruction exit
+ * interrupts no delivery), which other exits take from
+ * svm_cut_short_decode().
  */
 static inline void svm_exit_decode_hot(u64 exitcode, u64 info1, u64 info2, u64 rip,
                                        u64 next_rip, struct vm_exit *out)
@@ -45,6 +58,7 @@ static inline void svm_exit_decode_hot(u64 exitcode, u64 info1, u64 info2, u64 r
     }
     out->kind = VM_EXIT_CPUID;
     out->native_code = SVM_EXIT_CPUID;
+    out->cut_short.delivery = VM_DELIVERY_NONE; /* an instruction exit interrupts no delivery */
     out->raw_info1 = info1;
     out->raw_info2 = info2;
     out->insn_len = svm_insn_len_from(rip, next_rip);

@@ -122,7 +122,9 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "g_pat");
 #define SVM_INTERCEPT1_NMI (1u << 1) /**< physical NMI */
 #define SVM_INTERCEPT1_SMI (1u << 2) /**< system management interrupt */
 #define SVM_INTERCEPT1_INIT (1u << 3) /**< INIT signal */
+#define SVM_INTERCEPT1_VINTR (1u << 4) /**< the virtual interrupt (V_IRQ) is taken: the interrupt window */
 #define SVM_INTERCEPT1_CPUID (1u << 18) /**< CPUID instruction */
+#define SVM_INTERCEPT1_IRET (1u << 20) /**< IRET instruction: the end of an NMI handler */
 #define SVM_INTERCEPT1_INVD (1u << 22) /**< INVD instruction */
 /** intercept_cr bit for writes of CR @p n (reads are bits 15:0). */
 #define SVM_INTERCEPT_CR_WRITE(n) (1u << (16 + (n)))
@@ -153,7 +155,9 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "g_pat");
 #define SVM_EXIT_NMI 0x061 /**< physical NMI */
 #define SVM_EXIT_SMI 0x062 /**< system management interrupt */
 #define SVM_EXIT_INIT 0x063 /**< INIT signal */
+#define SVM_EXIT_VINTR 0x064 /**< virtual interrupt: the interrupt window is open */
 #define SVM_EXIT_CPUID 0x072 /**< CPUID */
+#define SVM_EXIT_IRET 0x074 /**< IRET (before it executes) */
 #define SVM_EXIT_INVD 0x076 /**< INVD */
 #define SVM_EXIT_HLT 0x078 /**< HLT */
 #define SVM_EXIT_IOIO 0x07B /**< port I/O (EXITINFO1 describes it, EXITINFO2 = next RIP) */
@@ -173,6 +177,15 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "g_pat");
 #define SVM_EVENTINJ_TYPE_INTR (0ULL << 8) /**< type: external interrupt */
 #define SVM_EVENTINJ_TYPE_NMI (2ULL << 8) /**< type: NMI */
 #define SVM_EVENTINJ_TYPE_EXCEPTION (3ULL << 8) /**< type: exception */
+#define SVM_EVENTINJ_TYPE_SOFT_INTR (4ULL << 8) /**< type: software interrupt (INT n), EXITINTINFO only here */
+#define SVM_EVENTINJ_TYPE_MASK (7ULL << 8) /**< the type field (EXITINTINFO has the same layout) */
+/**@}*/
+
+/** @name VINTR field (control.vintr) */
+/**@{*/
+#define SVM_VINTR_V_IRQ (1ULL << 8) /**< a virtual interrupt is pending */
+#define SVM_VINTR_PRIO_SHIFT 16 /**< V_INTR_PRIO, bits 19:16 */
+#define SVM_VINTR_V_IGN_TPR (1ULL << 20) /**< ignore V_TPR when deciding whether it can be taken */
 /**@}*/
 
 

@@ -32,6 +32,8 @@
 #include "common/vm/backend.h"
 #include "common/vm/vcpu_owner.h"
 #include "common/vm/exit_dispatch.h"
+#include "common/vm/vcpu_entry.h"
+#include "common/vm/vcpu_events.h"
 #include "common/lib/format.h"
 #include "common/npt/npt_format.h"
 #include "common/base/kprintf.h"
@@ -44,10 +46,14 @@
 _Static_assert(VMX_ASM_EXIT_REASON == VMCS_EXIT_REASON, "exit reason field");
 _Static_assert(VMX_ASM_EXIT_INSN_LEN == VMCS_EXIT_INSN_LEN, "instruction length field");
 _Static_assert(VMX_ASM_GUEST_RIP == VMCS_GUEST_RIP, "guest RIP field");
+_Static_assert(VMX_ASM_GUEST_RFLAGS == VMCS_GUEST_RFLAGS, "guest RFLAGS field");
 _Static_assert(VMX_ASM_GUEST_INTERRUPTIBILITY == VMCS_GUEST_INTERRUPTIBILITY, "interruptibility");
 _Static_assert(VMX_ASM_REASON_CPUID == VMX_EXIT_CPUID, "CPUID exit reason");
 
 #define CR4_VMXE (1ULL << 13)
+#define RFLAGS_TF (1ULL << 8)
+#define RFLAGS_IF (1ULL << 9)
+#define VMX_BLOCKING_SHADOW (VMX_INTERRUPTIBILITY_STI | VMX_INTERRUPTIBILITY_MOV_SS)
 
 /** Per-vCPU VT-x state. */
 struct vmx_vcpu {
@@ -60,6 +66,7 @@ struct vmx_vcpu {
     u16 vpid;                 /* its TLB tag (0: VPID is off) */
     bool launched;
     int entry_fail;           /* vmx_run_loop() code of a failed entry, 0 if none; then the VMCS holds no exit */
+    bool extint_deferred;     /* external-interrupt exiting is off until the interrupt window (defer_interrupt()) */
     u32 insn_error;           /* VM-instruction error of a VMfailValid (0 after a VMfailInvalid) */
 };
 
@@ -279,26 +286,34 @@ static void vmx_set_msr_intercept(struct vcpu *v, u32 msr, bool read, bool write
  * VMM wants (SDM vol. 3, "Instructions That Cause VM Exits Unconditionally":
  * CPUID, INVD, VMCALL and the other VMX instructions; a triple fault and
  * INIT always exit too); CR4 writes that would set a bit VMX owns exit
- * through the CR4 guest/host mask. Only HLT has a control of its own.
+ * through the CR4 guest/host mask. HLT and external interrupts have a
+ * control of their own; the interrupt is not acknowledged at the exit (no
+ * "acknowledge interrupt on exit"): it stays pending until the VMM takes it
+ * with its own IDT (desc_take_interrupt()).
  */
 static bool vmx_set_intercept(struct vcpu *v, enum vm_intercept what)
 {
+    u64 field = VMCS_PROC_CONTROLS, cap = caps.proc_ctl;
+    u32 bit = VMX_PROC_HLT_EXITING;
     switch (what) {
     case VM_INTERCEPT_CPUID: case VM_INTERCEPT_INVD: case VM_INTERCEPT_HYPERCALL:
     case VM_INTERCEPT_VIRT_INSNS: case VM_INTERCEPT_SHUTDOWN: case VM_INTERCEPT_INIT:
     case VM_INTERCEPT_CR4_WRITE:
         return true;
-    case VM_INTERCEPT_HLT: {
-        vmcs_use(v, "set_intercept");
-        u32 proc = (u32)vmread(VMCS_PROC_CONTROLS) | VMX_PROC_HLT_EXITING;
-        if (vmx_control_bad_bits(caps.proc_ctl, proc) & VMX_PROC_HLT_EXITING)
-            return false;
-        vmwrite(VMCS_PROC_CONTROLS, proc);
-        return true;
-    }
+    case VM_INTERCEPT_HLT:
+        break;
+    case VM_INTERCEPT_EXTERNAL_INTERRUPT:
+        field = VMCS_PIN_CONTROLS, cap = caps.pin_ctl, bit = VMX_PIN_EXT_INTR_EXITING;
+        break;
     default:
         return false;
     }
+    vmcs_use(v, "set_intercept");
+    u32 value = (u32)vmread(field) | bit;
+    if (vmx_control_bad_bits(cap, value) & bit)
+        return false;
+    vmwrite(field, value);
+    return true;
 }
 
 static void vmx_set_io_intercept(struct vcpu *v, u16 port, bool on)
@@ -494,6 +509,10 @@ static u64 vmx_get_reg(struct vcpu *v, enum vcpu_reg r)
         u64 ar = vmread(VMCS_GUEST_SS_AR);
         return (ar & 0xFF) | ((ar >> 4) & 0xF00);
     }
+    /* DR6 is not in the VMCS: VT-x leaves the register to the guest, and
+     * the VMM uses none (with several vCPUs on a CPU it would need
+     * switching, as CR2 does). */
+    case VCPU_REG_DR6: return read_dr6();
     default: return 0;
     }
 }
@@ -532,6 +551,7 @@ static void vmx_set_reg(struct vcpu *v, enum vcpu_reg r, u64 value)
         vmwrite(VMCS_GUEST_EFER, value);
         set_ia32e(value & EFER_LMA);
         break;
+    case VCPU_REG_DR6: write_dr6(value); break;
     default: break;
     }
 }
@@ -593,7 +613,10 @@ static void decode_exit(struct vcpu *v, struct vm_exit *e)
         /* Reason 0 covers both: the interruption type tells an NMI apart. */
         u32 info = (u32)vmread(VMCS_EXIT_INTR_INFO);
         if (((info & VMX_INTR_INFO_TYPE_MASK) >> VMX_INTR_INFO_TYPE_SHIFT) == VMX_INTR_TYPE_NMI) {
+            /* A physical NMI (NMI exiting): the guest's to have, through the
+             * event model; this CPU stays NMI-blocked until an IRET. */
             e->kind = VM_EXIT_NMI;
+            desc_unblock_nmi();
         } else {
             e->details.exception.vector = info & 0xFF;
             e->details.exception.has_error = info & VMX_INTR_INFO_DELIVER_ERROR;
@@ -630,47 +653,113 @@ static void __attribute__((noinline, cold)) report_entry_failure(struct vmx_cpu 
                 x->insn_error, vmx_instruction_error_name(x->insn_error));
 }
 
-/* Every exit but CPUID: full decode, and re-delivery of an event whose
- * delivery the exit interrupted. */
+/*
+ * Interrupt-window exiting is on while common code asks for the window or
+ * the backend waits for it itself (defer_interrupt()).
+ */
+static void write_interrupt_window(struct vcpu *v)
+{
+    const struct vmx_vcpu *x = v->arch;
+    u32 proc = (u32)vmread(VMCS_PROC_CONTROLS) & ~VMX_PROC_INTR_WINDOW_EXITING;
+    if (v->events.interrupt_window_open || x->extint_deferred)
+        proc |= VMX_PROC_INTR_WINDOW_EXITING;
+    vmwrite(VMCS_PROC_CONTROLS, proc);
+}
+
+/*
+ * External-interrupt exiting makes an interrupt exit whatever the guest's
+ * RFLAGS.IF says. Taken now, it would be acknowledged at the controller
+ * before the guest could take it, at whatever vector the controller has at
+ * this moment (a guest still booting may reprogram it before its STI, and on
+ * bare metal it would then come at the new vector, or not at all). So while
+ * the guest cannot take an interrupt, leave it pending: external-interrupt
+ * exiting goes off and the interrupt window on; at the window exit exiting
+ * comes back, and the interrupt, if still pending, exits at once, now
+ * takeable (chapter 04, "External interrupts").
+ */
+static void defer_interrupt(struct vcpu *v, struct vm_exit *e)
+{
+    struct vmx_vcpu *x = v->arch;
+    bool can_take = (vmread(VMCS_GUEST_RFLAGS) & RFLAGS_IF) &&
+                    !(vmread(VMCS_GUEST_INTERRUPTIBILITY) & VMX_BLOCKING_SHADOW);
+    e->details.interrupt.left_pending = !can_take;
+    if (can_take)
+        return;
+    x->extint_deferred = true;
+    vmwrite(VMCS_PIN_CONTROLS, vmread(VMCS_PIN_CONTROLS) & ~(u64)VMX_PIN_EXT_INTR_EXITING);
+    write_interrupt_window(v);
+}
+
+/* The window the backend waited for itself: external-interrupt exiting again. */
+static void end_deferral(struct vcpu *v)
+{
+    struct vmx_vcpu *x = v->arch;
+    x->extint_deferred = false;
+    vmwrite(VMCS_PIN_CONTROLS, vmread(VMCS_PIN_CONTROLS) | VMX_PIN_EXT_INTR_EXITING);
+    write_interrupt_window(v);
+}
+
+/*
+ * Every exit but CPUID: full decode, and the event whose delivery the exit
+ * cut short, for common code to take back (chapter 08). Two NMI rules of
+ * the SDM (vol. 3, 27.2.3 and 27.3.4) are kept here, where the fields are
+ * read: a cut-short NMI left virtual-NMI blocking set, which must go (the
+ * NMI was never delivered, and an entry that injects an NMI requires it
+ * clear); and an EPT violation during an IRET that had ended the blocking
+ * (exit qualification bit 12) runs the IRET again, so the blocking is put
+ * back until it does.
+ */
 static void __attribute__((noinline)) decode_exit_slow(struct vcpu *v, struct vm_exit *e)
 {
     decode_exit(v, e);
+    if (e->kind == VM_EXIT_EXTERNAL_INTERRUPT)
+        defer_interrupt(v, e);
+    else if (e->kind == VM_EXIT_INTERRUPT_WINDOW && ((struct vmx_vcpu *)v->arch)->extint_deferred)
+        end_deferral(v);
     u32 idt = (u32)vmread(VMCS_IDT_VECTORING_INFO);
-    if (idt & VMX_INTR_INFO_VALID) {
-        vmwrite(VMCS_ENTRY_INTR_INFO, idt & ~(1u << 12));
-        if (idt & VMX_INTR_INFO_DELIVER_ERROR)
-            vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, vmread(VMCS_IDT_VECTORING_ERROR));
-        vmwrite(VMCS_ENTRY_INSN_LEN, vmread(VMCS_EXIT_INSN_LEN));
+    u32 err = (idt & VMX_INTR_INFO_DELIVER_ERROR) ? (u32)vmread(VMCS_IDT_VECTORING_ERROR) : 0;
+    vmx_cut_short_decode(idt, err, &e->cut_short);
+    bool iret_unblocked = e->kind == VM_EXIT_NESTED_PAGE_FAULT && (e->raw_info1 & (1u << 12));
+    if (e->cut_short.delivery == VM_DELIVERY_NMI || (iret_unblocked && !(idt & VMX_INTR_INFO_VALID))) {
+        u64 intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+        if (e->cut_short.delivery == VM_DELIVERY_NMI)
+            intr &= ~(u64)VMX_INTERRUPTIBILITY_NMI;
+        else
+            intr |= VMX_INTERRUPTIBILITY_NMI;
+        vmwrite(VMCS_GUEST_INTERRUPTIBILITY, intr);
     }
 }
 
 /* Inlined into the hot path; the ops table gets an out-of-line copy. */
-static inline __attribute__((always_inline)) bool vmx_skip_instruction(struct vcpu *v, const struct vm_exit *e)
+static inline __attribute__((always_inline)) enum vm_skip vmx_skip_instruction(struct vcpu *v,
+                                                                              const struct vm_exit *e)
 {
     (void)v;
     if (!e->insn_len)
-        return false;
+        return VM_SKIP_FAILED;
     u64 rip = vmread(VMCS_GUEST_RIP) + e->insn_len;
     /* Only a RIP that crosses 4 GiB needs the mode: outside 64-bit code EIP wraps. */
     if ((rip >> 32) && !((vmread(VMCS_GUEST_EFER) & EFER_LMA) && (vmread(VMCS_GUEST_CS_AR) & VMX_AR_L)))
         rip &= 0xFFFFFFFF;
     vmwrite(VMCS_GUEST_RIP, rip);
     u64 intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
-    if (intr & (VMX_INTERRUPTIBILITY_STI | VMX_INTERRUPTIBILITY_MOV_SS))
-        vmwrite(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(u64)(VMX_INTERRUPTIBILITY_STI | VMX_INTERRUPTIBILITY_MOV_SS));
-    return true;
+    if (intr & VMX_BLOCKING_SHADOW)
+        vmwrite(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(u64)VMX_BLOCKING_SHADOW);
+    return __builtin_expect(vmread(VMCS_GUEST_RFLAGS) & RFLAGS_TF, 0) ? VM_SKIP_DONE_SINGLE_STEP
+                                                                     : VM_SKIP_DONE;
 }
 
 /* The ops table's copy, for callers outside the exit path: v's VMCS first. */
-static bool vmx_skip_instruction_op(struct vcpu *v, const struct vm_exit *e)
+static enum vm_skip vmx_skip_instruction_op(struct vcpu *v, const struct vm_exit *e)
 {
     vmcs_use(v, "skip_instruction");
     return vmx_skip_instruction(v, e);
 }
 
-/* Out of line: nested mappings changed, flush what the TLB cached of them. */
-static void __attribute__((noinline, cold)) flush_nested_tlb(struct vcpu *v)
+/* Nested mappings changed: flush what the TLB cached of them (v's VMCS is current). */
+static void vmx_flush_nested_tlb(struct vcpu *v)
 {
+    vmcs_use(v, "flush_nested_tlb");
     struct vmx_vcpu *x = v->arch;
     invept(caps.invept_single ? 1 : 2, x->eptp);
 }
@@ -694,14 +783,11 @@ bool vmx_on_exit(struct vcpu *v)
         e.insn_len = (u8)vmread(VMCS_EXIT_INSN_LEN);
         e.raw_info1 = 0;
         e.raw_info2 = 0;
+        e.cut_short.delivery = VM_DELIVERY_NONE;
     } else {
         decode_exit_slow(v, &e);
     }
-    if (!vcpu_handle_exit_inline(v, &e, vmx_skip_instruction))
-        return false;
-    if (vcpu_take_nested_flush(v))
-        flush_nested_tlb(v);
-    return true;
+    return vcpu_handle_exit_inline(v, &e, vmx_skip_instruction);
 }
 
 static void vmx_run(struct vcpu *v)
@@ -710,9 +796,11 @@ static void vmx_run(struct vcpu *v)
     struct vmx_vcpu *x = v->arch;
     struct vmx_cpu *vc = v->cpu->backend;
     cr2_claim(vc, v);
-    if (vcpu_take_nested_flush(v))
-        flush_nested_tlb(v);
     vc->running = v;
+    if (!vcpu_before_entry(v)) {
+        vc->running = NULL;
+        return;
+    }
     int rc = vmx_run_loop(v, x->launched);
     vc->running = NULL;
     if (rc == VMX_RUN_STOPPED) {
@@ -722,6 +810,36 @@ static void vmx_run(struct vcpu *v)
     struct vm_exit e;
     report_entry_failure(vc, x, rc, &e);
     vcpu_handle_exit(v, &e);
+}
+
+static void vmx_get_interruptibility(struct vcpu *v, struct event_interruptibility *out)
+{
+    vmcs_use(v, "get_interruptibility");
+    u64 intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+    out->interrupts_enabled = (vmread(VMCS_GUEST_RFLAGS) & RFLAGS_IF) != 0;
+    out->shadow = (intr & VMX_BLOCKING_SHADOW) != 0;
+    out->nmi_blocked = (intr & VMX_INTERRUPTIBILITY_NMI) != 0; /* virtual-NMI blocking */
+}
+
+/*
+ * The two windows are processor-based controls: interrupt-window exiting
+ * exits before the first instruction at which RFLAGS.IF = 1 and no shadow
+ * blocks; NMI-window exiting (which needs virtual NMIs, vmx_controls_choose())
+ * before the first at which there is no virtual-NMI blocking. Both are
+ * allowed by every CPU that has virtual NMIs, and refused here otherwise.
+ */
+static void vmx_set_event_windows(struct vcpu *v, bool interrupt_window, bool nmi_window)
+{
+    vmcs_use(v, "set_event_windows");
+    const u32 both = VMX_PROC_INTR_WINDOW_EXITING | VMX_PROC_NMI_WINDOW_EXITING;
+    u32 proc = (u32)vmread(VMCS_PROC_CONTROLS) & ~both;
+    if (interrupt_window || ((struct vmx_vcpu *)v->arch)->extint_deferred)
+        proc |= VMX_PROC_INTR_WINDOW_EXITING;
+    if (nmi_window)
+        proc |= VMX_PROC_NMI_WINDOW_EXITING;
+    if (vmx_control_bad_bits(caps.proc_ctl, proc) & both)
+        panic("vmx: this CPU refuses the %s window control", interrupt_window ? "interrupt" : "NMI");
+    vmwrite(VMCS_PROC_CONTROLS, proc);
 }
 
 static void vmx_inject(struct vcpu *v, const struct vm_event *ev)
@@ -747,7 +865,7 @@ static void vmx_set_nested_root(struct vcpu *v, u64 root_pa)
     struct vmx_vcpu *x = v->arch;
     x->eptp = npt_ept_pointer(root_pa, false);
     vmwrite(VMCS_EPT_POINTER, x->eptp);
-    v->flush_nested_tlb = true;
+    vcpu_request_nested_flush(v);
 }
 
 static bool vmx_nested_1g_pages(void)
@@ -772,6 +890,9 @@ const struct backend_ops vmx_backend = {
     .set_reg = vmx_set_reg,
     .skip_instruction = vmx_skip_instruction_op,
     .inject = vmx_inject,
+    .get_interruptibility = vmx_get_interruptibility,
+    .set_event_windows = vmx_set_event_windows,
+    .flush_nested_tlb = vmx_flush_nested_tlb,
     .set_io_intercept = vmx_set_io_intercept,
     .set_msr_intercept = vmx_set_msr_intercept,
     .set_intercept = vmx_set_intercept,

@@ -33,6 +33,7 @@ void vmx_policy_default(struct vmx_policy *policy)
     policy->unrestricted_guest = VMX_WANT_REQUIRED;
     policy->vpid = VMX_WANT_IF_ABLE;
     policy->preemption_timer = VMX_WANT_IF_ABLE;
+    policy->virtual_nmis = VMX_WANT_REQUIRED;
     policy->hlt_exiting = true;
     policy->passthrough_insns = true;
 }
@@ -79,7 +80,7 @@ bool vmx_controls_choose(const struct vmx_caps *caps, const struct vmx_policy *p
 {
     /* LAB 3 BEGIN: derive the VMCS execution controls from the capability MSRs */
     bool ok = true;
-    bool use_ept, use_ug, use_vpid, use_timer;
+    bool use_ept, use_ug, use_vpid, use_timer, use_vnmi;
     u32 pin_want = 0, proc_want, proc2_want = 0, proc2_opt = 0;
     u32 exit_want, entry_want;
 
@@ -94,9 +95,13 @@ bool vmx_controls_choose(const struct vmx_caps *caps, const struct vmx_policy *p
     use_vpid = decide(policy->vpid, caps->vpid, "VPID", &ok, err, errlen);
     use_timer = decide(policy->preemption_timer, caps->preemption_timer,
                        "the VMX-preemption timer", &ok, err, errlen);
+    use_vnmi = decide(policy->virtual_nmis, caps->virtual_nmis, "virtual NMIs", &ok, err, errlen);
 
-    /* Pin-based: external interrupts and NMIs are delivered to the guest
-     * directly, so neither exits; only the optional time bound. */
+    /* Pin-based: external interrupts go to the guest directly. NMIs exit,
+     * with virtual NMIs: only then can the VMM wait for the guest's NMI
+     * window (the event model, chapter 08). And the optional time bound. */
+    if (use_vnmi)
+        pin_want |= VMX_PIN_NMI_EXITING | VMX_PIN_VIRTUAL_NMIS;
     if (use_timer)
         pin_want |= VMX_PIN_PREEMPTION_TIMER;
 

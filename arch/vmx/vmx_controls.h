@@ -49,6 +49,8 @@ struct vmx_policy {
     enum vmx_want unrestricted_guest; /**< run real mode and unpaged protected mode natively */
     enum vmx_want vpid;               /**< tag TLB entries instead of flushing on every exit */
     enum vmx_want preemption_timer;   /**< bound the time the guest runs between exits */
+    /** NMI exiting with virtual NMIs: the NMI window the event model needs (chapter 08) */
+    enum vmx_want virtual_nmis;
     bool hlt_exiting;                 /**< exit on HLT (so the VMM can idle or schedule) */
     bool passthrough_insns;           /**< enable RDTSCP, INVPCID, XSAVES when the CPU has them */
 };
@@ -62,14 +64,18 @@ struct vmx_control_set {
     u32 entry; /**< VM-entry controls, without "IA-32e mode guest" (set per entry) */
 };
 
-/** Fill policy with bookvisor's defaults: EPT and unrestricted guest required, the rest if able. */
+/** Fill policy with bookvisor's defaults: EPT, unrestricted guest and virtual NMIs required, the rest if able. */
 void vmx_policy_default(struct vmx_policy *policy);
 
 /**
  * Choose all control fields for policy on the CPU described by caps.
  *
- * Interrupts and NMIs go straight to the guest (no external-interrupt or
- * NMI exiting); I/O and MSR bitmaps select the intercepted ports and MSRs;
+ * External interrupts go straight to the guest (external-interrupt exiting
+ * is the backend's to switch on, only while the VMM owns a vector); NMIs
+ * exit, with virtual NMIs, so that the VMM can wait for the guest's NMI
+ * window (NMI-window exiting, which needs both; physical NMIs are then
+ * passed on through the event model); I/O and MSR bitmaps select the
+ * intercepted ports and MSRs;
  * CR3 accesses do not exit when EPT is on (unless the CPU forces it); the
  * exit and entry controls save and load EFER, PAT and the debug controls
  * so no MSR lists are needed; the host runs in 64-bit mode.

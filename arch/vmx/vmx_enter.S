@@ -23,8 +23,10 @@
  * marked stable (common/vm/cpuid_memo.h) is answered here, without saving the
  * guest's registers or calling C: look the leaf up in v->cpuid_memo, step RIP
  * over the instruction, count the exit as vcpu_handle_exit() would, load the
- * answer, VMRESUME. Anything unusual (another exit, a miss, an STI or MOV SS
- * shadow to clear, RIP crossing a 4 GiB line) takes the full path.
+ * answer, VMRESUME. Anything unusual (work pending before an entry in
+ * v->work_pending, another exit, a miss, an STI or MOV SS shadow to clear, a
+ * single-step to deliver, RIP crossing a 4 GiB line) takes the full path,
+ * which ends in vcpu_before_entry() (chapter 02).
  */
 #define VMCS_HOST_RSP 0x6C14
 
@@ -60,14 +62,20 @@ vmx_exit_point:
     vmread %rcx, %rdx
     cmpl $VMX_ASM_REASON_CPUID, %edx
     jne .Lfull_path
-    CPUID_MEMO_SLOT_OFFSET(%eax, %edx)      /* the leaf's slot in the memo */
     movq 24(%rsp), %rcx
+    cmpl $0, VCPU_OFF_WORK_PENDING(%rcx) /* work before the entry: the full path */
+    jne .Lfull_path
+    CPUID_MEMO_SLOT_OFFSET(%eax, %edx)      /* the leaf's slot in the memo */
     leaq VCPU_OFF_CPUID_MEMO(%rcx,%rdx), %rdx
     cmpl CPUID_ANSWER_LEAF(%rdx), %eax
     jne .Lfull_path
     movl $VMX_ASM_GUEST_INTERRUPTIBILITY, %eax
     vmread %rax, %rax
     testl $3, %eax              /* blocking by STI or MOV SS: the full path clears it */
+    jnz .Lfull_path
+    movl $VMX_ASM_GUEST_RFLAGS, %eax
+    vmread %rax, %rax
+    testl $0x100, %eax          /* TF: a single-step #DB is due, the full path */
     jnz .Lfull_path
     movl $VMX_ASM_EXIT_INSN_LEN, %eax
     vmread %rax, %rax

@@ -26,6 +26,7 @@
 #define VMX_ASM_EXIT_REASON 0x4402            /**< VMCS_EXIT_REASON */
 #define VMX_ASM_EXIT_INSN_LEN 0x440C          /**< VMCS_EXIT_INSN_LEN */
 #define VMX_ASM_GUEST_RIP 0x681E              /**< VMCS_GUEST_RIP */
+#define VMX_ASM_GUEST_RFLAGS 0x6820           /**< VMCS_GUEST_RFLAGS */
 #define VMX_ASM_GUEST_INTERRUPTIBILITY 0x4824 /**< VMCS_GUEST_INTERRUPTIBILITY */
 #define VMX_ASM_REASON_CPUID 10               /**< basic exit reason of CPUID */
 /** @} */

@@ -3,6 +3,7 @@
  * @brief Decode VT-x exit reasons and qualifications (pure logic).
  */
 #include "arch/vmx/vmx_exit_decode.h"
+#include "arch/vmx/vmcs_fields.h"
 
 static bool bit(u64 v, unsigned n)
 {
@@ -31,6 +32,10 @@ enum vm_exit_kind vmx_exit_kind_of(u32 basic_reason)
         return VM_EXIT_INIT;
     case VMX_EXIT_SIPI:
         return VM_EXIT_SIPI;
+    case VMX_EXIT_INTERRUPT_WINDOW:
+        return VM_EXIT_INTERRUPT_WINDOW;
+    case VMX_EXIT_NMI_WINDOW:
+        return VM_EXIT_NMI_WINDOW;
     case VMX_EXIT_CPUID:
         return VM_EXIT_CPUID;
     case VMX_EXIT_HLT:
@@ -152,4 +157,24 @@ void vmx_ept_to_generic(const struct vmx_ept_qual *q, u64 gpa, u64 gla,
     /* Any permission bit set means a translation existed: the fault is
      * about rights, not a missing mapping. */
     out->present = q->entry_read || q->entry_write || q->entry_exec || q->entry_user_exec;
+}
+
+void vmx_cut_short_decode(u32 idt_info, u32 error_code, struct vm_cut_short_event *out)
+{
+    out->vector = (u8)(idt_info & VMX_INTR_INFO_VECTOR_MASK);
+    out->has_error = (idt_info & VMX_INTR_INFO_DELIVER_ERROR) != 0;
+    out->error_code = out->has_error ? error_code : 0;
+    if (!(idt_info & VMX_INTR_INFO_VALID)) {
+        out->delivery = VM_DELIVERY_NONE;
+        return;
+    }
+    switch ((idt_info & VMX_INTR_INFO_TYPE_MASK) >> VMX_INTR_INFO_TYPE_SHIFT) {
+    case VMX_INTR_TYPE_EXT_INTR: out->delivery = VM_DELIVERY_EXTERNAL_INTERRUPT; break;
+    case VMX_INTR_TYPE_NMI: out->delivery = VM_DELIVERY_NMI; break;
+    case VMX_INTR_TYPE_HW_EXCEPTION: out->delivery = VM_DELIVERY_HW_EXCEPTION; break;
+    case VMX_INTR_TYPE_SW_INTR: out->delivery = VM_DELIVERY_SW_INTERRUPT; break;
+    case VMX_INTR_TYPE_PRIV_SW_EXCEPTION: out->delivery = VM_DELIVERY_PRIV_SW_EXCEPTION; break;
+    case VMX_INTR_TYPE_SW_EXCEPTION: out->delivery = VM_DELIVERY_SW_EXCEPTION; break;
+    default: out->delivery = VM_DELIVERY_INVALID; break; /* 1 is reserved, 7 never an IDT event */
+    }
 }

@@ -154,6 +154,14 @@ struct vmx_ept_qual {
 /** Decode an EPT violation exit qualification. */
 void vmx_decode_ept(u64 qual, struct vmx_ept_qual *out);
 
+/**
+ * Decode the IDT-vectoring information (and its error code), the event
+ * whose delivery the exit cut short, for the event model
+ * (common/vm/event.h): VM_DELIVERY_NONE when its valid bit is clear, a
+ * reserved type as VM_DELIVERY_INVALID. Bit 12 (undefined here) is ignored.
+ */
+void vmx_cut_short_decode(u32 idt_info, u32 error_code, struct vm_cut_short_event *out);
+
 /** Fill the generic I/O details from a decoded qualification. */
 void vmx_io_to_generic(const struct vmx_io_qual *q, struct vm_exit_io *out);
 

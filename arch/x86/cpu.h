@@ -51,6 +51,13 @@ CPU_DEFINE_CR(3)
 CPU_DEFINE_CR(4)
 #undef CPU_DEFINE_CR
 
+/** Defines read_drN() and write_drN() for debug register N (DR6: the status of the last \#DB). */
+#define CPU_DEFINE_DR(n)                                                                   \
+    static inline u64 read_dr##n(void) { u64 v; __asm__ volatile("mov %%dr" #n ", %0" : "=r"(v)); return v; } \
+    static inline void write_dr##n(u64 v) { __asm__ volatile("mov %0, %%dr" #n : : "r"(v) : "memory"); }
+CPU_DEFINE_DR(6)
+#undef CPU_DEFINE_DR
+
 /** Read extended control register 0 (requires CR4.OSXSAVE). */
 static inline u64 xgetbv0(void)
 {

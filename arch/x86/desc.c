@@ -1,9 +1,9 @@
 /*
- * arch/x86/desc.c - GDT, TSS and IDT, and the halt window.
+ * arch/x86/desc.c - GDT, TSS and IDT, and the interrupt windows.
  *
  * What a trap means is decided above this layer (common/base/trap.c, which
- * isr.S calls): this file only builds the tables, runs the halt window and
- * keeps the vector the window caught, in the CPU's own struct cpu.
+ * isr.S calls): this file only builds the tables, runs the interrupt windows
+ * and keeps what a window caught, in the CPU's own struct cpu.
  */
 #include "arch/x86/desc.h"
 #include "arch/x86/cpu.h"
@@ -31,7 +31,7 @@ struct table_ptr {
  * before any other CPU starts: its gates name IST slots, and each CPU's own
  * TSS gives each slot that CPU's own stack (desc.h). */
 static struct idt_gate idt[256] __attribute__((aligned(16)));
-static struct idt_gate wait_idt[256] __attribute__((aligned(16))); /* the halt window */
+static struct idt_gate wait_idt[256] __attribute__((aligned(16))); /* the interrupt windows' */
 
 extern char isr_table_start[];
 extern char wrmsr_safe_insn[], wrmsr_safe_fault[], xsetbv_safe_insn[], xsetbv_safe_fault[];
@@ -118,29 +118,66 @@ void desc_get_host_tables(const struct cpu *c, struct desc_table_reg *g,
     *tss_base = (u64)(uintptr_t)&c->tss;
 }
 
-int desc_wait_for_interrupt(void)
+/* Open a window: the second IDT, IF = 1 for `body`, then the VMM's IDT again. */
+#define DESC_WINDOW(body)                                                                \
+    __asm__ volatile("lidt %0\n\t" body "\n\tcli\n\tlidt %1"                          \
+                     :                                                                   \
+                     : "m"(wait), "m"(host)                                              \
+                     : "memory")
+
+static void interrupt_window(struct desc_caught *out, bool halt)
 {
     struct table_ptr wait = { sizeof(wait_idt) - 1, (u64)(uintptr_t)wait_idt };
     struct table_ptr host = { sizeof(idt) - 1, (u64)(uintptr_t)idt };
     struct cpu *c = this_cpu();
-    c->halt_vector = -1;
-    /* STI's shadow makes STI;HLT atomic: the interrupt cannot slip in between. */
-    __asm__ volatile("lidt %0\n\t"
-                     "sti\n\t"
-                     "hlt\n\t"
-                     "cli\n\t"
-                     "lidt %1"
-                     :
-                     : "m"(wait), "m"(host)
-                     : "memory");
-    int v = c->halt_vector;
-    c->halt_vector = -1;
-    return v;
+    c->caught = (struct desc_caught){ .nmi = false };
+    if (halt)
+        DESC_WINDOW("sti\n\thlt"); /* STI's shadow makes STI;HLT atomic: nothing slips in between */
+    else
+        DESC_WINDOW("sti\n\tnop"); /* pending interrupts are taken after the NOP, before the CLI */
+    *out = c->caught;
 }
 
-void desc_note_host_vector(int vector)
+void desc_wait_for_interrupt(struct desc_caught *out)
 {
-    this_cpu()->halt_vector = vector;
+    interrupt_window(out, true);
+}
+
+void desc_take_interrupts(struct desc_caught *out)
+{
+    interrupt_window(out, false);
+}
+
+void desc_note_guest_vector(u8 vector)
+{
+    this_cpu()->caught.vectors[vector / 64] |= 1ULL << (vector % 64);
+}
+
+void desc_note_vmm_vector(void)
+{
+    this_cpu()->caught.vmm_vector = true;
+}
+
+void desc_note_nmi(void)
+{
+    this_cpu()->caught.nmi = true;
+}
+
+void desc_unblock_nmi(void)
+{
+    /* The frame an interrupt would have pushed, returning to label 1. */
+    __asm__ volatile("movq %%rsp, %%rax\n\t"
+                     "pushq %0\n\t"
+                     "pushq %%rax\n\t"
+                     "pushfq\n\t"
+                     "pushq %1\n\t"
+                     "leaq 1f(%%rip), %%rax\n\t"
+                     "pushq %%rax\n\t"
+                     "iretq\n"
+                     "1:"
+                     :
+                     : "i"((u64)SEL_DATA), "i"((u64)SEL_CODE64)
+                     : "rax", "memory");
 }
 
 bool desc_fixup_safe_insn(struct trap_frame *tf)

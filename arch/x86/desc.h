@@ -52,7 +52,7 @@ struct trap_frame {
     /**@}*/
 };
 
-/** Build the IDT all CPUs share and the halt window's table (the boot CPU, once). */
+/** Build the IDT all CPUs share and the interrupt windows' table (the boot CPU, once). */
 void desc_idt_build(void);
 
 /**
@@ -72,23 +72,52 @@ void desc_get_host_tables(const struct cpu *c, struct desc_table_reg *gdt,
                           struct desc_table_reg *idt, u64 *tss_base);
 
 /**
- * Halt the CPU on a guest's behalf until an external interrupt arrives, and
- * return its vector (0-255), without acknowledging it: the guest gets it
- * injected and sends the EOI itself (common/exits/exit_handlers.c, HLT). While it
- * waits, a second IDT is loaded in which every vector but NMI and machine
- * check is taken as an interrupt, so a guest whose interrupt controller uses
- * vectors below 32 (a BIOS puts the timer at 8) cannot make the VMM mistake
- * its timer for a double fault. Returns -1 when nothing was taken (an NMI
- * woke the CPU).
+ * What an interrupt window caught. The window opens the CPU to external
+ * interrupts for an instant, with a second IDT in which every vector but
+ * NMI and machine check is taken as an interrupt (no error code, whatever
+ * the vector), so a guest whose interrupt controller uses vectors below 32
+ * (a BIOS puts the timer at 8) cannot make the VMM mistake its timer for a
+ * double fault. More than one interrupt may come in the instant, hence a set.
  */
-int desc_wait_for_interrupt(void);
+struct desc_caught {
+    u64 vectors[4];  /**< the guest's vectors taken, one bit each, not acknowledged */
+    bool vmm_vector; /**< a vector the VMM owns came, and was handled (common/base/irq.h) */
+    bool nmi;        /**< an NMI came */
+};
 
-/** Set in the vector of a trap frame by the halt window's stubs (isr.S): an interrupt. */
+/**
+ * Halt the CPU on a guest's behalf until an external interrupt or an NMI
+ * arrives, and say what came: the guest's vectors are left unacknowledged
+ * (the guest gets them injected and sends the EOI itself,
+ * common/exits/exit_handlers.c, HLT).
+ */
+void desc_wait_for_interrupt(struct desc_caught *out);
+
+/**
+ * Take the external interrupts pending at this CPU now, without halting
+ * (after an exit that an interrupt caused), through the same second IDT.
+ */
+void desc_take_interrupts(struct desc_caught *out);
+
+/** Set in the vector of a trap frame by the interrupt window's stubs (isr.S): an interrupt. */
 #define DESC_WAIT_VECTOR_FLAG 0x100
 
-/** Remember, in this CPU's structure, the vector of an interrupt the halt window
- *  caught (trap dispatcher only). */
-void desc_note_host_vector(int vector);
+/** The trap dispatcher, in a window: the guest's vector arrived (not acknowledged). */
+void desc_note_guest_vector(u8 vector);
+
+/** The trap dispatcher, in a window: a VMM vector arrived and was handled. */
+void desc_note_vmm_vector(void);
+
+/** The trap dispatcher: an NMI arrived (in a window, it ends the halt). */
+void desc_note_nmi(void);
+
+/**
+ * End the NMI blocking of this CPU with an IRET to the next instruction.
+ * After a VM exit caused by an NMI (VT-x with NMI exiting) the CPU blocks
+ * NMIs as if it had delivered one, until the next IRET; bookvisor handed
+ * the NMI on to the guest and runs no handler of its own.
+ */
+void desc_unblock_nmi(void);
 
 /**
  * A \#GP raised by one of the fault-safe instructions (wrmsr_safe(),

@@ -3,12 +3,14 @@
  *
  * Two tables. isr_table_start is the VMM's IDT: vectors 0-31 are exceptions
  * (a bug in the VMM), 32-255 interrupts. wait_table_start serves only the
- * moment the VMM halts for a guest (desc_wait_for_interrupt()): nothing but
- * an external interrupt can arrive then, and the guest may have put its
- * interrupt controller's vectors anywhere, 8 (the BIOS's timer) included.
- * So every one of its stubs pushes a zero error code (interrupts never push
- * one) and the vector plus WAIT_VECTOR_FLAG, which trap_dispatch() reads
- * as "an interrupt for the guest".
+ * interrupt windows, the moments the VMM opens itself to interrupts
+ * (desc_wait_for_interrupt(), desc_take_interrupts()): nothing but an
+ * external interrupt can arrive then (NMI and #MC keep their real stubs), and
+ * the guest may have put its interrupt controller's vectors anywhere, 8 (the
+ * BIOS's timer) included. So every one of its stubs pushes a zero error code
+ * (interrupts never push one) and the vector plus WAIT_VECTOR_FLAG, which
+ * trap_dispatch() reads as "an interrupt": the VMM's if it owns the vector,
+ * else the guest's.
  */
 #define WAIT_VECTOR_FLAG 0x100 /* DESC_WAIT_VECTOR_FLAG of arch/x86/desc.h */
     .text
@@ -35,7 +37,7 @@ isr_table_start:
     .set vec, vec + 1
 .endr
 
-/* The halt window: no CPU error code, ever; the vector carries the flag. */
+/* The interrupt windows: no CPU error code, ever; the vector carries the flag. */
 .macro WAIT_STUB vec
     .balign 16
 wait_\vec:

@@ -23,7 +23,6 @@ void percpu_start(struct cpu *c, u32 index, u64 stack_top)
     c->index = index;
     c->apic_id = initial_apic_id();
     c->stack_top = stack_top;
-    c->halt_vector = -1;
     desc_load_cpu(c);
     /* After desc_load_cpu(): a segment load would not touch GS, but the base
      * is written last all the same, when everything it leads to is ready. */

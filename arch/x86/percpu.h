@@ -4,7 +4,7 @@
  *
  * Every CPU that runs bookvisor has one struct cpu: its own GDT and TSS with
  * the stacks the TSS names for double faults, NMIs and machine checks, the
- * vector its halt window caught, and a pointer the virtualization backend
+ * interrupts its interrupt windows caught, and a pointer the virtualization backend
  * hangs its per-CPU data on (the host save area on AMD-V, the VMXON region
  * and the current VMCS on VT-x). A CPU finds its structure with this_cpu(),
  * which reads the pointer at offset 0 of the structure through the GS
@@ -31,8 +31,9 @@ struct cpu {
     u32 index;             /**< 0 for the boot CPU, then in start-up order */
     u32 apic_id;           /**< the local APIC ID the CPU reported at start-up */
     u64 stack_top;         /**< top of the CPU's own kernel stack */
-    /** The vector the halt window caught, -1 for none (desc_wait_for_interrupt()). */
-    volatile int halt_vector;
+    /** What this CPU's interrupt window is catching (desc_wait_for_interrupt(),
+     *  desc_take_interrupts()): written by the trap dispatcher, read after. */
+    struct desc_caught caught;
     void *backend;         /**< the virtualization backend's per-CPU data (NULL until enable_cpu) */
     /** The CPU's GDT; its TSS descriptor points at tss. */
     u64 gdt[DESC_GDT_ENTRIES] __attribute__((aligned(16)));

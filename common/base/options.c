@@ -41,6 +41,12 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
           "hook the MMIO test page at 0xF00000 (tests of MMIO hooks)" },
         { "test.vcpus", CMDLINE_U64, &vmm_options.test_vcpus, NULL,
           "make N vCPUs and check that each backend op acts on the vCPU it is given" },
+        { "test.no_fast_path", CMDLINE_BOOL, &vmm_options.test_no_fast_path, NULL,
+          "answer no exit in the backends' assembly (to measure what the fast path saves)" },
+        { "test.events", CMDLINE_BOOL, &vmm_options.test_events, NULL,
+          "the event-model test hypercalls: unmap a page, queue an interrupt or NMI, #GP on a fault" },
+        { "test.vmm_vector", CMDLINE_BOOL, &vmm_options.test_vmm_vector, NULL,
+          "own a VMM vector (0x1e), count its interrupts, send it on a hypercall" },
         { "vmm.driver.pci", CMDLINE_STRING, &pci, NULL, "PCI driver configuration" },
         { "vmm.pci.list", CMDLINE_BOOL, &vmm_options.pci_list, NULL,
           "print the PCI device list after drivers bind" },
@@ -52,6 +58,9 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
     vmm_options.test_corrupt = OPT_CORRUPT_NONE;
     vmm_options.test_mmio_page = false;
     vmm_options.test_vcpus = 0;
+    vmm_options.test_no_fast_path = false;
+    vmm_options.test_events = false;
+    vmm_options.test_vmm_vector = false;
     vmm_options.test_crash = false;
     vmm_options.test_panic = false;
     vmm_options.test_wrmsr_safe = false;

@@ -1,13 +1,20 @@
 /*
  * common/base/trap.c - what a trap taken by the VMM means (isr.S calls trap_dispatch()).
  *
- * Exceptions in the VMM are bugs: print everything useful and panic.
- * External interrupts arrive in the VMM only while it halts on behalf of a
- * guest (HLT exit, desc_wait_for_interrupt()); the vector is remembered, not
+ * Exceptions in the VMM are bugs: print everything useful and panic, with
+ * two exceptions of the rule: a #GP of a fault-safe instruction, and a #DB
+ * that single-stepping guest leaves behind at an entry instruction
+ * (trap_note_guest_step_site()). External interrupts arrive in the VMM only
+ * in an interrupt window (arch/x86/desc.h: while it halts on behalf of a
+ * guest, or right after an exit an interrupt caused): a vector the VMM owns
+ * is handled at once (common/base/irq.h); any other is remembered, not
  * acknowledged, so the exit handler can reflect it into the guest, whose
  * handler sends the EOI.
  */
+#include "common/base/trap.h"
+#include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
+#include "common/base/irq.h"
 #include "common/base/kprintf.h"
 #include "common/base/panic.h"
 
@@ -21,23 +28,68 @@ static const char *const exception_names[32] = {
     "reserved 25", "reserved 26", "reserved 27", "#HV", "#VC", "#SX", "reserved 31",
 };
 
+#define TRAP_STEP_SITES 4
+#define DR6_BS (1ULL << 14)
+
+/* Written by the backends while bookvisor starts, before any guest runs;
+ * only read afterwards (trap handlers take no lock). */
+static u64 step_sites[TRAP_STEP_SITES];
+static unsigned step_site_count;
+static u64 stray_steps;
+
+void trap_note_guest_step_site(const void *rip)
+{
+    for (unsigned i = 0; i < step_site_count; i++)
+        if (step_sites[i] == (u64)(uintptr_t)rip)
+            return;
+    if (step_site_count < TRAP_STEP_SITES)
+        step_sites[step_site_count++] = (u64)(uintptr_t)rip;
+}
+
+static bool is_guest_step(const struct trap_frame *tf)
+{
+    if (!(read_dr6() & DR6_BS))
+        return false;
+    for (unsigned i = 0; i < step_site_count; i++)
+        if (tf->rip == step_sites[i])
+            return true;
+    return false;
+}
+
 void trap_dispatch(struct trap_frame *tf);
 
 void trap_dispatch(struct trap_frame *tf)
 {
-    if (tf->vector & DESC_WAIT_VECTOR_FLAG) { /* the halt window: an interrupt for the guest */
-        desc_note_host_vector((int)(tf->vector & 0xFF));
+    if (tf->vector & DESC_WAIT_VECTOR_FLAG) { /* an interrupt window: the VMM's or the guest's */
+        u8 vector = (u8)tf->vector;
+        if (irq_dispatch(vector))
+            desc_note_vmm_vector();
+        else
+            desc_note_guest_vector(vector);
         return;
     }
     /* wrmsr_safe(), xsetbv_safe(): the guest's value refused; not a VMM bug. */
     if (desc_fixup_safe_insn(tf))
         return;
     if (tf->vector >= 32) {
-        desc_note_host_vector((int)tf->vector);
+        if (!irq_dispatch((u8)tf->vector))
+            desc_note_guest_vector((u8)tf->vector);
         return;
     }
     if (tf->vector == 2) {
+        desc_note_nmi();
         kprintf("bookvisor: NMI in the VMM at rip=0x%llx (ignored)\n", (unsigned long long)tf->rip);
+        return;
+    }
+    /* The single step of a guest instruction the VMM intercepted, delivered
+     * to the host by an emulator after the exit (chapter 03, "Single-stepping
+     * guests"): the guest's, and the exit path gives the guest its #DB. */
+    if (tf->vector == 1 && is_guest_step(tf)) {
+        write_dr6(0xFFFF0FF0ULL); /* its reset value: the next #DB starts clean */
+        if (stray_steps++ == 0)
+            kprintf("bookvisor: a guest's single-step #DB reached the VMM at rip=0x%llx "
+                    "(the emulator's; ignored, the guest gets its own)\n",
+                    (unsigned long long)tf->rip);
         return;
     }
     panic_trap(tf, exception_names[tf->vector]);

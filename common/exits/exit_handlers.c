@@ -14,6 +14,7 @@
 #include "common/vm/guest_vm.h"
 #include "common/vm/vm_nested.h"
 #include "common/exits/hypercall.h"
+#include "common/exits/test_hypercalls.h"
 #include "common/insn/insn_len.h"
 #include "common/base/kprintf.h"
 #include "common/lib/kstring.h"
@@ -189,28 +190,80 @@ static enum exit_action on_io(struct vcpu *v, struct vm_exit *e)
     return a;
 }
 
+/* What an interrupt window caught for the guest goes into its event
+ * queue: its vectors, and an NMI (the guest's too: bookvisor sends none). */
+static void reflect_caught(struct vcpu *v, const struct desc_caught *c)
+{
+    for (unsigned word = 0; word < 4; word++)
+        for (u64 bits = c->vectors[word]; bits; bits &= bits - 1)
+            vcpu_queue_interrupt(v, (u8)(word * 64 + __builtin_ctzll(bits)));
+    if (c->nmi)
+        vcpu_queue_nmi(v);
+}
+
 /*
  * HLT: halt the real CPU on the guest's behalf. Interrupts are not
- * intercepted, so the one that wakes us was meant for the guest: the host
- * stub records its vector without an EOI and we inject it; the guest's own
- * handler then sends the EOI, exactly as if it had halted on bare metal.
+ * intercepted (unless the VMM owns a vector), so the one that wakes us was
+ * meant for the guest: the host stub records its vector without an EOI and
+ * we queue it for the guest; the guest's own handler then sends the EOI,
+ * exactly as if it had halted on bare metal. An interrupt on one of the
+ * VMM's own vectors is handled (and acknowledged) by the VMM, and the CPU
+ * halts again: the guest is still waiting.
  */
 static enum exit_action on_hlt(struct vcpu *v, struct vm_exit *e)
 {
-    /* Nothing maskable can wake it, and bookvisor sends no NMI: dead. */
-    if (!(get(v, VCPU_REG_RFLAGS) & RFLAGS_IF))
+    bool interrupts_on = get(v, VCPU_REG_RFLAGS) & RFLAGS_IF;
+    /* Nothing maskable can wake it, and no NMI waits for it: dead. */
+    if (!interrupts_on && !v->events.nmi_pending)
         return vcpu_stop(v, VCPU_STOP_ERROR,
                          "the guest halted with interrupts disabled at rip=0x%llx: "
                          "it can never run again",
                          (unsigned long long)get(v, VCPU_REG_RIP));
-    if (!v->backend->skip_instruction(v, e))
-        return vcpu_stop(v, VCPU_STOP_ERROR, "cannot skip HLT");
-    /* Any vector, 0-31 included: the guest's interrupt controller, its choice. */
-    int vector = desc_wait_for_interrupt();
-    if (vector >= 0) {
-        struct vm_event ev = { .type = VM_EVENT_EXTERNAL_INTERRUPT, .vector = (u8)vector };
-        v->backend->inject(v, &ev);
+    if (!vcpu_skip(v, e))
+        return EXIT_STOP;
+    /* An event the VMM owes the guest ends the halt at once, as a pending
+     * interrupt does on bare metal. Otherwise halt the real CPU, again
+     * after an interrupt the VMM took for itself. */
+    struct desc_caught caught = { .vmm_vector = true };
+    while (caught.vmm_vector && !vcpu_event_wakes_halt(v)) {
+        desc_wait_for_interrupt(&caught);
+        reflect_caught(v, &caught);
     }
+    return EXIT_RESUME;
+}
+
+/*
+ * A physical interrupt while the guest ran, intercepted because the VMM owns
+ * a vector (chapter 08, "VMM vectors"). It is still pending: take it with
+ * the VMM's own IDT. A VMM vector is handled there; any other is the
+ * guest's, reflected through the event model. VT-x exits whatever the
+ * guest's RFLAGS.IF: then the backend leaves the interrupt at its controller
+ * until the guest can take one (left_pending), as bare metal would, instead
+ * of acknowledging it early at whatever vector the controller has now.
+ */
+static enum exit_action on_external_interrupt(struct vcpu *v, struct vm_exit *e)
+{
+    if (e->details.interrupt.left_pending) /* the guest cannot take it yet: later */
+        return EXIT_RESUME;
+    struct desc_caught caught;
+    desc_take_interrupts(&caught);
+    reflect_caught(v, &caught);
+    return EXIT_RESUME;
+}
+
+/* A physical NMI that exited (VT-x's NMI exiting, on for the NMI window): the guest's. */
+static enum exit_action on_nmi(struct vcpu *v, struct vm_exit *e)
+{
+    (void)e;
+    vcpu_queue_nmi(v);
+    return EXIT_RESUME;
+}
+
+/* AMD-V's NMI window: the backend stepped over the IRET or will; nothing ran. */
+static enum exit_action on_iret(struct vcpu *v, struct vm_exit *e)
+{
+    (void)v;
+    (void)e;
     return EXIT_RESUME;
 }
 
@@ -254,7 +307,8 @@ static enum exit_action on_vmcall(struct vcpu *v, struct vm_exit *e)
         v->gprs.rax = mmio_hook_unregister(vm, TEST_MMIO_PAGE_GPA) == 0 ? 1 : 0;
         break;
     default:
-        v->gprs.rax = HC_UNKNOWN;
+        if (!test_hypercall(v, (u32)v->gprs.rax))
+            v->gprs.rax = HC_UNKNOWN;
         break;
     }
     return EXIT_SKIP;
@@ -323,9 +377,7 @@ static enum exit_action emulate_mmio(struct vcpu *v, struct vm_exit *e, mmio_hoo
     }
     struct vm_exit skip = *e;
     skip.insn_len = acc.length;
-    if (!v->backend->skip_instruction(v, &skip))
-        return vcpu_stop(v, VCPU_STOP_ERROR, "cannot skip an emulated access");
-    return EXIT_RESUME;
+    return vcpu_skip(v, &skip) ? EXIT_RESUME : EXIT_STOP;
 }
 
 static enum exit_action on_npf(struct vcpu *v, struct vm_exit *e)
@@ -334,6 +386,10 @@ static enum exit_action on_npf(struct vcpu *v, struct vm_exit *e)
     enum npt_fault_result r = guest_vm_nested_fault(vm, e->details.npf.gpa);
     switch (r) {
     case NPT_FAULT_MAPPED:
+        if (__builtin_expect(vm->test_gp_on_next_npf, 0)) { /* test.events: a fault on top */
+            vm->test_gp_on_next_npf = false;
+            return vcpu_raise_gp(v);
+        }
         return EXIT_RESUME;
     case NPT_FAULT_VMM_PRIVATE:
         return emulate_mmio(v, e, empty_bus, "VMM memory", "VMM memory");
@@ -407,7 +463,7 @@ static enum exit_action on_cr_access(struct vcpu *v, struct vm_exit *e)
         /* A MOV to CR0/CR3/CR4 flushes the TLB on real hardware; a value
          * written into the VMCS/VMCB does not. The nested flush (INVEPT
          * single-context, or TLB_CONTROL) drops the guest's translations too. */
-        v->flush_nested_tlb = true;
+        vcpu_request_nested_flush(v);
         break;
     }
     case VM_CR_MOV_FROM:
@@ -423,7 +479,7 @@ static enum exit_action on_cr_access(struct vcpu *v, struct vm_exit *e)
         u64 cr0 = get(v, VCPU_REG_CR0);
         u64 bits = c->lmsw_data & 0xF;
         v->backend->set_reg(v, VCPU_REG_CR0, (cr0 & ~0xEULL) | bits | (cr0 & 1));
-        v->flush_nested_tlb = true; /* LMSW may set PE: as for MOV to CR0 */
+        vcpu_request_nested_flush(v); /* LMSW may set PE: as for MOV to CR0 */
         break;
     }
     }
@@ -509,5 +565,10 @@ const struct exit_handler_table guest_exit_handlers = {
         [VM_EXIT_VIRT_INSN] = on_virt_insn,
         [VM_EXIT_INVD] = on_invd,
         [VM_EXIT_CR_ACCESS] = on_cr_access,
+        [VM_EXIT_EXTERNAL_INTERRUPT] = on_external_interrupt,
+        [VM_EXIT_NMI] = on_nmi,
+        [VM_EXIT_INTERRUPT_WINDOW] = vcpu_event_window_exit,
+        [VM_EXIT_NMI_WINDOW] = vcpu_event_window_exit,
+        [VM_EXIT_IRET] = on_iret,
     },
 };

@@ -20,6 +20,23 @@
 #define HC_TEST_PAGE 3
 /** Unhook the MMIO test page (it becomes RAM again); EAX = 1 if it was hooked. */
 #define HC_TEST_PAGE_UNHOOK 4
+/**
+ * Test aid (test.events): EBX = a guest-physical address of guest RAM.
+ * ECX = 0: make its 4 KiB page not present in the nested map (its next
+ * access is a nested page fault that maps it again); EAX = 1 if done.
+ * ECX = 1: EAX = 1 if the page is mapped now.
+ */
+#define HC_TEST_NESTED_PAGE 5
+/** Test aid (test.events): the next nested page fault that maps a page also raises \#GP(0); EAX = 1. */
+#define HC_TEST_GP_ON_NEXT_NPF 6
+/** Test aid (test.events): queue external interrupt EBX (16-255) for the guest; EAX = 1. */
+#define HC_TEST_QUEUE_INTERRUPT 7
+/** Test aid (test.events): queue an NMI for the guest; EAX = 1. */
+#define HC_TEST_QUEUE_NMI 8
+/** Test aid (test.vmm_vector): the VMM sends itself an interrupt on its test vector; EAX = 1 if sent. */
+#define HC_TEST_VMM_IPI 9
+/** Test aid (test.vmm_vector): EAX = interrupts counted on the VMM's test vector. */
+#define HC_TEST_VMM_IRQ_COUNT 10
 /** Reply of HC_PING. */
 #define HC_PING_MAGIC 0x6B6F6F62u
 /** Reply to an unknown function. */

@@ -108,3 +108,12 @@ bool intercept_policy_msr(const struct intercept_facts *f, u32 msr, bool *read, 
     }
     return false;
 }
+
+bool intercept_policy_external_interrupts(bool vmm_owns_vectors, const char **why)
+{
+    *why = vmm_owns_vectors
+               ? "the VMM owns a vector: every external interrupt exits, the VMM's are handled, "
+                 "the guest's reflected through the event queue"
+               : "the guest owns the interrupt controllers: its interrupts go straight to it";
+    return vmm_owns_vectors;
+}

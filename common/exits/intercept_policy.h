@@ -55,6 +55,19 @@ size_t intercept_policy_msrs(const struct intercept_facts *f, struct msr_interce
 const struct insn_intercept *intercept_policy_insns(size_t *count);
 
 /**
+ * The event intercepts, which depend on the VMM itself rather than on the
+ * CPU: external interrupts exit exactly while the VMM owns a vector of its
+ * own (common/base/irq.h), since its interrupts must reach it; otherwise
+ * they go straight to the guest, which owns the interrupt controllers.
+ * (NMIs are the backends' business: VT-x needs NMI exiting for its NMI
+ * window, AMD-V intercepts the IRET; chapter 08.)
+ * @param vmm_owns_vectors whether any VMM vector is registered
+ * @param why              receives the reason, for people
+ * @return whether to intercept external interrupts
+ */
+bool intercept_policy_external_interrupts(bool vmm_owns_vectors, const char **why);
+
+/**
  * Look one MSR up in the rules for f.
  * @return true when it is intercepted; *read and *write (may be NULL) say how
  */

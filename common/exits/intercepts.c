@@ -5,6 +5,7 @@
  */
 #include "common/exits/intercepts.h"
 #include "arch/x86/cpu.h"
+#include "common/base/irq.h"
 #include "common/exits/intercept_policy.h"
 #include "common/lib/format.h"
 #include "common/npt/mtrr_read.h"
@@ -22,6 +23,14 @@ int intercepts_apply(struct vcpu *v, const struct cpu_info *cpu, char *why, size
                       insns[i].name);
             return -1;
         }
+    }
+
+    const char *why_extint;
+    if (intercept_policy_external_interrupts(irq_vmm_owns_vectors(), &why_extint) &&
+        !b->set_intercept(v, VM_INTERCEPT_EXTERNAL_INTERRUPT)) {
+        ksnprintf(why, wlen, "the %s backend cannot intercept external interrupts on this CPU",
+                  b->name);
+        return -1;
     }
 
     struct intercept_facts facts = {

@@ -14,7 +14,8 @@
  * need no initialisation.
  *
  * Interrupts: bookvisor's VMM code runs with interrupts disabled, except in
- * the halt window of desc_wait_for_interrupt() (arch/x86/desc.c), and what
+ * the interrupt windows of arch/x86/desc.c (desc_wait_for_interrupt(),
+ * desc_take_interrupts()), and what
  * runs in that window or in any trap handler (trap_dispatch(), panic())
  * takes no lock. So no lock holder can be interrupted by code that wants the
  * same lock on the same CPU, and no interrupt-saving variant is needed. A

@@ -653,6 +653,16 @@ enum npt_status npt_unhook_page(struct npt *map, struct npt_layout *layout, u64 
     return size ? map_block(map, layout, page, size) : NPT_OK;
 }
 
+enum npt_status npt_unmap_page(struct npt *map, u64 gpa)
+{
+    u64 page = ALIGN_DOWN(gpa, NPT_4K);
+
+    if (gpa >= NPT_ADDR_LIMIT)
+        return NPT_ERR_BAD_ARG;
+    clear_range(map, page, page + NPT_4K);
+    return NPT_OK;
+}
+
 bool npt_leaf_entry(const struct npt *map, u64 gpa, u64 *entry, unsigned *level)
 {
     const struct npt_format *fmt = map->fmt;

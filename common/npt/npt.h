@@ -238,6 +238,15 @@ enum npt_status npt_hook_page(struct npt *map, struct npt_layout *layout, u64 gp
 enum npt_status npt_unhook_page(struct npt *map, struct npt_layout *layout, u64 gpa);
 
 /**
+ * Make the 4 KiB page holding @p gpa not present, splitting a large page
+ * around it so its neighbours stay mapped, without changing the layout: the
+ * next access faults it back in (npt_handle_fault()). A test aid (the
+ * event-model tests need a page whose first touch is a nested fault).
+ * NPT_ERR_BAD_ARG beyond NPT_ADDR_LIMIT.
+ */
+enum npt_status npt_unmap_page(struct npt *map, u64 gpa);
+
+/**
  * Walk the tables for @p gpa.
  * @param map  the map to walk
  * @param gpa  guest-physical address to look up

@@ -81,6 +81,8 @@ void guest_boot(const struct guest_boot_params *p)
         guest_boot_fail("%s", why);
     if (vmm_options.test_vcpus)
         vcpu_selftest_run(vm, &st, vmm_options.test_vcpus);
+    if (vmm_options.test_no_fast_path) /* a work bit never cleared: every exit through C */
+        vcpu_request_work(vcpu0, VCPU_WORK_NO_FAST_PATH);
     vmm_canary_fill();
     kprintf("bookvisor: starting the guest\n");
     guest_run_and_report(vcpu0);

@@ -5,6 +5,7 @@
 #include "common/base/options.h"
 #include "common/platform/power_guard.h"
 #include "common/platform/test_mmio_page.h"
+#include "common/platform/test_vmm_vector.h"
 #include "drivers/drivers.h"
 #include "pci/pci.h"
 
@@ -14,4 +15,6 @@ void guest_devices_start(struct guest_vm *vm)
     pci_init(vm, pci_driver_table, pci_driver_table_len);
     if (vmm_options.test_mmio_page)
         test_mmio_page_install(vm);
+    if (vmm_options.test_vmm_vector)
+        test_vmm_vector_install();
 }

@@ -13,7 +13,8 @@
  * operation acts on the vCPU it is given, whatever other vCPU's state was
  * used last (VT-x: it makes v's VMCS current first). The operations that use
  * the native state (run, get_reg, set_reg, skip_instruction, inject,
- * set_nested_root, dump_state) may be called only on the owning CPU; on any
+ * get_interruptibility, set_event_windows, flush_nested_tlb, set_nested_root,
+ * dump_state) may be called only on the owning CPU; on any
  * other they panic (common/vm/vcpu_owner.h). set_io_intercept and
  * set_msr_intercept change only the permission bitmaps, memory the CPU reads
  * at each access: any CPU may call them.
@@ -42,6 +43,8 @@ enum vm_intercept {
     VM_INTERCEPT_CR4_WRITE,  /**< MOV to CR4, at least every write that sets a bit the CPU must refuse */
     VM_INTERCEPT_SHUTDOWN,   /**< a triple fault (shutdown) */
     VM_INTERCEPT_INIT,       /**< an INIT signal */
+    /** Physical external interrupts (on while the VMM owns a vector, chapter 08) */
+    VM_INTERCEPT_EXTERNAL_INTERRUPT,
     VM_INTERCEPT_COUNT       /**< number of kinds */
 };
 
@@ -79,17 +82,16 @@ struct backend_ops {
     void (*set_reg)(struct vcpu *v, enum vcpu_reg reg, u64 value);
     /**
      * Advance RIP past the exiting instruction (len from the exit, or 0 if
-     * the backend must find it) and clear the interrupt shadow. Returns false
-     * when the length cannot be determined.
+     * the backend must find it) and clear the interrupt shadow. Returns
+     * VM_SKIP_FAILED when the length cannot be determined, and
+     * VM_SKIP_DONE_SINGLE_STEP when the guest runs with RFLAGS.TF set (common
+     * code then queues the single-step \#DB, vcpu_skip()).
      */
-    bool (*skip_instruction)(struct vcpu *v, const struct vm_exit *exit);
+    enum vm_skip (*skip_instruction)(struct vcpu *v, const struct vm_exit *exit);
     /**
-     * Deliver an event on the next entry. With the event model (chapter 08)
-     * common code calls it at most once per entry, from
-     * vcpu_event_prepare_entry(), and the backend stops writing a cut-short
-     * event back by itself (planned; today exit_apply_action() and on_hlt()
-     * call it directly and the backends re-deliver EXITINTINFO or the
-     * IDT-vectoring information themselves).
+     * Deliver an event on the next entry. Only the event model calls it, at
+     * most once per entry (vcpu_event_prepare_entry(), chapter 08); the
+     * backend never writes a cut-short event back by itself.
      */
     void (*inject)(struct vcpu *v, const struct vm_event *event);
     /**
@@ -98,9 +100,7 @@ struct backend_ops {
      * the guest interruptibility state, with virtual NMIs; AMD-V reports
      * false and the VMM keeps its own, struct event_queue). After an exit
      * during an IRET that unblocked NMIs (VT-x exit qualification bit 12),
-     * the IRET runs again, so the blocking counts as still there. NULL in a
-     * backend that does not take part in the event model yet (planned for
-     * both).
+     * the IRET runs again, so the blocking counts as still there.
      */
     void (*get_interruptibility)(struct vcpu *v, struct event_interruptibility *out);
     /**
@@ -110,9 +110,15 @@ struct backend_ops {
      * (the latter needs NMI exiting and virtual NMIs). AMD-V: a virtual
      * interrupt (V_IRQ) with the VINTR intercept; for NMIs, which AMD-V has
      * no window for, the IRET intercept, reporting the window once the IRET
-     * has completed. NULL where not written yet (planned for both).
+     * has completed (chapter 03, "Windows").
      */
     void (*set_event_windows)(struct vcpu *v, bool interrupt_window, bool nmi_window);
+    /**
+     * Drop the guest's nested translations from the TLB before the next
+     * entry (AMD-V: TLB_CONTROL for the next VMRUN; VT-x: INVEPT). Called by
+     * vcpu_before_entry() when a flush was asked for (VCPU_WORK_NESTED_FLUSH).
+     */
+    void (*flush_nested_tlb)(struct vcpu *v);
     /** Make what exit (it stays intercepted); false if this CPU cannot. */
     bool (*set_intercept)(struct vcpu *v, enum vm_intercept what);
     /** Intercept (or stop intercepting) one I/O port. */

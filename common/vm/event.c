@@ -115,6 +115,8 @@ enum event_take_back_result event_take_back(struct event_queue *q, const struct 
     case VM_DELIVERY_SW_EXCEPTION:
     case VM_DELIVERY_PRIV_SW_EXCEPTION:
         return EVENT_REEXECUTED;
+    case VM_DELIVERY_INVALID:
+        break;
     }
     return EVENT_TAKE_BACK_BAD_TYPE;
 }
@@ -129,6 +131,7 @@ struct event_decision event_decide(const struct event_queue *q, const struct eve
 {
     struct event_decision d = { .inject = false };
     /* LAB 6 BEGIN: choose the one event to inject and the windows to open */
+    /* LAB 6 FALLBACK: int v = event_highest_interrupt(q); bool quiet = !g->shadow, nmi_ok = quiet && !g->nmi_blocked && !q->nmi_blocked; d.inject = q->exception_pending || (q->nmi_pending && nmi_ok) || (v >= 0 && quiet && g->interrupts_enabled); if (q->exception_pending) d.event = exception_event(&q->exception); else if (q->nmi_pending && nmi_ok) d.event = (struct vm_event){ .type = VM_EVENT_NMI, .vector = EVENT_VECTOR_NMI }; else d.event = (struct vm_event){ .type = VM_EVENT_EXTERNAL_INTERRUPT, .vector = (u8)v }; d.nmi_window = q->nmi_pending && !(d.inject && d.event.type == VM_EVENT_NMI); d.interrupt_window = q->interrupt_count > ((d.inject && d.event.type == VM_EVENT_EXTERNAL_INTERRUPT) ? 1u : 0u); */
     int vector = event_highest_interrupt(q);
     bool nmi_can_go = !g->nmi_blocked && !q->nmi_blocked && !g->shadow;
     bool interrupt_can_go = g->interrupts_enabled && !g->shadow;

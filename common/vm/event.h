@@ -66,6 +66,7 @@ enum vm_delivery {
     VM_DELIVERY_SW_INTERRUPT,       /**< INT n */
     VM_DELIVERY_SW_EXCEPTION,       /**< INT3 or INTO (AMD-V reports them as exceptions 3 and 4) */
     VM_DELIVERY_PRIV_SW_EXCEPTION,  /**< INT1 (ICEBP); AMD-V cannot tell it from a hardware \#DB */
+    VM_DELIVERY_INVALID,            /**< a type the hardware should never report: event_take_back() refuses it */
 };
 
 /** The event whose delivery an exit cut short, as the backend reports it in struct vm_exit. */

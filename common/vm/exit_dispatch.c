@@ -18,6 +18,7 @@ static const char *const kind_names[VM_EXIT_KIND_COUNT] = {
     [VM_EXIT_SIPI] = "sipi", [VM_EXIT_SHUTDOWN] = "shutdown",
     [VM_EXIT_INVALID_STATE] = "invalid-state", [VM_EXIT_VIRT_INSN] = "virt-insn", [VM_EXIT_INVD] = "invd",
     [VM_EXIT_INTERRUPT_WINDOW] = "intr-window", [VM_EXIT_NMI_WINDOW] = "nmi-window",
+    [VM_EXIT_IRET] = "iret",
     [VM_EXIT_UNKNOWN] = "unknown",
 };
 
@@ -82,28 +83,41 @@ bool __attribute__((noinline, cold)) exit_skip_failed(struct vcpu *v, const stru
     return false;
 }
 
+bool __attribute__((noinline, cold)) exit_skip_unusual(struct vcpu *v, const struct vm_exit *e,
+                                                       enum vm_skip r)
+{
+    switch (r) {
+    case VM_SKIP_DONE:
+        return true;
+    case VM_SKIP_DONE_SINGLE_STEP:
+        vcpu_single_step_trap(v);
+        return true;
+    case VM_SKIP_FAILED:
+        break;
+    }
+    return exit_skip_failed(v, e);
+}
+
+bool vcpu_skip(struct vcpu *v, const struct vm_exit *e)
+{
+    enum vm_skip r = v->backend->skip_instruction(v, e);
+    return r == VM_SKIP_DONE || exit_skip_unusual(v, e, r);
+}
+
 bool exit_apply_action(struct vcpu *v, const struct vm_exit *e, enum exit_action a)
 {
-    struct vm_event ev = { .type = VM_EVENT_EXCEPTION };
+    struct event_exception ud = { .vector = EVENT_VECTOR_UD };
 
     switch (a) {
     case EXIT_RESUME:
         return true;
     case EXIT_SKIP:
-        if (v->backend->skip_instruction(v, e))
-            return true;
-        return exit_skip_failed(v, e);
+        return vcpu_skip(v, e);
     case EXIT_INJECT_GP:
-        ev.vector = 13;
-        /* A real-mode exception pushes no error code (CR0.PE = 0). */
-        ev.has_error = v->backend->get_reg(v, VCPU_REG_CR0) & 1;
-        ev.error_code = 0;
-        v->backend->inject(v, &ev);
-        return true;
+        /* Faults: RIP stays at the instruction, the queue delivers them. */
+        return vcpu_raise_gp(v) != EXIT_STOP;
     case EXIT_INJECT_UD:
-        ev.vector = 6;
-        v->backend->inject(v, &ev);
-        return true;
+        return vcpu_raise_exception(v, &ud) != EXIT_STOP;
     case EXIT_STOP:
         if (v->stop == VCPU_RUNNING)
             vcpu_stop(v, VCPU_STOP_ERROR, "a handler stopped the guest without a reason");
@@ -129,6 +143,8 @@ enum vcpu_stop_kind vcpu_run(struct vcpu *v, const struct exit_handler_table *t)
     v->handlers = t;
     v->stop = VCPU_RUNNING;
     cpuid_memo_clear(&v->cpuid_memo);
+    /* Whatever was queued before the run goes in at the first entry. */
+    vcpu_request_work(v, VCPU_WORK_EVENTS);
     v->backend->run(v);
     if (v->stop == VCPU_RUNNING)
         vcpu_stop(v, VCPU_STOP_ERROR, "the %s backend left its run loop without a reason",

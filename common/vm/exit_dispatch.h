@@ -10,6 +10,8 @@
 
 #include "common/vm/backend.h"
 #include "common/vm/vcpu.h"
+#include "common/vm/vcpu_entry.h"
+#include "common/vm/vcpu_events.h"
 
 /** A handler for one kind of exit. */
 typedef enum exit_action (*exit_handler_fn)(struct vcpu *v, struct vm_exit *e);
@@ -28,9 +30,9 @@ enum exit_action exit_dispatch(const struct exit_handler_table *t, struct vcpu *
                                struct vm_exit *e);
 
 /**
- * Carry out a handler's action through the backend (skip the instruction,
- * inject \#GP or \#UD). Returns false when the guest must stop (EXIT_STOP, or
- * the instruction length could not be found).
+ * Carry out a handler's action through the backend (skip the instruction;
+ * \#GP or \#UD go into the vCPU's event queue). Returns false when the guest
+ * must stop (EXIT_STOP, or the instruction length could not be found).
  */
 bool exit_apply_action(struct vcpu *v, const struct vm_exit *e, enum exit_action a);
 
@@ -42,11 +44,23 @@ bool exit_apply_action(struct vcpu *v, const struct vm_exit *e, enum exit_action
 enum vcpu_stop_kind vcpu_run(struct vcpu *v, const struct exit_handler_table *t);
 
 /**
- * One exit, start to end: dispatch it through v->handlers and carry out the
- * action. Backends call this (or its inline twin below) once per exit.
+ * One exit, start to end: put back what it cut short
+ * (vcpu_event_take_back()), dispatch it through v->handlers, carry out the
+ * action, and run the hook before the next entry (vcpu_before_entry()).
+ * Backends call this (or its inline twin below) once per exit.
  * @return true to enter the guest again, false when it must stop.
  */
 bool vcpu_handle_exit(struct vcpu *v, struct vm_exit *e);
+
+/**
+ * Step over the exiting instruction through the backend, as EXIT_SKIP does:
+ * and when the guest single-steps, queue the \#DB trap the CPU would have
+ * raised after it (vcpu_single_step_trap()). Handlers that skip by
+ * themselves (HLT, an emulated MMIO access) use it too.
+ * @return false when the length could not be found (the guest is stopped
+ * with a reason)
+ */
+bool vcpu_skip(struct vcpu *v, const struct vm_exit *e);
 
 /** Cold path of the dispatcher: a bad kind or a missing handler stops the guest. */
 enum exit_action exit_refuse(struct vcpu *v, const struct vm_exit *e);
@@ -55,10 +69,11 @@ enum exit_action exit_refuse(struct vcpu *v, const struct vm_exit *e);
 bool exit_skip_failed(struct vcpu *v, const struct vm_exit *e);
 
 /**
- * vcpu_handle_exit() for a backend's hot path: the backend passes its own
- * skip_instruction so the common case (a handler asking to skip) costs no
- * call through the ops table. Same behaviour, same counters.
+ * Cold path of a skip that did more than VM_SKIP_DONE: queue the
+ * single-step trap, or stop the guest when the length was not found.
  */
+bool exit_skip_unusual(struct vcpu *v, const struct vm_exit *e, enum vm_skip r);
+
 /**
  * exit_dispatch() for inlining: check the kind, count it, call the handler
  * (or refuse). The one copy of that logic: exit_dispatch() and
@@ -75,14 +90,27 @@ exit_dispatch_inline(const struct exit_handler_table *t, struct vcpu *v, struct 
     return __builtin_expect(fn != 0, 1) ? fn(v, e) : exit_refuse(v, e);
 }
 
+/**
+ * vcpu_handle_exit() for a backend's hot path: the backend passes its own
+ * skip_instruction so the common case (a handler asking to skip) costs no
+ * call through the ops table. Same behaviour, same counters.
+ */
 static inline __attribute__((always_inline)) bool
 vcpu_handle_exit_inline(struct vcpu *v, struct vm_exit *e,
-                        bool (*skip)(struct vcpu *, const struct vm_exit *))
+                        enum vm_skip (*skip)(struct vcpu *, const struct vm_exit *))
 {
+    if (__builtin_expect(e->cut_short.delivery != VM_DELIVERY_NONE, 0) &&
+        !vcpu_event_take_back(v, e))
+        return false;
     enum exit_action a = exit_dispatch_inline(v->handlers, v, e);
-    if (__builtin_expect(a == EXIT_SKIP, 1))
-        return __builtin_expect(skip(v, e), 1) ? true : exit_skip_failed(v, e);
-    return exit_apply_action(v, e, a);
+    bool go;
+    if (__builtin_expect(a == EXIT_SKIP, 1)) {
+        enum vm_skip r = skip(v, e);
+        go = __builtin_expect(r == VM_SKIP_DONE, 1) ? true : exit_skip_unusual(v, e, r);
+    } else {
+        go = exit_apply_action(v, e, a);
+    }
+    return go && vcpu_before_entry(v);
 }
 
 #endif

@@ -40,6 +40,9 @@ struct guest_vm {
     u64 mtrr_cap;                /**< IA32_MTRRCAP, to recognise MTRR writes */
     u8 maxphyaddr;               /**< physical-address width */
     u64 mtrr_updates;            /**< guest MTRR writes applied to the nested map */
+    /** test.events: the next nested fault that maps a page also raises \#GP(0)
+     *  (common/exits/test_hypercalls.c); owner's vCPU only, cleared when used. */
+    bool test_gp_on_next_npf;
     /** vCPU i for i < n_vcpus; entries are never removed or moved. */
     struct vcpu *vcpus[GUEST_VM_MAX_VCPUS];
     /** Used entries of vcpus: stored with release after the entry, read with acquire. */

@@ -32,6 +32,7 @@ enum vcpu_reg {
     VCPU_REG_RIP, VCPU_REG_RSP, VCPU_REG_RFLAGS,
     VCPU_REG_CR0, VCPU_REG_CR2, VCPU_REG_CR3, VCPU_REG_CR4, VCPU_REG_EFER,
     VCPU_REG_CS_BASE, VCPU_REG_CS_ATTR, VCPU_REG_SS_ATTR,
+    VCPU_REG_DR6, /**< the guest's DR6: a single-step \#DB sets its BS bit (chapter 08) */
     VCPU_REG_COUNT
 };
 
@@ -92,39 +93,59 @@ struct vcpu {
     enum vcpu_stop_kind stop;                 /**< set by a handler returning EXIT_STOP */
     char stop_reason[160];                    /**< human-readable reason */
     u64 exit_counts[VM_EXIT_KIND_COUNT];      /**< exits by kind */
-    /** Nested mappings changed: flush before entry. Any CPU may set it (with
-     *  vcpu_request_nested_flush()); the owner's backend takes it atomically. */
-    bool flush_nested_tlb;
+    /**
+     * Work to do before the next entry, one bit per kind (VCPU_WORK_*): the
+     * one word the backends' exit assembly tests before it takes its fast
+     * path, and vcpu_before_entry() before anything else. Any CPU may set a
+     * bit (vcpu_request_work()); only the owner clears them.
+     */
+    u32 work_pending;
     /** The CPU that created the vCPU (backend vcpu_init): only it runs the vCPU
      *  and uses its native state (VMCB/VMCS); common/vm/vcpu_owner.h. */
     struct cpu *cpu;
     /** Answers the backends' exit assembly may give without common code
      *  (common/vm/cpuid_memo.h); filled by on_cpuid(), emptied by vcpu_run(). */
     struct cpuid_memo cpuid_memo __attribute__((aligned(32)));
-    /** The events this vCPU owes its guest (common/vm/event.h, chapter 08).
-     *  Last, so that the offsets the exit assembly uses stay put. */
+    /** The events this vCPU owes its guest (common/vm/event.h, chapter 08). */
     struct event_queue events;
 };
 
+/** @name Bits of struct vcpu's work_pending */
+/**@{*/
+/** v->events holds something, or a window is open: the event model runs before the entry. */
+#define VCPU_WORK_EVENTS (1u << 0)
+/** Nested mappings changed: flush the TLB's nested translations before the entry. */
+#define VCPU_WORK_NESTED_FLUSH (1u << 1)
+/** Never answer an exit in the backend's assembly (test.no_fast_path, for measurements). */
+#define VCPU_WORK_NO_FAST_PATH (1u << 2)
+/**@}*/
+
 /**
- * Ask for a nested TLB flush before v's next entry; safe from any CPU (the
- * owner's backend clears the request with vcpu_take_nested_flush()).
+ * Ask for work before v's next entry (VCPU_WORK_* bits); safe from any CPU.
+ * The backends' assembly then takes the full path, which runs
+ * vcpu_before_entry().
  */
+static inline void vcpu_request_work(struct vcpu *v, u32 bits)
+{
+    __atomic_fetch_or(&v->work_pending, bits, __ATOMIC_RELEASE);
+}
+
+/** Ask for a nested TLB flush before v's next entry; safe from any CPU. */
 static inline void vcpu_request_nested_flush(struct vcpu *v)
 {
-    __atomic_store_n(&v->flush_nested_tlb, true, __ATOMIC_RELEASE);
+    vcpu_request_work(v, VCPU_WORK_NESTED_FLUSH);
 }
 
 /**
- * The owner's backend, before an entry: was a nested flush asked for? Clears
- * the request; one made meanwhile by another CPU is never lost. Inline and
- * cheap when nothing was asked (one load).
+ * The owner, before an entry: was a nested flush asked for? Clears the
+ * request; one made meanwhile by another CPU is never lost.
  */
 static inline bool vcpu_take_nested_flush(struct vcpu *v)
 {
-    if (__builtin_expect(!__atomic_load_n(&v->flush_nested_tlb, __ATOMIC_RELAXED), 1))
+    if (!(__atomic_load_n(&v->work_pending, __ATOMIC_RELAXED) & VCPU_WORK_NESTED_FLUSH))
         return false;
-    return __atomic_exchange_n(&v->flush_nested_tlb, false, __ATOMIC_ACQ_REL);
+    return __atomic_fetch_and(&v->work_pending, ~VCPU_WORK_NESTED_FLUSH, __ATOMIC_ACQ_REL) &
+           VCPU_WORK_NESTED_FLUSH;
 }
 
 /** Record why the guest stops; returns EXIT_STOP for convenient tail calls. */

@@ -19,6 +19,7 @@ void vcpu_asm_offsets(void);
 
 void vcpu_asm_offsets(void)
 {
+    ASM_OFFSET(VCPU_OFF_WORK_PENDING, __builtin_offsetof(struct vcpu, work_pending));
     ASM_OFFSET(VCPU_OFF_CPUID_MEMO, __builtin_offsetof(struct vcpu, cpuid_memo));
     ASM_OFFSET(VCPU_OFF_CPUID_COUNT,
                __builtin_offsetof(struct vcpu, exit_counts) + 8 * VM_EXIT_CPUID);

@@ -3,23 +3,29 @@
  * @brief The event model applied to one vCPU through its backend (chapter 08).
  *
  * common/vm/event.h holds the rules; these functions are where a vCPU's
- * exits meet them. Around every exit the order is:
+ * exits meet them. Around every exit the order is (common/vm/exit_dispatch.h,
+ * vcpu_handle_exit()):
  *
  *     vcpu_event_take_back(v, e)      what the exit cut short goes back into v->events
- *     vcpu_handle_exit(v, e)          the handler may raise an exception or queue an interrupt
- *     vcpu_event_prepare_entry(v)     choose one event, inject it, open or close the windows
+ *     the exit's handler              it may raise an exception or queue an interrupt
+ *     vcpu_before_entry(v)            common/vm/vcpu_entry.h: vcpu_event_prepare_entry()
+ *                                     chooses one event, injects it, opens or closes the windows
  *
- * and vcpu_event_prepare_entry() once before the first entry. The unit
- * tests' mock backend runs that order (tests/unit/test_vcpu_events.c); the
- * two backends and vcpu_handle_exit() follow it in a later step (planned),
- * so nothing here runs inside bookvisor yet. Pure: the backend is reached
- * only through struct backend_ops.
+ * and vcpu_before_entry() once before the first entry too. Whatever puts an
+ * event into v->events goes through a function of this file, which also
+ * sets VCPU_WORK_EVENTS in v->work_pending: the backends' exit assembly
+ * takes the full path, and the entry hook runs the model, only while that
+ * bit is set. Pure: the backend is reached only through struct backend_ops.
  */
 #ifndef BOOKVISOR_COMMON_VM_VCPU_EVENTS_H
 #define BOOKVISOR_COMMON_VM_VCPU_EVENTS_H
 
+#include "common/vm/backend.h"
 #include "common/vm/event.h"
-#include "common/vm/exit_dispatch.h"
+#include "common/vm/vcpu.h"
+
+/** DR6.BS: the \#DB was a single step (Intel SDM vol. 3 17.2.3). */
+#define VCPU_DR6_BS (1u << 14)
 
 /**
  * Put the event the exit cut short (e->cut_short) back into v->events,
@@ -39,10 +45,36 @@ bool vcpu_event_take_back(struct vcpu *v, const struct vm_exit *e);
 enum exit_action vcpu_raise_exception(struct vcpu *v, const struct event_exception *ex);
 
 /**
+ * Raise \#GP(0) at the guest's instruction, with no error code in real mode
+ * (a real-mode exception pushes none, and VT-x refuses an entry that asks
+ * for one). @return as vcpu_raise_exception()
+ */
+enum exit_action vcpu_raise_gp(struct vcpu *v);
+
+/** Queue an external interrupt for the guest (a vector pending twice is pending once). */
+void vcpu_queue_interrupt(struct vcpu *v, u8 vector);
+
+/** Queue an NMI for the guest (one pending NMI stands for any number). */
+void vcpu_queue_nmi(struct vcpu *v);
+
+/**
+ * An emulated instruction completed while the guest single-steps
+ * (RFLAGS.TF): set DR6.BS and queue the \#DB trap the CPU would have raised
+ * after it, so the guest's debugger sees every instruction, emulated or not.
+ */
+void vcpu_single_step_trap(struct vcpu *v);
+
+/**
+ * Does v owe its guest an interrupt or an NMI? Then a HLT must not wait:
+ * on bare metal the pending event would end the halt at once.
+ */
+bool vcpu_event_wakes_halt(const struct vcpu *v);
+
+/**
  * Before an entry: when something waits or a window is open, read the
  * guest's interruptibility, let event_decide() choose, inject its event,
  * and tell the backend about the windows when they change. Does nothing,
- * cheaply, when the queue is idle.
+ * cheaply, when the queue is idle. Called by vcpu_before_entry().
  * @return false when the guest must stop: something waits and the backend
  * has no event operations.
  */

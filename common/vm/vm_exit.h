@@ -35,6 +35,7 @@ enum vm_exit_kind {
     VM_EXIT_INVD,               /**< INVD: invalidate caches without writing them back */
     VM_EXIT_INTERRUPT_WINDOW,   /**< the guest can take an external interrupt now (an open interrupt window) */
     VM_EXIT_NMI_WINDOW,         /**< the guest can take an NMI now (an open NMI window) */
+    VM_EXIT_IRET,               /**< an intercepted IRET (AMD-V's NMI window, chapter 08): it runs when the guest resumes */
     VM_EXIT_UNKNOWN,            /**< anything the backend does not translate */
     VM_EXIT_KIND_COUNT          /**< number of kinds (array size) */
 };
@@ -85,6 +86,17 @@ struct vm_exit_exception {
     u32 error_code;     /**< error code */
 };
 
+/** External-interrupt exit details. */
+struct vm_exit_interrupt {
+    /**
+     * The backend left the interrupt pending at its controller because the
+     * guest cannot take one now (VT-x exits whatever RFLAGS.IF says): it
+     * stops intercepting external interrupts until the guest's interrupt
+     * window opens, and nothing is to be taken now (chapter 04).
+     */
+    bool left_pending;
+};
+
 /** One VM exit, as common code sees it. */
 struct vm_exit {
     enum vm_exit_kind kind; /**< what happened */
@@ -96,21 +108,21 @@ struct vm_exit {
         struct vm_exit_npf npf;             /**< for VM_EXIT_NESTED_PAGE_FAULT */
         struct vm_exit_cr cr;               /**< for VM_EXIT_CR_ACCESS */
         struct vm_exit_exception exception; /**< for VM_EXIT_EXCEPTION */
-        u32 vector;                         /**< for VM_EXIT_EXTERNAL_INTERRUPT / SIPI */
+        struct vm_exit_interrupt interrupt; /**< for VM_EXIT_EXTERNAL_INTERRUPT */
+        u32 vector;                         /**< for VM_EXIT_SIPI */
     } details;              /**< decoded details, by kind */
     u64 raw_info1;          /**< native detail (exit qualification / EXITINFO1) */
     u64 raw_info2;          /**< native detail (EXITINFO2 / guest-physical address) */
     /**
      * The event whose delivery this exit cut short (VT-x: IDT-vectoring
      * information and error code; AMD-V: EXITINTINFO), for event_take_back().
-     * The contract (chapter 08; the backends follow it in a later step,
-     * planned): every exit fills it, VM_DELIVERY_NONE when no delivery was
-     * under way (always so for an instruction exit such as CPUID); INT3 and
-     * INTO, which AMD-V reports as exceptions 3 and 4, are reported as
-     * VM_DELIVERY_SW_EXCEPTION; a backend that reports an NMI also clears
-     * the NMI blocking its failed delivery left in the guest state (VT-x
-     * sets it, SDM vol. 3 27.1); and the backend no longer writes the event
-     * back into its injection field itself.
+     * The contract (chapter 08): every exit fills it, VM_DELIVERY_NONE when
+     * no delivery was under way (always so for an instruction exit such as
+     * CPUID); INT3 and INTO, which AMD-V reports as exceptions 3 and 4, are
+     * reported as VM_DELIVERY_SW_EXCEPTION; a backend that reports an NMI
+     * also clears the NMI blocking its failed delivery left in the guest
+     * state (VT-x sets it, SDM vol. 3 27.1); and the backend never writes the
+     * event back into its injection field itself.
      */
     struct vm_cut_short_event cut_short;
 };
@@ -128,6 +140,15 @@ enum exit_action {
     EXIT_INJECT_GP,     /**< inject \#GP(0) at the instruction */
     EXIT_INJECT_UD,     /**< inject \#UD at the instruction */
     EXIT_STOP,          /**< stop the guest; the reason is in the vCPU */
+};
+
+/** What a backend's skip_instruction() did. */
+enum vm_skip {
+    VM_SKIP_FAILED = 0, /**< the instruction's length could not be found: RIP unchanged */
+    VM_SKIP_DONE,       /**< RIP is past the instruction, the interrupt shadow is over */
+    /** Done, and the guest runs with RFLAGS.TF = 1: on bare metal a single-step
+     *  \#DB would follow the instruction, so common code queues one. */
+    VM_SKIP_DONE_SINGLE_STEP,
 };
 
 /** Short name of an exit kind ("cpuid", "io", ...). */

@@ -21,3 +21,18 @@ bool guest_vm_nested_changed(struct guest_vm *vm)
     guest_vm_request_nested_flush(vm);
     return true;
 }
+
+bool guest_vm_test_unmap_page(struct guest_vm *vm, u64 gpa, bool query)
+{
+    bool ok;
+    spin_lock(&vm->npt_lock);
+    if (query) {
+        ok = npt_translate(&vm->map, gpa, NULL, NULL);
+    } else {
+        ok = npt_layout_kind_at(&vm->layout, gpa) == NPT_KIND_RAM &&
+             npt_unmap_page(&vm->map, gpa) == NPT_OK;
+        guest_vm_nested_changed(vm);
+    }
+    spin_unlock(&vm->npt_lock);
+    return ok;
+}

@@ -21,6 +21,15 @@
 enum npt_fault_result guest_vm_nested_fault(struct guest_vm *vm, u64 gpa);
 
 /**
+ * Test aid (test.events): make the page holding gpa not present in the
+ * nested map, or only say whether it is mapped (@p query), under
+ * vm->npt_lock; the page faults back in at its next access.
+ * @return query: whether it is mapped; else whether it was unmapped
+ *         (false for VMM memory and addresses no guest RAM is at)
+ */
+bool guest_vm_test_unmap_page(struct guest_vm *vm, u64 gpa, bool query);
+
+/**
  * With vm->npt_lock held, after changing the map: if a present entry changed,
  * ask every vCPU for a nested TLB flush. @return whether one was asked.
  */

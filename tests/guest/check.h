@@ -89,7 +89,31 @@ void check_cpuid_memo(const struct check_context *ctx, struct check_result *res)
 void check_pci(const struct check_context *ctx, struct check_result *res);
 void check_cr_write(const struct check_context *ctx, struct check_result *res);
 void check_triple_fault(const struct check_context *ctx, struct check_result *res);
+/** event-npf-irq: a timer interrupt whose delivery a nested page fault cuts short arrives once. */
+void check_event_npf_irq(const struct check_context *ctx, struct check_result *res);
+/** event-npf-hlt: the same for the interrupt bookvisor injects after a HLT. */
+void check_event_npf_hlt(const struct check_context *ctx, struct check_result *res);
+/** event-fault-then-irq: a \#GP raised by that nested fault first, then the interrupt, each once. */
+void check_event_fault_then_irq(const struct check_context *ctx, struct check_result *res);
+/** event-nmi-window: an NMI asked for inside an NMI handler arrives once, after its IRET. */
+void check_event_nmi_window(const struct check_context *ctx, struct check_result *res);
+/** event-irq-after-sti: an interrupt queued while IF = 0 arrives right after STI, and ends a HLT. */
+void check_event_irq_after_sti(const struct check_context *ctx, struct check_result *res);
+/** event-nmi-ipi: an NMI the guest sends itself through its local APIC arrives once. */
+void check_event_nmi_ipi(const struct check_context *ctx, struct check_result *res);
+/** vmm-vector: the VMM's own vector reaches the VMM, the guest's timer the guest. */
+void check_vmm_vector(const struct check_context *ctx, struct check_result *res);
+/** step-cpuid: single-stepping over CPUID (an exit bookvisor emulates) gives one \#DB after it. */
+void check_step_cpuid(const struct check_context *ctx, struct check_result *res);
+/** step-io: the same over an intercepted port read. */
+void check_step_io(const struct check_context *ctx, struct check_result *res);
 /** @} */
+
+/**
+ * The timer rounds of hlt-timer (check_timer.c): a first tick in a bounded
+ * busy wait, then five `sti; hlt` each ended by one; fails @p res otherwise.
+ */
+void timer_hlt_rounds(struct check_result *res);
 
 /** True if CPUID 0x40000000 carries the "bookvisor" signature. */
 bool cpuid_is_bookvisor(void);

@@ -34,7 +34,7 @@ static void on_timer(void)
 
 /* Wait for a first tick (bounded), then HLT_ROUNDS times sti;hlt, each
  * expected to return with one more tick. */
-static void timer_hlt_rounds(struct check_result *res)
+void timer_hlt_rounds(struct check_result *res)
 {
     ticks = 0;
     irq_set_handler(TIMER_IRQ, on_timer);

@@ -24,6 +24,18 @@ enum bookvisor_hypercall {
     BOOKVISOR_HC_TEST_PAGE = 3,
     /** Unhook the test page (RAM again); EAX = 1 if it was hooked. */
     BOOKVISOR_HC_TEST_PAGE_UNHOOK = 4,
+    /** test.events: EBX = page, ECX = 0 unmap it from the nested map (EAX = 1 done), 1 is it mapped. */
+    BOOKVISOR_HC_TEST_NESTED_PAGE = 5,
+    /** test.events: the next nested page fault that maps a page raises \#GP(0) too. */
+    BOOKVISOR_HC_TEST_GP_ON_NEXT_NPF = 6,
+    /** test.events: queue external interrupt EBX for this guest. */
+    BOOKVISOR_HC_TEST_QUEUE_INTERRUPT = 7,
+    /** test.events: queue an NMI for this guest. */
+    BOOKVISOR_HC_TEST_QUEUE_NMI = 8,
+    /** test.vmm_vector: the VMM sends itself an interrupt on its vector; EAX = 1 if sent. */
+    BOOKVISOR_HC_TEST_VMM_IPI = 9,
+    /** test.vmm_vector: EAX = interrupts the VMM counted on its vector. */
+    BOOKVISOR_HC_TEST_VMM_IRQ_COUNT = 10,
 };
 
 /** EAX returned by BOOKVISOR_HC_PING. */

@@ -1,10 +1,10 @@
 /**
  * @file tests/guest/idt.c
- * @brief The interrupt descriptor table: 48 interrupt gates into isr.S.
+ * @brief The interrupt descriptor table: 64 interrupt gates into isr.S.
  */
 #include "trap.h"
 
-#define IDT_ENTRIES 48
+#define IDT_ENTRIES 64
 #define SEL_CODE 0x08
 /* Present, DPL 0, 32-bit interrupt gate (clears IF on entry). */
 #define GATE_INTERRUPT32 0x8E
@@ -37,7 +37,7 @@ void idt_init(void)
         idt[v].type_attr = GATE_INTERRUPT32;
         idt[v].offset_high = (u16)(handler >> 16);
     }
-    /* Vectors above 47 are outside the limit: a stray one becomes #GP,
+    /* Vectors above 63 are outside the limit: a stray one becomes #GP,
      * which the exception path reports. */
     struct idt_pointer ptr = { sizeof(idt) - 1, (u32)idt };
     __asm__ volatile("lidt %0" : : "m"(ptr));

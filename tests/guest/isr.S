@@ -1,6 +1,7 @@
 /*
  * @file tests/guest/isr.S
- * @brief Entry stubs for vectors 0-47 (CPU exceptions and the remapped PICs).
+ * @brief Entry stubs for vectors 0-63 (CPU exceptions, the remapped PICs,
+ *        and 0x30-0x3F for interrupts the event checks have bookvisor queue).
  *
  * Every stub leaves the same frame: an error code (the CPU's, or 0), the
  * vector number, then PUSHAL. trap_dispatch() receives a pointer to it and
@@ -37,7 +38,7 @@ isr_common:
     stub %n
 .endm
 .set i, 0
-.rept 48
+.rept 64
     stub_n %i
     .set i, i + 1
 .endr
@@ -50,7 +51,7 @@ isr_common:
     .globl isr_stub_table
 isr_stub_table:
 .set i, 0
-.rept 48
+.rept 64
     stub_addr %i
     .set i, i + 1
 .endr

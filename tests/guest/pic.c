@@ -88,3 +88,22 @@ void pic_eoi(u32 irq)
         outb(PIC2_CMD, OCW2_EOI);
     outb(PIC1_CMD, OCW2_EOI);
 }
+
+#define OCW3_POLL 0x0C
+#define POLL_INTERRUPT 0x80
+
+void pic_drain(void)
+{
+    for (u32 i = 0; i < 16; i++) {
+        outb(PIC1_CMD, OCW3_POLL);
+        u8 poll = inb(PIC1_CMD);
+        if (!(poll & POLL_INTERRUPT))
+            break;
+        u32 irq = poll & 7;
+        if (irq == CASCADE_IRQ) {
+            outb(PIC2_CMD, OCW3_POLL);
+            irq = 8 + (inb(PIC2_CMD) & 7);
+        }
+        pic_eoi(irq);
+    }
+}

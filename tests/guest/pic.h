@@ -32,6 +32,13 @@ void pic_mask_all(void);
  */
 bool pic_is_spurious(u32 irq);
 
+/**
+ * Acknowledge and end every request the PICs hold now (poll mode, no CPU
+ * involved): a stale edge latched while a line was masked would otherwise
+ * arrive the moment a check unmasks it.
+ */
+void pic_drain(void);
+
 /** Send end-of-interrupt for @p irq (to the slave too for 8-15). */
 void pic_eoi(u32 irq);
 

@@ -34,3 +34,8 @@ void pit_stop(void)
 {
     pit_program(PIT_MODE_ONESHOT, 0xFFFF);
 }
+
+void pit_one_shot(u16 count)
+{
+    pit_program(PIT_MODE_ONESHOT, count);
+}

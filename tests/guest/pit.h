@@ -10,6 +10,12 @@
 /** Start channel 0 as a rate generator firing @p hz times a second (19..1193182). */
 void pit_start_periodic(u32 hz);
 
+/**
+ * Make channel 0 raise IRQ0 once, @p count input ticks (of 1.193182 MHz) from
+ * now: mode 0, "interrupt on terminal count", one rising edge.
+ */
+void pit_one_shot(u16 count);
+
 /** Put channel 0 into one-shot mode so it stops raising periodic edges. */
 void pit_stop(void);
 

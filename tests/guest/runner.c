@@ -39,6 +39,15 @@ static const struct check checks[] = {
     { "realmode-gp", check_realmode_gp },
     { "xsetbv-rules", check_xsetbv_rules },
     { "apic-base", check_apic_base },
+    { "step-cpuid", check_step_cpuid },
+    { "step-io", check_step_io },
+    { "event-npf-irq", check_event_npf_irq },
+    { "event-npf-hlt", check_event_npf_hlt },
+    { "event-fault-then-irq", check_event_fault_then_irq },
+    { "event-nmi-window", check_event_nmi_window },
+    { "event-irq-after-sti", check_event_irq_after_sti },
+    { "event-nmi-ipi", check_event_nmi_ipi },
+    { "vmm-vector", check_vmm_vector },
     { "pci", check_pci },
     { "triple-fault", check_triple_fault },
     { "mmio-unsupported", check_mmio_unsupported },
@@ -46,7 +55,11 @@ static const struct check checks[] = {
 };
 
 /* Checks that need their own command-line words: `tests=all` leaves them out. */
-static const char *const named_only[] = { "pci", "triple-fault", "mmio-unsupported", "power" };
+static const char *const named_only[] = {
+    "pci", "triple-fault", "mmio-unsupported", "power", "event-npf-irq", "event-npf-hlt",
+    "event-fault-then-irq", "event-nmi-window", "event-irq-after-sti", "event-nmi-ipi",
+    "vmm-vector",
+};
 
 static bool is_named_only(const char *name)
 {
@@ -67,6 +80,8 @@ void runner_quiesce(void)
     pit_stop();
     for (u32 irq = 0; irq < IRQ_COUNT; irq++)
         irq_set_handler(irq, NULL);
+    for (u32 vector = 0; vector < 64; vector++)
+        trap_set_hook(vector, NULL);
 }
 
 static void report(struct run_totals *t, const char *name, const struct check_result *res)

@@ -13,6 +13,7 @@
 #define VECTOR_UD 6
 
 static irq_handler_fn irq_handlers[IRQ_COUNT];
+static trap_hook_fn hooks[64];
 static const struct recover_point *recovery;
 static struct trap_info last_trap;
 static u32 exception_depth;
@@ -24,6 +25,12 @@ void trap_expect(u32 vector, const struct recover_point *point)
 {
     expected_vector = vector;
     expected_point = point;
+}
+
+void trap_set_hook(u32 vector, trap_hook_fn hook)
+{
+    if (vector < 64)
+        hooks[vector] = hook;
 }
 
 void irq_set_master_base(u32 base)
@@ -84,6 +91,8 @@ void trap_dispatch(struct trap_frame *frame)
 {
     u32 v = frame->vector;
 
+    if (v < 64 && hooks[v] && hooks[v](frame))
+        return;
     if (v >= master_base && v < master_base + 8) {
         irq_dispatch(v - master_base);
         return;

@@ -37,7 +37,7 @@ struct trap_info {
     u32 error; /**< error code (0 if none) */
 };
 
-/** Build and load the IDT (vectors 0-47 present, interrupt gates). */
+/** Build and load the IDT (vectors 0-63 present, interrupt gates). */
 void idt_init(void);
 
 /**
@@ -63,6 +63,19 @@ const struct trap_info *trap_last(void);
  * @p point to cancel. Any other exception is still unexpected.
  */
 void trap_expect(u32 vector, const struct recover_point *point);
+
+/**
+ * A check's own handler for one vector (an exception, NMI, or a test vector
+ * 0x30-0x3F that bookvisor queues): it may change the frame (saved EIP and
+ * EFLAGS) and returns true when it took the event. Runs with interrupts off.
+ */
+typedef bool (*trap_hook_fn)(struct trap_frame *frame);
+
+/** Install (or with NULL remove) the hook of @p vector (0-63); it runs before any other policy. */
+void trap_set_hook(u32 vector, trap_hook_fn hook);
+
+/** First of the vectors a check may have bookvisor queue (no controller sends them). */
+#define TEST_VECTOR_BASE 0x30
 
 /** Handler for one PIC line, run with interrupts off before the EOI. */
 typedef void (*irq_handler_fn)(void);

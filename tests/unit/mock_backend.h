@@ -27,6 +27,9 @@ struct mock_backend_state {
     unsigned injects;
     bool interrupt_window, nmi_window;      /* as set_event_windows() last left them */
     unsigned window_changes;                /* calls of set_event_windows() */
+    bool trap_flag;                         /* the guest single-steps: skips say so */
+    u64 dr6;                                /* what get_reg(VCPU_REG_DR6) reads */
+    unsigned flushes;                       /* calls of flush_nested_tlb() */
 };
 
 static struct mock_backend_state mock;
@@ -69,6 +72,8 @@ static u64 mock_get_reg(struct vcpu *v, enum vcpu_reg r)
         return mock.guest.interrupts_enabled ? 0x202 : 0x2;
     if (r == VCPU_REG_CR0)
         return mock.cr0;
+    if (r == VCPU_REG_DR6)
+        return mock.dr6;
     return 0;
 }
 
@@ -77,17 +82,19 @@ static void mock_set_reg(struct vcpu *v, enum vcpu_reg r, u64 value)
     (void)v;
     if (r == VCPU_REG_RIP)
         mock.rip = value;
+    if (r == VCPU_REG_DR6)
+        mock.dr6 = value;
 }
 
-static bool mock_skip(struct vcpu *v, const struct vm_exit *e)
+static enum vm_skip mock_skip(struct vcpu *v, const struct vm_exit *e)
 {
     (void)v;
     if (mock.skip_fails || e->insn_len == 0)
-        return false;
+        return VM_SKIP_FAILED;
     mock.rip += e->insn_len;
     mock.guest.shadow = false; /* as the backends do: the shadow ends with the instruction */
     mock.skips++;
-    return true;
+    return mock.trap_flag ? VM_SKIP_DONE_SINGLE_STEP : VM_SKIP_DONE;
 }
 
 static void mock_inject(struct vcpu *v, const struct vm_event *ev)
@@ -111,6 +118,12 @@ static void mock_set_event_windows(struct vcpu *v, bool interrupt_window, bool n
     mock.window_changes++;
 }
 
+static void mock_flush_nested_tlb(struct vcpu *v)
+{
+    (void)v;
+    mock.flushes++;
+}
+
 static const struct backend_ops mock_backend = {
     .name = "mock",
     .run = mock_run,
@@ -120,6 +133,48 @@ static const struct backend_ops mock_backend = {
     .inject = mock_inject,
     .get_interruptibility = mock_get_interruptibility,
     .set_event_windows = mock_set_event_windows,
+    .flush_nested_tlb = mock_flush_nested_tlb,
 };
+
+/* ---- what the mock's tests share ---- */
+
+/* The loop of every backend: the hook before the first entry, then each
+ * exit start to end (take back, handle, the hook before the next entry). */
+static void __attribute__((unused)) mock_run_to_stop(struct vcpu *v)
+{
+    if (!vcpu_before_entry(v))
+        return;
+    while (vcpu_handle_exit(v, mock_next_exit()))
+        ;
+}
+
+/* Handlers: an emulated instruction, the guest's power-off, the two faults. */
+static enum exit_action __attribute__((unused)) mock_handler_skip(struct vcpu *v, struct vm_exit *e)
+{
+    (void)v;
+    (void)e;
+    return EXIT_SKIP;
+}
+
+static enum exit_action __attribute__((unused)) mock_handler_poweroff(struct vcpu *v,
+                                                                      struct vm_exit *e)
+{
+    (void)e;
+    return vcpu_stop(v, VCPU_STOP_POWEROFF, "powered off");
+}
+
+static enum exit_action __attribute__((unused)) mock_handler_gp(struct vcpu *v, struct vm_exit *e)
+{
+    (void)v;
+    (void)e;
+    return EXIT_INJECT_GP;
+}
+
+static enum exit_action __attribute__((unused)) mock_handler_ud(struct vcpu *v, struct vm_exit *e)
+{
+    (void)v;
+    (void)e;
+    return EXIT_INJECT_UD;
+}
 
 #endif

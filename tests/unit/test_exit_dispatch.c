@@ -2,7 +2,7 @@
  * Unit tests for common/vm/exit_dispatch.c, driven by the mock backend of
  * tests/unit/mock_backend.h: synthetic exits go in, handler results and
  * backend calls come out.
- * unit-sources: common/vm/exit_dispatch.c common/vm/cpuid_memo.c common/lib/format.c common/lib/kstring.c
+ * unit-sources: common/vm/exit_dispatch.c common/vm/vcpu_entry.c common/vm/vcpu_events.c common/vm/event.c common/vm/cpuid_memo.c common/lib/format.c common/lib/kstring.c
  */
 #include <check.h>
 #include <stdlib.h>
@@ -14,8 +14,7 @@
 /* The mock backend's run loop: every exit goes to vcpu_handle_exit until it says stop. */
 static void mock_run(struct vcpu *v)
 {
-    while (vcpu_handle_exit(v, mock_next_exit()))
-        ;
+    mock_run_to_stop(v);
 }
 
 /* ---- handlers under test ---- */
@@ -24,20 +23,6 @@ static enum exit_action h_skip(struct vcpu *v, struct vm_exit *e)
     (void)e;
     v->gprs.rax = 0x1234;
     return EXIT_SKIP;
-}
-
-static enum exit_action h_gp(struct vcpu *v, struct vm_exit *e)
-{
-    (void)v;
-    (void)e;
-    return EXIT_INJECT_GP;
-}
-
-static enum exit_action h_ud(struct vcpu *v, struct vm_exit *e)
-{
-    (void)v;
-    (void)e;
-    return EXIT_INJECT_UD;
 }
 
 static enum exit_action h_poweroff(struct vcpu *v, struct vm_exit *e)
@@ -63,8 +48,8 @@ static void setup(void)
     mock_reset();
     vcpu.backend = &mock_backend;
     table.handler[VM_EXIT_CPUID] = h_skip;
-    table.handler[VM_EXIT_RDMSR] = h_gp;
-    table.handler[VM_EXIT_VMCALL] = h_ud;
+    table.handler[VM_EXIT_RDMSR] = mock_handler_gp;
+    table.handler[VM_EXIT_VMCALL] = mock_handler_ud;
     table.handler[VM_EXIT_IO] = h_poweroff;
 }
 

@@ -111,14 +111,16 @@ START_TEST(msr_rules_are_disjoint_and_explained)
 }
 END_TEST
 
-/* Every kind of instruction intercept is asked for exactly once, with a reason. */
+/* Every kind of instruction intercept is asked for exactly once, with a
+ * reason; external interrupts are the one kind decided apart (below). */
 START_TEST(every_instruction_intercept_once)
 {
     size_t n;
     const struct insn_intercept *t = intercept_policy_insns(&n);
     unsigned seen[VM_INTERCEPT_COUNT] = { 0 };
 
-    ck_assert_uint_eq(n, VM_INTERCEPT_COUNT);
+    seen[VM_INTERCEPT_EXTERNAL_INTERRUPT] = 1;
+    ck_assert_uint_eq(n + 1, VM_INTERCEPT_COUNT);
     for (size_t i = 0; i < n; i++) {
         ck_assert_uint_lt(t[i].what, VM_INTERCEPT_COUNT);
         seen[t[i].what]++;
@@ -130,6 +132,17 @@ START_TEST(every_instruction_intercept_once)
 }
 END_TEST
 
+/* External interrupts exit exactly while the VMM owns a vector, and each answer says why. */
+START_TEST(external_interrupts_only_for_vmm_vectors)
+{
+    const char *why = NULL;
+    ck_assert(!intercept_policy_external_interrupts(false, &why));
+    ck_assert_ptr_nonnull(strstr(why, "guest owns"));
+    ck_assert(intercept_policy_external_interrupts(true, &why));
+    ck_assert_ptr_nonnull(strstr(why, "VMM owns a vector"));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("intercept_policy");
@@ -138,6 +151,7 @@ int main(void)
     tcase_add_test(tc, virtualization_msrs_hidden);
     tcase_add_test(tc, msr_rules_are_disjoint_and_explained);
     tcase_add_test(tc, every_instruction_intercept_once);
+    tcase_add_test(tc, external_interrupts_only_for_vmm_vectors);
     suite_add_tcase(s, tc);
     return unit_run_suite(s);
 }

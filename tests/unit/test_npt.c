@@ -308,6 +308,38 @@ START_TEST(hooked_page_splits_only_its_2m)
 }
 END_TEST
 
+/* A test aid of the event tests: one page goes, the layout stays, a fault brings it back. */
+START_TEST(unmapped_page_faults_back_in)
+{
+    start_map(&npt_format_amd, 16);
+    start_layout(0);
+    set_kind(0, 8 * MiB, NPT_KIND_RAM);
+    ck_assert_int_eq(npt_build_identity(&map, &layout), NPT_OK);
+    npt_take_flush(&map);
+
+    ck_assert_int_eq(npt_unmap_page(&map, 2 * MiB + 0x5678), NPT_OK);
+    ck_assert(npt_take_flush(&map));
+    ck_assert_uint_eq(leaf_size(2 * MiB + 0x5000), 0);
+    ck_assert_uint_eq(leaf_size(2 * MiB + 0x4000), NPT_4K);
+    ck_assert_uint_eq(leaf_size(2 * MiB + 0x6000), NPT_4K);
+    ck_assert_uint_eq(leaf_size(4 * MiB), NPT_2M);
+    ck_assert_int_eq(npt_layout_kind_at(&layout, 2 * MiB + 0x5000), NPT_KIND_RAM);
+    check_stats();
+    /* The fault maps the largest page the layout allows: the 2 MiB page again. */
+    ck_assert_int_eq(npt_handle_fault(&map, &layout, 2 * MiB + 0x5008), NPT_FAULT_MAPPED);
+    ck_assert_uint_eq(leaf_size(2 * MiB + 0x5000), NPT_2M);
+    ck_assert_uint_eq(map.stats.leaves_4k, 0);
+    /* Unmapping what is not mapped changes nothing and asks for no flush. */
+    ck_assert_int_eq(npt_unmap_page(&map, 12 * MiB), NPT_OK);
+    npt_take_flush(&map);
+    ck_assert_int_eq(npt_unmap_page(&map, 12 * MiB), NPT_OK);
+    ck_assert(!npt_take_flush(&map));
+    ck_assert_int_eq(npt_unmap_page(&map, NPT_ADDR_LIMIT), NPT_ERR_BAD_ARG);
+    check_stats();
+    end_map();
+}
+END_TEST
+
 START_TEST(hook_before_build_and_on_mmio)
 {
     start_map(&npt_format_amd, 16);
@@ -767,6 +799,7 @@ static Suite *npt_suite(void)
     tcase_add_test(build_tc, mmio_hole);
     tcase_add_test(build_tc, hooked_page_splits_only_its_2m);
     tcase_add_test(build_tc, hook_before_build_and_on_mmio);
+    tcase_add_test(build_tc, unmapped_page_faults_back_in);
     tcase_add_test(build_tc, hook_inside_1g_page);
     tcase_add_test(build_tc, mtrr_variable_inside_2m);
     tcase_add_test(build_tc, fixed_mtrrs_below_1m);

@@ -115,6 +115,56 @@ START_TEST(cr_exception_and_others)
 }
 END_TEST
 
+/* The window exits: VINTR is the interrupt window, IRET the start of AMD-V's NMI window. */
+START_TEST(window_exits)
+{
+    struct vm_exit e;
+    svm_exit_decode(SVM_EXIT_VINTR, 0, 0, 0, 0, &e);
+    ck_assert_int_eq(e.kind, VM_EXIT_INTERRUPT_WINDOW);
+    svm_exit_decode(SVM_EXIT_IRET, 0, 0, 0x1000, 0x1001, &e);
+    ck_assert_int_eq(e.kind, VM_EXIT_IRET);
+    ck_assert_uint_eq(e.native_code, 0x74);
+    e.details.interrupt.left_pending = true;
+    svm_exit_decode(SVM_EXIT_INTR, 0, 0, 0, 0, &e);
+    ck_assert_int_eq(e.kind, VM_EXIT_EXTERNAL_INTERRUPT);
+    ck_assert(!e.details.interrupt.left_pending);
+}
+END_TEST
+
+/* EXITINTINFO: the event an exit cut short, for the event model. */
+static const struct {
+    u64 info;
+    enum vm_delivery delivery;
+    u8 vector;
+    bool has_error;
+    u32 error;
+} cut_samples[] = {
+    { 0, VM_DELIVERY_NONE, 0, false, 0 },
+    { 0x30, VM_DELIVERY_NONE, 0x30, false, 0 },                     /* valid bit clear */
+    { 0x80000041, VM_DELIVERY_EXTERNAL_INTERRUPT, 0x41, false, 0 },
+    { 0x80000202, VM_DELIVERY_NMI, 2, false, 0 },
+    { 0x0000001480000B0Eull, VM_DELIVERY_HW_EXCEPTION, 14, true, 0x14 }, /* #PF, error 0x14 */
+    { 0x80000301, VM_DELIVERY_HW_EXCEPTION, 1, false, 0 },          /* #DB (or INT1: AMD-V cannot tell) */
+    { 0x80000303, VM_DELIVERY_SW_EXCEPTION, 3, false, 0 },          /* INT3 comes as exception 3 */
+    { 0x80000304, VM_DELIVERY_SW_EXCEPTION, 4, false, 0 },          /* INTO as exception 4 */
+    { 0x80000480, VM_DELIVERY_SW_INTERRUPT, 0x80, false, 0 },       /* INT 0x80 */
+    { 0x80000320, VM_DELIVERY_EXTERNAL_INTERRUPT, 0x20, false, 0 }, /* QEMU 7.2: an interrupt as "exception" 0x20 */
+    { 0x80000302, VM_DELIVERY_NMI, 2, false, 0 },                   /* no exception has vector 2 */
+    { 0x80000130, VM_DELIVERY_INVALID, 0x30, false, 0 },            /* type 1 is reserved */
+    { 0x80000730, VM_DELIVERY_INVALID, 0x30, false, 0 },
+};
+
+START_TEST(cut_short_decode)
+{
+    struct vm_cut_short_event c;
+    svm_cut_short_decode(cut_samples[_i].info, &c);
+    ck_assert_int_eq(c.delivery, cut_samples[_i].delivery);
+    ck_assert_uint_eq(c.vector, cut_samples[_i].vector);
+    ck_assert_int_eq(c.has_error, cut_samples[_i].has_error);
+    ck_assert_uint_eq(c.error_code, cut_samples[_i].error);
+}
+END_TEST
+
 /* The backend's inline CPUID path must agree with the full decoder, field by field. */
 START_TEST(hot_path_matches_full_decode)
 {
@@ -132,6 +182,8 @@ START_TEST(hot_path_matches_full_decode)
             ck_assert_uint_eq(hot.insn_len, full.insn_len);
             ck_assert_uint_eq(hot.raw_info1, full.raw_info1);
             ck_assert_uint_eq(hot.raw_info2, full.raw_info2);
+            if (codes[c] == SVM_EXIT_CPUID) /* an instruction exit interrupts no delivery */
+                ck_assert_int_eq(hot.cut_short.delivery, VM_DELIVERY_NONE);
         }
     }
 }
@@ -147,6 +199,8 @@ int main(void)
     tcase_add_test(tc, npf_error_code);
     tcase_add_test(tc, cr_exception_and_others);
     tcase_add_test(tc, hot_path_matches_full_decode);
+    tcase_add_test(tc, window_exits);
+    tcase_add_loop_test(tc, cut_short_decode, 0, (int)ARRAY_SIZE(cut_samples));
     suite_add_tcase(s, tc);
     return unit_run_suite(s);
 }

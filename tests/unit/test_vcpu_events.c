@@ -3,8 +3,9 @@
  * the mock backend of tests/unit/mock_backend.h replays exits, each with the
  * event it cut short, and records what common code injects and which window
  * exits it opens. Its run loop follows the order of vcpu_events.h: take back
- * what the exit cut short, handle the exit, prepare the entry.
- * unit-sources: common/vm/vcpu_events.c common/vm/event.c common/vm/exit_dispatch.c common/vm/cpuid_memo.c common/lib/format.c common/lib/kstring.c
+ * what the exit cut short, handle the exit, run the hook before the entry
+ * (vcpu_handle_exit() and vcpu_before_entry(), as the backends do).
+ * unit-sources: common/vm/vcpu_events.c common/vm/event.c common/vm/exit_dispatch.c common/vm/vcpu_entry.c common/vm/cpuid_memo.c common/lib/format.c common/lib/kstring.c
  */
 #include <check.h>
 #include <string.h>
@@ -14,13 +15,7 @@
 
 static void mock_run(struct vcpu *v)
 {
-    if (!vcpu_event_prepare_entry(v))
-        return;
-    for (;;) {
-        struct vm_exit *e = mock_next_exit();
-        if (!vcpu_event_take_back(v, e) || !vcpu_handle_exit(v, e) || !vcpu_event_prepare_entry(v))
-            return;
-    }
+    mock_run_to_stop(v);
 }
 
 static struct exit_handler_table table;
@@ -28,19 +23,6 @@ static struct vcpu vcpu;
 static u8 queued_vector; /* what h_queue_interrupt queues */
 
 /* ---- handlers: what exit handlers will do with the model ---- */
-
-static enum exit_action h_skip(struct vcpu *v, struct vm_exit *e)
-{
-    (void)v;
-    (void)e;
-    return EXIT_SKIP;
-}
-
-static enum exit_action h_poweroff(struct vcpu *v, struct vm_exit *e)
-{
-    (void)e;
-    return vcpu_stop(v, VCPU_STOP_POWEROFF, "powered off");
-}
 
 /* A nested page fault the VMM fixes by mapping the page: the guest runs again. */
 static enum exit_action h_npf_mapped(struct vcpu *v, struct vm_exit *e)
@@ -70,14 +52,14 @@ static enum exit_action h_cpuid_single_step(struct vcpu *v, struct vm_exit *e)
 static enum exit_action h_queue_interrupt(struct vcpu *v, struct vm_exit *e)
 {
     (void)e;
-    event_queue_interrupt(&v->events, queued_vector);
+    vcpu_queue_interrupt(v, queued_vector);
     return EXIT_SKIP;
 }
 
 static enum exit_action h_queue_nmi(struct vcpu *v, struct vm_exit *e)
 {
     (void)e;
-    event_queue_nmi(&v->events);
+    vcpu_queue_nmi(v);
     return EXIT_SKIP;
 }
 
@@ -103,8 +85,8 @@ static void setup(void)
     mock.guest.interrupts_enabled = true;
     vcpu.backend = &mock_backend;
     queued_vector = 0x50;
-    table.handler[VM_EXIT_CPUID] = h_skip;
-    table.handler[VM_EXIT_IO] = h_poweroff;
+    table.handler[VM_EXIT_CPUID] = mock_handler_skip;
+    table.handler[VM_EXIT_IO] = mock_handler_poweroff;
     table.handler[VM_EXIT_NESTED_PAGE_FAULT] = h_npf_mapped;
     table.handler[VM_EXIT_VMCALL] = h_queue_interrupt;
     table.handler[VM_EXIT_HLT] = h_queue_nmi;
@@ -371,7 +353,7 @@ START_TEST(trap_moves_rip_before_it_goes_in)
 }
 END_TEST
 
-/* Today's backends have no event operations: an idle queue must not need them. */
+/* A backend without event operations: an idle queue must not need them. */
 START_TEST(backend_without_event_ops)
 {
     struct backend_ops old = mock_backend;
@@ -388,7 +370,7 @@ START_TEST(backend_without_event_ops)
     mock_add_exit(VM_EXIT_VMCALL, 3, 0x12); /* something to deliver, no way to */
     mock_add_exit(VM_EXIT_IO, 1, 0x7B);     /* never reached */
     ck_assert_int_eq(vcpu_run(&vcpu, &table), VCPU_STOP_ERROR);
-    ck_assert_str_eq(vcpu.stop_reason, "the mock backend cannot deliver events yet (chapter 08)");
+    ck_assert_str_eq(vcpu.stop_reason, "the mock backend cannot deliver events (chapter 08)");
 }
 END_TEST
 

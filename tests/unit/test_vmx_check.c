@@ -190,8 +190,10 @@ static const struct corruption rows[] = {
     { UG32, { E(ctl.io_bitmap_b, OR, 0x800) }, VMX_CHECK_CTL_IO_BITMAP_ADDR },
     { UG32, { E(ctl.io_bitmap_a, SET, 1ull << 39) }, VMX_CHECK_CTL_IO_BITMAP_ADDR },
     { UG32, { E(ctl.msr_bitmap, SET, 1ull << 40) }, VMX_CHECK_CTL_MSR_BITMAP_ADDR },
-    { UG32, { E(ctl.pin, OR, VMX_PIN_VIRTUAL_NMIS) }, VMX_CHECK_CTL_VIRTUAL_NMIS },
-    { UG32, { E(ctl.proc, OR, VMX_PROC_NMI_WINDOW_EXITING) }, VMX_CHECK_CTL_NMI_WINDOW },
+    /* bookvisor runs with NMI exiting and virtual NMIs (the NMI window): take them away. */
+    { UG32, { E(ctl.pin, CLR, VMX_PIN_NMI_EXITING) }, VMX_CHECK_CTL_VIRTUAL_NMIS },
+    { UG32, { E(ctl.pin, CLR, VMX_PIN_NMI_EXITING | VMX_PIN_VIRTUAL_NMIS),
+              E(ctl.proc, OR, VMX_PROC_NMI_WINDOW_EXITING) }, VMX_CHECK_CTL_NMI_WINDOW },
     { UG32, { E(ctl.proc2, OR, VMX_PROC2_APIC_REG_VIRT) }, VMX_CHECK_CTL_TPR_SHADOW_DEPS },
     { UG32, { E(ctl.vpid, SET, 0) }, VMX_CHECK_CTL_VPID_ZERO },
     { UG32, { E(ctl.eptp, SET, 0x20000 | 3 | (3 << 3) | (1 << 6)) }, VMX_CHECK_CTL_EPTP_MEMTYPE },

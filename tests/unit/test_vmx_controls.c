@@ -313,7 +313,8 @@ START_TEST(choose_default_policy)
     ck_assert_str_eq(err, "");
     assert_legal(&c, &s);
 
-    ck_assert_uint_eq(s.pin, 0x16 | VMX_PIN_PREEMPTION_TIMER);
+    ck_assert_uint_eq(s.pin, 0x16 | VMX_PIN_NMI_EXITING | VMX_PIN_VIRTUAL_NMIS |
+                                 VMX_PIN_PREEMPTION_TIMER);
     ck_assert_uint_eq(s.proc, 0x04006172u | VMX_PROC_HLT_EXITING | VMX_PROC_IO_BITMAPS |
                                   VMX_PROC_MSR_BITMAPS | VMX_PROC_SECONDARY_CONTROLS);
     ck_assert_uint_eq(s.proc2, VMX_PROC2_EPT | VMX_PROC2_UNRESTRICTED_GUEST | VMX_PROC2_VPID |
@@ -326,6 +327,8 @@ START_TEST(choose_default_policy)
 }
 END_TEST
 
+/* External interrupts reach the guest directly; NMIs exit, with virtual NMIs,
+ * for the NMI window of the event model (chapter 08). */
 START_TEST(choose_keeps_interrupts_with_guest)
 {
     struct vmx_cap_msrs m = skylake_msrs();
@@ -335,7 +338,9 @@ START_TEST(choose_keeps_interrupts_with_guest)
 
     vmx_policy_default(&p);
     ck_assert(vmx_controls_choose(&c, &p, &s, NULL, 0));
-    ck_assert_uint_eq(s.pin & (VMX_PIN_EXT_INTR_EXITING | VMX_PIN_NMI_EXITING), 0);
+    ck_assert_uint_eq(s.pin & VMX_PIN_EXT_INTR_EXITING, 0);
+    ck_assert_uint_eq(s.pin & (VMX_PIN_NMI_EXITING | VMX_PIN_VIRTUAL_NMIS),
+                      VMX_PIN_NMI_EXITING | VMX_PIN_VIRTUAL_NMIS);
     ck_assert_uint_eq(s.exit & VMX_EXIT_ACK_INTR_ON_EXIT, 0);
     ck_assert_uint_eq(s.proc & (VMX_PROC_CR3_LOAD_EXITING | VMX_PROC_CR3_STORE_EXITING), 0);
     ck_assert_uint_eq(s.entry & VMX_ENTRY_IA32E_MODE_GUEST, 0);
@@ -426,10 +431,32 @@ START_TEST(choose_no_passthrough_and_no_hlt)
     p.hlt_exiting = false;
     p.vpid = VMX_WANT_OFF;
     p.preemption_timer = VMX_WANT_OFF;
+    p.virtual_nmis = VMX_WANT_OFF;
     ck_assert(vmx_controls_choose(&c, &p, &s, NULL, 0));
     ck_assert_uint_eq(s.proc2, VMX_PROC2_EPT | VMX_PROC2_UNRESTRICTED_GUEST);
     ck_assert_uint_eq(s.proc & VMX_PROC_HLT_EXITING, 0);
     ck_assert_uint_eq(s.pin, 0x16);
+}
+END_TEST
+
+/* Without virtual NMIs the VMM could not wait for the guest's NMI window: refused. */
+START_TEST(choose_fails_without_virtual_nmis)
+{
+    struct vmx_cap_msrs m = skylake_msrs();
+    struct vmx_caps c;
+    struct vmx_policy p;
+    struct vmx_control_set s;
+    char err[128];
+
+    m.true_pinbased &= ~((u64)VMX_PIN_VIRTUAL_NMIS << 32);
+    c = decoded(&m);
+    vmx_policy_default(&p);
+    ck_assert(!vmx_controls_choose(&c, &p, &s, err, sizeof(err)));
+    ck_assert_ptr_nonnull(strstr(err, "virtual NMIs"));
+    p.virtual_nmis = VMX_WANT_IF_ABLE;
+    ck_assert(vmx_controls_choose(&c, &p, &s, err, sizeof(err)));
+    assert_legal(&c, &s);
+    ck_assert_uint_eq(s.pin & (VMX_PIN_NMI_EXITING | VMX_PIN_VIRTUAL_NMIS), 0);
 }
 END_TEST
 
@@ -503,6 +530,7 @@ static Suite *vmx_controls_suite(void)
     tcase_add_test(t, choose_ug_requires_ept_policy);
     tcase_add_test(t, choose_no_passthrough_and_no_hlt);
     tcase_add_test(t, choose_fails_without_efer_controls);
+    tcase_add_test(t, choose_fails_without_virtual_nmis);
     tcase_add_test(t, choose_required_timer_missing);
     suite_add_tcase(s, t);
     return s;

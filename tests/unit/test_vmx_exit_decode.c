@@ -64,6 +64,8 @@ static const struct {
     { 25, VM_EXIT_VIRT_INSN }, /* VMWRITE */
     { 26, VM_EXIT_VIRT_INSN }, /* VMXOFF */
     { 27, VM_EXIT_VIRT_INSN }, /* VMXON */
+    { 7, VM_EXIT_INTERRUPT_WINDOW },
+    { 8, VM_EXIT_NMI_WINDOW },
     { 28, VM_EXIT_CR_ACCESS },
     { 30, VM_EXIT_IO },
     { 31, VM_EXIT_RDMSR },
@@ -74,7 +76,6 @@ static const struct {
     { 55, VM_EXIT_XSETBV },
     /* Handled nowhere: common code reports them as unknown. */
     { 5, VM_EXIT_UNKNOWN },   /* I/O SMI */
-    { 7, VM_EXIT_UNKNOWN },   /* interrupt window: never enabled */
     { 33, VM_EXIT_UNKNOWN },  /* entry failures are told by bit 31, not the reason */
     { 49, VM_EXIT_UNKNOWN },  /* EPT misconfiguration */
     { 0xFFFF, VM_EXIT_UNKNOWN },
@@ -261,6 +262,38 @@ START_TEST(ept_qualification)
 }
 END_TEST
 
+/* IDT-vectoring information: the event an exit cut short, for the event model. */
+static const struct {
+    u32 info;
+    u32 error;
+    enum vm_delivery delivery;
+    u8 vector;
+    bool has_error;
+} cut_samples[] = {
+    { 0, 0x55, VM_DELIVERY_NONE, 0, false },
+    { 0x00000041, 0, VM_DELIVERY_NONE, 0x41, false },              /* valid bit clear */
+    { 0x80000041, 0, VM_DELIVERY_EXTERNAL_INTERRUPT, 0x41, false },
+    { 0x80000202, 0, VM_DELIVERY_NMI, 2, false },
+    { 0x80000B0E, 0x14, VM_DELIVERY_HW_EXCEPTION, 14, true },      /* #PF with its error code */
+    { 0x80001B0D, 0, VM_DELIVERY_HW_EXCEPTION, 13, true },         /* bit 12 is undefined: ignored */
+    { 0x80000480, 0, VM_DELIVERY_SW_INTERRUPT, 0x80, false },
+    { 0x80000501, 0, VM_DELIVERY_PRIV_SW_EXCEPTION, 1, false },    /* INT1 */
+    { 0x80000603, 0, VM_DELIVERY_SW_EXCEPTION, 3, false },         /* INT3 */
+    { 0x80000130, 0, VM_DELIVERY_INVALID, 0x30, false },           /* type 1 is reserved */
+    { 0x80000700, 0, VM_DELIVERY_INVALID, 0, false },              /* type 7 is no IDT event */
+};
+
+START_TEST(cut_short_decode)
+{
+    struct vm_cut_short_event c;
+    vmx_cut_short_decode(cut_samples[_i].info, cut_samples[_i].error, &c);
+    ck_assert_int_eq(c.delivery, cut_samples[_i].delivery);
+    ck_assert_uint_eq(c.vector, cut_samples[_i].vector);
+    ck_assert_int_eq(c.has_error, cut_samples[_i].has_error);
+    ck_assert_uint_eq(c.error_code, cut_samples[_i].has_error ? cut_samples[_i].error : 0);
+}
+END_TEST
+
 static Suite *vmx_exit_decode_suite(void)
 {
     Suite *s = suite_create("vmx_exit_decode");
@@ -272,6 +305,7 @@ static Suite *vmx_exit_decode_suite(void)
     tcase_add_loop_test(t, io_qualification, 0, (int)ARRAY_SIZE(io_samples));
     tcase_add_loop_test(t, cr_qualification, 0, (int)ARRAY_SIZE(cr_samples));
     tcase_add_loop_test(t, ept_qualification, 0, (int)ARRAY_SIZE(ept_samples));
+    tcase_add_loop_test(t, cut_short_decode, 0, (int)ARRAY_SIZE(cut_samples));
     suite_add_tcase(s, t);
     return s;
 }

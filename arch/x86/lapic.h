@@ -1,0 +1,27 @@
+/**
+ * @file arch/x86/lapic.h
+ * @brief The local APIC, as the VMM needs it for its own vectors (VMM only, chapter 08).
+ *
+ * The guest owns the local APIC and chooses its mode; bookvisor uses it only
+ * to acknowledge the interrupts it takes on its own vectors and to send
+ * itself one, in whichever mode (xAPIC or x2APIC) the guest left on, read
+ * from IA32_APIC_BASE at each call (arch/x86/lapic_regs.h).
+ */
+#ifndef BOOKVISOR_ARCH_X86_LAPIC_H
+#define BOOKVISOR_ARCH_X86_LAPIC_H
+
+#include "arch/x86/lapic_regs.h"
+
+/** The mode of this CPU's local APIC now. */
+enum lapic_mode lapic_mode(void);
+
+/** End of interrupt to this CPU's local APIC; nothing when it is off. */
+void lapic_eoi(void);
+
+/**
+ * Send this CPU a fixed interrupt on @p vector (16 to 255).
+ * @return false when the local APIC is off
+ */
+bool lapic_self_ipi(u8 vector);
+
+#endif

@@ -1,0 +1,59 @@
+/**
+ * @file arch/x86/lapic_regs.h
+ * @brief The local APIC's modes and registers, as values (pure, host-testable).
+ *
+ * Which mode the local APIC is in is the IA32_APIC_BASE MSR's to say: bit
+ * 11 enables it globally, bit 10 (EXTD) selects x2APIC, where the registers
+ * are MSRs (0x800 + offset / 16) instead of a 4 KiB MMIO page at the base
+ * address (Intel SDM vol. 3 10.12, AMD APM vol. 2 16.3). bookvisor leaves
+ * the choice to the guest, which owns the APIC, and follows it
+ * (arch/x86/lapic.h).
+ */
+#ifndef BOOKVISOR_ARCH_X86_LAPIC_REGS_H
+#define BOOKVISOR_ARCH_X86_LAPIC_REGS_H
+
+#include "common/lib/types.h"
+
+/** How the local APIC is reached now. */
+enum lapic_mode {
+    LAPIC_MODE_OFF,    /**< globally disabled (IA32_APIC_BASE bit 11 clear) */
+    LAPIC_MODE_XAPIC,  /**< registers in the MMIO page at the base address */
+    LAPIC_MODE_X2APIC, /**< registers are MSRs 0x800 to 0x8FF */
+};
+
+#define LAPIC_BASE_EXTD (1ULL << 10)   /**< IA32_APIC_BASE: x2APIC mode */
+#define LAPIC_BASE_ENABLE (1ULL << 11) /**< IA32_APIC_BASE: the APIC is on */
+#define LAPIC_REG_EOI 0x0B0            /**< end of interrupt (write 0) */
+#define LAPIC_REG_ICR_LOW 0x300        /**< interrupt command, low half (xAPIC) */
+#define LAPIC_ICR_PENDING (1u << 12)   /**< ICR delivery status: not accepted yet */
+#define LAPIC_ICR_SELF (1u << 18)      /**< ICR destination shorthand 01: self */
+#define LAPIC_MSR_BASE 0x800           /**< x2APIC: MSR of register offset 0 */
+#define LAPIC_MSR_SELF_IPI 0x83F       /**< x2APIC: write a vector, get a fixed self-IPI */
+
+/** The mode IA32_APIC_BASE selects (EXTD without ENABLE is an invalid state: off). */
+static inline enum lapic_mode lapic_mode_of(u64 apic_base)
+{
+    if (!(apic_base & LAPIC_BASE_ENABLE))
+        return LAPIC_MODE_OFF;
+    return (apic_base & LAPIC_BASE_EXTD) ? LAPIC_MODE_X2APIC : LAPIC_MODE_XAPIC;
+}
+
+/** Physical address of the xAPIC register page (bits 12 to 51 of IA32_APIC_BASE). */
+static inline u64 lapic_mmio_base(u64 apic_base)
+{
+    return apic_base & 0x000FFFFFFFFFF000ULL;
+}
+
+/** The x2APIC MSR of a register at xAPIC offset @p reg. */
+static inline u32 lapic_x2apic_msr(u32 reg)
+{
+    return LAPIC_MSR_BASE + reg / 16;
+}
+
+/** ICR low word of a fixed, edge-triggered interrupt to this CPU itself (xAPIC). */
+static inline u32 lapic_self_ipi_icr(u8 vector)
+{
+    return LAPIC_ICR_SELF | vector; /* delivery mode 000 fixed, physical, edge */
+}
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * common/vm/vcpu_entry.c - what runs before every entry into the guest (chapter 02).
+ */
+#include "common/vm/vcpu_entry.h"
+#include "common/vm/backend.h"
+#include "common/vm/vcpu_events.h"
+
+bool vcpu_do_pending_work(struct vcpu *v)
+{
+    u32 work = __atomic_load_n(&v->work_pending, __ATOMIC_ACQUIRE);
+
+    /* Nested mappings changed (maybe on another CPU): drop what the TLB
+     * holds of them before the guest runs again. */
+    if ((work & VCPU_WORK_NESTED_FLUSH) && vcpu_take_nested_flush(v))
+        v->backend->flush_nested_tlb(v);
+
+    /* Events: choose, inject, open or close the windows. The bit stays set
+     * while anything waits or a window is open, so the exit assembly keeps
+     * sending every exit here until the queue is idle again. Only the owner
+     * queues events, so nothing can slip in between the test and the clear. */
+    if (work & VCPU_WORK_EVENTS) {
+        if (!vcpu_event_prepare_entry(v))
+            return false;
+        if (event_queue_idle(&v->events))
+            __atomic_fetch_and(&v->work_pending, ~VCPU_WORK_EVENTS, __ATOMIC_RELAXED);
+    }
+
+    /* Planned (chapter 07): expired VMM timers and runnable VMM threads get
+     * their turn here, each with a VCPU_WORK_* bit of its own. */
+    return true;
+}

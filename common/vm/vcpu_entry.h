@@ -1,0 +1,38 @@
+/**
+ * @file common/vm/vcpu_entry.h
+ * @brief The one hook every entry into the guest passes (chapter 02, "Before every entry").
+ *
+ * Whatever must happen before a vCPU runs again happens here, in common
+ * code, once for both backends: the event model chooses what to inject and
+ * which windows to open (common/vm/vcpu_events.h), and a nested TLB flush
+ * asked for by any CPU is done. Timers and VMM threads (chapter 07, planned)
+ * will take their turn here too. Each kind of work is one bit of
+ * v->work_pending; when the word is 0 there is nothing to do, and the hook
+ * costs one load. The backends' exit assembly tests the same word before
+ * it answers an exit by itself, so no entry ever skips the hook's work.
+ */
+#ifndef BOOKVISOR_COMMON_VM_VCPU_ENTRY_H
+#define BOOKVISOR_COMMON_VM_VCPU_ENTRY_H
+
+#include "common/vm/vcpu.h"
+
+/**
+ * The work of vcpu_before_entry() once some is pending (out of line).
+ * @return false when the guest must stop (the reason is in v)
+ */
+bool vcpu_do_pending_work(struct vcpu *v);
+
+/**
+ * Before every entry of v, on the CPU that owns it (the backends call it
+ * after each exit's handler and once before the first entry): the work
+ * v->work_pending asks for, if any.
+ * @return false when the guest must stop (the reason is in v)
+ */
+static inline __attribute__((always_inline)) bool vcpu_before_entry(struct vcpu *v)
+{
+    if (__builtin_expect(!__atomic_load_n(&v->work_pending, __ATOMIC_RELAXED), 1))
+        return true;
+    return vcpu_do_pending_work(v);
+}
+
+#endif

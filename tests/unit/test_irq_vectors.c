@@ -1,0 +1,122 @@
+/*
+ * Unit tests for common/base/irq_vectors.c: the VMM's vector range (0x10 to
+ * 0x1F but 0x12), registration and lookup; and arch/x86/lapic_regs.h: the
+ * local APIC's mode and the values bookvisor writes to it.
+ * unit-sources: common/base/irq_vectors.c
+ */
+#include <check.h>
+#include <string.h>
+#include "arch/x86/lapic_regs.h"
+#include "common/base/irq_vectors.h"
+#include "tests/unit/unit_main.h"
+
+static struct irq_table table;
+static int calls;
+
+static void handler_a(void *ctx, u8 vector)
+{
+    (void)ctx;
+    (void)vector;
+    calls++;
+}
+
+static void handler_b(void *ctx, u8 vector)
+{
+    (void)ctx;
+    (void)vector;
+}
+
+static void setup(void)
+{
+    memset(&table, 0, sizeof(table));
+    calls = 0;
+}
+
+START_TEST(the_range_is_0x10_to_0x1f_without_machine_check)
+{
+    for (unsigned v = 0; v < 256; v++)
+        ck_assert_msg(irq_vector_is_vmm((u8)v) == (v >= 0x10 && v <= 0x1F && v != 0x12),
+                      "vector 0x%x", v);
+}
+END_TEST
+
+START_TEST(register_and_find)
+{
+    static int ctx;
+    ck_assert(!irq_table_any(&table));
+    ck_assert_ptr_null(irq_table_owner(&table, 0x1E));
+    ck_assert_int_eq(irq_table_register(&table, 0x1E, handler_a, &ctx), IRQ_REGISTERED);
+    ck_assert(irq_table_any(&table));
+    const struct irq_owner *o = irq_table_owner(&table, 0x1E);
+    ck_assert_ptr_nonnull(o);
+    ck_assert_ptr_eq(o->ctx, &ctx);
+    o->handler(o->ctx, 0x1E);
+    ck_assert_int_eq(calls, 1);
+    /* Its neighbours, and the same number outside the range, stay the guest's. */
+    ck_assert_ptr_null(irq_table_owner(&table, 0x1D));
+    ck_assert_ptr_null(irq_table_owner(&table, 0x1F));
+    ck_assert_ptr_null(irq_table_owner(&table, 0x3E));
+}
+END_TEST
+
+START_TEST(refusals_say_why)
+{
+    ck_assert_int_eq(irq_table_register(&table, 0x20, handler_a, NULL), IRQ_NOT_VMM_VECTOR);
+    ck_assert_int_eq(irq_table_register(&table, 0x0F, handler_a, NULL), IRQ_NOT_VMM_VECTOR);
+    ck_assert_int_eq(irq_table_register(&table, 0x12, handler_a, NULL), IRQ_MACHINE_CHECK);
+    ck_assert_int_eq(irq_table_register(&table, 0x10, NULL, NULL), IRQ_NO_HANDLER);
+    ck_assert(!irq_table_any(&table));
+    ck_assert_int_eq(irq_table_register(&table, 0x10, handler_a, NULL), IRQ_REGISTERED);
+    ck_assert_int_eq(irq_table_register(&table, 0x10, handler_b, NULL), IRQ_TAKEN);
+    ck_assert_ptr_eq(irq_table_owner(&table, 0x10)->handler, handler_a); /* the first stays */
+    ck_assert_str_eq(irq_register_result_name(IRQ_MACHINE_CHECK), "0x12 is #MC's number");
+    ck_assert_str_eq(irq_register_result_name(IRQ_TAKEN), "already registered");
+}
+END_TEST
+
+START_TEST(every_vmm_vector_can_be_owned)
+{
+    unsigned owned = 0;
+    for (unsigned v = 0; v < 256; v++)
+        owned += irq_table_register(&table, (u8)v, handler_b, NULL) == IRQ_REGISTERED;
+    ck_assert_uint_eq(owned, 15);
+}
+END_TEST
+
+START_TEST(lapic_mode_follows_apic_base)
+{
+    ck_assert_int_eq(lapic_mode_of(0xFEE00000), LAPIC_MODE_OFF);
+    ck_assert_int_eq(lapic_mode_of(0xFEE00000 | LAPIC_BASE_ENABLE), LAPIC_MODE_XAPIC);
+    ck_assert_int_eq(lapic_mode_of(0xFEE00900 | LAPIC_BASE_ENABLE | LAPIC_BASE_EXTD),
+                     LAPIC_MODE_X2APIC);
+    ck_assert_int_eq(lapic_mode_of(0xFEE00000 | LAPIC_BASE_EXTD), LAPIC_MODE_OFF); /* invalid: off */
+    ck_assert_uint_eq(lapic_mmio_base(0xFEE00900), 0xFEE00000);
+    ck_assert_uint_eq(lapic_mmio_base(0x0000000FFEE00D00ull), 0x0000000FFEE00000ull);
+}
+END_TEST
+
+START_TEST(lapic_register_values)
+{
+    ck_assert_uint_eq(lapic_x2apic_msr(LAPIC_REG_EOI), 0x80B);
+    ck_assert_uint_eq(lapic_x2apic_msr(LAPIC_REG_ICR_LOW), 0x830);
+    /* Fixed, edge, to itself by shorthand: bits 19:18 = 01, delivery mode 000. */
+    ck_assert_uint_eq(lapic_self_ipi_icr(0x1E), 0x4001E);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("irq_vectors");
+    TCase *t = tcase_create("vectors");
+    tcase_add_checked_fixture(t, setup, NULL);
+    tcase_add_test(t, the_range_is_0x10_to_0x1f_without_machine_check);
+    tcase_add_test(t, register_and_find);
+    tcase_add_test(t, refusals_say_why);
+    tcase_add_test(t, every_vmm_vector_can_be_owned);
+    suite_add_tcase(s, t);
+    t = tcase_create("lapic");
+    tcase_add_test(t, lapic_mode_follows_apic_base);
+    tcase_add_test(t, lapic_register_values);
+    suite_add_tcase(s, t);
+    return unit_run_suite(s);
+}
