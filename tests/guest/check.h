@@ -85,6 +85,8 @@ void check_apic_base(const struct check_context *ctx, struct check_result *res);
 void check_xsetbv_rules(const struct check_context *ctx, struct check_result *res);
 /** realmode-gp: a \#GP injected into real-mode code reaches its handler, once. */
 void check_realmode_gp(const struct check_context *ctx, struct check_result *res);
+/** cpuid-pae: CPUID under PAE paging (bookvisor may walk the PAE tables to step over it). */
+void check_cpuid_pae(const struct check_context *ctx, struct check_result *res);
 void check_cpuid_memo(const struct check_context *ctx, struct check_result *res);
 void check_pci(const struct check_context *ctx, struct check_result *res);
 void check_cr_write(const struct check_context *ctx, struct check_result *res);

@@ -39,6 +39,7 @@ static const struct check checks[] = {
     { "realmode-gp", check_realmode_gp },
     { "xsetbv-rules", check_xsetbv_rules },
     { "apic-base", check_apic_base },
+    { "cpuid-pae", check_cpuid_pae },
     { "pci", check_pci },
     { "triple-fault", check_triple_fault },
     { "mmio-unsupported", check_mmio_unsupported },
