@@ -494,6 +494,11 @@ static u64 vmx_get_reg(struct vcpu *v, enum vcpu_reg r)
         u64 ar = vmread(VMCS_GUEST_SS_AR);
         return (ar & 0xFF) | ((ar >> 4) & 0xF00);
     }
+    case VCPU_REG_ES_BASE: return vmread(VMCS_GUEST_ES_BASE);
+    case VCPU_REG_SS_BASE: return vmread(VMCS_GUEST_SS_BASE);
+    case VCPU_REG_DS_BASE: return vmread(VMCS_GUEST_DS_BASE);
+    case VCPU_REG_FS_BASE: return vmread(VMCS_GUEST_FS_BASE);
+    case VCPU_REG_GS_BASE: return vmread(VMCS_GUEST_GS_BASE);
     default: return 0;
     }
 }

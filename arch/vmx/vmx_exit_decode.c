@@ -31,6 +31,8 @@ enum vm_exit_kind vmx_exit_kind_of(u32 basic_reason)
         return VM_EXIT_INIT;
     case VMX_EXIT_SIPI:
         return VM_EXIT_SIPI;
+    case VMX_EXIT_TASK_SWITCH:
+        return VM_EXIT_TASK_SWITCH;
     case VMX_EXIT_CPUID:
         return VM_EXIT_CPUID;
     case VMX_EXIT_HLT:

@@ -35,6 +35,7 @@ enum vm_exit_kind {
     VM_EXIT_INVD,               /**< INVD: invalidate caches without writing them back */
     VM_EXIT_INTERRUPT_WINDOW,   /**< the guest can take an external interrupt now (an open interrupt window) */
     VM_EXIT_NMI_WINDOW,         /**< the guest can take an NMI now (an open NMI window) */
+    VM_EXIT_TASK_SWITCH,        /**< a hardware task switch (VT-x exits on every one; chapter 04) */
     VM_EXIT_UNKNOWN,            /**< anything the backend does not translate */
     VM_EXIT_KIND_COUNT          /**< number of kinds (array size) */
 };
