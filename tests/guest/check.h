@@ -11,6 +11,7 @@
 
 #include "bootinfo.h"
 #include "gtypes.h"
+#include "select.h"
 
 /** Outcome of one check. */
 enum check_status {
@@ -40,6 +41,7 @@ typedef void (*check_fn)(const struct check_context *ctx, struct check_result *r
 struct check {
     const char *name; /**< stable short name, e.g. "msr-rw" */
     check_fn run; /**< body */
+    enum check_reach reach; /**< which `tests=` selections run it (select.h) */
 };
 
 /** Mark @p res failed with a reason; the first failure wins. */
@@ -66,6 +68,8 @@ void check_hlt_timer(const struct check_context *ctx, struct check_result *res);
 void check_vmcall(const struct check_context *ctx, struct check_result *res);
 void check_memory_all(const struct check_context *ctx, struct check_result *res);
 void check_vmm_memory_protected(const struct check_context *ctx, struct check_result *res);
+/** mmio-forms: string, read-modify-write, segment-override, SSE/MMX and page-edge accesses to the MMIO test page. */
+void check_mmio_forms(const struct check_context *ctx, struct check_result *res);
 void check_mmio_hook(const struct check_context *ctx, struct check_result *res);
 void check_virt_insn(const struct check_context *ctx, struct check_result *res);
 void check_cpuid_cost(const struct check_context *ctx, struct check_result *res);
@@ -87,6 +91,8 @@ void check_xsetbv_rules(const struct check_context *ctx, struct check_result *re
 void check_realmode_gp(const struct check_context *ctx, struct check_result *res);
 /** cpuid-pae: CPUID under PAE paging (bookvisor may walk the PAE tables to step over it). */
 void check_cpuid_pae(const struct check_context *ctx, struct check_result *res);
+/** io-string: INS/OUTS (REP, both directions, FS:, through paging) to ports bookvisor watches. */
+void check_io_string(const struct check_context *ctx, struct check_result *res);
 void check_cpuid_memo(const struct check_context *ctx, struct check_result *res);
 void check_pci(const struct check_context *ctx, struct check_result *res);
 void check_cr_write(const struct check_context *ctx, struct check_result *res);
