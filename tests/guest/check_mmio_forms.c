@@ -2,11 +2,7 @@
  * @file tests/guest/check_mmio_forms.c
  * @brief The instruction forms real drivers use on device memory, on bookvisor's MMIO test page.
  *
- * With the `test.mmio_page` option bookvisor hooks one page
- * (`BOOKVISOR_HC_TEST_PAGE`; common/platform/test_mmio_page.h): offset 0 reads
- * 'book', 0x08 the last value written, 0x10 the offset of the last write,
- * 0x18 the number of writes, any other offset o the bytes (o + i) ^ 0xA5.
- * Every access below is one bookvisor must carry out for the guest, each a
+ * On bookvisor's MMIO test page (`test.mmio_page`; test_page.h) every access below is one bookvisor must carry out for the guest, each a
  * form it once refused (or got wrong):
  *
  * - `rep movsb` from the page, `rep movsw` backwards (DF=1), `rep movsd` and
@@ -23,16 +19,16 @@
 #include "check.h"
 #include "cpu.h"
 #include "gstring.h"
-#include "hypercall.h"
 #include "paging.h"
+#include "test_page.h"
 
-#define REC_VALUE 0x08
-#define REC_OFFSET 0x10
-#define REC_COUNT 0x18
+#define REC_VALUE TEST_PAGE_VALUE
+#define REC_OFFSET TEST_PAGE_OFFSET
+#define REC_COUNT TEST_PAGE_COUNT
 #define FS_BASE 0x10000u
 #define SEL_FS_TEST 0x18
 #define SEL_DATA 0x10
-#define MAGIC 0x6B6F6F62u
+#define MAGIC TEST_PAGE_MAGIC
 #define CR0_EM (1u << 2)
 #define CR0_TS (1u << 3)
 #define CR0_MP (1u << 1)
@@ -47,13 +43,7 @@ static u8 pattern_byte(u32 off)
     return (u8)((off ^ 0xA5) & 0xFF);
 }
 
-static u32 pattern(u32 off, unsigned size)
-{
-    u32 v = 0;
-    for (unsigned i = 0; i < size; i++)
-        v |= (u32)pattern_byte(off + i) << (8 * i);
-    return v;
-}
+#define pattern test_page_pattern
 
 static u32 reg_at(u32 off)
 {
@@ -302,16 +292,9 @@ out:
 void check_mmio_forms(const struct check_context *ctx, struct check_result *res)
 {
     (void)ctx;
-    struct hypercall_regs r = { BOOKVISOR_HC_TEST_PAGE, 0, 0, 0 };
-    if (!hypercall(&r)) {
-        check_skip(res, "no hypervisor (hypercall #UD)");
+    page = test_page_find(res);
+    if (!page)
         return;
-    }
-    if (r.eax == 0) {
-        check_skip(res, "no MMIO test page (bookvisor option test.mmio_page)");
-        return;
-    }
-    page = r.eax;
     if (!strings(res) || !read_modify_write(res) || !segment_override(res))
         return;
     if (!(cpuid(1).edx & (1u << 26))) {
