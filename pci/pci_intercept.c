@@ -86,7 +86,7 @@ static enum exit_action cf8_access(void *ctx, struct vcpu *v, u16 port, u8 size,
                                    u32 *value)
 {
     if (port != PCI_CF8_PORT || size != 4)
-        return io_pass_on(v, cf8_access, ctx, port, size, write, value, true);
+        return io_pass_on(v, cf8_access, ctx, port, size, write, value, IO_OWN_HARDWARE);
     if (write)
         guest_cf8 = *value;
     else
@@ -135,22 +135,19 @@ static enum exit_action cfc_access(void *ctx, struct vcpu *v, u16 port, u8 size,
         if (!write)
             *value = (u32)access_bytes_put(*value, pieces[i].offset, pieces[i].size, part);
     }
-    return io_pass_on(v, cfc_access, ctx, port, size, write, value, false);
+    return io_pass_on(v, cfc_access, ctx, port, size, write, value, IO_OWN_KEEP);
 }
 
-static enum exit_action ecam_access(void *ctx, struct vcpu *v, u64 gpa, u8 size, bool write,
-                                    u64 *value)
+/* One naturally aligned piece inside one function's page, by its route. */
+static void ecam_piece(const struct pci_ecam_window *w, u64 gpa, u8 size, bool write, u64 *value)
 {
-    const struct pci_ecam_window *w = pci_ecam_window();
     struct pci_cfgspace_addr a;
     u32 index = 0;
 
-    (void)ctx;
-    (void)v;
-    if (!w || !pci_ecam_decode(w->start_bus, w->end_bus, gpa - w->base, &a)) {
+    if (!pci_ecam_decode(w->start_bus, w->end_bus, gpa - w->base, &a)) {
         if (!write)
             *value = ~0ULL;
-        return EXIT_SKIP;
+        return;
     }
     enum pci_route route = pci_route_lookup(&routes, &a, &index);
     /* 8-byte accesses (rare) are two dword accesses */
@@ -163,6 +160,37 @@ static enum exit_action ecam_access(void *ctx, struct vcpu *v, u64 gpa, u8 size,
         b.offset = (u16)(a.offset + done);
         routed_access(route, index, &b, part, write, &piece, true);
         result |= (u64)piece << (8 * done);
+    }
+    if (!write)
+        *value = result;
+}
+
+/*
+ * A hooked function's ECAM page. Decision (chapter 06): an access that
+ * crosses into the next function's page is split, each part answered by
+ * its own function's rules (a concealed one reads all ones and drops
+ * writes), never replayed whole on the hardware, where its end would read
+ * the next function. bookvisor hands hooks naturally aligned pieces
+ * (common/lib/access_split.h), which never cross a page; cutting here again
+ * keeps the rule even for a caller that does not.
+ */
+static enum exit_action ecam_access(void *ctx, struct vcpu *v, u64 gpa, u8 size, bool write,
+                                    u64 *value)
+{
+    const struct pci_ecam_window *w = pci_ecam_window();
+    struct access_piece pieces[ACCESS_SPLIT_MAX];
+    unsigned n = access_split(gpa, size, pieces);
+    u64 result = 0;
+
+    (void)ctx;
+    (void)v;
+    for (unsigned i = 0; i < n; i++) {
+        u64 part = access_bytes_get(*value, pieces[i].offset, pieces[i].size);
+        if (w)
+            ecam_piece(w, pieces[i].addr, pieces[i].size, write, &part);
+        else if (!write)
+            part = ~0ULL;
+        result = access_bytes_put(result, pieces[i].offset, pieces[i].size, part);
     }
     if (!write)
         *value = result;
@@ -192,7 +220,7 @@ static enum exit_action hidden_io(void *ctx, struct vcpu *v, u16 port, u8 size, 
 {
     if (!write)
         *value = pci_cfgspace_all_ones(size);
-    return io_pass_on(v, hidden_io, ctx, port, size, write, value, false);
+    return io_pass_on(v, hidden_io, ctx, port, size, write, value, IO_OWN_KEEP);
 }
 
 static void hide_bars(struct guest_vm *vm, const struct pci_device *dev, const char *slot)

@@ -156,14 +156,16 @@ static enum exit_action emulate(struct vcpu *v, struct vm_exit *e, const char *w
     struct emul_view w;
     u64 gpa = e->details.npf.gpa;
 
-    if (e->details.npf.fetch)
+    emul_view_init(v, &w);
+    /* A fetch: said by the exit, or (QEMU does not say it) RIP in the faulting page. */
+    struct insn_mem_ref code = { INSN_SEG_CS, w.regs.rip };
+    if (e->details.npf.fetch || emul_touches_page(&w, emul_linear(&w, &code), 1, gpa))
         return vcpu_stop(v, VCPU_STOP_ERROR, "the guest executes %s at gpa 0x%llx", what,
                          (unsigned long long)gpa);
     size_t n = guest_vm_fetch_insn(v, bytes, sizeof(bytes));
     if (n == 0 ||
         mmio_decode(bytes, n, (enum insn_mode)guest_vm_insn_mode(v), &acc) != MMIO_DECODE_OK)
         return refuse(v, e, bytes, n, what);
-    emul_view_init(v, &w);
     if (acc.form == MMIO_FORM_STRING)
         return emul_string(&w, &acc, e, gpa, true);
 

@@ -28,7 +28,7 @@ struct power_guard {
 static enum exit_action passthrough(struct vcpu *v, io_hook_fn fn, void *ctx, u16 port, u8 size,
                                     bool write, u32 *value)
 {
-    return io_pass_on(v, fn, ctx, port, size, write, value, true);
+    return io_pass_on(v, fn, ctx, port, size, write, value, IO_OWN_HARDWARE);
 }
 
 /* The guest's request never reaches the hardware: the guest stops here. */
@@ -110,7 +110,11 @@ static enum exit_action reset_port_access(void *ctx, struct vcpu *v, u16 port, u
     struct power_guard *g = ctx;
     if (write && reset_write_check(g, v, port, size, *value) != EXIT_SKIP)
         return EXIT_STOP;
-    return passthrough(v, reset_port_access, ctx, port, size, write, value);
+    /* One-byte registers: a wider access goes on byte by byte, except PCI's
+     * address register (a dword at 0xCF8, which must stay one). */
+    return io_pass_on(v, reset_port_access, ctx, port, size, write, value,
+                      size == 1 || io_is_pci_config_address(port, size) ? IO_OWN_HARDWARE
+                                                                        : IO_OWN_BYTES);
 }
 
 /* The page of a memory-space reset register: every access is repeated on

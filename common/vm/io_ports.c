@@ -34,7 +34,7 @@ static bool other_hook_at(struct guest_vm *vm, u32 lane, io_hook_fn fn, void *ct
 }
 
 enum exit_action io_pass_on(struct vcpu *v, io_hook_fn fn, void *ctx, u16 port, u8 size,
-                            bool write, u32 *value, bool own_lanes)
+                            bool write, u32 *value, enum io_pass_own own_lanes)
 {
     struct guest_vm *vm = guest_vm_of(v);
     struct io_hook h;
@@ -42,7 +42,7 @@ enum exit_action io_pass_on(struct vcpu *v, io_hook_fn fn, void *ctx, u16 port, 
 
     for (u32 lane = port; lane < (u32)port + size; lane++)
         foreign |= other_hook_at(vm, lane, fn, ctx, &h, &own);
-    if (!foreign && own_lanes) {
+    if (!foreign && own_lanes == IO_OWN_HARDWARE) {
         if (write)
             io_write(port, size, *value);
         else
@@ -65,6 +65,9 @@ enum exit_action io_pass_on(struct vcpu *v, io_hook_fn fn, void *ctx, u16 port, 
         }
         struct access_piece pieces[ACCESS_SPLIT_MAX];
         unsigned n = access_split(lane, end - lane, pieces);
+        if (own_lanes == IO_OWN_BYTES && !other) /* byte by byte: lane, lane + 1, ... */
+            for (n = 0; n < end - lane; n++)
+                pieces[n] = (struct access_piece){ lane + n, 1, (u8)n };
         for (unsigned i = 0; i < n; i++) {
             u16 p = (u16)pieces[i].addr;
             u8 psize = pieces[i].size, off = (u8)(p - port);
@@ -73,7 +76,7 @@ enum exit_action io_pass_on(struct vcpu *v, io_hook_fn fn, void *ctx, u16 port, 
                 enum exit_action a = h.fn(h.ctx, v, p, psize, write, &part);
                 if (a != EXIT_SKIP)
                     return a; /* e.g. a stop: the rest of the access never happens */
-            } else if (own && !own_lanes) {
+            } else if (own && own_lanes == IO_OWN_KEEP) {
                 continue;
             } else if (write) {
                 io_write(p, psize, part);

@@ -27,19 +27,31 @@ struct vcpu;
  */
 enum exit_action io_port_access(struct vcpu *v, u16 port, u8 size, bool write, u32 *value);
 
+/** What io_pass_on() does with the calling hook's own lanes. */
+enum io_pass_own {
+    /** Leave them: the caller answers them (for a read it fills their bytes of *value). */
+    IO_OWN_KEEP,
+    /** To the hardware; the whole access at once when no other hook holds a lane. */
+    IO_OWN_HARDWARE,
+    /**
+     * To the hardware one byte each, and so every lane no hook holds: for
+     * one-byte registers a wider access reaches in ways hardware and
+     * emulators do not agree on (QEMU gives the high byte of a word at 0x92
+     * to port 0x92 itself, a second write; the PC's bus gives it to 0x93).
+     */
+    IO_OWN_BYTES,
+};
+
 /**
  * For a hook handler (fn, ctx) passing an access on: every lane held by a
  * hook with another handler or context goes to that hook; the handler's own
- * lanes go to the hardware when own_lanes is true, or are left alone when
- * false (the caller answers them; for a read it fills their bytes of
- * *value itself, before or after); every other lane goes to the hardware.
- * Lanes are grouped into naturally aligned pieces; when no other hook holds
- * a lane and own_lanes is true, the whole access goes to the hardware as
- * the guest made it.
+ * lanes as own says; every other lane to the hardware. Lanes are grouped
+ * into naturally aligned pieces of one owner each (single bytes with
+ * IO_OWN_BYTES).
  * @return EXIT_SKIP, or the first other hook's answer that is not EXIT_SKIP
  *         (the lanes after it are then not carried out)
  */
 enum exit_action io_pass_on(struct vcpu *v, io_hook_fn fn, void *ctx, u16 port, u8 size,
-                            bool write, u32 *value, bool own_lanes);
+                            bool write, u32 *value, enum io_pass_own own);
 
 #endif

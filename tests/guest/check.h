@@ -96,6 +96,24 @@ void check_io_string(const struct check_context *ctx, struct check_result *res);
 void check_cpuid_memo(const struct check_context *ctx, struct check_result *res);
 void check_pci(const struct check_context *ctx, struct check_result *res);
 void check_cr_write(const struct check_context *ctx, struct check_result *res);
+/** hostile-msr-sweep: every MSR of four ranges reads a value or \#GP; the virtualization MSRs stay hidden. */
+void check_hostile_msr_sweep(const struct check_context *ctx, struct check_result *res);
+/** hostile-cpuid-sweep: every leaf of the basic, hypervisor and extended ranges answers the same twice, sanely. */
+void check_hostile_cpuid_sweep(const struct check_context *ctx, struct check_result *res);
+/** hostile-storm: a million CPUID exits, every answer right. */
+void check_hostile_storm(const struct check_context *ctx, struct check_result *res);
+/** hostile-io-abuse: every hooked port at every width and straddling offset, in and out. */
+void check_hostile_io_abuse(const struct check_context *ctx, struct check_result *res);
+/** hostile-vmm-forms: bookvisor's memory by strings, string I/O, a stack and a paged window: all ones, nothing written. */
+void check_hostile_vmm_forms(const struct check_context *ctx, struct check_result *res);
+/** hostile-holes: memory nothing backs, through a paged window: all ones, writes dropped. */
+void check_hostile_holes(const struct check_context *ctx, struct check_result *res);
+/** hostile-vmm-exec (by name): a CALL into bookvisor's memory; bookvisor must stop the guest. */
+void check_hostile_vmm_exec(const struct check_context *ctx, struct check_result *res);
+/** task-switch (by name): a hardware task switch there and back; VT-x exits on it and bookvisor stops the guest. */
+void check_task_switch(const struct check_context *ctx, struct check_result *res);
+/** hostile-ecam-edge: every width at every offset of an ECAM page's edge; concealed bytes read all ones. */
+void check_hostile_ecam_edge(const struct check_context *ctx, struct check_result *res);
 void check_triple_fault(const struct check_context *ctx, struct check_result *res);
 /** @} */
 

@@ -42,11 +42,21 @@ static const struct check checks[] = {
     { "apic-base", check_apic_base, CHECK_IN_ALL },
     { "cpuid-pae", check_cpuid_pae, CHECK_IN_ALL },
     { "io-string", check_io_string, CHECK_IN_ALL },
+    /* The adversarial suite (tests=hostile): not part of all. */
+    { "hostile-msr-sweep", check_hostile_msr_sweep, CHECK_BY_GROUP },
+    { "hostile-cpuid-sweep", check_hostile_cpuid_sweep, CHECK_BY_GROUP },
+    { "hostile-io-abuse", check_hostile_io_abuse, CHECK_BY_GROUP },
+    { "hostile-ecam-edge", check_hostile_ecam_edge, CHECK_BY_GROUP },
+    { "hostile-vmm-forms", check_hostile_vmm_forms, CHECK_BY_GROUP },
+    { "hostile-holes", check_hostile_holes, CHECK_BY_GROUP },
+    { "hostile-storm", check_hostile_storm, CHECK_BY_GROUP },
     /* Not part of all: they need words of their own, or stop the guest. */
     { "pci", check_pci, CHECK_BY_NAME },
     { "triple-fault", check_triple_fault, CHECK_BY_NAME },
     { "mmio-unsupported", check_mmio_unsupported, CHECK_BY_NAME },
     { "power", check_power_escape, CHECK_BY_NAME },
+    { "hostile-vmm-exec", check_hostile_vmm_exec, CHECK_BY_NAME },
+    { "task-switch", check_task_switch, CHECK_BY_NAME },
 };
 
 
