@@ -36,6 +36,27 @@ struct access_piece {
  */
 unsigned access_split(u64 addr, unsigned size, struct access_piece out[ACCESS_SPLIT_MAX]);
 
+/**
+ * Who carries out one lane (byte) of a port access: a number the caller
+ * chooses (e.g. 0 for the hardware, other values for hooks).
+ */
+typedef unsigned (*access_owner_fn)(void *ctx, u64 lane);
+
+/** One piece of an access whose lanes have owners. */
+struct access_owned_piece {
+    struct access_piece piece; /**< where it is */
+    unsigned owner; /**< whose lanes these are (the same for all of them) */
+};
+
+/**
+ * Cut [addr, addr + size) (1 to 8 bytes) where the owner of its lanes
+ * changes, and each run into naturally aligned pieces (or single bytes when
+ * bytes is true), in address order.
+ * @return the number of pieces (0 for a bad size)
+ */
+unsigned access_split_owned(u64 addr, unsigned size, access_owner_fn owner, void *ctx,
+                            bool bytes, struct access_owned_piece out[ACCESS_SPLIT_MAX]);
+
 /** Does [addr, addr + size) cross a 4 KiB page boundary? */
 bool access_crosses_page(u64 addr, unsigned size);
 

@@ -1,8 +1,8 @@
 /*
  * Unit tests for cutting accesses into naturally aligned pieces
  * (common/lib/access_split.c): every width at every offset near a 4 KiB
- * boundary, the pieces an unaligned ECAM or MMIO access becomes, and the
- * byte helpers.
+ * boundary, the pieces an unaligned ECAM or MMIO access becomes, the byte
+ * helpers, and port accesses cut where the hook that owns a lane changes.
  *
  * unit-sources: common/lib/access_split.c
  */
@@ -123,6 +123,57 @@ START_TEST(byte_helpers)
 }
 END_TEST
 
+/* Owners by port: 0x92 and 0xCF9 are one-byte registers of hook 1, 0xCF8 hook 2's. */
+static unsigned owner_of(void *ctx, u64 lane)
+{
+    (void)ctx;
+    return lane == 0x92 || lane == 0xCF9 ? 1 : lane == 0xCF8 ? 2 : 0;
+}
+
+START_TEST(owned_lanes_are_cut_where_the_owner_changes)
+{
+    struct access_owned_piece p[ACCESS_SPLIT_MAX];
+
+    /* A dword at 0x91: 0x91 hardware, 0x92 the hook, 0x93 and 0x94 hardware. */
+    ck_assert_uint_eq(access_split_owned(0x91, 4, owner_of, NULL, false, p), 4);
+    ck_assert_uint_eq(p[0].piece.addr, 0x91);
+    ck_assert_uint_eq(p[0].owner, 0);
+    ck_assert_uint_eq(p[1].piece.addr, 0x92);
+    ck_assert_uint_eq(p[1].piece.size, 1);
+    ck_assert_uint_eq(p[1].piece.offset, 1);
+    ck_assert_uint_eq(p[1].owner, 1);
+    ck_assert_uint_eq(p[2].piece.addr, 0x93);
+    ck_assert_uint_eq(p[2].piece.size, 1);
+    ck_assert_uint_eq(p[3].piece.addr, 0x94);
+    ck_assert_uint_eq(p[3].owner, 0);
+    /* A word at 0xCF8: one byte for each of two hooks. */
+    ck_assert_uint_eq(access_split_owned(0xCF8, 2, owner_of, NULL, false, p), 2);
+    ck_assert_uint_eq(p[0].owner, 2);
+    ck_assert_uint_eq(p[1].owner, 1);
+    /* One owner, aligned: one piece; one owner, bytes asked for: one per lane. */
+    ck_assert_uint_eq(access_split_owned(0x100, 4, owner_of, NULL, false, p), 1);
+    ck_assert_uint_eq(p[0].piece.size, 4);
+    ck_assert_uint_eq(access_split_owned(0x100, 4, owner_of, NULL, true, p), 4);
+    ck_assert_uint_eq(p[3].piece.addr, 0x103);
+    ck_assert_uint_eq(p[3].piece.size, 1);
+    ck_assert_uint_eq(p[3].piece.offset, 3);
+    /* Every width at every offset around 0x92: the pieces cover the access, one owner each. */
+    for (u64 port = 0x8E; port <= 0x93; port++) {
+        for (unsigned size = 1; size <= 4; size++) {
+            unsigned n = access_split_owned(port, size, owner_of, NULL, false, p), covered = 0;
+            for (unsigned i = 0; i < n; i++) {
+                ck_assert_uint_eq(p[i].piece.addr, port + covered);
+                for (unsigned b = 0; b < p[i].piece.size; b++)
+                    ck_assert_uint_eq(owner_of(NULL, p[i].piece.addr + b), p[i].owner);
+                covered += p[i].piece.size;
+            }
+            ck_assert_uint_eq(covered, size);
+        }
+    }
+    ck_assert_uint_eq(access_split_owned(0x100, 9, owner_of, NULL, false, p), 0);
+}
+END_TEST
+
 static Suite *access_split_suite(void)
 {
     Suite *s = suite_create("access_split");
@@ -134,6 +185,7 @@ static Suite *access_split_suite(void)
     tcase_add_test(tc, every_width_every_offset_at_a_page_edge);
     tcase_add_test(tc, bad_sizes_give_nothing);
     tcase_add_test(tc, byte_helpers);
+    tcase_add_test(tc, owned_lanes_are_cut_where_the_owner_changes);
     suite_add_tcase(s, tc);
     return s;
 }
