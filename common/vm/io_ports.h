@@ -22,7 +22,11 @@ struct vcpu;
 /**
  * The guest's access as the machine answers it with bookvisor: the hook it
  * reaches (io_hook_find()), or the hardware when none holds any of its ports.
- * @param size 1, 2 or 4; for a read *value receives the data
+ * @param v     the vCPU whose access it is
+ * @param port  the first port
+ * @param size  1, 2 or 4
+ * @param write an OUT (else an IN)
+ * @param value the data written, or for a read receives it
  * @return EXIT_SKIP, or what a hook returned (EXIT_STOP to stop the guest)
  */
 enum exit_action io_port_access(struct vcpu *v, u16 port, u8 size, bool write, u32 *value);
