@@ -11,6 +11,8 @@
 #include "arch/x86/io.h"
 #include "common/vm/guest_vm.h"
 #include "common/vm/hooks.h"
+#include "common/vm/io_ports.h"
+#include "common/lib/access_split.h"
 #include "common/base/kprintf.h"
 #include "pci/pci_access.h"
 #include "pci/pci_chipset.h"
@@ -74,19 +76,17 @@ static void routed_access(enum pci_route route, u32 index, const struct pci_cfgs
     }
 }
 
+/*
+ * 0xCF8: only a dword there is the address register (kept in a shadow).
+ * Anything else is an ordinary port access that happens to start at 0xCF8:
+ * it goes on, and its lanes reach whoever holds them (0xCF9 is the reset
+ * control register, whose guard must see its byte).
+ */
 static enum exit_action cf8_access(void *ctx, struct vcpu *v, u16 port, u8 size, bool write,
                                    u32 *value)
 {
-    (void)ctx;
-    (void)v;
-    if (size != 4) {
-        /* not the address register (a byte at 0xCF8 is something else) */
-        if (write)
-            io_write(port, size, *value);
-        else
-            *value = io_read(port, size);
-        return EXIT_SKIP;
-    }
+    if (port != PCI_CF8_PORT || size != 4)
+        return io_pass_on(v, cf8_access, ctx, port, size, write, value, IO_OWN_HARDWARE);
     if (write)
         guest_cf8 = *value;
     else
@@ -94,40 +94,60 @@ static enum exit_action cf8_access(void *ctx, struct vcpu *v, u16 port, u8 size,
     return EXIT_SKIP;
 }
 
-static enum exit_action cfc_access(void *ctx, struct vcpu *v, u16 port, u8 size, bool write,
-                                   u32 *value)
+/* A data-port access inside 0xCFC-0xCFF, routed by the guest's address register. */
+static void cfc_lanes(u16 port, u8 size, bool write, u32 *value)
 {
     struct pci_cfgspace_addr a;
     u32 index = 0;
     enum pci_route route = pci_route_cf8(&routes, guest_cf8, port, &a, &index);
 
-    (void)ctx;
-    (void)v;
     if (route == PCI_ROUTE_PASS) {
         outl(PCI_CF8_PORT, guest_cf8);
         if (write)
             io_write(port, size, *value);
         else
             *value = io_read(port, size);
-        return EXIT_SKIP;
+        return;
     }
     routed_access(route, index, &a, size, write, value, false);
-    return EXIT_SKIP;
 }
 
-static enum exit_action ecam_access(void *ctx, struct vcpu *v, u64 gpa, u8 size, bool write,
-                                    u64 *value)
+/*
+ * 0xCFC-0xCFF. An access that reaches past the data ports (a dword at
+ * 0xCFE) is cut: the data ports' lanes are routed as configuration
+ * accesses, each naturally aligned; the others go on as port accesses.
+ */
+static enum exit_action cfc_access(void *ctx, struct vcpu *v, u16 port, u8 size, bool write,
+                                   u32 *value)
 {
-    const struct pci_ecam_window *w = pci_ecam_window();
+    if (port >= PCI_CFC_PORT && (u32)port + size <= PCI_CFC_PORT + 4u) {
+        cfc_lanes(port, size, write, value);
+        return EXIT_SKIP;
+    }
+    struct access_piece pieces[ACCESS_SPLIT_MAX];
+    unsigned n = access_split(port, size, pieces);
+    for (unsigned i = 0; i < n; i++) {
+        u16 p = (u16)pieces[i].addr;
+        if (p < PCI_CFC_PORT || p >= PCI_CFC_PORT + 4)
+            continue;
+        u32 part = (u32)access_bytes_get(*value, pieces[i].offset, pieces[i].size);
+        cfc_lanes(p, pieces[i].size, write, &part);
+        if (!write)
+            *value = (u32)access_bytes_put(*value, pieces[i].offset, pieces[i].size, part);
+    }
+    return io_pass_on(v, cfc_access, ctx, port, size, write, value, IO_OWN_KEEP);
+}
+
+/* One naturally aligned piece inside one function's page, by its route. */
+static void ecam_piece(const struct pci_ecam_window *w, u64 gpa, u8 size, bool write, u64 *value)
+{
     struct pci_cfgspace_addr a;
     u32 index = 0;
 
-    (void)ctx;
-    (void)v;
-    if (!w || !pci_ecam_decode(w->start_bus, w->end_bus, gpa - w->base, &a)) {
+    if (!pci_ecam_decode(w->start_bus, w->end_bus, gpa - w->base, &a)) {
         if (!write)
             *value = ~0ULL;
-        return EXIT_SKIP;
+        return;
     }
     enum pci_route route = pci_route_lookup(&routes, &a, &index);
     /* 8-byte accesses (rare) are two dword accesses */
@@ -140,6 +160,37 @@ static enum exit_action ecam_access(void *ctx, struct vcpu *v, u64 gpa, u8 size,
         b.offset = (u16)(a.offset + done);
         routed_access(route, index, &b, part, write, &piece, true);
         result |= (u64)piece << (8 * done);
+    }
+    if (!write)
+        *value = result;
+}
+
+/*
+ * A hooked function's ECAM page. Decision (chapter 06): an access that
+ * crosses into the next function's page is split, each part answered by
+ * its own function's rules (a concealed one reads all ones and drops
+ * writes), never replayed whole on the hardware, where its end would read
+ * the next function. bookvisor hands hooks naturally aligned pieces
+ * (common/lib/access_split.h), which never cross a page; cutting here again
+ * keeps the rule even for a caller that does not.
+ */
+static enum exit_action ecam_access(void *ctx, struct vcpu *v, u64 gpa, u8 size, bool write,
+                                    u64 *value)
+{
+    const struct pci_ecam_window *w = pci_ecam_window();
+    struct access_piece pieces[ACCESS_SPLIT_MAX];
+    unsigned n = access_split(gpa, size, pieces);
+    u64 result = 0;
+
+    (void)ctx;
+    (void)v;
+    for (unsigned i = 0; i < n; i++) {
+        u64 part = access_bytes_get(*value, pieces[i].offset, pieces[i].size);
+        if (w)
+            ecam_piece(w, pieces[i].addr, pieces[i].size, write, &part);
+        else if (!write)
+            part = ~0ULL;
+        result = access_bytes_put(result, pieces[i].offset, pieces[i].size, part);
     }
     if (!write)
         *value = result;
@@ -159,15 +210,17 @@ static enum exit_action hidden_mmio(void *ctx, struct vcpu *v, u64 gpa, u8 size,
     return EXIT_SKIP;
 }
 
+/*
+ * A concealed function's I/O BAR: its ports read all ones and drop writes.
+ * Lanes of an access that reach past the BAR (or start below it) go on as
+ * port accesses to whoever holds them.
+ */
 static enum exit_action hidden_io(void *ctx, struct vcpu *v, u16 port, u8 size, bool write,
                                   u32 *value)
 {
-    (void)ctx;
-    (void)v;
-    (void)port;
     if (!write)
         *value = pci_cfgspace_all_ones(size);
-    return EXIT_SKIP;
+    return io_pass_on(v, hidden_io, ctx, port, size, write, value, IO_OWN_KEEP);
 }
 
 static void hide_bars(struct guest_vm *vm, const struct pci_device *dev, const char *slot)

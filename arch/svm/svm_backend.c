@@ -274,6 +274,11 @@ static u64 svm_get_reg(struct vcpu *v, enum vcpu_reg r)
     case VCPU_REG_CS_ATTR: return g->cs.attrib;
     case VCPU_REG_SS_ATTR: return g->ss.attrib;
     case VCPU_REG_DR6: return g->dr6;
+    case VCPU_REG_ES_BASE: return g->es.base;
+    case VCPU_REG_SS_BASE: return g->ss.base;
+    case VCPU_REG_DS_BASE: return g->ds.base;
+    case VCPU_REG_FS_BASE: return g->fs.base;
+    case VCPU_REG_GS_BASE: return g->gs.base;
     default: return 0;
     }
 }

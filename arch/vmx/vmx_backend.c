@@ -513,6 +513,11 @@ static u64 vmx_get_reg(struct vcpu *v, enum vcpu_reg r)
      * the VMM uses none (with several vCPUs on a CPU it would need
      * switching, as CR2 does). */
     case VCPU_REG_DR6: return read_dr6();
+    case VCPU_REG_ES_BASE: return vmread(VMCS_GUEST_ES_BASE);
+    case VCPU_REG_SS_BASE: return vmread(VMCS_GUEST_SS_BASE);
+    case VCPU_REG_DS_BASE: return vmread(VMCS_GUEST_DS_BASE);
+    case VCPU_REG_FS_BASE: return vmread(VMCS_GUEST_FS_BASE);
+    case VCPU_REG_GS_BASE: return vmread(VMCS_GUEST_GS_BASE);
     default: return 0;
     }
 }

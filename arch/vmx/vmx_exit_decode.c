@@ -36,6 +36,8 @@ enum vm_exit_kind vmx_exit_kind_of(u32 basic_reason)
         return VM_EXIT_INTERRUPT_WINDOW;
     case VMX_EXIT_NMI_WINDOW:
         return VM_EXIT_NMI_WINDOW;
+    case VMX_EXIT_TASK_SWITCH:
+        return VM_EXIT_TASK_SWITCH;
     case VMX_EXIT_CPUID:
         return VM_EXIT_CPUID;
     case VMX_EXIT_HLT:

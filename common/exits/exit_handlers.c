@@ -10,7 +10,8 @@
 #include "common/exits/apic_base.h"
 #include "common/exits/cpuid_policy.h"
 #include "common/exits/cr_rules.h"
-#include "common/lib/format.h"
+#include "common/exits/io_exit.h"
+#include "common/exits/mmio_exit.h"
 #include "common/vm/guest_vm.h"
 #include "common/vm/vm_nested.h"
 #include "common/exits/hypercall.h"
@@ -18,7 +19,6 @@
 #include "common/insn/insn_len.h"
 #include "common/base/kprintf.h"
 #include "common/lib/kstring.h"
-#include "common/insn/mmio_decode.h"
 #include "common/npt/mtrr_write.h"
 #include "common/platform/test_mmio_page.h"
 
@@ -165,31 +165,6 @@ static enum exit_action on_wrmsr(struct vcpu *v, struct vm_exit *e)
     }
 }
 
-static enum exit_action on_io(struct vcpu *v, struct vm_exit *e)
-{
-    const struct vm_exit_io *io = &e->details.io;
-    struct io_hook hook, *h = io_hook_find(guest_vm_of(v), io->port, io->size, &hook) ? &hook : NULL;
-    if (io->string)
-        return vcpu_stop(v, VCPU_STOP_ERROR,
-                         "string I/O (%s) to intercepted port 0x%x is not supported (rip=0x%llx)",
-                         io->in ? "INS" : "OUTS", io->port,
-                         (unsigned long long)get(v, VCPU_REG_RIP));
-    if (!h)
-        return vcpu_stop(v, VCPU_STOP_ERROR, "I/O exit for port 0x%x that no hook claims",
-                         io->port);
-    u32 value = (u32)v->gprs.rax;
-    enum exit_action a = h->fn(h->ctx, v, io->port, io->size, !io->in, &value);
-    if (io->in && a == EXIT_SKIP) {
-        /* IN to AL/AX keeps the rest of RAX; IN to EAX clears bits 63:32. */
-        u64 mask = io->size == 4 ? 0xFFFFFFFFull : io->size == 2 ? 0xFFFF : 0xFF;
-        if (io->size == 4)
-            v->gprs.rax = value;
-        else
-            v->gprs.rax = (v->gprs.rax & ~mask) | (value & mask);
-    }
-    return a;
-}
-
 /* What an interrupt window caught for the guest goes into its event
  * queue: its vectors, and an NMI (the guest's too: bookvisor sends none). */
 static void reflect_caught(struct vcpu *v, const struct desc_caught *c)
@@ -314,102 +289,6 @@ static enum exit_action on_vmcall(struct vcpu *v, struct vm_exit *e)
     return EXIT_SKIP;
 }
 
-/*
- * An access the nested tables do not map: VMM memory or nothing at all.
- * Decision (chapter 05): such memory "reads as nothing" - reads return all
- * ones like an empty bus, writes are dropped - and the guest goes on. The
- * VMM's memory is therefore neither readable nor writable by the guest, and
- * a guest that probes it does not bring the machine down. Executing there
- * stops the guest.
- */
-static enum exit_action empty_bus(void *ctx, struct vcpu *v, u64 gpa, u8 size, bool write,
-                                  u64 *value)
-{
-    struct guest_vm *vm = guest_vm_of(v);
-    if (vm->private_accesses++ < 4)
-        kprintf("bookvisor: guest %s %s at gpa 0x%llx (%s)\n", write ? "write" : "read",
-                (const char *)ctx, (unsigned long long)gpa,
-                write ? "dropped" : "reads as all ones");
-    (void)size;
-    if (!write)
-        *value = ~0ULL;
-    return EXIT_SKIP;
-}
-
-/* Decode the faulting instruction, run fn on the access, finish the instruction. */
-static enum exit_action emulate_mmio(struct vcpu *v, struct vm_exit *e, mmio_hook_fn fn, void *ctx,
-                                     const char *what)
-{
-    u8 bytes[15];
-    size_t n = guest_vm_fetch_insn(v, bytes, sizeof(bytes));
-    struct mmio_access acc;
-
-    if (e->details.npf.fetch)
-        return vcpu_stop(v, VCPU_STOP_ERROR, "the guest executes %s at gpa 0x%llx", what,
-                         (unsigned long long)e->details.npf.gpa);
-    if (n == 0 || mmio_decode(bytes, n, (enum insn_mode)guest_vm_insn_mode(v), &acc) != MMIO_DECODE_OK) {
-        /* Name exactly the bytes fetched (up to 15: the longest instruction). */
-        char hex[sizeof(bytes) * 3 + 1] = "";
-        for (size_t i = 0, at = 0; i < n && i < sizeof(bytes); i++, at = 3 * i - 1)
-            ksnprintf(hex + at, sizeof(hex) - at, "%s%02x", i ? " " : "", bytes[i]);
-        return vcpu_stop(v, VCPU_STOP_ERROR,
-                         "cannot emulate the guest's access to %s at gpa 0x%llx at rip=0x%llx: "
-                         "instruction bytes [%s]%s",
-                         what, (unsigned long long)e->details.npf.gpa,
-                         (unsigned long long)get(v, VCPU_REG_RIP), n ? hex : "",
-                         n ? "" : " (the instruction could not be fetched)");
-    }
-    u64 *reg = gpr_ptr(v, acc.reg);
-    bool is_rsp = acc.reg == 4 && !acc.reg_high_byte;
-    u64 regval = is_rsp ? get(v, VCPU_REG_RSP) : *reg;
-    u64 value = 0;
-    if (acc.dir == MMIO_WRITE)
-        value = acc.uses_imm ? acc.imm : mmio_write_value(&acc, regval);
-    enum exit_action a = fn(ctx, v, e->details.npf.gpa, acc.size, acc.dir == MMIO_WRITE, &value);
-    if (a != EXIT_SKIP)
-        return a;
-    if (acc.dir == MMIO_READ) {
-        u64 merged = mmio_read_result_apply(&acc, regval, value);
-        if (is_rsp)
-            v->backend->set_reg(v, VCPU_REG_RSP, merged);
-        else
-            *reg = merged;
-    }
-    struct vm_exit skip = *e;
-    skip.insn_len = acc.length;
-    return vcpu_skip(v, &skip) ? EXIT_RESUME : EXIT_STOP;
-}
-
-static enum exit_action on_npf(struct vcpu *v, struct vm_exit *e)
-{
-    struct guest_vm *vm = guest_vm_of(v);
-    enum npt_fault_result r = guest_vm_nested_fault(vm, e->details.npf.gpa);
-    switch (r) {
-    case NPT_FAULT_MAPPED:
-        if (__builtin_expect(vm->test_gp_on_next_npf, 0)) { /* test.events: a fault on top */
-            vm->test_gp_on_next_npf = false;
-            return vcpu_raise_gp(v);
-        }
-        return EXIT_RESUME;
-    case NPT_FAULT_VMM_PRIVATE:
-        return emulate_mmio(v, e, empty_bus, "VMM memory", "VMM memory");
-    case NPT_FAULT_NOT_BACKED:
-        return emulate_mmio(v, e, empty_bus, "unbacked memory", "unbacked memory");
-    case NPT_FAULT_HOOKED: {
-        struct mmio_hook hook, *h = mmio_hook_find(vm, e->details.npf.gpa, &hook) ? &hook : NULL;
-        if (!h)
-            return vcpu_stop(v, VCPU_STOP_ERROR, "hooked page at 0x%llx has no handler",
-                             (unsigned long long)e->details.npf.gpa);
-        return emulate_mmio(v, e, h->fn, h->ctx, "a hooked page");
-    }
-    case NPT_FAULT_NO_MEMORY:
-    default:
-        return vcpu_stop(v, VCPU_STOP_ERROR,
-                         "no memory for nested page tables (gpa 0x%llx)",
-                         (unsigned long long)e->details.npf.gpa);
-    }
-}
-
 /* AMD-V without decode assists does not say which register a MOV to CR
  * used: fetch and decode the instruction. NULL if it is not one. */
 static const struct vm_exit_cr *cr_access_decode(struct vcpu *v, const struct vm_exit_cr *c,
@@ -493,6 +372,21 @@ static enum exit_action on_shutdown(struct vcpu *v, struct vm_exit *e)
                      e->native_code, (unsigned long long)get(v, VCPU_REG_RIP));
 }
 
+/*
+ * A hardware task switch: VT-x exits on every one, whatever the controls
+ * say (AMD-V does not, and bookvisor does not ask it to). bookvisor does not
+ * emulate task switches; chapter 04 says why. The guest stops, and the
+ * message says so rather than calling the exit unknown.
+ */
+static enum exit_action on_task_switch(struct vcpu *v, struct vm_exit *e)
+{
+    (void)e;
+    return vcpu_stop(v, VCPU_STOP_ERROR,
+                     "hardware task switch at rip=0x%llx: VT-x exits on every one and bookvisor "
+                     "does not emulate task switches (chapter 04)",
+                     (unsigned long long)get(v, VCPU_REG_RIP));
+}
+
 static enum exit_action on_invalid_state(struct vcpu *v, struct vm_exit *e)
 {
     /* guest_run_and_report() prints the backend's state dump (and the VT-x checker) after the stop. */
@@ -554,10 +448,10 @@ const struct exit_handler_table guest_exit_handlers = {
         [VM_EXIT_CPUID] = on_cpuid,
         [VM_EXIT_RDMSR] = on_rdmsr,
         [VM_EXIT_WRMSR] = on_wrmsr,
-        [VM_EXIT_IO] = on_io,
+        [VM_EXIT_IO] = io_exit,
         [VM_EXIT_HLT] = on_hlt,
         [VM_EXIT_VMCALL] = on_vmcall,
-        [VM_EXIT_NESTED_PAGE_FAULT] = on_npf,
+        [VM_EXIT_NESTED_PAGE_FAULT] = mmio_exit,
         [VM_EXIT_XSETBV] = on_xsetbv,
         [VM_EXIT_SHUTDOWN] = on_shutdown,
         [VM_EXIT_INVALID_STATE] = on_invalid_state,
@@ -570,5 +464,6 @@ const struct exit_handler_table guest_exit_handlers = {
         [VM_EXIT_INTERRUPT_WINDOW] = vcpu_event_window_exit,
         [VM_EXIT_NMI_WINDOW] = vcpu_event_window_exit,
         [VM_EXIT_IRET] = on_iret,
+        [VM_EXIT_TASK_SWITCH] = on_task_switch,
     },
 };

@@ -34,8 +34,15 @@
 
 /* PAE paging (outside long mode). CR3 points at a 32-byte aligned PDPT. */
 #define CR3_PAE_PDPT_MASK 0xFFFFFFE0ULL
-/* PDPTE: bits 2:1 and 8:5 are reserved, and so is everything above bit 51. */
-#define PDPTE_PAE_RESERVED (0xFFF0000000000000ULL | 0x1E6ULL)
+/*
+ * PDPTE: bits 2:1 and 8:6 are reserved, and so is everything above bit 51;
+ * bits 11:9 are ignored. Bit 5 is reserved too by the SDM (table 4-8) and the
+ * APM, but QEMU's TCG sets it, as the accessed bit of the other levels, in
+ * PDPTEs the CPU has already loaded and checked (MOV to CR3). The walk reads
+ * memory for an instruction that ran, so it takes what the CPU took.
+ */
+#define PDPTE_PAE_ACCESSED (1ULL << 5)
+#define PDPTE_PAE_RESERVED ((0xFFF0000000000000ULL | 0x1E6ULL) & ~PDPTE_PAE_ACCESSED)
 /* PAE PDE/PTE: bits 62:52 are reserved (in long mode they are ignored). */
 #define ENTRY_PAE_HIGH_RESERVED 0x7FF0000000000000ULL
 

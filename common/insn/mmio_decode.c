@@ -46,6 +46,85 @@ static void set_modrm_reg_operand(struct mmio_access *access, const struct insn_
     }
 }
 
+/* Immediate of group 1 (80 81 83) widened to size bytes. */
+static u64 group1_imm(const struct insn_info *info, u8 size)
+{
+    if (info->opcode[0] == 0x83) /* imm8, sign-extended to the operand size */
+        return sign_extend_to_64(info->imm, 1) & low_bytes_mask(size);
+    if (size == 8) /* imm32, sign-extended */
+        return sign_extend_to_64(info->imm, 4);
+    return info->imm & low_bytes_mask(size);
+}
+
+/* OR and AND, with a register (08 09 20 21) or an immediate (80 81 83 /1 /4). */
+static bool decode_logic(const struct insn_info *info, struct mmio_access *access)
+{
+    u8 op = info->opcode[0];
+    u8 size = (op & 1) ? info->operand_size : 1;
+
+    if (insn_modrm_mod(info) == 3)
+        return false;
+    access->form = MMIO_FORM_RMW;
+    access->dir = MMIO_WRITE;
+    access->size = size;
+    if (op >= 0x80) {
+        u8 reg = insn_modrm_reg(info);
+
+        if (reg != 1 && reg != 4)
+            return false; /* ADD ADC SBB SUB XOR CMP: not emulated */
+        access->rmw_op = reg == 1 ? MMIO_RMW_OR : MMIO_RMW_AND;
+        access->reg_size = size;
+        access->uses_imm = true;
+        access->imm = group1_imm(info, size);
+        return true;
+    }
+    access->rmw_op = op < 0x20 ? MMIO_RMW_OR : MMIO_RMW_AND;
+    set_modrm_reg_operand(access, info, size);
+    return true;
+}
+
+/* MOVS STOS LODS INS OUTS; REPNE is refused (its meaning there is not architectural). */
+static bool decode_string(const struct insn_info *info, struct mmio_access *access)
+{
+    u8 op = info->opcode[0];
+    bool wide = op & 1;
+
+    if (info->repne)
+        return false;
+    access->form = MMIO_FORM_STRING;
+    access->rep = info->rep;
+    access->reg = 0; /* rAX for STOS and LODS */
+    switch (op & ~1) {
+    case 0xa4: access->string_op = MMIO_STR_MOVS; access->dir = MMIO_READ; break;
+    case 0xaa: access->string_op = MMIO_STR_STOS; access->dir = MMIO_WRITE; break;
+    case 0xac: access->string_op = MMIO_STR_LODS; access->dir = MMIO_READ; break;
+    case 0x6c: access->string_op = MMIO_STR_INS; access->dir = MMIO_WRITE; break;
+    default: access->string_op = MMIO_STR_OUTS; access->dir = MMIO_READ; break;
+    }
+    access->size = wide ? info->operand_size : 1;
+    /* Port I/O has no 64-bit form: REX.W leaves INSD/OUTSD at 4 bytes. */
+    if ((access->string_op == MMIO_STR_INS || access->string_op == MMIO_STR_OUTS) && wide)
+        access->size = info->operand_size == 2 ? 2 : 4;
+    access->reg_size = access->size;
+    return true;
+}
+
+/* PUSH r, POP r: 64 bits by default in 64-bit mode. */
+static bool decode_stack(const struct insn_info *info, struct mmio_access *access)
+{
+    u8 op = info->opcode[0];
+    u8 size = info->operand_size;
+
+    if (access->mode == INSN_MODE_64)
+        size = info->opsize_override ? 2 : 8;
+    access->form = MMIO_FORM_STACK;
+    access->dir = op < 0x58 ? MMIO_WRITE : MMIO_READ;
+    access->size = size;
+    access->reg_size = size;
+    access->reg = (u8)((op & 7) | ((info->rex & 0x01) ? 8 : 0)); /* REX.B */
+    return true;
+}
+
 /* The accepted one-byte opcodes; false for anything else. */
 static bool decode_one_byte(const struct insn_info *info, struct mmio_access *access)
 {
@@ -85,25 +164,94 @@ static bool decode_one_byte(const struct insn_info *info, struct mmio_access *ac
         access->has_moffs = true;
         access->moffs = info->imm;
         return true;
+    case 0x08: case 0x09: case 0x20: case 0x21: /* OR, AND r/m, r */
+    case 0x80: case 0x81: case 0x83: /* group 1 r/m, imm */
+        return decode_logic(info, access);
+    case 0xa4: case 0xa5: case 0xaa: case 0xab: case 0xac: case 0xad: /* MOVS STOS LODS */
+    case 0x6c: case 0x6d: case 0x6e: case 0x6f: /* INS OUTS */
+        return decode_string(info, access);
+    case 0x50 ... 0x5f: /* PUSH r, POP r */
+        return decode_stack(info, access);
     default: return false;
     }
 }
 
-/* MOVZX/MOVSX (0F B6 B7 BE BF); false for any other two-byte opcode. */
+/* Vector moves: opcode and mandatory prefix (none, 66 or F3) name the form. */
+static bool decode_vector(const struct insn_info *info, struct mmio_access *access)
+{
+    u8 op = info->opcode[1];
+    u8 prefix = info->repne ? 0xf2 : info->rep ? 0xf3 : info->opsize_override ? 0x66 : 0;
+    bool wide = info->rex & 0x08; /* REX.W: MOVQ instead of MOVD */
+    bool load, xmm = prefix != 0, zero = false;
+    u8 size;
+
+    if (insn_modrm_mod(info) == 3 || prefix == 0xf2)
+        return false;
+    switch (op) {
+    case 0x6e: /* MOVD/MOVQ mm|xmm, r/m */
+        if (prefix == 0xf3)
+            return false;
+        load = true, size = wide ? 8 : 4, zero = true;
+        break;
+    case 0x7e: /* MOVD/MOVQ r/m, mm|xmm; F3: MOVQ xmm, m64 */
+        if (prefix == 0xf3)
+            load = true, size = 8, zero = true;
+        else
+            load = false, size = wide ? 8 : 4;
+        break;
+    case 0x6f: /* MOVQ mm, m64; MOVDQA (66), MOVDQU (F3) xmm, m128 */
+    case 0x7f: /* and the stores */
+        load = op == 0x6f, size = xmm ? 16 : 8;
+        break;
+    case 0xd6: /* MOVQ m64, xmm (66 only) */
+        if (prefix != 0x66)
+            return false;
+        load = false, size = 8;
+        break;
+    case 0x10: case 0x11: /* MOVUPS (none), MOVUPD (66) */
+    case 0x28: case 0x29: /* MOVAPS (none), MOVAPD (66) */
+        if (prefix == 0xf3)
+            return false; /* MOVSS, CVTSI2SS: not plain moves of the register */
+        load = !(op & 1), size = 16, xmm = true;
+        break;
+    default: return false;
+    }
+    access->form = MMIO_FORM_VECTOR;
+    access->dir = load ? MMIO_READ : MMIO_WRITE;
+    access->size = size;
+    access->reg_size = size;
+    access->vec_file = xmm ? MMIO_VEC_XMM : MMIO_VEC_MMX;
+    access->vec_reg = (u8)(insn_modrm_reg(info) | ((xmm && (info->rex & 0x04)) ? 8 : 0));
+    access->vec_zero_upper = zero && load;
+    return true;
+}
+
+/* MOVZX/MOVSX, XADD, CMPXCHG and the vector moves; false for any other two-byte opcode. */
 static bool decode_two_byte(const struct insn_info *info, struct mmio_access *access)
 {
     u8 op = info->opcode[1];
 
-    if (op != 0xb6 && op != 0xb7 && op != 0xbe && op != 0xbf)
-        return false;
     if (insn_modrm_mod(info) == 3)
         return false;
-    access->dir = MMIO_READ;
-    access->size = (op & 1) ? 2 : 1;
-    access->extend = (op & 8) ? MMIO_EXTEND_SIGN : MMIO_EXTEND_ZERO;
-    /* The destination is never a byte register, so no AH..BH case. */
-    set_modrm_reg_operand(access, info, info->operand_size);
-    return true;
+    switch (op) {
+    case 0xb6: case 0xb7: case 0xbe: case 0xbf: /* MOVZX, MOVSX */
+        access->dir = MMIO_READ;
+        access->size = (op & 1) ? 2 : 1;
+        access->extend = (op & 8) ? MMIO_EXTEND_SIGN : MMIO_EXTEND_ZERO;
+        /* The destination is never a byte register, so no AH..BH case. */
+        set_modrm_reg_operand(access, info, info->operand_size);
+        return true;
+    case 0xc0: case 0xc1: /* XADD r/m, r */
+    case 0xb0: case 0xb1: /* CMPXCHG r/m, r */
+        access->form = MMIO_FORM_RMW;
+        access->dir = MMIO_WRITE;
+        access->rmw_op = op >= 0xc0 ? MMIO_RMW_XADD : MMIO_RMW_CMPXCHG;
+        access->size = (op & 1) ? info->operand_size : 1;
+        set_modrm_reg_operand(access, info, access->size);
+        return true;
+    default:
+        return decode_vector(info, access);
+    }
 }
 
 enum mmio_decode_status mmio_decode(const u8 *bytes, size_t avail, enum insn_mode mode,
@@ -119,22 +267,42 @@ enum mmio_decode_status mmio_decode(const u8 *bytes, size_t avail, enum insn_mod
     case INSN_TOO_LONG: return MMIO_DECODE_TOO_LONG;
     case INSN_UNSUPPORTED: return MMIO_DECODE_UNSUPPORTED;
     }
-    /* LOCK on a MOV raises #UD, so it never reaches an MMIO fault. */
-    if (info.lock)
-        return MMIO_DECODE_UNSUPPORTED;
-
+    access.mode = mode;
     if (info.opcode_len == 1)
         ok = decode_one_byte(&info, &access);
     else
         ok = decode_two_byte(&info, &access);
-    if (!ok)
+    /* LOCK is legal on the read-modify-write forms only (elsewhere: #UD). */
+    if (!ok || (info.lock && access.form != MMIO_FORM_RMW))
         return MMIO_DECODE_UNSUPPORTED;
 
     access.length = info.length;
     access.seg_override = info.seg_override;
     access.mode = mode;
+    access.lock = info.lock;
+    access.insn = info;
     *out = access;
     return MMIO_DECODE_OK;
+}
+
+u64 mmio_reg_merge(u64 old_value, u64 data, u8 size, bool high_byte, enum insn_mode mode)
+{
+    u64 value = data & low_bytes_mask(size);
+
+    switch (size) {
+    case 1:
+        if (high_byte)
+            return (old_value & ~0xff00ULL) | (value << 8);
+        return (old_value & ~0xffULL) | value;
+    case 2: return (old_value & ~0xffffULL) | value;
+    case 4:
+        /* 64-bit mode zero-extends 32-bit results; elsewhere the
+         * upper half is invisible to the guest, so leave it alone. */
+        if (mode == INSN_MODE_64)
+            return value;
+        return (old_value & ~0xffffffffULL) | value;
+    default: return value;
+    }
 }
 
 u64 mmio_read_result_apply(const struct mmio_access *access, u64 old_value, u64 data)
@@ -143,22 +311,7 @@ u64 mmio_read_result_apply(const struct mmio_access *access, u64 old_value, u64 
 
     if (access->extend == MMIO_EXTEND_SIGN)
         value = sign_extend_to_64(value, access->size);
-    value &= low_bytes_mask(access->reg_size);
-
-    switch (access->reg_size) {
-    case 1:
-        if (access->reg_high_byte)
-            return (old_value & ~0xff00ULL) | (value << 8);
-        return (old_value & ~0xffULL) | value;
-    case 2: return (old_value & ~0xffffULL) | value;
-    case 4:
-        /* 64-bit mode zero-extends 32-bit results; elsewhere the
-         * upper half is invisible to the guest, so leave it alone. */
-        if (access->mode == INSN_MODE_64)
-            return value;
-        return (old_value & ~0xffffffffULL) | value;
-    default: return value;
-    }
+    return mmio_reg_merge(old_value, value, access->reg_size, access->reg_high_byte, access->mode);
 }
 
 u64 mmio_write_value(const struct mmio_access *access, u64 reg_value)

@@ -11,6 +11,7 @@
 #include "common/platform/power_rules.h"
 #include "common/vm/guest_vm.h"
 #include "common/vm/hooks.h"
+#include "common/vm/io_ports.h"
 
 #define PORT_KBC_DATA 0x60
 #define PORT_KBC_CMD 0x64
@@ -23,14 +24,11 @@ struct power_guard {
     struct kbc_watch kbc;
 };
 
-static enum exit_action passthrough(struct vcpu *v, u16 port, u8 size, bool write, u32 *value)
+/* The access goes on as the guest made it; lanes of other hooks reach them. */
+static enum exit_action passthrough(struct vcpu *v, io_hook_fn fn, void *ctx, u16 port, u8 size,
+                                    bool write, u32 *value)
 {
-    (void)v;
-    if (write)
-        io_write(port, size, *value);
-    else
-        *value = io_read(port, size);
-    return EXIT_SKIP;
+    return io_pass_on(v, fn, ctx, port, size, write, value, IO_OWN_HARDWARE);
 }
 
 /* The guest's request never reaches the hardware: the guest stops here. */
@@ -49,7 +47,7 @@ static enum exit_action pm1_cnt_access(void *ctx, struct vcpu *v, u16 port, u8 s
     const struct power_guard *g = ctx;
     const struct acpi_power_info *pi = g->pi;
     if (!write)
-        return passthrough(v, port, size, write, value);
+        return passthrough(v, pm1_cnt_access, ctx, port, size, write, value);
     bool block_b = pi->pm1b_cnt && port + size > pi->pm1b_cnt && port < pi->pm1b_cnt + pi->pm1_cnt_len;
     u16 reg = block_b ? pi->pm1b_cnt : pi->pm1a_cnt;
     u32 cnt;
@@ -68,14 +66,41 @@ static enum exit_action pm1_cnt_access(void *ctx, struct vcpu *v, u16 port, u8 s
                              "a type no \\_Sn package names; stopping",
                              (cnt >> PM1_CNT_SLP_TYP_SHIFT) & 7, block_b ? 'b' : 'a');
     }
-    return passthrough(v, port, size, write, value);
+    return passthrough(v, pm1_cnt_access, ctx, port, size, write, value);
 }
 
-/* Is this byte write the FADT's reset register and value? */
-static bool fadt_reset_io(const struct acpi_power_info *pi, u16 port, u8 size, u32 value)
+/*
+ * Does the write reset the machine through one of the guarded one-byte
+ * registers? Every lane is looked at, whatever port the access starts at: a
+ * word at 0x91 reaches 0x92, a word at 0xCF8 reaches 0xCF9 (on QEMU, Bochs
+ * and real chipsets alike some of these split a wide access into bytes).
+ * Only the dword at 0xCF8, PCI's address register, leaves 0xCF9 alone.
+ */
+static enum exit_action reset_write_check(struct power_guard *g, struct vcpu *v, u16 port,
+                                          u8 size, u32 value)
 {
-    return pi->reset_valid && pi->reset_space == ACPI_SPACE_IO && pi->reset_addr == port &&
-           size == 1 && (u8)value == pi->reset_value;
+    const struct acpi_power_info *pi = g->pi;
+    bool config_address = io_is_pci_config_address(port, size);
+    u8 byte;
+
+    if (pi->reset_valid && pi->reset_space == ACPI_SPACE_IO && pi->reset_addr < 0x10000 &&
+        io_lane_byte(port, size, value, (u16)pi->reset_addr, &byte) &&
+        !(config_address && pi->reset_addr == PORT_RESET_CTRL) && byte == pi->reset_value)
+        return stop_for_reset(v, "the FADT's reset register", pi->reset_addr, byte);
+    if (io_lane_byte(port, size, value, PORT_RESET_CTRL, &byte) && !config_address &&
+        cf9_write_resets(byte))
+        return stop_for_reset(v, "reset control register", PORT_RESET_CTRL, byte);
+    if (io_lane_byte(port, size, value, PORT_SYS_CTRL_A, &byte) &&
+        port92_write_resets((u8)io_read(PORT_SYS_CTRL_A, 1), byte))
+        return stop_for_reset(v, "System Control Port A fast reset", PORT_SYS_CTRL_A, byte);
+    /* In port order: a command at 0x64 after data at 0x60 in one access. */
+    if (io_lane_byte(port, size, value, PORT_KBC_DATA, &byte) &&
+        kbc_write_resets(&g->kbc, PORT_KBC_DATA, byte))
+        return stop_for_reset(v, "keyboard controller", PORT_KBC_DATA, byte);
+    if (io_lane_byte(port, size, value, PORT_KBC_CMD, &byte) &&
+        kbc_write_resets(&g->kbc, PORT_KBC_CMD, byte))
+        return stop_for_reset(v, "keyboard controller", PORT_KBC_CMD, byte);
+    return EXIT_SKIP;
 }
 
 /* 0xCF9, 0x92, 0x60/0x64 and the FADT's reset port (when it is another). */
@@ -83,19 +108,13 @@ static enum exit_action reset_port_access(void *ctx, struct vcpu *v, u16 port, u
                                           u32 *value)
 {
     struct power_guard *g = ctx;
-    if (!write)
-        return passthrough(v, port, size, write, value);
-    u8 byte = (u8)*value;
-    if (fadt_reset_io(g->pi, port, size, *value))
-        return stop_for_reset(v, "the FADT's reset register", port, byte);
-    /* 0xCF9 decodes byte accesses only: a dword at 0xCF8 is PCI's address register. */
-    if (port == PORT_RESET_CTRL && size == 1 && cf9_write_resets(byte))
-        return stop_for_reset(v, "reset control register", port, byte);
-    if (port == PORT_SYS_CTRL_A && port92_write_resets((u8)io_read(port, 1), byte))
-        return stop_for_reset(v, "System Control Port A fast reset", port, byte);
-    if ((port == PORT_KBC_CMD || port == PORT_KBC_DATA) && kbc_write_resets(&g->kbc, port, byte))
-        return stop_for_reset(v, "keyboard controller", port, byte);
-    return passthrough(v, port, size, write, value);
+    if (write && reset_write_check(g, v, port, size, *value) != EXIT_SKIP)
+        return EXIT_STOP;
+    /* One-byte registers: a wider access goes on byte by byte, except PCI's
+     * address register (a dword at 0xCF8, which must stay one). */
+    return io_pass_on(v, reset_port_access, ctx, port, size, write, value,
+                      size == 1 || io_is_pci_config_address(port, size) ? IO_OWN_HARDWARE
+                                                                        : IO_OWN_BYTES);
 }
 
 /* The page of a memory-space reset register: every access is repeated on
@@ -121,8 +140,7 @@ static enum exit_action reset_mmio_access(void *ctx, struct vcpu *v, u64 gpa, u8
 static enum exit_action smi_cmd_access(void *ctx, struct vcpu *v, u16 port, u8 size, bool write,
                                        u32 *value)
 {
-    (void)ctx;
-    return passthrough(v, port, size, write, value);
+    return passthrough(v, smi_cmd_access, ctx, port, size, write, value);
 }
 
 static void hook_port(struct guest_vm *vm, u16 port, u16 count, io_hook_fn fn, void *ctx)

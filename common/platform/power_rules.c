@@ -34,6 +34,19 @@ int pm1_sleep_state(const struct acpi_power_info *pi, bool block_b, u32 cnt)
     return -1;
 }
 
+bool io_lane_byte(u16 port, u8 size, u32 value, u16 lane, u8 *byte)
+{
+    if (lane < port || (u32)lane >= (u32)port + size)
+        return false;
+    *byte = (u8)(value >> (8 * (lane - port)));
+    return true;
+}
+
+bool io_is_pci_config_address(u16 port, u8 size)
+{
+    return port == 0xCF8 && size == 4;
+}
+
 bool cf9_write_resets(u8 value)
 {
     return (value & 0x04) != 0;

@@ -40,6 +40,19 @@ bool io_write_merge(u16 reg_port, u8 reg_len, u32 current, u16 port, u8 size, u3
  */
 int pm1_sleep_state(const struct acpi_power_info *pi, bool block_b, u32 cnt);
 
+/**
+ * The byte an I/O write of size bytes at port carries to the one-byte
+ * register at lane: a guest may reach a register with a wider access that
+ * starts below it. @return false when the access does not cover lane.
+ */
+bool io_lane_byte(u16 port, u8 size, u32 value, u16 lane, u8 *byte);
+
+/**
+ * A dword at 0xCF8 is PCI's configuration address register on every
+ * chipset: its byte at 0xCF9 never reaches the reset control register.
+ */
+bool io_is_pci_config_address(u16 port, u8 size);
+
 /** The reset control register at port 0xCF9: writing RST_CPU (bit 2) resets. */
 bool cf9_write_resets(u8 value);
 

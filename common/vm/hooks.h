@@ -29,14 +29,18 @@ struct vcpu;
  * An I/O hook handler. For a read (write == false) store the result in
  * *value (only the low size bytes count); for a write *value holds the data.
  * port and size are the guest's access, which may start below the hook's
- * ports or reach past them (io_hook_find()).
+ * ports or reach past them (io_hook_find()); a handler passes such an access
+ * on with io_pass_on() (common/vm/io_ports.h), so that other hooks see their
+ * lanes.
  * Returns EXIT_SKIP normally, or what vcpu_stop() returns to stop the guest.
  */
 typedef enum exit_action (*io_hook_fn)(void *ctx, struct vcpu *v, u16 port, u8 size, bool write,
                                        u32 *value);
 
 /**
- * An MMIO hook handler: gpa is the accessed address, size 1, 2, 4 or 8.
+ * An MMIO hook handler: gpa is the accessed address, size 1, 2, 4 or 8, and
+ * gpa a multiple of size (bookvisor cuts every emulated access into such
+ * pieces, common/lib/access_split.h, so a piece never leaves its page).
  * For a read store the result in *value; for a write *value holds the data.
  * Returns EXIT_SKIP normally, or what vcpu_stop() returns to stop the guest.
  */

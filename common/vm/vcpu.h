@@ -27,12 +27,17 @@ struct vcpu_gprs {
     /**@}*/
 };
 
-/** Guest state that is not a general register. */
+/**
+ * Guest state that is not a general register. The segment bases (read
+ * only) let common code find the memory of an instruction it emulates
+ * (common/insn/insn_addr.h); set_reg ignores them.
+ */
 enum vcpu_reg {
     VCPU_REG_RIP, VCPU_REG_RSP, VCPU_REG_RFLAGS,
     VCPU_REG_CR0, VCPU_REG_CR2, VCPU_REG_CR3, VCPU_REG_CR4, VCPU_REG_EFER,
     VCPU_REG_CS_BASE, VCPU_REG_CS_ATTR, VCPU_REG_SS_ATTR,
     VCPU_REG_DR6, /**< the guest's DR6: a single-step \#DB sets its BS bit (chapter 08) */
+    VCPU_REG_ES_BASE, VCPU_REG_SS_BASE, VCPU_REG_DS_BASE, VCPU_REG_FS_BASE, VCPU_REG_GS_BASE,
     VCPU_REG_COUNT
 };
 

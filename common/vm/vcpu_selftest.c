@@ -15,6 +15,9 @@ static const struct {
     { VCPU_REG_CR0, "cr0" }, { VCPU_REG_CR2, "cr2" }, { VCPU_REG_CR3, "cr3" },
     { VCPU_REG_CR4, "cr4" }, { VCPU_REG_EFER, "efer" }, { VCPU_REG_CS_BASE, "cs.base" },
     { VCPU_REG_CS_ATTR, "cs.attr" }, { VCPU_REG_SS_ATTR, "ss.attr" },
+    { VCPU_REG_ES_BASE, "es.base" }, { VCPU_REG_SS_BASE, "ss.base" },
+    { VCPU_REG_DS_BASE, "ds.base" }, { VCPU_REG_FS_BASE, "fs.base" },
+    { VCPU_REG_GS_BASE, "gs.base" },
 };
 #define NREGS ARRAY_SIZE(regs)
 
@@ -38,6 +41,12 @@ static void state_of(unsigned i, const struct vcpu_init_state *base, struct vcpu
     s->cr3 = 0x1000ull * (0x40 + i);
     s->cr4 = base->cr4 ^ 0x10;               /* PSE the other way */
     s->cs.base = base->cs.base + 0x10000ull * i;
+    /* Each data segment's base its own, so a swapped one shows. */
+    s->es.base = base->es.base + 0x11000ull * i;
+    s->ss.base = base->ss.base + 0x12000ull * i;
+    s->ds.base = base->ds.base + 0x13000ull * i;
+    s->fs.base = base->fs.base + 0x14000ull * i;
+    s->gs.base = base->gs.base + 0x15000ull * i;
 }
 
 /* What vCPU i's registers hold after state_of(). CR2 starts at 0. */
@@ -54,6 +63,11 @@ static u64 initial_value(const struct vcpu_init_state *s, enum vcpu_reg r)
     case VCPU_REG_CS_BASE: return s->cs.base;
     case VCPU_REG_CS_ATTR: return s->cs.attr;
     case VCPU_REG_SS_ATTR: return s->ss.attr;
+    case VCPU_REG_ES_BASE: return s->es.base;
+    case VCPU_REG_SS_BASE: return s->ss.base;
+    case VCPU_REG_DS_BASE: return s->ds.base;
+    case VCPU_REG_FS_BASE: return s->fs.base;
+    case VCPU_REG_GS_BASE: return s->gs.base;
     default: return 0;
     }
 }

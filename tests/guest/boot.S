@@ -31,6 +31,7 @@ gdt:
     .quad 0x0000000000000000	/* null */
     .quad 0x00CF9A000000FFFF	/* 0x08: code, base 0, 4 GiB, 32-bit */
     .quad 0x00CF92000000FFFF	/* 0x10: data, base 0, 4 GiB, 32-bit */
+    .quad 0x00CF92010000FFFF	/* 0x18: data, base 0x10000 (segment-override checks) */
 gdt_end:
 gdt_descriptor:
     .word gdt_end - gdt - 1

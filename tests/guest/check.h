@@ -11,6 +11,7 @@
 
 #include "bootinfo.h"
 #include "gtypes.h"
+#include "select.h"
 
 /** Outcome of one check. */
 enum check_status {
@@ -40,6 +41,7 @@ typedef void (*check_fn)(const struct check_context *ctx, struct check_result *r
 struct check {
     const char *name; /**< stable short name, e.g. "msr-rw" */
     check_fn run; /**< body */
+    enum check_reach reach; /**< which `tests=` selections run it (select.h) */
 };
 
 /** Mark @p res failed with a reason; the first failure wins. */
@@ -66,6 +68,8 @@ void check_hlt_timer(const struct check_context *ctx, struct check_result *res);
 void check_vmcall(const struct check_context *ctx, struct check_result *res);
 void check_memory_all(const struct check_context *ctx, struct check_result *res);
 void check_vmm_memory_protected(const struct check_context *ctx, struct check_result *res);
+/** mmio-forms: string, read-modify-write, segment-override, SSE/MMX and page-edge accesses to the MMIO test page. */
+void check_mmio_forms(const struct check_context *ctx, struct check_result *res);
 void check_mmio_hook(const struct check_context *ctx, struct check_result *res);
 void check_virt_insn(const struct check_context *ctx, struct check_result *res);
 void check_cpuid_cost(const struct check_context *ctx, struct check_result *res);
@@ -85,9 +89,31 @@ void check_apic_base(const struct check_context *ctx, struct check_result *res);
 void check_xsetbv_rules(const struct check_context *ctx, struct check_result *res);
 /** realmode-gp: a \#GP injected into real-mode code reaches its handler, once. */
 void check_realmode_gp(const struct check_context *ctx, struct check_result *res);
+/** cpuid-pae: CPUID under PAE paging (bookvisor may walk the PAE tables to step over it). */
+void check_cpuid_pae(const struct check_context *ctx, struct check_result *res);
+/** io-string: INS/OUTS (REP, both directions, FS:, through paging) to ports bookvisor watches. */
+void check_io_string(const struct check_context *ctx, struct check_result *res);
 void check_cpuid_memo(const struct check_context *ctx, struct check_result *res);
 void check_pci(const struct check_context *ctx, struct check_result *res);
 void check_cr_write(const struct check_context *ctx, struct check_result *res);
+/** hostile-msr-sweep: every MSR of four ranges reads a value or \#GP; the virtualization MSRs stay hidden. */
+void check_hostile_msr_sweep(const struct check_context *ctx, struct check_result *res);
+/** hostile-cpuid-sweep: every leaf of the basic, hypervisor and extended ranges answers the same twice, sanely. */
+void check_hostile_cpuid_sweep(const struct check_context *ctx, struct check_result *res);
+/** hostile-storm: a million CPUID exits, every answer right. */
+void check_hostile_storm(const struct check_context *ctx, struct check_result *res);
+/** hostile-io-abuse: every hooked port at every width and straddling offset, in and out. */
+void check_hostile_io_abuse(const struct check_context *ctx, struct check_result *res);
+/** hostile-vmm-forms: bookvisor's memory by strings, string I/O, a stack and a paged window: all ones, nothing written. */
+void check_hostile_vmm_forms(const struct check_context *ctx, struct check_result *res);
+/** hostile-holes: memory nothing backs, through a paged window: all ones, writes dropped. */
+void check_hostile_holes(const struct check_context *ctx, struct check_result *res);
+/** hostile-vmm-exec (by name): a CALL into bookvisor's memory; bookvisor must stop the guest. */
+void check_hostile_vmm_exec(const struct check_context *ctx, struct check_result *res);
+/** task-switch (by name): a hardware task switch there and back; VT-x exits on it and bookvisor stops the guest. */
+void check_task_switch(const struct check_context *ctx, struct check_result *res);
+/** hostile-ecam-edge: every width at every offset of an ECAM page's edge; concealed bytes read all ones. */
+void check_hostile_ecam_edge(const struct check_context *ctx, struct check_result *res);
 void check_triple_fault(const struct check_context *ctx, struct check_result *res);
 /** event-npf-irq: a timer interrupt whose delivery a nested page fault cuts short arrives once. */
 void check_event_npf_irq(const struct check_context *ctx, struct check_result *res);

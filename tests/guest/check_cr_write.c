@@ -8,34 +8,13 @@
  * Either way the guest must read back exactly what it wrote.
  */
 #include "check.h"
+#include "paging.h"
 #include "recover.h"
 #include "trap.h"
-
-static inline u32 read_cr0(void)
-{
-    u32 v;
-    __asm__ volatile("mov %%cr0, %0" : "=r"(v));
-    return v;
-}
-static inline void write_cr0(u32 v)
-{
-    __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
-}
-static inline u32 read_cr4(void)
-{
-    u32 v;
-    __asm__ volatile("mov %%cr4, %0" : "=r"(v));
-    return v;
-}
-static inline void write_cr4(u32 v)
-{
-    __asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
-}
 
 #define CR0_TS (1u << 3)
 #define CR0_NE (1u << 5)
 #define CR4_PGE (1u << 7)
-#define CR4_OSFXSR (1u << 9)
 
 void check_cr_write(const struct check_context *ctx, struct check_result *res)
 {

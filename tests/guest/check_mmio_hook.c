@@ -12,28 +12,16 @@
  */
 #include "check.h"
 #include "hypercall.h"
+#include "test_page.h"
 
-static u32 pattern(u32 off, unsigned size)
-{
-    u32 v = 0;
-    for (unsigned i = 0; i < size; i++)
-        v |= (u32)(((off + i) ^ 0xA5) & 0xFF) << (8 * i);
-    return v;
-}
+#define pattern test_page_pattern
 
 void check_mmio_hook(const struct check_context *ctx, struct check_result *res)
 {
     (void)ctx;
-    struct hypercall_regs r = { BOOKVISOR_HC_TEST_PAGE, 0, 0, 0 };
-    if (!hypercall(&r)) {
-        check_skip(res, "no hypervisor (hypercall #UD)");
+    u32 base = test_page_find(res);
+    if (!base)
         return;
-    }
-    if (r.eax == 0) {
-        check_skip(res, "no MMIO test page (bookvisor option test.mmio_page)");
-        return;
-    }
-    u32 base = r.eax;
     volatile u8 *page = (volatile u8 *)base;
     u32 v32, count0;
     u16 v16;
@@ -124,12 +112,10 @@ void check_mmio_hook(const struct check_context *ctx, struct check_result *res)
 void check_mmio_unsupported(const struct check_context *ctx, struct check_result *res)
 {
     (void)ctx;
-    struct hypercall_regs r = { BOOKVISOR_HC_TEST_PAGE, 0, 0, 0 };
-    if (!hypercall(&r) || r.eax == 0) {
-        check_skip(res, "no MMIO test page (bookvisor option test.mmio_page)");
+    u32 page = test_page_find(res);
+    if (!page)
         return;
-    }
     u32 one = 1;
-    __asm__ volatile("addl %0, 0x40(%1)" : : "r"(one), "r"(r.eax) : "memory");
+    __asm__ volatile("addl %0, 0x40(%1)" : : "r"(one), "r"(page) : "memory");
     check_fail(res, "ADD to the hooked page came back: the VMM emulated or ignored it");
 }

@@ -22,10 +22,10 @@
  *
  * Not run by `tests=all`: name it, `tests=pci`.
  */
-#include "acpi.h"
 #include "check.h"
 #include "cpu.h"
 #include "gstring.h"
+#include "pci_util.h"
 #include "select.h"
 
 #define CF8 0xCF8
@@ -33,10 +33,6 @@
 #define MAX_FUNCTIONS 96
 #define MAX_SLOTS 8
 #define LINE_REG 0x3C
-
-struct slot {
-    u8 bus, dev, fn;
-};
 
 struct function {
     struct slot at;
@@ -52,8 +48,7 @@ struct path {
     void (*write8)(struct slot s, u32 off, u8 value);
 };
 
-static u32 ecam_base;
-static u8 ecam_start, ecam_end;
+static struct pci_ecam ecam_window;
 
 static u32 cf8_address(struct slot s, u32 off)
 {
@@ -80,10 +75,7 @@ static void cf8_write8(struct slot s, u32 off, u8 value)
 
 static volatile u8 *ecam_ptr(struct slot s, u32 off)
 {
-    if (s.bus < ecam_start || s.bus > ecam_end)
-        return NULL;
-    return (volatile u8 *)(ecam_base + ((u32)(s.bus - ecam_start) << 20) + ((u32)s.dev << 15) +
-                           ((u32)s.fn << 12) + off);
+    return pci_ecam_ptr(&ecam_window, s, off);
 }
 
 static u32 ecam_read32(struct slot s, u32 off)
@@ -107,30 +99,6 @@ static void ecam_write8(struct slot s, u32 off, u8 value)
 
 static const struct path cf8_path = { "CF8", cf8_read32, cf8_read8, cf8_write8 };
 static const struct path ecam_path = { "ECAM", ecam_read32, ecam_read8, ecam_write8 };
-
-/* The segment-0 window of the MCFG table, if any, below 4 GiB. */
-static bool find_ecam(void)
-{
-    u32 mcfg = acpi_find_table("MCFG");
-    if (!mcfg)
-        return false;
-    u32 length = *(const volatile u32 *)mcfg;
-    length = *(const volatile u32 *)(mcfg + 4);
-    for (u32 off = 44; off + 16 <= length; off += 16) {
-        const volatile u8 *e = (const volatile u8 *)(mcfg + off);
-        u32 lo = *(const volatile u32 *)e, hi = *(const volatile u32 *)(e + 4);
-        u16 segment = *(const volatile u16 *)(e + 8);
-        if (segment != 0 || hi != 0 || lo == 0 || e[11] < e[10])
-            continue;
-        if ((u64)lo + ((u64)(e[11] - e[10] + 1) << 20) > FOUR_GIB)
-            continue;
-        ecam_base = lo;
-        ecam_start = e[10];
-        ecam_end = e[11];
-        return true;
-    }
-    return false;
-}
 
 /* Bus 0, then the secondary bus of every bridge found, each bus once. */
 static u32 walk(const struct path *p, struct function *out, u32 max, bool *truncated)
@@ -185,44 +153,6 @@ static const struct function *find(const struct function *list, u32 n, struct sl
         if (same_slot(list[i].at, s))
             return &list[i];
     return NULL;
-}
-
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Parse n hex digits at s into *out; false on a non-digit. */
-static bool parse_hex(const char *s, u32 n, u32 *out)
-{
-    u32 v = 0;
-    for (u32 i = 0; i < n; i++) {
-        int d = hex_digit(s[i]);
-        if (d < 0)
-            return false;
-        v = v * 16 + (u32)d;
-    }
-    *out = v;
-    return true;
-}
-
-/* "bb:dd.f" at s (7 characters). */
-static bool parse_slot(const char *s, struct slot *out)
-{
-    u32 bus, dev, fn;
-    if (!parse_hex(s, 2, &bus) || s[2] != ':' || !parse_hex(s + 3, 2, &dev) || s[5] != '.' ||
-        !parse_hex(s + 6, 1, &fn) || dev > 31 || fn > 7)
-        return false;
-    out->bus = (u8)bus;
-    out->dev = (u8)dev;
-    out->fn = (u8)fn;
-    return true;
 }
 
 /* A comma list of hex numbers; false (with a reason) on a malformed one. */
@@ -291,23 +221,6 @@ static void check_dark(const u32 *mem, u32 nmem, const u32 *io, u32 nio, struct 
             return;
         }
     }
-}
-
-/* A comma list of slots; false (with a reason) on a malformed one. */
-static bool parse_slot_list(const char *v, u32 len, struct slot *out, u32 *n,
-                            struct check_result *res, const char *key)
-{
-    *n = 0;
-    for (u32 i = 0; i < len;) {
-        if (len - i < 7 || *n == MAX_SLOTS || !parse_slot(v + i, &out[*n]) ||
-            (i + 7 < len && v[i + 7] != ',')) {
-            check_fail(res, "%s: bad slot list (want bb:dd.f,...)", key);
-            return false;
-        }
-        (*n)++;
-        i += 8;
-    }
-    return true;
 }
 
 static struct function by_cf8[MAX_FUNCTIONS];
@@ -387,10 +300,10 @@ void check_pci(const struct check_context *ctx, struct check_result *res)
     const char *v;
 
     v = cmdline_value(cmdline, "pci.absent=", &len);
-    if (v && !parse_slot_list(v, len, absent, &nabsent, res, "pci.absent"))
+    if (v && !parse_slot_list(v, len, absent, &nabsent, MAX_SLOTS, res, "pci.absent"))
         return;
     v = cmdline_value(cmdline, "pci.present=", &len);
-    if (v && !parse_slot_list(v, len, present, &npresent, res, "pci.present"))
+    if (v && !parse_slot_list(v, len, present, &npresent, MAX_SLOTS, res, "pci.present"))
         return;
     v = cmdline_value(cmdline, "pci.mem-dark=", &len);
     if (v && !parse_hex_list(v, len, mem_dark, &nmem_dark, res, "pci.mem-dark"))
@@ -409,7 +322,7 @@ void check_pci(const struct check_context *ctx, struct check_result *res)
         want_line = true;
     }
 
-    bool ecam = find_ecam();
+    bool ecam = pci_find_ecam(&ecam_window);
     const struct path *paths[2] = { &cf8_path, &ecam_path };
     u32 npaths = ecam ? 2 : 1;
 

@@ -15,7 +15,11 @@
  * - `kbc`: keyboard controller command 0xFE (pulse the reset line);
  * - `kbc-d1`: command 0xD1, then an output-port byte with the reset bit low;
  * - `port92`: System Control Port A's fast reset bit;
- * - `fadt-reset`: the FADT's reset value to its reset register.
+ * - `fadt-reset`: the FADT's reset value to its reset register;
+ * - `port92-word`, `cf9-word`, `kbc-word`: the same resets by a word write that
+ *   starts one port below the register (0x91, 0xCF8, 0x63), its high byte the
+ *   reset value;
+ * - `port92-outs`: `rep outsb` to 0x92 whose third byte sets the reset bit.
  */
 #include "acpi.h"
 #include "check.h"
@@ -81,6 +85,19 @@ void check_power_escape(const struct check_context *ctx, struct check_result *re
         outb(0x60, 0xDE); /* A20 on, reset line (bit 0) low */
     } else if (WAY("port92")) {
         outb(0x92, (u8)(inb(0x92) | 1));
+    } else if (WAY("port92-word")) {
+        outw(0x91, (u16)(inb(0x91) | (inb(0x92) | 1) << 8));
+    } else if (WAY("cf9-word")) {
+        outw(0xCF8, 0x0600);
+    } else if (WAY("kbc-word")) {
+        kbc_wait_input_empty();
+        outw(0x63, 0xFE00);
+    } else if (WAY("port92-outs")) {
+        u8 quiet = (u8)(inb(0x92) & ~1u);
+        u8 bytes[3] = { quiet, quiet, (u8)(quiet | 1) };
+        const void *s = bytes;
+        u32 n = 3;
+        __asm__ volatile("cld; rep outsb" : "+S"(s), "+c"(n) : "d"(0x92) : "memory");
     } else if (WAY("fadt-reset")) {
         if (!a.reset_reg) {
             check_fail(res, "the FADT names no I/O reset register");

@@ -14,60 +14,60 @@
 
 /* Run order; names are the stable contract with the test scenarios. */
 static const struct check checks[] = {
-    { "cpuid-hypervisor-bit", check_cpuid_hypervisor_bit },
-    { "cpuid-signature", check_cpuid_signature },
-    { "cpuid-version", check_cpuid_version },
-    { "cpuid-virt-hidden", check_cpuid_virt_hidden },
-    { "msr-rw", check_msr_rw },
-    { "io-passthrough", check_io_passthrough },
-    { "hlt-timer", check_hlt_timer },
-    { "vmcall", check_vmcall },
-    { "memory-all", check_memory_all },
-    { "vmm-memory-protected", check_vmm_memory_protected },
-    { "mmio-hook", check_mmio_hook },
-    { "virt-insn", check_virt_insn },
-    { "cr-write", check_cr_write },
-    { "cpuid-cost", check_cpuid_cost },
-    { "hlt-low-vector", check_hlt_low_vector },
-    { "msr-vmm-hidden", check_msr_vmm_hidden },
-    { "invd", check_invd },
-    { "cpuid-prefixed", check_cpuid_prefixed },
-    { "cr-illegal", check_cr_illegal },
-    { "mtrr-write", check_mtrr_write },
-    { "cpuid-realmode", check_cpuid_realmode },
-    { "cpuid-memo", check_cpuid_memo },
-    { "realmode-gp", check_realmode_gp },
-    { "xsetbv-rules", check_xsetbv_rules },
-    { "apic-base", check_apic_base },
-    { "step-cpuid", check_step_cpuid },
-    { "step-io", check_step_io },
-    { "event-npf-irq", check_event_npf_irq },
-    { "event-npf-hlt", check_event_npf_hlt },
-    { "event-fault-then-irq", check_event_fault_then_irq },
-    { "event-nmi-window", check_event_nmi_window },
-    { "event-irq-after-sti", check_event_irq_after_sti },
-    { "event-nmi-ipi", check_event_nmi_ipi },
-    { "vmm-vector", check_vmm_vector },
-    { "pci", check_pci },
-    { "triple-fault", check_triple_fault },
-    { "mmio-unsupported", check_mmio_unsupported },
-    { "power", check_power_escape },
+    { "cpuid-hypervisor-bit", check_cpuid_hypervisor_bit, CHECK_IN_ALL },
+    { "cpuid-signature", check_cpuid_signature, CHECK_IN_ALL },
+    { "cpuid-version", check_cpuid_version, CHECK_IN_ALL },
+    { "cpuid-virt-hidden", check_cpuid_virt_hidden, CHECK_IN_ALL },
+    { "msr-rw", check_msr_rw, CHECK_IN_ALL },
+    { "io-passthrough", check_io_passthrough, CHECK_IN_ALL },
+    { "hlt-timer", check_hlt_timer, CHECK_IN_ALL },
+    { "vmcall", check_vmcall, CHECK_IN_ALL },
+    { "memory-all", check_memory_all, CHECK_IN_ALL },
+    { "vmm-memory-protected", check_vmm_memory_protected, CHECK_IN_ALL },
+    { "mmio-forms", check_mmio_forms, CHECK_IN_ALL },
+    { "mmio-hook", check_mmio_hook, CHECK_IN_ALL },
+    { "virt-insn", check_virt_insn, CHECK_IN_ALL },
+    { "cr-write", check_cr_write, CHECK_IN_ALL },
+    { "cpuid-cost", check_cpuid_cost, CHECK_IN_ALL },
+    { "hlt-low-vector", check_hlt_low_vector, CHECK_IN_ALL },
+    { "msr-vmm-hidden", check_msr_vmm_hidden, CHECK_IN_ALL },
+    { "invd", check_invd, CHECK_IN_ALL },
+    { "cpuid-prefixed", check_cpuid_prefixed, CHECK_IN_ALL },
+    { "cr-illegal", check_cr_illegal, CHECK_IN_ALL },
+    { "mtrr-write", check_mtrr_write, CHECK_IN_ALL },
+    { "cpuid-realmode", check_cpuid_realmode, CHECK_IN_ALL },
+    { "cpuid-memo", check_cpuid_memo, CHECK_IN_ALL },
+    { "realmode-gp", check_realmode_gp, CHECK_IN_ALL },
+    { "xsetbv-rules", check_xsetbv_rules, CHECK_IN_ALL },
+    { "apic-base", check_apic_base, CHECK_IN_ALL },
+    { "cpuid-pae", check_cpuid_pae, CHECK_IN_ALL },
+    { "io-string", check_io_string, CHECK_IN_ALL },
+    { "step-cpuid", check_step_cpuid, CHECK_IN_ALL },
+    { "step-io", check_step_io, CHECK_IN_ALL },
+    /* The adversarial suite (tests=hostile): not part of all. */
+    { "hostile-msr-sweep", check_hostile_msr_sweep, CHECK_BY_GROUP },
+    { "hostile-cpuid-sweep", check_hostile_cpuid_sweep, CHECK_BY_GROUP },
+    { "hostile-io-abuse", check_hostile_io_abuse, CHECK_BY_GROUP },
+    { "hostile-ecam-edge", check_hostile_ecam_edge, CHECK_BY_GROUP },
+    { "hostile-vmm-forms", check_hostile_vmm_forms, CHECK_BY_GROUP },
+    { "hostile-holes", check_hostile_holes, CHECK_BY_GROUP },
+    { "hostile-storm", check_hostile_storm, CHECK_BY_GROUP },
+    /* Not part of all: they need words of their own, or stop the guest. */
+    { "pci", check_pci, CHECK_BY_NAME },
+    { "triple-fault", check_triple_fault, CHECK_BY_NAME },
+    { "mmio-unsupported", check_mmio_unsupported, CHECK_BY_NAME },
+    { "power", check_power_escape, CHECK_BY_NAME },
+    { "hostile-vmm-exec", check_hostile_vmm_exec, CHECK_BY_NAME },
+    { "task-switch", check_task_switch, CHECK_BY_NAME },
+    { "event-npf-irq", check_event_npf_irq, CHECK_BY_GROUP },
+    { "event-npf-hlt", check_event_npf_hlt, CHECK_BY_GROUP },
+    { "event-fault-then-irq", check_event_fault_then_irq, CHECK_BY_GROUP },
+    { "event-nmi-window", check_event_nmi_window, CHECK_BY_GROUP },
+    { "event-irq-after-sti", check_event_irq_after_sti, CHECK_BY_GROUP },
+    { "event-nmi-ipi", check_event_nmi_ipi, CHECK_BY_GROUP },
+    { "vmm-vector", check_vmm_vector, CHECK_BY_NAME },
 };
 
-/* Checks that need their own command-line words: `tests=all` leaves them out. */
-static const char *const named_only[] = {
-    "pci", "triple-fault", "mmio-unsupported", "power", "event-npf-irq", "event-npf-hlt",
-    "event-fault-then-irq", "event-nmi-window", "event-irq-after-sti", "event-nmi-ipi",
-    "vmm-vector",
-};
-
-static bool is_named_only(const char *name)
-{
-    for (u32 i = 0; i < ARRAY_SIZE(named_only); i++)
-        if (strlen(named_only[i]) == strlen(name) && memcmp(named_only[i], name, strlen(name)) == 0)
-            return true;
-    return false;
-}
 
 /* Static: live across recover_jump(), which restores only callee-saved registers. */
 static struct recover_point check_point;
@@ -135,9 +135,7 @@ void runner_run(const struct boot_info *boot, struct run_totals *totals)
 
     selection_parse(boot->cmdline, &sel);
     for (u32 i = 0; i < ARRAY_SIZE(checks); i++) {
-        if (sel.all && is_named_only(checks[i].name))
-            continue;
-        if (selection_wants(&sel, checks[i].name))
+        if (selection_wants(&sel, checks[i].name, checks[i].reach))
             run_one(&checks[i], &ctx, totals);
     }
     for (u32 i = 0; i < sel.count; i++) {

@@ -72,11 +72,15 @@ static bool matches(const char *wanted, const char *check_name)
     return check_name[n] == '\0' || check_name[n] == '-';
 }
 
-bool selection_wants(struct test_selection *sel, const char *check_name)
+bool selection_wants(struct test_selection *sel, const char *check_name, enum check_reach reach)
 {
-    bool wanted = sel->all;
+    bool wanted = sel->all && reach == CHECK_IN_ALL;
     for (u32 i = 0; i < sel->count; i++) {
-        if (matches(sel->names[i], check_name)) {
+        bool hit = reach == CHECK_BY_NAME ? strlen(sel->names[i]) == strlen(check_name) &&
+                                                memcmp(sel->names[i], check_name,
+                                                       strlen(check_name)) == 0
+                                          : matches(sel->names[i], check_name);
+        if (hit) {
             sel->used[i] = true;
             wanted = true;
         }

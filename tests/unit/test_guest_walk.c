@@ -310,6 +310,15 @@ START_TEST(test_pae_reserved_bits)
     /* So is a PS bit in a PDPTE (no 1 GiB pages outside long mode). */
     set64(0x1020, 1, 0x2000 | PS | P);
     ck_assert_int_eq(walk(&p, LA_PAE, &gpa), GUEST_WALK_RESERVED_BIT);
+    /* Bits 6 and 8 are reserved as well, and bit 63 even with EFER.NXE. */
+    set64(0x1020, 1, 0x2000 | (1ULL << 6) | P);
+    ck_assert_int_eq(walk(&p, LA_PAE, &gpa), GUEST_WALK_RESERVED_BIT);
+    set64(0x1020, 1, 0x2000 | (1ULL << 8) | P);
+    ck_assert_int_eq(walk(&p, LA_PAE, &gpa), GUEST_WALK_RESERVED_BIT);
+    p.efer = EFER_NXE;
+    set64(0x1020, 1, 0x2000 | XD | P);
+    ck_assert_int_eq(walk(&p, LA_PAE, &gpa), GUEST_WALK_RESERVED_BIT);
+    p.efer = 0;
     set64(0x1020, 1, 0x2000 | P);
 
     /* XD is reserved unless EFER.NXE. */
@@ -322,6 +331,25 @@ START_TEST(test_pae_reserved_bits)
     /* Bits 62:52 are reserved in PAE entries. */
     set64(0x2000, 3, 0x3000 | (1ULL << 52) | P);
     ck_assert_int_eq(walk(&p, LA_PAE, &gpa), GUEST_WALK_RESERVED_BIT);
+}
+END_TEST
+
+/*
+ * QEMU's TCG sets bit 5 (accessed) in PAE PDPTEs it has walked, and bits
+ * 11:9 are ignored: the walk must go on through such entries (a 32-bit PAE
+ * guest stopped at its first exit that needed decoding on qemu-svm).
+ */
+START_TEST(test_pae_pdpte_accessed_and_ignored_bits)
+{
+    struct guest_paging p = setup_pae();
+    u64 gpa;
+
+    set64(0x1020, 1, 0x2000 | (1ULL << 5) | P);
+    ck_assert_int_eq(walk(&p, LA_PAE, &gpa), GUEST_WALK_OK);
+    ck_assert_uint_eq(gpa, 0x9123);
+    set64(0x1020, 1, 0x2000 | (7ULL << 9) | (1ULL << 5) | (1ULL << 4) | (1ULL << 3) | P);
+    ck_assert_int_eq(walk(&p, LA_PAE, &gpa), GUEST_WALK_OK);
+    ck_assert_uint_eq(gpa, 0x9123);
 }
 END_TEST
 
@@ -593,6 +621,7 @@ static Suite *guest_walk_suite(void)
     tcase_add_test(tc, test_pae_4k);
     tcase_add_test(tc, test_pae_2m);
     tcase_add_test(tc, test_pae_reserved_bits);
+    tcase_add_test(tc, test_pae_pdpte_accessed_and_ignored_bits);
     tcase_add_test(tc, test_pae_not_present_and_bad_phys);
     tcase_add_test(tc, test_long_4k);
     tcase_add_test(tc, test_long_no_truncation);

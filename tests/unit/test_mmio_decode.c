@@ -1,5 +1,7 @@
 /*
- * Unit tests for the MMIO access decoder and its register-merge rules.
+ * Unit tests for the MMIO access decoder and its register-merge rules: plain
+ * MOVs, string instructions, read-modify-writes, vector and stack moves, and
+ * what stays refused.
  * unit-sources: common/insn/mmio_decode.c common/insn/insn_len.c
  */
 #include <check.h>
@@ -203,17 +205,35 @@ static const struct refuse_case refuse_cases[] = {
     REFUSE("c7 /1", M64, UNSUP, 0xc7, 0x08, D32),
     REFUSE("lock mov", M64, UNSUP, 0xf0, 0x89, 0x07),
     REFUSE("add [rdi], eax", M64, UNSUP, 0x01, 0x07),
-    REFUSE("or [rdi], imm8", M64, UNSUP, 0x83, 0x0f, 0x01),
+    REFUSE("xor [rdi], imm8", M64, UNSUP, 0x83, 0x37, 0x01),
+    REFUSE("sub [rdi], imm32", M64, UNSUP, 0x81, 0x2f, D32),
+    REFUSE("cmp [rdi], eax", M64, UNSUP, 0x39, 0x07),
+    REFUSE("lock add [rdi], eax", M64, UNSUP, 0xf0, 0x01, 0x07),
+    REFUSE("or eax, ecx (no memory)", M64, UNSUP, 0x09, 0xc8),
+    REFUSE("lock or eax, ecx", M64, UNSUP, 0xf0, 0x09, 0xc8),
+    REFUSE("xadd eax, ecx (no memory)", M64, UNSUP, 0x0f, 0xc1, 0xc8),
+    REFUSE("lock movsb", M64, UNSUP, 0xf0, 0xa4),
+    REFUSE("repne movsb", M64, UNSUP, 0xf2, 0xa4),
+    REFUSE("cmpsb", M64, UNSUP, 0xa6),
+    REFUSE("scasd", M64, UNSUP, 0xaf),
+    REFUSE("push imm32", M64, UNSUP, 0x68, D32),
+    REFUSE("push [rdi]", M64, UNSUP, 0xff, 0x37),
+    REFUSE("lock push rax", M64, UNSUP, 0xf0, 0x50),
+    REFUSE("movss xmm0, [rdi]", M64, UNSUP, 0xf3, 0x0f, 0x10, 0x07),
+    REFUSE("movsd xmm0, [rdi]", M64, UNSUP, 0xf2, 0x0f, 0x10, 0x07),
+    REFUSE("movd xmm0, eax (no memory)", M64, UNSUP, 0x66, 0x0f, 0x6e, 0xc0),
+    REFUSE("movq mm0, mm1 (no memory)", M64, UNSUP, 0x0f, 0x6f, 0xc1),
+    REFUSE("movnti [rdi], eax", M64, UNSUP, 0x0f, 0xc3, 0x07),
+    REFUSE("movntdq [rdi], xmm0", M64, UNSUP, 0x66, 0x0f, 0xe7, 0x07),
+    REFUSE("lock movdqu", M64, UNSUP, 0xf0, 0xf3, 0x0f, 0x6f, 0x07),
+    REFUSE("paddd xmm0, [rdi]", M64, UNSUP, 0x66, 0x0f, 0xfe, 0x07),
     REFUSE("xchg [rdi], eax", M64, UNSUP, 0x87, 0x07),
     REFUSE("test byte [rdi], 1", M64, UNSUP, 0xf6, 0x07, 0x01),
-    REFUSE("movsb", M64, UNSUP, 0xa4),
-    REFUSE("rep stosd", M64, UNSUP, 0xf3, 0xab),
     REFUSE("movsxd", M64, UNSUP, 0x48, 0x63, 0x07),
     REFUSE("mov eax, imm32", M64, UNSUP, 0xb8, D32),
     REFUSE("vmmcall", M64, UNSUP, 0x0f, 0x01, 0xd9),
     REFUSE("bt [rdi], 3", M64, UNSUP, 0x0f, 0xba, 0x27, 0x03),
     REFUSE("vmovdqu", M64, UNSUP, 0xc5, 0xfe, 0x6f, 0x07),
-    REFUSE("movups", M64, UNSUP, 0x0f, 0x10, 0x07),
     REFUSE("truncated disp", M64, MMIO_DECODE_TRUNCATED, 0x8b, 0x87, 0x00),
     REFUSE("truncated imm", M64, MMIO_DECODE_TRUNCATED, 0xc7, 0x07, 0x00),
     REFUSE("truncated moffs", M64, MMIO_DECODE_TRUNCATED, 0xa1, D32),
@@ -368,6 +388,194 @@ START_TEST(test_write_value_from_immediate)
 }
 END_TEST
 
+/* ---- The forms beyond plain MOV ------------------------------------------ */
+
+START_TEST(test_string_forms)
+{
+    struct mmio_access a;
+
+    a = DECODE(M64, 0xa4); /* movsb */
+    ck_assert_int_eq(a.form, MMIO_FORM_STRING);
+    ck_assert_int_eq(a.string_op, MMIO_STR_MOVS);
+    ck_assert_uint_eq(a.size, 1);
+    ck_assert(!a.rep);
+    ck_assert_uint_eq(a.length, 1);
+    a = DECODE(M64, 0xf3, 0x48, 0xa5); /* rep movsq */
+    ck_assert_int_eq(a.string_op, MMIO_STR_MOVS);
+    ck_assert_uint_eq(a.size, 8);
+    ck_assert(a.rep);
+    ck_assert_uint_eq(a.length, 3);
+    a = DECODE(M32, 0x66, 0xf3, 0xa5); /* rep movsw */
+    ck_assert_uint_eq(a.size, 2);
+    ck_assert(a.rep);
+    a = DECODE(M32, 0xf3, 0xab); /* rep stosd */
+    ck_assert_int_eq(a.string_op, MMIO_STR_STOS);
+    ck_assert_int_eq(a.dir, MMIO_WRITE);
+    ck_assert_uint_eq(a.size, 4);
+    ck_assert_uint_eq(a.reg, 0);
+    a = DECODE(M16, 0xac); /* lodsb */
+    ck_assert_int_eq(a.string_op, MMIO_STR_LODS);
+    ck_assert_int_eq(a.dir, MMIO_READ);
+    ck_assert_uint_eq(a.size, 1);
+    a = DECODE(M16, 0xad); /* lodsw in 16-bit code */
+    ck_assert_uint_eq(a.size, 2);
+    a = DECODE(M32, 0x64, 0xf3, 0x6e); /* rep outsb fs: */
+    ck_assert_int_eq(a.string_op, MMIO_STR_OUTS);
+    ck_assert_uint_eq(a.seg_override, 0x64);
+    ck_assert_uint_eq(a.size, 1);
+    a = DECODE(M64, 0x48, 0x6d); /* insd: REX.W does not make it 8 bytes */
+    ck_assert_int_eq(a.string_op, MMIO_STR_INS);
+    ck_assert_int_eq(a.dir, MMIO_WRITE);
+    ck_assert_uint_eq(a.size, 4);
+    a = DECODE(M32, 0x66, 0x6f); /* outsw */
+    ck_assert_uint_eq(a.size, 2);
+    /* The address size comes with the instruction. */
+    a = DECODE(M32, 0x67, 0xf3, 0xa4);
+    ck_assert_uint_eq(a.insn.address_size, 2);
+}
+END_TEST
+
+START_TEST(test_rmw_forms)
+{
+    struct mmio_access a;
+
+    a = DECODE(M64, 0xf0, 0x09, 0x07); /* lock or [rdi], eax */
+    ck_assert_int_eq(a.form, MMIO_FORM_RMW);
+    ck_assert_int_eq(a.rmw_op, MMIO_RMW_OR);
+    ck_assert(a.lock);
+    ck_assert_uint_eq(a.size, 4);
+    ck_assert_uint_eq(a.reg, 0);
+    ck_assert(!a.uses_imm);
+    a = DECODE(M64, 0x08, 0x27); /* or [rdi], ah */
+    ck_assert_uint_eq(a.size, 1);
+    ck_assert(a.reg_high_byte);
+    ck_assert(!a.lock);
+    a = DECODE(M64, 0xf0, 0x48, 0x21, 0x0f); /* lock and [rdi], rcx */
+    ck_assert_int_eq(a.rmw_op, MMIO_RMW_AND);
+    ck_assert_uint_eq(a.size, 8);
+    ck_assert_uint_eq(a.reg, 1);
+    a = DECODE(M64, 0xf0, 0x83, 0x0f, 0x80); /* lock or dword [rdi], -128 */
+    ck_assert_int_eq(a.rmw_op, MMIO_RMW_OR);
+    ck_assert(a.uses_imm);
+    ck_assert_uint_eq(a.imm, 0xffffff80);
+    a = DECODE(M64, 0x48, 0x83, 0x27, 0xf0); /* and qword [rdi], -16 */
+    ck_assert_int_eq(a.rmw_op, MMIO_RMW_AND);
+    ck_assert_uint_eq(a.imm, 0xfffffffffffffff0ULL);
+    a = DECODE(M32, 0x66, 0x81, 0x0b, 0x34, 0x12); /* or word [ebx], 0x1234 */
+    ck_assert_uint_eq(a.size, 2);
+    ck_assert_uint_eq(a.imm, 0x1234);
+    a = DECODE(M32, 0x80, 0x23, 0xfe); /* and byte [ebx], 0xfe */
+    ck_assert_uint_eq(a.size, 1);
+    ck_assert_uint_eq(a.imm, 0xfe);
+    a = DECODE(M64, 0xf0, 0x0f, 0xc1, 0x17); /* lock xadd [rdi], edx */
+    ck_assert_int_eq(a.rmw_op, MMIO_RMW_XADD);
+    ck_assert_uint_eq(a.reg, 2);
+    ck_assert_uint_eq(a.size, 4);
+    a = DECODE(M64, 0xf0, 0x4c, 0x0f, 0xb1, 0x07); /* lock cmpxchg [rdi], r8 */
+    ck_assert_int_eq(a.rmw_op, MMIO_RMW_CMPXCHG);
+    ck_assert_uint_eq(a.reg, 8);
+    ck_assert_uint_eq(a.size, 8);
+    a = DECODE(M32, 0x0f, 0xb0, 0x0b); /* cmpxchg [ebx], cl */
+    ck_assert_uint_eq(a.size, 1);
+    ck_assert_uint_eq(a.reg, 1);
+}
+END_TEST
+
+START_TEST(test_vector_forms)
+{
+    struct mmio_access a;
+
+    a = DECODE(M32, 0x0f, 0x6e, 0x03); /* movd mm0, [ebx] */
+    ck_assert_int_eq(a.form, MMIO_FORM_VECTOR);
+    ck_assert_int_eq(a.vec_file, MMIO_VEC_MMX);
+    ck_assert_int_eq(a.dir, MMIO_READ);
+    ck_assert_uint_eq(a.size, 4);
+    ck_assert(a.vec_zero_upper);
+    a = DECODE(M32, 0x0f, 0x7e, 0x1b); /* movd [ebx], mm3 */
+    ck_assert_int_eq(a.dir, MMIO_WRITE);
+    ck_assert_uint_eq(a.vec_reg, 3);
+    ck_assert_uint_eq(a.size, 4);
+    a = DECODE(M32, 0x0f, 0x6f, 0x2b); /* movq mm5, [ebx] */
+    ck_assert_int_eq(a.vec_file, MMIO_VEC_MMX);
+    ck_assert_uint_eq(a.size, 8);
+    ck_assert_uint_eq(a.vec_reg, 5);
+    a = DECODE(M32, 0x0f, 0x7f, 0x3b); /* movq [ebx], mm7 */
+    ck_assert_int_eq(a.dir, MMIO_WRITE);
+    ck_assert_uint_eq(a.size, 8);
+    a = DECODE(M32, 0x66, 0x0f, 0x6e, 0x0b); /* movd xmm1, [ebx] */
+    ck_assert_int_eq(a.vec_file, MMIO_VEC_XMM);
+    ck_assert_uint_eq(a.vec_reg, 1);
+    ck_assert_uint_eq(a.size, 4);
+    ck_assert(a.vec_zero_upper);
+    a = DECODE(M64, 0x66, 0x48, 0x0f, 0x7e, 0x07); /* movq [rdi], xmm0 */
+    ck_assert_int_eq(a.dir, MMIO_WRITE);
+    ck_assert_uint_eq(a.size, 8);
+    a = DECODE(M64, 0xf3, 0x0f, 0x7e, 0x07); /* movq xmm0, [rdi] */
+    ck_assert_int_eq(a.dir, MMIO_READ);
+    ck_assert_uint_eq(a.size, 8);
+    ck_assert(a.vec_zero_upper);
+    a = DECODE(M64, 0x66, 0x0f, 0xd6, 0x0f); /* movq [rdi], xmm1 */
+    ck_assert_int_eq(a.dir, MMIO_WRITE);
+    ck_assert_uint_eq(a.size, 8);
+    ck_assert_uint_eq(a.vec_reg, 1);
+    a = DECODE(M64, 0xf3, 0x44, 0x0f, 0x6f, 0x17); /* movdqu xmm10, [rdi] */
+    ck_assert_uint_eq(a.size, 16);
+    ck_assert_uint_eq(a.vec_reg, 10);
+    ck_assert(!a.vec_zero_upper);
+    a = DECODE(M64, 0x66, 0x0f, 0x7f, 0x07); /* movdqa [rdi], xmm0 */
+    ck_assert_int_eq(a.dir, MMIO_WRITE);
+    ck_assert_uint_eq(a.size, 16);
+    a = DECODE(M32, 0x0f, 0x28, 0x13); /* movaps xmm2, [ebx] */
+    ck_assert_int_eq(a.vec_file, MMIO_VEC_XMM);
+    ck_assert_int_eq(a.dir, MMIO_READ);
+    ck_assert_uint_eq(a.size, 16);
+    a = DECODE(M32, 0x0f, 0x11, 0x13); /* movups [ebx], xmm2 */
+    ck_assert_int_eq(a.dir, MMIO_WRITE);
+    a = DECODE(M32, 0x66, 0x0f, 0x29, 0x23); /* movapd [ebx], xmm4 */
+    ck_assert_uint_eq(a.vec_reg, 4);
+    /* The memory operand's address stays available. */
+    a = DECODE(M32, 0x0f, 0x10, 0x43, 0x10); /* movups xmm0, [ebx+0x10] */
+    ck_assert_uint_eq(a.insn.disp, 0x10);
+    ck_assert_uint_eq(a.length, 4);
+}
+END_TEST
+
+START_TEST(test_stack_forms)
+{
+    struct mmio_access a;
+
+    a = DECODE(M32, 0x50); /* push eax */
+    ck_assert_int_eq(a.form, MMIO_FORM_STACK);
+    ck_assert_int_eq(a.dir, MMIO_WRITE);
+    ck_assert_uint_eq(a.size, 4);
+    ck_assert_uint_eq(a.reg, 0);
+    a = DECODE(M32, 0x5b); /* pop ebx */
+    ck_assert_int_eq(a.dir, MMIO_READ);
+    ck_assert_uint_eq(a.reg, 3);
+    a = DECODE(M32, 0x66, 0x5e); /* pop si */
+    ck_assert_uint_eq(a.size, 2);
+    ck_assert_uint_eq(a.reg, 6);
+    a = DECODE(M64, 0x55); /* push rbp: 64 bits by default */
+    ck_assert_uint_eq(a.size, 8);
+    ck_assert_uint_eq(a.reg, 5);
+    a = DECODE(M64, 0x41, 0x5f); /* pop r15 */
+    ck_assert_uint_eq(a.size, 8);
+    ck_assert_uint_eq(a.reg, 15);
+    a = DECODE(M16, 0x51); /* push cx */
+    ck_assert_uint_eq(a.size, 2);
+}
+END_TEST
+
+START_TEST(test_reg_merge)
+{
+    ck_assert_uint_eq(mmio_reg_merge(OLD, 0xab, 1, true, M64), 0x111122223333ab44ULL);
+    ck_assert_uint_eq(mmio_reg_merge(OLD, 0xab, 1, false, M64), 0x11112222333344abULL);
+    ck_assert_uint_eq(mmio_reg_merge(OLD, 0x12345678, 4, false, M64), 0x12345678ULL);
+    ck_assert_uint_eq(mmio_reg_merge(OLD, 0x12345678, 4, false, M32), 0x1111222212345678ULL);
+    ck_assert_uint_eq(mmio_reg_merge(OLD, 0xffffbeef, 2, false, M64), 0x111122223333beefULL);
+}
+END_TEST
+
 START_TEST(test_status_names)
 {
     ck_assert_str_eq(mmio_decode_status_name(MMIO_DECODE_OK), "ok");
@@ -388,6 +596,11 @@ static Suite *mmio_decode_suite(void)
     tcase_add_test(tc, test_read_merge_movzx_movsx);
     tcase_add_test(tc, test_write_value_from_register);
     tcase_add_test(tc, test_write_value_from_immediate);
+    tcase_add_test(tc, test_string_forms);
+    tcase_add_test(tc, test_rmw_forms);
+    tcase_add_test(tc, test_vector_forms);
+    tcase_add_test(tc, test_stack_forms);
+    tcase_add_test(tc, test_reg_merge);
     tcase_add_test(tc, test_status_names);
     suite_add_tcase(s, tc);
     return s;

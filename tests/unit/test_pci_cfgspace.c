@@ -1,12 +1,14 @@
 /*
  * Unit tests for pci/pci_cfgspace.c: CF8 and ECAM addresses, sub-dword access,
- * BAR decoding, the MCFG table.
+ * BAR decoding, the MCFG table, and how an access across a function's ECAM
+ * page is cut so that each function answers for its own bytes.
  *
- * unit-sources: pci/pci_cfgspace.c
+ * unit-sources: pci/pci_cfgspace.c common/lib/access_split.c
  */
 #include <check.h>
 #include <string.h>
 
+#include "common/lib/access_split.h"
 #include "pci/pci_cfgspace.h"
 #include "tests/unit/unit_main.h"
 
@@ -190,6 +192,34 @@ START_TEST(test_mcfg)
 }
 END_TEST
 
+/*
+ * Every width (1 to 8) at every offset of the last 8 bytes of 00:03.0's page:
+ * each piece of the cut access decodes to one function, 00:03.0 for the bytes
+ * below 0x1000 and 00:03.1 from offset 0 on, and the offsets follow on.
+ */
+START_TEST(test_ecam_edge_pieces_stay_in_their_function)
+{
+    const struct pci_cfgspace_addr f = { 0, 3, 0, 0 };
+    u64 page = pci_ecam_offset(0, &f);
+
+    for (unsigned width = 1; width <= 8; width++) {
+        for (u64 off = 0xFF8; off <= 0xFFF; off++) {
+            struct access_piece p[ACCESS_SPLIT_MAX];
+            unsigned n = access_split(page + off, width, p);
+            for (unsigned i = 0; i < n; i++) {
+                struct pci_cfgspace_addr a;
+                u64 at = off + p[i].offset;
+                ck_assert(pci_ecam_decode(0, 0xff, p[i].addr, &a));
+                ck_assert_uint_eq(a.device, 3);
+                ck_assert_uint_eq(a.function, at < 0x1000 ? 0 : 1);
+                ck_assert_uint_eq(a.offset, at & 0xFFF);
+                ck_assert_uint_le((a.offset & 0xFFF) + p[i].size, 0x1000);
+            }
+        }
+    }
+}
+END_TEST
+
 static Suite *pci_cfgspace_suite(void)
 {
     Suite *s = suite_create("pci_cfgspace");
@@ -198,6 +228,7 @@ static Suite *pci_cfgspace_suite(void)
     tcase_add_test(tc, test_cf8_decode);
     tcase_add_test(tc, test_cf8_round_trip);
     tcase_add_test(tc, test_ecam);
+    tcase_add_test(tc, test_ecam_edge_pieces_stay_in_their_function);
     tcase_add_test(tc, test_extract_merge);
     tcase_add_test(tc, test_bar_io);
     tcase_add_test(tc, test_bar_mem);

@@ -108,6 +108,28 @@ START_TEST(reset_ports)
 }
 END_TEST
 
+/* Every width at every offset that reaches port 0x92 (and some that do not). */
+START_TEST(lanes_of_wide_writes)
+{
+    u8 byte = 0;
+    for (u16 port = 0x8C; port <= 0x93; port++) {
+        for (u8 size = 1; size <= 4; size *= 2) {
+            bool covers = port <= 0x92 && port + size > 0x92;
+            ck_assert_int_eq(io_lane_byte(port, size, 0x44332211, 0x92, &byte), covers);
+            if (covers)
+                ck_assert_uint_eq(byte, 0x11 + 0x11 * (0x92 - port));
+        }
+    }
+    /* A word at 0x91 with bit 0 of its high byte set is a fast reset of port 0x92. */
+    ck_assert(io_lane_byte(0x91, 2, 0x0100, 0x92, &byte));
+    ck_assert(port92_write_resets(0x02, byte | 0x02));
+    ck_assert(io_is_pci_config_address(0xCF8, 4));
+    ck_assert(!io_is_pci_config_address(0xCF8, 2));
+    ck_assert(!io_is_pci_config_address(0xCF9, 4));
+    ck_assert(!io_is_pci_config_address(0xCF7, 4));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("power_rules");
@@ -115,6 +137,7 @@ int main(void)
     tcase_add_test(tc, merge_every_width_and_alignment);
     tcase_add_test(tc, sleep_states);
     tcase_add_test(tc, reset_ports);
+    tcase_add_test(tc, lanes_of_wide_writes);
     suite_add_tcase(s, tc);
     return unit_run_suite(s);
 }

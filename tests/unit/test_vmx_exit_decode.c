@@ -51,6 +51,7 @@ static const struct {
     { 2, VM_EXIT_SHUTDOWN },  /* triple fault */
     { 3, VM_EXIT_INIT },
     { 4, VM_EXIT_SIPI },
+    { 9, VM_EXIT_TASK_SWITCH }, /* common code stops the guest and says why (chapter 04) */
     { 10, VM_EXIT_CPUID },
     { 12, VM_EXIT_HLT },
     { 13, VM_EXIT_INVD },

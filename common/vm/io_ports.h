@@ -1,0 +1,61 @@
+/**
+ * @file common/vm/io_ports.h
+ * @brief Carry out the guest's port accesses: through the hooks, or on the hardware (VMM only).
+ *
+ * An access of 2 or 4 bytes covers 2 or 4 ports ("lanes"), and the guest
+ * may start it below a hooked port or let it reach past one. The hook that
+ * holds the first port gets the whole access (io_hook_find()), as the
+ * device at that port would on the bus; a hook with no port at the start
+ * gets it when it holds another lane. When that hook passes the access on,
+ * it uses io_pass_on(), so that lanes another hook holds reach that hook
+ * (a word written at 0x91 still shows port 0x92 its byte) and the rest
+ * reach the hardware, as one access of the guest's width when no other
+ * hook is involved (chapter 02).
+ */
+#ifndef BOOKVISOR_COMMON_VM_IO_PORTS_H
+#define BOOKVISOR_COMMON_VM_IO_PORTS_H
+
+#include "common/vm/hooks.h"
+
+struct vcpu;
+
+/**
+ * The guest's access as the machine answers it with bookvisor: the hook it
+ * reaches (io_hook_find()), or the hardware when none holds any of its ports.
+ * @param v     the vCPU whose access it is
+ * @param port  the first port
+ * @param size  1, 2 or 4
+ * @param write an OUT (else an IN)
+ * @param value the data written, or for a read receives it
+ * @return EXIT_SKIP, or what a hook returned (EXIT_STOP to stop the guest)
+ */
+enum exit_action io_port_access(struct vcpu *v, u16 port, u8 size, bool write, u32 *value);
+
+/** What io_pass_on() does with the calling hook's own lanes. */
+enum io_pass_own {
+    /** Leave them: the caller answers them (for a read it fills their bytes of *value). */
+    IO_OWN_KEEP,
+    /** To the hardware; the whole access at once when no other hook holds a lane. */
+    IO_OWN_HARDWARE,
+    /**
+     * To the hardware one byte each, and so every lane no hook holds: for
+     * one-byte registers a wider access reaches in ways hardware and
+     * emulators do not agree on (QEMU gives the high byte of a word at 0x92
+     * to port 0x92 itself, a second write; the PC's bus gives it to 0x93).
+     */
+    IO_OWN_BYTES,
+};
+
+/**
+ * For a hook handler (fn, ctx) passing an access on: every lane held by a
+ * hook with another handler or context goes to that hook; the handler's own
+ * lanes as own says; every other lane to the hardware. Lanes are grouped
+ * into naturally aligned pieces of one owner each (single bytes with
+ * IO_OWN_BYTES).
+ * @return EXIT_SKIP, or the first other hook's answer that is not EXIT_SKIP
+ *         (the lanes after it are then not carried out)
+ */
+enum exit_action io_pass_on(struct vcpu *v, io_hook_fn fn, void *ctx, u16 port, u8 size,
+                            bool write, u32 *value, enum io_pass_own own);
+
+#endif
