@@ -89,6 +89,8 @@ void check_cpuid_memo(const struct check_context *ctx, struct check_result *res)
 void check_pci(const struct check_context *ctx, struct check_result *res);
 void check_cr_write(const struct check_context *ctx, struct check_result *res);
 void check_triple_fault(const struct check_context *ctx, struct check_result *res);
+/** exit-cost (named only): the instructions each common exit costs, as a note for `make bench`. */
+void check_exit_cost(const struct check_context *ctx, struct check_result *res);
 /** @} */
 
 /** True if CPUID 0x40000000 carries the "bookvisor" signature. */

@@ -43,10 +43,12 @@ static const struct check checks[] = {
     { "triple-fault", check_triple_fault },
     { "mmio-unsupported", check_mmio_unsupported },
     { "power", check_power_escape },
+    { "exit-cost", check_exit_cost },
 };
 
 /* Checks that need their own command-line words: `tests=all` leaves them out. */
-static const char *const named_only[] = { "pci", "triple-fault", "mmio-unsupported", "power" };
+static const char *const named_only[] = { "pci", "triple-fault", "mmio-unsupported", "power",
+                                          "exit-cost" };
 
 static bool is_named_only(const char *name)
 {
