@@ -14,6 +14,7 @@
 #include "common/lib/id_pool.h"
 #include "common/vm/backend.h"
 #include "common/vm/vcpu_owner.h"
+#include "common/vm/vcpu_state.h"
 #include "common/vm/exit_dispatch.h"
 #include "common/lib/format.h"
 #include "common/npt/npt_format.h"
@@ -43,6 +44,7 @@ struct svm_vcpu {
     u64 vmcb_pa;
     u8 *iopm;            /* 12 KiB: one bit per port */
     u8 *msrpm;           /* 8 KiB: two bits per MSR */
+    bool lme_held;       /* the guest's EFER.LME, kept out of the VMCB: see efer_in_vmcb() */
 };
 
 /** Per-CPU AMD-V state (struct cpu's backend pointer), made by svm_enable_cpu(). */
@@ -218,6 +220,8 @@ static bool svm_set_intercept(struct vcpu *v, enum vm_intercept what)
         c->intercept_misc2 |= SVM_INTERCEPT2_VMLOAD | SVM_INTERCEPT2_VMSAVE | SVM_INTERCEPT2_STGI |
                               SVM_INTERCEPT2_CLGI | SVM_INTERCEPT2_SKINIT;
         break;
+    /* The selective intercept: CLTS and MOVs that change only TS or MP stay in the guest. */
+    case VM_INTERCEPT_CR0_WRITE: c->intercept_misc1 |= SVM_INTERCEPT1_CR0_SEL_WRITE; break;
     case VM_INTERCEPT_CR4_WRITE: c->intercept_cr |= SVM_INTERCEPT_CR_WRITE(4); break;
     default: return false;
     }
@@ -237,7 +241,9 @@ static u64 svm_get_reg(struct vcpu *v, enum vcpu_reg r)
     case VCPU_REG_CR2: return g->cr2;
     case VCPU_REG_CR3: return g->cr3;
     case VCPU_REG_CR4: return g->cr4;
-    case VCPU_REG_EFER: return g->efer & ~(u64)EFER_SVME; /* the guest never sees SVME */
+    case VCPU_REG_EFER: /* the guest never sees SVME, and always its own LME */
+        return (g->efer & ~(u64)EFER_SVME) |
+               (((struct svm_vcpu *)v->arch)->lme_held ? VCPU_EFER_LME : 0);
     case VCPU_REG_CS_BASE: return g->cs.base;
     case VCPU_REG_CS_ATTR: return g->cs.attrib;
     case VCPU_REG_SS_ATTR: return g->ss.attrib;
@@ -245,20 +251,43 @@ static u64 svm_get_reg(struct vcpu *v, enum vcpu_reg r)
     }
 }
 
+/*
+ * After an emulated write of CR0, CR4 or EFER: the EFER the VMCB gets for
+ * the guest's own (guest_efer, SVME aside). EFER.LMA follows paging, as the
+ * CPU would set it (VMRUN takes LMA from the VMCB as given). And the guest's
+ * LME is held back while neither CR4.PAE nor CR0.PG is set: a #VMEXIT from
+ * such a guest takes QEMU 7.2's TCG through a host CR0 reload that it skips
+ * (it restores CR0 before EFER, and the guest's LME without PAE makes it
+ * refuse "entering long mode"), and the host then runs with paging off. LME
+ * does nothing until paging is turned on, which always exits (the selective
+ * CR0 intercept): the held LME is put back there, or when PAE is set.
+ */
+static void efer_in_vmcb(struct svm_vcpu *s, u64 guest_efer)
+{
+    struct vmcb_save *g = &s->vmcb->save;
+    bool paging = g->cr0 & VCPU_CR0_PG;
+    s->lme_held = (guest_efer & VCPU_EFER_LME) && !paging && !(g->cr4 & VCPU_CR4_PAE);
+    u64 efer = guest_efer & ~(u64)(VCPU_EFER_LMA | (s->lme_held ? VCPU_EFER_LME : 0));
+    if ((efer & VCPU_EFER_LME) && paging)
+        efer |= VCPU_EFER_LMA;
+    g->efer = efer | EFER_SVME;
+}
+
 static void svm_set_reg(struct vcpu *v, enum vcpu_reg r, u64 value)
 {
     vcpu_assert_own_cpu(v, "set_reg");
     struct svm_vcpu *s = v->arch;
     struct vmcb_save *g = &s->vmcb->save;
+    u64 efer = (g->efer & ~(u64)EFER_SVME) | (s->lme_held ? VCPU_EFER_LME : 0);
     switch (r) {
     case VCPU_REG_RIP: g->rip = value; break;
     case VCPU_REG_RSP: g->rsp = value; break;
     case VCPU_REG_RFLAGS: g->rflags = value; break;
-    case VCPU_REG_CR0: g->cr0 = value; break;
+    case VCPU_REG_CR0: g->cr0 = value; efer_in_vmcb(s, efer); break;
     case VCPU_REG_CR2: g->cr2 = value; break;
     case VCPU_REG_CR3: g->cr3 = value; break;
-    case VCPU_REG_CR4: g->cr4 = value; break;
-    case VCPU_REG_EFER: g->efer = value | EFER_SVME; break;
+    case VCPU_REG_CR4: g->cr4 = value; efer_in_vmcb(s, efer); break;
+    case VCPU_REG_EFER: efer_in_vmcb(s, value); break;
     default: break;
     }
     s->vmcb->control.clean_bits = 0;

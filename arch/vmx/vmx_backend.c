@@ -32,6 +32,7 @@
 #include "common/vm/backend.h"
 #include "common/vm/vcpu_owner.h"
 #include "common/vm/exit_dispatch.h"
+#include "common/vm/guest_vm.h"
 #include "common/lib/format.h"
 #include "common/npt/npt_format.h"
 #include "common/base/kprintf.h"
@@ -278,16 +279,17 @@ static void vmx_set_msr_intercept(struct vcpu *v, u32 msr, bool read, bool write
  * What each generic intercept means on VT-x. Most of them exit whatever the
  * VMM wants (SDM vol. 3, "Instructions That Cause VM Exits Unconditionally":
  * CPUID, INVD, VMCALL and the other VMX instructions; a triple fault and
- * INIT always exit too); CR4 writes that would set a bit VMX owns exit
- * through the CR4 guest/host mask. Only HLT has a control of its own.
+ * INIT always exit too); CR0 and CR4 writes that change a bit VMX owns or
+ * the guest's CPU lacks exit through the guest/host masks, and the CPU
+ * checks the rest itself. Only HLT has a control of its own.
  */
 static bool vmx_set_intercept(struct vcpu *v, enum vm_intercept what)
 {
     switch (what) {
     case VM_INTERCEPT_CPUID: case VM_INTERCEPT_INVD: case VM_INTERCEPT_HYPERCALL:
     case VM_INTERCEPT_VIRT_INSNS: case VM_INTERCEPT_SHUTDOWN: case VM_INTERCEPT_INIT:
-    case VM_INTERCEPT_CR4_WRITE:
-        return true;
+    case VM_INTERCEPT_CR0_WRITE: case VM_INTERCEPT_CR4_WRITE:
+        return true; /* the CR masks: see vmx_cr_masks_compute() */
     case VM_INTERCEPT_HLT: {
         vmcs_use(v, "set_intercept");
         u32 proc = (u32)vmread(VMCS_PROC_CONTROLS) | VMX_PROC_HLT_EXITING;
@@ -432,7 +434,7 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
         return -1;
     }
     vc->current_vmcs = x->vmcs_pa;
-    vmx_cr_masks_compute(&caps, controls.proc2, &x->cr);
+    vmx_cr_masks_compute(&caps, controls.proc2, guest_vm_of(v)->cr_features.cr4, &x->cr);
 
     vmwrite(VMCS_PIN_CONTROLS, controls.pin);
     vmwrite(VMCS_PROC_CONTROLS, controls.proc);

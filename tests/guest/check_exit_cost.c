@@ -30,20 +30,6 @@ static inline u32 tsc_low(void)
     return lo;
 }
 
-static inline u32 read_cr0(void)
-{
-    u32 v;
-    __asm__ volatile("mov %%cr0, %0" : "=r"(v));
-    return v;
-}
-
-static inline u32 read_cr4(void)
-{
-    u32 v;
-    __asm__ volatile("mov %%cr4, %0" : "=r"(v));
-    return v;
-}
-
 /* The low 32 bits of the TSC are enough: one round trip is far shorter than a wrap. */
 static void keep_min(u32 *best, u32 t0, u32 t1)
 {

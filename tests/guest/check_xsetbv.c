@@ -19,18 +19,6 @@
 #define CPUID1_ECX_XSAVE (1u << 26)
 #define CR4_OSXSAVE (1u << 18)
 
-static inline u32 read_cr4(void)
-{
-    u32 v;
-    __asm__ volatile("mov %%cr4, %0" : "=r"(v));
-    return v;
-}
-
-static inline void write_cr4(u32 v)
-{
-    __asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
-}
-
 static inline u64 xgetbv0(void)
 {
     u32 lo, hi;
