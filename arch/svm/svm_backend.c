@@ -45,6 +45,8 @@ struct svm_vcpu {
     u8 *iopm;            /* 12 KiB: one bit per port */
     u8 *msrpm;           /* 8 KiB: two bits per MSR */
     bool lme_held;       /* the guest's EFER.LME, kept out of the VMCB: see efer_in_vmcb() */
+    bool state_written;  /* bookvisor wrote the save area since the last entry: record it */
+    struct svm_entry_record entered; /* what VMRUN was last given such a state (the report's) */
 };
 
 /** Per-CPU AMD-V state (struct cpu's backend pointer), made by svm_enable_cpu(). */
@@ -199,6 +201,7 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
     msrpm_set(s->msrpm, MSR_IA32_EFER, true, true);
 
     svm_guest_state_encode(st, &s->vmcb->save);
+    s->state_written = true;
     /* test.corrupt: break a VMRUN consistency rule on purpose (EFER.SVME must be 1). */
     if (vmm_options.test_corrupt != OPT_CORRUPT_NONE)
         s->vmcb->save.efer &= ~(u64)EFER_SVME;
@@ -290,6 +293,7 @@ static void svm_set_reg(struct vcpu *v, enum vcpu_reg r, u64 value)
     case VCPU_REG_EFER: efer_in_vmcb(s, value); break;
     default: break;
     }
+    s->state_written = true;
     s->vmcb->control.clean_bits = 0;
 }
 
@@ -347,13 +351,24 @@ static void __attribute__((noinline)) decode_exit_slow(struct vcpu *v, struct vm
  * instruction intercept, which never interrupts the delivery of an event:
  * it has nothing to re-inject, so it only clears EVENTINJ.
  */
-/* Before every entry: the flush common code asked for, and RAX, which VMRUN
- * takes from the VMCB. */
+/* Out of line: bookvisor wrote guest state, which only then can make VMRUN
+ * fail; the report needs it as given (svm_entry_record). */
+static void __attribute__((noinline, cold)) record_entry(struct vcpu *v, struct svm_vcpu *s)
+{
+    s->state_written = false;
+    svm_entry_record_take(&s->entered, &s->vmcb->save, v->gprs.rax, vcpu_exit_total(v));
+}
+
+/* Before every entry: the flush common code asked for, RAX, which VMRUN
+ * takes from the VMCB, and the record of a state bookvisor wrote. */
 static inline __attribute__((always_inline)) void prepare_entry(struct vcpu *v, struct vmcb *vmcb)
 {
     if (vcpu_take_nested_flush(v))
         vmcb->control.tlb_control = 1;
     vmcb->save.rax = v->gprs.rax;
+    struct svm_vcpu *s = v->arch;
+    if (__builtin_expect(s->state_written, 0))
+        record_entry(v, s);
 }
 
 bool svm_on_exit(struct vcpu *v)
@@ -429,23 +444,56 @@ static bool svm_nested_1g_pages(void)
     return (cpuid(0x80000001, 0).edx >> 26) & 1;
 }
 
+static void print_registers(u64 rip, u64 rsp, u64 rflags, unsigned cpl, u64 cr0, u64 cr3, u64 cr4,
+                            u64 efer, const struct vmcb_segment *cs, const struct vmcb_segment *ss)
+{
+    kprintf("bookvisor:   rip=0x%llx rsp=0x%llx rflags=0x%llx cpl=%u\n", (unsigned long long)rip,
+            (unsigned long long)rsp, (unsigned long long)rflags, cpl);
+    kprintf("bookvisor:   cr0=0x%llx cr3=0x%llx cr4=0x%llx efer=0x%llx\n", (unsigned long long)cr0,
+            (unsigned long long)cr3, (unsigned long long)cr4, (unsigned long long)efer);
+    kprintf("bookvisor:   cs=%04x/%03x base=0x%llx limit=0x%x ss=%04x/%03x\n", cs->selector,
+            cs->attrib, (unsigned long long)cs->base, cs->limit, ss->selector, ss->attrib);
+}
+
+/*
+ * After a failed VMRUN the save area is not the guest's: Bochs and QEMU
+ * store the host's state there (the whole area on Bochs, on QEMU when an
+ * early check fails). Only what bookvisor gave VMRUN is printed, and only
+ * when it is known to be the failed entry's; RBX, RCX and RDX are the
+ * guest's either way (VMRUN does not touch them), RAX travels in the VMCB.
+ */
+static void dump_failed_vmrun(struct vcpu *v, const struct svm_vcpu *s)
+{
+    const struct svm_entry_record *r = &s->entered;
+    if (!svm_entry_record_describes(r, vcpu_exit_total(v))) {
+        kprintf("bookvisor:   VMRUN failed: the save area holds what the CPU left there, not the "
+                "guest's; bookvisor wrote no guest register for this entry: not known\n");
+        kprintf("bookvisor:   rbx=0x%llx rcx=0x%llx rdx=0x%llx\n", (unsigned long long)v->gprs.rbx,
+                (unsigned long long)v->gprs.rcx, (unsigned long long)v->gprs.rdx);
+        return;
+    }
+    kprintf("bookvisor:   VMRUN failed: the save area holds what the CPU left there, not the "
+            "guest's; what bookvisor gave VMRUN:\n");
+    print_registers(r->rip, r->rsp, r->rflags, r->cpl, r->cr0, r->cr3, r->cr4, r->efer, &r->cs, &r->ss);
+    kprintf("bookvisor:   rax=0x%llx rbx=0x%llx rcx=0x%llx rdx=0x%llx\n", (unsigned long long)r->rax,
+            (unsigned long long)v->gprs.rbx, (unsigned long long)v->gprs.rcx,
+            (unsigned long long)v->gprs.rdx);
+}
+
 static void svm_dump_state(struct vcpu *v)
 {
     vcpu_assert_own_cpu(v, "dump_state");
-    struct vmcb *vmcb = ((struct svm_vcpu *)v->arch)->vmcb;
-    struct vmcb_save *g = &vmcb->save;
+    const struct svm_vcpu *s = v->arch;
+    const struct vmcb *vmcb = s->vmcb;
+    const struct vmcb_save *g = &vmcb->save;
     kprintf("bookvisor: guest state: exitcode=0x%llx info1=0x%llx info2=0x%llx exitintinfo=0x%llx\n",
             (unsigned long long)vmcb->control.exitcode, (unsigned long long)vmcb->control.exitinfo1,
             (unsigned long long)vmcb->control.exitinfo2, (unsigned long long)vmcb->control.exitintinfo);
-    kprintf("bookvisor:   rip=0x%llx rsp=0x%llx rflags=0x%llx cpl=%u\n",
-            (unsigned long long)g->rip, (unsigned long long)g->rsp,
-            (unsigned long long)g->rflags, g->cpl);
-    kprintf("bookvisor:   cr0=0x%llx cr3=0x%llx cr4=0x%llx efer=0x%llx\n",
-            (unsigned long long)g->cr0, (unsigned long long)g->cr3,
-            (unsigned long long)g->cr4, (unsigned long long)g->efer);
-    kprintf("bookvisor:   cs=%04x/%03x base=0x%llx limit=0x%x ss=%04x/%03x\n", g->cs.selector,
-            g->cs.attrib, (unsigned long long)g->cs.base, g->cs.limit, g->ss.selector,
-            g->ss.attrib);
+    if (vmcb->control.exitcode == SVM_EXIT_INVALID || vmcb->control.exitcode == 0xFFFFFFFFULL) {
+        dump_failed_vmrun(v, s);
+        return;
+    }
+    print_registers(g->rip, g->rsp, g->rflags, g->cpl, g->cr0, g->cr3, g->cr4, g->efer, &g->cs, &g->ss);
     kprintf("bookvisor:   rax=0x%llx rbx=0x%llx rcx=0x%llx rdx=0x%llx\n",
             (unsigned long long)g->rax, (unsigned long long)v->gprs.rbx,
             (unsigned long long)v->gprs.rcx, (unsigned long long)v->gprs.rdx);

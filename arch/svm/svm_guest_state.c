@@ -65,6 +65,29 @@ u32 svm_state_check(const struct vmcb *vmcb)
     return bad;
 }
 
+void svm_entry_record_take(struct svm_entry_record *r, const struct vmcb_save *g, u64 rax,
+                           u64 exits)
+{
+    r->taken = true;
+    r->exits = exits;
+    r->rip = g->rip;
+    r->rsp = g->rsp;
+    r->rflags = g->rflags;
+    r->rax = rax;
+    r->cr0 = g->cr0;
+    r->cr3 = g->cr3;
+    r->cr4 = g->cr4;
+    r->efer = g->efer;
+    r->cs = g->cs;
+    r->ss = g->ss;
+    r->cpl = g->cpl;
+}
+
+bool svm_entry_record_describes(const struct svm_entry_record *r, u64 exits_now)
+{
+    return r->taken && r->exits + 1 == exits_now;
+}
+
 const char *svm_state_rule_name(enum svm_state_rule r)
 {
     static const char *const names[SVM_RULE_COUNT] = {

@@ -504,9 +504,10 @@ static enum exit_action on_invalid_state(struct vcpu *v, struct vm_exit *e)
                          "VM entry failed: the entry instruction failed with error %u",
                          e->native_code & 0xFFFF);
     }
-    return vcpu_stop(v, VCPU_STOP_ERROR,
-                     "VM entry failed: invalid guest state (native 0x%x), guest rip=0x%llx",
-                     e->native_code, (unsigned long long)get(v, VCPU_REG_RIP));
+    /* No guest RIP here: after a failed VMRUN the VMCB may hold the host's
+     * (Bochs, QEMU); the backend's dump says what is known. */
+    return vcpu_stop(v, VCPU_STOP_ERROR, "VM entry failed: invalid guest state (native 0x%x)",
+                     e->native_code);
 }
 
 static enum exit_action on_init(struct vcpu *v, struct vm_exit *e)
