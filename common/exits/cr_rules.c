@@ -188,6 +188,15 @@ static const char *cr4_fault(const struct cr_features *f, const struct cr_state 
     return NULL;
 }
 
+unsigned cr_write_state_needed(unsigned cr, const struct cr_state *now, u64 value)
+{
+    if (cr == 0)
+        return ((value ^ now->cr0) & CR0_PG) ? CR_STATE_CS_L : 0;
+    if (cr == 4)
+        return ((value & CR4_PCIDE) && !(now->cr4 & CR4_PCIDE)) ? CR_STATE_CR3 : 0;
+    return 0;
+}
+
 const char *cr_write_fault(const struct cr_features *f, const struct cr_state *now, unsigned cr,
                            u64 value)
 {

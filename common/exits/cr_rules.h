@@ -48,6 +48,20 @@ struct cr_state {
     bool cs_l; /**< CS.L: 64-bit code when EFER.LMA is set */
 };
 
+/** Parts of struct cr_state only some writes are judged by (cr_write_state_needed()). */
+enum cr_state_part {
+    CR_STATE_CR3 = 1,  /**< cr3: a write that sets CR4.PCIDE */
+    CR_STATE_CS_L = 2, /**< cs_l: a write that changes CR0.PG */
+};
+
+/**
+ * Which of cr3 and cs_l the rules of this write read (cr0, cr4 and efer
+ * they always may): the exit handler reads the others from the backend only
+ * when asked, each read costing a VMREAD on VT-x.
+ * @return a mask of enum cr_state_part
+ */
+unsigned cr_write_state_needed(unsigned cr, const struct cr_state *now, u64 value);
+
 /**
  * Check a value the guest moves into CR0 or CR4.
  * @param f     the features of the guest's CPU (CR4 bits it may set)
@@ -63,7 +77,7 @@ const char *cr_write_fault(const struct cr_features *f, const struct cr_state *n
  * Check a WRMSR of IA32_EFER: every bit the CPU lacks is reserved (SVME
  * for the guest, which has no SVM), and LME may not change while CR0.PG is
  * set. EFER.LMA is read-only: its written value is ignored (the caller keeps
- * the current one, efer_write_value()).
+ * the current one, efer_write_value()). Of now, only cr0 and efer are read.
  * @return NULL if legal, else why it raises \#GP.
  */
 const char *efer_write_fault(const struct cr_features *f, const struct cr_state *now, u64 value);

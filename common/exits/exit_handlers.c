@@ -136,14 +136,15 @@ static enum exit_action on_apic_base_write(struct vcpu *v, u64 value)
     return wrmsr_safe(MSR_IA32_APIC_BASE, value) == 0 ? EXIT_SKIP : EXIT_INJECT_GP;
 }
 
-/* The guest's control state, for the rules of common/exits/cr_rules.h. */
+/* The guest's control state the rules of common/exits/cr_rules.h always
+ * read; CR3 and CS.L are read only when a write's rules ask for them. */
 static void cr_state_of(struct vcpu *v, struct cr_state *s)
 {
     s->cr0 = get(v, VCPU_REG_CR0);
-    s->cr3 = get(v, VCPU_REG_CR3);
+    s->cr3 = 0;
     s->cr4 = get(v, VCPU_REG_CR4);
     s->efer = get(v, VCPU_REG_EFER);
-    s->cs_l = (get(v, VCPU_REG_CS_ATTR) >> 9) & 1; /* L, in the generic attribute layout */
+    s->cs_l = false;
 }
 
 /* A control-register or EFER write the rules refuse: #GP, and the first few are logged. */
@@ -164,8 +165,7 @@ static enum exit_action refuse_write(struct vcpu *v, const char *what, u64 value
  */
 static enum exit_action on_efer_write(struct vcpu *v, u64 value)
 {
-    struct cr_state now;
-    cr_state_of(v, &now);
+    struct cr_state now = { .cr0 = get(v, VCPU_REG_CR0), .efer = get(v, VCPU_REG_EFER) };
     const char *why = efer_write_fault(&guest_vm_of(v)->cr_features, &now, value);
     if (why)
         return refuse_write(v, "EFER", value, why);
@@ -176,11 +176,11 @@ static enum exit_action on_efer_write(struct vcpu *v, u64 value)
 static enum exit_action on_wrmsr(struct vcpu *v, struct vm_exit *e)
 {
     u64 value = ((v->gprs.rdx & 0xFFFFFFFF) << 32) | (v->gprs.rax & 0xFFFFFFFF);
+    if (e->details.msr == MSR_IA32_EFER) /* the frequent one first: no MTRR lookup */
+        return on_efer_write(v, value);
     if (mtrr_is_msr(e->details.msr, guest_vm_of(v)->mtrr_cap))
         return on_mtrr_write(v, e->details.msr, value);
     switch (e->details.msr) {
-    case MSR_IA32_EFER:
-        return on_efer_write(v, value);
     case MSR_VM_CR:
     case MSR_IA32_FEATURE_CONTROL:
         return EXIT_SKIP; /* ignored: the guest cannot enable virtualization */
@@ -424,6 +424,11 @@ static enum exit_action cr_write(struct vcpu *v, unsigned cr, enum vcpu_reg reg,
     cr_state_of(v, &now);
     if (!(now.efer & EFER_LMA))
         value &= 0xFFFFFFFF;
+    unsigned needed = cr_write_state_needed(cr, &now, value);
+    if (needed & CR_STATE_CR3)
+        now.cr3 = get(v, VCPU_REG_CR3);
+    if (needed & CR_STATE_CS_L)
+        now.cs_l = (get(v, VCPU_REG_CS_ATTR) >> 9) & 1; /* L, in the generic attribute layout */
     const char *why = cr_write_fault(&guest_vm_of(v)->cr_features, &now, cr, value);
     if (why)
         return refuse_write(v, cr == 0 ? "CR0" : "CR4", value, why);

@@ -205,6 +205,47 @@ START_TEST(cr4_bits_the_cpu_lacks)
 }
 END_TEST
 
+/* When the rules do not ask for CR3 or CS.L, their answer does not depend on
+ * them: the handler may leave them unread. Every value below, from states in
+ * and out of long mode, with and without PCIDE, is judged both ways. */
+START_TEST(unread_parts_never_matter)
+{
+    static const struct cr_state base[] = {
+        { .cr0 = PE | ET | NE },
+        { .cr0 = PE | PG | WP | ET, .cr4 = PAE | PGE, .efer = LME | LMA },
+        { .cr0 = PE | PG | WP | ET, .cr4 = PAE | PCIDE, .efer = LME | LMA },
+        { .cr0 = PE | ET, .cr4 = PAE, .efer = LME },
+    };
+    static const u64 values[] = { 0, PE, PE | PG, PE | PG | WP, PE | NW | CD, PAE, PAE | PCIDE,
+                                  PAE | PGE | PCIDE, PCIDE, PAE | LA57, PAE | CET, PE | ET | NE | WP };
+    for (size_t b = 0; b < ARRAY_SIZE(base); b++)
+        for (unsigned cr = 0; cr <= 4; cr += 4)
+            for (size_t i = 0; i < ARRAY_SIZE(values); i++) {
+                struct cr_state lo = base[b], hi = base[b];
+                lo.cr3 = 0;
+                lo.cs_l = false;
+                hi.cr3 = 0xFFF;
+                hi.cs_l = true;
+                unsigned need = cr_write_state_needed(cr, &lo, values[i]);
+                ck_assert_uint_eq(need, cr_write_state_needed(cr, &hi, values[i]));
+                if (need & CR_STATE_CR3)
+                    hi.cr3 = lo.cr3;
+                if (need & CR_STATE_CS_L)
+                    hi.cs_l = lo.cs_l;
+                const char *a = cr_write_fault(&all, &lo, cr, values[i]);
+                const char *z = cr_write_fault(&all, &hi, cr, values[i]);
+                ck_assert_msg((a == NULL) == (z == NULL) && (!a || !strcmp(a, z)),
+                              "state %zu CR%u value 0x%llx: \"%s\" vs \"%s\"", b, cr,
+                              (unsigned long long)values[i], a ? a : "legal", z ? z : "legal");
+            }
+    /* and where they are asked for, they do matter */
+    struct cr_state pcid = long64;
+    ck_assert_uint_eq(cr_write_state_needed(4, &pcid, PAE | PCIDE), CR_STATE_CR3);
+    ck_assert_uint_eq(cr_write_state_needed(0, &long64, PE | ET), CR_STATE_CS_L);
+    ck_assert_uint_eq(cr_write_state_needed(0, &long64, long64.cr0 | CD), 0);
+}
+END_TEST
+
 START_TEST(efer_rules)
 {
     const struct cr_features amd = { .cr4 = all.cr4, .efer = all.efer | SVME };
@@ -323,6 +364,7 @@ int main(void)
     tcase_add_test(tc, cr4_legal_values);
     tcase_add_test(tc, cr4_faults);
     tcase_add_test(tc, cr4_bits_the_cpu_lacks);
+    tcase_add_test(tc, unread_parts_never_matter);
     tcase_add_test(tc, efer_rules);
     tcase_add_test(tc, cr_write_decoding);
     tcase_add_test(tc, xcr0_legal_values);
