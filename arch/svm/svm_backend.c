@@ -268,12 +268,7 @@ static u64 svm_get_reg(struct vcpu *v, enum vcpu_reg r)
 static void efer_in_vmcb(struct svm_vcpu *s, u64 guest_efer)
 {
     struct vmcb_save *g = &s->vmcb->save;
-    bool paging = g->cr0 & VCPU_CR0_PG;
-    s->lme_held = (guest_efer & VCPU_EFER_LME) && !paging && !(g->cr4 & VCPU_CR4_PAE);
-    u64 efer = guest_efer & ~(u64)(VCPU_EFER_LMA | (s->lme_held ? VCPU_EFER_LME : 0));
-    if ((efer & VCPU_EFER_LME) && paging)
-        efer |= VCPU_EFER_LMA;
-    g->efer = efer | EFER_SVME;
+    g->efer = svm_efer_for_vmcb(guest_efer, g->cr0, g->cr4, &s->lme_held);
 }
 
 static void svm_set_reg(struct vcpu *v, enum vcpu_reg r, u64 value)

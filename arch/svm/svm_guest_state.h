@@ -48,6 +48,19 @@ u32 svm_state_check(const struct vmcb *vmcb);
 const char *svm_state_rule_name(enum svm_state_rule r);
 
 /**
+ * The EFER the VMCB gets for the guest's own, after a write of CR0, CR4 or
+ * EFER that bookvisor carries out: SVME set (VMRUN demands it); LMA =
+ * LME and CR0.PG, as the CPU would set it (VMRUN takes LMA as given); and
+ * LME held back while neither CR4.PAE nor CR0.PG is set (a #VMEXIT from
+ * such a guest costs QEMU 7.2's host its paging: chapter 03).
+ * @param guest_efer the guest's EFER (LME as it wrote it; LMA and SVME ignored)
+ * @param cr0        the guest's CR0
+ * @param cr4        the guest's CR4
+ * @param lme_held   out: LME was held back (the guest's EFER has it, the VMCB not)
+ */
+u64 svm_efer_for_vmcb(u64 guest_efer, u64 cr0, u64 cr4, bool *lme_held);
+
+/**
  * The save-area fields bookvisor's report prints, as bookvisor gave them to
  * VMRUN. After a VMRUN that fails (VMEXIT_INVALID) the save area holds
  * whatever the CPU stored there: Bochs and QEMU store the host's RIP, RSP,

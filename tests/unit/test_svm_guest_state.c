@@ -141,6 +141,32 @@ START_TEST(entry_record_survives_the_save_area)
 }
 END_TEST
 
+/* The EFER a VMCB gets: LMA follows paging (bookvisor, not the CPU, carries
+ * out a CR0 write that turns paging on), SVME always, and LME held back while
+ * neither PAE nor paging is set. */
+START_TEST(efer_for_vmcb)
+{
+    const u64 LME = 1u << 8, LMA = 1u << 10, NXE = 1u << 11, SVME = 1u << 12;
+    const u64 PE = 1, PG = 1ull << 31, PAE = 1u << 5;
+    bool held = true;
+    ck_assert_uint_eq(svm_efer_for_vmcb(NXE, PE, 0, &held), NXE | SVME);
+    ck_assert(!held);
+    /* LME written in 32-bit unpaged code without PAE: held */
+    ck_assert_uint_eq(svm_efer_for_vmcb(LME, PE, 0, &held), SVME);
+    ck_assert(held);
+    /* PAE set: put back, still no LMA */
+    ck_assert_uint_eq(svm_efer_for_vmcb(LME, PE, PAE, &held), LME | SVME);
+    ck_assert(!held);
+    /* paging on: long mode is active */
+    ck_assert_uint_eq(svm_efer_for_vmcb(LME, PE | PG, PAE, &held), LME | LMA | SVME);
+    ck_assert(!held);
+    /* paging off again: LMA goes, a stale LMA written by the guest is ignored */
+    ck_assert_uint_eq(svm_efer_for_vmcb(LME | LMA, PE, PAE, &held), LME | SVME);
+    /* 32-bit paging without LME: no LMA */
+    ck_assert_uint_eq(svm_efer_for_vmcb(NXE | LMA, PE | PG, 0, &held), NXE | SVME);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("svm_guest_state");
@@ -150,6 +176,7 @@ int main(void)
     tcase_add_test(tc, long64_enters);
     tcase_add_test(tc, each_rule_fails_alone);
     tcase_add_test(tc, entry_record_survives_the_save_area);
+    tcase_add_test(tc, efer_for_vmcb);
     suite_add_tcase(s, tc);
     return unit_run_suite(s);
 }
