@@ -51,8 +51,8 @@ const char *svm_state_rule_name(enum svm_state_rule r);
  * The EFER the VMCB gets for the guest's own, after a write of CR0, CR4 or
  * EFER that bookvisor carries out: SVME set (VMRUN demands it); LMA =
  * LME and CR0.PG, as the CPU would set it (VMRUN takes LMA as given); and
- * LME held back while neither CR4.PAE nor CR0.PG is set (a #VMEXIT from
- * such a guest costs QEMU 7.2's host its paging: chapter 03).
+ * LME held back while neither CR4.PAE nor CR0.PG is set (an exit from
+ * such a guest costs QEMU 7.2's host its paging on \#VMEXIT: chapter 03).
  * @param guest_efer the guest's EFER (LME as it wrote it; LMA and SVME ignored)
  * @param cr0        the guest's CR0
  * @param cr4        the guest's CR4
