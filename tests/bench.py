@@ -13,6 +13,14 @@ AMD-V, where the TSC counts instructions: the VMM's cost of one exit.
 Informational: the budget (under 100 instructions of VMM code) is not met yet
 (chapters/02-exit-dispatch.md, "The fast path"), so being over it prints
 "(budget not met)" but does not fail; only a run with no measurement fails.
+
+exit-costs: the guest's minimum round trip of each common exit kind
+(tests=exit-cost: CPUID of a remembered leaf and of leaf 1, an intercepted
+I/O port read, the hypercall, a WRMSR of EFER, a CR0 write flipping CR0.NE,
+a CR4 write flipping CR4.PGE, a load from the MMIO test page: a nested page
+fault) on Bochs VT-x and AMD-V, in Bochs instructions, against a goal of
+EXIT_GOAL each (chapter 14). Informational like cpuid-cost: a kind over the
+goal says so; only a run with no measurement fails.
 """
 import argparse
 import os
@@ -24,6 +32,7 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NPT_MIN_RATIO = 100         # goal: 4k-only takes 100 times more faults than default
 CPUID_BUDGET = 100          # instructions of VMM code per CPUID round trip
+EXIT_GOAL = 150             # instructions per round trip of any common exit kind
 BARE_CPUID = 6              # the same round trip on bare Bochs (no VMM)
 NPT_LINE = re.compile(r"nested paging: faults=(\d+) maps4k=(\d+) maps2m=(\d+) maps1g=(\d+) "
                       r"tables=(\d+) reclaims=(\d+)")
@@ -86,6 +95,16 @@ def npt_verdict(results):
     return 0
 
 
+def guest_note(part, target, vmm_args, test, pattern):
+    """Boot the guest with tests=<test>; the match of pattern on COM1, or None (said)."""
+    log = boot_com1(target, vmm_args, "tests=" + test, 128, 300)
+    m = re.search(pattern, log)
+    if not m:
+        print(f"bench: FAIL {part} {target}: no measurement")
+        print(log[-1500:])
+    return m
+
+
 def cpuid_cost(args):
     """Minimum `rdtsc; cpuid; rdtsc` in the guest: on Bochs, instructions per exit.
 
@@ -104,6 +123,39 @@ def cpuid_cost(args):
     return 0
 
 
+# The kinds the guest's exit-cost note names, in its order, and what each one times.
+EXIT_KINDS = (
+    ("cpuid0", "CPUID leaf 0 (remembered)"),
+    ("cpuid1", "CPUID leaf 1"),
+    ("io", "IN from port 0x92 (hooked)"),
+    ("vmcall", "hypercall (ping)"),
+    ("msr", "WRMSR EFER (same value)"),
+    ("cr0", "MOV to CR0 flipping NE"),
+    ("cr4", "MOV to CR4 flipping PGE"),
+    ("mmio", "load from the MMIO test page"),
+)
+
+
+def exit_costs(args):
+    """Each common exit kind's round trip on the Bochs targets, against EXIT_GOAL."""
+    for target in ("bochs-vmx", "bochs-svm"):
+        m = guest_note("exit-costs", target, "console=com2 test.mmio_page", "exit-cost",
+                       r"exit-cost \(([^)]*)\)")
+        if not m:
+            return 1
+        costs = dict(kv.split("=") for kv in m.group(1).split())
+        for key, what in EXIT_KINDS:
+            print(exit_line(target, what, int(costs[key])))
+    return 0
+
+
+def exit_line(target, what, total):
+    """One exit kind's result line; informational: over the goal is said, not failed."""
+    verdict = "goal met" if total <= EXIT_GOAL else "over the goal"
+    return (f"bench: exit-cost {target:10s} {what:32s} {total:6d} instructions "
+            f"(goal: at most {EXIT_GOAL}) ({verdict})")
+
+
 def cpuid_line(target, total, label=""):
     """The cpuid-cost result line; informational, so over budget is said, not failed."""
     vmm = total - BARE_CPUID
@@ -119,7 +171,8 @@ def main():
     ap.add_argument("--target", default="qemu-svm")
     ap.add_argument("--mem", type=int, default=1536)
     ap.add_argument("--timeout", type=int, default=900)
-    ap.add_argument("--part", choices=("all", "nested-paging", "cpuid-cost"), default="all",
+    ap.add_argument("--part", choices=("all", "nested-paging", "cpuid-cost", "exit-costs"),
+                    default="all",
                     help="run only one benchmark (default: all)")
     args = ap.parse_args()
     rc = 0
@@ -127,6 +180,8 @@ def main():
         rc |= nested_paging(args)
     if args.part in ("all", "cpuid-cost"):
         rc |= cpuid_cost(args)
+    if args.part in ("all", "exit-costs"):
+        rc |= exit_costs(args)
     return rc
 
 

@@ -14,6 +14,7 @@
 #include "common/lib/id_pool.h"
 #include "common/vm/backend.h"
 #include "common/vm/vcpu_owner.h"
+#include "common/vm/vcpu_state.h"
 #include "common/vm/exit_dispatch.h"
 #include "common/vm/vcpu_entry.h"
 #include "common/vm/vcpu_events.h"
@@ -68,6 +69,9 @@ struct svm_vcpu {
     bool nmi_window;     /* the event model asked for the NMI window */
     bool step_guest_tf;  /* the guest's own TF when the step began: it single-steps too */
     u64 step_dr6;        /* the guest's DR6 when the step began, given back after it */
+    bool lme_held;       /* the guest's EFER.LME, kept out of the VMCB: see efer_in_vmcb() */
+    bool state_written;  /* bookvisor wrote the save area since the last entry: record it */
+    struct svm_entry_record entered; /* what VMRUN was last given such a state (the report's) */
 };
 
 /** Per-CPU AMD-V state (struct cpu's backend pointer), made by svm_enable_cpu(). */
@@ -226,6 +230,7 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
     msrpm_set(s->msrpm, MSR_IA32_EFER, true, true);
 
     svm_guest_state_encode(st, &s->vmcb->save);
+    s->state_written = true;
     /* test.corrupt: break a VMRUN consistency rule on purpose (EFER.SVME must be 1). */
     if (vmm_options.test_corrupt != OPT_CORRUPT_NONE)
         s->vmcb->save.efer &= ~(u64)EFER_SVME;
@@ -247,6 +252,8 @@ static bool svm_set_intercept(struct vcpu *v, enum vm_intercept what)
         c->intercept_misc2 |= SVM_INTERCEPT2_VMLOAD | SVM_INTERCEPT2_VMSAVE | SVM_INTERCEPT2_STGI |
                               SVM_INTERCEPT2_CLGI | SVM_INTERCEPT2_SKINIT;
         break;
+    /* The selective intercept: CLTS and MOVs that change only TS or MP stay in the guest. */
+    case VM_INTERCEPT_CR0_WRITE: c->intercept_misc1 |= SVM_INTERCEPT1_CR0_SEL_WRITE; break;
     case VM_INTERCEPT_CR4_WRITE: c->intercept_cr |= SVM_INTERCEPT_CR_WRITE(4); break;
     /* The interrupt stays pending at the exit; the VMM takes it with its
      * own IDT (desc_take_interrupt()). */
@@ -269,7 +276,9 @@ static u64 svm_get_reg(struct vcpu *v, enum vcpu_reg r)
     case VCPU_REG_CR2: return g->cr2;
     case VCPU_REG_CR3: return g->cr3;
     case VCPU_REG_CR4: return g->cr4;
-    case VCPU_REG_EFER: return g->efer & ~(u64)EFER_SVME; /* the guest never sees SVME */
+    case VCPU_REG_EFER: /* the guest never sees SVME, and always its own LME */
+        return (g->efer & ~(u64)EFER_SVME) |
+               (((struct svm_vcpu *)v->arch)->lme_held ? VCPU_EFER_LME : 0);
     case VCPU_REG_CS_BASE: return g->cs.base;
     case VCPU_REG_CS_ATTR: return g->cs.attrib;
     case VCPU_REG_SS_ATTR: return g->ss.attrib;
@@ -283,23 +292,42 @@ static u64 svm_get_reg(struct vcpu *v, enum vcpu_reg r)
     }
 }
 
+/*
+ * After an emulated write of CR0, CR4 or EFER: the EFER the VMCB gets for
+ * the guest's own (guest_efer, SVME aside). EFER.LMA follows paging, as the
+ * CPU would set it (VMRUN takes LMA from the VMCB as given). And the guest's
+ * LME is held back while neither CR4.PAE nor CR0.PG is set: a #VMEXIT from
+ * such a guest takes QEMU 7.2's TCG through a host CR0 reload that it skips
+ * (it restores CR0 before EFER, and the guest's LME without PAE makes it
+ * refuse "entering long mode"), and the host then runs with paging off. LME
+ * does nothing until paging is turned on, which always exits (the selective
+ * CR0 intercept): the held LME is put back there, or when PAE is set.
+ */
+static void efer_in_vmcb(struct svm_vcpu *s, u64 guest_efer)
+{
+    struct vmcb_save *g = &s->vmcb->save;
+    g->efer = svm_efer_for_vmcb(guest_efer, g->cr0, g->cr4, &s->lme_held);
+}
+
 static void svm_set_reg(struct vcpu *v, enum vcpu_reg r, u64 value)
 {
     vcpu_assert_own_cpu(v, "set_reg");
     struct svm_vcpu *s = v->arch;
     struct vmcb_save *g = &s->vmcb->save;
+    u64 efer = (g->efer & ~(u64)EFER_SVME) | (s->lme_held ? VCPU_EFER_LME : 0);
     switch (r) {
     case VCPU_REG_RIP: g->rip = value; break;
     case VCPU_REG_RSP: g->rsp = value; break;
     case VCPU_REG_RFLAGS: g->rflags = value; break;
-    case VCPU_REG_CR0: g->cr0 = value; break;
+    case VCPU_REG_CR0: g->cr0 = value; efer_in_vmcb(s, efer); break;
     case VCPU_REG_CR2: g->cr2 = value; break;
     case VCPU_REG_CR3: g->cr3 = value; break;
-    case VCPU_REG_CR4: g->cr4 = value; break;
-    case VCPU_REG_EFER: g->efer = value | EFER_SVME; break;
+    case VCPU_REG_CR4: g->cr4 = value; efer_in_vmcb(s, efer); break;
+    case VCPU_REG_EFER: efer_in_vmcb(s, value); break;
     case VCPU_REG_DR6: g->dr6 = value; break;
     default: break;
     }
+    s->state_written = true;
     s->vmcb->control.clean_bits = 0;
 }
 
@@ -401,11 +429,22 @@ static void __attribute__((noinline)) decode_exit_slow(struct vcpu *v, struct vm
         nmi_window_exit(v, e);
 }
 
+/* Out of line: bookvisor wrote guest state, which only then can make VMRUN
+ * fail; the report needs it as given (svm_entry_record). */
+static void __attribute__((noinline, cold)) record_entry(struct vcpu *v, struct svm_vcpu *s)
+{
+    s->state_written = false;
+    svm_entry_record_take(&s->entered, &s->vmcb->save, v->gprs.rax, vcpu_exit_total(v));
+}
+
 /* Before every entry, after common code's hook: RAX, which VMRUN takes from
- * the VMCB. */
+ * the VMCB, and the record of a state bookvisor wrote. */
 static inline __attribute__((always_inline)) void prepare_entry(struct vcpu *v, struct vmcb *vmcb)
 {
     vmcb->save.rax = v->gprs.rax;
+    struct svm_vcpu *s = v->arch;
+    if (__builtin_expect(s->state_written, 0))
+        record_entry(v, s);
 }
 
 /*
@@ -414,6 +453,7 @@ static inline __attribute__((always_inline)) void prepare_entry(struct vcpu *v, 
  * it has nothing to take back. EVENTINJ is cleared after every exit: the
  * event it held was delivered, or EXITINTINFO reports it.
  */
+
 bool svm_on_exit(struct vcpu *v)
 {
     struct vmcb *vmcb = ((struct svm_vcpu *)v->arch)->vmcb;
@@ -550,23 +590,56 @@ static bool svm_nested_1g_pages(void)
     return (cpuid(0x80000001, 0).edx >> 26) & 1;
 }
 
+static void print_registers(u64 rip, u64 rsp, u64 rflags, unsigned cpl, u64 cr0, u64 cr3, u64 cr4,
+                            u64 efer, const struct vmcb_segment *cs, const struct vmcb_segment *ss)
+{
+    kprintf("bookvisor:   rip=0x%llx rsp=0x%llx rflags=0x%llx cpl=%u\n", (unsigned long long)rip,
+            (unsigned long long)rsp, (unsigned long long)rflags, cpl);
+    kprintf("bookvisor:   cr0=0x%llx cr3=0x%llx cr4=0x%llx efer=0x%llx\n", (unsigned long long)cr0,
+            (unsigned long long)cr3, (unsigned long long)cr4, (unsigned long long)efer);
+    kprintf("bookvisor:   cs=%04x/%03x base=0x%llx limit=0x%x ss=%04x/%03x\n", cs->selector,
+            cs->attrib, (unsigned long long)cs->base, cs->limit, ss->selector, ss->attrib);
+}
+
+/*
+ * After a failed VMRUN the save area is not the guest's: Bochs and QEMU
+ * store the host's state there (the whole area on Bochs, on QEMU when an
+ * early check fails). Only what bookvisor gave VMRUN is printed, and only
+ * when it is known to be the failed entry's; RBX, RCX and RDX are the
+ * guest's either way (VMRUN does not touch them), RAX travels in the VMCB.
+ */
+static void dump_failed_vmrun(struct vcpu *v, const struct svm_vcpu *s)
+{
+    const struct svm_entry_record *r = &s->entered;
+    if (!svm_entry_record_describes(r, vcpu_exit_total(v))) {
+        kprintf("bookvisor:   VMRUN failed: the save area holds what the CPU left there, not the "
+                "guest's; bookvisor wrote no guest register for this entry: not known\n");
+        kprintf("bookvisor:   rbx=0x%llx rcx=0x%llx rdx=0x%llx\n", (unsigned long long)v->gprs.rbx,
+                (unsigned long long)v->gprs.rcx, (unsigned long long)v->gprs.rdx);
+        return;
+    }
+    kprintf("bookvisor:   VMRUN failed: the save area holds what the CPU left there, not the "
+            "guest's; what bookvisor gave VMRUN:\n");
+    print_registers(r->rip, r->rsp, r->rflags, r->cpl, r->cr0, r->cr3, r->cr4, r->efer, &r->cs, &r->ss);
+    kprintf("bookvisor:   rax=0x%llx rbx=0x%llx rcx=0x%llx rdx=0x%llx\n", (unsigned long long)r->rax,
+            (unsigned long long)v->gprs.rbx, (unsigned long long)v->gprs.rcx,
+            (unsigned long long)v->gprs.rdx);
+}
+
 static void svm_dump_state(struct vcpu *v)
 {
     vcpu_assert_own_cpu(v, "dump_state");
-    struct vmcb *vmcb = ((struct svm_vcpu *)v->arch)->vmcb;
-    struct vmcb_save *g = &vmcb->save;
+    const struct svm_vcpu *s = v->arch;
+    const struct vmcb *vmcb = s->vmcb;
+    const struct vmcb_save *g = &vmcb->save;
     kprintf("bookvisor: guest state: exitcode=0x%llx info1=0x%llx info2=0x%llx exitintinfo=0x%llx\n",
             (unsigned long long)vmcb->control.exitcode, (unsigned long long)vmcb->control.exitinfo1,
             (unsigned long long)vmcb->control.exitinfo2, (unsigned long long)vmcb->control.exitintinfo);
-    kprintf("bookvisor:   rip=0x%llx rsp=0x%llx rflags=0x%llx cpl=%u\n",
-            (unsigned long long)g->rip, (unsigned long long)g->rsp,
-            (unsigned long long)g->rflags, g->cpl);
-    kprintf("bookvisor:   cr0=0x%llx cr3=0x%llx cr4=0x%llx efer=0x%llx\n",
-            (unsigned long long)g->cr0, (unsigned long long)g->cr3,
-            (unsigned long long)g->cr4, (unsigned long long)g->efer);
-    kprintf("bookvisor:   cs=%04x/%03x base=0x%llx limit=0x%x ss=%04x/%03x\n", g->cs.selector,
-            g->cs.attrib, (unsigned long long)g->cs.base, g->cs.limit, g->ss.selector,
-            g->ss.attrib);
+    if (vmcb->control.exitcode == SVM_EXIT_INVALID || vmcb->control.exitcode == 0xFFFFFFFFULL) {
+        dump_failed_vmrun(v, s);
+        return;
+    }
+    print_registers(g->rip, g->rsp, g->rflags, g->cpl, g->cr0, g->cr3, g->cr4, g->efer, &g->cs, &g->ss);
     kprintf("bookvisor:   rax=0x%llx rbx=0x%llx rcx=0x%llx rdx=0x%llx\n",
             (unsigned long long)g->rax, (unsigned long long)v->gprs.rbx,
             (unsigned long long)v->gprs.rcx, (unsigned long long)v->gprs.rdx);

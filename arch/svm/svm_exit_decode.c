@@ -5,6 +5,20 @@
 #include "arch/svm/vmcb.h"
 #include "common/lib/kstring.h"
 
+/* A CR access: with decode assists EXITINFO1 bit 63 says "MOV CRn" and
+ * bits 3:0 name the register; without them (or for LMSW) common code
+ * decodes the instruction. */
+static void cr_access(unsigned cr, bool write, u64 info1, struct vm_exit *out)
+{
+    out->kind = VM_EXIT_CR_ACCESS;
+    out->details.cr.cr = (u8)cr;
+    out->details.cr.write = write;
+    out->details.cr.gpr = (info1 >> 63) ? (u8)(info1 & 0xF) : 0;
+    out->details.cr.gpr_unknown = !(info1 >> 63);
+    out->details.cr.access = write ? VM_CR_MOV_TO : VM_CR_MOV_FROM;
+    out->details.cr.lmsw_data = 0;
+}
+
 void svm_exit_decode(u64 exitcode, u64 info1, u64 info2, u64 rip, u64 next_rip,
                      struct vm_exit *out)
 {
@@ -90,15 +104,12 @@ void svm_exit_decode(u64 exitcode, u64 info1, u64 info2, u64 rip, u64 next_rip,
     case SVM_EXIT_INVALID:
         out->kind = VM_EXIT_INVALID_STATE;
         break;
+    case SVM_EXIT_CR0_SEL_WRITE:
+        cr_access(0, true, info1, out);
+        break;
     default:
         if (exitcode < 0x20) {
-            out->kind = VM_EXIT_CR_ACCESS;
-            out->details.cr.cr = exitcode & 0xF;
-            out->details.cr.write = exitcode >= SVM_EXIT_CR0_WRITE;
-            out->details.cr.gpr = (info1 >> 63) ? (u8)(info1 & 0xF) : 0;
-            out->details.cr.gpr_unknown = !(info1 >> 63); /* no decode assist */
-            out->details.cr.access = out->details.cr.write ? VM_CR_MOV_TO : VM_CR_MOV_FROM;
-            out->details.cr.lmsw_data = 0;
+            cr_access(exitcode & 0xF, exitcode >= SVM_EXIT_CR0_WRITE, info1, out);
         } else if (exitcode >= SVM_EXIT_EXCEPTION_BASE && exitcode < SVM_EXIT_EXCEPTION_BASE + 32) {
             out->kind = VM_EXIT_EXCEPTION;
             out->details.exception.vector = (u8)(exitcode - SVM_EXIT_EXCEPTION_BASE);

@@ -65,6 +65,39 @@ u32 svm_state_check(const struct vmcb *vmcb)
     return bad;
 }
 
+u64 svm_efer_for_vmcb(u64 guest_efer, u64 cr0, u64 cr4, bool *lme_held)
+{
+    bool paging = cr0 & VCPU_CR0_PG;
+    *lme_held = (guest_efer & VCPU_EFER_LME) && !paging && !(cr4 & VCPU_CR4_PAE);
+    u64 efer = guest_efer & ~(VCPU_EFER_LMA | (*lme_held ? VCPU_EFER_LME : 0));
+    if ((efer & VCPU_EFER_LME) && paging)
+        efer |= VCPU_EFER_LMA;
+    return efer | VCPU_EFER_SVME;
+}
+
+void svm_entry_record_take(struct svm_entry_record *r, const struct vmcb_save *g, u64 rax,
+                           u64 exits)
+{
+    r->taken = true;
+    r->exits = exits;
+    r->rip = g->rip;
+    r->rsp = g->rsp;
+    r->rflags = g->rflags;
+    r->rax = rax;
+    r->cr0 = g->cr0;
+    r->cr3 = g->cr3;
+    r->cr4 = g->cr4;
+    r->efer = g->efer;
+    r->cs = g->cs;
+    r->ss = g->ss;
+    r->cpl = g->cpl;
+}
+
+bool svm_entry_record_describes(const struct svm_entry_record *r, u64 exits_now)
+{
+    return r->taken && r->exits + 1 == exits_now;
+}
+
 const char *svm_state_rule_name(enum svm_state_rule r)
 {
     static const char *const names[SVM_RULE_COUNT] = {

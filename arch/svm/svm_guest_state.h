@@ -47,4 +47,50 @@ u32 svm_state_check(const struct vmcb *vmcb);
 /** What rule r requires, in words ("?" when out of range). */
 const char *svm_state_rule_name(enum svm_state_rule r);
 
+/**
+ * The EFER the VMCB gets for the guest's own, after a write of CR0, CR4 or
+ * EFER that bookvisor carries out: SVME set (VMRUN demands it); LMA =
+ * LME and CR0.PG, as the CPU would set it (VMRUN takes LMA as given); and
+ * LME held back while neither CR4.PAE nor CR0.PG is set (an exit from
+ * such a guest costs QEMU 7.2's host its paging on \#VMEXIT: chapter 03).
+ * @param guest_efer the guest's EFER (LME as it wrote it; LMA and SVME ignored)
+ * @param cr0        the guest's CR0
+ * @param cr4        the guest's CR4
+ * @param lme_held   out: LME was held back (the guest's EFER has it, the VMCB not)
+ */
+u64 svm_efer_for_vmcb(u64 guest_efer, u64 cr0, u64 cr4, bool *lme_held);
+
+/**
+ * The save-area fields bookvisor's report prints, as bookvisor gave them to
+ * VMRUN. After a VMRUN that fails (VMEXIT_INVALID) the save area holds
+ * whatever the CPU stored there: Bochs and QEMU store the host's RIP, RSP,
+ * CR3, ... So svm_run and svm_on_exit take this record before an entry
+ * whose state bookvisor wrote (a failure needs such a state: what the CPU
+ * saved at an exit it can enter again), and the report prints it instead.
+ */
+struct svm_entry_record {
+    bool taken;        /**< false until one is taken */
+    u64 exits;         /**< exits counted when it was taken: it is the entry after them */
+    /**@{*/
+    /** a register as given to VMRUN (RAX from the vCPU's general registers) */
+    u64 rip, rsp, rflags, rax, cr0, cr3, cr4, efer;
+    /**@}*/
+    /**@{*/
+    /** a segment as given */
+    struct vmcb_segment cs, ss;
+    /**@}*/
+    u8 cpl;            /**< CPL as given */
+};
+
+/** Take the record of an entry made with save area g and RAX, after exits exits. */
+void svm_entry_record_take(struct svm_entry_record *r, const struct vmcb_save *g, u64 rax,
+                           u64 exits);
+
+/**
+ * Is r the state of the entry that failed, exits_now exits having been
+ * counted (the failure is one of them)? Only then may it stand for the
+ * guest's state; else the guest's registers are not known.
+ */
+bool svm_entry_record_describes(const struct svm_entry_record *r, u64 exits_now);
+
 #endif

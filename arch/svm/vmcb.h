@@ -123,6 +123,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "g_pat");
 #define SVM_INTERCEPT1_SMI (1u << 2) /**< system management interrupt */
 #define SVM_INTERCEPT1_INIT (1u << 3) /**< INIT signal */
 #define SVM_INTERCEPT1_VINTR (1u << 4) /**< the virtual interrupt (V_IRQ) is taken: the interrupt window */
+#define SVM_INTERCEPT1_CR0_SEL_WRITE (1u << 5) /**< CR0 writes (MOV, LMSW) changing a bit other than TS and MP */
 #define SVM_INTERCEPT1_CPUID (1u << 18) /**< CPUID instruction */
 #define SVM_INTERCEPT1_IRET (1u << 20) /**< IRET instruction: the end of an NMI handler */
 #define SVM_INTERCEPT1_INVD (1u << 22) /**< INVD instruction */
@@ -156,6 +157,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "g_pat");
 #define SVM_EXIT_SMI 0x062 /**< system management interrupt */
 #define SVM_EXIT_INIT 0x063 /**< INIT signal */
 #define SVM_EXIT_VINTR 0x064 /**< virtual interrupt: the interrupt window is open */
+#define SVM_EXIT_CR0_SEL_WRITE 0x065 /**< selective CR0 write: MOV or LMSW changing a bit other than TS, MP */
 #define SVM_EXIT_CPUID 0x072 /**< CPUID */
 #define SVM_EXIT_IRET 0x074 /**< IRET (before it executes) */
 #define SVM_EXIT_INVD 0x076 /**< INVD */

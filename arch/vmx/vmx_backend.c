@@ -34,6 +34,7 @@
 #include "common/vm/exit_dispatch.h"
 #include "common/vm/vcpu_entry.h"
 #include "common/vm/vcpu_events.h"
+#include "common/vm/guest_vm.h"
 #include "common/lib/format.h"
 #include "common/npt/npt_format.h"
 #include "common/base/kprintf.h"
@@ -285,11 +286,12 @@ static void vmx_set_msr_intercept(struct vcpu *v, u32 msr, bool read, bool write
  * What each generic intercept means on VT-x. Most of them exit whatever the
  * VMM wants (SDM vol. 3, "Instructions That Cause VM Exits Unconditionally":
  * CPUID, INVD, VMCALL and the other VMX instructions; a triple fault and
- * INIT always exit too); CR4 writes that would set a bit VMX owns exit
- * through the CR4 guest/host mask. HLT and external interrupts have a
- * control of their own; the interrupt is not acknowledged at the exit (no
- * "acknowledge interrupt on exit"): it stays pending until the VMM takes it
- * with its own IDT (desc_take_interrupt()).
+ * INIT always exit too); CR0 and CR4 writes that change a bit VMX owns or
+ * the guest's CPU lacks exit through the guest/host masks, and the CPU
+ * checks the rest itself. HLT and external interrupts have a control of
+ * their own; the interrupt is not acknowledged at the exit (no "acknowledge
+ * interrupt on exit"): it stays pending until the VMM takes it with its own
+ * IDT (desc_take_interrupt()).
  */
 static bool vmx_set_intercept(struct vcpu *v, enum vm_intercept what)
 {
@@ -298,8 +300,8 @@ static bool vmx_set_intercept(struct vcpu *v, enum vm_intercept what)
     switch (what) {
     case VM_INTERCEPT_CPUID: case VM_INTERCEPT_INVD: case VM_INTERCEPT_HYPERCALL:
     case VM_INTERCEPT_VIRT_INSNS: case VM_INTERCEPT_SHUTDOWN: case VM_INTERCEPT_INIT:
-    case VM_INTERCEPT_CR4_WRITE:
-        return true;
+    case VM_INTERCEPT_CR0_WRITE: case VM_INTERCEPT_CR4_WRITE:
+        return true; /* the CR masks: see vmx_cr_masks_compute() */
     case VM_INTERCEPT_HLT:
         break;
     case VM_INTERCEPT_EXTERNAL_INTERRUPT:
@@ -447,7 +449,7 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
         return -1;
     }
     vc->current_vmcs = x->vmcs_pa;
-    vmx_cr_masks_compute(&caps, controls.proc2, &x->cr);
+    vmx_cr_masks_compute(&caps, controls.proc2, guest_vm_of(v)->cr_features.cr4, &x->cr);
 
     vmwrite(VMCS_PIN_CONTROLS, controls.pin);
     vmwrite(VMCS_PROC_CONTROLS, controls.proc);

@@ -9,13 +9,17 @@
 
 #define POWER_ON_PAT 0x0007040600070406ULL
 
-void vmx_cr_masks_compute(const struct vmx_caps *caps, u32 proc2, struct vmx_cr_masks *out)
+void vmx_cr_masks_compute(const struct vmx_caps *caps, u32 proc2, u64 cr4_allowed,
+                          struct vmx_cr_masks *out)
 {
     u64 cr0_free = (proc2 & VMX_PROC2_UNRESTRICTED_GUEST) ? (VCPU_CR0_PE | VCPU_CR0_PG) : 0;
     out->cr0_forced = caps->msr.cr0_fixed0 & ~cr0_free;
     out->cr0_mask = out->cr0_forced | (~caps->msr.cr0_fixed1 & 0xFFFFFFFFULL);
     out->cr4_forced = caps->msr.cr4_fixed0;
-    out->cr4_mask = out->cr4_forced | (~caps->msr.cr4_fixed1 & 0xFFFFFFFFULL);
+    /* A bit the guest may not set, owned, so that setting it exits: the CPU
+     * itself would accept a bit it has (VMXE, once VMX is on) and a bit it
+     * lacks would only land in the read shadow. */
+    out->cr4_mask = out->cr4_forced | (~caps->msr.cr4_fixed1 & 0xFFFFFFFFULL) | ~cr4_allowed;
 }
 
 u64 vmx_cr0_real(const struct vmx_caps *caps, const struct vmx_cr_masks *m, u64 guest_value)
@@ -53,7 +57,7 @@ bool vmx_guest_state_encode(const struct vcpu_init_state *st, const struct vmx_c
                       (st->cr0 & VCPU_CR0_PE) ? "PG" : "PE");
         return false;
     }
-    vmx_cr_masks_compute(caps, proc2, &m);
+    vmx_cr_masks_compute(caps, proc2, ~0ULL, &m); /* only the forced bits matter here */
     snap->guest.cr0 = vmx_cr0_real(caps, &m, st->cr0);
     snap->guest.cr4 = vmx_cr4_real(caps, &m, st->cr4);
     snap->guest.cr3 = st->cr3;

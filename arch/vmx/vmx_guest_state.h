@@ -17,8 +17,10 @@
 
 /**
  * CR0 and CR4 ownership: bits VMX operation forces to 1 (CR0.NE, CR4.VMXE,
- * and CR0.PE/PG without unrestricted guest) or forbids are the VMM's, through
- * the guest/host masks; the guest reads its own values from the shadows.
+ * and CR0.PE/PG without unrestricted guest) or forbids, and every CR4 bit
+ * the guest's CPU lacks, are the VMM's, through the guest/host masks: a
+ * guest write that changes one exits, and bookvisor's rules answer it
+ * (common/exits/cr_rules.h). The guest reads its own values from the shadows.
  */
 struct vmx_cr_masks {
     u64 cr0_mask;   /**< CR0 guest/host mask: bits the VMM owns */
@@ -27,8 +29,17 @@ struct vmx_cr_masks {
     u64 cr4_forced; /**< bits set in the real CR4 whatever the guest wrote */
 };
 
-/** The masks for this CPU and these secondary controls (unrestricted guest frees PE and PG). */
-void vmx_cr_masks_compute(const struct vmx_caps *caps, u32 proc2, struct vmx_cr_masks *out);
+/**
+ * The masks for this CPU and these secondary controls (unrestricted guest
+ * frees PE and PG).
+ * @param caps        the CPU's VMX capabilities (fixed CR bits)
+ * @param proc2       the secondary processor-based controls in use
+ * @param cr4_allowed the CR4 bits the guest's CPU has (struct cr_features):
+ *                    every other bit, bits 63:32 included, is owned
+ * @param out         receives the masks
+ */
+void vmx_cr_masks_compute(const struct vmx_caps *caps, u32 proc2, u64 cr4_allowed,
+                          struct vmx_cr_masks *out);
 
 /** The real CR0 for the value the guest believes it has (forced bits set, forbidden cleared). */
 u64 vmx_cr0_real(const struct vmx_caps *caps, const struct vmx_cr_masks *m, u64 guest_value);

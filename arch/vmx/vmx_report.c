@@ -155,13 +155,26 @@ void vmx_report_state(const struct vcpu *v, const struct vmx_caps *caps, int ent
                 (reason & (1u << 31)) ? " [entry failure]" : "",
                 (unsigned long long)vmread(VMCS_EXIT_QUALIFICATION));
     }
+    /* A failed VM entry saves no guest state (SDM vol. 3, "VM-Entry Failures
+     * During or After Loading Guest State"; Bochs does the same): the fields
+     * are what bookvisor wrote, which is what the entry was given. */
+    if (entry_fail || (vmread(VMCS_EXIT_REASON) & (1u << 31)))
+        kprintf("bookvisor:   the entry failed, nothing of the guest's was saved: the fields "
+                "below are as bookvisor wrote them\n");
     kprintf("bookvisor:   rip=0x%llx rsp=0x%llx rflags=0x%llx\n",
             (unsigned long long)vmread(VMCS_GUEST_RIP), (unsigned long long)vmread(VMCS_GUEST_RSP),
             (unsigned long long)vmread(VMCS_GUEST_RFLAGS));
-    kprintf("bookvisor:   cr0=0x%llx (shadow 0x%llx) cr3=0x%llx cr4=0x%llx efer=0x%llx\n",
-            (unsigned long long)vmread(VMCS_GUEST_CR0), (unsigned long long)vmread(VMCS_CR0_READ_SHADOW),
-            (unsigned long long)vmread(VMCS_GUEST_CR3), (unsigned long long)vmread(VMCS_GUEST_CR4),
-            (unsigned long long)vmread(VMCS_GUEST_EFER));
+    /* CR0 and CR4 as the guest sees them (its read shadows where the VMM owns
+     * a bit), then as the VMCS holds them, with the bits VMX forces. */
+    u64 cr0 = vmread(VMCS_GUEST_CR0), cr4 = vmread(VMCS_GUEST_CR4);
+    u64 cr0_mask = vmread(VMCS_CR0_GUEST_HOST_MASK), cr4_mask = vmread(VMCS_CR4_GUEST_HOST_MASK);
+    kprintf("bookvisor:   cr0=0x%llx cr3=0x%llx cr4=0x%llx efer=0x%llx (in the VMCS: cr0=0x%llx "
+            "cr4=0x%llx)\n",
+            (unsigned long long)((cr0 & ~cr0_mask) | (vmread(VMCS_CR0_READ_SHADOW) & cr0_mask)),
+            (unsigned long long)vmread(VMCS_GUEST_CR3),
+            (unsigned long long)((cr4 & ~cr4_mask) | (vmread(VMCS_CR4_READ_SHADOW) & cr4_mask)),
+            (unsigned long long)vmread(VMCS_GUEST_EFER), (unsigned long long)cr0,
+            (unsigned long long)cr4);
     kprintf("bookvisor:   cs=%04llx ar=0x%llx base=0x%llx ss=%04llx ar=0x%llx\n",
             (unsigned long long)vmread(VMCS_GUEST_CS_SEL), (unsigned long long)vmread(VMCS_GUEST_CS_AR),
             (unsigned long long)vmread(VMCS_GUEST_CS_BASE), (unsigned long long)vmread(VMCS_GUEST_SS_SEL),

@@ -137,17 +137,51 @@ static enum exit_action on_apic_base_write(struct vcpu *v, u64 value)
     return wrmsr_safe(MSR_IA32_APIC_BASE, value) == 0 ? EXIT_SKIP : EXIT_INJECT_GP;
 }
 
+/* The guest's control state the rules of common/exits/cr_rules.h always
+ * read; CR3 and CS.L are read only when a write's rules ask for them. */
+static void cr_state_of(struct vcpu *v, struct cr_state *s)
+{
+    s->cr0 = get(v, VCPU_REG_CR0);
+    s->cr3 = 0;
+    s->cr4 = get(v, VCPU_REG_CR4);
+    s->efer = get(v, VCPU_REG_EFER);
+    s->cs_l = false;
+}
+
+/* A control-register or EFER write the rules refuse: #GP, and the first few are logged. */
+static enum exit_action refuse_write(struct vcpu *v, const char *what, u64 value, const char *why)
+{
+    if (guest_vm_of(v)->refused_cr_writes++ < 8)
+        kprintf("bookvisor: guest %s write 0x%llx refused (#GP): %s\n", what,
+                (unsigned long long)value, why);
+    return EXIT_INJECT_GP;
+}
+
+/*
+ * IA32_EFER: every bit the guest's CPU lacks is reserved (SVME among them:
+ * the guest has no SVM), LME is fixed while paging is on, LMA is read-only
+ * (efer_write_fault()). On AMD-V the write always exits (the VMCB's EFER
+ * carries SVME), on VT-x by the intercept policy: either way no value the
+ * CPU would refuse reaches the VMCB or the VMCS.
+ */
+static enum exit_action on_efer_write(struct vcpu *v, u64 value)
+{
+    struct cr_state now = { .cr0 = get(v, VCPU_REG_CR0), .efer = get(v, VCPU_REG_EFER) };
+    const char *why = efer_write_fault(&guest_vm_of(v)->cr_features, &now, value);
+    if (why)
+        return refuse_write(v, "EFER", value, why);
+    v->backend->set_reg(v, VCPU_REG_EFER, efer_write_value(&now, value));
+    return EXIT_SKIP;
+}
+
 static enum exit_action on_wrmsr(struct vcpu *v, struct vm_exit *e)
 {
     u64 value = ((v->gprs.rdx & 0xFFFFFFFF) << 32) | (v->gprs.rax & 0xFFFFFFFF);
+    if (e->details.msr == MSR_IA32_EFER) /* the frequent one first: no MTRR lookup */
+        return on_efer_write(v, value);
     if (mtrr_is_msr(e->details.msr, guest_vm_of(v)->mtrr_cap))
         return on_mtrr_write(v, e->details.msr, value);
     switch (e->details.msr) {
-    case MSR_IA32_EFER:
-        if (value & EFER_SVME) /* the guest was told there is no SVM */
-            return EXIT_INJECT_GP;
-        v->backend->set_reg(v, VCPU_REG_EFER, value);
-        return EXIT_SKIP;
     case MSR_VM_CR:
     case MSR_IA32_FEATURE_CONTROL:
         return EXIT_SKIP; /* ignored: the guest cannot enable virtualization */
@@ -290,30 +324,65 @@ static enum exit_action on_vmcall(struct vcpu *v, struct vm_exit *e)
 }
 
 /* AMD-V without decode assists does not say which register a MOV to CR
- * used: fetch and decode the instruction. NULL if it is not one. */
-static const struct vm_exit_cr *cr_access_decode(struct vcpu *v, const struct vm_exit_cr *c,
-                                                 struct vm_exit_cr *out)
+ * used, nor whether a CR0 write was an LMSW: fetch and decode. */
+static enum cr_write_insn cr_access_decode(struct vcpu *v, const struct vm_exit_cr *c,
+                                           struct vm_exit_cr *out)
 {
     u8 bytes[INSN_MAX_LEN];
     size_t n = guest_vm_fetch_insn(v, bytes, sizeof(bytes));
     struct insn_info info;
     u8 cr, gpr;
     if (!c->write || n == 0 ||
-        insn_decode_length(bytes, n, (enum insn_mode)guest_vm_insn_mode(v), &info) != INSN_OK ||
-        !cr_mov_to_decode(&info, &cr, &gpr) || cr != c->cr)
-        return NULL;
+        insn_decode_length(bytes, n, (enum insn_mode)guest_vm_insn_mode(v), &info) != INSN_OK)
+        return CR_WRITE_NONE;
+    enum cr_write_insn insn = cr_write_decode(&info, &cr, &gpr);
+    if ((insn == CR_WRITE_MOV || insn == CR_WRITE_LMSW) && cr != c->cr)
+        return CR_WRITE_NONE;
     *out = *c;
     out->gpr = gpr;
-    out->access = VM_CR_MOV_TO;
+    out->access = insn == CR_WRITE_LMSW ? VM_CR_LMSW : VM_CR_MOV_TO;
     out->gpr_unknown = false;
-    return out;
+    if (insn == CR_WRITE_LMSW) /* LMSW's operand is the register's low word */
+        out->lmsw_data = (u16)(gpr == 4 ? get(v, VCPU_REG_RSP) : *gpr_ptr(v, gpr));
+    return insn;
+}
+
+/*
+ * A write of CR0 or CR4 (CR3 has no rule here): what the CPU would refuse,
+ * refuse (cr_write_fault(), by the features of the guest's CPU and the mode
+ * rules), never into a read shadow, the VMCS or the VMCB, where it would
+ * only make the next VM entry fail.
+ */
+static enum exit_action cr_write(struct vcpu *v, unsigned cr, enum vcpu_reg reg, u64 value)
+{
+    struct cr_state now;
+    cr_state_of(v, &now);
+    if (!(now.efer & EFER_LMA))
+        value &= 0xFFFFFFFF;
+    unsigned needed = cr_write_state_needed(cr, &now, value);
+    if (needed & CR_STATE_CR3)
+        now.cr3 = get(v, VCPU_REG_CR3);
+    if (needed & CR_STATE_CS_L)
+        now.cs_l = (get(v, VCPU_REG_CS_ATTR) >> 9) & 1; /* L, in the generic attribute layout */
+    const char *why = cr_write_fault(&guest_vm_of(v)->cr_features, &now, cr, value);
+    if (why)
+        return refuse_write(v, cr == 0 ? "CR0" : "CR4", value, why);
+    v->backend->set_reg(v, reg, value);
+    /* A MOV to CR0/CR3/CR4 flushes the TLB on real hardware; a value
+     * written into the VMCS/VMCB does not. The nested flush (INVEPT
+     * single-context, or TLB_CONTROL) drops the guest's translations too. */
+    vcpu_request_nested_flush(v);
+    return EXIT_SKIP;
 }
 
 /*
  * Control-register accesses that exit: on VT-x, writes that change a bit the
- * VMM owns through the CR0/CR4 guest/host masks (e.g. CR0.NE, which VMX
- * forces to 1 while the guest may believe it 0). The backend's set_reg keeps
- * the real register valid and the read shadow equal to what the guest wrote.
+ * VMM owns through the CR0/CR4 guest/host masks (CR0.NE, which VMX forces to
+ * 1 while the guest may believe it 0; every CR4 bit the guest's CPU lacks);
+ * on AMD-V, CR0 writes that change a bit other than TS and MP, and CR4
+ * writes where the intercept policy asks for them. The backend's set_reg
+ * keeps the real register valid and the read shadow equal to what the guest
+ * wrote.
  */
 static enum exit_action on_cr_access(struct vcpu *v, struct vm_exit *e)
 {
@@ -324,27 +393,22 @@ static enum exit_action on_cr_access(struct vcpu *v, struct vm_exit *e)
         return vcpu_stop(v, VCPU_STOP_ERROR, "access to CR%u is not handled (rip=0x%llx)",
                          c->cr, (unsigned long long)get(v, VCPU_REG_RIP));
     struct vm_exit_cr decoded;
-    if (c->gpr_unknown && !(c = cr_access_decode(v, c, &decoded)))
-        return vcpu_stop(v, VCPU_STOP_ERROR,
-                         "cannot decode the guest's write of CR%u at rip=0x%llx",
-                         e->details.cr.cr, (unsigned long long)get(v, VCPU_REG_RIP));
+    if (c->gpr_unknown) {
+        enum cr_write_insn insn = cr_access_decode(v, c, &decoded);
+        if (insn == CR_WRITE_LMSW_MEM)
+            return vcpu_stop(v, VCPU_STOP_ERROR,
+                             "LMSW with a memory operand at rip=0x%llx is not emulated",
+                             (unsigned long long)get(v, VCPU_REG_RIP));
+        if (insn == CR_WRITE_NONE)
+            return vcpu_stop(v, VCPU_STOP_ERROR,
+                             "cannot decode the guest's write of CR%u at rip=0x%llx",
+                             e->details.cr.cr, (unsigned long long)get(v, VCPU_REG_RIP));
+        c = &decoded;
+    }
     bool is_rsp = c->gpr == 4;
     switch (c->access) {
-    case VM_CR_MOV_TO: {
-        u64 value = is_rsp ? get(v, VCPU_REG_RSP) : *gpr_ptr(v, c->gpr);
-        u64 efer = get(v, VCPU_REG_EFER);
-        if (!(efer & EFER_LMA))
-            value &= 0xFFFFFFFF;
-        /* What the CPU would refuse, refuse: never into a shadow or a VM entry. */
-        if (cr_write_fault(c->cr, value, get(v, VCPU_REG_CR4), efer))
-            return EXIT_INJECT_GP;
-        v->backend->set_reg(v, reg, value);
-        /* A MOV to CR0/CR3/CR4 flushes the TLB on real hardware; a value
-         * written into the VMCS/VMCB does not. The nested flush (INVEPT
-         * single-context, or TLB_CONTROL) drops the guest's translations too. */
-        vcpu_request_nested_flush(v);
-        break;
-    }
+    case VM_CR_MOV_TO:
+        return cr_write(v, c->cr, reg, is_rsp ? get(v, VCPU_REG_RSP) : *gpr_ptr(v, c->gpr));
     case VM_CR_MOV_FROM:
         if (is_rsp)
             v->backend->set_reg(v, VCPU_REG_RSP, get(v, reg));
@@ -352,14 +416,11 @@ static enum exit_action on_cr_access(struct vcpu *v, struct vm_exit *e)
             *gpr_ptr(v, c->gpr) = get(v, reg);
         break;
     case VM_CR_CLTS:
-        v->backend->set_reg(v, VCPU_REG_CR0, get(v, VCPU_REG_CR0) & ~8ULL);
-        break;
+        return cr_write(v, 0, VCPU_REG_CR0, get(v, VCPU_REG_CR0) & ~8ULL);
     case VM_CR_LMSW: {
+        /* Bits 3:0 only, and PE can be set but not cleared. */
         u64 cr0 = get(v, VCPU_REG_CR0);
-        u64 bits = c->lmsw_data & 0xF;
-        v->backend->set_reg(v, VCPU_REG_CR0, (cr0 & ~0xEULL) | bits | (cr0 & 1));
-        vcpu_request_nested_flush(v); /* LMSW may set PE: as for MOV to CR0 */
-        break;
+        return cr_write(v, 0, VCPU_REG_CR0, (cr0 & ~0xEULL) | (c->lmsw_data & 0xF) | (cr0 & 1));
     }
     }
     return EXIT_SKIP;
@@ -398,9 +459,10 @@ static enum exit_action on_invalid_state(struct vcpu *v, struct vm_exit *e)
                          "VM entry failed: the entry instruction failed with error %u",
                          e->native_code & 0xFFFF);
     }
-    return vcpu_stop(v, VCPU_STOP_ERROR,
-                     "VM entry failed: invalid guest state (native 0x%x), guest rip=0x%llx",
-                     e->native_code, (unsigned long long)get(v, VCPU_REG_RIP));
+    /* No guest RIP here: after a failed VMRUN the VMCB may hold the host's
+     * (Bochs, QEMU); the backend's dump says what is known. */
+    return vcpu_stop(v, VCPU_STOP_ERROR, "VM entry failed: invalid guest state (native 0x%x)",
+                     e->native_code);
 }
 
 static enum exit_action on_init(struct vcpu *v, struct vm_exit *e)

@@ -9,6 +9,7 @@
 #define MSR_IA32_MISC_ENABLE 0x1A0u
 #define MSR_VMX_CAPS_FIRST 0x480u /* IA32_VMX_BASIC */
 #define MSR_VMX_CAPS_LAST 0x493u  /* up to IA32_VMX_PROCBASED_CTLS3 and beyond */
+#define MSR_EFER 0xC0000080u
 #define MSR_VM_CR 0xC0010114u
 #define MSR_VM_HSAVE_PA 0xC0010117u
 
@@ -18,28 +19,51 @@ static const char why_mtrr[] =
 static const char why_no_vmx[] =
     "the guest was told there is no VMX: its MSRs raise #GP as on a CPU without it";
 
+/*
+ * CR4 writes need bookvisor's checks when the CPU would accept a bit the
+ * guest's CPU lacks (a feature the CPUID policy hides: VMXE on Intel), or
+ * when bookvisor's own CPU is virtual: QEMU's TCG ends a reserved CR4 write
+ * of an AMD-V guest in a failed VMRUN instead of a #GP. Elsewhere (AMD-V on
+ * hardware, or on Bochs) the CPU refuses exactly what the guest's CPU
+ * would, and the write, which Linux does for every global TLB flush, stays
+ * in the guest.
+ */
+static bool cr4_checks_needed(const struct intercept_facts *f)
+{
+    return f->cr4_hidden || f->virtual_cpu;
+}
+
 static const struct insn_intercept insns[] = {
     { VM_INTERCEPT_CPUID, "CPUID",
-      "the CPUID policy: hide VMX and SVM, announce bookvisor (leaves 0x400000xx)" },
+      "the CPUID policy: hide VMX and SVM, announce bookvisor (leaves 0x400000xx)", NULL },
     { VM_INTERCEPT_HLT, "HLT",
       "halt the real CPU for the guest and reflect the interrupt that wakes it; a HLT with "
-      "interrupts off ends a dead guest" },
+      "interrupts off ends a dead guest", NULL },
     { VM_INTERCEPT_INVD, "INVD",
-      "it would drop the VMM's dirty cache lines too: done as WBINVD" },
-    { VM_INTERCEPT_HYPERCALL, "VMMCALL/VMCALL", "the hypercalls (common/exits/hypercall.h)" },
+      "it would drop the VMM's dirty cache lines too: done as WBINVD", NULL },
+    { VM_INTERCEPT_HYPERCALL, "VMMCALL/VMCALL", "the hypercalls (common/exits/hypercall.h)", NULL },
     { VM_INTERCEPT_VIRT_INSNS, "VMLOAD, VMSAVE, STGI, CLGI, SKINIT / VMX instructions",
-      "the guest was told there is no SVM or VMX: they raise #UD" },
+      "the guest was told there is no SVM or VMX: they raise #UD", NULL },
+    { VM_INTERCEPT_CR0_WRITE, "MOV to CR0 and LMSW (changing a bit other than TS and MP)",
+      "a value the CPU must refuse (PG without PE, NW without CD, ...) gets #GP: Bochs lets an "
+      "AMD-V guest set PG without PE, and a value written for the guest meets no CPU check", NULL },
     { VM_INTERCEPT_CR4_WRITE, "MOV to CR4",
-      "a value the CPU must refuse (VMXE, reserved bits) gets #GP, never a failed VM entry" },
+      "a bit the guest's CPU lacks or a broken mode rule gets #GP, never a failed VM entry; "
+      "needed where the CPU's own checks are not the guest's", cr4_checks_needed },
     { VM_INTERCEPT_SHUTDOWN, "shutdown",
-      "a guest triple fault is reported with a state dump, not a reset of the machine" },
-    { VM_INTERCEPT_INIT, "INIT", "a reset request is reported, never taken under the VMM" },
+      "a guest triple fault is reported with a state dump, not a reset of the machine", NULL },
+    { VM_INTERCEPT_INIT, "INIT", "a reset request is reported, never taken under the VMM", NULL },
 };
 
 const struct insn_intercept *intercept_policy_insns(size_t *count)
 {
     *count = ARRAY_SIZE(insns);
     return insns;
+}
+
+bool intercept_policy_insn_wanted(const struct insn_intercept *rule, const struct intercept_facts *f)
+{
+    return !rule->wanted || rule->wanted(f);
 }
 
 static size_t add(struct msr_intercept *out, size_t n, size_t max, u32 first, u32 last, bool read,
@@ -74,6 +98,9 @@ size_t intercept_policy_msrs(const struct intercept_facts *f, struct msr_interce
             "moving the local APIC moves it for the VMM too: writes are done for the guest, "
             "never onto a page it may not map (bookvisor's memory, a hooked page)");
     n = add(out, n, max, MSR_VMX_CAPS_FIRST, MSR_VMX_CAPS_LAST, true, true, why_no_vmx);
+    n = add(out, n, max, MSR_EFER, MSR_EFER, f->has_svm, true,
+            "an EFER bit the guest's CPU lacks, or LME changed under paging, gets #GP, never a "
+            "failed VM entry; with SVM reads too: the guest must never see SVME");
     if (f->has_vmx)
         n = add(out, n, max, MSR_IA32_FEATURE_CONTROL, MSR_IA32_FEATURE_CONTROL, true, true,
                 "the guest was told there is no VMX: it reads as locked with VMX off, writes "

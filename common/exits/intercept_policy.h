@@ -22,6 +22,10 @@ struct intercept_facts {
     bool has_svm;  /**< the CPU has SVM: VM_CR controls it */
     bool has_mtrr; /**< CPUID.1:EDX.MTRR */
     u64 mtrr_cap;  /**< IA32_MTRRCAP when has_mtrr: VCNT in 7:0, FIX in bit 8 */
+    /** CR4 bits the CPU has but the guest was not told of (CPU features minus the guest's) */
+    u64 cr4_hidden;
+    /** CPUID.1:ECX.hypervisor: bookvisor's own CPU is virtual (an emulator or another hypervisor) */
+    bool virtual_cpu;
 };
 
 /** MSRs [first, last] bookvisor intercepts, and why. */
@@ -38,6 +42,8 @@ struct insn_intercept {
     enum vm_intercept what; /**< which */
     const char *name;       /**< e.g. "HLT" */
     const char *why;        /**< the reason, for people */
+    /** On which CPUs (intercept_policy_insn_wanted()); NULL: on every CPU. */
+    bool (*wanted)(const struct intercept_facts *f);
 };
 
 /** Most MSR rules intercept_policy_msrs() writes. */
@@ -51,8 +57,14 @@ struct insn_intercept {
  */
 size_t intercept_policy_msrs(const struct intercept_facts *f, struct msr_intercept *out, size_t max);
 
-/** The instruction and event rules (the same on every CPU); *count gets their number. */
+/**
+ * The instruction and event rules; *count gets their number. Some apply on
+ * some CPUs only: ask intercept_policy_insn_wanted().
+ */
 const struct insn_intercept *intercept_policy_insns(size_t *count);
+
+/** Does the rule apply on a CPU with these facts? */
+bool intercept_policy_insn_wanted(const struct insn_intercept *rule, const struct intercept_facts *f);
 
 /**
  * The event intercepts, which depend on the VMM itself rather than on the

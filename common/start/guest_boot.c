@@ -11,6 +11,7 @@
 #include "common/base/kprintf.h"
 #include "common/base/options.h"
 #include "common/base/panic.h"
+#include "common/exits/cpu_features.h"
 #include "common/exits/intercepts.h"
 #include "common/platform/test_mmio_page.h"
 #include "common/start/guest_devices.h"
@@ -64,6 +65,8 @@ void guest_boot(const struct guest_boot_params *p)
     struct vcpu *vcpu0 = guest_vm_add_vcpu(vm);
     vm->vmm_base = p->vmm_base;
     vm->vmm_size = p->vmm_size;
+    /* What the guest's control-register writes may set: before any vCPU (VT-x's masks read it). */
+    cpu_features_read(true, &vm->cr_features);
 
     build_guest_map(p);
     struct vcpu_init_state st;

@@ -40,6 +40,7 @@ enum vm_intercept {
     VM_INTERCEPT_INVD,       /**< the INVD instruction */
     VM_INTERCEPT_HYPERCALL,  /**< VMMCALL (AMD) or VMCALL (Intel) */
     VM_INTERCEPT_VIRT_INSNS, /**< the vendor's other virtualization instructions */
+    VM_INTERCEPT_CR0_WRITE,  /**< MOV to CR0 and LMSW, at least every write that changes a bit other than TS and MP */
     VM_INTERCEPT_CR4_WRITE,  /**< MOV to CR4, at least every write that sets a bit the CPU must refuse */
     VM_INTERCEPT_SHUTDOWN,   /**< a triple fault (shutdown) */
     VM_INTERCEPT_INIT,       /**< an INIT signal */

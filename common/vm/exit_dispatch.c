@@ -40,13 +40,18 @@ enum exit_action vcpu_stop(struct vcpu *v, enum vcpu_stop_kind kind, const char 
     return EXIT_STOP;
 }
 
-void vcpu_print_counters(const struct vcpu *v, void (*print)(const char *line))
+u64 vcpu_exit_total(const struct vcpu *v)
 {
-    char line[96];
     u64 total = 0;
     for (unsigned k = 0; k < VM_EXIT_KIND_COUNT; k++)
         total += v->exit_counts[k];
-    ksnprintf(line, sizeof(line), "exits: total=%llu", (unsigned long long)total);
+    return total;
+}
+
+void vcpu_print_counters(const struct vcpu *v, void (*print)(const char *line))
+{
+    char line[96];
+    ksnprintf(line, sizeof(line), "exits: total=%llu", (unsigned long long)vcpu_exit_total(v));
     print(line);
     for (unsigned k = 0; k < VM_EXIT_KIND_COUNT; k++) {
         if (!v->exit_counts[k])

@@ -17,6 +17,7 @@
 #ifndef BOOKVISOR_COMMON_VM_GUEST_VM_H
 #define BOOKVISOR_COMMON_VM_GUEST_VM_H
 
+#include "common/vm/cr_features.h"
 #include "common/vm/exit_dispatch.h"
 #include "common/lib/spinlock.h"
 #include "common/npt/npt.h"
@@ -37,12 +38,17 @@ struct guest_vm {
     struct npt_pool pool;      /**< pages for the nested tables */
     u64 private_accesses;        /**< guest accesses to VMM or unbacked memory */
     u64 refused_apic_moves;      /**< IA32_APIC_BASE writes refused (the first few are logged) */
+    u64 refused_cr_writes;       /**< CR0, CR4 and EFER writes refused with \#GP (the first few are logged) */
     u64 mtrr_cap;                /**< IA32_MTRRCAP, to recognise MTRR writes */
     u8 maxphyaddr;               /**< physical-address width */
     u64 mtrr_updates;            /**< guest MTRR writes applied to the nested map */
     /** test.events: the next nested fault that maps a page also raises \#GP(0)
      *  (common/exits/test_hypercalls.c); owner's vCPU only, cleared when used. */
     bool test_gp_on_next_npf;
+    /** The CR4 and EFER bits of the CPU the guest was told of (CPUID after the
+     *  policy): what its control-register writes may set. Written once before
+     *  the first vCPU is made, read-only afterwards: no lock. */
+    struct cr_features cr_features;
     /** vCPU i for i < n_vcpus; entries are never removed or moved. */
     struct vcpu *vcpus[GUEST_VM_MAX_VCPUS];
     /** Used entries of vcpus: stored with release after the entry, read with acquire. */

@@ -157,6 +157,9 @@ static inline bool vcpu_take_nested_flush(struct vcpu *v)
 enum exit_action vcpu_stop(struct vcpu *v, enum vcpu_stop_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/** All exits of a vCPU so far, every kind (the backends' fast paths included). */
+u64 vcpu_exit_total(const struct vcpu *v);
+
 /** Print the exit counters of a vCPU (one line per non-zero kind). */
 void vcpu_print_counters(const struct vcpu *v, void (*print)(const char *line));
 

@@ -81,6 +81,34 @@ static inline void wrmsr(u32 msr, u64 value)
     __asm__ volatile("wrmsr" : : "c"(msr), "a"((u32)value), "d"((u32)(value >> 32)) : "memory");
 }
 
+/** Read CR0. */
+static inline u32 read_cr0(void)
+{
+    u32 v;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(v));
+    return v;
+}
+
+/** Write CR0. */
+static inline void write_cr0(u32 v)
+{
+    __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
+}
+
+/** Read CR4. */
+static inline u32 read_cr4(void)
+{
+    u32 v;
+    __asm__ volatile("mov %%cr4, %0" : "=r"(v));
+    return v;
+}
+
+/** Write CR4. */
+static inline void write_cr4(u32 v)
+{
+    __asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+}
+
 /** Disable maskable interrupts. */
 static inline void cli(void)
 {

@@ -12,6 +12,7 @@
 #ifndef GUEST_PAGING_H
 #define GUEST_PAGING_H
 
+#include "cpu.h"
 #include "gtypes.h"
 
 /** CR0.PG: paging on. */
@@ -20,34 +21,6 @@
 #define CR4_PAE (1u << 5)
 /** CR4.OSFXSR: SSE instructions allowed. */
 #define CR4_OSFXSR (1u << 9)
-
-/** Read CR0. */
-static inline u32 read_cr0(void)
-{
-    u32 v;
-    __asm__ volatile("mov %%cr0, %0" : "=r"(v));
-    return v;
-}
-
-/** Write CR0. */
-static inline void write_cr0(u32 v)
-{
-    __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
-}
-
-/** Read CR4. */
-static inline u32 read_cr4(void)
-{
-    u32 v;
-    __asm__ volatile("mov %%cr4, %0" : "=r"(v));
-    return v;
-}
-
-/** Write CR4. */
-static inline void write_cr4(u32 v)
-{
-    __asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
-}
 
 /**
  * Turn on PAE paging: the first 4 GiB identity-mapped with 2 MiB pages,

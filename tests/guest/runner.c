@@ -66,6 +66,7 @@ static const struct check checks[] = {
     { "event-irq-after-sti", check_event_irq_after_sti, CHECK_BY_GROUP },
     { "event-nmi-ipi", check_event_nmi_ipi, CHECK_BY_GROUP },
     { "vmm-vector", check_vmm_vector, CHECK_BY_NAME },
+    { "exit-cost", check_exit_cost, CHECK_BY_NAME },
 };
 
 

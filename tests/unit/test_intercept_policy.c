@@ -83,8 +83,43 @@ START_TEST(virtualization_msrs_hidden)
     /* IA32_APIC_BASE: writes, on every CPU (the APIC would move for the VMM too). */
     assert_msr(&intel, 0x1B, false, true);
     assert_msr(&amd, 0x1B, false, true);
-    /* EFER is the AMD-V backend's own business (SVME), not the policy's. */
-    assert_not_msr(&amd, 0xC0000080);
+    /* EFER: writes on every CPU (the rules of the guest's CPU); reads with SVM
+     * (the VMCB's EFER carries SVME, which the guest must not see). */
+    assert_msr(&intel, 0xC0000080, false, true);
+    assert_msr(&amd, 0xC0000080, true, true);
+}
+END_TEST
+
+static const struct insn_intercept *rule_for(enum vm_intercept what)
+{
+    size_t n;
+    const struct insn_intercept *t = intercept_policy_insns(&n);
+    for (size_t i = 0; i < n; i++)
+        if (t[i].what == what)
+            return &t[i];
+    ck_abort_msg("no rule for intercept %u", what);
+    return NULL;
+}
+
+/* CR4 writes exit only where the CPU's own checks are not the guest's: a
+ * CR4 feature hidden from the guest (VMXE on Intel), or a virtual CPU
+ * (QEMU's TCG turns a reserved CR4 write into a failed VMRUN). CR0 writes
+ * and every other instruction rule apply everywhere. */
+START_TEST(cr4_writes_only_where_needed)
+{
+    struct intercept_facts vmx = intel, hw_amd = amd, qemu_amd = amd;
+    vmx.cr4_hidden = 1u << 13; /* VMXE: the CPU has VMX, the guest was told it has not */
+    qemu_amd.virtual_cpu = true;
+    const struct insn_intercept *cr4 = rule_for(VM_INTERCEPT_CR4_WRITE);
+    ck_assert(intercept_policy_insn_wanted(cr4, &vmx));
+    ck_assert(intercept_policy_insn_wanted(cr4, &qemu_amd));
+    ck_assert(!intercept_policy_insn_wanted(cr4, &hw_amd));
+    size_t n;
+    const struct insn_intercept *t = intercept_policy_insns(&n);
+    for (size_t i = 0; i < n; i++)
+        if (t[i].what != VM_INTERCEPT_CR4_WRITE)
+            ck_assert_msg(intercept_policy_insn_wanted(&t[i], &hw_amd), "%s", t[i].name);
+    ck_assert(intercept_policy_insn_wanted(rule_for(VM_INTERCEPT_CR0_WRITE), &hw_amd));
 }
 END_TEST
 
@@ -152,6 +187,7 @@ int main(void)
     tcase_add_test(tc, msr_rules_are_disjoint_and_explained);
     tcase_add_test(tc, every_instruction_intercept_once);
     tcase_add_test(tc, external_interrupts_only_for_vmm_vectors);
+    tcase_add_test(tc, cr4_writes_only_where_needed);
     suite_add_tcase(s, tc);
     return unit_run_suite(s);
 }

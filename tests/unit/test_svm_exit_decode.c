@@ -79,6 +79,16 @@ START_TEST(cr_exception_and_others)
     ck_assert_uint_eq(e.details.cr.cr, 4);
     ck_assert(e.details.cr.write);
     ck_assert_uint_eq(e.details.cr.gpr, 3);
+    ck_assert(!e.details.cr.gpr_unknown);
+    /* The selective CR0 write: a CR0 write whose register (or LMSW) common code decodes. */
+    svm_exit_decode(SVM_EXIT_CR0_SEL_WRITE, 0, 0, 0, 0, &e);
+    ck_assert_int_eq(e.kind, VM_EXIT_CR_ACCESS);
+    ck_assert_uint_eq(e.details.cr.cr, 0);
+    ck_assert(e.details.cr.write && e.details.cr.gpr_unknown);
+    ck_assert_int_eq(e.details.cr.access, VM_CR_MOV_TO);
+    svm_exit_decode(SVM_EXIT_CR0_SEL_WRITE, (1ULL << 63) | 6, 0, 0, 0, &e);
+    ck_assert(!e.details.cr.gpr_unknown);
+    ck_assert_uint_eq(e.details.cr.gpr, 6);
     svm_exit_decode(SVM_EXIT_EXCEPTION_BASE + 14, 0x6, 0xCAFE, 0, 0, &e);
     ck_assert_int_eq(e.kind, VM_EXIT_EXCEPTION);
     ck_assert_uint_eq(e.details.exception.vector, 14);

@@ -108,6 +108,65 @@ START_TEST(each_rule_fails_alone)
 }
 END_TEST
 
+/* The record keeps what VMRUN was given, whatever the save area holds
+ * after a failure, and stands for the guest only for the entry after it. */
+START_TEST(entry_record_survives_the_save_area)
+{
+    struct vcpu_init_state st;
+    struct svm_entry_record r;
+    memset(&r, 0, sizeof(r));
+    ck_assert(!svm_entry_record_describes(&r, 1)); /* none taken yet */
+    vcpu_state_protected32(&st, 0x10000C);
+    encode(&st);
+    vmcb.save.efer &= ~(1ull << 12); /* test.corrupt's broken rule */
+    svm_entry_record_take(&r, &vmcb.save, 0x2BADB002, 0);
+    /* A failed VMRUN on Bochs: the host's state lands in the save area. */
+    vmcb.save.rip = 0xFFFFFFFF8020A07Full;
+    vmcb.save.rsp = 0xFFFFFFFF8023C020ull;
+    vmcb.save.cr3 = 0x5C00000;
+    vmcb.save.efer = 0x1500;
+    vmcb.save.cs.attrib = 0xA9B;
+    ck_assert(svm_entry_record_describes(&r, 1)); /* the first entry failed */
+    ck_assert_uint_eq(r.rip, 0x10000C);
+    ck_assert_uint_eq(r.rsp, st.rsp);
+    ck_assert_uint_eq(r.cr3, 0);
+    ck_assert_uint_eq(r.efer, 0);
+    ck_assert_uint_eq(r.rax, 0x2BADB002);
+    ck_assert_uint_eq(r.cs.attrib, 0xC9B);
+    ck_assert_uint_eq(r.cpl, 0);
+    /* A failure after later exits with no write by bookvisor: not this entry. */
+    ck_assert(!svm_entry_record_describes(&r, 7));
+    svm_entry_record_take(&r, &vmcb.save, 0, 6);
+    ck_assert(svm_entry_record_describes(&r, 7));
+}
+END_TEST
+
+/* The EFER a VMCB gets: LMA follows paging (bookvisor, not the CPU, carries
+ * out a CR0 write that turns paging on), SVME always, and LME held back while
+ * neither PAE nor paging is set. */
+START_TEST(efer_for_vmcb)
+{
+    const u64 LME = 1u << 8, LMA = 1u << 10, NXE = 1u << 11, SVME = 1u << 12;
+    const u64 PE = 1, PG = 1ull << 31, PAE = 1u << 5;
+    bool held = true;
+    ck_assert_uint_eq(svm_efer_for_vmcb(NXE, PE, 0, &held), NXE | SVME);
+    ck_assert(!held);
+    /* LME written in 32-bit unpaged code without PAE: held */
+    ck_assert_uint_eq(svm_efer_for_vmcb(LME, PE, 0, &held), SVME);
+    ck_assert(held);
+    /* PAE set: put back, still no LMA */
+    ck_assert_uint_eq(svm_efer_for_vmcb(LME, PE, PAE, &held), LME | SVME);
+    ck_assert(!held);
+    /* paging on: long mode is active */
+    ck_assert_uint_eq(svm_efer_for_vmcb(LME, PE | PG, PAE, &held), LME | LMA | SVME);
+    ck_assert(!held);
+    /* paging off again: LMA goes, a stale LMA written by the guest is ignored */
+    ck_assert_uint_eq(svm_efer_for_vmcb(LME | LMA, PE, PAE, &held), LME | SVME);
+    /* 32-bit paging without LME: no LMA */
+    ck_assert_uint_eq(svm_efer_for_vmcb(NXE | LMA, PE | PG, 0, &held), NXE | SVME);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("svm_guest_state");
@@ -116,6 +175,8 @@ int main(void)
     tcase_add_test(tc, protected32_enters);
     tcase_add_test(tc, long64_enters);
     tcase_add_test(tc, each_rule_fails_alone);
+    tcase_add_test(tc, entry_record_survives_the_save_area);
+    tcase_add_test(tc, efer_for_vmcb);
     suite_add_tcase(s, tc);
     return unit_run_suite(s);
 }

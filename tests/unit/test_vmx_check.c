@@ -708,6 +708,27 @@ START_TEST(entry_state_long64)
 }
 END_TEST
 
+/* CR4 bits the guest's CPU lacks are the VMM's even where VMX would let the
+ * guest have them (SMXE here), so that setting one exits and bookvisor's
+ * rules refuse it; the bits the guest may change freely stay its own. */
+START_TEST(cr4_mask_owns_what_the_guest_lacks)
+{
+    struct vmx_vmcs_snapshot s;
+    struct vmx_cr_masks m;
+    valid_ug32(&s);
+    u64 guest = 0x3767FFull & ~(1ull << 13) & ~(1ull << 14); /* no VMXE, no SMXE */
+    vmx_cr_masks_compute(&s.caps, s.ctl.proc2, guest, &m);
+    ck_assert_uint_ne(m.cr4_mask & (1ull << 13), 0); /* VMXE: forced and lacking */
+    ck_assert_uint_ne(m.cr4_mask & (1ull << 14), 0); /* SMXE: fixed1 allows it, the guest lacks it */
+    ck_assert_uint_ne(m.cr4_mask & (1ull << 11), 0); /* UMIP: neither has it */
+    ck_assert_uint_ne(m.cr4_mask & (1ull << 40), 0); /* bits 63:32 too */
+    ck_assert_uint_eq(m.cr4_mask & guest, 0);         /* PGE, PAE, OSXSAVE...: the guest's */
+    ck_assert_uint_eq(m.cr0_mask, 0x20);              /* CR0: NE only (unrestricted guest) */
+    vmx_cr_masks_compute(&s.caps, s.ctl.proc2, ~0ull, &m);
+    ck_assert_uint_eq(m.cr4_mask, 0x2000ull | (~0x3767FFull & 0xFFFFFFFFull));
+}
+END_TEST
+
 static Suite *vmx_check_suite(void)
 {
     Suite *s = suite_create("vmx_check");
@@ -736,6 +757,7 @@ static Suite *vmx_check_suite(void)
     tcase_add_test(t, entry_state_real_mode);
     tcase_add_test(t, entry_state_protected32);
     tcase_add_test(t, entry_state_long64);
+    tcase_add_test(t, cr4_mask_owns_what_the_guest_lacks);
     suite_add_tcase(s, t);
 
     t = tcase_create("names");
