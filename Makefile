@@ -114,11 +114,12 @@ run: iso
 
 # ---- tests ---------------------------------------------------------------
 UNIT_TESTS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_HDRS  := $(wildcard tests/unit/*.h)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_TESTS))
 unit_srcs = $(shell sed -n 's/.*unit-sources:\(.*\)/\1/p' $(1) | head -n 1)
 
 define UNIT_RULE
-$(BUILD)/unit/$(basename $(notdir $(1))): $(1) $(call unit_srcs,$(1)) $(ALL_HDRS) | $(STAMP)
+$(BUILD)/unit/$(basename $(notdir $(1))): $(1) $(call unit_srcs,$(1)) $(ALL_HDRS) $(UNIT_HDRS) | $(STAMP)
 	@mkdir -p $(BUILD)/unit
 	@echo "  HOSTCC  $$@"
 	@$(HOSTCC) $(HOST_CFLAGS) -o $$@ $(1) $(call unit_srcs,$(1)) $$(CHECK_LIBS)

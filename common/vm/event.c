@@ -4,6 +4,19 @@
  */
 #include "common/vm/event.h"
 
+bool event_exception_is_fault(u8 vector)
+{
+    switch (vector) {
+    case EVENT_VECTOR_DE: case 5 /* #BR */: case EVENT_VECTOR_UD: case 7 /* #NM */:
+    case EVENT_VECTOR_TS: case EVENT_VECTOR_NP: case EVENT_VECTOR_SS: case EVENT_VECTOR_GP:
+    case EVENT_VECTOR_PF: case EVENT_VECTOR_MF: case 17 /* #AC */: case 19 /* #XM */:
+    case EVENT_VECTOR_VE: case EVENT_VECTOR_CP: case 29 /* #VC */: case 30 /* #SX */:
+        return true;
+    default: /* #DB (a trap as bookvisor raises it), #BP, #OF, NMI, #DF, #MC: not faults */
+        return false;
+    }
+}
+
 enum event_class event_exception_class(u8 vector)
 {
     switch (vector) {

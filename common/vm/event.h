@@ -133,6 +133,14 @@ struct event_decision {
     bool nmi_window;       /**< an NMI waits: exit as soon as the guest can take one */
 };
 
+/**
+ * Is the exception a fault (SDM vol. 3 table 6-1): reported at the
+ * instruction, which runs again after the handler? Then the RFLAGS image the
+ * CPU pushes has RF set, so that an instruction breakpoint there does not
+ * fire a second time; an injected fault must look the same.
+ */
+bool event_exception_is_fault(u8 vector);
+
 /** The class of an exception vector for the double-fault rules. */
 enum event_class event_exception_class(u8 vector);
 

@@ -3,6 +3,8 @@
  */
 #include "common/vm/vcpu_events.h"
 
+#define RFLAGS_RF (1ULL << 16) /* resume flag */
+
 static u64 guest_rip(struct vcpu *v)
 {
     return v->backend->get_reg(v, VCPU_REG_RIP);
@@ -105,6 +107,10 @@ bool vcpu_event_prepare_entry(struct vcpu *v)
     b->get_interruptibility(v, &g);
     struct event_decision d = event_decide(q, &g);
     if (d.inject) {
+        /* A fault pushes RFLAGS with RF set, as the CPU does when it raises one
+         * itself; the injection pushes the guest's RFLAGS as they are. */
+        if (d.event.type == VM_EVENT_EXCEPTION && event_exception_is_fault(d.event.vector))
+            b->set_reg(v, VCPU_REG_RFLAGS, b->get_reg(v, VCPU_REG_RFLAGS) | RFLAGS_RF);
         b->inject(v, &d.event);
         event_injected(q, &d);
     }

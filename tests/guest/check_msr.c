@@ -8,6 +8,7 @@
 #include "recover.h"
 #include "trap.h"
 
+#define EFLAGS_RF (1u << 16)
 #define MSR_SYSENTER_CS 0x174
 #define MSR_SYSENTER_ESP 0x175
 
@@ -74,6 +75,12 @@ void check_msr_vmm_hidden(const struct check_context *ctx, struct check_result *
             check_fail(res, "RDMSR 0x%x (VMX capability) did not raise #GP", msr);
     if (!msr_faults(MSR_VM_HSAVE_PA, false, 0))
         check_fail(res, "RDMSR VM_HSAVE_PA did not raise #GP");
+    /* A fault's frame has RFLAGS.RF set (SDM vol. 3, "Resume Flag"), so that an
+     * instruction breakpoint does not fire again when the handler returns to
+     * the instruction; the #GP bookvisor injects for it must look the same. */
+    else if (!(trap_last()->eflags & EFLAGS_RF))
+        check_fail(res, "the #GP of RDMSR VM_HSAVE_PA was pushed with RFLAGS.RF clear (0x%x)",
+                   trap_last()->eflags);
     /* On AMD this is where the CPU saves host state at VMRUN: a guest that
      * could move it could make the CPU write into any memory. */
     if (!msr_faults(MSR_VM_HSAVE_PA, true, 0x100000))

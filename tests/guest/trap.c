@@ -78,6 +78,7 @@ static void unexpected_exception(struct trap_frame *frame)
     last_trap.vector = frame->vector;
     last_trap.eip = frame->eip;
     last_trap.error = frame->error;
+    last_trap.eflags = frame->eflags;
     gprintf("not ok - exception %u at 0x%08x err=0x%x\n", frame->vector, frame->eip, frame->error);
     if (!recovery) {
         serial_puts("guest: no recovery point, stopping\n");
@@ -114,6 +115,7 @@ void trap_dispatch(struct trap_frame *frame)
         last_trap.vector = v;
         last_trap.eip = frame->eip;
         last_trap.error = frame->error;
+        last_trap.eflags = frame->eflags;
         recover_jump(point, 1);
     }
     unexpected_exception(frame);

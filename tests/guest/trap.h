@@ -35,6 +35,7 @@ struct trap_info {
     u32 vector; /**< exception vector */
     u32 eip; /**< faulting EIP */
     u32 error; /**< error code (0 if none) */
+    u32 eflags; /**< EFLAGS the CPU pushed (RF among them) */
 };
 
 /** Build and load the IDT (vectors 0-63 present, interrupt gates). */

@@ -20,6 +20,7 @@ struct mock_backend_state {
     unsigned script_len, script_pos;
     u64 rip;
     u64 cr0;                                /* what get_reg(VCPU_REG_CR0) reads (protected mode) */
+    u64 rflags_written;                     /* the last RFLAGS set_reg() wrote, 0 if none */
     bool skip_fails;                        /* skip_instruction() cannot find lengths */
     unsigned skips;
     struct event_interruptibility guest;    /* what get_interruptibility() reads */
@@ -84,6 +85,8 @@ static void mock_set_reg(struct vcpu *v, enum vcpu_reg r, u64 value)
         mock.rip = value;
     if (r == VCPU_REG_DR6)
         mock.dr6 = value;
+    if (r == VCPU_REG_RFLAGS)
+        mock.rflags_written = value;
 }
 
 static enum vm_skip mock_skip(struct vcpu *v, const struct vm_exit *e)

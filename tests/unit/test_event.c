@@ -383,12 +383,25 @@ START_TEST(vector_names)
 }
 END_TEST
 
+/* Which exceptions are faults (SDM vol. 3 table 6-1): they get RF in their frame. */
+START_TEST(faults_are_the_faults_of_table_6_1)
+{
+    static const u8 faults[] = { 0, 5, 6, 7, 10, 11, 12, 13, 14, 16, 17, 19, 20, 21 };
+    static const u8 others[] = { 1, 2, 3, 4, 8, 18, 32, 255 };
+    for (unsigned i = 0; i < sizeof(faults); i++)
+        ck_assert_msg(event_exception_is_fault(faults[i]), "vector %u", faults[i]);
+    for (unsigned i = 0; i < sizeof(others); i++)
+        ck_assert_msg(!event_exception_is_fault(others[i]), "vector %u", others[i]);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("event");
     TCase *t = tcase_create("double-fault");
     tcase_add_checked_fixture(t, setup, NULL);
     tcase_add_test(t, classes_of_every_vector);
+    tcase_add_test(t, faults_are_the_faults_of_table_6_1);
     tcase_add_test(t, every_row_of_the_double_fault_table);
     tcase_add_test(t, double_fault_raised_directly);
     tcase_add_test(t, lone_exception_waits_as_it_is);

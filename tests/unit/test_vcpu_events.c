@@ -353,6 +353,24 @@ START_TEST(trap_moves_rip_before_it_goes_in)
 }
 END_TEST
 
+/* A fault goes in with RFLAGS.RF set in the frame, as the CPU pushes it for a
+ * fault it raises itself; a trap (the single-step #DB) leaves RFLAGS alone. */
+START_TEST(injected_fault_sets_rf_a_trap_does_not)
+{
+    table.handler[VM_EXIT_RDMSR] = h_npf_gp;
+    mock_add_exit(VM_EXIT_RDMSR, 2, 0x7C);
+    run_to_poweroff();
+    expect_injected(0, VM_EVENT_EXCEPTION, EVENT_VECTOR_GP);
+    ck_assert_uint_eq(mock.rflags_written & (1u << 16), 1u << 16);
+    setup();
+    table.handler[VM_EXIT_CPUID] = h_cpuid_single_step;
+    mock_add_exit(VM_EXIT_CPUID, 2, 0x0A);
+    run_to_poweroff();
+    expect_injected(0, VM_EVENT_EXCEPTION, EVENT_VECTOR_DB);
+    ck_assert_uint_eq(mock.rflags_written & (1u << 16), 0);
+}
+END_TEST
+
 /* A backend without event operations: an idle queue must not need them. */
 START_TEST(backend_without_event_ops)
 {
@@ -400,6 +418,7 @@ int main(void)
     tcase_add_test(t, nothing_pending_opens_no_window);
     tcase_add_test(t, trap_moves_rip_before_it_goes_in);
     tcase_add_test(t, backend_without_event_ops);
+    tcase_add_test(t, injected_fault_sets_rf_a_trap_does_not);
     suite_add_tcase(s, t);
     return unit_run_suite(s);
 }
