@@ -5,13 +5,17 @@
  *
  * bookvisor plays boot loader for its guest. This module is the protocol;
  * the two loaders of common/loader/multiboot_loader.c use it:
- *  1. multiboot_probe_version() finds and checks the kernel's header,
+ *  1. multiboot_probe_version() finds and checks the kernel's header
+ *     (multiboot_probe.c),
  *  2. multiboot_plan() gives the list of byte ranges to copy and zero (it
- *     never points outside the image or outside the RAM regions it was given),
+ *     never points outside the image or outside the RAM regions it was given;
+ *     multiboot_plan.c),
  *  3. the loader copies them into guest RAM,
  *  4. multiboot_build_info() writes the boot information for the chosen
- *     guest-physical address (after the kernel and its modules), and
- *  5. the vCPU starts in the machine state below (vcpu_state_protected32()).
+ *     guest-physical address (after the kernel and its modules;
+ *     multiboot_info.c), and
+ *  5. the vCPU starts in the machine state below (vcpu_state_protected32()),
+ *     EAX from multiboot_boot_magic() (multiboot.c, with the result names).
  *
  * Machine state at the kernel's entry, the same for both versions
  * (Multiboot 0.6.96 section 3.2; Multiboot2 1.0 section 3.3, i386):

@@ -2,7 +2,7 @@
  * @file common/loader/multiboot_loader.h
  * @brief Multiboot (v1) and Multiboot2 as two guest loaders (pure).
  *
- * Both sit on common/loader/multiboot.c: probe the header, plan the
+ * Both sit on common/loader/multiboot.h: probe the header, plan the
  * segments, copy them, put the modules after the kernel and the boot
  * information after the modules, and start the vCPU in 32-bit protected
  * mode (vcpu_state_protected32()) with EAX = the magic and EBX = the

@@ -1,8 +1,8 @@
 /*
  * tests/unit/multiboot_images.h - crafting Multiboot kernel images in memory:
  * v1 and v2 headers, ELF32/ELF64 program headers, little-endian access.
- * Shared by test_multiboot.c and test_multiboot_loader.c; included by test
- * files only.
+ * Shared by test_multiboot_probe.c, test_multiboot_plan.c and
+ * test_multiboot_loader.c; included by test files only.
  */
 #ifndef BOOKVISOR_TESTS_UNIT_MULTIBOOT_IMAGES_H
 #define BOOKVISOR_TESTS_UNIT_MULTIBOOT_IMAGES_H
@@ -158,6 +158,27 @@ static inline void elf64(u8 *at, u64 entry, const struct test_phdr *ph, u16 n)
                                 .p_align = 0x1000 };
         memcpy(at + sizeof(eh) + i * sizeof(p), &p, sizeof(p));
     }
+}
+
+
+/* Size of the kernel elf32_v1_kernel() makes. */
+#define ELF32_V1_LEN 0x2080
+
+/* A higher-half ELF32 kernel with a v1 header (page-aligned modules, memory
+ * information) into img (size bytes, zeroed first): text at 0x100000 (the v1
+ * header inside it, at file offset 0x1000), data plus bss at 0x101000, a
+ * PT_NOTE between them; entry 0xC0100010. The image is ELF32_V1_LEN bytes. */
+static inline void elf32_v1_kernel(u8 *img, size_t size)
+{
+    static const struct test_phdr segments[] = {
+        { ELF_PT_LOAD, 0x1000, 0xC0100000, 0x100000, 0x100, 0x100 },
+        { 4 /* PT_NOTE, ignored */, 0x1100, 0, 0, 0x10, 0x10 },
+        { ELF_PT_LOAD, 0x2000, 0xC0101000, 0x101000, 0x80, 0x1000 },
+    };
+
+    memset(img, 0, size);
+    elf32(img, 0xC0100010, segments, 3);
+    v1_header(img + 0x1000, MULTIBOOT1_PAGE_ALIGN | MULTIBOOT1_MEMORY_INFO);
 }
 
 #endif

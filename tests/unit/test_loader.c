@@ -4,7 +4,7 @@
  * loader, with the refusal that names every loader's answer. The real table
  * (common/loader/loaders.c) is checked too.
  *
- * unit-sources: common/loader/loader.c common/loader/loaders.c common/loader/multiboot_loader.c common/loader/multiboot.c common/vm/vcpu_state.c common/base/vmm_layout.c common/lib/format.c common/lib/kstring.c
+ * unit-sources: common/loader/loader.c common/loader/loaders.c common/loader/multiboot_loader.c common/loader/multiboot.c common/loader/multiboot_probe.c common/loader/multiboot_plan.c common/loader/multiboot_info.c common/vm/vcpu_state.c common/base/vmm_layout.c common/lib/format.c common/lib/kstring.c
  */
 #include <check.h>
 #include <stdio.h>

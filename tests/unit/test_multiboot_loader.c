@@ -6,7 +6,7 @@
  * command line, and never write outside available RAM (here: never into
  * "the VMM" at 8 MiB).
  *
- * unit-sources: common/loader/multiboot_loader.c common/loader/loader.c common/loader/multiboot.c common/vm/vcpu_state.c common/base/boot_info.c common/base/vmm_layout.c common/lib/format.c common/lib/kstring.c
+ * unit-sources: common/loader/multiboot_loader.c common/loader/loader.c common/loader/multiboot.c common/loader/multiboot_probe.c common/loader/multiboot_plan.c common/loader/multiboot_info.c common/vm/vcpu_state.c common/base/boot_info.c common/base/vmm_layout.c common/lib/format.c common/lib/kstring.c
  */
 #include <check.h>
 #include <string.h>

@@ -1,0 +1,184 @@
+/*
+ * arch/vmx/vmx_exit.c - the VT-x exit path (chapters 02 and 04): vmx_on_exit(),
+ * which vmx_run_loop() calls at every exit, the VMCS exit record read into a
+ * generic struct vm_exit, the event an exit cut short with the NMI rules
+ * that go with it, and skipping the exiting instruction.
+ *
+ * The exit path uses no vmcs_use(): the VMCS that exited is current by
+ * construction. What vmx_on_exit() runs on a CPUID exit is in this file or
+ * inline in a header (vmx_skip_instruction(), vcpu_handle_exit_inline()), so
+ * it is compiled into vmx_on_exit() with no call: keep it so (make bench).
+ */
+#include "arch/vmx/vmcs_fields.h"
+#include "arch/vmx/vmx_enter.h"
+#include "arch/vmx/vmx_insn.h"
+#include "arch/vmx/vmx_internal.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/desc.h"
+#include "common/vm/exit_dispatch.h"
+
+/* vmx_enter.S's fast path spells these without vmcs_fields.h. */
+_Static_assert(VMX_ASM_EXIT_REASON == VMCS_EXIT_REASON, "exit reason field");
+_Static_assert(VMX_ASM_EXIT_INSN_LEN == VMCS_EXIT_INSN_LEN, "instruction length field");
+_Static_assert(VMX_ASM_GUEST_RIP == VMCS_GUEST_RIP, "guest RIP field");
+_Static_assert(VMX_ASM_GUEST_RFLAGS == VMCS_GUEST_RFLAGS, "guest RFLAGS field");
+_Static_assert(VMX_ASM_GUEST_INTERRUPTIBILITY == VMCS_GUEST_INTERRUPTIBILITY, "interruptibility");
+_Static_assert(VMX_ASM_REASON_CPUID == VMX_EXIT_CPUID, "CPUID exit reason");
+
+#define RFLAGS_TF (1ULL << 8)
+
+static void decode_exit(struct vcpu *v, struct vm_exit *e)
+{
+    /* Hot path: read only the fields this exit needs, and no memset. Each
+     * case fills the details its kind defines; handlers read only those. */
+    u32 raw = (u32)vmread(VMCS_EXIT_REASON);
+    struct vmx_exit_reason reason;
+    vmx_exit_reason_split(raw, &reason);
+    e->native_code = reason.basic;
+    e->raw_info2 = 0;
+    if (reason.entry_failure) {
+        e->kind = VM_EXIT_INVALID_STATE;
+        e->native_code = raw;
+        e->raw_info1 = vmread(VMCS_EXIT_QUALIFICATION);
+        return;
+    }
+    e->insn_len = (u8)vmread(VMCS_EXIT_INSN_LEN);
+    e->kind = vmx_exit_kind_of(reason.basic);
+    u64 qual = 0;
+    switch (e->kind) {
+    case VM_EXIT_IO: case VM_EXIT_CR_ACCESS: case VM_EXIT_NESTED_PAGE_FAULT: case VM_EXIT_SIPI:
+        qual = vmread(VMCS_EXIT_QUALIFICATION);
+        break;
+    default:
+        break;
+    }
+    e->raw_info1 = qual;
+    /* The kind is known; fill its details, and refine the kinds the reason
+     * alone cannot settle (vmx_exit_kind_of() says which). */
+    switch (e->kind) {
+    case VM_EXIT_RDMSR: case VM_EXIT_WRMSR: e->details.msr = (u32)v->gprs.rcx; break;
+    case VM_EXIT_SIPI: e->details.vector = qual & 0xFF; break;
+    case VM_EXIT_IO: {
+        struct vmx_io_qual q;
+        if (!vmx_decode_io(qual, &q))
+            e->kind = VM_EXIT_UNKNOWN;
+        vmx_io_to_generic(&q, &e->details.io);
+        break;
+    }
+    case VM_EXIT_CR_ACCESS: {
+        struct vmx_cr_qual q;
+        if (!vmx_decode_cr(qual, &q))
+            e->kind = VM_EXIT_UNKNOWN;
+        vmx_cr_to_generic(&q, &e->details.cr);
+        break;
+    }
+    case VM_EXIT_NESTED_PAGE_FAULT: {
+        struct vmx_ept_qual q;
+        vmx_decode_ept(qual, &q);
+        e->raw_info2 = vmread(VMCS_GUEST_PHYSICAL_ADDR);
+        vmx_ept_to_generic(&q, e->raw_info2, q.gla_valid ? vmread(VMCS_GUEST_LINEAR_ADDR) : 0,
+                           &e->details.npf);
+        break;
+    }
+    case VM_EXIT_EXCEPTION: {
+        /* Reason 0 covers both: the interruption type tells an NMI apart. */
+        u32 info = (u32)vmread(VMCS_EXIT_INTR_INFO);
+        if (((info & VMX_INTR_INFO_TYPE_MASK) >> VMX_INTR_INFO_TYPE_SHIFT) == VMX_INTR_TYPE_NMI) {
+            /* A physical NMI (NMI exiting): the guest's to have, through the
+             * event model; this CPU stays NMI-blocked until an IRET. */
+            e->kind = VM_EXIT_NMI;
+            desc_unblock_nmi();
+        } else {
+            e->details.exception.vector = info & 0xFF;
+            e->details.exception.has_error = info & VMX_INTR_INFO_DELIVER_ERROR;
+            e->details.exception.error_code = (u32)vmread(VMCS_EXIT_INTR_ERROR);
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+/*
+ * Every exit but CPUID: full decode, and the event whose delivery the exit
+ * cut short, for common code to take back (chapter 08). Two NMI rules of
+ * the SDM (vol. 3, 27.2.3 and 27.3.4) are kept here, where the fields are
+ * read: a cut-short NMI left virtual-NMI blocking set, which must go (the
+ * NMI was never delivered, and an entry that injects an NMI requires it
+ * clear); and an EPT violation during an IRET that had ended the blocking
+ * (exit qualification bit 12) runs the IRET again, so the blocking is put
+ * back until it does.
+ */
+static void __attribute__((noinline)) decode_exit_slow(struct vcpu *v, struct vm_exit *e)
+{
+    decode_exit(v, e);
+    if (e->kind == VM_EXIT_EXTERNAL_INTERRUPT)
+        vmx_defer_interrupt(v, e);
+    else if (e->kind == VM_EXIT_INTERRUPT_WINDOW && ((struct vmx_vcpu *)v->arch)->extint_deferred)
+        vmx_end_deferral(v);
+    u32 idt = (u32)vmread(VMCS_IDT_VECTORING_INFO);
+    u32 err = (idt & VMX_INTR_INFO_DELIVER_ERROR) ? (u32)vmread(VMCS_IDT_VECTORING_ERROR) : 0;
+    vmx_cut_short_decode(idt, err, &e->cut_short);
+    bool iret_unblocked = e->kind == VM_EXIT_NESTED_PAGE_FAULT && (e->raw_info1 & (1u << 12));
+    if (e->cut_short.delivery == VM_DELIVERY_NMI || (iret_unblocked && !(idt & VMX_INTR_INFO_VALID))) {
+        u64 intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+        if (e->cut_short.delivery == VM_DELIVERY_NMI)
+            intr &= ~(u64)VMX_INTERRUPTIBILITY_NMI;
+        else
+            intr |= VMX_INTERRUPTIBILITY_NMI;
+        vmwrite(VMCS_GUEST_INTERRUPTIBILITY, intr);
+    }
+}
+
+/* Inlined into the hot path; the ops table gets an out-of-line copy. */
+static inline __attribute__((always_inline)) enum vm_skip vmx_skip_instruction(struct vcpu *v,
+                                                                              const struct vm_exit *e)
+{
+    (void)v;
+    if (!e->insn_len)
+        return VM_SKIP_FAILED;
+    u64 rip = vmread(VMCS_GUEST_RIP) + e->insn_len;
+    /* Only a RIP that crosses 4 GiB needs the mode: outside 64-bit code EIP wraps. */
+    if ((rip >> 32) && !((vmread(VMCS_GUEST_EFER) & EFER_LMA) && (vmread(VMCS_GUEST_CS_AR) & VMX_AR_L)))
+        rip &= 0xFFFFFFFF;
+    vmwrite(VMCS_GUEST_RIP, rip);
+    u64 intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
+    if (intr & VMX_BLOCKING_SHADOW)
+        vmwrite(VMCS_GUEST_INTERRUPTIBILITY, intr & ~(u64)VMX_BLOCKING_SHADOW);
+    return __builtin_expect(vmread(VMCS_GUEST_RFLAGS) & RFLAGS_TF, 0) ? VM_SKIP_DONE_SINGLE_STEP
+                                                                     : VM_SKIP_DONE;
+}
+
+/* The ops table's copy, for callers outside the exit path: v's VMCS first. */
+enum vm_skip vmx_skip_instruction_op(struct vcpu *v, const struct vm_exit *e)
+{
+    vmcs_use(v, "skip_instruction");
+    return vmx_skip_instruction(v, e);
+}
+
+/*
+ * Hot path: vmx_run_loop calls this at every exit. Things it does NOT do,
+ * and why that is right:
+ * - clear VMCS_ENTRY_INTR_INFO: every VM exit clears its valid bit (SDM vol. 3,
+ *   "Updating VM-entry control fields"), except a failed entry, which stops
+ *   the guest anyway;
+ * - read the IDT-vectoring information for a CPUID exit: an exit caused by
+ *   executing an instruction cannot happen while an event is being delivered.
+ */
+bool vmx_on_exit(struct vcpu *v)
+{
+    struct vm_exit e;
+    u64 reason = vmread(VMCS_EXIT_REASON);
+    if (__builtin_expect(reason == VMX_EXIT_CPUID, 1)) {
+        e.kind = VM_EXIT_CPUID;
+        e.native_code = VMX_EXIT_CPUID;
+        e.insn_len = (u8)vmread(VMCS_EXIT_INSN_LEN);
+        e.raw_info1 = 0;
+        e.raw_info2 = 0;
+        e.cut_short.delivery = VM_DELIVERY_NONE;
+    } else {
+        decode_exit_slow(v, &e);
+    }
+    return vcpu_handle_exit_inline(v, &e, vmx_skip_instruction);
+}
