@@ -57,48 +57,42 @@ void pci_cf8_write(const struct pci_cfgspace_addr *a, u8 size, u32 value)
     io_write((u16)(PCI_CFC_PORT + (a->offset & 3)), size, value);
 }
 
-static volatile void *ecam_ptr(const struct pci_cfgspace_addr *a)
+/* Where a's register is in the ECAM window; false when the window does not cover it. */
+static bool ecam_addr(const struct pci_cfgspace_addr *a, u64 *pa)
 {
     if (!ecam_ok || a->bus < ecam.start_bus || a->bus > ecam.end_bus)
-        return NULL;
-    return phys_to_virt(ecam.base + pci_ecam_offset(ecam.start_bus, a));
+        return false;
+    *pa = ecam.base + pci_ecam_offset(ecam.start_bus, a);
+    return true;
 }
 
 u32 pci_ecam_read(const struct pci_cfgspace_addr *a, u8 size)
 {
-    volatile void *p = ecam_ptr(a);
-    if (!p)
+    u64 pa;
+    if (!ecam_addr(a, &pa))
         return pci_cfgspace_all_ones(size);
-    if (size == 4)
-        return *(volatile u32 *)p;
-    if (size == 2)
-        return *(volatile u16 *)p;
-    return *(volatile u8 *)p;
+    return (u32)phys_read(pa, size);
 }
 
 void pci_ecam_write(const struct pci_cfgspace_addr *a, u8 size, u32 value)
 {
-    volatile void *p = ecam_ptr(a);
-    if (!p)
-        return;
-    if (size == 4)
-        *(volatile u32 *)p = value;
-    else if (size == 2)
-        *(volatile u16 *)p = (u16)value;
-    else
-        *(volatile u8 *)p = (u8)value;
+    u64 pa;
+    if (ecam_addr(a, &pa))
+        phys_write(pa, size, value);
 }
 
 u32 pci_hw_read(const struct pci_cfgspace_addr *a, u8 size)
 {
-    if (ecam_ptr(a))
+    u64 pa;
+    if (ecam_addr(a, &pa))
         return pci_ecam_read(a, size);
     return pci_cf8_read(a, size);
 }
 
 void pci_hw_write(const struct pci_cfgspace_addr *a, u8 size, u32 value)
 {
-    if (ecam_ptr(a))
+    u64 pa;
+    if (ecam_addr(a, &pa))
         pci_ecam_write(a, size, value);
     else
         pci_cf8_write(a, size, value);

@@ -32,4 +32,28 @@ static inline u64 virt_to_phys(const void *p)
     return v;
 }
 
+/** Read 1, 2, 4 or 8 bytes of physical memory (device memory too) at one access of that width. */
+static inline u64 phys_read(u64 pa, u8 size)
+{
+    volatile void *p = phys_to_virt(pa);
+    switch (size) {
+    case 1: return *(volatile u8 *)p;
+    case 2: return *(volatile u16 *)p;
+    case 4: return *(volatile u32 *)p;
+    default: return *(volatile u64 *)p;
+    }
+}
+
+/** Write 1, 2, 4 or 8 bytes of physical memory (device memory too) at one access of that width. */
+static inline void phys_write(u64 pa, u8 size, u64 value)
+{
+    volatile void *p = phys_to_virt(pa);
+    switch (size) {
+    case 1: *(volatile u8 *)p = (u8)value; break;
+    case 2: *(volatile u16 *)p = (u16)value; break;
+    case 4: *(volatile u32 *)p = (u32)value; break;
+    default: *(volatile u64 *)p = value; break;
+    }
+}
+
 #endif

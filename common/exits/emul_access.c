@@ -71,13 +71,10 @@ static enum exit_action empty_bus(struct vcpu *v, u64 gpa, bool write, u64 *valu
 /* Guest RAM or device memory the guest owns: the access itself, at its width. */
 static void direct_access(u64 gpa, u8 size, bool write, u64 *value)
 {
-    volatile void *p = phys_to_virt(gpa);
-    switch (size) {
-    case 1: if (write) *(volatile u8 *)p = (u8)*value; else *value = *(volatile u8 *)p; break;
-    case 2: if (write) *(volatile u16 *)p = (u16)*value; else *value = *(volatile u16 *)p; break;
-    case 4: if (write) *(volatile u32 *)p = (u32)*value; else *value = *(volatile u32 *)p; break;
-    default: if (write) *(volatile u64 *)p = *value; else *value = *(volatile u64 *)p; break;
-    }
+    if (write)
+        phys_write(gpa, size, *value);
+    else
+        *value = phys_read(gpa, size);
 }
 
 enum exit_action emul_phys_access(struct vcpu *v, u64 gpa, u8 size, bool write, u64 *value)

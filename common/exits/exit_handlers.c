@@ -115,6 +115,16 @@ static enum exit_action on_mtrr_write(struct vcpu *v, u32 msr, u64 value)
     return EXIT_SKIP;
 }
 
+/* A write of a control register, EFER or IA32_APIC_BASE the rules refuse:
+ * #GP, and the first few are logged. */
+static enum exit_action refuse_write(struct vcpu *v, const char *what, u64 value, const char *why)
+{
+    if (guest_vm_of(v)->refused_writes++ < 8)
+        kprintf("bookvisor: guest %s write 0x%llx refused (#GP): %s\n", what,
+                (unsigned long long)value, why);
+    return EXIT_INJECT_GP;
+}
+
 /*
  * IA32_APIC_BASE: the guest owns its local APIC and may move it, but not onto
  * a page it may not map (apic_base_write_fault()): the CPU would decode that
@@ -128,12 +138,8 @@ static enum exit_action on_apic_base_write(struct vcpu *v, u64 value)
     enum npt_kind kind = npt_layout_kind_at(&vm->layout, apic_base_address(value, vm->maxphyaddr));
     spin_unlock(&vm->npt_lock);
     const char *why = apic_base_write_fault(value, kind);
-    if (why) {
-        if (vm->refused_apic_moves++ < 4)
-            kprintf("bookvisor: guest IA32_APIC_BASE write 0x%llx refused (#GP): %s\n",
-                    (unsigned long long)value, why);
-        return EXIT_INJECT_GP;
-    }
+    if (why)
+        return refuse_write(v, "IA32_APIC_BASE", value, why);
     return wrmsr_safe(MSR_IA32_APIC_BASE, value) == 0 ? EXIT_SKIP : EXIT_INJECT_GP;
 }
 
@@ -146,15 +152,6 @@ static void cr_state_of(struct vcpu *v, struct cr_state *s)
     s->cr4 = get(v, VCPU_REG_CR4);
     s->efer = get(v, VCPU_REG_EFER);
     s->cs_l = false;
-}
-
-/* A control-register or EFER write the rules refuse: #GP, and the first few are logged. */
-static enum exit_action refuse_write(struct vcpu *v, const char *what, u64 value, const char *why)
-{
-    if (guest_vm_of(v)->refused_cr_writes++ < 8)
-        kprintf("bookvisor: guest %s write 0x%llx refused (#GP): %s\n", what,
-                (unsigned long long)value, why);
-    return EXIT_INJECT_GP;
 }
 
 /*

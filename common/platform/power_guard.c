@@ -123,17 +123,14 @@ static enum exit_action reset_mmio_access(void *ctx, struct vcpu *v, u64 gpa, u8
                                           u64 *value)
 {
     const struct power_guard *g = ctx;
-    volatile u8 *p = phys_to_virt(gpa);
     if (write && g->pi->reset_addr >= gpa && g->pi->reset_addr < gpa + size &&
         (u8)(*value >> (8 * (g->pi->reset_addr - gpa))) == g->pi->reset_value)
         return stop_for_reset(v, "the FADT's reset register", g->pi->reset_addr,
                               g->pi->reset_value);
-    switch (size) {
-    case 1: if (write) *p = (u8)*value; else *value = *p; break;
-    case 2: if (write) *(volatile u16 *)p = (u16)*value; else *value = *(volatile u16 *)p; break;
-    case 4: if (write) *(volatile u32 *)p = (u32)*value; else *value = *(volatile u32 *)p; break;
-    default: if (write) *(volatile u64 *)p = *value; else *value = *(volatile u64 *)p; break;
-    }
+    if (write)
+        phys_write(gpa, size, *value);
+    else
+        *value = phys_read(gpa, size);
     return EXIT_SKIP;
 }
 

@@ -37,8 +37,7 @@ struct guest_vm {
     struct npt_layout layout;  /**< what each guest-physical range is */
     struct npt_pool pool;      /**< pages for the nested tables */
     u64 private_accesses;        /**< guest accesses to VMM or unbacked memory */
-    u64 refused_apic_moves;      /**< IA32_APIC_BASE writes refused (the first few are logged) */
-    u64 refused_cr_writes;       /**< CR0, CR4 and EFER writes refused with \#GP (the first few are logged) */
+    u64 refused_writes;          /**< CR0, CR4, EFER and IA32_APIC_BASE writes refused with \#GP (the first few are logged) */
     u64 mtrr_cap;                /**< IA32_MTRRCAP, to recognise MTRR writes */
     u8 maxphyaddr;               /**< physical-address width */
     u64 mtrr_updates;            /**< guest MTRR writes applied to the nested map */
