@@ -14,6 +14,7 @@
 #include "common/exits/mmio_exit.h"
 #include "common/vm/guest_vm.h"
 #include "common/vm/vm_nested.h"
+#include "common/exits/bios_int15.h"
 #include "common/exits/hypercall.h"
 #include "common/exits/test_hypercalls.h"
 #include "common/insn/insn_len.h"
@@ -291,6 +292,8 @@ static enum exit_action on_vmcall(struct vcpu *v, struct vm_exit *e)
 {
     (void)e;
     struct guest_vm *vm = guest_vm_of(v);
+    if (__builtin_expect(vm->bios_stub_pa != 0, 0) && bios_int15_is_stub_call(v))
+        return bios_int15_answer(v); /* the BIOS's INT 15h, from real mode */
     if ((get(v, VCPU_REG_SS_ATTR) >> 5) & 3) /* CPL > 0 */
         return EXIT_INJECT_UD;
     switch ((u32)v->gprs.rax) {

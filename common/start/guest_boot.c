@@ -11,6 +11,7 @@
 #include "common/base/kprintf.h"
 #include "common/base/options.h"
 #include "common/base/panic.h"
+#include "common/exits/bios_int15.h"
 #include "common/exits/cpu_features.h"
 #include "common/exits/intercepts.h"
 #include "common/platform/test_mmio_page.h"
@@ -38,13 +39,15 @@ void guest_boot_fail(const char *fmt, ...)
     machine_stop(MACHINE_STATUS_FAILURE);
 }
 
-/* The firmware's map with bookvisor's region reserved, and the MMIO test
- * page too when it is hooked (a device now, not RAM). */
-static void build_guest_map(const struct guest_boot_params *p)
+/* The firmware's map with bookvisor's region reserved, the MMIO test page
+ * too when it is hooked (a device now, not RAM), and the KiB of the BIOS
+ * INT 15h stub (common/exits/bios_int15.h). */
+static void build_guest_map(const struct guest_boot_params *p, const struct phys_range *bios_stub)
 {
     const struct phys_range holes[] = {
         { p->vmm_base, p->vmm_size, 2 },
         { TEST_MMIO_PAGE_GPA, vmm_options.test_mmio_page ? 4096 : 0, 2 },
+        *bios_stub,
     };
     size_t n = vmm_layout_cut_holes(p->firmware_map, p->firmware_map_len, holes, ARRAY_SIZE(holes),
                                     guest_map, GUEST_MAP_MAX);
@@ -68,9 +71,14 @@ void guest_boot(const struct guest_boot_params *p)
     /* What the guest's control-register writes may set: before any vCPU (VT-x's masks read it). */
     cpu_features_read(true, &vm->cr_features);
 
-    build_guest_map(p);
+    struct phys_range bios_stub;
+    bios_int15_plan(&bios_stub);
+    build_guest_map(p, &bios_stub);
+    vm->memory_map = guest_map;
+    vm->memory_map_len = guest_map_len;
     struct vcpu_init_state st;
     guest_load(p, guest_map, guest_map_len, &st);
+    bios_int15_install(vm, &bios_stub);
     nested_map_build(vm, p->backend, guest_map, guest_map_len);
     guest_devices_start(vm);
 

@@ -19,6 +19,7 @@
 
 #include "common/vm/cr_features.h"
 #include "common/vm/exit_dispatch.h"
+#include "common/base/vmm_layout.h"
 #include "common/lib/spinlock.h"
 #include "common/npt/npt.h"
 #include "common/npt/npt_pool.h"
@@ -41,6 +42,13 @@ struct guest_vm {
     u64 mtrr_cap;                /**< IA32_MTRRCAP, to recognise MTRR writes */
     u8 maxphyaddr;               /**< physical-address width */
     u64 mtrr_updates;            /**< guest MTRR writes applied to the nested map */
+    /** The guest's memory map (bookvisor's range reserved), as its boot
+     *  information and the BIOS's memory-size answers give it
+     *  (common/exits/bios_int15.h). Set once before the guest runs. */
+    const struct phys_range *memory_map;
+    size_t memory_map_len;       /**< entries in memory_map */
+    /** Where the INT 15h stub is (common/exits/bios_int15.h); 0 = none. */
+    u64 bios_stub_pa;
     /** test.events: the next nested fault that maps a page also raises \#GP(0)
      *  (common/exits/test_hypercalls.c); owner's vCPU only, cleared when used. */
     bool test_gp_on_next_npf;

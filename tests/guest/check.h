@@ -89,6 +89,8 @@ void check_apic_base(const struct check_context *ctx, struct check_result *res);
 void check_xsetbv_rules(const struct check_context *ctx, struct check_result *res);
 /** realmode-gp: a \#GP injected into real-mode code reaches its handler, once. */
 void check_realmode_gp(const struct check_context *ctx, struct check_result *res);
+/** bios-memmap: INT 15h E820h, E801h and 88h from real mode hide bookvisor's range; other calls reach the BIOS. */
+void check_bios_memmap(const struct check_context *ctx, struct check_result *res);
 /** cpuid-pae: CPUID under PAE paging (bookvisor may walk the PAE tables to step over it). */
 void check_cpuid_pae(const struct check_context *ctx, struct check_result *res);
 /** io-string: INS/OUTS (REP, both directions, FS:, through paging) to ports bookvisor watches. */

@@ -24,6 +24,13 @@
  * the saved IP over the 2-byte RDMSR). A real-mode exception frame is IP, CS
  * and FLAGS: no error code, ever; an injected #GP that carried one would fail
  * VM entry on VT-x with unrestricted guest.
+ *
+ * void realmode_int15(u32 unused)
+ *
+ * The same trip, but in real mode the trampoline loads EAX, EBX, ECX, EDX
+ * and EDI from RM_INT15_REGS (struct rm_int15_regs in check_bios_memmap.c),
+ * with ES = 0, calls INT 15h through the real-mode interrupt table as a
+ * boot loader would, and stores EAX, EBX, ECX, EDX and FLAGS back there.
  */
 #define REALMODE_BASE   0x7000
 #define RESULT_EAX      0x6FF0	/* results, just below the trampoline */
@@ -34,6 +41,7 @@
 #define RESULT_GP       0x6FE8  /* realmode_rdmsr_gp: #GP handler runs */
 #define IVT_GP          (13 * 4) /* the real-mode vector table's #GP entry */
 #define IVT_SAVE        0x6FEC
+#define RM_INT15_REGS   0x5F00  /* realmode_int15: eax ebx ecx edx edi flags */
 #define SEL_CODE32      0x08
 #define SEL_DATA32      0x10
 #define SEL_CODE16      0x18
@@ -68,6 +76,12 @@ saved_esp:	.skip 4
     .type realmode_cpuid, @function
 realmode_cpuid:
     movl $0, RM_OP
+    jmp realmode_enter
+
+    .globl realmode_int15
+    .type realmode_int15, @function
+realmode_int15:
+    movl $2, RM_OP
     jmp realmode_enter
 
     .globl realmode_rdmsr_gp
@@ -138,6 +152,8 @@ rm:					/* real mode: CS = 0x700 */
     movw %ax, %es
     movw %ax, %ss
     movw $RM_STACK, %sp
+    cmpl $2, RM_OP
+    je rm_int15
     cmpl $0, RM_OP
     jne rm_rdmsr
     movl RESULT_EAX, %eax
@@ -162,6 +178,21 @@ rm_rdmsr:				/* the #GP entry points at rm_gp; RDMSR; entry back */
     rdmsr
     movl IVT_SAVE, %eax
     movl %eax, IVT_GP
+    jmp rm_back
+rm_int15:				/* INT 15h with the registers of RM_INT15_REGS */
+    movl RM_INT15_REGS + 4, %ebx
+    movl RM_INT15_REGS + 8, %ecx
+    movl RM_INT15_REGS + 12, %edx
+    movl RM_INT15_REGS + 16, %edi
+    movl RM_INT15_REGS, %eax
+    int $0x15
+    movl %eax, RM_INT15_REGS
+    movl %ebx, RM_INT15_REGS + 4
+    movl %ecx, RM_INT15_REGS + 8
+    movl %edx, RM_INT15_REGS + 12
+    pushfl
+    popl %eax
+    movl %eax, RM_INT15_REGS + 20	/* (INT 15h keeps DS, as every BIOS call does) */
     jmp rm_back
 rm_gp:					/* frame: IP, CS, FLAGS (no error code) */
     pushw %bp

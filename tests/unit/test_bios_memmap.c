@@ -1,0 +1,158 @@
+/*
+ * Unit tests for common/base/bios_memmap.c: the BIOS memory-size answers
+ * bookvisor gives from the guest's map.
+ * unit-sources: common/base/bios_memmap.c common/base/vmm_layout.c
+ */
+#include <check.h>
+#include <stdlib.h>
+#include "common/base/bios_memmap.h"
+#include "tests/unit/unit_main.h"
+
+/* A 512 MiB QEMU machine as GRUB saw it. */
+static const struct phys_range firmware[] = {
+    { 0x0, 0x9FC00, 1 },
+    { 0x9FC00, 0x400, 2 },
+    { 0xF0000, 0x10000, 2 },
+    { 0x100000, 0x1FEE0000 - 0x100000, 1 },
+    { 0x1FEE0000, 0x120000, 2 },
+    { 0xFFFC0000, 0x40000, 2 },
+};
+
+#define VMM_BASE 0x1DE00000ULL
+#define VMM_SIZE 0x2000000ULL
+
+/* The guest's map: bookvisor's range and the stub's KiB cut out. */
+static size_t guest_map(struct phys_range *out, size_t max)
+{
+    const struct phys_range holes[] = { { VMM_BASE, VMM_SIZE, 2 }, { 0x9F800, 0x400, 2 } };
+    return vmm_layout_cut_holes(firmware, ARRAY_SIZE(firmware), holes, 2, out, max);
+}
+
+START_TEST(e820_walks_every_entry_and_ends_with_zero)
+{
+    struct phys_range map[16];
+    size_t n = guest_map(map, 16);
+    u32 ebx = 0, calls = 0;
+    bool vmm_reserved = false;
+    do {
+        struct bios_e820_entry e;
+        u32 next = 0xDEAD;
+        ck_assert(bios_e820_entry(map, n, ebx, &e, &next));
+        ck_assert_uint_eq(e.base, map[calls].base);
+        ck_assert_uint_eq(e.length, map[calls].length);
+        ck_assert_uint_eq(e.type, map[calls].type);
+        ck_assert_uint_eq(e.attrs, 1);
+        /* No RAM entry overlaps bookvisor. */
+        if (e.type == 1)
+            ck_assert(e.base + e.length <= VMM_BASE || e.base >= VMM_BASE + VMM_SIZE);
+        if (e.base <= VMM_BASE && e.base + e.length >= VMM_BASE + VMM_SIZE && e.type == 2)
+            vmm_reserved = true;
+        calls++;
+        ebx = next;
+    } while (ebx != 0 && calls < 32);
+    ck_assert_uint_eq(calls, n);
+    ck_assert(vmm_reserved);
+}
+END_TEST
+
+START_TEST(e820_refuses_an_index_past_the_end_and_skips_empty_entries)
+{
+    const struct phys_range map[] = { { 0, 0x1000, 1 }, { 0x1000, 0, 1 }, { 0x2000, 0x1000, 2 } };
+    struct bios_e820_entry e;
+    u32 next;
+    ck_assert(bios_e820_entry(map, 3, 1, &e, &next));
+    ck_assert_uint_eq(e.base, 0x2000);
+    ck_assert_uint_eq(next, 0);
+    ck_assert(!bios_e820_entry(map, 3, 2, &e, &next));
+    ck_assert(!bios_e820_entry(map, 0, 0, &e, &next));
+    ck_assert_uint_eq(sizeof(struct bios_e820_entry), BIOS_E820_ENTRY_SIZE_EXT);
+}
+END_TEST
+
+START_TEST(e801_stops_below_bookvisor)
+{
+    struct phys_range map[16];
+    size_t n = guest_map(map, 16);
+    struct bios_e801_answer a = bios_e801_answer(map, n);
+    ck_assert_uint_eq(a.kib_1m_to_16m, 15 * 1024);
+    ck_assert_uint_eq(a.blocks_above_16m, (VMM_BASE - 0x1000000) >> 16);
+    /* Bare, the firmware's own answer reaches into what is bookvisor's. */
+    struct bios_e801_answer bare = bios_e801_answer(firmware, ARRAY_SIZE(firmware));
+    ck_assert_uint_gt(0x1000000ULL + ((u64)bare.blocks_above_16m << 16), VMM_BASE);
+}
+END_TEST
+
+START_TEST(e801_counts_above_an_isa_hole)
+{
+    const struct phys_range map[] = { { 0x100000, 0xE00000, 1 }, { 0xF00000, 0x100000, 2 },
+                                      { 0x1000000, 0x3000000, 1 } };
+    struct bios_e801_answer a = bios_e801_answer(map, 3);
+    ck_assert_uint_eq(a.kib_1m_to_16m, 14 * 1024);
+    ck_assert_uint_eq(a.blocks_above_16m, 0x3000000 >> 16);
+}
+END_TEST
+
+START_TEST(e801_caps_at_4g_and_88_caps_at_ffff)
+{
+    const struct phys_range big[] = { { 0x100000, 0x200000000ULL, 1 } };
+    struct bios_e801_answer a = bios_e801_answer(big, 1);
+    ck_assert_uint_eq(a.kib_1m_to_16m, 0x3C00);
+    ck_assert_uint_eq(a.blocks_above_16m, 0xFF00); /* (4 GiB - 16 MiB) / 64 KiB */
+    ck_assert_uint_eq(bios_88_answer(big, 1), 0xFFFF);
+    const struct phys_range none[] = { { 0, 0x9FC00, 1 } };
+    a = bios_e801_answer(none, 1);
+    ck_assert_uint_eq(a.kib_1m_to_16m, 0);
+    ck_assert_uint_eq(a.blocks_above_16m, 0);
+    ck_assert_uint_eq(bios_88_answer(none, 1), 0);
+}
+END_TEST
+
+START_TEST(e88_stops_below_a_low_bookvisor)
+{
+    const struct phys_range map[] = { { 0x100000, 0x1F00000, 1 }, { 0x2000000, 0x2000000, 2 },
+                                      { 0x4000000, 0x4000000, 1 } };
+    ck_assert_uint_eq(bios_88_answer(map, 3), 0x1F00000 >> 10);
+}
+END_TEST
+
+START_TEST(ram_end_follows_unsorted_adjacent_entries)
+{
+    const struct phys_range map[] = { { 0x300000, 0x100000, 1 }, { 0x100000, 0x100000, 1 },
+                                      { 0x200000, 0x100000, 1 }, { 0x400000, 0x1000, 2 } };
+    ck_assert_uint_eq(bios_ram_end_from(map, 4, 0x100000), 0x400000);
+    ck_assert_uint_eq(bios_ram_end_from(map, 4, 0x400000), 0x400000);
+}
+END_TEST
+
+START_TEST(stub_place_and_bytes)
+{
+    u64 pa = 0;
+    ck_assert(bios_stub_place(639, &pa));
+    ck_assert_uint_eq(pa, 0x9F800);
+    ck_assert(!bios_stub_place(0, &pa));
+    ck_assert(!bios_stub_place(641, &pa));
+    ck_assert(!bios_stub_place(63, &pa));
+    u8 b[BIOS_STUB_SIZE];
+    bios_stub_bytes(b, false, 0xF000, 0xF859);
+    const u8 vmx[BIOS_STUB_SIZE] = { 0x0F, 0x01, 0xC1, 0xCF, 0xEA, 0x59, 0xF8, 0x00, 0xF0 };
+    ck_assert_mem_eq(b, vmx, BIOS_STUB_SIZE);
+    bios_stub_bytes(b, true, 0xF000, 0xF859);
+    ck_assert_uint_eq(b[2], 0xD9);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("bios_memmap");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, e820_walks_every_entry_and_ends_with_zero);
+    tcase_add_test(tc, e820_refuses_an_index_past_the_end_and_skips_empty_entries);
+    tcase_add_test(tc, e801_stops_below_bookvisor);
+    tcase_add_test(tc, e801_counts_above_an_isa_hole);
+    tcase_add_test(tc, e801_caps_at_4g_and_88_caps_at_ffff);
+    tcase_add_test(tc, e88_stops_below_a_low_bookvisor);
+    tcase_add_test(tc, ram_end_follows_unsorted_adjacent_entries);
+    tcase_add_test(tc, stub_place_and_bytes);
+    suite_add_tcase(s, tc);
+    return unit_run_suite(s);
+}
