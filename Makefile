@@ -38,8 +38,10 @@ ISO       ?= $(BUILD)/bookvisor.iso
 HELLO_MB2 := $(BUILD)/guest/hello-mb2.bin
 HELLO_MB1 := $(BUILD)/guest/hello-mb1.elf
 CLI_HLT   := $(BUILD)/guest/cli-hlt.bin
+BOOT_DISK := $(BUILD)/guest/boot-disk.img
+BLANK_DISK := $(BUILD)/guest/blank-disk.img
 
-all: $(STAMP) $(BUILD)/bookvisor.elf $(GUEST_ELF) $(HELLO_MB2) $(HELLO_MB1) $(CLI_HLT)
+all: $(STAMP) $(BUILD)/bookvisor.elf $(GUEST_ELF) $(HELLO_MB2) $(HELLO_MB1) $(CLI_HLT) $(BOOT_DISK) $(BLANK_DISK)
 
 $(STAMP):
 	@sh scripts/setup
@@ -93,6 +95,23 @@ $(HELLO_MB2): tests/thirdparty/hello_mb2.S tests/thirdparty/link.ld | $(STAMP)
 $(CLI_HLT): tests/thirdparty/cli_hlt.S tests/thirdparty/link.ld | $(STAMP)
 	$(RAW_KERNEL_RECIPE)
 
+# Disks for BIOS chain boot (chapter 12): a boot sector that knows nothing of
+# bookvisor on a small hard disk, and a disk of zeros (no boot signature). The
+# size is a whole number of cylinders of 16 heads and 63 sectors (2 of them),
+# the geometry the Bochs tests give.
+DISK_BYTES := 1032192
+$(BOOT_DISK): tests/thirdparty/boot_sector.S tests/thirdparty/link_boot_sector.ld | $(STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  DISK    $@"
+	@$(CC) -m32 -c $< -o $(basename $@).o
+	@$(LD) -m elf_i386 -T tests/thirdparty/link_boot_sector.ld -o $(basename $@).elf $(basename $@).o
+	@objcopy -O binary $(basename $@).elf $@.tmp
+	@test "$$(stat -c %s $@.tmp)" = 512 || { echo "boot sector is not 512 bytes" >&2; exit 1; }
+	@truncate -s $(DISK_BYTES) $@.tmp && mv $@.tmp $@
+$(BLANK_DISK): | $(STAMP)
+	@mkdir -p $(dir $@)
+	@rm -f $@.tmp && truncate -s $(DISK_BYTES) $@.tmp && mv $@.tmp $@
+
 # A plain Multiboot (v1) ELF kernel in C, placed by its ELF headers (tests/thirdparty).
 $(HELLO_MB1): tests/thirdparty/hello_mb1.c tests/thirdparty/link_mb1.ld | $(STAMP)
 	@mkdir -p $(dir $@)
@@ -103,8 +122,13 @@ $(HELLO_MB1): tests/thirdparty/hello_mb1.c tests/thirdparty/link_mb1.ld | $(STAM
 
 # `make iso GUEST=<file> GUEST_ARGS="<args>" VMM_ARGS="<args>"`: values go to
 # scripts/mkiso untouched (they may hold * | , = and spaces).
+# GUEST=bios: no guest module; bookvisor boots the BIOS drive its boot= option names
+# (boot=0x80, the first hard disk, unless VMM_ARGS gives one): chapter 12.
 iso: all
-	@scripts/mkiso "$(ISO)" $(BUILD)/bookvisor.elf "$(GUEST)" "$$GUEST_ARGS" "$$VMM_ARGS" "$(VMM_CONFIG)"
+	@guest="$(GUEST)"; vmm_args="$$VMM_ARGS"; \
+	if [ "$$guest" = bios ]; then guest=""; \
+	    case " $$vmm_args" in *" boot="*) ;; *) vmm_args="$$vmm_args boot=0x80" ;; esac; fi; \
+	scripts/mkiso "$(ISO)" $(BUILD)/bookvisor.elf "$$guest" "$$GUEST_ARGS" "$$vmm_args" "$(VMM_CONFIG)"
 export GUEST_ARGS VMM_ARGS
 
 # Boot the demo in QEMU (AMD-V under TCG) with the serial console on this terminal.

@@ -406,8 +406,10 @@ def _run_pair(spec, target, opts, res):
     mem = _resolve(spec, "mem", tname, target.mem)
     timeout = float(_resolve(spec, "timeout", tname, 120)) * opts.timeout_scale
     end = spec.get_port_scalar("end", tname)
-    extra = [v for _p, v in spec.get_list("qemu-args" if target.kind == "qemu"
-                                          else "bochs-config", tname)]
+    # {root}: the checkout, for files such as disk images (chapter 12's chain boot).
+    extra = [v.replace("{root}", str(ROOT))
+             for _p, v in spec.get_list("qemu-args" if target.kind == "qemu"
+                                        else "bochs-config", tname)]
     if target.kind == "qemu":
         extra = [a for v in extra for a in v.split()]
     outdir = opts.out / "out" / _safe(spec.name) / tname

@@ -9,6 +9,7 @@ struct vmm_options vmm_options;
 static const char *const console_choices[] = { "com1", "com2", "e9", NULL };
 static const char *const backend_choices[] = { "auto", "svm", "vmx", NULL };
 static const char *const corrupt_choices[] = { "none", "guest-cs", "control", NULL };
+static const char *const smi_choices[] = { "replay", "guest", NULL };
 
 unsigned options_parse(const char *cmdline, void (*report)(void *ctx, const char *msg), void *ctx)
 {
@@ -27,6 +28,10 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
           "RAM kept by bookvisor, e.g. 32M (default)" },
         { "backend", CMDLINE_CHOICE, &vmm_options.backend, backend_choices,
           "force a backend (default auto)" },
+        { "smi", CMDLINE_CHOICE, &vmm_options.smi, smi_choices,
+          "SMI_CMD writes: replay (bookvisor writes, default: what the emulators need) or guest" },
+        { "boot", CMDLINE_U64, &vmm_options.boot_drive, NULL,
+          "no guest module: boot this BIOS drive in real mode, e.g. 0x80 (chapter 12)" },
         { "npt4k", CMDLINE_BOOL, &vmm_options.npt_4k_only, NULL,
           "map guest memory with 4 KiB pages only (for measurement)" },
         { "test.corrupt", CMDLINE_CHOICE, &vmm_options.test_corrupt, corrupt_choices,
@@ -54,6 +59,8 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
     vmm_options.console = 0;
     vmm_options.vmm_mem = 32ULL << 20;
     vmm_options.backend = OPT_BACKEND_AUTO;
+    vmm_options.boot_drive = OPT_BOOT_NONE;
+    vmm_options.smi = OPT_SMI_REPLAY;
     vmm_options.npt_4k_only = false;
     vmm_options.test_corrupt = OPT_CORRUPT_NONE;
     vmm_options.test_mmio_page = false;

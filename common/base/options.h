@@ -7,11 +7,16 @@
 
 #include "common/lib/types.h"
 
+/** boot_drive when `boot=` was not given: no BIOS chain boot. */
+#define OPT_BOOT_NONE (~0ULL)
+
 /** All options, with their defaults filled by options_parse(). */
 struct vmm_options {
     int console;            /**< enum console_target: console=com1|com2|e9 */
     u64 vmm_mem;            /**< vmm_mem=SIZE: bytes of RAM bookvisor keeps (default 32M) */
     int backend;            /**< backend=auto|svm|vmx */
+    int smi;                /**< smi=replay|guest: who takes the SMI of a guest's SMI_CMD write (common/platform/power_guard.h) */
+    u64 boot_drive;         /**< boot=DRIVE: BIOS chain boot of that drive (0x80: first hard disk); OPT_BOOT_NONE: off */
     bool npt_4k_only;       /**< npt4k: map guest memory with 4 KiB pages only */
     int test_corrupt;       /**< test.corrupt=none|guest-cs|control: break the VMCS/VMCB on purpose */
     bool test_crash;        /**< test.crash: fault inside the VMM on purpose (tests of panic) */
@@ -33,6 +38,8 @@ struct vmm_options {
 enum { OPT_BACKEND_AUTO, OPT_BACKEND_SVM, OPT_BACKEND_VMX };
 /** Values of vmm_options.test_corrupt. */
 enum { OPT_CORRUPT_NONE, OPT_CORRUPT_GUEST_CS, OPT_CORRUPT_CONTROL };
+/** Values of smi=: bookvisor replays SMI_CMD writes (emulators), or the guest's own write raises the SMI (real hardware). */
+enum { OPT_SMI_REPLAY, OPT_SMI_GUEST };
 
 /** The options in force (filled once at boot). */
 extern struct vmm_options vmm_options;

@@ -15,6 +15,7 @@
 #include "common/vm/guest_vm.h"
 #include "common/vm/vm_nested.h"
 #include "common/exits/bios_int15.h"
+#include "common/loader/bios_boot.h"
 #include "common/exits/hypercall.h"
 #include "common/exits/test_hypercalls.h"
 #include "common/insn/insn_len.h"
@@ -315,6 +316,12 @@ static enum exit_action on_vmcall(struct vcpu *v, struct vm_exit *e)
     case HC_TEST_PAGE_UNHOOK:
         v->gprs.rax = mmio_hook_unregister(vm, TEST_MMIO_PAGE_GPA) == 0 ? 1 : 0;
         break;
+    case HC_BIOS_BOOT_FAILED: {
+        char why[128];
+        bios_boot_failure_text((u32)v->gprs.rbx, why, sizeof(why));
+        return vcpu_stop(v, VCPU_STOP_ERROR, "BIOS chain boot of drive 0x%02x failed: %s",
+                         vm->bios_boot_drive, why);
+    }
     default:
         if (!test_hypercall(v, (u32)v->gprs.rax))
             v->gprs.rax = HC_UNKNOWN;

@@ -37,6 +37,12 @@
 #define HC_TEST_VMM_IPI 9
 /** Test aid (test.vmm_vector): EAX = interrupts counted on the VMM's test vector. */
 #define HC_TEST_VMM_IRQ_COUNT 10
+/**
+ * BIOS chain boot failed (common/loader/bios_boot.h): the real-mode
+ * start-up could not read the boot drive (EBX = the INT 13h status) or
+ * found no boot signature (EBX = 0x100). Stops the guest with a message.
+ */
+#define HC_BIOS_BOOT_FAILED 11
 /** Reply of HC_PING. */
 #define HC_PING_MAGIC 0x6B6F6F62u
 /** Reply to an unknown function. */

@@ -3,8 +3,8 @@
  * whose probe accepts a module loads it. The Multiboot loaders exclude
  * each other (a kernel with both headers is Multiboot2's), so their order
  * only decides the order of the answers in a refusal. The Linux boot
- * protocol and BIOS chain boot are planned; a boot sector, recognised by
- * two bytes only, will go last.
+ * protocol is planned. BIOS chain boot is not in the table: it loads no
+ * module, the option boot= chooses it (common/loader/bios_boot.h).
  */
 #include "common/loader/loaders.h"
 #include "common/loader/multiboot_loader.h"

@@ -3,6 +3,7 @@
  * machine; bookvisor stops instead (the rules: power_rules.c).
  */
 #include "common/platform/power_guard.h"
+#include "common/base/options.h"
 #include "arch/x86/io.h"
 #include "arch/x86/phys.h"
 #include "common/base/acpi_power.h"
@@ -156,7 +157,11 @@ void power_guard_install(struct guest_vm *vm)
         hook_port(vm, pi->pm1a_cnt, pi->pm1_cnt_len, pm1_cnt_access, g);
         if (pi->pm1b_cnt)
             hook_port(vm, pi->pm1b_cnt, pi->pm1_cnt_len, pm1_cnt_access, g);
-        if (pi->smi_cmd && pi->smi_cmd < 0x10000)
+        /* Replayed, the SMI is taken with bookvisor's state saved, not the
+         * guest's: fine for ACPI_ENABLE, wrong for firmware that changes the
+         * saved state (SeaBIOS enters 32-bit mode that way). smi=guest leaves
+         * the port to the guest, as real hardware allows (chapter 12). */
+        if (pi->smi_cmd && pi->smi_cmd < 0x10000 && vmm_options.smi == OPT_SMI_REPLAY)
             hook_port(vm, (u16)pi->smi_cmd, 1, smi_cmd_access, NULL);
     } else {
         kprintf("bookvisor: power: no ACPI PM1 control port found: the guest's sleep requests "

@@ -58,11 +58,18 @@ static void build_guest_map(const struct guest_boot_params *p, const struct phys
 
 void guest_boot(const struct guest_boot_params *p)
 {
-    if (guest_load_kernel_index(p->info) < 0) {
-        kprintf("bookvisor: no guest module was given (add a module2 line in GRUB); "
-                "no guest is started\n");
+    bool bios_boot = vmm_options.boot_drive != OPT_BOOT_NONE;
+    if (guest_load_kernel_index(p->info) < 0 && !bios_boot) {
+        kprintf("bookvisor: no guest module was given (add a module2 line in GRUB, or boot= "
+                "for BIOS chain boot); no guest is started\n");
         machine_stop(MACHINE_STATUS_OK);
     }
+    if (bios_boot && guest_load_kernel_index(p->info) >= 0)
+        guest_boot_fail("boot=0x%llx asks for BIOS chain boot, but a guest module was given too: "
+                        "choose one", (unsigned long long)vmm_options.boot_drive);
+    if (bios_boot && vmm_options.boot_drive > 0xFF)
+        guest_boot_fail("boot=0x%llx is no BIOS drive number (0x00-0xff; 0x80 is the first hard disk)",
+                        (unsigned long long)vmm_options.boot_drive);
     /* The VM and its first vCPU: nothing here is a global (chapter 01, "Many CPUs"). */
     struct guest_vm *vm = guest_vm_create(p->backend);
     struct vcpu *vcpu0 = guest_vm_add_vcpu(vm);
@@ -77,7 +84,12 @@ void guest_boot(const struct guest_boot_params *p)
     vm->memory_map = guest_map;
     vm->memory_map_len = guest_map_len;
     struct vcpu_init_state st;
-    guest_load(p, guest_map, guest_map_len, &st);
+    if (bios_boot) {
+        vm->bios_boot_drive = (u8)vmm_options.boot_drive;
+        guest_load_bios(p, guest_map, guest_map_len, vm->bios_boot_drive, &st);
+    } else {
+        guest_load(p, guest_map, guest_map_len, &st);
+    }
     bios_int15_install(vm, &bios_stub);
     nested_map_build(vm, p->backend, guest_map, guest_map_len);
     guest_devices_start(vm);

@@ -10,6 +10,7 @@
 #include "common/base/options_module.h"
 #include "common/lib/format.h"
 #include "common/lib/version.h"
+#include "common/loader/bios_boot.h"
 #include "common/loader/loaders.h"
 #include "common/vm/backend.h"
 
@@ -69,6 +70,18 @@ void guest_load(const struct guest_boot_params *p, const struct phys_range *map,
     const struct guest_memory mem = { map, n, direct_map, NULL };
     static struct loader_result res;
     if (loader->load(&req, &mem, &res, why, sizeof(why)))
+        guest_boot_fail("%s", why);
+    kprintf("bookvisor: guest: %s\n", res.summary);
+    *st = res.state;
+}
+
+void guest_load_bios(const struct guest_boot_params *p, const struct phys_range *map, size_t n,
+                     u8 drive, struct vcpu_init_state *st)
+{
+    const struct guest_memory mem = { map, n, direct_map, NULL };
+    static struct loader_result res;
+    char why[160];
+    if (bios_boot_load(drive, p->backend->uses_vmmcall, &mem, &res, why, sizeof(why)))
         guest_boot_fail("%s", why);
     kprintf("bookvisor: guest: %s\n", res.summary);
     *st = res.state;

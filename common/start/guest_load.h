@@ -30,4 +30,18 @@ int guest_load_kernel_index(const struct boot_info *info);
 void guest_load(const struct guest_boot_params *p, const struct phys_range *map, size_t n,
                 struct vcpu_init_state *st);
 
+/**
+ * BIOS chain boot (common/loader/bios_boot.h): place the real-mode start-up
+ * that boots drive into the RAM of map. Prints what it did; stops the
+ * machine with the reason when it cannot.
+ *
+ * @param p     the machine (backend: which hypercall instruction)
+ * @param map   the guest's memory map
+ * @param n     entries in map
+ * @param drive the BIOS drive number
+ * @param st    receives the guest's initial vCPU state (real mode)
+ */
+void guest_load_bios(const struct guest_boot_params *p, const struct phys_range *map, size_t n,
+                     u8 drive, struct vcpu_init_state *st);
+
 #endif

@@ -49,6 +49,8 @@ struct guest_vm {
     size_t memory_map_len;       /**< entries in memory_map */
     /** Where the INT 15h stub is (common/exits/bios_int15.h); 0 = none. */
     u64 bios_stub_pa;
+    /** The drive of BIOS chain boot (common/loader/bios_boot.h), for its messages. */
+    u8 bios_boot_drive;
     /** test.events: the next nested fault that maps a page also raises \#GP(0)
      *  (common/exits/test_hypercalls.c); owner's vCPU only, cleared when used. */
     bool test_gp_on_next_npf;

@@ -10,7 +10,7 @@
  *
  * | mode | who starts there | CR0 | EFER | CS |
  * |---|---|---|---|---|
- * | real | a BIOS boot sector (planned) | ET | 0 | selector:IP, base = selector * 16, 16-bit |
+ * | real | BIOS chain boot's start-up (common/loader/bios_boot.h) | ET | 0 | selector:IP, base = selector * 16, 16-bit |
  * | protected, 32-bit | Multiboot v1 and v2 | PE, ET | 0 | flat 32-bit code |
  * | long, 64-bit | Linux's 64-bit entry (planned) | PE, ET, PG | LME, LMA | flat 64-bit code |
  *
