@@ -20,6 +20,7 @@
 #define BOOKVISOR_ARCH_X86_PERCPU_H
 
 #include "arch/x86/desc.h"
+#include "common/lib/timer_queue.h"
 #include "common/lib/types.h"
 
 /** Bytes of each interrupt stack (IST) of a CPU. */
@@ -35,6 +36,8 @@ struct cpu {
      *  desc_take_interrupts()): written by the trap dispatcher, read after. */
     struct desc_caught caught;
     void *backend;         /**< the virtualization backend's per-CPU data (NULL until enable_cpu) */
+    /** The CPU's timers (common/base/timer.h): only this CPU adds, cancels and runs them. */
+    struct timer_queue timers;
     /** The CPU's GDT; its TSS descriptor points at tss. */
     u64 gdt[DESC_GDT_ENTRIES] __attribute__((aligned(16)));
     struct desc_tss tss __attribute__((aligned(16))); /**< the CPU's TSS: its IST stacks */

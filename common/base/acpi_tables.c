@@ -37,11 +37,12 @@ u64 acpi_rsdp_root(const u8 *rsdp, size_t len, bool *xsdt_out)
 /* FADT offsets (ACPI spec, "Fixed ACPI Description Table"). */
 enum {
     FADT_DSDT = 40, FADT_SMI_CMD = 48, FADT_ACPI_ENABLE = 52,
-    FADT_PM1A_CNT = 64, FADT_PM1B_CNT = 68, FADT_PM1_CNT_LEN = 89,
+    FADT_PM1A_CNT = 64, FADT_PM1B_CNT = 68, FADT_PM_TMR = 76, FADT_PM1_CNT_LEN = 89,
     FADT_FLAGS = 112, FADT_RESET_REG = 116, FADT_RESET_VALUE = 128,
-    FADT_X_DSDT = 140, FADT_X_PM1A_CNT = 172, FADT_X_PM1B_CNT = 184,
+    FADT_X_DSDT = 140, FADT_X_PM1A_CNT = 172, FADT_X_PM1B_CNT = 184, FADT_X_PM_TMR = 208,
 };
 #define FADT_FLAG_RESET_REG_SUP (1u << 10)
+#define FADT_FLAG_TMR_VAL_EXT (1u << 8)
 
 bool acpi_parse_fadt(const u8 *fadt, size_t len, struct acpi_power_info *out)
 {
@@ -63,6 +64,11 @@ bool acpi_parse_fadt(const u8 *fadt, size_t len, struct acpi_power_info *out)
     if (len >= FADT_X_PM1B_CNT + 12 && fadt[FADT_X_PM1B_CNT] == 1 && rd64(fadt + FADT_X_PM1B_CNT + 4))
         out->pm1b_cnt = (u16)rd64(fadt + FADT_X_PM1B_CNT + 4);
     out->pm1_cnt_len = len > FADT_PM1_CNT_LEN && fadt[FADT_PM1_CNT_LEN] >= 2 ? fadt[FADT_PM1_CNT_LEN] : 2;
+    /* The PM timer (3.579545 MHz, 24 bits or with TMR_VAL_EXT 32): the clock's reference. */
+    out->pm_tmr = len >= FADT_PM_TMR + 4 ? (u16)rd32(fadt + FADT_PM_TMR) : 0;
+    if (len >= FADT_X_PM_TMR + 12 && fadt[FADT_X_PM_TMR] == 1 && rd64(fadt + FADT_X_PM_TMR + 4))
+        out->pm_tmr = (u16)rd64(fadt + FADT_X_PM_TMR + 4);
+    out->pm_tmr_bits = len >= FADT_FLAGS + 4 && (rd32(fadt + FADT_FLAGS) & FADT_FLAG_TMR_VAL_EXT) ? 32 : 24;
     /* ACPI 2.0+: the reset register (a Generic Address Structure) and its value. */
     out->reset_valid = false;
     if (len > FADT_RESET_VALUE && (rd32(fadt + FADT_FLAGS) & FADT_FLAG_RESET_REG_SUP) &&

@@ -41,6 +41,8 @@ struct acpi_power_info {
     u8 reset_space;    /**< its address space (enum acpi_space) */
     u64 reset_addr;    /**< its address: port or physical address */
     u8 reset_value;    /**< the value that resets the machine */
+    u16 pm_tmr;        /**< ACPI PM timer port (3.579545 MHz), 0 if none */
+    u8 pm_tmr_bits;    /**< its width: 24, or 32 with TMR_VAL_EXT */
 };
 
 /** Sum of len bytes modulo 256 (valid ACPI tables sum to 0). */

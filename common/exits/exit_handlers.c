@@ -19,6 +19,7 @@
 #include "common/exits/hypercall.h"
 #include "common/exits/test_hypercalls.h"
 #include "common/insn/insn_len.h"
+#include "common/base/clock.h"
 #include "common/base/kprintf.h"
 #include "common/lib/kstring.h"
 #include "common/npt/mtrr_write.h"
@@ -316,6 +317,12 @@ static enum exit_action on_vmcall(struct vcpu *v, struct vm_exit *e)
     case HC_TEST_PAGE_UNHOOK:
         v->gprs.rax = mmio_hook_unregister(vm, TEST_MMIO_PAGE_GPA) == 0 ? 1 : 0;
         break;
+    case HC_CLOCK: {
+        u64 now = clock_now_us();
+        v->gprs.rax = (u32)now;
+        v->gprs.rdx = (u32)(now >> 32);
+        break;
+    }
     case HC_BIOS_BOOT_FAILED: {
         char why[128];
         bios_boot_failure_text((u32)v->gprs.rbx, why, sizeof(why));

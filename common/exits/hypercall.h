@@ -43,6 +43,8 @@
  * found no boot signature (EBX = 0x100). Stops the guest with a message.
  */
 #define HC_BIOS_BOOT_FAILED 11
+/** EAX/EDX = bookvisor's clock (common/base/clock.h) in microseconds, low/high. */
+#define HC_CLOCK 12
 /** Reply of HC_PING. */
 #define HC_PING_MAGIC 0x6B6F6F62u
 /** Reply to an unknown function. */

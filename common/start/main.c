@@ -7,6 +7,7 @@
  * the guest.
  */
 #include "common/base/acpi_power.h"
+#include "common/base/clock.h"
 #include "arch/x86/boot_defs.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/percpu.h"
@@ -220,6 +221,7 @@ void boot_main(u32 magic, u32 mbi_pa)
         acpi_power_init(boot_info.rsdp_new, boot_info.rsdp_new_len);
     else
         acpi_power_init(boot_info.rsdp_old, boot_info.rsdp_old_len);
+    clock_init(vmm_options.test_clock_start);
 
     struct cpu_info cpu;
     char features[160] = "";

@@ -91,6 +91,8 @@ void check_xsetbv_rules(const struct check_context *ctx, struct check_result *re
 void check_realmode_gp(const struct check_context *ctx, struct check_result *res);
 /** bios-memmap: INT 15h E820h, E801h and 88h from real mode hide bookvisor's range; other calls reach the BIOS. */
 void check_bios_memmap(const struct check_context *ctx, struct check_result *res);
+/** clock: bookvisor's microsecond clock is monotonic and measures 50 ms of the PIT. */
+void check_clock(const struct check_context *ctx, struct check_result *res);
 /** cpuid-pae: CPUID under PAE paging (bookvisor may walk the PAE tables to step over it). */
 void check_cpuid_pae(const struct check_context *ctx, struct check_result *res);
 /** io-string: INS/OUTS (REP, both directions, FS:, through paging) to ports bookvisor watches. */

@@ -36,6 +36,8 @@ enum bookvisor_hypercall {
     BOOKVISOR_HC_TEST_VMM_IPI = 9,
     /** test.vmm_vector: EAX = interrupts the VMM counted on its vector. */
     BOOKVISOR_HC_TEST_VMM_IRQ_COUNT = 10,
+    /** EAX/EDX = bookvisor's clock in microseconds (low, high). */
+    BOOKVISOR_HC_CLOCK = 12,
 };
 
 /** EAX returned by BOOKVISOR_HC_PING. */

@@ -39,6 +39,7 @@ static const struct check checks[] = {
     { "cpuid-memo", check_cpuid_memo, CHECK_IN_ALL },
     { "realmode-gp", check_realmode_gp, CHECK_IN_ALL },
     { "bios-memmap", check_bios_memmap, CHECK_IN_ALL },
+    { "clock", check_clock, CHECK_IN_ALL },
     { "xsetbv-rules", check_xsetbv_rules, CHECK_IN_ALL },
     { "apic-base", check_apic_base, CHECK_IN_ALL },
     { "cpuid-pae", check_cpuid_pae, CHECK_IN_ALL },

@@ -62,6 +62,18 @@ START_TEST(fadt_fields)
     ck_assert(acpi_parse_fadt(f, sizeof(f), &pi));
     ck_assert_uint_eq(pi.pm1a_cnt, 0x604);
     ck_assert_uint_eq(pi.dsdt, 0x100000000ULL);
+    /* The PM timer: 24 bits unless TMR_VAL_EXT; X_PM_TMR_BLK wins. */
+    ck_assert_uint_eq(pi.pm_tmr, 0);
+    put32(f + 76, 0xB008);
+    ck_assert(acpi_parse_fadt(f, sizeof(f), &pi));
+    ck_assert_uint_eq(pi.pm_tmr, 0xB008);
+    ck_assert_uint_eq(pi.pm_tmr_bits, 24);
+    put32(f + 112, 1u << 8);
+    f[208] = 1;
+    put64(f + 212, 0x608);
+    ck_assert(acpi_parse_fadt(f, sizeof(f), &pi));
+    ck_assert_uint_eq(pi.pm_tmr, 0x608);
+    ck_assert_uint_eq(pi.pm_tmr_bits, 32);
     memcpy(f, "APIC", 4);
     ck_assert(!acpi_parse_fadt(f, sizeof(f), &pi));
     ck_assert(!acpi_parse_fadt(f, 40, &pi));

@@ -1,0 +1,76 @@
+/**
+ * @file tests/guest/check_clock.c
+ * @brief bookvisor's own clock (BOOKVISOR_HC_CLOCK) is monotonic and keeps time.
+ *
+ * The clock counts microseconds in 64 bits from the TSC, calibrated at boot
+ * (common/base/clock.h). The check reads it a thousand times (never going
+ * back), then measures 50 ms of the PIT's channel 2 (ports 0x42, 0x43 and
+ * 0x61, the guest's own) with it: the clock must have advanced by 40 ms to
+ * 2 s (the emulators' time is loose, but not that loose). With
+ * `test.clock_start=` just below 2^32 us the 50 ms carry the clock past
+ * 32 bits, where a 32-bit microsecond counter wraps to 0: the note shows the
+ * high word, which the clock-wrap test expects to be 1.
+ */
+#include "check.h"
+#include "cpu.h"
+#include "hypercall.h"
+
+#define PIT_CH2 0x42
+#define PIT_CMD 0x43
+#define PORT_SPEAKER 0x61
+#define PIT_50MS 59659 /* 1.193182 MHz * 50 ms */
+
+static bool clock_read(u64 *us)
+{
+    struct hypercall_regs r = { BOOKVISOR_HC_CLOCK, 0, 0, 0 };
+    if (!hypercall(&r) || (r.eax == BOOKVISOR_HC_UNKNOWN && r.edx == 0))
+        return false;
+    *us = ((u64)r.edx << 32) | r.eax;
+    return true;
+}
+
+/* 50 ms by the PIT's channel 2 in mode 0: its output goes high at the end. */
+static bool pit_wait_50ms(void)
+{
+    u8 gate = inb(PORT_SPEAKER);
+    outb(PORT_SPEAKER, (u8)((gate & ~0x02) | 0x01));
+    outb(PIT_CMD, 0xB0);
+    outb(PIT_CH2, PIT_50MS & 0xFF);
+    outb(PIT_CH2, PIT_50MS >> 8);
+    bool done = false;
+    for (u32 spins = 0; spins < 200000000u && !done; spins++)
+        done = inb(PORT_SPEAKER) & 0x20;
+    outb(PORT_SPEAKER, gate);
+    return done;
+}
+
+void check_clock(const struct check_context *ctx, struct check_result *res)
+{
+    (void)ctx;
+    u64 first, last, now;
+    if (!clock_read(&first)) {
+        check_fail(res, "the clock hypercall is not answered");
+        return;
+    }
+    last = first;
+    for (int i = 0; i < 1000; i++) {
+        if (!clock_read(&now) || now < last) {
+            check_fail(res, "the clock went back: 0x%llx after 0x%llx", now, last);
+            return;
+        }
+        last = now;
+    }
+    u64 before = last;
+    if (!pit_wait_50ms()) {
+        check_fail(res, "the PIT's channel 2 never finished 50 ms");
+        return;
+    }
+    clock_read(&now);
+    u64 delta = now - before;
+    if (now < before || delta < 40000 || delta > 2000000) {
+        check_fail(res, "50 ms of the PIT took %llu us by the clock", delta);
+        return;
+    }
+    check_note(res, "+%llu us over 50 ms of the PIT; now 0x%x:%08x", delta, (u32)(now >> 32),
+               (u32)now);
+}
