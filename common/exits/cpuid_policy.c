@@ -24,7 +24,7 @@ void cpuid_policy_apply(u32 leaf, u32 subleaf, struct cpuid_result *r)
     } else if (leaf == 0x8000000Au) {
         r->eax = r->ebx = r->ecx = r->edx = 0;
     } else if (leaf == CPUID_HV_BASE) {
-        r->eax = CPUID_HV_BASE + 1;
+        r->eax = CPUID_HV_MAX_LEAF;
         r->ebx = 'b' | ('o' << 8) | ('o' << 16) | ((u32)'k' << 24);
         r->ecx = 'v' | ('i' << 8) | ('s' << 16) | ((u32)'o' << 24);
         r->edx = 'r';

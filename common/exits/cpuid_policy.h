@@ -10,6 +10,8 @@
 
 /** First hypervisor leaf. */
 #define CPUID_HV_BASE 0x40000000u
+/** The highest hypervisor leaf: EAX of leaf 0x40000000, exactly this. */
+#define CPUID_HV_MAX_LEAF 0x40000001u
 /** The 12-byte signature in EBX, ECX, EDX of leaf 0x40000000. */
 #define CPUID_HV_SIGNATURE "bookvisor\0\0\0"
 
@@ -18,9 +20,10 @@
  * guest's answer: host values pass through except that the VMX and SVM
  * feature bits are hidden (bookvisor offers no nested virtualization), the
  * SVM leaf 8000_000Ah is empty, the hypervisor-present bit (leaf 1 ECX bit 31)
- * is set, leaf 0x40000000 gives the highest hypervisor leaf and the
- * signature, 0x40000001 gives bookvisor's version, and other 0x4000_00xx
- * leaves are zero.
+ * is set, leaf 0x40000000 gives EAX = CPUID_HV_MAX_LEAF (0x40000001) and
+ * the signature in EBX, ECX, EDX, 0x40000001 gives EAX =
+ * BOOKVISOR_VERSION_CPUID and EBX = ECX = EDX = 0, and the other
+ * 0x4000_00xx leaves up to 0x400000FF are all zero.
  */
 void cpuid_policy_apply(u32 leaf, u32 subleaf, struct cpuid_result *r);
 

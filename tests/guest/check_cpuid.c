@@ -58,8 +58,8 @@ void check_cpuid_signature(const struct check_context *ctx, struct check_result 
         check_fail(res, "signature \"%s\" is not \"bookvisor\"", shown);
         return;
     }
-    if (r.eax < LEAF_HV_VERSION)
-        check_fail(res, "max hypervisor leaf 0x%08x < 0x40000001", r.eax);
+    if (r.eax != LEAF_HV_VERSION) /* exactly: bookvisor has two leaves */
+        check_fail(res, "max hypervisor leaf 0x%08x, not 0x40000001", r.eax);
 }
 
 void check_cpuid_version(const struct check_context *ctx, struct check_result *res)

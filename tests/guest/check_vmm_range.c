@@ -4,8 +4,9 @@
  *
  * bookvisor tells the guest where it lives (BOOKVISOR_HC_VMM_RANGE). The
  * guest checks that no available map entry overlaps it, then pokes 0xCC
- * into its first and last MiB. Surviving that, and the VMM reporting its
- * canary intact (BOOKVISOR_HC_CHECK_CANARY), is the pass.
+ * into its first and last MiB: every read, before and after, must give all
+ * ones (the empty bus). Surviving that, and the VMM reporting its canary
+ * intact (BOOKVISOR_HC_CHECK_CANARY), is the pass.
  */
 #include "check.h"
 #include "hypercall.h"
@@ -26,14 +27,19 @@ static bool overlaps_available(const struct boot_info *bi, u64 start, u64 end,
     return false;
 }
 
-static void poke(u64 addr, u64 end)
+/* Read, write 0xCC, read again. bookvisor's memory is the empty bus to the
+ * guest: both reads must give all ones. A nested map that lets the guest in
+ * (a wrong lab 4 solution, say) reads back the 0xCC. */
+static bool poke(u64 addr, u64 end, u8 *seen)
 {
     if (addr >= end)
-        return;
+        return true;
     volatile u8 *p = (volatile u8 *)(u32)addr;
-    (void)*p;
+    u8 before = *p;
     *p = 0xCC;
-    (void)*p;
+    u8 after = *p;
+    *seen = before != 0xFF ? before : after;
+    return before == 0xFF && after == 0xFF;
 }
 
 void check_vmm_memory_protected(const struct check_context *ctx, struct check_result *res)
@@ -78,8 +84,10 @@ void check_vmm_memory_protected(const struct check_context *ctx, struct check_re
         base + MIB - 1, last_mib, last_mib + 0x1000, reach - 0x1000, reach - 1,
     };
     for (u32 i = 0; i < ARRAY_SIZE(probes); i++) {
-        if (probes[i] >= base)
-            poke(probes[i], reach);
+        u8 seen = 0xFF;
+        if (probes[i] >= base && !poke(probes[i], reach, &seen) && res->status == CHECK_PASS)
+            check_fail(res, "bookvisor's memory at 0x%llx read 0x%02x, not all ones: the guest can reach it",
+                       probes[i], seen);
     }
 
     struct hypercall_regs c = { BOOKVISOR_HC_CHECK_CANARY, 0, 0, 0 };

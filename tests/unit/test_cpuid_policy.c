@@ -47,7 +47,8 @@ START_TEST(signature_and_max_leaf)
     memcpy(sig + 4, &r.ecx, 4);
     memcpy(sig + 8, &r.edx, 4);
     ck_assert_mem_eq(sig, CPUID_HV_SIGNATURE, 12);
-    ck_assert_uint_ge(r.eax, 0x40000001);
+    ck_assert_uint_eq(r.eax, CPUID_HV_MAX_LEAF); /* exactly: the contract names it */
+    ck_assert_uint_eq(CPUID_HV_MAX_LEAF, 0x40000001);
 }
 END_TEST
 
@@ -57,6 +58,17 @@ START_TEST(version_leaf)
     cpuid_policy_apply(0x40000001, 0, &r);
     ck_assert_uint_eq(r.eax, BOOKVISOR_VERSION_CPUID);
     ck_assert_uint_ne(r.eax, 0);
+    ck_assert_uint_eq(r.ebx | r.ecx | r.edx, 0);
+    /* The other hypervisor leaves are all zero, up to 0x400000FF; above, the host's. */
+    const u32 zero_leaves[] = { 0x40000002, 0x40000010, 0x400000FF };
+    for (unsigned i = 0; i < 3; i++) {
+        struct cpuid_result z = { 7, 7, 7, 7 };
+        cpuid_policy_apply(zero_leaves[i], 0, &z);
+        ck_assert_uint_eq(z.eax | z.ebx | z.ecx | z.edx, 0);
+    }
+    struct cpuid_result above = { 7, 7, 7, 7 };
+    cpuid_policy_apply(0x40000100, 0, &above);
+    ck_assert_uint_eq(above.eax, 7);
 }
 END_TEST
 
