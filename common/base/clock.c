@@ -1,5 +1,5 @@
 /*
- * common/base/clock.c - calibrating the TSC and reading the clock (chapter 08).
+ * common/base/clock.c - calibrating the TSC and reading the clock (chapter 07).
  */
 #include "common/base/clock.h"
 #include "arch/x86/cpu.h"

@@ -1,7 +1,7 @@
 /**
  * @file common/base/clock.h
  * @brief bookvisor's own time: a monotonic 64-bit microsecond clock from the
- *        TSC, calibrated at boot (VMM only; chapter 08).
+ *        TSC, calibrated at boot (VMM only; chapter 07).
  *
  * clock_init() measures the TSC against a timer whose frequency is known:
  * the ACPI PM timer (3.579545 MHz) when the FADT names one, else the PIT's

@@ -1,5 +1,5 @@
 /*
- * common/base/timer.c - per-CPU timers on bookvisor's clock (chapter 08).
+ * common/base/timer.c - per-CPU timers on bookvisor's clock (chapter 07).
  */
 #include "common/base/timer.h"
 #include "arch/x86/percpu.h"

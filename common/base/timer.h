@@ -1,7 +1,7 @@
 /**
  * @file common/base/timer.h
  * @brief The VMM's timers: deadlines on bookvisor's clock, run on the CPU
- *        that set them (VMM only; chapter 08).
+ *        that set them (VMM only; chapter 07).
  *
  * A timer belongs to the CPU that starts it (its struct cpu's queue, so no
  * lock is needed) and runs on that CPU from timer_run_due(), which the hook

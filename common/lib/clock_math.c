@@ -1,6 +1,6 @@
 /*
  * common/lib/clock_math.c - cycles to microseconds in 128 bits, calibration,
- * narrow counters' wrap (chapter 08). Only multiplications are 128 bits wide
+ * narrow counters' wrap (chapter 07). Only multiplications are 128 bits wide
  * on the paths that run often; the two divisions of 128 bits (at calibration)
  * are done by hand, since bookvisor links no compiler runtime.
  */

@@ -2,7 +2,7 @@
  * @file common/lib/clock_math.h
  * @brief The arithmetic of bookvisor's clock: TSC cycles to microseconds
  *        without overflow, calibration against a reference timer, and the
- *        wrap of narrow hardware counters (pure; chapter 08).
+ *        wrap of narrow hardware counters (pure; chapter 07).
  *
  * The clock counts microseconds in 64 bits from the TSC, which counts
  * cycles in 64 bits: at 5 GHz it wraps after 116 years, and 2^64 us is

@@ -1,5 +1,5 @@
 /*
- * common/lib/timer_queue.c - timers in deadline order (chapter 08). A sorted
+ * common/lib/timer_queue.c - timers in deadline order (chapter 07). A sorted
  * array: the queues are short, and the next deadline is always t[0].
  */
 #include "common/lib/timer_queue.h"

@@ -1,6 +1,6 @@
 /**
  * @file common/lib/timer_queue.h
- * @brief Timers with deadlines: a small queue ordered by deadline (pure; chapter 08).
+ * @brief Timers with deadlines: a small queue ordered by deadline (pure; chapter 07).
  *
  * Each CPU keeps one queue (its struct cpu); its owner runs the timers that
  * are due from the hook before each VM entry and while it is idle

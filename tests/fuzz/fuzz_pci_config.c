@@ -10,8 +10,8 @@
  * libFuzzer:  clang -g -O1 -fsanitize=fuzzer,address,undefined -DBOOKVISOR_HOST -I. \
  *               tests/fuzz/fuzz_pci_config.c pci/pci_config.c pci/pci_bind.c pci/pci_match.c \
  *               common/lib/format.c common/lib/kstring.c -o build/fuzz/fuzz_pci_config
- * standalone: add -DFUZZ_STANDALONE and drop "fuzzer," from -fsanitize; run it with
- *             files as arguments (or input on stdin).
+ * standalone: drop "fuzzer," from -fsanitize and add tests/fuzz/fuzz_standalone.c
+ *             (a main that runs the files named, or stdin).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -150,32 +150,3 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     return 0;
 }
-
-#ifdef FUZZ_STANDALONE
-/* Run each file named on the command line (or stdin) once through the target. */
-static int run_stream(FILE *f)
-{
-    static uint8_t buf[MAX_INPUT * 2];
-    size_t n = fread(buf, 1, sizeof(buf), f);
-
-    return LLVMFuzzerTestOneInput(buf, n);
-}
-
-int main(int argc, char **argv)
-{
-    if (argc < 2)
-        return run_stream(stdin);
-    for (int i = 1; i < argc; i++) {
-        FILE *f = fopen(argv[i], "rb");
-
-        if (!f) {
-            perror(argv[i]);
-            return 1;
-        }
-        run_stream(f);
-        fclose(f);
-    }
-    printf("ran %d input(s)\n", argc - 1);
-    return 0;
-}
-#endif

@@ -1,0 +1,171 @@
+/*
+ * net/netapi.c - the NIC table, the checks on the way in, and the modules
+ * (chapter 09).
+ */
+#include "net/netapi.h"
+#include "common/lib/kstring.h"
+
+static struct net_nic *nics[NETAPI_MAX_NICS];
+static unsigned nic_count;
+
+/* A checked frame to an endpoint, or dropped when there is none. */
+static void deliver(struct net_nic *nic, const struct net_endpoint *ep, u64 *counter,
+                    const u8 *frame, size_t len)
+{
+    if (!ep->deliver) {
+        nic->count.dropped++;
+        return;
+    }
+    (*counter)++;
+    ep->deliver(ep->ctx, frame, len);
+}
+
+static void to_wire(struct net_nic *nic, const u8 *frame, size_t len)
+{
+    nic->count.nic_out++;
+    if (nic->ops->send(nic->ctx, frame, len) != 0)
+        nic->count.send_failed++;
+}
+
+/* pass: the guest keeps the NIC; bookvisor sees every frame and lets it by. */
+static void pass_from_nic(struct net_nic *nic, const u8 *frame, size_t len,
+                          const struct net_frame_info *f)
+{
+    (void)f;
+    deliver(nic, &nic->guest, &nic->count.to_guest, frame, len);
+}
+
+static void pass_from_guest(struct net_nic *nic, const u8 *frame, size_t len)
+{
+    to_wire(nic, frame, len);
+}
+
+static void drop_nic(struct net_nic *nic, const u8 *frame, size_t len, const struct net_frame_info *f)
+{
+    (void)frame, (void)len, (void)f;
+    nic->count.dropped++;
+}
+
+static void drop_side(struct net_nic *nic, const u8 *frame, size_t len)
+{
+    (void)frame, (void)len;
+    nic->count.dropped++;
+}
+
+/* ip: the NIC is bookvisor's alone. */
+static void ip_from_nic(struct net_nic *nic, const u8 *frame, size_t len,
+                        const struct net_frame_info *f)
+{
+    (void)f;
+    deliver(nic, &nic->stack, &nic->count.to_stack, frame, len);
+}
+
+static void stack_to_wire(struct net_nic *nic, const u8 *frame, size_t len)
+{
+    to_wire(nic, frame, len);
+}
+
+/* ippass: shared; received frames sorted by MAC and IP. */
+static void ippass_from_nic(struct net_nic *nic, const u8 *frame, size_t len,
+                            const struct net_frame_info *f)
+{
+    enum net_frame_to to = net_frame_classify(f, nic->stack_mac, nic->stack_ip);
+    if (to & NET_TO_STACK)
+        deliver(nic, &nic->stack, &nic->count.to_stack, frame, len);
+    if (to & NET_TO_GUEST)
+        deliver(nic, &nic->guest, &nic->count.to_guest, frame, len);
+}
+
+static const struct net_module modules[] = {
+    { "pass", false, pass_from_nic, pass_from_guest, drop_side },
+    { "null", false, drop_nic, drop_side, drop_side },
+    { "ip", true, ip_from_nic, drop_side, stack_to_wire },
+    { "ippass", false, ippass_from_nic, pass_from_guest, stack_to_wire },
+};
+
+const struct net_module *netapi_module_find(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(modules); i++)
+        if (KSTR(strcmp)(modules[i].name, name) == 0)
+            return &modules[i];
+    return NULL;
+}
+
+const char *netapi_module_names(void)
+{
+    return "pass null ip ippass";
+}
+
+int netapi_nic_register(struct net_nic *nic, const char *module_name)
+{
+    const struct net_module *m = netapi_module_find(module_name);
+    if (!m)
+        return -2;
+    if (nic_count >= NETAPI_MAX_NICS)
+        return -1;
+    nic->module = m;
+    nics[nic_count++] = nic;
+    return 0;
+}
+
+struct net_nic *netapi_nic(unsigned index)
+{
+    return index < nic_count ? nics[index] : NULL;
+}
+
+struct net_nic *netapi_log_nic(void)
+{
+    for (unsigned i = 0; i < nic_count; i++)
+        if (nics[i]->log)
+            return nics[i];
+    return NULL;
+}
+
+/* The one check on the way in; false (and counted) when the frame must go. */
+static bool checked(struct net_nic *nic, const u8 *frame, size_t len, struct net_frame_info *f)
+{
+    enum net_frame_error e = net_frame_parse(frame, len, f);
+    if (e == NET_FRAME_OK)
+        return true;
+    if ((size_t)e < ARRAY_SIZE(nic->count.malformed))
+        nic->count.malformed[e]++;
+    return false;
+}
+
+void netapi_nic_receive(struct net_nic *nic, const u8 *frame, size_t len)
+{
+    struct net_frame_info f;
+    nic->count.nic_in++;
+    if (checked(nic, frame, len, &f))
+        nic->module->from_nic(nic, frame, len, &f);
+}
+
+void netapi_guest_send(struct net_nic *nic, const u8 *frame, size_t len)
+{
+    struct net_frame_info f;
+    nic->count.from_guest++;
+    if (checked(nic, frame, len, &f))
+        nic->module->from_guest(nic, frame, len);
+}
+
+void netapi_stack_send(struct net_nic *nic, const u8 *frame, size_t len)
+{
+    struct net_frame_info f;
+    nic->count.from_stack++;
+    if (checked(nic, frame, len, &f))
+        nic->module->from_stack(nic, frame, len);
+}
+
+void netapi_poll_all(void)
+{
+    for (unsigned i = 0; i < nic_count; i++)
+        if (nics[i]->ops->poll)
+            nics[i]->ops->poll(nics[i]->ctx);
+}
+
+void netapi_reset(void)
+{
+    for (unsigned i = 0; i < NETAPI_MAX_NICS; i++)
+        nics[i] = NULL;
+    nic_count = 0;
+}
