@@ -21,7 +21,7 @@ CHECK_LIBS = $(shell pkg-config --cflags --libs check 2>/dev/null)
 
 VMM_DIRS  := arch common pci drivers net
 # *_asm_offsets.c are never linked: they generate build/gen/*_asm_offsets.h (below).
-VMM_SRCS  := $(filter-out %_asm_offsets.c,$(shell find $(VMM_DIRS) -name '*.c' -o -name '*.S' 2>/dev/null | sort))
+VMM_SRCS  := $(filter-out %_asm_offsets.c net/lwip/%,$(shell find $(VMM_DIRS) -name '*.c' -o -name '*.S' 2>/dev/null | sort))
 ASM_OFFSETS := $(BUILD)/gen/vcpu_asm_offsets.h
 VMM_OBJS  := $(patsubst %,$(BUILD)/vmm/%.o,$(VMM_SRCS))
 ALL_HDRS  := $(shell find $(VMM_DIRS) -name '*.h' 2>/dev/null)
@@ -69,9 +69,34 @@ $(BUILD)/vmm/%.S.o: %.S $(ASM_OFFSETS) | $(STAMP)
 	@echo "  AS      $<"
 	@$(CC) $(VMM_ASFLAGS) -c $< -o $@
 
-$(BUILD)/bookvisor.elf: $(VMM_OBJS) arch/x86/linker.ld
+# lwIP (chapter 10): Debian's sources (scripts/setup puts them in third_party/), our
+# lwipopts.h and arch/cc.h (net/lwip/), and the files that call lwIP (net/lwip/*.c),
+# compiled with their own flags, apart from bookvisor's: lwIP's warnings are its own,
+# and its few names that clash with bookvisor's (mem_init, mem_free, ...) are renamed.
+# They go into an archive, so the VMM links only what it calls.
+LWIP_SRC    := third_party/lwip-src/src
+LWIP_FOUND  := $(wildcard $(LWIP_SRC)/core/init.c)
+LWIP_SRCS   := $(if $(LWIP_FOUND),$(sort $(wildcard net/lwip/*.c $(LWIP_SRC)/core/*.c $(LWIP_SRC)/core/ipv4/*.c)) $(LWIP_SRC)/netif/ethernet.c)
+LWIP_RENAME := -Dmem_init=lwip_mem_init -Dmem_free=lwip_mem_free -Dmem_malloc=lwip_mem_malloc \
+	-Dmem_calloc=lwip_mem_calloc -Dmem_trim=lwip_mem_trim
+LWIP_INC    := -Inet/lwip -I$(LWIP_SRC)/include
+LWIP_CFLAGS := $(filter-out -Wall -Wextra -Werror -MMD -MP,$(VMM_CFLAGS)) -Wall -Werror \
+	-Wno-address -MMD -MP $(LWIP_INC) $(LWIP_RENAME)
+LWIP_OBJS   := $(patsubst %,$(BUILD)/lwip/%.o,$(LWIP_SRCS))
+LWIP_LIB    := $(if $(LWIP_FOUND),$(BUILD)/lwip/liblwip.a)
+
+$(BUILD)/lwip/%.c.o: %.c | $(STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (lwIP)"
+	@$(CC) $(LWIP_CFLAGS) -c $< -o $@
+
+$(BUILD)/lwip/liblwip.a: $(LWIP_OBJS)
+	@rm -f $@
+	@ar rcs $@ $^
+
+$(BUILD)/bookvisor.elf: $(VMM_OBJS) $(LWIP_LIB) arch/x86/linker.ld
 	@echo "  LD      $@"
-	@$(LD) $(VMM_LDFLAGS) -o $@ $(VMM_OBJS)
+	@$(LD) $(VMM_LDFLAGS) -o $@ $(VMM_OBJS) $(LWIP_LIB)
 
 guest: $(GUEST_ELF)
 $(GUEST_ELF): $(shell find tests/guest -type f 2>/dev/null) | $(STAMP)
@@ -140,13 +165,15 @@ run: iso
 UNIT_TESTS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_HDRS  := $(wildcard tests/unit/*.h)
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(UNIT_TESTS))
-unit_srcs = $(shell sed -n 's/.*unit-sources:\(.*\)/\1/p' $(1) | head -n 1)
+# A test's sources (patterns allowed, e.g. lwIP's) and extra flags, from its header.
+unit_srcs = $(sort $(wildcard $(shell sed -n 's/.*unit-sources:\(.*\)/\1/p' $(1) | head -n 1)))
+unit_cflags = $(shell sed -n 's/.*unit-cflags:\(.*\)/\1/p' $(1) | head -n 1)
 
 define UNIT_RULE
 $(BUILD)/unit/$(basename $(notdir $(1))): $(1) $(call unit_srcs,$(1)) $(ALL_HDRS) $(UNIT_HDRS) | $(STAMP)
 	@mkdir -p $(BUILD)/unit
 	@echo "  HOSTCC  $$@"
-	@$(HOSTCC) $(HOST_CFLAGS) -o $$@ $(1) $(call unit_srcs,$(1)) $$(CHECK_LIBS)
+	@$(HOSTCC) $(HOST_CFLAGS) $(call unit_cflags,$(1)) -o $$@ $(1) $(call unit_srcs,$(1)) $$(CHECK_LIBS)
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call UNIT_RULE,$(t))))
 
@@ -196,4 +223,4 @@ help:
 	@echo "make handout LAB=n / make grade LAB=n   the labs"
 	@echo "make bench      benchmarks;  make fuzz   longer fuzzing"
 
--include $(shell find $(BUILD)/vmm -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/vmm $(BUILD)/lwip -name '*.d' 2>/dev/null)

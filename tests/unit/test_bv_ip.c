@@ -1,0 +1,261 @@
+/*
+ * Unit tests for net/lwip/bv_ip.c: bookvisor's TCP/IP stack (lwIP, NO_SYS)
+ * on a network-API NIC, driven on the host with frames a test writes. It
+ * answers ARP for its address, replies to ping with the same identifier,
+ * sequence number and data, ignores an echo request whose checksum is bad,
+ * logs its address, and with DHCP starts by broadcasting a DISCOVER.
+ * unit-sources: net/lwip/bv_ip.c net/netapi.c net/net_frame.c common/lib/kstring.c third_party/lwip-src/src/core/[a-z]*.c third_party/lwip-src/src/core/ipv4/[a-z]*.c third_party/lwip-src/src/netif/ethernet.c
+ * unit-cflags: -Inet/lwip -Ithird_party/lwip-src/src/include -Wno-unused-parameter -Wno-missing-field-initializers -Wno-address -Wno-sign-compare
+ */
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "net/lwip/bv_ip.h"
+#include "tests/unit/unit_main.h"
+
+void bv_ip_diag(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+}
+
+void bv_ip_assert(const char *msg, const char *file, int line)
+{
+    fprintf(stderr, "lwIP assertion: %s (%s:%d)\n", msg, file, line);
+    abort();
+}
+
+#define IP(a, b, c, d) ((u32)(a) << 24 | (u32)(b) << 16 | (u32)(c) << 8 | (d))
+static const u8 nic_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+static const u8 peer_mac[6] = { 0x52, 0x55, 0x0a, 0x00, 0x02, 0x02 };
+
+static u8 out[8][1600];
+static size_t out_len[8];
+static unsigned out_n;
+static char logged[4][80];
+static unsigned log_n;
+static u64 now;
+
+static int capture(void *ctx, const u8 *frame, size_t len)
+{
+    (void)ctx;
+    if (out_n < 8) {
+        memcpy(out[out_n], frame, len);
+        out_len[out_n] = len;
+    }
+    out_n++;
+    return 0;
+}
+
+static u64 clock_ms(void)
+{
+    return now;
+}
+
+static void log_line(const char *line)
+{
+    if (log_n < 4)
+        snprintf(logged[log_n], sizeof(logged[0]), "%s", line);
+    log_n++;
+}
+
+static const struct net_nic_ops ops = { capture, NULL };
+static struct net_nic nic;
+
+static void put16(u8 *p, u16 v)
+{
+    p[0] = (u8)(v >> 8);
+    p[1] = (u8)v;
+}
+
+static void put32(u8 *p, u32 v)
+{
+    put16(p, (u16)(v >> 16));
+    put16(p + 2, (u16)v);
+}
+
+static u16 get16(const u8 *p)
+{
+    return (u16)(p[0] << 8 | p[1]);
+}
+
+static u32 get32(const u8 *p)
+{
+    return (u32)get16(p) << 16 | get16(p + 2);
+}
+
+/* The Internet checksum (RFC 1071) of len bytes. */
+static u16 inet_sum(const u8 *p, size_t len)
+{
+    u32 s = 0;
+    for (size_t i = 0; i + 1 < len; i += 2)
+        s += get16(p + i);
+    if (len & 1)
+        s += (u32)p[len - 1] << 8;
+    while (s >> 16)
+        s = (s & 0xFFFF) + (s >> 16);
+    return (u16)~s;
+}
+
+static void start(bool dhcp)
+{
+    bv_ip_detach();
+    netapi_reset();
+    memset(&nic, 0, sizeof(nic));
+    strcpy(nic.name, "fake.0");
+    memcpy(nic.mac, nic_mac, 6);
+    nic.ops = &ops;
+    ck_assert_int_eq(netapi_nic_register(&nic, "ip"), 0);
+    out_n = 0;
+    log_n = 0;
+    now = 1000;
+    const struct bv_ip_config cfg = { dhcp ? 0 : IP(10, 0, 2, 15), dhcp ? 0 : IP(255, 255, 255, 0),
+                                      dhcp ? 0 : IP(10, 0, 2, 2), dhcp };
+    ck_assert_int_eq(bv_ip_attach(&nic, &cfg, clock_ms, log_line), 0);
+}
+
+static size_t arp_request(u8 *f)
+{
+    memset(f, 0, 60);
+    memset(f, 0xFF, 6);
+    memcpy(f + 6, peer_mac, 6);
+    put16(f + 12, 0x0806);
+    put16(f + 14, 1);
+    put16(f + 16, 0x0800);
+    f[18] = 6, f[19] = 4;
+    put16(f + 20, 1); /* request */
+    memcpy(f + 22, peer_mac, 6);
+    put32(f + 28, IP(10, 0, 2, 2));
+    put32(f + 38, IP(10, 0, 2, 15));
+    return 60;
+}
+
+static size_t echo_request(u8 *f, bool good_checksum)
+{
+    static const char data[] = "bookvisor ping payload";
+    size_t icmp_len = 8 + sizeof(data);
+    memset(f, 0, 128);
+    memcpy(f, nic_mac, 6);
+    memcpy(f + 6, peer_mac, 6);
+    put16(f + 12, 0x0800);
+    u8 *ip = f + 14;
+    ip[0] = 0x45;
+    put16(ip + 2, (u16)(20 + icmp_len));
+    put16(ip + 4, 0x1234);
+    ip[8] = 64, ip[9] = 1; /* TTL, ICMP */
+    put32(ip + 12, IP(10, 0, 2, 2));
+    put32(ip + 16, IP(10, 0, 2, 15));
+    put16(ip + 10, inet_sum(ip, 20));
+    u8 *icmp = ip + 20;
+    icmp[0] = 8; /* echo request */
+    put16(icmp + 4, 0xBEEF);
+    put16(icmp + 6, 7);
+    memcpy(icmp + 8, data, sizeof(data));
+    put16(icmp + 2, inet_sum(icmp, icmp_len));
+    if (!good_checksum)
+        icmp[2] ^= 0x55;
+    return 14 + 20 + icmp_len;
+}
+
+START_TEST(address_logged_and_arp_answered)
+{
+    start(false);
+    ck_assert_uint_eq(log_n, 1);
+    ck_assert_str_eq(logged[0], "IP address changed: 0.0.0.0 -> 10.0.2.15");
+    ck_assert_uint_eq(bv_ip_address(), IP(10, 0, 2, 15));
+    ck_assert_uint_eq(nic.stack_ip, IP(10, 0, 2, 15));
+    unsigned before = out_n;
+    u8 f[128];
+    netapi_nic_receive(&nic, f, arp_request(f));
+    ck_assert_uint_eq(out_n, before + 1);
+    const u8 *r = out[before];
+    ck_assert_mem_eq(r, peer_mac, 6);
+    ck_assert_mem_eq(r + 6, nic_mac, 6);
+    ck_assert_uint_eq(get16(r + 12), 0x0806);
+    ck_assert_uint_eq(get16(r + 20), 2); /* reply */
+    ck_assert_mem_eq(r + 22, nic_mac, 6);
+    ck_assert_uint_eq(get32(r + 28), IP(10, 0, 2, 15));
+    ck_assert_uint_eq(get32(r + 38), IP(10, 0, 2, 2));
+    ck_assert_uint_eq(nic.count.to_stack, 1);
+}
+END_TEST
+
+START_TEST(ping_answered_with_its_own_data)
+{
+    start(false);
+    u8 f[128];
+    netapi_nic_receive(&nic, f, arp_request(f)); /* the peer's MAC is learned */
+    unsigned before = out_n;
+    size_t n = echo_request(f, true);
+    netapi_nic_receive(&nic, f, n);
+    ck_assert_uint_eq(out_n, before + 1);
+    const u8 *r = out[before];
+    ck_assert_uint_eq(out_len[before] >= n, 1);
+    ck_assert_mem_eq(r, peer_mac, 6);
+    ck_assert_uint_eq(get16(r + 12), 0x0800);
+    const u8 *ip = r + 14;
+    ck_assert_uint_eq(ip[9], 1);
+    ck_assert_uint_eq(get32(ip + 12), IP(10, 0, 2, 15));
+    ck_assert_uint_eq(get32(ip + 16), IP(10, 0, 2, 2));
+    ck_assert_uint_eq(inet_sum(ip, 20), 0); /* a valid header checksum */
+    size_t icmp_len = get16(ip + 2) - 20;
+    const u8 *icmp = ip + 20;
+    ck_assert_uint_eq(icmp[0], 0); /* echo reply */
+    ck_assert_uint_eq(get16(icmp + 4), 0xBEEF);
+    ck_assert_uint_eq(get16(icmp + 6), 7);
+    ck_assert_mem_eq(icmp + 8, f + 14 + 20 + 8, icmp_len - 8);
+    ck_assert_uint_eq(inet_sum(icmp, icmp_len), 0);
+
+    /* A bad checksum: no reply. Not for us: no reply either. */
+    before = out_n;
+    netapi_nic_receive(&nic, f, echo_request(f, false));
+    n = echo_request(f, true);
+    put32(f + 14 + 16, IP(10, 0, 2, 99));
+    f[14 + 10] = f[14 + 11] = 0;
+    put16(f + 14 + 10, inet_sum(f + 14, 20));
+    netapi_nic_receive(&nic, f, n);
+    ck_assert_uint_eq(out_n, before);
+}
+END_TEST
+
+START_TEST(dhcp_starts_with_a_discover)
+{
+    start(true);
+    ck_assert_uint_eq(bv_ip_address(), 0);
+    for (int i = 0; i < 20 && out_n == 0; i++) {
+        now += 500;
+        bv_ip_poll();
+    }
+    ck_assert_uint_ge(out_n, 1);
+    const u8 *r = out[0];
+    ck_assert_mem_eq(r, "\xff\xff\xff\xff\xff\xff", 6);
+    ck_assert_uint_eq(get16(r + 12), 0x0800);
+    const u8 *ip = r + 14;
+    ck_assert_uint_eq(ip[9], 17); /* UDP */
+    const u8 *udp = ip + (ip[0] & 0xF) * 4;
+    ck_assert_uint_eq(get16(udp), 68);
+    ck_assert_uint_eq(get16(udp + 2), 67);
+    const u8 *dhcp = udp + 8;
+    ck_assert_uint_eq(dhcp[0], 1); /* BOOTREQUEST */
+    ck_assert_uint_eq(get32(dhcp + 236), 0x63825363); /* the magic cookie */
+    /* Option 53 (message type) = 1 (DISCOVER) comes first. */
+    ck_assert_uint_eq(dhcp[240], 53);
+    ck_assert_uint_eq(dhcp[242], 1);
+    ck_assert_uint_eq(log_n, 0); /* no address yet, nothing logged */
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("bv_ip");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, address_logged_and_arp_answered);
+    tcase_add_test(tc, ping_answered_with_its_own_data);
+    tcase_add_test(tc, dhcp_starts_with_a_discover);
+    suite_add_tcase(s, tc);
+    return unit_run_suite(s);
+}
