@@ -31,6 +31,7 @@ GUEST     ?= $(GUEST_ELF)
 GUEST_ARGS ?=
 VMM_ARGS  ?=
 VMM_CONFIG ?=
+GUEST_INITRD ?=
 ISO       ?= $(BUILD)/bookvisor.iso
 
 .PHONY: all setup iso run test unit emu docs handout grade bench fuzz clean help guest
@@ -101,10 +102,10 @@ $(HELLO_MB1): tests/thirdparty/hello_mb1.c tests/thirdparty/link_mb1.ld | $(STAM
 		-fcf-protection=none -Wall -Wextra -Werror -c $< -o $(BUILD)/guest/hello_mb1.o
 	@$(LD) -m elf_i386 --no-warn-rwx-segments -T tests/thirdparty/link_mb1.ld -o $@ $(BUILD)/guest/hello_mb1.o
 
-# `make iso GUEST=<file> GUEST_ARGS="<args>" VMM_ARGS="<args>"`: values go to
-# scripts/mkiso untouched (they may hold * | , = and spaces).
+# `make iso GUEST=<file> GUEST_INITRD=<file> GUEST_ARGS="<args>" VMM_ARGS="<args>"`:
+# values go to scripts/mkiso untouched (they may hold * | , = and spaces).
 iso: all
-	@scripts/mkiso "$(ISO)" $(BUILD)/bookvisor.elf "$(GUEST)" "$$GUEST_ARGS" "$$VMM_ARGS" "$(VMM_CONFIG)"
+	@scripts/mkiso "$(ISO)" $(BUILD)/bookvisor.elf "$(GUEST)" "$$GUEST_ARGS" "$$VMM_ARGS" "$(VMM_CONFIG)" "$(GUEST_INITRD)"
 export GUEST_ARGS VMM_ARGS
 
 # Boot the demo in QEMU (AMD-V under TCG) with the serial console on this terminal.
@@ -167,7 +168,7 @@ help:
 	@echo "make test       unit + emulator tests; last line 'N passed, N failed'"
 	@echo "make unit       unit tests only"
 	@echo "make emu        emulator tests only (EMU_ARGS='--target qemu-svm' ...)"
-	@echo "make iso        build/bookvisor.iso (GUEST=, GUEST_ARGS=, VMM_ARGS=)"
+	@echo "make iso        build/bookvisor.iso (GUEST=, GUEST_INITRD=, GUEST_ARGS=, VMM_ARGS=, VMM_CONFIG=)"
 	@echo "make docs       the book and API docs into build/docs (warnings are errors)"
 	@echo "make handout LAB=n / make grade LAB=n   the labs"
 	@echo "make bench      benchmarks;  make fuzz   longer fuzzing"

@@ -24,7 +24,7 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
         { "console", CMDLINE_CHOICE, &vmm_options.console, console_choices,
           "where bookvisor logs (default com1)" },
         { "vmm_mem", CMDLINE_U64, &vmm_options.vmm_mem, NULL,
-          "RAM kept by bookvisor, e.g. 32M (default)" },
+          "RAM kept by bookvisor for its pool, e.g. 12M (default)" },
         { "backend", CMDLINE_CHOICE, &vmm_options.backend, backend_choices,
           "force a backend (default auto)" },
         { "npt4k", CMDLINE_BOOL, &vmm_options.npt_4k_only, NULL,
@@ -52,7 +52,7 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
           "print the PCI device list after drivers bind" },
     };
     vmm_options.console = 0;
-    vmm_options.vmm_mem = 32ULL << 20;
+    vmm_options.vmm_mem = 12ULL << 20;
     vmm_options.backend = OPT_BACKEND_AUTO;
     vmm_options.npt_4k_only = false;
     vmm_options.test_corrupt = OPT_CORRUPT_NONE;

@@ -10,7 +10,7 @@
 /** All options, with their defaults filled by options_parse(). */
 struct vmm_options {
     int console;            /**< enum console_target: console=com1|com2|e9 */
-    u64 vmm_mem;            /**< vmm_mem=SIZE: bytes of RAM bookvisor keeps (default 32M) */
+    u64 vmm_mem;            /**< vmm_mem=SIZE: bytes of RAM bookvisor keeps for its pool (default 12M) */
     int backend;            /**< backend=auto|svm|vmx */
     bool npt_4k_only;       /**< npt4k: map guest memory with 4 KiB pages only */
     int test_corrupt;       /**< test.corrupt=none|guest-cs|control: break the VMCS/VMCB on purpose */

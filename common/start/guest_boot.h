@@ -19,6 +19,7 @@ struct guest_boot_params {
     size_t firmware_map_len;             /**< entries in firmware_map */
     u64 vmm_base;                        /**< start of the VMM region */
     u64 vmm_size;                        /**< bytes of the VMM region */
+    struct phys_range staged;            /**< guest RAM holding the modules until they are loaded (length 0: none) */
     const struct cpu_info *cpu;          /**< the boot CPU */
 };
 

@@ -66,7 +66,11 @@ void guest_load(const struct guest_boot_params *p, const struct phys_range *map,
     req.rsdp_new = info->rsdp_new;
     req.rsdp_new_len = (u32)info->rsdp_new_len;
 
-    const struct guest_memory mem = { map, n, direct_map, NULL };
+    /* The staged modules are guest RAM, but the loader must not write over
+     * them while it copies from them. */
+    const struct guest_memory mem = {
+        .map = map, .map_len = n, .host_ptr = direct_map, .busy = &p->staged, .busy_len = 1,
+    };
     static struct loader_result res;
     if (loader->load(&req, &mem, &res, why, sizeof(why)))
         guest_boot_fail("%s", why);
