@@ -103,10 +103,16 @@ static size_t collect_obstacles(u32 mbi_pa, struct phys_range *out, size_t max)
     return n;
 }
 
+/* The end of the highest memory bookvisor may need to reach: RAM and ACPI
+ * memory, at least 4 GiB (devices live below it). Reserved ranges do not
+ * count: QEMU reports AMD's HyperTransport hole at 1 TiB as reserved, and
+ * mapping up to it cost 2 MiB of page tables inside bookvisor's region. */
 static u64 top_of_memory(void)
 {
     u64 top = 4 * GIB;
     for (size_t i = 0; i < firmware_map_len; i++) {
+        if (firmware_map[i].type == 2)
+            continue;
         u64 end = firmware_map[i].base + firmware_map[i].length;
         if (end > top)
             top = end;
