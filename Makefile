@@ -39,8 +39,12 @@ ISO       ?= $(BUILD)/bookvisor.iso
 HELLO_MB2 := $(BUILD)/guest/hello-mb2.bin
 HELLO_MB1 := $(BUILD)/guest/hello-mb1.elf
 CLI_HLT   := $(BUILD)/guest/cli-hlt.bin
+LINUX_INITRD := $(BUILD)/guest/linux-initrd.cpio
+BZIMAGES  := $(patsubst %,$(BUILD)/guest/bzimage-%.bin,ok old truncated initrd-max cmdline-16)
+BIG_INITRD := $(BUILD)/guest/initrd-1536k.bin
 
-all: $(STAMP) $(BUILD)/bookvisor.elf $(GUEST_ELF) $(HELLO_MB2) $(HELLO_MB1) $(CLI_HLT)
+all: $(STAMP) $(BUILD)/bookvisor.elf $(GUEST_ELF) $(HELLO_MB2) $(HELLO_MB1) $(CLI_HLT) \
+	$(LINUX_INITRD) $(BZIMAGES) $(BIG_INITRD)
 
 $(STAMP):
 	@sh scripts/setup
@@ -101,6 +105,31 @@ $(HELLO_MB1): tests/thirdparty/hello_mb1.c tests/thirdparty/link_mb1.ld | $(STAM
 	@$(CC) -m32 -std=gnu11 -O2 -ffreestanding -fno-pic -fno-stack-protector -nostdlib \
 		-fcf-protection=none -Wall -Wextra -Werror -c $< -o $(BUILD)/guest/hello_mb1.o
 	@$(LD) -m elf_i386 --no-warn-rwx-segments -T tests/thirdparty/link_mb1.ld -o $@ $(BUILD)/guest/hello_mb1.o
+
+# The smallest initramfs for a real Linux (tests/emu/linux-boot.test): a static /init
+# that prints one line and powers off, and /dev/console.
+$(LINUX_INITRD): tests/thirdparty/linux_init.c tests/thirdparty/mkinitramfs.py | $(STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CCINIT  $<"
+	@$(HOSTCC) -static -nostdlib -O2 -fno-pic -no-pie -fno-stack-protector -fcf-protection=none \
+		-Wall -Wextra -Werror -o $(BUILD)/guest/linux-init $<
+	@python3 tests/thirdparty/mkinitramfs.py $@ $(BUILD)/guest/linux-init
+
+# Synthetic bzImages bookvisor must refuse (tests/emu/linux-refuse-*.test), one good one.
+BZIMAGE_ARGS_ok :=
+BZIMAGE_ARGS_old := --version 0x0205
+BZIMAGE_ARGS_truncated := --truncate 4096
+BZIMAGE_ARGS_initrd-max := --initrd-addr-max 0x1FFFFF
+BZIMAGE_ARGS_cmdline-16 := --cmdline-size 16
+$(BUILD)/guest/bzimage-%.bin: tests/thirdparty/mkbzimage.py | $(STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  BZIMAGE $@"
+	@python3 $< $@ $(BZIMAGE_ARGS_$*)
+
+# An initrd of 1.5 MiB: more than fits below 2 MiB (bzimage-initrd-max.bin).
+$(BIG_INITRD): | $(STAMP)
+	@mkdir -p $(dir $@)
+	@head -c 1572864 /dev/zero > $@
 
 # `make iso GUEST=<file> GUEST_INITRD=<file> GUEST_ARGS="<args>" VMM_ARGS="<args>"`:
 # values go to scripts/mkiso untouched (they may hold * | , = and spaces).
