@@ -7,8 +7,10 @@
  */
 #define SYS_WRITE 1
 #define SYS_OPEN 2
+#define SYS_IOCTL 16
 #define SYS_REBOOT 169
 #define O_RDWR 2
+#define TCSBRK 0x5409 /* with argument 1: wait until the output is sent (tcdrain) */
 #define REBOOT_MAGIC1 0xfee1deadL
 #define REBOOT_MAGIC2 672274793L
 #define REBOOT_CMD_POWER_OFF 0x4321fedcL
@@ -40,6 +42,10 @@ void _start(void)
     if (fd < 0)
         fd = 1;
     say(fd, "linux-init: init reached under bookvisor, powering off\n");
+    /* Let the UART send the whole line before the kernel's power-off
+     * messages, which would otherwise cut into it, and before the machine
+     * goes off under the last bytes. */
+    syscall4(SYS_IOCTL, fd, TCSBRK, 1, 0);
     syscall4(SYS_REBOOT, REBOOT_MAGIC1, REBOOT_MAGIC2, REBOOT_CMD_POWER_OFF, 0);
     say(fd, "linux-init: power-off failed\n");
     for (;;)
