@@ -31,6 +31,7 @@ GUEST     ?= $(GUEST_ELF)
 GUEST_ARGS ?=
 VMM_ARGS  ?=
 VMM_CONFIG ?=
+GUEST_INITRD ?=
 ISO       ?= $(BUILD)/bookvisor.iso
 
 .PHONY: all setup iso run test unit emu docs handout grade bench fuzz clean help guest
@@ -40,8 +41,12 @@ HELLO_MB1 := $(BUILD)/guest/hello-mb1.elf
 CLI_HLT   := $(BUILD)/guest/cli-hlt.bin
 BOOT_DISK := $(BUILD)/guest/boot-disk.img
 BLANK_DISK := $(BUILD)/guest/blank-disk.img
+LINUX_INITRD := $(BUILD)/guest/linux-initrd.cpio
+BZIMAGES  := $(patsubst %,$(BUILD)/guest/bzimage-%.bin,ok old truncated initrd-max cmdline-16)
+BIG_INITRD := $(BUILD)/guest/initrd-1536k.bin
 
-all: $(STAMP) $(BUILD)/bookvisor.elf $(GUEST_ELF) $(HELLO_MB2) $(HELLO_MB1) $(CLI_HLT) $(BOOT_DISK) $(BLANK_DISK)
+all: $(STAMP) $(BUILD)/bookvisor.elf $(GUEST_ELF) $(HELLO_MB2) $(HELLO_MB1) $(CLI_HLT) \
+	$(BOOT_DISK) $(BLANK_DISK) $(LINUX_INITRD) $(BZIMAGES) $(BIG_INITRD)
 
 $(STAMP):
 	@sh scripts/setup
@@ -145,15 +150,40 @@ $(HELLO_MB1): tests/thirdparty/hello_mb1.c tests/thirdparty/link_mb1.ld | $(STAM
 		-fcf-protection=none -Wall -Wextra -Werror -c $< -o $(BUILD)/guest/hello_mb1.o
 	@$(LD) -m elf_i386 --no-warn-rwx-segments -T tests/thirdparty/link_mb1.ld -o $@ $(BUILD)/guest/hello_mb1.o
 
-# `make iso GUEST=<file> GUEST_ARGS="<args>" VMM_ARGS="<args>"`: values go to
-# scripts/mkiso untouched (they may hold * | , = and spaces).
+# The smallest initramfs for a real Linux (tests/emu/linux-boot.test): a static /init
+# that prints one line and powers off, and /dev/console.
+$(LINUX_INITRD): tests/thirdparty/linux_init.c tests/thirdparty/mkinitramfs.py | $(STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  CCINIT  $<"
+	@$(HOSTCC) -static -nostdlib -O2 -fno-pic -no-pie -fno-stack-protector -fcf-protection=none \
+		-Wall -Wextra -Werror -o $(BUILD)/guest/linux-init $<
+	@python3 tests/thirdparty/mkinitramfs.py $@ $(BUILD)/guest/linux-init
+
+# Synthetic bzImages bookvisor must refuse (tests/emu/linux-refuse-*.test), one good one.
+BZIMAGE_ARGS_ok :=
+BZIMAGE_ARGS_old := --version 0x0205
+BZIMAGE_ARGS_truncated := --truncate 4096
+BZIMAGE_ARGS_initrd-max := --initrd-addr-max 0x1FFFFF
+BZIMAGE_ARGS_cmdline-16 := --cmdline-size 16
+$(BUILD)/guest/bzimage-%.bin: tests/thirdparty/mkbzimage.py | $(STAMP)
+	@mkdir -p $(dir $@)
+	@echo "  BZIMAGE $@"
+	@python3 $< $@ $(BZIMAGE_ARGS_$*)
+
+# An initrd of 1.5 MiB: more than fits below 2 MiB (bzimage-initrd-max.bin).
+$(BIG_INITRD): | $(STAMP)
+	@mkdir -p $(dir $@)
+	@head -c 1572864 /dev/zero > $@
+
+# `make iso GUEST=<file> GUEST_INITRD=<file> GUEST_ARGS="<args>" VMM_ARGS="<args>"`:
+# values go to scripts/mkiso untouched (they may hold * | , = and spaces).
 # GUEST=bios: no guest module; bookvisor boots the BIOS drive its boot= option names
 # (boot=0x80, the first hard disk, unless VMM_ARGS gives one): chapter 12.
 iso: all
 	@guest="$(GUEST)"; vmm_args="$$VMM_ARGS"; \
 	if [ "$$guest" = bios ]; then guest=""; \
 	    case " $$vmm_args" in *" boot="*) ;; *) vmm_args="$$vmm_args boot=0x80" ;; esac; fi; \
-	scripts/mkiso "$(ISO)" $(BUILD)/bookvisor.elf "$$guest" "$$GUEST_ARGS" "$$vmm_args" "$(VMM_CONFIG)"
+	scripts/mkiso "$(ISO)" $(BUILD)/bookvisor.elf "$$guest" "$$GUEST_ARGS" "$$vmm_args" "$(VMM_CONFIG)" "$(GUEST_INITRD)"
 export GUEST_ARGS VMM_ARGS
 
 # Boot the demo in QEMU (AMD-V under TCG) with the serial console on this terminal.
@@ -218,7 +248,7 @@ help:
 	@echo "make test       unit + emulator tests; last line 'N passed, N failed'"
 	@echo "make unit       unit tests only"
 	@echo "make emu        emulator tests only (EMU_ARGS='--target qemu-svm' ...)"
-	@echo "make iso        build/bookvisor.iso (GUEST=, GUEST_ARGS=, VMM_ARGS=)"
+	@echo "make iso        build/bookvisor.iso (GUEST=, GUEST_INITRD=, GUEST_ARGS=, VMM_ARGS=, VMM_CONFIG=)"
 	@echo "make docs       the book and API docs into build/docs (warnings are errors)"
 	@echo "make handout LAB=n / make grade LAB=n   the labs"
 	@echo "make bench      benchmarks;  make fuzz   longer fuzzing"

@@ -27,7 +27,7 @@ def _file_digest(path):
     return h.hexdigest()
 
 
-def build_iso(cache_dir, vmm, guest, guest_args, vmm_args, config=""):
+def build_iso(cache_dir, vmm, guest, guest_args, vmm_args, config="", initrd=""):
     """Return a cached ISO for these parameters, building it with scripts/mkiso if new.
 
     The cache key covers the file contents, so a rebuilt bookvisor gets a new ISO.
@@ -39,9 +39,12 @@ def build_iso(cache_dir, vmm, guest, guest_args, vmm_args, config=""):
         raise RuntimeError(f"guest file {guest} does not exist")
     if config and not Path(config).is_file():
         raise RuntimeError(f"config module {config} does not exist")
+    if initrd and not Path(initrd).is_file():
+        raise RuntimeError(f"initrd {initrd} does not exist")
     key_src = json.dumps([_file_digest(vmm), _file_digest(guest) if guest else "",
                           guest_args, vmm_args, _file_digest(MKISO),
-                          _file_digest(config) if config else ""])
+                          _file_digest(config) if config else "",
+                          _file_digest(initrd) if initrd else ""])
     key = hashlib.sha1(key_src.encode()).hexdigest()[:20]
     iso = Path(cache_dir) / f"{key}.iso"
     with _iso_locks_guard:
@@ -51,9 +54,8 @@ def build_iso(cache_dir, vmm, guest, guest_args, vmm_args, config=""):
             os.utime(iso)  # mark as recently used for pruning
             return iso
         iso.parent.mkdir(parents=True, exist_ok=True)
-        cmd = [str(MKISO), str(iso), str(vmm), str(guest or "-"), guest_args, vmm_args]
-        if config:
-            cmd.append(str(config))
+        cmd = [str(MKISO), str(iso), str(vmm), str(guest or "-"), guest_args, vmm_args,
+               str(config or "-"), str(initrd or "-")]
         r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if r.returncode != 0:
             raise RuntimeError(f"mkiso failed: {r.stdout.strip()[-2000:]}")

@@ -34,8 +34,8 @@ class TestSpec:
 
     LIST_KEYS = ("expect", "forbid", "qemu-args", "bochs-config")
     SCALAR_KEYS = ("name", "description", "targets", "vmm", "guest", "guest-args",
-                   "vmm-args", "vmm-config", "iso", "mem", "timeout", "end", "expect-fail",
-                   "default-forbid")
+                   "guest-initrd", "vmm-args", "vmm-config", "iso", "mem", "timeout", "end",
+                   "expect-fail", "default-forbid", "requires")
     PORT_KEYS = ("expect", "forbid", "end")
 
     def __init__(self, path):

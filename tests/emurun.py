@@ -350,6 +350,7 @@ class Result:
         self.test, self.target = test, target
         self.reasons = []
         self.passed = False
+        self.skipped = None      # why the pair did not run (a `requires` file is missing)
         self.seconds = 0.0
         self.outdir = None
 
@@ -358,6 +359,11 @@ def run_pair(spec, target_name, opts):
     """Boot SPEC on TARGET and judge it; return a Result."""
     res = Result(spec.name, target_name)
     target = TARGETS[target_name]
+    missing = [f for f in (_resolve(spec, "requires", target_name, "") or "").split()
+               if not (ROOT / f).is_file()]
+    if missing:
+        res.skipped = f"{' '.join(missing)} missing"
+        return res
     t0 = time.monotonic()
     try:
         _run_pair(spec, target, opts, res)
@@ -399,10 +405,12 @@ def _run_pair(spec, target, opts, res):
         vmm = opts.vmm or _resolve(spec, "vmm", tname, DEFAULT_VMM)
         guest = _resolve(spec, "guest", tname, "")
         config = _resolve(spec, "vmm-config", tname, "")
+        initrd = _resolve(spec, "guest-initrd", tname, "")
         iso = build_iso(opts.out / "iso", ROOT / vmm, (ROOT / guest) if guest else "",
                         _resolve(spec, "guest-args", tname, ""),
                         _resolve(spec, "vmm-args", tname, ""),
-                        (ROOT / config) if config else "")
+                        (ROOT / config) if config else "",
+                        (ROOT / initrd) if initrd else "")
     mem = _resolve(spec, "mem", tname, target.mem)
     timeout = float(_resolve(spec, "timeout", tname, 120)) * opts.timeout_scale
     end = spec.get_port_scalar("end", tname)
@@ -501,6 +509,9 @@ def tail(path, n):
 
 def report(res, lock):
     with lock:
+        if res.skipped:
+            print(f"SKIP {res.test} [{res.target}]: {res.skipped}", flush=True)
+            return
         if res.passed:
             note = f" ({res.reasons[0]})" if res.reasons else ""
             print(f"PASS {res.test} [{res.target}] ({res.seconds:.1f}s){note}", flush=True)
@@ -546,13 +557,16 @@ def run_tests(opts):
         return 0
     prune_iso_cache(opts.out / "iso")
     lock = threading.Lock()
-    passed = failed = 0
+    passed = failed = skipped = 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, opts.jobs)) as pool:
         futures = [pool.submit(run_pair, s, t, opts) for s, t in pairs]
         try:
             for fut in concurrent.futures.as_completed(futures):
                 res = fut.result()
                 report(res, lock)
+                if res.skipped:
+                    skipped += 1
+                    continue
                 passed += res.passed
                 failed += not res.passed
         except KeyboardInterrupt:
@@ -560,7 +574,7 @@ def run_tests(opts):
                 f.cancel()
             kill_all()
             raise
-    print(f"emu: {passed} passed, {failed} failed")
+    print(f"emu: {passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
     return 1 if failed else 0
 
 

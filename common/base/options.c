@@ -25,7 +25,7 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
         { "console", CMDLINE_CHOICE, &vmm_options.console, console_choices,
           "where bookvisor logs (default com1)" },
         { "vmm_mem", CMDLINE_U64, &vmm_options.vmm_mem, NULL,
-          "RAM kept by bookvisor, e.g. 32M (default)" },
+          "RAM kept by bookvisor for its pool, e.g. 12M (default)" },
         { "backend", CMDLINE_CHOICE, &vmm_options.backend, backend_choices,
           "force a backend (default auto)" },
         { "smi", CMDLINE_CHOICE, &vmm_options.smi, smi_choices,
@@ -59,7 +59,7 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
           "print the PCI device list after drivers bind" },
     };
     vmm_options.console = 0;
-    vmm_options.vmm_mem = 32ULL << 20;
+    vmm_options.vmm_mem = 12ULL << 20;
     vmm_options.backend = OPT_BACKEND_AUTO;
     vmm_options.boot_drive = OPT_BOOT_NONE;
     vmm_options.smi = OPT_SMI_REPLAY;

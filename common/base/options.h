@@ -13,7 +13,7 @@
 /** All options, with their defaults filled by options_parse(). */
 struct vmm_options {
     int console;            /**< enum console_target: console=com1|com2|e9 */
-    u64 vmm_mem;            /**< vmm_mem=SIZE: bytes of RAM bookvisor keeps (default 32M) */
+    u64 vmm_mem;            /**< vmm_mem=SIZE: bytes of RAM bookvisor keeps for its pool (default 12M) */
     int backend;            /**< backend=auto|svm|vmx */
     int smi;                /**< smi=replay|guest: who takes the SMI of a guest's SMI_CMD write (common/platform/power_guard.h) */
     u64 boot_drive;         /**< boot=DRIVE: BIOS chain boot of that drive (0x80: first hard disk); OPT_BOOT_NONE: off */

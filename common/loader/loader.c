@@ -8,7 +8,13 @@
 
 bool guest_memory_is_ram(const struct guest_memory *m, u64 gpa, u64 len)
 {
-    return vmm_layout_is_ram(m->map, m->map_len, gpa, len, NULL);
+    if (!vmm_layout_is_ram(m->map, m->map_len, gpa, len, NULL))
+        return false;
+    for (size_t i = 0; i < m->busy_len; i++)
+        if (m->busy[i].length && gpa < m->busy[i].base + m->busy[i].length &&
+            m->busy[i].base < gpa + len)
+            return false;
+    return true;
 }
 
 u8 *guest_memory_span(const struct guest_memory *m, u64 gpa, size_t len)

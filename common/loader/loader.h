@@ -11,8 +11,9 @@
  * bookvisor tries the loaders of common/loader/loaders.h in order and uses
  * the first whose probe accepts the module; loader_choose() does that and,
  * when none accepts, says what each of them answered. Multiboot v1 and
- * Multiboot2 are the loaders today (common/loader/multiboot_loader.h); the
- * Linux boot protocol and BIOS chain boot are planned (chapter 12).
+ * Multiboot2 (common/loader/multiboot_loader.h) and the Linux boot protocol
+ * (common/loader/linux_loader.h) are the loaders today; BIOS chain boot is
+ * planned (chapter 12).
  *
  * Everything here is pure: guest RAM is reached only through the
  * struct guest_memory the caller passes, so tests load into a buffer.
@@ -29,7 +30,9 @@
  * own range already reserved) and a way to reach its RAM. Loaders write
  * only through guest_memory_write(), guest_memory_zero() and
  * guest_memory_span(), which refuse anything that is not available RAM in
- * the map.
+ * the map, and anything busy: RAM the guest gets, but that still holds the
+ * modules being loaded (the VMM leaves them where they are, outside its own
+ * range, and copies them from there).
  */
 struct guest_memory {
     const struct phys_range *map; /**< the guest's memory map */
@@ -41,9 +44,11 @@ struct guest_memory {
      */
     u8 *(*host_ptr)(void *ctx, u64 gpa, size_t len);
     void *ctx; /**< passed to host_ptr */
+    const struct phys_range *busy; /**< RAM no loader may write: the modules' bytes (NULL = none) */
+    size_t busy_len;               /**< entries in busy */
 };
 
-/** Is [gpa, gpa + len) available RAM in m's map? */
+/** Is [gpa, gpa + len) available RAM in m's map, and not busy? */
 bool guest_memory_is_ram(const struct guest_memory *m, u64 gpa, u64 len);
 
 /** The bytes [gpa, gpa + len) to write into, or NULL when they are not all RAM. */

@@ -14,11 +14,12 @@ struct cpu_info;
 /** What guest_boot() needs to know about the machine. */
 struct guest_boot_params {
     const struct backend_ops *backend;   /**< chosen backend */
-    const struct boot_info *info;         /**< bookvisor's boot information (copied) */
+    const struct boot_info *info;         /**< bookvisor's boot information (copied; its modules are the staged ones) */
     const struct phys_range *firmware_map; /**< the firmware memory map */
     size_t firmware_map_len;             /**< entries in firmware_map */
     u64 vmm_base;                        /**< start of the VMM region */
     u64 vmm_size;                        /**< bytes of the VMM region */
+    struct phys_range staged;            /**< guest RAM holding the modules until they are loaded (length 0: none) */
     const struct cpu_info *cpu;          /**< the boot CPU */
 };
 

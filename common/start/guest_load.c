@@ -67,7 +67,11 @@ void guest_load(const struct guest_boot_params *p, const struct phys_range *map,
     req.rsdp_new = info->rsdp_new;
     req.rsdp_new_len = (u32)info->rsdp_new_len;
 
-    const struct guest_memory mem = { map, n, direct_map, NULL };
+    /* The staged modules are guest RAM, but the loader must not write over
+     * them while it copies from them. */
+    const struct guest_memory mem = {
+        .map = map, .map_len = n, .host_ptr = direct_map, .busy = &p->staged, .busy_len = 1,
+    };
     static struct loader_result res;
     if (loader->load(&req, &mem, &res, why, sizeof(why)))
         guest_boot_fail("%s", why);
@@ -78,7 +82,7 @@ void guest_load(const struct guest_boot_params *p, const struct phys_range *map,
 void guest_load_bios(const struct guest_boot_params *p, const struct phys_range *map, size_t n,
                      u8 drive, struct vcpu_init_state *st)
 {
-    const struct guest_memory mem = { map, n, direct_map, NULL };
+    const struct guest_memory mem = { .map = map, .map_len = n, .host_ptr = direct_map };
     static struct loader_result res;
     char why[160];
     if (bios_boot_load(drive, p->backend->uses_vmmcall, &mem, &res, why, sizeof(why)))

@@ -104,10 +104,16 @@ static size_t collect_obstacles(u32 mbi_pa, struct phys_range *out, size_t max)
     return n;
 }
 
+/* The end of the highest memory bookvisor may need to reach: RAM and ACPI
+ * memory, at least 4 GiB (devices live below it). Reserved ranges do not
+ * count: QEMU reports AMD's HyperTransport hole at 1 TiB as reserved, and
+ * mapping up to it cost 2 MiB of page tables inside bookvisor's region. */
 static u64 top_of_memory(void)
 {
     u64 top = 4 * GIB;
     for (size_t i = 0; i < firmware_map_len; i++) {
+        if (firmware_map[i].type == 2)
+            continue;
         u64 end = firmware_map[i].base + firmware_map[i].length;
         if (end > top)
             top = end;
@@ -117,22 +123,45 @@ static u64 top_of_memory(void)
 
 static u64 modules_bytes(void)
 {
-    u64 total = boot_info.total_size;
+    u64 total = 0;
     for (u32 i = 0; i < boot_info.module_count; i++)
-        total += ALIGN_UP((u64)(boot_info.modules[i].end - boot_info.modules[i].start), 4096) + 4096;
-    return ALIGN_UP(total, 4096);
+        total += ALIGN_UP((u64)(boot_info.modules[i].end - boot_info.modules[i].start), 4096);
+    return total;
 }
 
 /*
- * Copy the boot information and the modules into the VMM region so the
- * guest may overwrite the originals, then parse the copy again.
+ * The modules' new home while the guest is loaded: the highest RAM below
+ * 4 GiB that overlaps neither bookvisor's region nor anything GRUB left
+ * (the modules themselves among it), so copying them there is safe. It is
+ * guest RAM: the loaders copy the modules on to their guest places and
+ * leave the staging area to the guest. High, because the kernels' own
+ * places are low (Multiboot kernels at their link addresses, Linux at
+ * 16 MiB). Returns its size; 0 when there are no modules.
  */
-static void keep_boot_info(u32 mbi_pa, u64 dst)
+static u64 choose_staging(const struct phys_range *obstacles, size_t nobst, u64 *base)
+{
+    u64 size = modules_bytes();
+    if (!size)
+        return 0;
+    if (!vmm_layout_choose(firmware_map, firmware_map_len, obstacles, nobst, size, 4096, 4 * GIB,
+                           base))
+        panic("no room below 4 GiB to stage the %u module(s) (%llu KiB)", boot_info.module_count,
+              (unsigned long long)(size >> 10));
+    return size;
+}
+
+/*
+ * Copy the boot information into the VMM region (the guest may overwrite
+ * GRUB's) and the modules to the staging area (outside the region: the
+ * guest's kernel and initrd are not bookvisor's to keep), then parse the
+ * copy again with the module entries pointing at the staged bytes.
+ */
+static void keep_boot_info(u32 mbi_pa, u64 dst, u64 staging)
 {
     u8 *p = phys_to_virt(dst);
     u32 mbi_len = boot_info.total_size;
     memcpy(p, phys_to_virt(mbi_pa), mbi_len);
-    u64 cursor = ALIGN_UP(dst + mbi_len, 4096);
+    u64 cursor = staging;
     int err = boot_info_parse(p, mbi_len, &boot_info);
     if (err)
         panic("copy of the boot information does not parse: %s", boot_info_error_name(err));
@@ -201,21 +230,28 @@ void boot_main(u32 magic, u32 mbi_pa)
     u64 image = ALIGN_UP(relocate_image_size(), 2 * MIB);
     u64 identity_limit = top_of_memory();
     u64 tables = relocate_tables_size(identity_limit);
-    u64 keep = modules_bytes();
+    u64 keep = ALIGN_UP((u64)boot_info.total_size, 4096);
     u64 region = ALIGN_UP(image + tables + keep + vmm_options.vmm_mem, 2 * MIB);
-    struct phys_range obstacles[4 + BOOT_INFO_MAX_MODULES];
-    size_t nobst = collect_obstacles(mbi_pa, obstacles, ARRAY_SIZE(obstacles));
+    struct phys_range obstacles[5 + BOOT_INFO_MAX_MODULES];
+    size_t nobst = collect_obstacles(mbi_pa, obstacles, ARRAY_SIZE(obstacles) - 1);
     u64 base;
     if (!vmm_layout_choose(firmware_map, firmware_map_len, obstacles, nobst, region, 2 * MIB,
                            4 * GIB, &base))
         panic("no room for bookvisor's %llu MiB below 4 GiB", (unsigned long long)(region >> 20));
+    obstacles[nobst++] = (struct phys_range){ base, region, 2 };
+    u64 staging = 0, staging_size = choose_staging(obstacles, nobst, &staging);
     relocate_image(base, base + image, identity_limit);
-    keep_boot_info(mbi_pa, base + image + tables);
+    keep_boot_info(mbi_pa, base + image + tables, staging);
     u64 pool = base + image + tables + keep;
     mem_init(pool, base + region - pool);
     kprintf("bookvisor: memory: VMM region [0x%llx, 0x%llx) (%llu MiB), %llu MiB free for the VMM\n",
             (unsigned long long)base, (unsigned long long)(base + region),
             (unsigned long long)(region >> 20), (unsigned long long)(mem_free_bytes() >> 20));
+    if (staging_size)
+        kprintf("bookvisor: memory: %u module(s) staged in guest RAM at [0x%llx, 0x%llx), "
+                "outside the VMM region\n", boot_info.module_count, (unsigned long long)staging,
+                (unsigned long long)(staging + staging_size));
+    struct phys_range staged = { staging, staging_size, 1 };
 
     if (boot_info.rsdp_new)
         acpi_power_init(boot_info.rsdp_new, boot_info.rsdp_new_len);
@@ -250,6 +286,7 @@ void boot_main(u32 magic, u32 mbi_pa)
         .firmware_map_len = firmware_map_len,
         .vmm_base = base,
         .vmm_size = region,
+        .staged = staged,
         .cpu = &cpu,
     };
     guest_boot(&gp);

@@ -27,7 +27,7 @@ static u8 *fake_host_ptr(void *ctx, u64 gpa, size_t len)
 
 START_TEST(start_up_placed_with_its_parameters)
 {
-    const struct guest_memory mem = { map, 3, fake_host_ptr, NULL };
+    const struct guest_memory mem = { .map = map, .map_len = 3, .host_ptr = fake_host_ptr };
     size_t len = (size_t)(bios_boot_code_end - bios_boot_code);
     memset(ram, 0xEE, sizeof(ram));
     ck_assert_int_eq(bios_boot_load(0x81, true, &mem, &res, why, sizeof(why)), 0);
@@ -59,7 +59,7 @@ END_TEST
 START_TEST(refused_when_its_place_is_not_ram)
 {
     const struct phys_range reserved_low[] = { { 0x0, 0x1000, 2 }, { 0x1000, 0x9E000, 1 } };
-    const struct guest_memory mem = { reserved_low, 2, fake_host_ptr, NULL };
+    const struct guest_memory mem = { .map = reserved_low, .map_len = 2, .host_ptr = fake_host_ptr };
     memset(ram, 0xEE, sizeof(ram));
     ck_assert_int_ne(bios_boot_load(0x80, false, &mem, &res, why, sizeof(why)), 0);
     ck_assert_ptr_nonnull(strstr(why, "not RAM"));

@@ -4,7 +4,7 @@
  * loader, with the refusal that names every loader's answer. The real table
  * (common/loader/loaders.c) is checked too.
  *
- * unit-sources: common/loader/loader.c common/loader/loaders.c common/loader/multiboot_loader.c common/loader/multiboot.c common/loader/multiboot_probe.c common/loader/multiboot_plan.c common/loader/multiboot_info.c common/vm/vcpu_state.c common/base/vmm_layout.c common/lib/format.c common/lib/kstring.c
+ * unit-sources: common/loader/loader.c common/loader/loaders.c common/loader/linux_loader.c common/loader/linux_probe.c common/loader/linux_plan.c common/loader/linux_boot_params.c common/loader/multiboot_loader.c common/loader/multiboot.c common/loader/multiboot_probe.c common/loader/multiboot_plan.c common/loader/multiboot_info.c common/vm/vcpu_state.c common/base/vmm_layout.c common/lib/format.c common/lib/kstring.c
  */
 #include <check.h>
 #include <stdio.h>
@@ -35,7 +35,7 @@ static u8 *fake_host_ptr(void *ctx, u64 gpa, size_t len)
     return ram + gpa;
 }
 
-static const struct guest_memory mem = { map, 5, fake_host_ptr, ram };
+static const struct guest_memory mem = { map, 5, fake_host_ptr, ram, NULL, 0 };
 
 START_TEST(guest_memory_only_reaches_ram)
 {
@@ -82,6 +82,25 @@ static int probe_never(const u8 *image, size_t len, char *why, size_t wlen)
 static const struct guest_loader even = { "even", "an even image", probe_even, NULL };
 static const struct guest_loader never = { "never", "a never image", probe_never, NULL };
 
+/* RAM that holds the modules being loaded is the guest's, yet no loader may write it. */
+START_TEST(busy_ram_is_not_reachable)
+{
+    const struct phys_range busy = { 0x24000, 0x1000, 1 };
+    const struct guest_memory m = { map, 5, fake_host_ptr, ram, &busy, 1 };
+    const u8 bytes[8] = { 1 };
+
+    memset(ram, 0xEE, sizeof(ram));
+    ck_assert(guest_memory_is_ram(&m, 0x20000, 0x4000));
+    ck_assert(!guest_memory_is_ram(&m, 0x23FFC, 8)); /* runs into it */
+    ck_assert(!guest_memory_write(&m, 0x24FFF, bytes, 8));
+    ck_assert(!guest_memory_zero(&m, 0x20000, 0x10000));
+    ck_assert(guest_memory_write(&m, 0x25000, bytes, 8)); /* right after it */
+    for (u32 a = 0x24000; a < 0x25000; a++)
+        ck_assert_uint_eq(ram[a], 0xEE);
+    ck_assert(guest_memory_is_ram(&mem, 0x24000, 0x1000)); /* without it: plain RAM */
+}
+END_TEST
+
 START_TEST(first_accepting_loader_wins)
 {
     const struct guest_loader *const table[] = { &never, &even };
@@ -98,17 +117,19 @@ START_TEST(first_accepting_loader_wins)
 END_TEST
 
 /* bookvisor's table: a file that is no kernel is refused by both Multiboot
- * loaders, and the line keeps the wording tests/emu/bad-guest.test expects. */
+ * loaders and the Linux one, and the line keeps the wording
+ * tests/emu/bad-guest.test expects. */
 START_TEST(real_table_refuses_a_non_kernel)
 {
     static const char text[] = "ENTRY(_start) SECTIONS { . = 2M; .text : { *(.text) } }\n";
     char why[256];
 
-    ck_assert_uint_eq(guest_loader_count, 2);
+    ck_assert_uint_eq(guest_loader_count, 3);
     ck_assert_ptr_null(loader_choose(guest_loaders, guest_loader_count, (const u8 *)text,
                                      sizeof(text) - 1, why, sizeof(why)));
     ck_assert_str_eq(why, "is not a multiboot kernel: MULTIBOOT_ERR_NO_HEADER, nor a multiboot2 "
-                          "kernel: MULTIBOOT_ERR_NO_HEADER");
+                          "kernel: MULTIBOOT_ERR_NO_HEADER, nor a Linux bzImage: "
+                          "LINUX_ERR_NOT_BZIMAGE (no setup header, or a zImage)");
 }
 END_TEST
 
@@ -160,6 +181,7 @@ int main(void)
     Suite *s = suite_create("loader");
     TCase *tc = tcase_create("interface");
     tcase_add_test(tc, guest_memory_only_reaches_ram);
+    tcase_add_test(tc, busy_ram_is_not_reachable);
     tcase_add_test(tc, first_accepting_loader_wins);
     tcase_add_test(tc, real_table_refuses_a_non_kernel);
     tcase_add_test(tc, real_table_prefers_multiboot2);

@@ -38,7 +38,7 @@ static u8 *fake_host_ptr(void *ctx, u64 gpa, size_t len)
     return ram + gpa;
 }
 
-static const struct guest_memory mem = { map, 6, fake_host_ptr, NULL };
+static const struct guest_memory mem = { map, 6, fake_host_ptr, NULL, NULL, 0 };
 
 static const u8 initrd[5000] = { 0xA5, [4999] = 0x5A };
 static const u8 config[100] = { 'c' };

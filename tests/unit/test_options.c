@@ -22,7 +22,7 @@ START_TEST(defaults)
 {
     ck_assert_uint_eq(options_parse(NULL, collect, NULL), 0);
     ck_assert_int_eq(vmm_options.console, CONSOLE_COM1);
-    ck_assert_uint_eq(vmm_options.vmm_mem, 32ULL << 20);
+    ck_assert_uint_eq(vmm_options.vmm_mem, 12ULL << 20);
     ck_assert_int_eq(vmm_options.backend, OPT_BACKEND_AUTO);
     ck_assert(!vmm_options.npt_4k_only && !vmm_options.test_mmio_page && !vmm_options.test_crash);
     ck_assert_int_eq(vmm_options.test_corrupt, OPT_CORRUPT_NONE);
@@ -60,7 +60,7 @@ START_TEST(mistakes_are_reported_and_ignored)
     ck_assert_uint_eq(options_parse("console=com9 bogus vmm_mem=lots console=com2", collect, NULL), 3);
     ck_assert_uint_eq(reports, 3);
     ck_assert_int_eq(vmm_options.console, CONSOLE_COM2); /* the valid item still applies */
-    ck_assert_uint_eq(vmm_options.vmm_mem, 32ULL << 20); /* the bad one left the default */
+    ck_assert_uint_eq(vmm_options.vmm_mem, 12ULL << 20); /* the bad one left the default */
     ck_assert_ptr_nonnull(strstr(last, "vmm_mem=lots"));
 }
 END_TEST
