@@ -167,7 +167,9 @@ static enum exit_action on_efer_write(struct vcpu *v, u64 value)
     const char *why = efer_write_fault(&guest_vm_of(v)->cr_features, &now, value);
     if (why)
         return refuse_write(v, "EFER", value, why);
-    v->backend->set_reg(v, VCPU_REG_EFER, efer_write_value(&now, value));
+    u64 efer = efer_write_value(&now, value);
+    if (efer != now.efer) /* the same value again (a common write) leaves the state alone */
+        v->backend->set_reg(v, VCPU_REG_EFER, efer);
     return EXIT_SKIP;
 }
 
@@ -364,11 +366,14 @@ static enum exit_action cr_write(struct vcpu *v, unsigned cr, enum vcpu_reg reg,
     const char *why = cr_write_fault(&guest_vm_of(v)->cr_features, &now, cr, value);
     if (why)
         return refuse_write(v, cr == 0 ? "CR0" : "CR4", value, why);
+    u64 old = cr == 0 ? now.cr0 : cr == 4 ? now.cr4 : 0;
     v->backend->set_reg(v, reg, value);
-    /* A MOV to CR0/CR3/CR4 flushes the TLB on real hardware; a value
-     * written into the VMCS/VMCB does not. The nested flush (INVEPT
-     * single-context, or TLB_CONTROL) drops the guest's translations too. */
-    vcpu_request_nested_flush(v);
+    /* A MOV to CR3, or one that changes a CR0/CR4 bit of address
+     * translation, flushes the TLB on real hardware; a value written into
+     * the VMCS/VMCB does not. The nested flush (INVEPT single-context, or
+     * TLB_CONTROL) drops the guest's translations too. */
+    if (cr_write_flushes_tlb(cr, old, value))
+        vcpu_request_nested_flush(v);
     return EXIT_SKIP;
 }
 

@@ -51,7 +51,9 @@ enum io_pass_own {
  * hook with another handler or context goes to that hook; the handler's own
  * lanes as own says; every other lane to the hardware. Lanes are grouped
  * into naturally aligned pieces of one owner each (single bytes with
- * IO_OWN_BYTES).
+ * IO_OWN_BYTES). port and size are the access the handler was called with:
+ * a one-byte access is then the handler's own lane, and goes to the
+ * hardware without a look at the hook table (unless own is IO_OWN_KEEP).
  * @return EXIT_SKIP, or the first other hook's answer that is not EXIT_SKIP
  *         (the lanes after it are then not carried out)
  */
