@@ -414,17 +414,25 @@ static void __attribute__((noinline)) nmi_window_exit(struct vcpu *v, struct vm_
     }
 }
 
-/* Every exit but CPUID: full decode, and the event whose delivery the exit
- * cut short (e.g. a fault while delivering an interrupt through the guest's
- * IDT), for common code to take back (chapter 08). */
-static void __attribute__((noinline)) decode_exit_slow(struct vcpu *v, struct vmcb *vmcb, u64 code,
-                                                       struct vm_exit *e)
+/* Every exit but CPUID: full decode (inline: the instruction exits are
+ * frequent), and the event whose delivery the exit cut short (e.g. a fault
+ * while delivering an interrupt through the guest's IDT), for common code
+ * to take back (chapter 08): one test of EXITINTINFO's valid bit when there
+ * is none, as for every instruction exit. */
+static inline __attribute__((always_inline)) void decode_exit(struct vcpu *v, struct vmcb *vmcb,
+                                                              u64 code, struct vm_exit *e)
 {
     svm_exit_decode(code, vmcb->control.exitinfo1, vmcb->control.exitinfo2, vmcb->save.rip,
                     caps.nrip_save ? vmcb->control.next_rip : 0, e);
-    svm_cut_short_decode(vmcb->control.exitintinfo, &e->cut_short);
+    u64 cut_short = vmcb->control.exitintinfo;
+    if (__builtin_expect(cut_short & SVM_EVENTINJ_VALID, 0))
+        svm_cut_short_decode(cut_short, &e->cut_short);
+    else
+        e->cut_short.delivery = VM_DELIVERY_NONE;
     if (code == SVM_EXIT_MSR)
         e->details.msr = (u32)v->gprs.rcx;
+    else if (code == SVM_EXIT_VMMCALL)
+        e->details.cpl = (vmcb->save.ss.attrib >> 5) & 3; /* SS.DPL */
     else if (code == SVM_EXIT_IRET || code == SVM_EXIT_EXCEPTION_BASE + EVENT_VECTOR_DB)
         nmi_window_exit(v, e);
 }
@@ -467,7 +475,7 @@ bool svm_on_exit(struct vcpu *v)
         svm_exit_decode_hot(code, vmcb->control.exitinfo1, vmcb->control.exitinfo2,
                             vmcb->save.rip, caps.nrip_save ? vmcb->control.next_rip : 0, &e);
     else
-        decode_exit_slow(v, vmcb, code, &e);
+        decode_exit(v, vmcb, code, &e);
     if (!vcpu_handle_exit_inline(v, &e, svm_skip_instruction))
         return false;
     prepare_entry(v, vmcb);

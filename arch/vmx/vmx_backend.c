@@ -333,9 +333,9 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
     return 0;
 }
 
-static u64 vmx_get_reg(struct vcpu *v, enum vcpu_reg r)
+/* get_reg once v's VMCS is current; inline in both callers below. */
+static inline __attribute__((always_inline)) u64 read_reg(struct vcpu *v, enum vcpu_reg r)
 {
-    vmcs_use(v, "get_reg");
     struct vmx_vcpu *x = v->arch;
     switch (r) {
     case VCPU_REG_RIP: return vmread(VMCS_GUEST_RIP);
@@ -368,6 +368,22 @@ static u64 vmx_get_reg(struct vcpu *v, enum vcpu_reg r)
     case VCPU_REG_GS_BASE: return vmread(VMCS_GUEST_GS_BASE);
     default: return 0;
     }
+}
+
+/* Cold: v's VMCS is not current (or v is not this CPU's: vmcs_use() panics). */
+static u64 __attribute__((noinline, cold)) get_reg_slow(struct vcpu *v, enum vcpu_reg r)
+{
+    vmcs_use(v, "get_reg");
+    return read_reg(v, r);
+}
+
+/* Handlers call it several times per exit: the common case has no call in
+ * it, so it needs no saved registers (chapter 14). */
+static u64 vmx_get_reg(struct vcpu *v, enum vcpu_reg r)
+{
+    if (__builtin_expect(!vmcs_is_current(v), 0))
+        return get_reg_slow(v, r);
+    return read_reg(v, r);
 }
 
 static void set_ia32e(bool on)

@@ -51,37 +51,38 @@ static inline __attribute__((always_inline)) void decode_exit(struct vcpu *v, st
     e->raw_info2 = 0;
     e->insn_len = (u8)vmread(VMCS_EXIT_INSN_LEN);
     e->kind = vmx_exit_kind_of(raw & 0xFFFF);
-    u64 qual = 0;
-    switch (e->kind) {
-    case VM_EXIT_IO: case VM_EXIT_CR_ACCESS: case VM_EXIT_NESTED_PAGE_FAULT: case VM_EXIT_SIPI:
-        qual = vmread(VMCS_EXIT_QUALIFICATION);
-        break;
-    default:
-        break;
-    }
-    e->raw_info1 = qual;
-    /* The kind is known; fill its details, and refine the kinds the reason
-     * alone cannot settle (vmx_exit_kind_of() says which). */
+    e->raw_info1 = 0;
+    /* The kind is known; fill its details (one switch: one jump), and
+     * refine the kinds the reason alone cannot settle (vmx_exit_kind_of()
+     * says which). Only I/O, CR-access, EPT and SIPI exits have a
+     * qualification bookvisor reads. */
     switch (e->kind) {
     case VM_EXIT_RDMSR: case VM_EXIT_WRMSR: e->details.msr = (u32)v->gprs.rcx; break;
-    case VM_EXIT_SIPI: e->details.vector = qual & 0xFF; break;
+    case VM_EXIT_VMCALL: e->details.cpl = (vmread(VMCS_GUEST_SS_AR) >> 5) & 3; break; /* SS.DPL */
+    case VM_EXIT_SIPI:
+        e->raw_info1 = vmread(VMCS_EXIT_QUALIFICATION);
+        e->details.vector = e->raw_info1 & 0xFF;
+        break;
     case VM_EXIT_IO: {
         struct vmx_io_qual q;
-        if (!vmx_decode_io(qual, &q))
+        e->raw_info1 = vmread(VMCS_EXIT_QUALIFICATION);
+        if (!vmx_decode_io(e->raw_info1, &q))
             e->kind = VM_EXIT_UNKNOWN;
         vmx_io_to_generic(&q, &e->details.io);
         break;
     }
     case VM_EXIT_CR_ACCESS: {
         struct vmx_cr_qual q;
-        if (!vmx_decode_cr(qual, &q))
+        e->raw_info1 = vmread(VMCS_EXIT_QUALIFICATION);
+        if (!vmx_decode_cr(e->raw_info1, &q))
             e->kind = VM_EXIT_UNKNOWN;
         vmx_cr_to_generic(&q, &e->details.cr);
         break;
     }
     case VM_EXIT_NESTED_PAGE_FAULT: {
         struct vmx_ept_qual q;
-        vmx_decode_ept(qual, &q);
+        e->raw_info1 = vmread(VMCS_EXIT_QUALIFICATION);
+        vmx_decode_ept(e->raw_info1, &q);
         e->raw_info2 = vmread(VMCS_GUEST_PHYSICAL_ADDR);
         vmx_ept_to_generic(&q, e->raw_info2, q.gla_valid ? vmread(VMCS_GUEST_LINEAR_ADDR) : 0,
                            &e->details.npf);
