@@ -336,9 +336,10 @@ static void svm_set_reg(struct vcpu *v, enum vcpu_reg r, u64 value)
 static u8 __attribute__((noinline)) decode_length(struct vcpu *v)
 {
     u8 bytes[INSN_MAX_LEN];
-    size_t n = guest_vm_fetch_insn(v, bytes, sizeof(bytes));
+    int mode;
+    size_t n = guest_vm_fetch_insn(v, bytes, sizeof(bytes), &mode);
     struct insn_info info;
-    if (n == 0 || insn_decode_length(bytes, n, (enum insn_mode)guest_vm_insn_mode(v), &info) != INSN_OK)
+    if (n == 0 || insn_decode_length(bytes, n, (enum insn_mode)mode, &info) != INSN_OK)
         return 0;
     return info.length;
 }

@@ -336,11 +336,11 @@ static enum cr_write_insn cr_access_decode(struct vcpu *v, const struct vm_exit_
                                            struct vm_exit_cr *out)
 {
     u8 bytes[INSN_MAX_LEN];
-    size_t n = guest_vm_fetch_insn(v, bytes, sizeof(bytes));
+    int mode;
+    size_t n = guest_vm_fetch_insn(v, bytes, sizeof(bytes), &mode);
     struct insn_info info;
     u8 cr, gpr;
-    if (!c->write || n == 0 ||
-        insn_decode_length(bytes, n, (enum insn_mode)guest_vm_insn_mode(v), &info) != INSN_OK)
+    if (!c->write || n == 0 || insn_decode_length(bytes, n, (enum insn_mode)mode, &info) != INSN_OK)
         return CR_WRITE_NONE;
     enum cr_write_insn insn = cr_write_decode(&info, &cr, &gpr);
     if ((insn == CR_WRITE_MOV || insn == CR_WRITE_LMSW) && cr != c->cr)

@@ -102,12 +102,25 @@ bool guest_vm_read_phys(void *vm, u64 gpa, void *buf, size_t len);
 
 /**
  * Fetch up to 15 instruction bytes at CS.base + RIP.
+ * @param mode  if not NULL, set to the instruction-decoder mode (enum
+ *              insn_mode) the bytes are to be decoded in
  * @return the number of bytes read (0 when the address is not readable).
  */
-size_t guest_vm_fetch_insn(struct vcpu *v, u8 *buf, size_t max);
+size_t guest_vm_fetch_insn(struct vcpu *v, u8 *buf, size_t max, int *mode);
+
+/**
+ * guest_vm_fetch_insn() for a caller that has read the paging state, the
+ * mode, CS.base and RIP already (an emulated access's view of the vCPU):
+ * no register is read again.
+ */
+size_t guest_vm_fetch_insn_from(struct vcpu *v, const struct guest_paging *pg, int mode,
+                                u64 cs_base, u64 rip, u8 *buf, size_t max);
 
 /** The instruction-decoder mode (16/32/64) the vCPU is in now. */
 int guest_vm_insn_mode(struct vcpu *v);
+
+/** guest_vm_insn_mode() with CR0 and EFER taken from pg (read by guest_vm_paging()). */
+int guest_vm_insn_mode_in(struct vcpu *v, const struct guest_paging *pg);
 
 /** Fill the VMM's canary with its pattern (before the guest runs). */
 void vmm_canary_fill(void);

@@ -40,18 +40,9 @@ static unsigned lane_owner(void *ctx, u64 lane)
     return LANE_OTHER + h.port; /* hooks never overlap: the first port names one */
 }
 
-enum exit_action io_pass_on(struct vcpu *v, io_hook_fn fn, void *ctx, u16 port, u8 size,
-                            bool write, u32 *value, enum io_pass_own own_lanes)
+enum exit_action io_pass_on_lanes(struct vcpu *v, io_hook_fn fn, void *ctx, u16 port, u8 size,
+                                  bool write, u32 *value, enum io_pass_own own_lanes)
 {
-    /* One byte: its one lane is the port the caller's hook was found for
-     * (the access it was called with), so there is nothing to split. */
-    if (size == 1 && own_lanes != IO_OWN_KEEP) {
-        if (write)
-            io_write(port, 1, *value);
-        else
-            *value = io_read(port, 1);
-        return EXIT_SKIP;
-    }
     struct lane_ctx l = { guest_vm_of(v), fn, ctx };
     struct access_owned_piece pieces[ACCESS_SPLIT_MAX];
     unsigned n = access_split_owned(port, size, lane_owner, &l, own_lanes == IO_OWN_BYTES, pieces);
