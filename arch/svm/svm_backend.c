@@ -254,7 +254,10 @@ static bool svm_set_intercept(struct vcpu *v, enum vm_intercept what)
         break;
     /* The selective intercept: CLTS and MOVs that change only TS or MP stay in the guest. */
     case VM_INTERCEPT_CR0_WRITE: c->intercept_misc1 |= SVM_INTERCEPT1_CR0_SEL_WRITE; break;
-    case VM_INTERCEPT_CR4_WRITE: c->intercept_cr |= SVM_INTERCEPT_CR_WRITE(4); break;
+    case VM_INTERCEPT_CR4_WRITE:
+        c->intercept_cr |= SVM_INTERCEPT_CR_WRITE(4);
+        v->osxsave_writes_exit = true; /* CPUID leaf 1 may be remembered */
+        break;
     /* The interrupt stays pending at the exit; the VMM takes it with its
      * own IDT (desc_take_interrupt()). */
     case VM_INTERCEPT_EXTERNAL_INTERRUPT: c->intercept_misc1 |= SVM_INTERCEPT1_INTR; break;

@@ -60,7 +60,7 @@ static enum exit_action on_cpuid(struct vcpu *v, struct vm_exit *e)
     if (__builtin_expect((leaf | 6) == 7, 0)) /* leaves 1 and 7 (3 and 5 pass through it untouched) */
         cpuid_mirror_cr4(v, &r);
     cpuid_policy_apply(leaf, (u32)v->gprs.rcx, &r);
-    if (cpuid_policy_stable_leaf(leaf))
+    if (cpuid_policy_stable_leaf(leaf, v->osxsave_writes_exit))
         cpuid_memo_put(&v->cpuid_memo, leaf, &r); /* the backends answer the next one themselves */
     v->gprs.rax = r.eax;
     v->gprs.rbx = r.ebx;
@@ -140,7 +140,10 @@ static enum exit_action on_apic_base_write(struct vcpu *v, u64 value)
     const char *why = apic_base_write_fault(value, kind);
     if (why)
         return refuse_write(v, "IA32_APIC_BASE", value, why);
-    return wrmsr_safe(MSR_IA32_APIC_BASE, value) == 0 ? EXIT_SKIP : EXIT_INJECT_GP;
+    if (wrmsr_safe(MSR_IA32_APIC_BASE, value) != 0)
+        return EXIT_INJECT_GP;
+    cpuid_memo_clear(&v->cpuid_memo); /* leaf 1 says whether the APIC is enabled */
+    return EXIT_SKIP;
 }
 
 /* The guest's control state the rules of common/exits/cr_rules.h always
@@ -382,6 +385,8 @@ static enum exit_action cr_write(struct vcpu *v, unsigned cr, enum vcpu_reg reg,
      * TLB_CONTROL) drops the guest's translations too. */
     if (cr_write_flushes_tlb(cr, old, value))
         vcpu_request_nested_flush(v);
+    if (cr == 4 && ((old ^ value) & CR4_OSXSAVE)) /* CPUID leaf 1 mirrors it */
+        cpuid_memo_clear(&v->cpuid_memo);
     return EXIT_SKIP;
 }
 

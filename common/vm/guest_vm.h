@@ -102,6 +102,9 @@ bool guest_vm_read_phys(void *vm, u64 gpa, void *buf, size_t len);
 
 /**
  * Fetch up to 15 instruction bytes at CS.base + RIP.
+ * @param v     the vCPU, on the CPU that owns it
+ * @param buf   where the bytes go
+ * @param max   the most bytes to read (at most 15)
  * @param mode  if not NULL, set to the instruction-decoder mode (enum
  *              insn_mode) the bytes are to be decoded in
  * @return the number of bytes read (0 when the address is not readable).

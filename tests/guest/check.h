@@ -87,6 +87,7 @@ void check_power_escape(const struct check_context *ctx, struct check_result *re
 void check_apic_base(const struct check_context *ctx, struct check_result *res);
 /** xsetbv-rules: XSETBV of illegal XCR0 values raises \#GP, without OSXSAVE \#UD. */
 void check_xsetbv_rules(const struct check_context *ctx, struct check_result *res);
+void check_cpuid_osxsave(const struct check_context *ctx, struct check_result *res);
 /** realmode-gp: a \#GP injected into real-mode code reaches its handler, once. */
 void check_realmode_gp(const struct check_context *ctx, struct check_result *res);
 /** cpuid-pae: CPUID under PAE paging (bookvisor may walk the PAE tables to step over it). */
