@@ -19,8 +19,10 @@ exit-costs: the guest's minimum round trip of each common exit kind
 I/O port read, the hypercall, a WRMSR of EFER, a CR0 write flipping CR0.NE,
 a CR4 write flipping CR4.PGE, a load from the MMIO test page: a nested page
 fault) on Bochs VT-x and AMD-V, in Bochs instructions, against a goal of
-EXIT_GOAL each (chapter 14). Informational like cpuid-cost: a kind over the
-goal says so; only a run with no measurement fails.
+EXIT_GOAL each (chapter 14): one line per kind with its cost, the goal and
+PASS or OVER, and for a kind over the goal the reason it is (EXIT_WHY).
+Informational like cpuid-cost: OVER is said, not failed; only a run with no
+measurement fails.
 """
 import argparse
 import os
@@ -135,9 +137,24 @@ EXIT_KINDS = (
     ("mmio", "load from the MMIO test page"),
 )
 
+# Why a kind is over EXIT_GOAL where it is, in a few words (chapter 14, "What is
+# left over the goal", says it in full). A kind over the goal without a reason
+# here is a regression to look at.
+EXIT_WHY = {
+    ("cpuid1", None): "C path: leaf 1 is remembered only where CR4.OSXSAVE writes exit",
+    ("io", None): "C path + hook table + the port access",
+    ("msr", None): "C path + the EFER rules",
+    ("cr0", "bochs-vmx"): "C path + the CR0 rules + VMCS writes",
+    ("cr0", "bochs-svm"): "no decode assists: fetch and decode the MOV",
+    ("mmio", None): "fetch, decode and emulate the access",
+    ("cpuid1", "bochs-svm"): "C path: CR4 writes stay in the guest, so leaf 1 is not remembered",
+    ("vmcall", "bochs-svm"): "C path: VMSAVE/VMLOAD, the VMCB's RAX",
+}
+
 
 def exit_costs(args):
     """Each common exit kind's round trip on the Bochs targets, against EXIT_GOAL."""
+    within = total = 0
     for target in ("bochs-vmx", "bochs-svm"):
         m = guest_note("exit-costs", target, "console=com2 test.mmio_page", "exit-cost",
                        r"exit-cost \(([^)]*)\)")
@@ -145,15 +162,26 @@ def exit_costs(args):
             return 1
         costs = dict(kv.split("=") for kv in m.group(1).split())
         for key, what in EXIT_KINDS:
-            print(exit_line(target, what, int(costs[key])))
+            cost = int(costs[key])
+            print(exit_line(target, what, cost, exit_why(key, target)))
+            total += 1
+            within += cost <= EXIT_GOAL
+    print(f"bench: exit-costs: {within} of {total} kinds within the goal of {EXIT_GOAL} "
+          f"(informational: OVER is said, not failed)")
     return 0
 
 
-def exit_line(target, what, total):
-    """One exit kind's result line; informational: over the goal is said, not failed."""
-    verdict = "goal met" if total <= EXIT_GOAL else "over the goal"
-    return (f"bench: exit-cost {target:10s} {what:32s} {total:6d} instructions "
-            f"(goal: at most {EXIT_GOAL}) ({verdict})")
+def exit_why(key, target):
+    """The recorded reason a kind is over the goal on target, or ""."""
+    return EXIT_WHY.get((key, target), EXIT_WHY.get((key, None), ""))
+
+
+def exit_line(target, what, total, why=""):
+    """One exit kind's result line: cost, goal, PASS or OVER (and why, when known)."""
+    mark = "PASS" if total <= EXIT_GOAL else "OVER"
+    note = f" ({why})" if mark == "OVER" and why else ""
+    return (f"bench: exit-cost {target:10s} {what:30s} {total:6d} instructions "
+            f"goal {EXIT_GOAL:3d} {mark}{note}")
 
 
 def cpuid_line(target, total, label=""):

@@ -254,7 +254,10 @@ static bool svm_set_intercept(struct vcpu *v, enum vm_intercept what)
         break;
     /* The selective intercept: CLTS and MOVs that change only TS or MP stay in the guest. */
     case VM_INTERCEPT_CR0_WRITE: c->intercept_misc1 |= SVM_INTERCEPT1_CR0_SEL_WRITE; break;
-    case VM_INTERCEPT_CR4_WRITE: c->intercept_cr |= SVM_INTERCEPT_CR_WRITE(4); break;
+    case VM_INTERCEPT_CR4_WRITE:
+        c->intercept_cr |= SVM_INTERCEPT_CR_WRITE(4);
+        v->osxsave_writes_exit = true; /* CPUID leaf 1 may be remembered */
+        break;
     /* The interrupt stays pending at the exit; the VMM takes it with its
      * own IDT (desc_take_interrupt()). */
     case VM_INTERCEPT_EXTERNAL_INTERRUPT: c->intercept_misc1 |= SVM_INTERCEPT1_INTR; break;
@@ -336,9 +339,10 @@ static void svm_set_reg(struct vcpu *v, enum vcpu_reg r, u64 value)
 static u8 __attribute__((noinline)) decode_length(struct vcpu *v)
 {
     u8 bytes[INSN_MAX_LEN];
-    size_t n = guest_vm_fetch_insn(v, bytes, sizeof(bytes));
+    int mode;
+    size_t n = guest_vm_fetch_insn(v, bytes, sizeof(bytes), &mode);
     struct insn_info info;
-    if (n == 0 || insn_decode_length(bytes, n, (enum insn_mode)guest_vm_insn_mode(v), &info) != INSN_OK)
+    if (n == 0 || insn_decode_length(bytes, n, (enum insn_mode)mode, &info) != INSN_OK)
         return 0;
     return info.length;
 }
@@ -414,17 +418,25 @@ static void __attribute__((noinline)) nmi_window_exit(struct vcpu *v, struct vm_
     }
 }
 
-/* Every exit but CPUID: full decode, and the event whose delivery the exit
- * cut short (e.g. a fault while delivering an interrupt through the guest's
- * IDT), for common code to take back (chapter 08). */
-static void __attribute__((noinline)) decode_exit_slow(struct vcpu *v, struct vmcb *vmcb, u64 code,
-                                                       struct vm_exit *e)
+/* Every exit but CPUID: full decode (inline: the instruction exits are
+ * frequent), and the event whose delivery the exit cut short (e.g. a fault
+ * while delivering an interrupt through the guest's IDT), for common code
+ * to take back (chapter 08): one test of EXITINTINFO's valid bit when there
+ * is none, as for every instruction exit. */
+static inline __attribute__((always_inline)) void decode_exit(struct vcpu *v, struct vmcb *vmcb,
+                                                              u64 code, struct vm_exit *e)
 {
     svm_exit_decode(code, vmcb->control.exitinfo1, vmcb->control.exitinfo2, vmcb->save.rip,
                     caps.nrip_save ? vmcb->control.next_rip : 0, e);
-    svm_cut_short_decode(vmcb->control.exitintinfo, &e->cut_short);
+    u64 cut_short = vmcb->control.exitintinfo;
+    if (__builtin_expect(cut_short & SVM_EVENTINJ_VALID, 0))
+        svm_cut_short_decode(cut_short, &e->cut_short);
+    else
+        e->cut_short.delivery = VM_DELIVERY_NONE;
     if (code == SVM_EXIT_MSR)
         e->details.msr = (u32)v->gprs.rcx;
+    else if (code == SVM_EXIT_VMMCALL)
+        e->details.cpl = (vmcb->save.ss.attrib >> 5) & 3; /* SS.DPL */
     else if (code == SVM_EXIT_IRET || code == SVM_EXIT_EXCEPTION_BASE + EVENT_VECTOR_DB)
         nmi_window_exit(v, e);
 }
@@ -467,7 +479,7 @@ bool svm_on_exit(struct vcpu *v)
         svm_exit_decode_hot(code, vmcb->control.exitinfo1, vmcb->control.exitinfo2,
                             vmcb->save.rip, caps.nrip_save ? vmcb->control.next_rip : 0, &e);
     else
-        decode_exit_slow(v, vmcb, code, &e);
+        decode_exit(v, vmcb, code, &e);
     if (!vcpu_handle_exit_inline(v, &e, svm_skip_instruction))
         return false;
     prepare_entry(v, vmcb);

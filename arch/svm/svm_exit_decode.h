@@ -9,18 +9,6 @@
 #include "common/vm/vm_exit.h"
 
 /**
- * Decode an exit (all but cut_short, which svm_cut_short_decode() fills).
- * @param exitcode   VMCB EXITCODE
- * @param info1      EXITINFO1
- * @param info2      EXITINFO2
- * @param rip        guest RIP at the exit
- * @param next_rip   VMCB next-RIP field, or 0 when the CPU has no NRIPS
- * @param out        filled; insn_len is 0 when the length is unknown
- */
-void svm_exit_decode(u64 exitcode, u64 info1, u64 info2, u64 rip, u64 next_rip,
-                     struct vm_exit *out);
-
-/**
  * Decode EXITINTINFO, the event whose delivery the exit cut short, for the
  * event model (common/vm/event.h): VM_DELIVERY_NONE when its valid bit is
  * clear; exceptions 3 and 4 are INT3 and INTO (VM_DELIVERY_SW_EXCEPTION);
@@ -40,6 +28,135 @@ static inline u8 svm_insn_len_from(u64 rip, u64 next_rip)
         return 0;
     return (u8)(next_rip - rip);
 }
+
+/** A CR access: with decode assists EXITINFO1 bit 63 says "MOV CRn" and
+ * bits 3:0 name the register; without them (or for LMSW) common code
+ * decodes the instruction. */
+static inline void svm_cr_access_decode(unsigned cr, bool write, u64 info1, struct vm_exit *out)
+{
+    out->kind = VM_EXIT_CR_ACCESS;
+    out->details.cr.cr = (u8)cr;
+    out->details.cr.write = write;
+    out->details.cr.gpr = (info1 >> 63) ? (u8)(info1 & 0xF) : 0;
+    out->details.cr.gpr_unknown = !(info1 >> 63);
+    out->details.cr.access = write ? VM_CR_MOV_TO : VM_CR_MOV_FROM;
+    out->details.cr.lmsw_data = 0;
+}
+
+/**
+ * Decode an exit (all but cut_short, which svm_cut_short_decode() fills).
+ * @param exitcode   VMCB EXITCODE
+ * @param info1      EXITINFO1
+ * @param info2      EXITINFO2
+ * @param rip        guest RIP at the exit
+ * @param next_rip   VMCB next-RIP field, or 0 when the CPU has no NRIPS
+ * @param out        filled; insn_len is 0 when the length is unknown
+ */
+static inline __attribute__((always_inline)) void svm_exit_decode(u64 exitcode, u64 info1, u64 info2, u64 rip, u64 next_rip,
+                     struct vm_exit *out)
+{
+    /* No memset, and inline: this runs on every exit. Each case fills the details its
+     * kind defines; handlers read only those. */
+    out->native_code = (u32)exitcode;
+    out->raw_info1 = info1;
+    out->raw_info2 = info2;
+    out->insn_len = svm_insn_len_from(rip, next_rip);
+    /* VMEXIT_INVALID is -1; some implementations store it as a 32-bit -1. */
+    if (exitcode == 0xFFFFFFFFULL)
+        exitcode = SVM_EXIT_INVALID;
+
+    switch (exitcode) {
+    case SVM_EXIT_CPUID:
+        out->kind = VM_EXIT_CPUID;
+        break;
+    case SVM_EXIT_MSR:
+        out->kind = (info1 & 1) ? VM_EXIT_WRMSR : VM_EXIT_RDMSR;
+        break;
+    case SVM_EXIT_IOIO:
+        out->kind = VM_EXIT_IO;
+        out->details.io.in = info1 & 1;
+        out->details.io.string = (info1 >> 2) & 1;
+        out->details.io.rep = (info1 >> 3) & 1;
+        out->details.io.size = (info1 & (1 << 4)) ? 1 : (info1 & (1 << 5)) ? 2 : 4;
+        out->details.io.port = (u16)(info1 >> 16);
+        /* IOIO always reports the next RIP in EXITINFO2, NRIPS or not. */
+        out->insn_len = svm_insn_len_from(rip, info2);
+        break;
+    case SVM_EXIT_HLT:
+        out->kind = VM_EXIT_HLT;
+        break;
+    case SVM_EXIT_INVD:
+        out->kind = VM_EXIT_INVD;
+        break;
+    case SVM_EXIT_VMMCALL:
+        out->kind = VM_EXIT_VMCALL;
+        if (!out->insn_len)
+            out->insn_len = 3; /* 0F 01 D9 has no prefixes that change it */
+        break;
+    case SVM_EXIT_NPF:
+        out->kind = VM_EXIT_NESTED_PAGE_FAULT;
+        out->details.npf.gpa = info2;
+        out->details.npf.gla = 0;
+        out->details.npf.present = info1 & 1;
+        out->details.npf.write = (info1 >> 1) & 1;
+        out->details.npf.fetch = (info1 >> 4) & 1;
+        out->details.npf.read = !out->details.npf.write && !out->details.npf.fetch;
+        break;
+    case SVM_EXIT_VMRUN:
+    case SVM_EXIT_VMRUN + 2: /* VMLOAD */
+    case SVM_EXIT_VMRUN + 3: /* VMSAVE */
+    case SVM_EXIT_VMRUN + 4: /* STGI */
+    case SVM_EXIT_VMRUN + 5: /* CLGI */
+    case SVM_EXIT_VMRUN + 6: /* SKINIT */
+        out->kind = VM_EXIT_VIRT_INSN;
+        break;
+    case SVM_EXIT_XSETBV:
+        out->kind = VM_EXIT_XSETBV;
+        break;
+    case SVM_EXIT_INTR:
+        out->kind = VM_EXIT_EXTERNAL_INTERRUPT;
+        /* AMD-V takes a physical interrupt only when the guest could (its
+         * RFLAGS.IF, with V_INTR_MASKING clear): always takeable now. */
+        out->details.interrupt.left_pending = false;
+        break;
+    case SVM_EXIT_VINTR:
+        out->kind = VM_EXIT_INTERRUPT_WINDOW;
+        break;
+    case SVM_EXIT_IRET:
+        out->kind = VM_EXIT_IRET;
+        break;
+    case SVM_EXIT_NMI:
+        out->kind = VM_EXIT_NMI;
+        break;
+    case SVM_EXIT_INIT:
+        out->kind = VM_EXIT_INIT;
+        break;
+    case SVM_EXIT_SHUTDOWN:
+        out->kind = VM_EXIT_SHUTDOWN;
+        break;
+    case SVM_EXIT_INVALID:
+        out->kind = VM_EXIT_INVALID_STATE;
+        break;
+    case SVM_EXIT_CR0_SEL_WRITE:
+        svm_cr_access_decode(0, true, info1, out);
+        break;
+    default:
+        if (exitcode < 0x20) {
+            svm_cr_access_decode(exitcode & 0xF, exitcode >= SVM_EXIT_CR0_WRITE, info1, out);
+        } else if (exitcode >= SVM_EXIT_EXCEPTION_BASE && exitcode < SVM_EXIT_EXCEPTION_BASE + 32) {
+            out->kind = VM_EXIT_EXCEPTION;
+            out->details.exception.vector = (u8)(exitcode - SVM_EXIT_EXCEPTION_BASE);
+            out->details.exception.error_code = (u32)info1;
+            /* The vectors for which the CPU pushes an error code (EXITINFO1 holds it). */
+            out->details.exception.has_error =
+                (0x60227D00u >> out->details.exception.vector) & 1; /* 8, 10-14, 17, 21, 29, 30 */
+        } else {
+            out->kind = VM_EXIT_UNKNOWN;
+        }
+        break;
+    }
+}
+
 
 /**
  * svm_exit_decode() with the most frequent exit, CPUID, decoded inline

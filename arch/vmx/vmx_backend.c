@@ -296,6 +296,7 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
     }
     vc->current_vmcs = x->vmcs_pa;
     vmx_cr_masks_compute(caps, controls->proc2, guest_vm_of(v)->cr_features.cr4, &x->cr);
+    v->osxsave_writes_exit = true; /* the mask owns CR4.OSXSAVE: CPUID leaf 1 may be remembered */
 
     vmwrite(VMCS_PIN_CONTROLS, controls->pin);
     vmwrite(VMCS_PROC_CONTROLS, controls->proc);
@@ -333,9 +334,9 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
     return 0;
 }
 
-static u64 vmx_get_reg(struct vcpu *v, enum vcpu_reg r)
+/* get_reg once v's VMCS is current; inline in both callers below. */
+static inline __attribute__((always_inline)) u64 read_reg(struct vcpu *v, enum vcpu_reg r)
 {
-    vmcs_use(v, "get_reg");
     struct vmx_vcpu *x = v->arch;
     switch (r) {
     case VCPU_REG_RIP: return vmread(VMCS_GUEST_RIP);
@@ -370,6 +371,22 @@ static u64 vmx_get_reg(struct vcpu *v, enum vcpu_reg r)
     }
 }
 
+/* Cold: v's VMCS is not current (or v is not this CPU's: vmcs_use() panics). */
+static u64 __attribute__((noinline, cold)) get_reg_slow(struct vcpu *v, enum vcpu_reg r)
+{
+    vmcs_use(v, "get_reg");
+    return read_reg(v, r);
+}
+
+/* Handlers call it several times per exit: the common case has no call in
+ * it, so it needs no saved registers (chapter 14). */
+static u64 vmx_get_reg(struct vcpu *v, enum vcpu_reg r)
+{
+    if (__builtin_expect(!vmcs_is_current(v), 0))
+        return get_reg_slow(v, r);
+    return read_reg(v, r);
+}
+
 static void set_ia32e(bool on)
 {
     u64 entry = vmread(VMCS_ENTRY_CONTROLS);
@@ -387,13 +404,15 @@ static void vmx_set_reg(struct vcpu *v, enum vcpu_reg r, u64 value)
     case VCPU_REG_RFLAGS: vmwrite(VMCS_GUEST_RFLAGS, value); break;
     case VCPU_REG_CR0: {
         /* Paging switched by an emulated write: EFER.LMA follows, as in hardware. */
-        u64 efer = vmread(VMCS_GUEST_EFER);
+        u64 was = vmread(VMCS_GUEST_EFER), efer = was;
         if ((efer & EFER_LME) && (value & CR0_PG))
             efer |= EFER_LMA;
         else if (!(value & CR0_PG))
             efer &= ~(u64)EFER_LMA;
-        vmwrite(VMCS_GUEST_EFER, efer);
-        set_ia32e(efer & EFER_LMA);
+        if (efer != was) { /* only a change of paging moves LMA: then the entry control follows */
+            vmwrite(VMCS_GUEST_EFER, efer);
+            set_ia32e(efer & EFER_LMA);
+        }
         write_cr0_guest(x, value);
         break;
     }

@@ -27,54 +27,62 @@ _Static_assert(VMX_ASM_REASON_CPUID == VMX_EXIT_CPUID, "CPUID exit reason");
 
 #define RFLAGS_TF (1ULL << 8)
 
-static void decode_exit(struct vcpu *v, struct vm_exit *e)
+/* Exits the guest's own instruction caused (its intercept): they never
+ * interrupt the delivery of an event, so their IDT-vectoring information is
+ * never valid and is not read (SDM vol. 3, 28.2.4: only exceptions, EPT
+ * violations and misconfigurations, task switches, APIC accesses and the
+ * like can happen during delivery). One bit per enum vm_exit_kind. */
+#define INSN_EXIT_KINDS                                                                        \
+    ((1u << VM_EXIT_CPUID) | (1u << VM_EXIT_RDMSR) | (1u << VM_EXIT_WRMSR) |                   \
+     (1u << VM_EXIT_IO) | (1u << VM_EXIT_HLT) | (1u << VM_EXIT_VMCALL) |                       \
+     (1u << VM_EXIT_CR_ACCESS) | (1u << VM_EXIT_XSETBV) | (1u << VM_EXIT_VIRT_INSN) |          \
+     (1u << VM_EXIT_INVD))
+_Static_assert(VM_EXIT_KIND_COUNT <= 32, "one bit per kind");
+
+#define EXIT_REASON_ENTRY_FAILURE (1u << 31)
+
+/* Inlined into vmx_on_exit(): read only the fields this exit needs, no
+ * memset, and no call for the instruction exits. Each case fills the
+ * details its kind defines; handlers read only those. */
+static inline __attribute__((always_inline)) void decode_exit(struct vcpu *v, struct vm_exit *e,
+                                                              u32 raw)
 {
-    /* Hot path: read only the fields this exit needs, and no memset. Each
-     * case fills the details its kind defines; handlers read only those. */
-    u32 raw = (u32)vmread(VMCS_EXIT_REASON);
-    struct vmx_exit_reason reason;
-    vmx_exit_reason_split(raw, &reason);
-    e->native_code = reason.basic;
+    e->native_code = raw & 0xFFFF;
     e->raw_info2 = 0;
-    if (reason.entry_failure) {
-        e->kind = VM_EXIT_INVALID_STATE;
-        e->native_code = raw;
-        e->raw_info1 = vmread(VMCS_EXIT_QUALIFICATION);
-        return;
-    }
     e->insn_len = (u8)vmread(VMCS_EXIT_INSN_LEN);
-    e->kind = vmx_exit_kind_of(reason.basic);
-    u64 qual = 0;
-    switch (e->kind) {
-    case VM_EXIT_IO: case VM_EXIT_CR_ACCESS: case VM_EXIT_NESTED_PAGE_FAULT: case VM_EXIT_SIPI:
-        qual = vmread(VMCS_EXIT_QUALIFICATION);
-        break;
-    default:
-        break;
-    }
-    e->raw_info1 = qual;
-    /* The kind is known; fill its details, and refine the kinds the reason
-     * alone cannot settle (vmx_exit_kind_of() says which). */
+    e->kind = vmx_exit_kind_of(raw & 0xFFFF);
+    e->raw_info1 = 0;
+    /* The kind is known; fill its details (one switch: one jump), and
+     * refine the kinds the reason alone cannot settle (vmx_exit_kind_of()
+     * says which). Only I/O, CR-access, EPT and SIPI exits have a
+     * qualification bookvisor reads. */
     switch (e->kind) {
     case VM_EXIT_RDMSR: case VM_EXIT_WRMSR: e->details.msr = (u32)v->gprs.rcx; break;
-    case VM_EXIT_SIPI: e->details.vector = qual & 0xFF; break;
+    case VM_EXIT_VMCALL: e->details.cpl = (vmread(VMCS_GUEST_SS_AR) >> 5) & 3; break; /* SS.DPL */
+    case VM_EXIT_SIPI:
+        e->raw_info1 = vmread(VMCS_EXIT_QUALIFICATION);
+        e->details.vector = e->raw_info1 & 0xFF;
+        break;
     case VM_EXIT_IO: {
         struct vmx_io_qual q;
-        if (!vmx_decode_io(qual, &q))
+        e->raw_info1 = vmread(VMCS_EXIT_QUALIFICATION);
+        if (!vmx_decode_io(e->raw_info1, &q))
             e->kind = VM_EXIT_UNKNOWN;
         vmx_io_to_generic(&q, &e->details.io);
         break;
     }
     case VM_EXIT_CR_ACCESS: {
         struct vmx_cr_qual q;
-        if (!vmx_decode_cr(qual, &q))
+        e->raw_info1 = vmread(VMCS_EXIT_QUALIFICATION);
+        if (!vmx_decode_cr(e->raw_info1, &q))
             e->kind = VM_EXIT_UNKNOWN;
         vmx_cr_to_generic(&q, &e->details.cr);
         break;
     }
     case VM_EXIT_NESTED_PAGE_FAULT: {
         struct vmx_ept_qual q;
-        vmx_decode_ept(qual, &q);
+        e->raw_info1 = vmread(VMCS_EXIT_QUALIFICATION);
+        vmx_decode_ept(e->raw_info1, &q);
         e->raw_info2 = vmread(VMCS_GUEST_PHYSICAL_ADDR);
         vmx_ept_to_generic(&q, e->raw_info2, q.gla_valid ? vmread(VMCS_GUEST_LINEAR_ADDR) : 0,
                            &e->details.npf);
@@ -100,19 +108,30 @@ static void decode_exit(struct vcpu *v, struct vm_exit *e)
     }
 }
 
-/*
- * Every exit but CPUID: full decode, and the event whose delivery the exit
- * cut short, for common code to take back (chapter 08). Two NMI rules of
- * the SDM (vol. 3, 27.2.3 and 27.3.4) are kept here, where the fields are
- * read: a cut-short NMI left virtual-NMI blocking set, which must go (the
- * NMI was never delivered, and an entry that injects an NMI requires it
- * clear); and an EPT violation during an IRET that had ended the blocking
- * (exit qualification bit 12) runs the IRET again, so the blocking is put
- * back until it does.
- */
-static void __attribute__((noinline)) decode_exit_slow(struct vcpu *v, struct vm_exit *e)
+/* A failed VM entry: the guest never ran; the reason's bit 31 says so. */
+static void __attribute__((noinline, cold)) decode_entry_failure(struct vm_exit *e, u32 raw)
 {
-    decode_exit(v, e);
+    e->kind = VM_EXIT_INVALID_STATE;
+    e->native_code = raw;
+    e->raw_info1 = vmread(VMCS_EXIT_QUALIFICATION);
+    e->raw_info2 = 0;
+    e->insn_len = 0;
+    e->cut_short.delivery = VM_DELIVERY_NONE;
+}
+
+/*
+ * Every exit an instruction did not cause: the event whose delivery the
+ * exit cut short, for common code to take back (chapter 08), and the
+ * deferral of external interrupts. Two NMI rules of the SDM (vol. 3,
+ * 27.2.3 and 27.3.4) are kept here, where the fields are read: a cut-short
+ * NMI left virtual-NMI blocking set, which must go (the NMI was never
+ * delivered, and an entry that injects an NMI requires it clear); and an
+ * EPT violation during an IRET that had ended the blocking (exit
+ * qualification bit 12) runs the IRET again, so the blocking is put back
+ * until it does.
+ */
+static void __attribute__((noinline)) decode_event_exit(struct vcpu *v, struct vm_exit *e)
+{
     if (e->kind == VM_EXIT_EXTERNAL_INTERRUPT)
         vmx_defer_interrupt(v, e);
     else if (e->kind == VM_EXIT_INTERRUPT_WINDOW && ((struct vmx_vcpu *)v->arch)->extint_deferred)
@@ -163,22 +182,28 @@ enum vm_skip vmx_skip_instruction_op(struct vcpu *v, const struct vm_exit *e)
  * - clear VMCS_ENTRY_INTR_INFO: every VM exit clears its valid bit (SDM vol. 3,
  *   "Updating VM-entry control fields"), except a failed entry, which stops
  *   the guest anyway;
- * - read the IDT-vectoring information for a CPUID exit: an exit caused by
- *   executing an instruction cannot happen while an event is being delivered.
+ * - read the IDT-vectoring information of an instruction exit (CPUID, I/O,
+ *   VMCALL, MSR and CR accesses, ...): an exit caused by executing an
+ *   instruction cannot happen while an event is being delivered.
  */
 bool vmx_on_exit(struct vcpu *v)
 {
     struct vm_exit e;
-    u64 reason = vmread(VMCS_EXIT_REASON);
-    if (__builtin_expect(reason == VMX_EXIT_CPUID, 1)) {
+    u32 raw = (u32)vmread(VMCS_EXIT_REASON);
+    if (__builtin_expect(raw == VMX_EXIT_CPUID, 1)) {
         e.kind = VM_EXIT_CPUID;
         e.native_code = VMX_EXIT_CPUID;
         e.insn_len = (u8)vmread(VMCS_EXIT_INSN_LEN);
         e.raw_info1 = 0;
         e.raw_info2 = 0;
         e.cut_short.delivery = VM_DELIVERY_NONE;
+    } else if (__builtin_expect(raw & EXIT_REASON_ENTRY_FAILURE, 0)) {
+        decode_entry_failure(&e, raw);
     } else {
-        decode_exit_slow(v, &e);
+        decode_exit(v, &e, raw);
+        e.cut_short.delivery = VM_DELIVERY_NONE;
+        if (!((INSN_EXIT_KINDS >> e.kind) & 1))
+            decode_event_exit(v, &e);
     }
     return vcpu_handle_exit_inline(v, &e, vmx_skip_instruction);
 }

@@ -14,6 +14,12 @@
 #include "common/lib/types.h"
 #include "common/vm/vm_exit.h"
 
+/** Bit n of an exit qualification (for the inline decoders below). */
+static inline bool vmx_qual_bit(u64 qual, unsigned n)
+{
+    return (qual >> n) & 1;
+}
+
 /** Basic exit reasons (SDM appendix C); only the ones bookvisor names. */
 enum vmx_exit_reason_code {
     VMX_EXIT_EXCEPTION_NMI = 0,
@@ -93,7 +99,62 @@ void vmx_exit_reason_split(u32 raw, struct vmx_exit_reason *out);
  * @return the kind common code dispatches on; VM_EXIT_UNKNOWN for every
  *         reason bookvisor does not handle
  */
-enum vm_exit_kind vmx_exit_kind_of(u32 basic_reason);
+static inline enum vm_exit_kind vmx_exit_kind_of(u32 basic_reason)
+{
+    switch (basic_reason) {
+    case VMX_EXIT_EXCEPTION_NMI:
+        return VM_EXIT_EXCEPTION;
+    case VMX_EXIT_EXTERNAL_INTERRUPT:
+        return VM_EXIT_EXTERNAL_INTERRUPT;
+    case VMX_EXIT_TRIPLE_FAULT:
+        return VM_EXIT_SHUTDOWN;
+    case VMX_EXIT_INIT:
+        return VM_EXIT_INIT;
+    case VMX_EXIT_SIPI:
+        return VM_EXIT_SIPI;
+    case VMX_EXIT_INTERRUPT_WINDOW:
+        return VM_EXIT_INTERRUPT_WINDOW;
+    case VMX_EXIT_NMI_WINDOW:
+        return VM_EXIT_NMI_WINDOW;
+    case VMX_EXIT_TASK_SWITCH:
+        return VM_EXIT_TASK_SWITCH;
+    case VMX_EXIT_CPUID:
+        return VM_EXIT_CPUID;
+    case VMX_EXIT_HLT:
+        return VM_EXIT_HLT;
+    case VMX_EXIT_INVD:
+        return VM_EXIT_INVD;
+    case VMX_EXIT_VMCALL:
+        return VM_EXIT_VMCALL;
+    case VMX_EXIT_VMCLEAR:
+    case VMX_EXIT_VMLAUNCH:
+    case VMX_EXIT_VMPTRLD:
+    case VMX_EXIT_VMPTRST:
+    case VMX_EXIT_VMREAD:
+    case VMX_EXIT_VMRESUME:
+    case VMX_EXIT_VMWRITE:
+    case VMX_EXIT_VMXOFF:
+    case VMX_EXIT_VMXON:
+    case VMX_EXIT_INVEPT:
+    case VMX_EXIT_INVVPID:
+        /* The guest was told there is no VMX: common code answers #UD. */
+        return VM_EXIT_VIRT_INSN;
+    case VMX_EXIT_CR_ACCESS:
+        return VM_EXIT_CR_ACCESS;
+    case VMX_EXIT_IO:
+        return VM_EXIT_IO;
+    case VMX_EXIT_RDMSR:
+        return VM_EXIT_RDMSR;
+    case VMX_EXIT_WRMSR:
+        return VM_EXIT_WRMSR;
+    case VMX_EXIT_EPT_VIOLATION:
+        return VM_EXIT_NESTED_PAGE_FAULT;
+    case VMX_EXIT_XSETBV:
+        return VM_EXIT_XSETBV;
+    default:
+        return VM_EXIT_UNKNOWN;
+    }
+}
 
 /** Decoded exit qualification of an I/O instruction exit (reason 30). */
 struct vmx_io_qual {
@@ -110,7 +171,21 @@ struct vmx_io_qual {
  * @return false (out still filled, size 0) when the size field is not one
  *         of the three legal encodings.
  */
-bool vmx_decode_io(u64 qual, struct vmx_io_qual *out);
+static inline bool vmx_decode_io(u64 qual, struct vmx_io_qual *out)
+{
+    u32 size_code = (u32)qual & 7;
+
+    out->port = (u16)(qual >> 16);
+    out->in = vmx_qual_bit(qual, 3);
+    out->string = vmx_qual_bit(qual, 4);
+    out->rep = vmx_qual_bit(qual, 5);
+    out->imm_operand = vmx_qual_bit(qual, 6);
+    /* 0, 1 and 3 encode 1, 2 and 4 bytes; the other values are unused. */
+    out->size = (size_code == 0 || size_code == 1 || size_code == 3)
+                    ? (u8)(size_code + 1)
+                    : 0;
+    return out->size != 0;
+}
 
 /** Kind of control-register access (exit qualification bits 5:4). */
 enum vmx_cr_access_type {
@@ -134,7 +209,15 @@ struct vmx_cr_qual {
  * @return false when the CR number cannot cause this exit (only CR0, CR3,
  *         CR4 and CR8 can); out is filled anyway.
  */
-bool vmx_decode_cr(u64 qual, struct vmx_cr_qual *out);
+static inline bool vmx_decode_cr(u64 qual, struct vmx_cr_qual *out)
+{
+    out->cr = (u8)(qual & 0xF);
+    out->type = (enum vmx_cr_access_type)((qual >> 4) & 3);
+    out->lmsw_memory = vmx_qual_bit(qual, 6);
+    out->gpr = (u8)((qual >> 8) & 0xF);
+    out->lmsw_data = (u16)(qual >> 16);
+    return out->cr == 0 || out->cr == 3 || out->cr == 4 || out->cr == 8;
+}
 
 /** Decoded exit qualification of an EPT violation (reason 48). */
 struct vmx_ept_qual {
@@ -163,13 +246,40 @@ void vmx_decode_ept(u64 qual, struct vmx_ept_qual *out);
 void vmx_cut_short_decode(u32 idt_info, u32 error_code, struct vm_cut_short_event *out);
 
 /** Fill the generic I/O details from a decoded qualification. */
-void vmx_io_to_generic(const struct vmx_io_qual *q, struct vm_exit_io *out);
+static inline void vmx_io_to_generic(const struct vmx_io_qual *q, struct vm_exit_io *out)
+{
+    out->port = q->port;
+    out->size = q->size;
+    out->in = q->in;
+    out->string = q->string;
+    out->rep = q->rep;
+}
 
 /**
  * Fill the generic CR-access details. CLTS and LMSW both write CR0, so they
  * come out as writes to CR0 with gpr 0; callers that care use the VT-x form.
  */
-void vmx_cr_to_generic(const struct vmx_cr_qual *q, struct vm_exit_cr *out);
+static inline void vmx_cr_to_generic(const struct vmx_cr_qual *q, struct vm_exit_cr *out)
+{
+    out->lmsw_data = 0;
+    out->gpr_unknown = false; /* VT-x always names the register */
+    switch (q->type) {
+    case VMX_CR_MOV_TO:
+    case VMX_CR_MOV_FROM:
+        out->cr = q->cr;
+        out->write = q->type == VMX_CR_MOV_TO;
+        out->gpr = q->gpr;
+        out->access = q->type == VMX_CR_MOV_TO ? VM_CR_MOV_TO : VM_CR_MOV_FROM;
+        break;
+    default:
+        out->cr = 0;
+        out->write = true;
+        out->gpr = 0;
+        out->access = q->type == VMX_CR_CLTS ? VM_CR_CLTS : VM_CR_LMSW;
+        out->lmsw_data = q->lmsw_data;
+        break;
+    }
+}
 
 /**
  * Fill the generic nested-page-fault details.

@@ -19,7 +19,8 @@ void vmx_cr_masks_compute(const struct vmx_caps *caps, u32 proc2, u64 cr4_allowe
     /* A bit the guest may not set, owned, so that setting it exits: the CPU
      * itself would accept a bit it has (VMXE, once VMX is on) and a bit it
      * lacks would only land in the read shadow. */
-    out->cr4_mask = out->cr4_forced | (~caps->msr.cr4_fixed1 & 0xFFFFFFFFULL) | ~cr4_allowed;
+    out->cr4_mask = out->cr4_forced | (~caps->msr.cr4_fixed1 & 0xFFFFFFFFULL) | ~cr4_allowed |
+                    VCPU_CR4_OSXSAVE;
 }
 
 u64 vmx_cr0_real(const struct vmx_caps *caps, const struct vmx_cr_masks *m, u64 guest_value)

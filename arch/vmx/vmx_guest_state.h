@@ -31,7 +31,9 @@ struct vmx_cr_masks {
 
 /**
  * The masks for this CPU and these secondary controls (unrestricted guest
- * frees PE and PG).
+ * frees PE and PG). CR4.OSXSAVE is owned too, though the guest may change
+ * it: CPUID leaf 1 mirrors it, and a write that changes it exits, so that
+ * the remembered answer of leaf 1 goes with it (chapter 14).
  * @param caps        the CPU's VMX capabilities (fixed CR bits)
  * @param proc2       the secondary processor-based controls in use
  * @param cr4_allowed the CR4 bits the guest's CPU has (struct cr_features):

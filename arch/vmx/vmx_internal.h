@@ -93,6 +93,16 @@ void vmcs_load(struct vmx_cpu *vc, struct vcpu *v, const char *op) __attribute__
  * Before any VMREAD/VMWRITE for v outside the exit path: v must be this
  * CPU's, and its VMCS current. The common case costs two compares.
  */
+/**
+ * Is v this CPU's, with its VMCS current? Then its fields may be read and
+ * written at once (vmcs_use() does the rest when not).
+ */
+static inline bool vmcs_is_current(const struct vcpu *v)
+{
+    return v->cpu == this_cpu() &&
+           ((struct vmx_cpu *)v->cpu->backend)->current_vmcs == ((struct vmx_vcpu *)v->arch)->vmcs_pa;
+}
+
 static inline void vmcs_use(struct vcpu *v, const char *op)
 {
     vcpu_assert_own_cpu(v, op);

@@ -83,13 +83,19 @@ bool bios_stub_place(u16 base_kib, u64 *stub_pa)
 
 void bios_stub_bytes(u8 out[BIOS_STUB_SIZE], bool vmmcall, u16 old_seg, u16 old_off)
 {
-    out[0] = 0x0F; /* VMCALL 0F 01 C1, VMMCALL 0F 01 D9 */
-    out[1] = 0x01;
-    out[2] = vmmcall ? 0xD9 : 0xC1;
-    out[BIOS_STUB_IRET_OFFSET] = 0xCF; /* IRET */
-    out[BIOS_STUB_CHAIN_OFFSET] = 0xEA; /* JMP ptr16:16 */
-    out[5] = (u8)old_off;
-    out[6] = (u8)(old_off >> 8);
-    out[7] = (u8)old_seg;
-    out[8] = (u8)(old_seg >> 8);
+    static const u8 code[BIOS_STUB_SIZE] = {
+        0x66, 0x55,                         /* push ebp */
+        0x66, 0xBD, 0x49, 0x31, 0x35, 0x21, /* mov ebp, BIOS_STUB_MARK */
+        0x0F, 0x01, 0xC1,                   /* vmcall (or vmmcall: 0F 01 D9) */
+        0x66, 0x5D, 0xCF,                   /* 11: pop ebp; iret */
+        0x66, 0x5D, 0xEA, 0, 0, 0, 0,       /* 14: pop ebp; jmp old_seg:old_off */
+    };
+    for (unsigned i = 0; i < BIOS_STUB_SIZE; i++)
+        out[i] = code[i];
+    if (vmmcall)
+        out[10] = 0xD9;
+    out[17] = (u8)old_off;
+    out[18] = (u8)(old_off >> 8);
+    out[19] = (u8)old_seg;
+    out[20] = (u8)(old_seg >> 8);
 }

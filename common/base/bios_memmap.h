@@ -84,16 +84,28 @@ u64 bios_ram_end_from(const struct phys_range *map, size_t n, u64 start);
  */
 bool bios_stub_place(u16 base_kib, u64 *stub_pa);
 
-/** Offset in the stub of the IRET that ends a call bookvisor answered. */
-#define BIOS_STUB_IRET_OFFSET 3u
-/** Offset in the stub of the far jump to the BIOS's own INT 15h handler. */
-#define BIOS_STUB_CHAIN_OFFSET 4u
+/**
+ * The mark the stub puts in EBP for its hypercall ("I15!"), so that the
+ * hypercall handler tells it from a guest's own hypercall at the cost of one
+ * compare (the caller's EBP is saved on the stack and restored).
+ */
+#define BIOS_STUB_MARK 0x21353149u
+/** Offset in the stub of its hypercall instruction. */
+#define BIOS_STUB_HYPERCALL_OFFSET 8u
+/** Offset in the stub of the instruction after the hypercall: POP EBP, IRET (a call bookvisor answered). */
+#define BIOS_STUB_RETURN_OFFSET 11u
+/** Offset in the stub of POP EBP and the far jump to the BIOS's own INT 15h handler. */
+#define BIOS_STUB_CHAIN_OFFSET 14u
+/** Bytes of the stub's stack below the INT's frame (the saved EBP). */
+#define BIOS_STUB_STACK_BYTES 4u
 /** Bytes of the stub. */
-#define BIOS_STUB_SIZE 9u
+#define BIOS_STUB_SIZE 21u
 
 /**
- * The stub's bytes: the hypercall instruction (VMCALL, or VMMCALL on AMD-V),
- * an IRET, and a far jump to the BIOS's handler at old_seg:old_off.
+ * The stub's bytes: save EBP, put BIOS_STUB_MARK in it, the hypercall
+ * instruction (VMCALL, or VMMCALL on AMD-V); then POP EBP and IRET for a
+ * call bookvisor answered; then POP EBP and a far jump to the BIOS's handler
+ * at old_seg:old_off for any other.
  * @param out     receives BIOS_STUB_SIZE bytes
  * @param vmmcall true for AMD-V's VMMCALL
  * @param old_seg the segment of the vector the stub replaces

@@ -58,17 +58,19 @@ bool bios_int15_is_stub_call(struct vcpu *v)
     u64 stub = guest_vm_of(v)->bios_stub_pa;
     if (!stub || (get(v, VCPU_REG_CR0) & CR0_PE))
         return false;
-    return get(v, VCPU_REG_CS_BASE) + (get(v, VCPU_REG_RIP) & 0xFFFF) == stub;
+    return get(v, VCPU_REG_CS_BASE) + (get(v, VCPU_REG_RIP) & 0xFFFF) ==
+           stub + BIOS_STUB_HYPERCALL_OFFSET;
 }
 
-/* The carry flag in the FLAGS the INT pushed (IP, CS, FLAGS at SS:SP): the
- * stub's IRET restores it. */
+/* The carry flag in the FLAGS the INT pushed (IP, CS, FLAGS above the
+ * stub's saved EBP at SS:SP): the stub's IRET restores it. */
 static enum exit_action set_saved_carry(struct emul_view *w, bool carry)
 {
     u64 sp = w->regs.gpr[4];
     if (!(w->v->backend->get_reg(w->v, VCPU_REG_SS_ATTR) & SEG_ATTR_DB))
         sp &= 0xFFFF;
-    u64 la = w->seg_base[INSN_SEG_SS] + sp + 4;
+    /* The stub's saved EBP, then the INT's IP and CS, then FLAGS. */
+    u64 la = w->seg_base[INSN_SEG_SS] + ((sp + BIOS_STUB_STACK_BYTES + 4) & 0xFFFF);
     u64 flags = 0;
     enum exit_action a = emul_linear_access(w, la, 2, false, &flags);
     if (a != EXIT_SKIP)
@@ -134,6 +136,7 @@ enum exit_action bios_int15_answer(struct vcpu *v)
         return set_saved_carry(&w, false);
     }
     /* Not ours: on to the far jump, and the BIOS answers. */
-    v->backend->set_reg(v, VCPU_REG_RIP, (get(v, VCPU_REG_RIP) + BIOS_STUB_CHAIN_OFFSET) & 0xFFFF);
+    u64 ip = get(v, VCPU_REG_RIP) - BIOS_STUB_HYPERCALL_OFFSET + BIOS_STUB_CHAIN_OFFSET;
+    v->backend->set_reg(v, VCPU_REG_RIP, ip & 0xFFFF);
     return EXIT_RESUME;
 }

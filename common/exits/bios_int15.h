@@ -7,12 +7,13 @@
  * system that asks from real mode (Xen's trampoline, a boot loader started
  * by BIOS chain boot) would try to use it. So before the guest starts,
  * bookvisor points the real-mode interrupt table's INT 15h entry at a stub of
- * nine bytes in the last KiB of conventional memory (which it takes from the
+ * 21 bytes in the last KiB of conventional memory (which it takes from the
  * BIOS data area's memory size, as boot-time programs always have): a
- * hypercall, an IRET, and a far jump to the BIOS's own handler.
+ * hypercall with a mark in EBP (saved and restored around it), then an IRET,
+ * or a far jump to the BIOS's own handler.
  *
- * The hypercall exits; bookvisor sees that it came from the stub (real mode,
- * at the stub's address) and answers E820h, E801h and 88h from the guest's
+ * The hypercall exits; bookvisor sees that it came from the stub (the mark,
+ * real mode, the stub's address) and answers E820h, E801h and 88h from the guest's
  * memory map (common/base/bios_memmap.h), the same map the guest's boot
  * information holds, with the carry flag in the caller's saved FLAGS; the
  * IRET returns. Every other function goes on to the far jump: the BIOS

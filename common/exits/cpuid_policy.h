@@ -28,10 +28,16 @@
 void cpuid_policy_apply(u32 leaf, u32 subleaf, struct cpuid_result *r);
 
 /**
- * Is the answer to leaf the same for as long as the guest runs, whatever it
- * does (the subleaf ignored)? Those answers may be remembered in the vCPU's
- * CPUID memo and given by the backends' exit assembly (common/vm/cpuid_memo.h).
+ * Is the answer to leaf the same until the exit handlers forget it (the
+ * subleaf ignored)? Those answers may be remembered in the vCPU's CPUID memo
+ * and given by the backends' exit assembly (common/vm/cpuid_memo.h).
+ * @param leaf                the leaf
+ * @param osxsave_writes_exit every guest write that changes CR4.OSXSAVE
+ *                            exits (struct vcpu): leaf 1, which mirrors it,
+ *                            is then stable too, the handlers forgetting it
+ *                            at such a write and at the MSR writes that
+ *                            change it (IA32_APIC_BASE, IA32_MISC_ENABLE)
  */
-bool cpuid_policy_stable_leaf(u32 leaf);
+bool cpuid_policy_stable_leaf(u32 leaf, bool osxsave_writes_exit);
 
 #endif

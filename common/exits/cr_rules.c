@@ -197,6 +197,18 @@ unsigned cr_write_state_needed(unsigned cr, const struct cr_state *now, u64 valu
     return 0;
 }
 
+bool cr_write_flushes_tlb(unsigned cr, u64 old, u64 value)
+{
+    const u64 cr0_paging = CR0_PE | CR0_WP | CR0_PG;
+    const u64 cr4_paging = CR4_PSE | CR4_PAE | CR4_PGE | CR4_PCIDE | CR4_SMEP | CR4_SMAP |
+                           CR4_PKE | CR4_LA57;
+    if (cr == 0)
+        return ((old ^ value) & cr0_paging) != 0;
+    if (cr == 4)
+        return ((old ^ value) & cr4_paging) != 0;
+    return true;
+}
+
 const char *cr_write_fault(const struct cr_features *f, const struct cr_state *now, unsigned cr,
                            u64 value)
 {

@@ -63,6 +63,20 @@ enum cr_state_part {
 unsigned cr_write_state_needed(unsigned cr, const struct cr_state *now, u64 value);
 
 /**
+ * Must the guest's cached translations go after this write? A MOV to CR3,
+ * and a change of a CR0 or CR4 bit that takes part in address translation
+ * (CR0.PE, WP, PG; CR4.PSE, PAE, PGE, PCIDE, SMEP, SMAP, PKE, LA57),
+ * flushes the TLB on a real CPU, and a value bookvisor writes into the VMCS
+ * or VMCB for the guest does not: the exit handler then asks for a nested
+ * flush. A change of any other bit (CR0.NE, TS, CD; CR4.OSXSAVE, ...)
+ * leaves the translations as they are, and costs no flush.
+ * @param cr    0, 3 or 4
+ * @param old   the register's value before the write
+ * @param value the value written
+ */
+bool cr_write_flushes_tlb(unsigned cr, u64 old, u64 value);
+
+/**
  * Check a value the guest moves into CR0 or CR4.
  * @param f     the features of the guest's CPU (CR4 bits it may set)
  * @param now   the guest's state before the write

@@ -18,7 +18,7 @@ void emul_view_init(struct vcpu *v, struct emul_view *w)
 {
     w->v = v;
     guest_vm_paging(v, &w->pg);
-    w->mode = (enum insn_mode)guest_vm_insn_mode(v);
+    w->mode = (enum insn_mode)guest_vm_insn_mode_in(v, &w->pg);
     for (unsigned s = 0; s < INSN_SEG_COUNT; s++)
         w->seg_base[s] = v->backend->get_reg(v, seg_base_reg[s]);
     const u64 *gpr = (const u64 *)&v->gprs;
@@ -26,6 +26,12 @@ void emul_view_init(struct vcpu *v, struct emul_view *w)
         w->regs.gpr[i] = gpr[i];
     w->regs.gpr[4] = v->backend->get_reg(v, VCPU_REG_RSP); /* RSP lives in the VMCB/VMCS */
     w->regs.rip = v->backend->get_reg(v, VCPU_REG_RIP);
+}
+
+size_t emul_fetch_insn(const struct emul_view *w, u8 *buf, size_t max)
+{
+    return guest_vm_fetch_insn_from(w->v, &w->pg, w->mode, w->seg_base[INSN_SEG_CS], w->regs.rip,
+                                    buf, max);
 }
 
 u64 emul_linear(const struct emul_view *w, const struct insn_mem_ref *ref)

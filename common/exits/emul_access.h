@@ -32,6 +32,9 @@ struct emul_view {
 /** Read the vCPU's paging state, mode, segment bases and registers. */
 void emul_view_init(struct vcpu *v, struct emul_view *w);
 
+/** The instruction at the view's RIP, as guest_vm_fetch_insn() reads it, with no register read again. */
+size_t emul_fetch_insn(const struct emul_view *w, u8 *buf, size_t max);
+
 /** The linear address of a memory reference. */
 u64 emul_linear(const struct emul_view *w, const struct insn_mem_ref *ref);
 

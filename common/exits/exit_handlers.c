@@ -14,6 +14,7 @@
 #include "common/exits/mmio_exit.h"
 #include "common/vm/guest_vm.h"
 #include "common/vm/vm_nested.h"
+#include "common/base/bios_memmap.h"
 #include "common/exits/bios_int15.h"
 #include "common/loader/bios_boot.h"
 #include "common/exits/hypercall.h"
@@ -63,7 +64,7 @@ static enum exit_action on_cpuid(struct vcpu *v, struct vm_exit *e)
     if (__builtin_expect((leaf | 6) == 7, 0)) /* leaves 1 and 7 (3 and 5 pass through it untouched) */
         cpuid_mirror_cr4(v, &r);
     cpuid_policy_apply(leaf, (u32)v->gprs.rcx, &r);
-    if (cpuid_policy_stable_leaf(leaf))
+    if (cpuid_policy_stable_leaf(leaf, v->osxsave_writes_exit))
         cpuid_memo_put(&v->cpuid_memo, leaf, &r); /* the backends answer the next one themselves */
     v->gprs.rax = r.eax;
     v->gprs.rbx = r.ebx;
@@ -143,7 +144,10 @@ static enum exit_action on_apic_base_write(struct vcpu *v, u64 value)
     const char *why = apic_base_write_fault(value, kind);
     if (why)
         return refuse_write(v, "IA32_APIC_BASE", value, why);
-    return wrmsr_safe(MSR_IA32_APIC_BASE, value) == 0 ? EXIT_SKIP : EXIT_INJECT_GP;
+    if (wrmsr_safe(MSR_IA32_APIC_BASE, value) != 0)
+        return EXIT_INJECT_GP;
+    cpuid_memo_clear(&v->cpuid_memo); /* leaf 1 says whether the APIC is enabled */
+    return EXIT_SKIP;
 }
 
 /* The guest's control state the rules of common/exits/cr_rules.h always
@@ -170,7 +174,9 @@ static enum exit_action on_efer_write(struct vcpu *v, u64 value)
     const char *why = efer_write_fault(&guest_vm_of(v)->cr_features, &now, value);
     if (why)
         return refuse_write(v, "EFER", value, why);
-    v->backend->set_reg(v, VCPU_REG_EFER, efer_write_value(&now, value));
+    u64 efer = efer_write_value(&now, value);
+    if (efer != now.efer) /* the same value again (a common write) leaves the state alone */
+        v->backend->set_reg(v, VCPU_REG_EFER, efer);
     return EXIT_SKIP;
 }
 
@@ -290,19 +296,16 @@ static enum exit_action on_invd(struct vcpu *v, struct vm_exit *e)
     return EXIT_SKIP;
 }
 
-static enum exit_action on_vmcall(struct vcpu *v, struct vm_exit *e)
+/* Every hypercall but the ping: out of line, so that the ping, the one a
+ * guest may make often (and the one make bench times), needs no frame. */
+static enum exit_action __attribute__((noinline)) hypercall_other(struct vcpu *v, u32 nr)
 {
-    (void)e;
     struct guest_vm *vm = guest_vm_of(v);
-    if (__builtin_expect(vm->bios_stub_pa != 0, 0) && bios_int15_is_stub_call(v))
-        return bios_int15_answer(v); /* the BIOS's INT 15h, from real mode */
-    if ((get(v, VCPU_REG_SS_ATTR) >> 5) & 3) /* CPL > 0 */
-        return EXIT_INJECT_UD;
-    switch ((u32)v->gprs.rax) {
-    case HC_PING:
-        v->gprs.rax = HC_PING_MAGIC;
-        v->gprs.rbx = (u32)(v->gprs.rbx + 1);
-        break;
+    /* The BIOS's INT 15h from real mode, through bookvisor's stub (its
+     * EBP holds the stub's mark; common/exits/bios_int15.h). */
+    if ((u32)v->gprs.rbp == BIOS_STUB_MARK && bios_int15_is_stub_call(v))
+        return bios_int15_answer(v);
+    switch (nr) {
     case HC_VMM_RANGE:
         v->gprs.rax = (u32)vm->vmm_base;
         v->gprs.rdx = (u32)(vm->vmm_base >> 32);
@@ -330,11 +333,24 @@ static enum exit_action on_vmcall(struct vcpu *v, struct vm_exit *e)
                          vm->bios_boot_drive, why);
     }
     default:
-        if (!test_hypercall(v, (u32)v->gprs.rax))
+        if (!test_hypercall(v, nr))
             v->gprs.rax = HC_UNKNOWN;
         break;
     }
     return EXIT_SKIP;
+}
+
+static enum exit_action on_vmcall(struct vcpu *v, struct vm_exit *e)
+{
+    if (e->details.cpl) /* the backend read it for the exit */
+        return EXIT_INJECT_UD;
+    u32 nr = (u32)v->gprs.rax;
+    if (__builtin_expect(nr == HC_PING && (u32)v->gprs.rbp != BIOS_STUB_MARK, 1)) {
+        v->gprs.rax = HC_PING_MAGIC;
+        v->gprs.rbx = (u32)(v->gprs.rbx + 1);
+        return EXIT_SKIP;
+    }
+    return hypercall_other(v, nr);
 }
 
 /* AMD-V without decode assists does not say which register a MOV to CR
@@ -343,11 +359,11 @@ static enum cr_write_insn cr_access_decode(struct vcpu *v, const struct vm_exit_
                                            struct vm_exit_cr *out)
 {
     u8 bytes[INSN_MAX_LEN];
-    size_t n = guest_vm_fetch_insn(v, bytes, sizeof(bytes));
+    int mode;
+    size_t n = guest_vm_fetch_insn(v, bytes, sizeof(bytes), &mode);
     struct insn_info info;
     u8 cr, gpr;
-    if (!c->write || n == 0 ||
-        insn_decode_length(bytes, n, (enum insn_mode)guest_vm_insn_mode(v), &info) != INSN_OK)
+    if (!c->write || n == 0 || insn_decode_length(bytes, n, (enum insn_mode)mode, &info) != INSN_OK)
         return CR_WRITE_NONE;
     enum cr_write_insn insn = cr_write_decode(&info, &cr, &gpr);
     if ((insn == CR_WRITE_MOV || insn == CR_WRITE_LMSW) && cr != c->cr)
@@ -381,11 +397,16 @@ static enum exit_action cr_write(struct vcpu *v, unsigned cr, enum vcpu_reg reg,
     const char *why = cr_write_fault(&guest_vm_of(v)->cr_features, &now, cr, value);
     if (why)
         return refuse_write(v, cr == 0 ? "CR0" : "CR4", value, why);
+    u64 old = cr == 0 ? now.cr0 : cr == 4 ? now.cr4 : 0;
     v->backend->set_reg(v, reg, value);
-    /* A MOV to CR0/CR3/CR4 flushes the TLB on real hardware; a value
-     * written into the VMCS/VMCB does not. The nested flush (INVEPT
-     * single-context, or TLB_CONTROL) drops the guest's translations too. */
-    vcpu_request_nested_flush(v);
+    /* A MOV to CR3, or one that changes a CR0/CR4 bit of address
+     * translation, flushes the TLB on real hardware; a value written into
+     * the VMCS/VMCB does not. The nested flush (INVEPT single-context, or
+     * TLB_CONTROL) drops the guest's translations too. */
+    if (cr_write_flushes_tlb(cr, old, value))
+        vcpu_request_nested_flush(v);
+    if (cr == 4 && ((old ^ value) & CR4_OSXSAVE)) /* CPUID leaf 1 mirrors it */
+        cpuid_memo_clear(&v->cpuid_memo);
     return EXIT_SKIP;
 }
 

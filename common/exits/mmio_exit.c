@@ -163,9 +163,8 @@ static enum exit_action emulate(struct vcpu *v, struct vm_exit *e, const char *w
     if (e->details.npf.fetch || emul_touches_page(&w, emul_linear(&w, &code), 1, gpa))
         return vcpu_stop(v, VCPU_STOP_ERROR, "the guest executes %s at gpa 0x%llx", what,
                          (unsigned long long)gpa);
-    size_t n = guest_vm_fetch_insn(v, bytes, sizeof(bytes));
-    if (n == 0 ||
-        mmio_decode(bytes, n, (enum insn_mode)guest_vm_insn_mode(v), &acc) != MMIO_DECODE_OK)
+    size_t n = emul_fetch_insn(&w, bytes, sizeof(bytes));
+    if (n == 0 || mmio_decode(bytes, n, w.mode, &acc) != MMIO_DECODE_OK)
         return refuse(v, e, bytes, n, what);
     if (acc.form == MMIO_FORM_STRING)
         return emul_string(&w, &acc, e, gpa, true);

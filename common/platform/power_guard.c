@@ -77,8 +77,8 @@ static enum exit_action pm1_cnt_access(void *ctx, struct vcpu *v, u16 port, u8 s
  * and real chipsets alike some of these split a wide access into bytes).
  * Only the dword at 0xCF8, PCI's address register, leaves 0xCF9 alone.
  */
-static enum exit_action reset_write_check(struct power_guard *g, struct vcpu *v, u16 port,
-                                          u8 size, u32 value)
+static enum exit_action __attribute__((noinline))
+reset_write_check(struct power_guard *g, struct vcpu *v, u16 port, u8 size, u32 value)
 {
     const struct acpi_power_info *pi = g->pi;
     bool config_address = io_is_pci_config_address(port, size);
@@ -104,7 +104,8 @@ static enum exit_action reset_write_check(struct power_guard *g, struct vcpu *v,
     return EXIT_SKIP;
 }
 
-/* 0xCF9, 0x92, 0x60/0x64 and the FADT's reset port (when it is another). */
+/* 0xCF9, 0x92, 0x60/0x64 and the FADT's reset port (when it is another).
+ * A read needs no check: the write's rules are out of line. */
 static enum exit_action reset_port_access(void *ctx, struct vcpu *v, u16 port, u8 size, bool write,
                                           u32 *value)
 {

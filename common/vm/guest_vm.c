@@ -98,11 +98,8 @@ bool guest_vm_read_phys(void *ctx, u64 gpa, void *buf, size_t len)
     return true;
 }
 
-int guest_vm_insn_mode(struct vcpu *v)
+static int insn_mode_of(u64 cs_attr, u64 efer, u64 cr0)
 {
-    u64 cs_attr = v->backend->get_reg(v, VCPU_REG_CS_ATTR);
-    u64 efer = v->backend->get_reg(v, VCPU_REG_EFER);
-    u64 cr0 = v->backend->get_reg(v, VCPU_REG_CR0);
     if ((efer & (1u << 10)) && (cs_attr & (1u << 9)))
         return INSN_MODE_64;
     if ((cr0 & 1) && (cs_attr & (1u << 10)))
@@ -110,19 +107,38 @@ int guest_vm_insn_mode(struct vcpu *v)
     return INSN_MODE_16;
 }
 
-size_t guest_vm_fetch_insn(struct vcpu *v, u8 *buf, size_t max)
+int guest_vm_insn_mode(struct vcpu *v)
 {
-    struct guest_paging pg;
-    guest_vm_paging(v, &pg);
-    u64 rip = v->backend->get_reg(v, VCPU_REG_RIP);
-    int mode = guest_vm_insn_mode(v);
-    u64 la = mode == INSN_MODE_64 ? rip : v->backend->get_reg(v, VCPU_REG_CS_BASE) + rip;
-    if (mode != INSN_MODE_64)
-        la &= 0xFFFFFFFF;
+    u64 cs_attr = v->backend->get_reg(v, VCPU_REG_CS_ATTR);
+    return insn_mode_of(cs_attr, v->backend->get_reg(v, VCPU_REG_EFER),
+                        v->backend->get_reg(v, VCPU_REG_CR0));
+}
+
+int guest_vm_insn_mode_in(struct vcpu *v, const struct guest_paging *pg)
+{
+    return insn_mode_of(v->backend->get_reg(v, VCPU_REG_CS_ATTR), pg->efer, pg->cr0);
+}
+
+size_t guest_vm_fetch_insn_from(struct vcpu *v, const struct guest_paging *pg, int mode,
+                                u64 cs_base, u64 rip, u8 *buf, size_t max)
+{
+    u64 la = mode == INSN_MODE_64 ? rip : (cs_base + rip) & 0xFFFFFFFF;
     /* Read as much as possible: an instruction at the end of a page may
      * have its tail on an unmapped one; shrink until the read works. */
     for (size_t n = max; n > 0; n--)
-        if (guest_read_linear(&pg, la, buf, n, guest_vm_read_phys, v->vm) == GUEST_WALK_OK)
+        if (guest_read_linear(pg, la, buf, n, guest_vm_read_phys, v->vm) == GUEST_WALK_OK)
             return n;
     return 0;
+}
+
+size_t guest_vm_fetch_insn(struct vcpu *v, u8 *buf, size_t max, int *mode)
+{
+    struct guest_paging pg;
+    guest_vm_paging(v, &pg);
+    int m = guest_vm_insn_mode_in(v, &pg);
+    if (mode)
+        *mode = m;
+    u64 cs_base = m == INSN_MODE_64 ? 0 : v->backend->get_reg(v, VCPU_REG_CS_BASE);
+    return guest_vm_fetch_insn_from(v, &pg, m, cs_base, v->backend->get_reg(v, VCPU_REG_RIP), buf,
+                                    max);
 }

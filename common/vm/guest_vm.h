@@ -64,9 +64,13 @@ struct guest_vm {
     unsigned n_vcpus;
     struct spinlock vcpus_lock;  /**< serialises guest_vm_attach_vcpu() */
     struct spinlock npt_lock;    /**< map, layout, pool, mtrr_updates */
-    struct spinlock hooks_lock;  /**< io_hooks, mmio_hooks and their counts */
+    struct spinlock hooks_lock;  /**< io_hooks, io_port_hook, mmio_hooks and their counts */
     struct io_hook io_hooks[HOOKS_MAX];     /**< claimed port ranges */
     unsigned n_io_hooks;                    /**< used entries of io_hooks */
+    /** For each port, 1 + the index in io_hooks of the hook holding it, 0 for
+     *  none: io_hook_find() looks a port up directly, whatever the number of
+     *  hooks (an I/O exit's hot path, chapter 14). Under hooks_lock. */
+    u8 io_port_hook[0x10000];
     struct mmio_hook mmio_hooks[HOOKS_MAX]; /**< claimed guest-physical ranges */
     unsigned n_mmio_hooks;                  /**< used entries of mmio_hooks */
 };
@@ -108,12 +112,28 @@ bool guest_vm_read_phys(void *vm, u64 gpa, void *buf, size_t len);
 
 /**
  * Fetch up to 15 instruction bytes at CS.base + RIP.
+ * @param v     the vCPU, on the CPU that owns it
+ * @param buf   where the bytes go
+ * @param max   the most bytes to read (at most 15)
+ * @param mode  if not NULL, set to the instruction-decoder mode (enum
+ *              insn_mode) the bytes are to be decoded in
  * @return the number of bytes read (0 when the address is not readable).
  */
-size_t guest_vm_fetch_insn(struct vcpu *v, u8 *buf, size_t max);
+size_t guest_vm_fetch_insn(struct vcpu *v, u8 *buf, size_t max, int *mode);
+
+/**
+ * guest_vm_fetch_insn() for a caller that has read the paging state, the
+ * mode, CS.base and RIP already (an emulated access's view of the vCPU):
+ * no register is read again.
+ */
+size_t guest_vm_fetch_insn_from(struct vcpu *v, const struct guest_paging *pg, int mode,
+                                u64 cs_base, u64 rip, u8 *buf, size_t max);
 
 /** The instruction-decoder mode (16/32/64) the vCPU is in now. */
 int guest_vm_insn_mode(struct vcpu *v);
+
+/** guest_vm_insn_mode() with CR0 and EFER taken from pg (read by guest_vm_paging()). */
+int guest_vm_insn_mode_in(struct vcpu *v, const struct guest_paging *pg);
 
 /** Fill the VMM's canary with its pattern (before the guest runs). */
 void vmm_canary_fill(void);

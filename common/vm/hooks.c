@@ -43,6 +43,8 @@ int io_hook_register(struct guest_vm *vm, u16 port, u16 count, io_hook_fn fn, vo
         h->count = count;
         h->fn = fn;
         h->ctx = ctx;
+        for (u32 p = port; p < (u32)port + count; p++)
+            vm->io_port_hook[p] = (u8)vm->n_io_hooks;
         program_io_hook_everywhere(vm, h);
     }
     spin_unlock(&vm->hooks_lock);
@@ -52,25 +54,22 @@ int io_hook_register(struct guest_vm *vm, u16 port, u16 count, io_hook_fn fn, vo
 /*
  * The hook that holds the access's first port wins; otherwise the first whose
  * ports the access covers (a dword OUT two ports below a hooked register
- * exits too: the I/O bitmaps are checked for every byte of an access).
+ * exits too: the I/O bitmaps are checked for every byte of an access). One
+ * look at io_port_hook per byte of the access, no walk of the table.
  */
 bool io_hook_find(struct guest_vm *vm, u16 port, u8 size, struct io_hook *out)
 {
-    const struct io_hook *found = NULL, *overlapping = NULL;
+    _Static_assert(HOOKS_MAX < 0x100, "io_port_hook holds 1 + an index in a byte");
     spin_lock(&vm->hooks_lock);
-    for (unsigned i = 0; !found && i < vm->n_io_hooks; i++) {
-        const struct io_hook *h = &vm->io_hooks[i];
-        if (port >= h->port && port - h->port < h->count)
-            found = h;
-        else if (!overlapping && (u32)port + size > h->port && port < (u32)h->port + h->count)
-            overlapping = h;
-    }
-    if (!found)
-        found = overlapping;
-    if (found && out)
-        *out = *found;
+    unsigned slot = vm->io_port_hook[port];
+    /* Else the first registered of the hooks holding another byte of it. */
+    for (u32 p = (u32)port + 1; !vm->io_port_hook[port] && p < (u32)port + size && p <= 0xFFFF; p++)
+        if (vm->io_port_hook[p] && (!slot || vm->io_port_hook[p] < slot))
+            slot = vm->io_port_hook[p];
+    if (slot && out)
+        *out = vm->io_hooks[slot - 1];
     spin_unlock(&vm->hooks_lock);
-    return found != NULL;
+    return slot != 0;
 }
 
 void hooks_apply_io_intercepts(struct guest_vm *vm)

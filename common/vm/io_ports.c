@@ -40,8 +40,8 @@ static unsigned lane_owner(void *ctx, u64 lane)
     return LANE_OTHER + h.port; /* hooks never overlap: the first port names one */
 }
 
-enum exit_action io_pass_on(struct vcpu *v, io_hook_fn fn, void *ctx, u16 port, u8 size,
-                            bool write, u32 *value, enum io_pass_own own_lanes)
+enum exit_action io_pass_on_lanes(struct vcpu *v, io_hook_fn fn, void *ctx, u16 port, u8 size,
+                                  bool write, u32 *value, enum io_pass_own own_lanes)
 {
     struct lane_ctx l = { guest_vm_of(v), fn, ctx };
     struct access_owned_piece pieces[ACCESS_SPLIT_MAX];

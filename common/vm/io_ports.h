@@ -15,6 +15,7 @@
 #ifndef BOOKVISOR_COMMON_VM_IO_PORTS_H
 #define BOOKVISOR_COMMON_VM_IO_PORTS_H
 
+#include "arch/x86/io.h"
 #include "common/vm/hooks.h"
 
 struct vcpu;
@@ -46,16 +47,32 @@ enum io_pass_own {
     IO_OWN_BYTES,
 };
 
+/** io_pass_on() for an access of more than one byte, or one whose own lanes the caller keeps. */
+enum exit_action io_pass_on_lanes(struct vcpu *v, io_hook_fn fn, void *ctx, u16 port, u8 size,
+                                  bool write, u32 *value, enum io_pass_own own);
+
 /**
  * For a hook handler (fn, ctx) passing an access on: every lane held by a
  * hook with another handler or context goes to that hook; the handler's own
  * lanes as own says; every other lane to the hardware. Lanes are grouped
  * into naturally aligned pieces of one owner each (single bytes with
- * IO_OWN_BYTES).
+ * IO_OWN_BYTES). port and size are the access the handler was called with:
+ * a one-byte access is then the handler's own lane, and goes to the
+ * hardware without a look at the hook table (unless own is IO_OWN_KEEP).
  * @return EXIT_SKIP, or the first other hook's answer that is not EXIT_SKIP
  *         (the lanes after it are then not carried out)
  */
-enum exit_action io_pass_on(struct vcpu *v, io_hook_fn fn, void *ctx, u16 port, u8 size,
-                            bool write, u32 *value, enum io_pass_own own);
+static inline enum exit_action io_pass_on(struct vcpu *v, io_hook_fn fn, void *ctx, u16 port,
+                                          u8 size, bool write, u32 *value, enum io_pass_own own)
+{
+    if (size == 1 && own != IO_OWN_KEEP) { /* the handler's own lane: nothing to split */
+        if (write)
+            io_write(port, 1, *value);
+        else
+            *value = io_read(port, 1);
+        return EXIT_SKIP;
+    }
+    return io_pass_on_lanes(v, fn, ctx, port, size, write, value, own);
+}
 
 #endif

@@ -108,6 +108,10 @@ struct vcpu {
     /** The CPU that created the vCPU (backend vcpu_init): only it runs the vCPU
      *  and uses its native state (VMCB/VMCS); common/vm/vcpu_owner.h. */
     struct cpu *cpu;
+    /** Every guest write that changes CR4.OSXSAVE exits (set by the backend:
+     *  VT-x owns the bit, AMD-V where CR4 writes are intercepted): CPUID leaf
+     *  1, which mirrors it, may then be remembered (cpuid_policy_stable_leaf()). */
+    bool osxsave_writes_exit;
     /** Answers the backends' exit assembly may give without common code
      *  (common/vm/cpuid_memo.h); filled by on_cpuid(), emptied by vcpu_run(). */
     struct cpuid_memo cpuid_memo __attribute__((aligned(32)));

@@ -33,6 +33,7 @@
 #define VCPU_CR0_PG (1ULL << 31)  /**< paging */
 #define VCPU_CR4_PAE (1ULL << 5)  /**< physical-address extension (needed by long mode) */
 #define VCPU_CR4_VMXE (1ULL << 13) /**< VMX enable (reserved on AMD) */
+#define VCPU_CR4_OSXSAVE (1ULL << 18) /**< XSAVE enabled by the OS: CPUID leaf 1 mirrors it */
 #define VCPU_EFER_LME (1ULL << 8) /**< long mode enable */
 #define VCPU_EFER_LMA (1ULL << 10) /**< long mode active */
 #define VCPU_EFER_SVME (1ULL << 12) /**< SVM enable (set under AMD-V, hidden from the guest) */

@@ -111,6 +111,7 @@ struct vm_exit {
         struct vm_exit_exception exception; /**< for VM_EXIT_EXCEPTION */
         struct vm_exit_interrupt interrupt; /**< for VM_EXIT_EXTERNAL_INTERRUPT */
         u32 vector;                         /**< for VM_EXIT_SIPI */
+        u8 cpl;                             /**< for VM_EXIT_VMCALL: the guest's CPL (the call is privileged) */
     } details;              /**< decoded details, by kind */
     u64 raw_info1;          /**< native detail (exit qualification / EXITINFO1) */
     u64 raw_info2;          /**< native detail (EXITINFO2 / guest-physical address) */

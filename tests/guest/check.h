@@ -87,6 +87,7 @@ void check_power_escape(const struct check_context *ctx, struct check_result *re
 void check_apic_base(const struct check_context *ctx, struct check_result *res);
 /** xsetbv-rules: XSETBV of illegal XCR0 values raises \#GP, without OSXSAVE \#UD. */
 void check_xsetbv_rules(const struct check_context *ctx, struct check_result *res);
+void check_cpuid_osxsave(const struct check_context *ctx, struct check_result *res);
 /** realmode-gp: a \#GP injected into real-mode code reaches its handler, once. */
 void check_realmode_gp(const struct check_context *ctx, struct check_result *res);
 /** bios-memmap: INT 15h E820h, E801h and 88h from real mode hide bookvisor's range; other calls reach the BIOS. */

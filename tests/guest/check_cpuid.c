@@ -16,6 +16,9 @@
 #define ECX_VMX (1u << 5) /* CPUID.1:ECX */
 #define ECX_HYPERVISOR (1u << 31) /* CPUID.1:ECX */
 #define ECX_SVM (1u << 2) /* CPUID.80000001h:ECX */
+#define ECX_XSAVE (1u << 26) /* CPUID.1:ECX */
+#define ECX_OSXSAVE (1u << 27) /* CPUID.1:ECX: mirrors CR4.OSXSAVE */
+#define CR4_OSXSAVE (1u << 18)
 
 /* EBX, ECX, EDX of leaf 0x40000000: "book" "viso" "r\0\0\0". */
 static const char bookvisor_signature[12] = "bookvisor";
@@ -240,4 +243,34 @@ void check_cpuid_memo(const struct check_context *ctx, struct check_result *res)
                    zero.eax);
     else
         check_note(res, "stable; follows the MISC_ENABLE limit");
+}
+
+/*
+ * CPUID.1:ECX.OSXSAVE (bit 27) mirrors CR4.OSXSAVE. Where bookvisor
+ * remembers leaf 1 (VT-x, where a write changing CR4.OSXSAVE exits), the
+ * second answer in each state comes from the memo: a memo the write did not
+ * empty would answer with the old bit.
+ */
+void check_cpuid_osxsave(const struct check_context *ctx, struct check_result *res)
+{
+    (void)ctx;
+    if (!(cpuid(LEAF_FEATURES).ecx & ECX_XSAVE)) {
+        check_skip(res, "the CPU has no XSAVE");
+        return;
+    }
+    u32 cr4 = read_cr4();
+    for (u32 round = 0; round < 4; round++) {
+        bool on = round & 1;
+        write_cr4(on ? cr4 | CR4_OSXSAVE : cr4 & ~CR4_OSXSAVE);
+        for (u32 ask = 1; ask <= 2; ask++) {
+            bool says = (cpuid(LEAF_FEATURES).ecx & ECX_OSXSAVE) != 0;
+            if (says != on) {
+                write_cr4(cr4);
+                check_fail(res, "CPUID.1:ECX.OSXSAVE is %u with CR4.OSXSAVE %u (asked %u. time)",
+                           says, on, ask);
+                return;
+            }
+        }
+    }
+    write_cr4(cr4);
 }

@@ -62,19 +62,33 @@ static u32 cost_io_read(void)
     return best;
 }
 
+/* One timed ping, the set-up of its registers outside the timed part (the
+ * compiler would put its own instructions between the two RDTSCs). */
+#define TIMED_PING(insn_bytes)                                                                 \
+    __asm__ volatile("mov %[fn], %%edi\n\t"                                                   \
+                     "rdtsc\n\t"                                                              \
+                     "mov %%eax, %%esi\n\t"                                                   \
+                     "mov %%edi, %%eax\n\t"                                                   \
+                     ".byte " insn_bytes "\n\t"                                               \
+                     "mov %%eax, %%edi\n\t"                                                   \
+                     "rdtsc"                                                                  \
+                     : "=&S"(t0), "=&D"(answer), "=&a"(t1), "+b"(b), "=&c"(c), "=&d"(d)          \
+                     : [fn] "i"(BOOKVISOR_HC_PING)                                            \
+                     : "memory")
+
 /* A ping; false if bookvisor did not answer it. */
 static bool cost_hypercall(bool amd, u32 *out)
 {
     u32 best = ~0u;
     for (int i = 0; i < ROUNDS; i++) {
-        u32 a = BOOKVISOR_HC_PING, b = (u32)i, c = 0, d = 0;
-        u32 t0 = tsc_low();
+        u32 b = (u32)i, c, d, t0, t1, answer;
         if (amd)
-            __asm__ volatile(".byte 0x0f, 0x01, 0xd9" : "+a"(a), "+b"(b), "+c"(c), "+d"(d));
+            TIMED_PING("0x0f, 0x01, 0xd9");
         else
-            __asm__ volatile(".byte 0x0f, 0x01, 0xc1" : "+a"(a), "+b"(b), "+c"(c), "+d"(d));
-        u32 t1 = tsc_low();
-        if (a != BOOKVISOR_PING_MAGIC || b != (u32)i + 1)
+            TIMED_PING("0x0f, 0x01, 0xc1");
+        (void)c;
+        (void)d;
+        if (answer != BOOKVISOR_PING_MAGIC || b != (u32)i + 1)
             return false;
         keep_min(&best, t0, t1);
     }

@@ -5,6 +5,7 @@
  */
 #include <check.h>
 #include <stdlib.h>
+#include <string.h>
 #include "common/base/bios_memmap.h"
 #include "tests/unit/unit_main.h"
 
@@ -134,10 +135,19 @@ START_TEST(stub_place_and_bytes)
     ck_assert(!bios_stub_place(63, &pa));
     u8 b[BIOS_STUB_SIZE];
     bios_stub_bytes(b, false, 0xF000, 0xF859);
-    const u8 vmx[BIOS_STUB_SIZE] = { 0x0F, 0x01, 0xC1, 0xCF, 0xEA, 0x59, 0xF8, 0x00, 0xF0 };
+    /* push ebp; mov ebp, "I15!"; vmcall | pop ebp; iret | pop ebp; jmp f000:f859 */
+    const u8 vmx[BIOS_STUB_SIZE] = { 0x66, 0x55, 0x66, 0xBD, 0x49, 0x31, 0x35, 0x21, 0x0F, 0x01, 0xC1,
+                                     0x66, 0x5D, 0xCF, 0x66, 0x5D, 0xEA, 0x59, 0xF8, 0x00, 0xF0 };
     ck_assert_mem_eq(b, vmx, BIOS_STUB_SIZE);
+    ck_assert_uint_eq(b[BIOS_STUB_HYPERCALL_OFFSET], 0x0F);
+    ck_assert_uint_eq(b[BIOS_STUB_RETURN_OFFSET], 0x66);
+    ck_assert_uint_eq(b[BIOS_STUB_RETURN_OFFSET + 2], 0xCF);
+    ck_assert_uint_eq(b[BIOS_STUB_CHAIN_OFFSET + 2], 0xEA);
+    u32 mark;
+    memcpy(&mark, b + 4, 4);
+    ck_assert_uint_eq(mark, BIOS_STUB_MARK);
     bios_stub_bytes(b, true, 0xF000, 0xF859);
-    ck_assert_uint_eq(b[2], 0xD9);
+    ck_assert_uint_eq(b[BIOS_STUB_HYPERCALL_OFFSET + 2], 0xD9);
 }
 END_TEST
 

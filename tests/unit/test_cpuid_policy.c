@@ -78,10 +78,15 @@ START_TEST(stable_leaves_only)
                                   0x80000003, 0x80000004, 0x80000008 };
     static const u32 changing[] = { 1, 4, 7, 0xB, 0xD, 0x80000001, 0x8000000A, 0x40000002,
                                     0xFFFFFFFF };
-    for (unsigned i = 0; i < sizeof(stable) / sizeof(stable[0]); i++)
-        ck_assert(cpuid_policy_stable_leaf(stable[i]));
-    for (unsigned i = 0; i < sizeof(changing) / sizeof(changing[0]); i++)
-        ck_assert(!cpuid_policy_stable_leaf(changing[i]));
+    for (unsigned i = 0; i < sizeof(stable) / sizeof(stable[0]); i++) {
+        ck_assert(cpuid_policy_stable_leaf(stable[i], false));
+        ck_assert(cpuid_policy_stable_leaf(stable[i], true));
+    }
+    for (unsigned i = 1; i < sizeof(changing) / sizeof(changing[0]); i++)
+        ck_assert(!cpuid_policy_stable_leaf(changing[i], true));
+    /* Leaf 1 mirrors CR4.OSXSAVE: stable only where its changes exit. */
+    ck_assert(!cpuid_policy_stable_leaf(1, false));
+    ck_assert(cpuid_policy_stable_leaf(1, true));
 }
 END_TEST
 

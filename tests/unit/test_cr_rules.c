@@ -246,6 +246,26 @@ START_TEST(unread_parts_never_matter)
 }
 END_TEST
 
+/* Only a change of a bit that takes part in translation costs a nested flush. */
+START_TEST(flush_only_for_translation_bits)
+{
+    const u64 cr0 = PE | ET | NE | WP | PG;
+    ck_assert(!cr_write_flushes_tlb(0, cr0, cr0 ^ NE));
+    ck_assert(!cr_write_flushes_tlb(0, cr0, cr0 | CD | NW));
+    ck_assert(!cr_write_flushes_tlb(0, cr0, cr0));
+    ck_assert(cr_write_flushes_tlb(0, cr0, cr0 & ~PG));
+    ck_assert(cr_write_flushes_tlb(0, cr0, cr0 & ~WP));
+    ck_assert(cr_write_flushes_tlb(0, ET, ET | PE));
+    const u64 cr4 = PAE | PGE | OSXSAVE;
+    ck_assert(!cr_write_flushes_tlb(4, cr4, cr4 ^ OSXSAVE));
+    ck_assert(!cr_write_flushes_tlb(4, cr4, cr4 | VME));
+    static const u64 paging[] = { PSE, PAE, PGE, PCIDE, SMEP, PKE, LA57, 1ULL << 21 /* SMAP */ };
+    for (size_t i = 0; i < ARRAY_SIZE(paging); i++)
+        ck_assert(cr_write_flushes_tlb(4, cr4, cr4 ^ paging[i]));
+    ck_assert(cr_write_flushes_tlb(3, 0x1000, 0x1000)); /* a MOV to CR3 always does */
+}
+END_TEST
+
 START_TEST(efer_rules)
 {
     const struct cr_features amd = { .cr4 = all.cr4, .efer = all.efer | SVME };
@@ -365,6 +385,7 @@ int main(void)
     tcase_add_test(tc, cr4_faults);
     tcase_add_test(tc, cr4_bits_the_cpu_lacks);
     tcase_add_test(tc, unread_parts_never_matter);
+    tcase_add_test(tc, flush_only_for_translation_bits);
     tcase_add_test(tc, efer_rules);
     tcase_add_test(tc, cr_write_decoding);
     tcase_add_test(tc, xcr0_legal_values);
