@@ -38,6 +38,7 @@ struct cpu {
     void *backend;         /**< the virtualization backend's per-CPU data (NULL until enable_cpu) */
     /** The CPU's timers (common/base/timer.h): only this CPU adds, cancels and runs them. */
     struct timer_queue timers;
+    u32 *timer_work;       /**< the running vCPU's work word (common/base/timer.h: timer_attach_work()) */
     /** The CPU's GDT; its TSS descriptor points at tss. */
     u64 gdt[DESC_GDT_ENTRIES] __attribute__((aligned(16)));
     struct desc_tss tss __attribute__((aligned(16))); /**< the CPU's TSS: its IST stacks */

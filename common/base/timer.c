@@ -5,11 +5,29 @@
 #include "arch/x86/percpu.h"
 #include "common/base/clock.h"
 
+void timer_attach_work(u32 *work_word)
+{
+    struct cpu *c = this_cpu();
+    c->timer_work = work_word;
+    if (work_word && c->timers.n)
+        __atomic_fetch_or(work_word, TIMER_WORK_BIT, __ATOMIC_RELEASE);
+}
+
 int timer_start(struct timer *t, u64 delay_us, u64 period_us)
 {
+    struct cpu *c = this_cpu();
     t->deadline = clock_now_us() + delay_us;
     t->period = period_us;
-    return timer_queue_add(&this_cpu()->timers, t);
+    int r = timer_queue_add(&c->timers, t);
+    if (r == 0 && c->timer_work)
+        __atomic_fetch_or(c->timer_work, TIMER_WORK_BIT, __ATOMIC_RELEASE);
+    return r;
+}
+
+bool timer_run_due_and_pending(void)
+{
+    timer_run_due();
+    return this_cpu()->timers.n != 0;
 }
 
 bool timer_stop(struct timer *t)

@@ -5,16 +5,33 @@
  *
  * A timer belongs to the CPU that starts it (its struct cpu's queue, so no
  * lock is needed) and runs on that CPU from timer_run_due(), which the hook
- * before each VM entry calls through C (common/vm/vcpu_entry.c) and which an
- * idle loop calls while it waits. A timer is therefore late by at most the
- * time until the guest's next exit through C; a guest that never exits
- * delays it (the VMX preemption timer or a VMM vector of the local APIC
- * timer would bound that: planned with the network, which needs it).
+ * before each VM entry calls (common/vm/vcpu_entry.c: TIMER_WORK_BIT in the
+ * running vCPU's work word, set by timer_start(), sends every exit through
+ * C while a timer waits) and which an idle loop calls while it waits. A
+ * timer is therefore late by at most the time until the guest's next exit;
+ * a guest that never exits delays it (the VMX preemption timer or a VMM
+ * vector of the local APIC timer would bound that: planned with the
+ * network, which needs it).
  */
 #ifndef BOOKVISOR_COMMON_BASE_TIMER_H
 #define BOOKVISOR_COMMON_BASE_TIMER_H
 
 #include "common/lib/timer_queue.h"
+
+/** The bit timer_start() sets in the work word of the vCPU running on its CPU
+ *  (VCPU_WORK_TIMERS in common/vm/vcpu.h). */
+#define TIMER_WORK_BIT (1u << 3)
+
+/**
+ * The work word of the vCPU that runs on this CPU from now on: timer_start()
+ * sets TIMER_WORK_BIT in it, so that the hook before the next entry runs the
+ * timers (common/vm/vcpu_entry.c). NULL: no vCPU (timers then run only from
+ * idle loops).
+ */
+void timer_attach_work(u32 *work_word);
+
+/** Run this CPU's due timers; true while timers are still queued. */
+bool timer_run_due_and_pending(void);
 
 /**
  * Start t on this CPU: first run after delay_us, then every period_us (0:

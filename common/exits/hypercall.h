@@ -45,6 +45,8 @@
 #define HC_BIOS_BOOT_FAILED 11
 /** EAX/EDX = bookvisor's clock (common/base/clock.h) in microseconds, low/high. */
 #define HC_CLOCK 12
+/** Test aid (test.timer): EAX = runs of the VMM's 10 ms test timer so far. */
+#define HC_TEST_TIMER_COUNT 13
 /** Reply of HC_PING. */
 #define HC_PING_MAGIC 0x6B6F6F62u
 /** Reply to an unknown function. */

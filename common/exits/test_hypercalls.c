@@ -4,6 +4,7 @@
 #include "common/exits/test_hypercalls.h"
 #include "common/base/options.h"
 #include "common/exits/hypercall.h"
+#include "common/platform/test_timer.h"
 #include "common/platform/test_vmm_vector.h"
 #include "common/vm/guest_vm.h"
 #include "common/vm/vcpu_events.h"
@@ -51,8 +52,17 @@ static bool vector_lever(struct vcpu *v, u32 function)
     }
 }
 
+static bool timer_lever(struct vcpu *v, u32 function)
+{
+    if (function != HC_TEST_TIMER_COUNT)
+        return false;
+    v->gprs.rax = (u32)test_timer_count();
+    return true;
+}
+
 bool test_hypercall(struct vcpu *v, u32 function)
 {
     return (vmm_options.test_events && event_lever(v, function)) ||
-           (vmm_options.test_vmm_vector && vector_lever(v, function));
+           (vmm_options.test_vmm_vector && vector_lever(v, function)) ||
+           (vmm_options.test_timer && timer_lever(v, function));
 }

@@ -5,8 +5,10 @@
 #include "common/start/guest_report.h"
 #include "common/base/kprintf.h"
 #include "common/base/panic.h"
+#include "common/base/timer.h"
 #include "common/vm/backend.h"
 #include "common/vm/guest_vm.h"
+#include "common/vm/vcpu_entry.h"
 
 static void print_line(const char *line)
 {
@@ -15,7 +17,11 @@ static void print_line(const char *line)
 
 void guest_run_and_report(struct vcpu *v)
 {
+    /* VMM timers run from the hook before entry of the vCPU on this CPU. */
+    vcpu_timers_run = timer_run_due_and_pending;
+    timer_attach_work(&v->work_pending);
     enum vcpu_stop_kind stop = vcpu_run(v, &guest_exit_handlers);
+    timer_attach_work(NULL);
     struct guest_vm *vm = guest_vm_of(v);
 
     /* Only a guest that switched the machine off ended well; every other

@@ -11,6 +11,7 @@
 #define BOOKVISOR_COMMON_VM_VCPU_H
 
 #include "common/vm/cpuid_memo.h"
+#include "common/base/timer.h"
 #include "common/lib/types.h"
 #include "common/vm/event.h"
 #include "common/vm/vm_exit.h"
@@ -127,6 +128,9 @@ struct vcpu {
 #define VCPU_WORK_NESTED_FLUSH (1u << 1)
 /** Never answer an exit in the backend's assembly (test.no_fast_path, for measurements). */
 #define VCPU_WORK_NO_FAST_PATH (1u << 2)
+/** A VMM timer waits on this CPU: run the due ones (common/base/timer.h). While
+ *  the bit is set every exit goes through C, so timers are checked at each. */
+#define VCPU_WORK_TIMERS TIMER_WORK_BIT
 /**@}*/
 
 /**

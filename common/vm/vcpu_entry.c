@@ -25,7 +25,14 @@ bool vcpu_do_pending_work(struct vcpu *v)
             __atomic_fetch_and(&v->work_pending, ~VCPU_WORK_EVENTS, __ATOMIC_RELAXED);
     }
 
-    /* Planned (chapter 07): expired VMM timers and runnable VMM threads get
-     * their turn here, each with a VCPU_WORK_* bit of its own. */
+    /* VMM timers (chapter 07): while one waits on this CPU the bit stays
+     * set, and every exit comes through here to look. */
+    if (work & VCPU_WORK_TIMERS) {
+        if (!vcpu_timers_run || !vcpu_timers_run())
+            __atomic_fetch_and(&v->work_pending, ~VCPU_WORK_TIMERS, __ATOMIC_RELAXED);
+    }
+    /* Planned (chapter 07): runnable VMM threads, with a bit of their own. */
     return true;
 }
+
+bool (*vcpu_timers_run)(void);

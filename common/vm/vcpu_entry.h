@@ -5,8 +5,8 @@
  * Whatever must happen before a vCPU runs again happens here, in common
  * code, once for both backends: the event model chooses what to inject and
  * which windows to open (common/vm/vcpu_events.h), and a nested TLB flush
- * asked for by any CPU is done. Timers and VMM threads (chapter 07, planned)
- * will take their turn here too. Each kind of work is one bit of
+ * asked for by any CPU is done, and due VMM timers run (chapter 07); VMM
+ * threads (planned) will take their turn here too. Each kind of work is one bit of
  * v->work_pending; when the word is 0 there is nothing to do, and the hook
  * costs one load. The backends' exit assembly tests the same word before
  * it answers an exit by itself, so no entry ever skips the hook's work.
@@ -15,6 +15,13 @@
 #define BOOKVISOR_COMMON_VM_VCPU_ENTRY_H
 
 #include "common/vm/vcpu.h"
+
+/**
+ * Runs this CPU's due VMM timers and says whether any still waits; set once
+ * at boot by the VMM (timer_run_due_and_pending(), common/base/timer.h),
+ * NULL in host tests. Called for VCPU_WORK_TIMERS.
+ */
+extern bool (*vcpu_timers_run)(void);
 
 /**
  * The work of vcpu_before_entry() once some is pending (out of line).

@@ -94,6 +94,8 @@ void check_realmode_gp(const struct check_context *ctx, struct check_result *res
 void check_bios_memmap(const struct check_context *ctx, struct check_result *res);
 /** clock: bookvisor's microsecond clock is monotonic and measures 50 ms of the PIT. */
 void check_clock(const struct check_context *ctx, struct check_result *res);
+/** vmm-timer: the VMM's periodic test timer runs from the hook before entry while the guest exits. */
+void check_vmm_timer(const struct check_context *ctx, struct check_result *res);
 /** cpuid-pae: CPUID under PAE paging (bookvisor may walk the PAE tables to step over it). */
 void check_cpuid_pae(const struct check_context *ctx, struct check_result *res);
 /** io-string: INS/OUTS (REP, both directions, FS:, through paging) to ports bookvisor watches. */

@@ -74,3 +74,39 @@ void check_clock(const struct check_context *ctx, struct check_result *res)
     check_note(res, "+%llu us over 50 ms of the PIT; now 0x%x:%08x", delta, (u32)(now >> 32),
                (u32)now);
 }
+
+/*
+ * vmm-timer (only by name, with bookvisor's test.timer): the VMM's periodic
+ * 10 ms timer (common/platform/test_timer.h) runs from the hook before each
+ * entry. The guest keeps exiting (clock hypercalls) for 100 ms of the VMM's
+ * clock; the timer must have run 5 to 20 times meanwhile.
+ */
+void check_vmm_timer(const struct check_context *ctx, struct check_result *res)
+{
+    (void)ctx;
+    struct hypercall_regs r = { BOOKVISOR_HC_TEST_TIMER_COUNT, 0, 0, 0 };
+    u64 start, now;
+    if (!hypercall(&r) || r.eax == BOOKVISOR_HC_UNKNOWN) {
+        check_skip(res, "no test timer (bookvisor's test.timer is off)");
+        return;
+    }
+    u32 first = r.eax;
+    if (!clock_read(&start)) {
+        check_fail(res, "the clock hypercall is not answered");
+        return;
+    }
+    u32 reads = 0;
+    do {
+        if (!clock_read(&now) || ++reads > 100000000u) {
+            check_fail(res, "the clock stopped at 0x%llx", now);
+            return;
+        }
+    } while (now - start < 100000);
+    r = (struct hypercall_regs){ BOOKVISOR_HC_TEST_TIMER_COUNT, 0, 0, 0 };
+    hypercall(&r);
+    u32 runs = r.eax - first;
+    if (runs < 5 || runs > 20)
+        check_fail(res, "the 10 ms timer ran %u times in %llu us", runs, now - start);
+    else
+        check_note(res, "%u runs in %llu us, %u exits", runs, now - start, reads);
+}

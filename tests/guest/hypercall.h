@@ -38,6 +38,8 @@ enum bookvisor_hypercall {
     BOOKVISOR_HC_TEST_VMM_IRQ_COUNT = 10,
     /** EAX/EDX = bookvisor's clock in microseconds (low, high). */
     BOOKVISOR_HC_CLOCK = 12,
+    /** test.timer: EAX = runs of the VMM's 10 ms test timer. */
+    BOOKVISOR_HC_TEST_TIMER_COUNT = 13,
 };
 
 /** EAX returned by BOOKVISOR_HC_PING. */

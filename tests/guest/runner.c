@@ -58,6 +58,7 @@ static const struct check checks[] = {
     /* Not part of all: they need words of their own, or stop the guest. */
     { "pci", check_pci, CHECK_BY_NAME },
     { "triple-fault", check_triple_fault, CHECK_BY_NAME },
+    { "vmm-timer", check_vmm_timer, CHECK_BY_NAME },
     { "mmio-unsupported", check_mmio_unsupported, CHECK_BY_NAME },
     { "power", check_power_escape, CHECK_BY_NAME },
     { "hostile-vmm-exec", check_hostile_vmm_exec, CHECK_BY_NAME },

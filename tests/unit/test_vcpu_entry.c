@@ -127,6 +127,34 @@ START_TEST(events_bit_stays_while_a_window_is_open)
 }
 END_TEST
 
+/* A fake timer runner: says "still waiting" twice, then runs dry. */
+static unsigned timer_runs;
+static bool fake_timers_run(void)
+{
+    return ++timer_runs < 3;
+}
+
+START_TEST(timers_run_at_each_exit_until_none_waits)
+{
+    vcpu_timers_run = fake_timers_run;
+    timer_runs = 0;
+    vcpu_request_work(&vcpu, VCPU_WORK_TIMERS);
+    mock_add_exit(VM_EXIT_CPUID, 2, 0x72);
+    mock_add_exit(VM_EXIT_CPUID, 2, 0x72);
+    mock_add_exit(VM_EXIT_CPUID, 2, 0x72);
+    mock_add_exit(VM_EXIT_CPUID, 2, 0x72);
+    run_to_poweroff();
+    /* Before the first entry and after each exit until the runner said none waits. */
+    ck_assert_uint_eq(timer_runs, 3);
+    ck_assert_uint_eq(vcpu.work_pending & VCPU_WORK_TIMERS, 0);
+    /* Without a runner (host tests, or before boot sets it) the bit is simply cleared. */
+    vcpu_timers_run = NULL;
+    vcpu_request_work(&vcpu, VCPU_WORK_TIMERS);
+    ck_assert(vcpu_before_entry(&vcpu));
+    ck_assert_uint_eq(vcpu.work_pending & VCPU_WORK_TIMERS, 0);
+}
+END_TEST
+
 START_TEST(no_fast_path_bit_is_never_cleared)
 {
     vcpu_request_work(&vcpu, VCPU_WORK_NO_FAST_PATH);
@@ -193,6 +221,7 @@ int main(void)
     tcase_add_test(t, flush_asked_for_is_done_once_before_the_entry);
     tcase_add_test(t, events_bit_stays_while_a_window_is_open);
     tcase_add_test(t, no_fast_path_bit_is_never_cleared);
+    tcase_add_test(t, timers_run_at_each_exit_until_none_waits);
     suite_add_tcase(s, t);
     t = tcase_create("handlers");
     tcase_add_checked_fixture(t, setup, NULL);

@@ -1,0 +1,25 @@
+/**
+ * @file common/platform/test_timer.h
+ * @brief A VMM timer for tests (option test.timer; chapter 07, "Timers").
+ *
+ * With the option, bookvisor starts a periodic timer of 10 ms on the boot
+ * CPU before the guest runs; it counts its runs. The hypercall
+ * HC_TEST_TIMER_COUNT (common/exits/hypercall.h) gives the count to the test
+ * guest, which checks that the timer ran about as often as its clock says it
+ * should while the guest kept exiting.
+ */
+#ifndef BOOKVISOR_COMMON_PLATFORM_TEST_TIMER_H
+#define BOOKVISOR_COMMON_PLATFORM_TEST_TIMER_H
+
+#include "common/lib/types.h"
+
+/** The test timer's period in microseconds. */
+#define TEST_TIMER_PERIOD_US 10000
+
+/** Start the test timer on this CPU; prints a line. */
+void test_timer_install(void);
+
+/** Runs of the test timer so far. */
+u64 test_timer_count(void);
+
+#endif
