@@ -33,7 +33,7 @@ VMM_ARGS  ?=
 VMM_CONFIG ?=
 ISO       ?= $(BUILD)/bookvisor.iso
 
-.PHONY: all setup iso run test unit emu docs handout grade bench fuzz clean help guest
+.PHONY: all setup iso run test unit emu docs handout course grade bench fuzz clean help guest gdb
 
 HELLO_MB2 := $(BUILD)/guest/hello-mb2.bin
 HELLO_MB1 := $(BUILD)/guest/hello-mb1.elf
@@ -150,13 +150,21 @@ docs: | $(STAMP)
 	@mkdir -p $(BUILD)/docs
 	doxygen docs/Doxyfile
 
+# A handout is a standalone tree with its own git repository (labs/README.md);
+# default DEST handouts/labN. A handout holding work is never replaced (FORCE=1 does).
+HANDOUT_OPTS = $(if $(DEST),--out "$(DEST)") $(if $(FORCE),--force)
 handout: | $(STAMP)
-	@test -n "$(LAB)" || { echo "usage: make handout LAB=n"; exit 2; }
-	python3 scripts/handout.py --lab $(LAB) --out $(BUILD)/handout-lab$(LAB)
+	@test -n "$(LAB)" || { echo "usage: make handout LAB=n [DEST=dir] [FORCE=1]"; exit 2; }
+	@python3 scripts/handout.py --lab $(LAB) $(HANDOUT_OPTS)
 
+# Every lab cut out at once: the tree a course hands out (default DEST handouts/course).
+course: | $(STAMP)
+	@python3 scripts/handout.py --course $(HANDOUT_OPTS)
+
+# ONLY=<check> runs one check (`python3 labs/grade.py --lab N --list` names them).
 grade: | $(STAMP)
-	@test -n "$(LAB)" || { echo "usage: make grade LAB=n"; exit 2; }
-	@python3 labs/grade.py --lab $(LAB) --tree .
+	@test -n "$(LAB)" || { echo "usage: make grade LAB=n [ONLY=check]"; exit 2; }
+	@python3 labs/grade.py --lab $(LAB) --tree . $(if $(ONLY),--only "$(ONLY)")
 
 clean:
 	rm -rf $(BUILD)/vmm $(BUILD)/unit $(BUILD)/guest $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/iso-cache $(BUILD)/emu $(BUILD)/emu-selftest $(BUILD)/make-targets
@@ -169,7 +177,9 @@ help:
 	@echo "make emu        emulator tests only (EMU_ARGS='--target qemu-svm' ...)"
 	@echo "make iso        build/bookvisor.iso (GUEST=, GUEST_ARGS=, VMM_ARGS=)"
 	@echo "make docs       the book and API docs into build/docs (warnings are errors)"
-	@echo "make handout LAB=n / make grade LAB=n   the labs"
+	@echo "make handout LAB=n [DEST=dir]   a lab's handout (a git repository; default handouts/labN)"
+	@echo "make course [DEST=dir]   every lab cut out (default handouts/course)"
+	@echo "make grade LAB=n [ONLY=check]   grade a lab (results also in build/grade/labN/)"
 	@echo "make bench      benchmarks;  make fuzz   longer fuzzing"
 
 -include $(shell find $(BUILD)/vmm -name '*.d' 2>/dev/null)
