@@ -3,13 +3,22 @@
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
 
+# `make DEBUG=1 ...`: an unoptimised build (-O0, for gdb: no "optimized out"
+# values) in build/debug/, beside the normal one; the same targets work on it.
+DEBUG     ?=
+ifeq ($(DEBUG),1)
+BUILD     := build/debug
+OPT       := -O0
+else
 BUILD     := build
-STAMP     := $(BUILD)/.setup-stamp
+OPT       := -O2
+endif
+STAMP     := build/.setup-stamp
 CC        := gcc
 HOSTCC    := gcc
 LD        := ld
 
-VMM_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib -mno-red-zone \
+VMM_CFLAGS := -std=gnu11 $(OPT) -g -ffreestanding -fno-builtin -nostdlib -mno-red-zone \
 	-mno-mmx -mno-sse -mno-sse2 -mcmodel=kernel -fno-pic -fno-pie -fno-stack-protector \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fcf-protection=none \
 	-Wall -Wextra -Werror -I. -MMD -MP
@@ -112,6 +121,12 @@ run: iso
 	qemu-system-x86_64 -M q35 -cpu EPYC,+svm,+npt -accel tcg -m 1024 -display none \
 		-no-reboot -serial mon:stdio -cdrom $(ISO) -boot d
 
+# Boot the test guest (or GUEST=) in QEMU stopped at its first instruction, with gdb
+# attached and bookvisor's symbols loaded (chapter 13). DEBUG=1 for the -O0 build;
+# GDB_BATCH=<file> runs gdb's commands from a file, without a terminal.
+gdb: iso
+	@GDB_BATCH="$(GDB_BATCH)" scripts/gdb-qemu $(BUILD)/bookvisor.elf $(ISO)
+
 # ---- tests ---------------------------------------------------------------
 UNIT_TESTS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_HDRS  := $(wildcard tests/unit/*.h)
@@ -167,7 +182,7 @@ grade: | $(STAMP)
 	@python3 labs/grade.py --lab $(LAB) --tree . $(if $(ONLY),--only "$(ONLY)")
 
 clean:
-	rm -rf $(BUILD)/vmm $(BUILD)/unit $(BUILD)/guest $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/iso-cache $(BUILD)/emu $(BUILD)/emu-selftest $(BUILD)/make-targets
+	rm -rf build/debug $(BUILD)/vmm $(BUILD)/unit $(BUILD)/guest $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/iso-cache $(BUILD)/emu $(BUILD)/emu-selftest $(BUILD)/make-targets
 
 help:
 	@echo "make            build build/bookvisor.elf and the test guest (runs scripts/setup once)"
@@ -181,5 +196,7 @@ help:
 	@echo "make course [DEST=dir]   every lab cut out (default handouts/course)"
 	@echo "make grade LAB=n [ONLY=check]   grade a lab (results also in build/grade/labN/)"
 	@echo "make bench      benchmarks;  make fuzz   longer fuzzing"
+	@echo "make gdb        QEMU stopped at the start, gdb attached with bookvisor's symbols"
+	@echo "make DEBUG=1 ...  the same targets on an unoptimised build in build/debug/"
 
 -include $(shell find $(BUILD)/vmm -name '*.d' 2>/dev/null)
