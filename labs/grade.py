@@ -25,9 +25,10 @@ Everything runs inside DIR with DIR's own Makefile and tests/emurun.py, so the s
 grader serves the full tree and a handout. Emulator logs go under
 DIR/build/grade/labN/<check>/ (see tests/README.md for the layout).
 
-Adding a check: append to the lab's list in LABS. The kinds are Unit (a Check
-test in tests/unit), Build (make all) and Emu (a tests/emu/*.test file on one
-target, plus optional extra regexes on its logs).
+Adding a check: append to the lab's list in LABS. The kinds are Written (no
+stub of the lab left; every lab's first check), Unit (a Check test in
+tests/unit), Build (make all) and Emu (a tests/emu/*.test file on one target,
+plus optional extra regexes on its logs).
 """
 
 import argparse
@@ -118,6 +119,34 @@ class Build:
     def run(self, ctx):
         ok, detail = ensure_built(ctx)
         return Outcome("PASS") if ok else Outcome("FAIL", detail)
+
+
+class Written:
+    """The lab's code is in place: no LAB_TODO stub and no stand-in of the lab left.
+
+    In a lab's own handout this fails until every LAB_TODO line of the lab is
+    replaced. In a course tree (scripts/handout.py --course) a lab with a
+    FALLBACK starts as a stand-in that may already pass the lab's other checks;
+    this check fails until the stand-in is replaced too. The full tree has no
+    stubs at all.
+    """
+    name = "the lab's code is written (no stub or stand-in left)"
+    key = "written"
+    DIRS = ("arch", "common", "pci", "drivers", "net")
+
+    def run(self, ctx):
+        stub = re.compile(rf'LAB_TODO\("LAB {ctx.lab} TODO|Stand-in until lab {ctx.lab}:')
+        left = []
+        for top in self.DIRS:
+            for path in sorted((ctx.tree / top).rglob("*")):
+                if path.suffix not in (".c", ".h", ".S") or not path.is_file():
+                    continue
+                for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+                    if stub.search(line):
+                        left.append(f"{path.relative_to(ctx.tree)}:{number}: {line.strip()}")
+        if left:
+            return Outcome("FAIL", f"{len(left)} stub(s) of lab {ctx.lab} left", left[:8])
+        return Outcome("PASS")
 
 
 class Unit:
@@ -330,6 +359,7 @@ GUEST_CPUID = [("com1", rf"^ok {i} - {n}\b") for i, n in
 
 LABS = {
     1: Lab("detect and report the CPU's virtualization features", [
+        Written(),
         Unit("test_svm_caps"),
         # VT-x decoding; the file's other cases test lab 3's control choice.
         Unit("test_vmx_controls", case="caps", optional=True),
@@ -338,11 +368,13 @@ LABS = {
             expect=[("com1", r"^bookvisor: cpu=AuthenticAMD backend=svm features=npt\b")]),
     ]),
     2: Lab("the CPUID policy", [
+        Written(),
         Unit("test_cpuid_policy"),
         Build(),
         Emu("guest-checks", "qemu-svm", expect=GUEST_CPUID),
     ]),
     3: Lab("derive the VMCS execution controls", [
+        Written(),
         Unit("test_vmx_controls"),
         Build(),
         Emu("guest-checks", "bochs-vmx"),
@@ -350,11 +382,13 @@ LABS = {
         Emu("entry-check-control", "bochs-vmx"),
     ]),
     4: Lab("the largest page that can map an address", [
+        Written(),
         Unit("test_npt"),
         Build(),
         Emu("guest-checks", "qemu-svm", expect=[("com1", r"^ok \d+ - memory-all\b")]),
     ]),
     5: Lab("the PCI selector matcher", [
+        Written(),
         Unit("test_pci_match"),
         Unit("test_pci_config"),
         Unit("test_pci_config_wildcards"),
@@ -364,6 +398,7 @@ LABS = {
     # The decision runs before every entry that has an event to deliver: the
     # event tests from inside the guest (chapter 08) on both vendors.
     6: Lab("choose the event for the next entry", [
+        Written(),
         Unit("test_event"),
         Unit("test_vcpu_events"),
         Build(),

@@ -140,6 +140,34 @@ class EmuCheck(unittest.TestCase):
                             for n in result.notes))
 
 
+class WrittenCheck(unittest.TestCase):
+    """Written fails while a LAB_TODO or a stand-in of the lab is left."""
+
+    def outcome(self, body):
+        with tempfile.TemporaryDirectory() as d:
+            (Path(d) / "common").mkdir()
+            (Path(d) / "common" / "x.c").write_text(f"void f(void)\n{{\n{body}}}\n")
+            return grade.Written().run(grade.Context(tree=Path(d), lab=3, timeout_scale=1.0))
+
+    def test_todo_left(self):
+        r = self.outcome('    /* LAB 3: x */\n    LAB_TODO("LAB 3 TODO: x");\n    /* end of LAB 3 */\n')
+        self.assertEqual(r.status, "FAIL")
+        self.assertIn("common/x.c:4:", r.notes[0])
+
+    def test_stand_in_left(self):
+        r = self.outcome("    /* LAB 3: x */\n    /* Stand-in until lab 3: correct but simple. */\n"
+                         "    return;\n    /* end of LAB 3 */\n")
+        self.assertEqual(r.status, "FAIL")
+
+    def test_written(self):
+        r = self.outcome("    /* LAB 3: x */\n    do_it();\n    /* end of LAB 3 */\n")
+        self.assertEqual(r.status, "PASS")
+
+    def test_other_labs_stubs_do_not_count(self):
+        r = self.outcome('    LAB_TODO("LAB 4 TODO: y");\n    /* Stand-in until lab 5: z */\n')
+        self.assertEqual(r.status, "PASS")
+
+
 class FakeCheck:
     def __init__(self, key, status):
         self.key, self.name, self.status = key, f"fake {key}", status
