@@ -176,10 +176,12 @@ handout: | $(STAMP)
 course: | $(STAMP)
 	@python3 scripts/handout.py --course $(HANDOUT_OPTS)
 
-# ONLY=<check> runs one check (`python3 labs/grade.py --lab N --list` names them).
+# ONLY=<check> runs one check (`python3 labs/grade.py --lab N --list` names them);
+# TARGET=<target> runs the emulator checks of one target only.
 grade: | $(STAMP)
 	@test -n "$(LAB)" || { echo "usage: make grade LAB=n [ONLY=check]"; exit 2; }
-	@python3 labs/grade.py --lab $(LAB) --tree . $(if $(ONLY),--only "$(ONLY)")
+	@python3 labs/grade.py --lab $(LAB) --tree . $(if $(ONLY),--only "$(ONLY)") \
+		$(if $(TARGET),--target "$(TARGET)")
 
 clean:
 	rm -rf build/debug $(BUILD)/vmm $(BUILD)/unit $(BUILD)/guest $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/iso-cache $(BUILD)/emu $(BUILD)/emu-selftest $(BUILD)/make-targets

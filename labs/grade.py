@@ -2,7 +2,7 @@
 """labs/grade.py - grade one lab against a source tree.
 
     python3 labs/grade.py --lab N [--tree DIR] [--list] [--only CHECK]
-                          [--timeout-scale F] [--results DIR]
+                          [--target T] [--timeout-scale F] [--results DIR]
 
 runs lab N's checks in DIR (default: the tree this script lives in), prints one
 line per check (PASS, FAIL or SKIP, with the reason under a FAIL) and a closing
@@ -11,7 +11,8 @@ line per check (PASS, FAIL or SKIP, with the reason under a FAIL) and a closing
 
 where Y counts the checks that ran (SKIP lines are not counted). Exit status 0
 only with full marks, 1 otherwise, 2 on bad arguments. --only runs the checks
-whose key (the first column of --list) matches CHECK, a name or a shell pattern.
+whose key (the first column of --list) matches CHECK, a name or a shell pattern;
+--target T skips the emulator checks of the other targets (not counted).
 
 The same results go to DIR/build/grade/labN/ (or --results): result.txt (the
 text above), result.json (for a course's submission system; the format is in
@@ -430,8 +431,11 @@ def select(checks, only):
     return [c for c in checks if c.key == only or fnmatch.fnmatchcase(c.key, only)]
 
 
-def grade(lab_number, tree, timeout_scale=1.0, out=sys.stdout, only=None, results_dir=None):
+def grade(lab_number, tree, timeout_scale=1.0, out=sys.stdout, only=None, results_dir=None,
+          target=None):
     """Run the lab's checks (those matching only); print and save the results.
+
+    target: run the emulator checks of this target only; the others are SKIP.
 
     Returns (score, total). The results also go to results_dir (default
     tree/build/grade/labN): result.txt, result.json and junit.xml.
@@ -445,11 +449,16 @@ def grade(lab_number, tree, timeout_scale=1.0, out=sys.stdout, only=None, result
         print(f"lab {lab_number}: {lab.title} (tree {tree})", file=out, flush=True)
         if only:
             print(f"only the checks matching {only!r}", file=out)
+        if target:
+            print(f"emulator checks on {target} only", file=out)
         score = total = 0
         records = []
         for check in select(lab.checks, only):
             start = time.monotonic()
-            result = check.run(ctx)
+            if target and getattr(check, "target", target) != target:
+                result = Outcome("SKIP", f"not on {target} (--target)")
+            else:
+                result = check.run(ctx)
             took = time.monotonic() - start
             detail = f": {result.detail}" if result.detail else ""
             print(f"{result.status} {check.name}{detail} ({took:.1f}s)", file=out, flush=True)
@@ -500,6 +509,8 @@ def main(argv=None):
                     help="run only the checks whose key matches (a name or a pattern)")
     ap.add_argument("--timeout-scale", type=float, default=1.0,
                     help="stretch every timeout (slow machine)")
+    ap.add_argument("--target", help="run the emulator checks of this target only "
+                    "(the others are skipped, not counted)")
     ap.add_argument("--results", type=Path, metavar="DIR",
                     help="where result.txt, result.json and junit.xml go "
                          "(default TREE/build/grade/labN)")
@@ -519,7 +530,7 @@ def main(argv=None):
         print(f"grade: {tree} is not a bookvisor tree (no Makefile)", file=sys.stderr)
         return 2
     score, total = grade(opts.lab, tree, opts.timeout_scale, only=opts.only,
-                         results_dir=opts.results)
+                         results_dir=opts.results, target=opts.target)
     return 0 if total > 0 and score == total else 1
 
 

@@ -172,6 +172,8 @@ class FakeCheck:
     def __init__(self, key, status):
         self.key, self.name, self.status = key, f"fake {key}", status
         self.ran = False
+        if "@" in key:
+            self.target = key.split("@")[1]
 
     def run(self, ctx):
         self.ran = True
@@ -201,6 +203,13 @@ class GradeRun(unittest.TestCase):
     def test_only_takes_a_pattern(self):
         grade.grade(99, self.tree, out=io.StringIO(), only="emu@*")
         self.assertEqual([c.ran for c in self.checks], [False, True, True])
+
+    def test_target_skips_other_targets(self):
+        out = io.StringIO()
+        score, total = grade.grade(99, self.tree, out=out, target="bochs-vmx")
+        self.assertEqual((score, total), (2, 2))    # a check of no target always runs
+        self.assertEqual([c.ran for c in self.checks], [True, False, True])
+        self.assertIn("SKIP fake emu@qemu-svm: not on bochs-vmx", out.getvalue())
 
     def test_result_files_written_and_parse(self):
         out = io.StringIO()
