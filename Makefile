@@ -3,13 +3,22 @@
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
 
+# `make DEBUG=1 ...`: an unoptimised build (-O0, for gdb: no "optimized out"
+# values) in build/debug/, beside the normal one; the same targets work on it.
+DEBUG     ?=
+ifeq ($(DEBUG),1)
+BUILD     := build/debug
+OPT       := -O0
+else
 BUILD     := build
-STAMP     := $(BUILD)/.setup-stamp
+OPT       := -O2
+endif
+STAMP     := build/.setup-stamp
 CC        := gcc
 HOSTCC    := gcc
 LD        := ld
 
-VMM_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdlib -mno-red-zone \
+VMM_CFLAGS := -std=gnu11 $(OPT) -g -ffreestanding -fno-builtin -nostdlib -mno-red-zone \
 	-mno-mmx -mno-sse -mno-sse2 -mcmodel=kernel -fno-pic -fno-pie -fno-stack-protector \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fcf-protection=none \
 	-Wall -Wextra -Werror -I. -MMD -MP
@@ -34,7 +43,7 @@ VMM_CONFIG ?=
 GUEST_INITRD ?=
 ISO       ?= $(BUILD)/bookvisor.iso
 
-.PHONY: all setup iso run test unit emu docs handout grade bench fuzz clean help guest
+.PHONY: all setup iso run test unit emu docs handout course grade bench fuzz clean help guest gdb
 
 HELLO_MB2 := $(BUILD)/guest/hello-mb2.bin
 HELLO_MB1 := $(BUILD)/guest/hello-mb1.elf
@@ -191,6 +200,12 @@ run: iso
 	qemu-system-x86_64 -M q35 -cpu EPYC,+svm,+npt -accel tcg -m 1024 -display none \
 		-no-reboot -serial mon:stdio -cdrom $(ISO) -boot d
 
+# Boot the test guest (or GUEST=) in QEMU stopped at its first instruction, with gdb
+# attached and bookvisor's symbols loaded (chapter 13). DEBUG=1 for the -O0 build;
+# GDB_BATCH=<file> runs gdb's commands from a file, without a terminal.
+gdb: iso
+	@GDB_BATCH="$(GDB_BATCH)" scripts/gdb-qemu $(BUILD)/bookvisor.elf $(ISO)
+
 # ---- tests ---------------------------------------------------------------
 UNIT_TESTS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_HDRS  := $(wildcard tests/unit/*.h)
@@ -231,16 +246,26 @@ docs: | $(STAMP)
 	@mkdir -p $(BUILD)/docs
 	doxygen docs/Doxyfile
 
+# A handout is a standalone tree with its own git repository (labs/README.md);
+# default DEST handouts/labN. A handout holding work is never replaced (FORCE=1 does).
+HANDOUT_OPTS = $(if $(DEST),--out "$(DEST)") $(if $(FORCE),--force)
 handout: | $(STAMP)
-	@test -n "$(LAB)" || { echo "usage: make handout LAB=n"; exit 2; }
-	python3 scripts/handout.py --lab $(LAB) --out $(BUILD)/handout-lab$(LAB)
+	@test -n "$(LAB)" || { echo "usage: make handout LAB=n [DEST=dir] [FORCE=1]"; exit 2; }
+	@python3 scripts/handout.py --lab $(LAB) $(HANDOUT_OPTS)
 
+# Every lab cut out at once: the tree a course hands out (default DEST handouts/course).
+course: | $(STAMP)
+	@python3 scripts/handout.py --course $(HANDOUT_OPTS)
+
+# ONLY=<check> runs one check (`python3 labs/grade.py --lab N --list` names them);
+# TARGET=<target> runs the emulator checks of one target only.
 grade: | $(STAMP)
-	@test -n "$(LAB)" || { echo "usage: make grade LAB=n"; exit 2; }
-	@python3 labs/grade.py --lab $(LAB) --tree .
+	@test -n "$(LAB)" || { echo "usage: make grade LAB=n [ONLY=check]"; exit 2; }
+	@python3 labs/grade.py --lab $(LAB) --tree . $(if $(ONLY),--only "$(ONLY)") \
+		$(if $(TARGET),--target "$(TARGET)")
 
 clean:
-	rm -rf $(BUILD)/vmm $(BUILD)/unit $(BUILD)/guest $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/iso-cache $(BUILD)/emu $(BUILD)/emu-selftest $(BUILD)/make-targets
+	rm -rf build/debug $(BUILD)/vmm $(BUILD)/unit $(BUILD)/guest $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/iso-cache $(BUILD)/emu $(BUILD)/emu-selftest $(BUILD)/make-targets
 
 help:
 	@echo "make            build build/bookvisor.elf and the test guest (runs scripts/setup once)"
@@ -250,7 +275,11 @@ help:
 	@echo "make emu        emulator tests only (EMU_ARGS='--target qemu-svm' ...)"
 	@echo "make iso        build/bookvisor.iso (GUEST=, GUEST_INITRD=, GUEST_ARGS=, VMM_ARGS=, VMM_CONFIG=)"
 	@echo "make docs       the book and API docs into build/docs (warnings are errors)"
-	@echo "make handout LAB=n / make grade LAB=n   the labs"
+	@echo "make handout LAB=n [DEST=dir]   a lab's handout (a git repository; default handouts/labN)"
+	@echo "make course [DEST=dir]   every lab cut out (default handouts/course)"
+	@echo "make grade LAB=n [ONLY=check]   grade a lab (results also in build/grade/labN/)"
 	@echo "make bench      benchmarks;  make fuzz   longer fuzzing"
+	@echo "make gdb        QEMU stopped at the start, gdb attached with bookvisor's symbols"
+	@echo "make DEBUG=1 ...  the same targets on an unoptimised build in build/debug/"
 
 -include $(shell find $(BUILD)/vmm $(BUILD)/lwip -name '*.d' 2>/dev/null)

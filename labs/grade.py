@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """labs/grade.py - grade one lab against a source tree.
 
-    python3 labs/grade.py --lab N [--tree DIR] [--list] [--timeout-scale F]
+    python3 labs/grade.py --lab N [--tree DIR] [--list] [--only CHECK]
+                          [--target T] [--timeout-scale F] [--results DIR]
 
 runs lab N's checks in DIR (default: the tree this script lives in), prints one
 line per check (PASS, FAIL or SKIP, with the reason under a FAIL) and a closing
@@ -9,19 +10,32 @@ line per check (PASS, FAIL or SKIP, with the reason under a FAIL) and a closing
     score: X/Y
 
 where Y counts the checks that ran (SKIP lines are not counted). Exit status 0
-only with full marks, 1 otherwise, 2 on bad arguments.
+only with full marks, 1 otherwise, 2 on bad arguments. --only runs the checks
+whose key (the first column of --list) matches CHECK, a name or a shell pattern;
+--target T skips the emulator checks of the other targets (not counted).
+
+The same results go to DIR/build/grade/labN/ (or --results): result.txt (the
+text above), result.json (for a course's submission system; the format is in
+labs/README.md) and junit.xml (JUnit XML, one test case per check).
+
+A failed emulator check shows first, whole, what says most: bookvisor's first
+PANIC line with its report (addresses named by scripts/symbolize.py), the first
+fault and `not ok` lines, and how bookvisor stopped; then the runner's reasons.
 
 Everything runs inside DIR with DIR's own Makefile and tests/emurun.py, so the same
 grader serves the full tree and a handout. Emulator logs go under
 DIR/build/grade/labN/<check>/ (see tests/README.md for the layout).
 
-Adding a check: append to the lab's list in LABS. The kinds are Unit (a Check
-test in tests/unit), Build (make all) and Emu (a tests/emu/*.test file on one
-target, plus optional extra regexes on its logs).
+Adding a check: append to the lab's list in LABS. The kinds are Written (no
+stub of the lab left; every lab's first check), Unit (a Check test in
+tests/unit), Build (make all) and Emu (a tests/emu/*.test file on one target,
+plus optional extra regexes on its logs).
 """
 
 import argparse
+import fnmatch
 import glob
+import json
 import os
 import re
 import shutil
@@ -30,8 +44,12 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
 
 HERE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(HERE / "scripts"))
+import symbolize  # noqa: E402  (scripts/symbolize.py, beside this tree's other tools)
+
 TODO_RE = re.compile(r"LAB \d+ TODO: [^\n\"]*")
 ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\r")
 CHECKS_RE = re.compile(r"Checks: (\d+), Failures: (\d+), Errors: (\d+)")
@@ -97,10 +115,39 @@ def ensure_built(ctx):
 class Build:
     """`make all` in the tree: bookvisor.elf and the test guest, warning-free."""
     name = "build bookvisor and the test guest (make all)"
+    key = "build"
 
     def run(self, ctx):
         ok, detail = ensure_built(ctx)
         return Outcome("PASS") if ok else Outcome("FAIL", detail)
+
+
+class Written:
+    """The lab's code is in place: no LAB_TODO stub and no stand-in of the lab left.
+
+    In a lab's own handout this fails until every LAB_TODO line of the lab is
+    replaced. In a course tree (scripts/handout.py --course) a lab with a
+    FALLBACK starts as a stand-in that may already pass the lab's other checks;
+    this check fails until the stand-in is replaced too. The full tree has no
+    stubs at all.
+    """
+    name = "the lab's code is written (no stub or stand-in left)"
+    key = "written"
+    DIRS = ("arch", "common", "pci", "drivers", "net")
+
+    def run(self, ctx):
+        stub = re.compile(rf'LAB_TODO\("LAB {ctx.lab} TODO|Stand-in until lab {ctx.lab}:')
+        left = []
+        for top in self.DIRS:
+            for path in sorted((ctx.tree / top).rglob("*")):
+                if path.suffix not in (".c", ".h", ".S") or not path.is_file():
+                    continue
+                for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+                    if stub.search(line):
+                        left.append(f"{path.relative_to(ctx.tree)}:{number}: {line.strip()}")
+        if left:
+            return Outcome("FAIL", f"{len(left)} stub(s) of lab {ctx.lab} left", left[:8])
+        return Outcome("PASS")
 
 
 class Unit:
@@ -116,6 +163,7 @@ class Unit:
         self.optional = optional    # a missing test file is SKIP, not FAIL
         self.timeout = timeout
         self.name = f"unit test {test}" + (f" (case {case})" if case else "")
+        self.key = test + (f":{case}" if case else "")
 
     def run(self, ctx):
         if not (ctx.tree / "tests" / "unit" / f"{self.test}.c").is_file():
@@ -166,6 +214,7 @@ class Emu:
         self.missing = missing
         self.timeout = timeout
         self.name = f"emulator {self.test} [{target}]"
+        self.key = f"{self.test.rstrip('*')}@{target}"
 
     def run(self, ctx):
         files = []
@@ -190,20 +239,27 @@ class Emu:
                "--timeout-scale", str(ctx.timeout_scale)]
         rc, out = run(cmd, ctx.tree, self.timeout * ctx.timeout_scale)
         logs = self._logs(out_dir)
-        notes = todo_lines(logs)
+        # A stub reached is the whole story; otherwise the panic, fault, `not ok`
+        # and stop lines come first.
+        first = todo_lines(logs) + report_lines(
+            {p: self._port_text(out_dir, p) for p in PORTS}, self._events(out_dir),
+            ctx.tree / "build" / "bookvisor.elf")
         if rc is None:
-            return Outcome("FAIL", "the emulator run timed out", notes)
+            return Outcome("FAIL", "the emulator run timed out", first)
         fails = [ln for ln in out.splitlines() if ln.startswith("FAIL ")]
         passes = [ln for ln in out.splitlines() if ln.startswith("PASS ")]
         if fails or not passes:
-            reasons = fails or tail(out, 3)
-            return Outcome("FAIL", f"see {out_dir.relative_to(ctx.tree)}",
-                           notes + [r[:400] for r in reasons])
+            reasons = [explain_exit(r)[:400] for r in (fails or tail(out, 3))]
+            return Outcome("FAIL", f"see {out_dir.relative_to(ctx.tree)}", first + reasons)
         missing = [f"missing on {port}: /{rx}/" for port, rx in self.expect
                    if not re.search(rx, self._port_text(out_dir, port), re.M)]
         if missing:
-            return Outcome("FAIL", f"see {out_dir.relative_to(ctx.tree)}", notes + missing)
+            return Outcome("FAIL", f"see {out_dir.relative_to(ctx.tree)}", first + missing)
         return Outcome("PASS")
+
+    def _events(self, out_dir):
+        return "".join(Path(f).read_text(errors="replace") for f in
+                       glob.glob(str(out_dir / "out" / "*" / self.target / "events.log")))
 
     def _port_text(self, out_dir, port):
         text = ""
@@ -212,7 +268,83 @@ class Emu:
         return ANSI_RE.sub("", text)
 
     def _logs(self, out_dir):
-        return "".join(self._port_text(out_dir, p) for p in ("com1", "com2", "e9"))
+        return "".join(self._port_text(out_dir, p) for p in PORTS)
+
+
+PORTS = ("com1", "com2", "e9")
+PANIC_RE = re.compile(r"bookvisor: PANIC: ")
+# A fault: "triple fault", "page fault"... but not a passing test's name
+# ("ok 7 - npt-fault") nor a counter ("faults=12").
+FAULT_RE = re.compile(r"\bfault\b", re.I)
+NOT_OK_RE = re.compile(r"^not ok\b")
+STOP_RES = (re.compile(r"bookvisor: guest stopped: .*"),
+            re.compile(r"bookvisor: machine stopped \(status=\w+\)"))
+REPORT_LINES = 24    # a panic report: message, registers, a 16-frame backtrace
+
+
+def report_lines(ports, events, elf):
+    """The lines that say most about a failed run, whole, most telling first.
+
+    ports: {port: log text}; events: the runner's events.log; elf: the bookvisor
+    that ran, to name the report's addresses (skipped when it is missing). The
+    first PANIC comes with the rest of its report, up to the stop line; then the
+    first fault line, the first `not ok` line and the stop lines, each once.
+    """
+    found = []
+
+    def add(line):
+        if line and line not in found:
+            found.append(line)
+
+    for port in PORTS:   # the panic report from the first port that has one
+        lines = ports.get(port, "").splitlines()
+        at = next((i for i, ln in enumerate(lines) if PANIC_RE.search(ln)), None)
+        if at is None:
+            continue
+        report = []
+        for ln in lines[at:at + REPORT_LINES]:
+            if STOP_RES[1].search(ln):
+                break
+            if ln.strip():
+                report.append(ln.rstrip())
+        if Path(elf).is_file():
+            try:
+                report = symbolize.symbolize_text("\n".join(report),
+                                                  symbolize.Symbols(elf)).splitlines()
+            except (OSError, subprocess.CalledProcessError):
+                pass     # no nm or addr2line: the raw addresses still help
+        for ln in report:
+            add(ln)
+        break
+    texts = [ports.get(p, "") for p in PORTS] + [events]
+    for rx in (FAULT_RE, NOT_OK_RE):
+        for text in texts:
+            hit = next((ln.strip() for ln in text.splitlines() if rx.search(ln)
+                        and not ln.startswith("ok ") and "faults=" not in ln), None)
+            if hit:
+                add(hit)
+                break
+    stops = []
+    for rx in STOP_RES:
+        for text in texts:
+            m = rx.search(text)
+            if m:
+                stops.append(m.group(0).strip())
+                break
+    stopped_by_stub = any(TODO_RE.search(t) for t in ports.values())
+    if not any(STOP_RES[1].search(s) for s in stops) and any(ports.values()) \
+            and not stopped_by_stub:
+        stops.append("bookvisor printed no stop line: it hung, or the emulator stopped "
+                     "under it (a triple fault, a timeout)")
+    for line in stops:
+        add(line)
+    return found
+
+
+def explain_exit(reason):
+    """Say that "emulator exit 0" is the emulator's status, not bookvisor's verdict."""
+    return re.sub(r"\bemulator exit 0\b",
+                  "emulator exit 0 (the emulator's own status, not the test's)", reason)
 
 
 @dataclass
@@ -228,6 +360,7 @@ GUEST_CPUID = [("com1", rf"^ok {i} - {n}\b") for i, n in
 
 LABS = {
     1: Lab("detect and report the CPU's virtualization features", [
+        Written(),
         Unit("test_svm_caps"),
         # VT-x decoding; the file's other cases test lab 3's control choice.
         Unit("test_vmx_controls", case="caps", optional=True),
@@ -236,11 +369,13 @@ LABS = {
             expect=[("com1", r"^bookvisor: cpu=AuthenticAMD backend=svm features=npt\b")]),
     ]),
     2: Lab("the CPUID policy", [
+        Written(),
         Unit("test_cpuid_policy"),
         Build(),
         Emu("guest-checks", "qemu-svm", expect=GUEST_CPUID),
     ]),
     3: Lab("derive the VMCS execution controls", [
+        Written(),
         Unit("test_vmx_controls"),
         Build(),
         Emu("guest-checks", "bochs-vmx"),
@@ -248,11 +383,13 @@ LABS = {
         Emu("entry-check-control", "bochs-vmx"),
     ]),
     4: Lab("the largest page that can map an address", [
+        Written(),
         Unit("test_npt"),
         Build(),
         Emu("guest-checks", "qemu-svm", expect=[("com1", r"^ok \d+ - memory-all\b")]),
     ]),
     5: Lab("the PCI selector matcher", [
+        Written(),
         Unit("test_pci_match"),
         Unit("test_pci_config"),
         Unit("test_pci_config_wildcards"),
@@ -262,6 +399,7 @@ LABS = {
     # The decision runs before every entry that has an event to deliver: the
     # event tests from inside the guest (chapter 08) on both vendors.
     6: Lab("choose the event for the next entry", [
+        Written(),
         Unit("test_event"),
         Unit("test_vcpu_events"),
         Build(),
@@ -271,26 +409,93 @@ LABS = {
 }
 
 
-def grade(lab_number, tree, timeout_scale=1.0, out=sys.stdout):
-    """Run every check of the lab; print the results; return (score, total)."""
+class Tee:
+    """Write to several text streams at once (the terminal and result.txt)."""
+
+    def __init__(self, *streams):
+        self.streams = streams
+
+    def write(self, text):
+        for s in self.streams:
+            s.write(text)
+
+    def flush(self):
+        for s in self.streams:
+            s.flush()
+
+
+def select(checks, only):
+    """The checks whose key matches only (a name or a shell pattern); all without it."""
+    if not only:
+        return list(checks)
+    return [c for c in checks if c.key == only or fnmatch.fnmatchcase(c.key, only)]
+
+
+def grade(lab_number, tree, timeout_scale=1.0, out=sys.stdout, only=None, results_dir=None,
+          target=None):
+    """Run the lab's checks (those matching only); print and save the results.
+
+    target: run the emulator checks of this target only; the others are SKIP.
+
+    Returns (score, total). The results also go to results_dir (default
+    tree/build/grade/labN): result.txt, result.json and junit.xml.
+    """
     lab = LABS[lab_number]
     ctx = Context(tree=tree, lab=lab_number, timeout_scale=timeout_scale)
-    print(f"lab {lab_number}: {lab.title} (tree {tree})", file=out, flush=True)
-    score = total = 0
-    for check in lab.checks:
-        start = time.monotonic()
-        result = check.run(ctx)
-        took = time.monotonic() - start
-        detail = f": {result.detail}" if result.detail else ""
-        print(f"{result.status} {check.name}{detail} ({took:.1f}s)", file=out, flush=True)
-        if result.status != "PASS":
-            for note in result.notes:
-                print(f"    {note}", file=out)
-        if result.status != "SKIP":
-            total += 1
-            score += result.status == "PASS"
-    print(f"score: {score}/{total}", file=out, flush=True)
+    results_dir = Path(results_dir or tree / "build" / "grade" / f"lab{lab_number}")
+    results_dir.mkdir(parents=True, exist_ok=True)
+    with open(results_dir / "result.txt", "w") as text_file:
+        out = Tee(out, text_file)
+        print(f"lab {lab_number}: {lab.title} (tree {tree})", file=out, flush=True)
+        if only:
+            print(f"only the checks matching {only!r}", file=out)
+        if target:
+            print(f"emulator checks on {target} only", file=out)
+        score = total = 0
+        records = []
+        for check in select(lab.checks, only):
+            start = time.monotonic()
+            if target and getattr(check, "target", target) != target:
+                result = Outcome("SKIP", f"not on {target} (--target)")
+            else:
+                result = check.run(ctx)
+            took = time.monotonic() - start
+            detail = f": {result.detail}" if result.detail else ""
+            print(f"{result.status} {check.name}{detail} ({took:.1f}s)", file=out, flush=True)
+            if result.status != "PASS":
+                for note in result.notes:
+                    print(f"    {note}", file=out)
+            if result.status != "SKIP":
+                total += 1
+                score += result.status == "PASS"
+            records.append({"key": check.key, "name": check.name, "status": result.status,
+                            "detail": result.detail, "notes": list(result.notes),
+                            "seconds": round(took, 1)})
+        print(f"score: {score}/{total}", file=out, flush=True)
+    summary = {"lab": lab_number, "title": lab.title, "tree": str(tree), "only": only,
+               "score": score, "total": total, "passed": total > 0 and score == total,
+               "checks": records}
+    (results_dir / "result.json").write_text(json.dumps(summary, indent=2) + "\n")
+    write_junit(results_dir / "junit.xml", summary)
     return score, total
+
+
+def write_junit(path, summary):
+    """The results as JUnit XML: one <testcase> per check, notes in the failure text."""
+    fails = sum(r["status"] == "FAIL" for r in summary["checks"])
+    skips = sum(r["status"] == "SKIP" for r in summary["checks"])
+    suite = ElementTree.Element("testsuite", name=f"lab{summary['lab']}",
+                                tests=str(len(summary["checks"])), failures=str(fails),
+                                skipped=str(skips), errors="0")
+    for r in summary["checks"]:
+        case = ElementTree.SubElement(suite, "testcase", classname=f"lab{summary['lab']}",
+                                      name=r["key"], time=str(r["seconds"]))
+        if r["status"] == "FAIL":
+            fail = ElementTree.SubElement(case, "failure", message=r["detail"] or "failed")
+            fail.text = "\n".join(r["notes"])
+        elif r["status"] == "SKIP":
+            ElementTree.SubElement(case, "skipped", message=r["detail"])
+    ElementTree.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
 
 
 def main(argv=None):
@@ -298,19 +503,34 @@ def main(argv=None):
     ap.add_argument("--lab", type=int, required=True, choices=sorted(LABS))
     ap.add_argument("--tree", type=Path, default=HERE,
                     help="source tree to grade (default: this one)")
-    ap.add_argument("--list", action="store_true", help="list the checks, run nothing")
+    ap.add_argument("--list", action="store_true",
+                    help="list the checks (key, then what it runs); run nothing")
+    ap.add_argument("--only", metavar="CHECK",
+                    help="run only the checks whose key matches (a name or a pattern)")
     ap.add_argument("--timeout-scale", type=float, default=1.0,
                     help="stretch every timeout (slow machine)")
+    ap.add_argument("--target", help="run the emulator checks of this target only "
+                    "(the others are skipped, not counted)")
+    ap.add_argument("--results", type=Path, metavar="DIR",
+                    help="where result.txt, result.json and junit.xml go "
+                         "(default TREE/build/grade/labN)")
     opts = ap.parse_args(argv)
     tree = opts.tree.resolve()
+    checks = LABS[opts.lab].checks
     if opts.list:
-        for check in LABS[opts.lab].checks:
-            print(check.name)
+        width = max(len(c.key) for c in checks)
+        for check in checks:
+            print(f"{check.key:<{width}}  {check.name}")
         return 0
+    if opts.only and not select(checks, opts.only):
+        print(f"grade: no check of lab {opts.lab} matches {opts.only!r}; the checks are: "
+              f"{', '.join(c.key for c in checks)}", file=sys.stderr)
+        return 2
     if not (tree / "Makefile").is_file():
         print(f"grade: {tree} is not a bookvisor tree (no Makefile)", file=sys.stderr)
         return 2
-    score, total = grade(opts.lab, tree, opts.timeout_scale)
+    score, total = grade(opts.lab, tree, opts.timeout_scale, only=opts.only,
+                         results_dir=opts.results, target=opts.target)
     return 0 if total > 0 and score == total else 1
 
 

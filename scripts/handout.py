@@ -1,12 +1,29 @@
 #!/usr/bin/env python3
-"""scripts/handout.py - make the student tree for one lab.
+"""scripts/handout.py - make the student tree for one lab, or a whole course.
 
-    scripts/handout.py --lab N --out DIR
+    scripts/handout.py --lab N [--out DIR] [--force]     # default DIR: handouts/labN
+    scripts/handout.py --course [--out DIR] [--force]    # default DIR: handouts/course
+    scripts/handout.py --put-back N --out DIR            # lab N's solution back into DIR
 
-copies the source tree (the files git tracks plus the untracked ones it does not
-ignore) into DIR, which is emptied first, and cuts out the solution of every lab
-numbered N or higher. Earlier labs keep their solutions: a student doing lab N has
-done labs 1..N-1.
+--lab copies the source tree (the files git tracks plus the untracked ones it does
+not ignore) into DIR and cuts out the solution of every lab numbered N or higher.
+Earlier labs keep their solutions: a student doing lab N has done labs 1..N-1.
+--course cuts out every lab (a region with a FALLBACK gets its fallback, the
+others LAB_TODO), so that a course hands out one tree and the students do the labs
+in order in it. Either way DIR becomes a standalone tree with its own git
+repository and one first commit ("handout: ..."), so a student's work is tracked
+from the start.
+
+A DIR that already exists is replaced only when it is a handout exactly as made:
+its marker file is there, `git status` is clean and it has no commit after the
+first. Anything else (changed files, commits of the student's own, a folder that
+is not a handout) is refused with a message; --force replaces a changed handout,
+but never a folder that is not a handout.
+
+--put-back N writes lab N's solution regions from this tree back over the stubs
+in DIR (a handout or a course tree): the instructor's way to check that a lab's
+grader passes once the lab is done, and the test of the course release
+(tests/labs/run).
 
 A lab region in a .c, .h or .S file looks like
 
@@ -282,25 +299,80 @@ def source_files(src):
     return [n for n in names if os.path.lexists(src / n)]
 
 
-def prepare_out(out, src):
-    """Empty out (only if it is a previous handout or empty) and create it."""
+def git(args, cwd, check=True):
+    """Run git in cwd; return its stdout as text (raises on failure when check)."""
+    res = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+    if check and res.returncode != 0:
+        raise HandoutError(f"git {' '.join(args)} in {cwd} failed: {res.stderr.strip()}")
+    return res.stdout if res.returncode == 0 else None
+
+
+def work_in(out):
+    """Why out must not be replaced (a list of reasons), or [] when it is safe.
+
+    Safe means: a handout exactly as handout.py made it (the marker, a clean git
+    status, no commit after the first). Untracked files count as work too, so
+    the ignored ones (build/) are the only files that may differ.
+    """
+    if not (out / ".git").exists():
+        return ["it has no git repository of its own (an old handout?), so its "
+                "changes cannot be checked"]
+    status = git(["status", "--porcelain", "--untracked-files=all"], out, check=False)
+    if status is None:
+        return ["`git status` fails in it"]
+    reasons = []
+    changed = [line[3:] for line in status.splitlines() if line.strip()]
+    if changed:
+        more = f" and {len(changed) - 3} more" if len(changed) > 3 else ""
+        reasons.append(f"changed: {', '.join(changed[:3])}{more}")
+    count = git(["rev-list", "--count", "HEAD"], out, check=False)
+    if count is None:
+        reasons.append("its git history cannot be read")
+    elif int(count) > 1:
+        reasons.append(f"{int(count) - 1} commit(s) after the handout's first")
+    return reasons
+
+
+def prepare_out(out, src, force=False):
+    """Empty out (only an unchanged handout, or an empty folder) and create it."""
     out_r, src_r = out.resolve(), src.resolve()
     if out_r == src_r or out_r in src_r.parents:
         raise HandoutError(f"--out {out} would contain the source tree")
     if out.exists():
         if not out.is_dir():
             raise HandoutError(f"--out {out} exists and is not a folder")
-        if any(out.iterdir()) and not (out / MARKER).exists():
-            raise HandoutError(f"--out {out} is not empty and is not a handout; "
-                               f"remove it first")
+        if any(out.iterdir()):
+            if not (out / MARKER).exists():
+                raise HandoutError(f"--out {out} is not empty and is not a handout; "
+                                   f"it is never replaced: remove it yourself or pick "
+                                   f"another folder")
+            reasons = work_in(out)
+            if reasons and not force:
+                raise HandoutError(
+                    f"{out} holds work ({'; '.join(reasons)}); it is never replaced. "
+                    f"Keep working there, or move it away, or replace it anyway (its "
+                    f"work is lost) with FORCE=1 (scripts/handout.py --force)")
         shutil.rmtree(out)
     out.mkdir(parents=True)
 
 
-def make_handout(src, out, lab_number):
-    """Write the handout for lab_number into out; return a summary dict."""
+def first_commit(src, out, what):
+    """Make out a git repository with everything in one first commit."""
+    origin = git(["rev-parse", "--short", "HEAD"], src, check=False)
+    git(["init", "-q"], out)
+    git(["add", "-A"], out)
+    # A machine without a git identity must still get its handout.
+    who = []
+    if not git(["config", "user.email"], out, check=False):
+        who = ["-c", "user.name=bookvisor handout", "-c", "user.email=handout@bookvisor.invalid"]
+    message = f"handout: {what}" + (f" (bookvisor {origin.strip()})" if origin else "")
+    git([*who, "-c", "commit.gpgsign=false", "commit", "-q", "-m", message], out)
+
+
+def make_handout(src, out, lab_number, force=False):
+    """Write the handout for lab_number (0: the course) into out; return a summary."""
     names = source_files(src)
-    prepare_out(out, src)
+    prepare_out(out, src, force)
     stubbed = {}
     any_todo = False
     for name in names:
@@ -333,20 +405,88 @@ def make_handout(src, out, lab_number):
     if (src / "build" / ".setup-stamp").exists():
         (out / "build").mkdir(exist_ok=True)
         (out / "build" / ".setup-stamp").touch()
-    (out / MARKER).write_text(f"lab {lab_number}\n")
+    what = f"lab {lab_number}" if lab_number else "course"
+    (out / MARKER).write_text(f"{what}\n")
+    first_commit(src, out, what)
     return {"files": len(names), "stubbed": stubbed}
 
 
+STUB_START_RE = r"^\s*/\*\s*LAB\s+{lab}:\s.*\*/\s*$"
+STUB_END_RE = r"^\s*/\*\s*end of LAB\s+{lab}\s*\*/\s*$"
+
+
+def put_back(src, out, lab):
+    """Write lab's solution regions from src over their stubs in out; return the files."""
+    done = []
+    for name in source_files(src):
+        if not name.endswith(SOURCE_SUFFIXES) or not (src / name).is_file():
+            continue
+        lines = (src / name).read_text().splitlines(keepends=True)
+        regions = [r for r in find_regions(name, lines) if r[3] == lab]
+        if not regions:
+            continue
+        target = out / name
+        if not target.is_file():
+            raise HandoutError(f"{target} does not exist")
+        have = target.read_text().splitlines(keepends=True)
+        start_re = re.compile(STUB_START_RE.format(lab=lab))
+        end_re = re.compile(STUB_END_RE.format(lab=lab))
+        new, i, used = [], 0, 0
+        while i < len(have):
+            if start_re.match(have[i]) and used < len(regions):
+                j = i
+                while j < len(have) and not end_re.match(have[j]):
+                    j += 1
+                if j == len(have):
+                    raise HandoutError(f"{target}:{i + 1}: the LAB {lab} stub has no end")
+                begin, end = regions[used][0], regions[used][1]
+                new.extend(lines[begin:end + 1])
+                used, i = used + 1, j + 1
+                continue
+            new.append(have[i])
+            i += 1
+        if used != len(regions):
+            raise HandoutError(f"{target}: {len(regions)} LAB {lab} region(s) in {name}, "
+                               f"{used} stub(s) found (already done?)")
+        text = "".join(new)
+        if "LAB_TODO(" not in text and "Stand-in until lab" not in text:
+            text = text.replace(f'#include "{STUB_HEADER}"\n', "", 1)
+        target.write_text(text)
+        done.append(name)
+    return done
+
+
 def main(argv=None):
-    ap = argparse.ArgumentParser(description="make the student tree for one lab")
-    ap.add_argument("--lab", type=int, required=True, help="lab number (1..)")
-    ap.add_argument("--out", type=Path, required=True, help="handout folder (emptied)")
+    ap = argparse.ArgumentParser(description="make the student tree for one lab or a course")
+    what = ap.add_mutually_exclusive_group(required=True)
+    what.add_argument("--lab", type=int, help="lab number (1..): cut out labs N and later")
+    what.add_argument("--course", action="store_true", help="cut out every lab")
+    what.add_argument("--put-back", type=int, metavar="N",
+                      help="write lab N's solution back over its stubs in --out")
+    ap.add_argument("--out", type=Path,
+                    help="the handout folder (default handouts/labN or handouts/course)")
+    ap.add_argument("--force", action="store_true",
+                    help="replace a handout even when it holds work (the work is lost)")
     ap.add_argument("--src", type=Path, default=ROOT, help="source tree (default: this one)")
     opts = ap.parse_args(argv)
-    if opts.lab < 1:
-        ap.error("--lab must be 1 or more")
+    for number in (opts.lab, opts.put_back):
+        if number is not None and number < 1:
+            ap.error("a lab number is 1 or more")
     try:
-        summary = make_handout(opts.src, opts.out, opts.lab)
+        if opts.put_back is not None:
+            if opts.out is None:
+                ap.error("--put-back needs --out")
+            files = put_back(opts.src, opts.out, opts.put_back)
+            for name in files:
+                print(f"  solution  {name} (lab {opts.put_back})")
+            if not files:
+                print(f"handout: error: no region of lab {opts.put_back} was found",
+                      file=sys.stderr)
+                return 1
+            return 0
+        lab = 0 if opts.course else opts.lab
+        out = opts.out or ROOT / "handouts" / (f"lab{lab}" if lab else "course")
+        summary = make_handout(opts.src, out, lab, opts.force)
     except HandoutError as err:
         print(f"handout: error: {err}", file=sys.stderr)
         return 1
@@ -356,10 +496,11 @@ def main(argv=None):
         return 1
     for name, labs in sorted(summary["stubbed"].items()):
         print(f"  stub    {name} (lab {', '.join(map(str, labs))})")
-    if not any(opts.lab in labs for labs in summary["stubbed"].values()):
-        print(f"handout: warning: no region of lab {opts.lab} was found", file=sys.stderr)
-    print(f"handout: lab {opts.lab}: {summary['files']} files in {opts.out}; "
-          f"next: cd {opts.out} && make && make grade LAB={opts.lab}")
+    if lab and not any(lab in labs for labs in summary["stubbed"].values()):
+        print(f"handout: warning: no region of lab {lab} was found", file=sys.stderr)
+    grade = f"make grade LAB={lab}" if lab else "make grade LAB=1"
+    print(f"handout: {'lab ' + str(lab) if lab else 'course'}: {summary['files']} files "
+          f"in {out} (a git repository, first commit made); next: cd {out} && make && {grade}")
     return 0
 
 
