@@ -25,6 +25,10 @@ enum lapic_mode {
 #define LAPIC_BASE_ENABLE (1ULL << 11) /**< IA32_APIC_BASE: the APIC is on */
 #define LAPIC_REG_EOI 0x0B0            /**< end of interrupt (write 0) */
 #define LAPIC_REG_ICR_LOW 0x300        /**< interrupt command, low half (xAPIC) */
+#define LAPIC_REG_ICR_HIGH 0x310       /**< interrupt command, high half: destination in bits 24-31 (xAPIC) */
+#define LAPIC_ICR_INIT (5u << 8)       /**< ICR delivery mode 101: INIT */
+#define LAPIC_ICR_STARTUP (6u << 8)    /**< ICR delivery mode 110: start-up (SIPI) */
+#define LAPIC_ICR_ASSERT (1u << 14)    /**< ICR level: assert */
 #define LAPIC_ICR_PENDING (1u << 12)   /**< ICR delivery status: not accepted yet */
 #define LAPIC_ICR_SELF (1u << 18)      /**< ICR destination shorthand 01: self */
 #define LAPIC_MSR_BASE 0x800           /**< x2APIC: MSR of register offset 0 */
@@ -54,6 +58,33 @@ static inline u32 lapic_x2apic_msr(u32 reg)
 static inline u32 lapic_self_ipi_icr(u8 vector)
 {
     return LAPIC_ICR_SELF | vector; /* delivery mode 000 fixed, physical, edge */
+}
+
+/** ICR low word of an INIT to one CPU named by its APIC ID in the destination (physical, asserted). */
+static inline u32 lapic_init_icr(void)
+{
+    return LAPIC_ICR_INIT | LAPIC_ICR_ASSERT;
+}
+
+/** ICR low word of a start-up IPI: the CPU starts in real mode at @p vector << 12. */
+static inline u32 lapic_startup_icr(u8 vector)
+{
+    return LAPIC_ICR_STARTUP | LAPIC_ICR_ASSERT | vector;
+}
+
+/**
+ * The x2APIC ICR (MSR 0x830) value of a command @p icr_low to the CPU whose
+ * APIC ID is @p apic_id: one 64-bit write, the destination in the high half.
+ */
+static inline u64 lapic_x2apic_icr(u32 apic_id, u32 icr_low)
+{
+    return ((u64)apic_id << 32) | icr_low;
+}
+
+/** The xAPIC ICR high word that names the CPU with 8-bit APIC ID @p apic_id. */
+static inline u32 lapic_xapic_icr_high(u32 apic_id)
+{
+    return (apic_id & 0xFF) << 24;
 }
 
 #endif
