@@ -165,6 +165,11 @@ static void svm_park_cpu(void)
         __asm__ volatile("hlt" ::: "memory");
 }
 
+static void svm_hold_init(void)
+{
+    __asm__ volatile("clgi" ::: "memory");
+}
+
 static void msrpm_set(u8 *msrpm, u32 msr, bool read, bool write)
 {
     u32 base;
@@ -660,6 +665,7 @@ const struct backend_ops svm_backend = {
     .probe = svm_probe,
     .enable_cpu = svm_enable_cpu,
     .park_cpu = svm_park_cpu,
+    .hold_init = svm_hold_init,
     .vcpu_init = svm_vcpu_init,
     .run = svm_run,
     .get_reg = svm_get_reg,

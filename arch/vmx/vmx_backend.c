@@ -489,6 +489,7 @@ const struct backend_ops vmx_backend = {
     .probe = vmx_probe,
     .enable_cpu = vmx_enable_cpu,
     .park_cpu = vmx_park_cpu,
+    .hold_init = vmx_hold_init,
     .vcpu_init = vmx_vcpu_init,
     .run = vmx_run,
     .get_reg = vmx_get_reg,

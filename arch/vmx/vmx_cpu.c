@@ -73,6 +73,11 @@ void vmx_park_cpu(void)
         __asm__ volatile("hlt" ::: "memory");
 }
 
+/* Nothing to do: INIT is blocked in VMX root operation already. */
+void vmx_hold_init(void)
+{
+}
+
 /* Cold: make v's VMCS current. Not while another vCPU is in its run loop on
  * this CPU: it would resume on the wrong VMCS after the exit being handled. */
 void vmcs_load(struct vmx_cpu *vc, struct vcpu *v, const char *op)

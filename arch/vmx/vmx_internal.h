@@ -82,6 +82,9 @@ int vmx_enable_cpu(void);
 /** Backend operation park_cpu: HLT forever in VMX root operation (INIT blocked there). */
 void vmx_park_cpu(void);
 
+/** Backend operation hold_init: nothing, VMX root operation blocks INIT. */
+void vmx_hold_init(void);
+
 /**
  * Make v's VMCS current with VMPTRLD (the cold part of vmcs_use()). Panics
  * while another vCPU is in its run loop on this CPU: that one would resume on

@@ -91,3 +91,5 @@ ap_tramp_stack: .quad 0
 ap_tramp_arg:   .quad 0
 ap_tramp_entry: .quad 0
 ap_trampoline_end:
+
+    .section .note.GNU-stack, "", @progbits

@@ -60,6 +60,63 @@ static inline u32 lapic_self_ipi_icr(u8 vector)
     return LAPIC_ICR_SELF | vector; /* delivery mode 000 fixed, physical, edge */
 }
 
+#define LAPIC_ICR_LOGICAL (1u << 11)  /**< ICR destination mode: logical */
+#define LAPIC_ICR_LEVEL_TRIGGER (1u << 15) /**< ICR trigger mode: level */
+
+/** ICR delivery modes (bits 8-10). */
+enum lapic_icr_mode {
+    LAPIC_ICR_MODE_FIXED = 0,   /**< a vector */
+    LAPIC_ICR_MODE_NMI = 4,     /**< NMI */
+    LAPIC_ICR_MODE_INIT = 5,    /**< INIT (or, level de-assert, the old INIT de-assert) */
+    LAPIC_ICR_MODE_STARTUP = 6, /**< start-up IPI */
+};
+
+/** ICR destination shorthands (bits 18-19). */
+enum lapic_icr_shorthand {
+    LAPIC_ICR_TO_DEST = 0,       /**< the destination field */
+    LAPIC_ICR_TO_SELF = 1,       /**< the sender */
+    LAPIC_ICR_TO_ALL = 2,        /**< every CPU, the sender included */
+    LAPIC_ICR_TO_ALL_OTHERS = 3, /**< every CPU but the sender */
+};
+
+/** The delivery mode of an ICR low word. */
+static inline enum lapic_icr_mode lapic_icr_mode_of(u32 icr_low)
+{
+    return (enum lapic_icr_mode)((icr_low >> 8) & 7);
+}
+
+/** The destination shorthand of an ICR low word. */
+static inline enum lapic_icr_shorthand lapic_icr_shorthand_of(u32 icr_low)
+{
+    return (enum lapic_icr_shorthand)((icr_low >> 18) & 3);
+}
+
+/** Is this INIT the level de-assert that old processors needed (no CPU is reset by it)? */
+static inline bool lapic_icr_is_init_deassert(u32 icr_low)
+{
+    return lapic_icr_mode_of(icr_low) == LAPIC_ICR_MODE_INIT && !(icr_low & LAPIC_ICR_ASSERT) &&
+           (icr_low & LAPIC_ICR_LEVEL_TRIGGER);
+}
+
+/**
+ * Does the command @p icr_low with xAPIC destination word @p icr_high, sent
+ * by the CPU with APIC ID @p sender, reach the CPU with APIC ID @p target?
+ * Physical destinations and the shorthands only: a logical destination
+ * depends on the targets' own registers, and reaches nobody here.
+ */
+static inline bool lapic_icr_reaches(u32 icr_low, u32 icr_high, u32 sender, u32 target)
+{
+    switch (lapic_icr_shorthand_of(icr_low)) {
+    case LAPIC_ICR_TO_SELF: return target == sender;
+    case LAPIC_ICR_TO_ALL: return true;
+    case LAPIC_ICR_TO_ALL_OTHERS: return target != sender;
+    case LAPIC_ICR_TO_DEST: break;
+    }
+    if (icr_low & LAPIC_ICR_LOGICAL)
+        return false;
+    return (icr_high >> 24) == 0xFF || (icr_high >> 24) == target; /* 0xFF: broadcast */
+}
+
 /** ICR low word of an INIT to one CPU named by its APIC ID in the destination (physical, asserted). */
 static inline u32 lapic_init_icr(void)
 {

@@ -14,23 +14,22 @@
 #include "common/base/kprintf.h"
 #include "common/base/mem.h"
 #include "common/base/panic.h"
+#include "common/start/smp_ap.h"
 #include "common/vm/backend.h"
 
-/* What one processor's start needs; the boot CPU waits on state. */
-enum ap_state {
-    AP_SENT,      /* start-up IPIs sent, nothing heard yet */
-    AP_IN_C,      /* on its own stack in 64-bit C: done with the trampoline */
-    AP_PARKED,    /* virtualization on, parked */
-    AP_FAILED,    /* enable_cpu() refused: parked without it */
-};
+/* The processors started, in order: the boot CPU's list, written at boot. */
+static struct ap_start *started_aps[MADT_MAX_CPUS];
+static u32 n_started_aps;
 
-struct ap_start {
-    struct cpu *cpu;
-    u32 index;
-    u64 stack_top;
-    const struct backend_ops *backend;
-    volatile u32 state;   /* enum ap_state, written by the processor started */
-};
+struct ap_start *smp_ap(u32 i)
+{
+    return started_aps[i];
+}
+
+u32 smp_ap_count(void)
+{
+    return n_started_aps;
+}
 
 /* Microseconds as the TSC counts them (clock_init() ran). */
 static void delay_us(u64 us)
@@ -59,11 +58,12 @@ static void ap_main(void *arg)
     percpu_start(a->cpu, a->index, a->stack_top);
     __atomic_store_n(&a->state, AP_IN_C, __ATOMIC_RELEASE);
     int err = a->backend->enable_cpu();
-    kprintf("bookvisor: smp: cpu %u (APIC id %u) up, %s %s, parked\n", a->index, a->cpu->apic_id,
+    kprintf("bookvisor: smp: cpu %u (APIC id %u) up, %s %s\n", a->index, a->cpu->apic_id,
             a->backend->hardware, err ? "NOT on" : "on");
-    __atomic_store_n(&a->state, err ? AP_FAILED : AP_PARKED, __ATOMIC_RELEASE);
-    /* Parked even without virtualization: the boot CPU stops the machine. */
-    a->backend->park_cpu();
+    __atomic_store_n(&a->state, err ? AP_FAILED : AP_WAITING, __ATOMIC_RELEASE);
+    if (err) /* parked even without virtualization: the boot CPU stops the machine */
+        a->backend->park_cpu();
+    smp_ap_wait_for_guest(a);
 }
 
 static unsigned order_for(size_t bytes)
@@ -77,16 +77,17 @@ static unsigned order_for(size_t bytes)
 /* Start the processor apic_id as CPU index; false, said why, when it did not come up. */
 static bool start_one(const struct backend_ops *backend, u64 page, u32 apic_id, u32 index)
 {
-    static struct ap_start a; /* one at a time: the boot CPU waits for each */
-    a = (struct ap_start){
-        .cpu = phys_to_virt(mem_alloc_pages(order_for(sizeof(struct cpu)))),
-        .index = index,
-        .backend = backend,
-        .state = AP_SENT,
-    };
-    a.stack_top = (u64)(uintptr_t)phys_to_virt(mem_alloc_pages(order_for(KERNEL_STACK_SIZE))) +
-                  KERNEL_STACK_SIZE;
-    u8 vector = ap_trampoline_install(page, a.stack_top, ap_main, &a);
+    struct ap_start *a = kzalloc(sizeof(*a));
+    a->cpu = phys_to_virt(mem_alloc_pages(order_for(sizeof(struct cpu))));
+    a->index = index;
+    a->apic_id = apic_id;
+    a->backend = backend;
+    a->state = AP_SENT;
+    a->vector = AP_NO_VECTOR;
+    a->stack_top = (u64)(uintptr_t)phys_to_virt(mem_alloc_pages(order_for(KERNEL_STACK_SIZE))) +
+                   KERNEL_STACK_SIZE;
+    started_aps[n_started_aps++] = a;
+    u8 vector = ap_trampoline_install(page, a->stack_top, ap_main, a);
 
     /* INIT, 10 ms, start-up IPI; a second one 200 us later if the first was
      * lost (Intel SDM vol. 3 8.4.4.1): a processor started already ignores it. */
@@ -97,20 +98,20 @@ static bool start_one(const struct backend_ops *backend, u64 page, u32 apic_id, 
     }
     delay_us(10000);
     lapic_send_ipi(apic_id, lapic_startup_icr(vector));
-    if (!wait_state(&a, AP_IN_C, 200))
+    if (!wait_state(a, AP_IN_C, 200))
         lapic_send_ipi(apic_id, lapic_startup_icr(vector));
-    if (!wait_state(&a, AP_IN_C, 100000)) {
+    if (!wait_state(a, AP_IN_C, 100000)) {
         /* Back to waiting for a start-up IPI, not halfway through the
          * trampoline in a page the guest will own. */
         lapic_send_ipi(apic_id, lapic_init_icr());
         kprintf("bookvisor: smp: the processor with APIC id %u did not start\n", apic_id);
         return false;
     }
-    if (!wait_state(&a, AP_PARKED, 1000000)) {
+    if (!wait_state(a, AP_WAITING, 1000000)) {
         kprintf("bookvisor: smp: cpu %u (APIC id %u) did not finish starting\n", index, apic_id);
         return false;
     }
-    return a.state == AP_PARKED;
+    return a->state == AP_WAITING;
 }
 
 void smp_boot_start_cpus(const struct backend_ops *backend, const struct phys_range *map, size_t n)
@@ -148,6 +149,5 @@ void smp_boot_start_cpus(const struct backend_ops *backend, const struct phys_ra
             panic("smp: the processor with APIC id %u is not under bookvisor's control; stopping "
                   "rather than leave it to the guest", cpus.apic_id[i]);
     }
-    kprintf("bookvisor: smp: %u CPUs under bookvisor: the boot CPU and %u parked\n", started + 1,
-            started);
+    kprintf("bookvisor: smp: %u CPUs under bookvisor\n", started + 1);
 }

@@ -15,8 +15,8 @@ struct backend_ops;
  * a free page below 1 MiB, then on the
  * processor itself its own struct cpu and stack (percpu_start()),
  * virtualization on (the backend's enable_cpu()) and a line in the log; then
- * it is parked (park_cpu()), where the guest's INIT and start-up IPIs cannot
- * take it. A processor that cannot be started or cannot enable
+ * it waits in bookvisor, with INIT held, for the guest to start it
+ * (common/start/smp_guest_start.h). A processor that cannot be started or cannot enable
  * virtualization stops the machine: left alone, the guest could start it
  * outside bookvisor, with every byte of bookvisor's memory in its reach.
  * @param backend the backend chosen on the boot CPU (probe() done)

@@ -74,6 +74,13 @@ struct backend_ops {
      */
     void (*park_cpu)(void);
     /**
+     * Before the calling CPU waits in bookvisor, interrupts off, for the
+     * guest to start it: hold INIT signals pending, so that none can reset
+     * it into the guest's hands. VT-x: nothing (VMX root operation blocks
+     * INIT); AMD-V: GIF cleared (VMRUN sets it again).
+     */
+    void (*hold_init)(void);
+    /**
      * Create the native structures of v from an initial state, on the calling
      * CPU (enable_cpu() done), which becomes v's owner (v->cpu); v gets its
      * own TLB tag (ASID / VPID). 0, or -1 with a message printed.
