@@ -14,7 +14,9 @@
 #include "common/base/kprintf.h"
 #include "common/base/mem.h"
 #include "common/base/panic.h"
+#include "common/base/options.h"
 #include "common/start/smp_ap.h"
+#include "common/start/smp_stress.h"
 #include "common/vm/backend.h"
 
 /* The processors started, in order: the boot CPU's list, written at boot. */
@@ -63,6 +65,8 @@ static void ap_main(void *arg)
     __atomic_store_n(&a->state, err ? AP_FAILED : AP_WAITING, __ATOMIC_RELEASE);
     if (err) /* parked even without virtualization: the boot CPU stops the machine */
         a->backend->park_cpu();
+    if (vmm_options.test_alloc_stress)
+        smp_stress_join(a->index);
     smp_ap_wait_for_guest(a);
 }
 
@@ -135,6 +139,8 @@ void smp_boot_start_cpus(const struct backend_ops *backend, const struct phys_ra
     u32 self = this_cpu()->apic_id, started = 0;
     if (cpus.count <= 1) {
         kprintf("bookvisor: smp: 1 CPU\n");
+        if (vmm_options.test_alloc_stress)
+            smp_stress_run_boot(0);
         return;
     }
     u64 page;
@@ -150,4 +156,6 @@ void smp_boot_start_cpus(const struct backend_ops *backend, const struct phys_ra
                   "rather than leave it to the guest", cpus.apic_id[i]);
     }
     kprintf("bookvisor: smp: %u CPUs under bookvisor\n", started + 1);
+    if (vmm_options.test_alloc_stress)
+        smp_stress_run_boot(started);
 }
