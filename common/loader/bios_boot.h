@@ -39,6 +39,10 @@ extern const u8 bios_boot_code_end[];
  * runs it (BIOS_BOOT_CODE_SEG:0, interrupts off until it sets its stack).
  * @param drive   the BIOS drive number to boot (0x00 first floppy, 0x80 first hard disk)
  * @param vmmcall true when the hypercall instruction is AMD-V's VMMCALL
+ * @param mem     the guest's memory, where the start-up goes
+ * @param out     receives the real-mode state that runs it
+ * @param why     receives what could not be done, on failure
+ * @param wlen    bytes at why
  * @return 0, or negative with why saying what could not be done
  */
 int bios_boot_load(u8 drive, bool vmmcall, const struct guest_memory *mem,
@@ -47,6 +51,7 @@ int bios_boot_load(u8 drive, bool vmmcall, const struct guest_memory *mem,
 /**
  * What a failed chain boot means, for bookvisor's message.
  * @param status EBX of HC_BIOS_BOOT_FAILED
+ * @param len    bytes at out
  * @param out    receives e.g. "the BIOS could not read its first sector (INT 13h status 0x01: bad command or no such drive)"
  */
 void bios_boot_failure_text(u32 status, char *out, size_t len);
