@@ -155,6 +155,21 @@ static int svm_enable_cpu(void)
     return 0;
 }
 
+/* An INIT with GIF set would reset the CPU into the guest's hands, and its
+ * start-up IPI would then run guest code outside SVM: GIF clear holds INIT
+ * (and every interrupt, NMI and SMI) pending. */
+static void svm_park_cpu(void)
+{
+    __asm__ volatile("cli; clgi" ::: "memory");
+    for (;;)
+        __asm__ volatile("hlt" ::: "memory");
+}
+
+static void svm_hold_init(void)
+{
+    __asm__ volatile("clgi" ::: "memory");
+}
+
 static void msrpm_set(u8 *msrpm, u32 msr, bool read, bool write)
 {
     u32 base;
@@ -661,6 +676,8 @@ const struct backend_ops svm_backend = {
     .name = "svm",
     .probe = svm_probe,
     .enable_cpu = svm_enable_cpu,
+    .park_cpu = svm_park_cpu,
+    .hold_init = svm_hold_init,
     .vcpu_init = svm_vcpu_init,
     .run = svm_run,
     .get_reg = svm_get_reg,

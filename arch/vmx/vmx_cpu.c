@@ -63,6 +63,21 @@ int vmx_enable_cpu(void)
     return 0;
 }
 
+/* In VMX root operation INIT is blocked and a start-up IPI is ignored (Intel
+ * SDM vol. 3 24.8, 26.6.2): a halted CPU stays bookvisor's. An NMI wakes
+ * it; it halts again. */
+void vmx_park_cpu(void)
+{
+    cpu_cli();
+    for (;;)
+        __asm__ volatile("hlt" ::: "memory");
+}
+
+/* Nothing to do: INIT is blocked in VMX root operation already. */
+void vmx_hold_init(void)
+{
+}
+
 /* Cold: make v's VMCS current. Not while another vCPU is in its run loop on
  * this CPU: it would resume on the wrong VMCS after the exit being handled. */
 void vmcs_load(struct vmx_cpu *vc, struct vcpu *v, const char *op)

@@ -79,6 +79,12 @@ extern struct vmx_control_set vmx_machine_controls;
 /** Backend operation enable_cpu: VMXON on the calling CPU, with a region of its own. */
 int vmx_enable_cpu(void);
 
+/** Backend operation park_cpu: HLT forever in VMX root operation (INIT blocked there). */
+void vmx_park_cpu(void);
+
+/** Backend operation hold_init: nothing, VMX root operation blocks INIT. */
+void vmx_hold_init(void);
+
 /**
  * Make v's VMCS current with VMPTRLD (the cold part of vmcs_use()). Panics
  * while another vCPU is in its run loop on this CPU: that one would resume on

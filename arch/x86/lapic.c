@@ -1,5 +1,6 @@
 /*
- * arch/x86/lapic.c - EOI and self-IPI through the local APIC, in its current mode.
+ * arch/x86/lapic.c - EOI, self-IPI and IPIs to other CPUs through the local APIC,
+ * in its current mode.
  */
 #include "arch/x86/lapic.h"
 #include "arch/x86/cpu.h"
@@ -31,6 +32,14 @@ void lapic_eoi(void)
     }
 }
 
+/* A bounded wait for the previous xAPIC command to be accepted; the guest
+ * may have sent one just before the exit. */
+static void xapic_wait_idle(volatile u32 *icr)
+{
+    for (unsigned i = 0; i < 100000 && (*icr & LAPIC_ICR_PENDING); i++)
+        cpu_pause();
+}
+
 bool lapic_self_ipi(u8 vector)
 {
     u64 base = rdmsr(MSR_IA32_APIC_BASE);
@@ -40,11 +49,31 @@ bool lapic_self_ipi(u8 vector)
         return true;
     case LAPIC_MODE_XAPIC: {
         volatile u32 *icr = xapic_reg(base, LAPIC_REG_ICR_LOW);
-        /* A bounded wait for the previous command to be accepted; the guest
-         * may have sent one just before the exit. */
-        for (unsigned i = 0; i < 100000 && (*icr & LAPIC_ICR_PENDING); i++)
-            cpu_pause();
+        xapic_wait_idle(icr);
         *icr = lapic_self_ipi_icr(vector);
+        return true;
+    }
+    case LAPIC_MODE_OFF:
+        break;
+    }
+    return false;
+}
+
+bool lapic_send_ipi(u32 apic_id, u32 icr_low)
+{
+    u64 base = rdmsr(MSR_IA32_APIC_BASE);
+    switch (lapic_mode_of(base)) {
+    case LAPIC_MODE_X2APIC:
+        wrmsr(lapic_x2apic_msr(LAPIC_REG_ICR_LOW), lapic_x2apic_icr(apic_id, icr_low));
+        return true;
+    case LAPIC_MODE_XAPIC: {
+        if (apic_id > 0xFF) /* an xAPIC cannot name it */
+            return false;
+        volatile u32 *icr = xapic_reg(base, LAPIC_REG_ICR_LOW);
+        xapic_wait_idle(icr);
+        *xapic_reg(base, LAPIC_REG_ICR_HIGH) = lapic_xapic_icr_high(apic_id);
+        *icr = icr_low; /* the write of the low half sends it */
+        xapic_wait_idle(icr);
         return true;
     }
     case LAPIC_MODE_OFF:

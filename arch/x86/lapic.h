@@ -3,8 +3,8 @@
  * @brief The local APIC, as the VMM needs it for its own vectors (VMM only, chapter 08).
  *
  * The guest owns the local APIC and chooses its mode; bookvisor uses it only
- * to acknowledge the interrupts it takes on its own vectors and to send
- * itself one, in whichever mode (xAPIC or x2APIC) the guest left on, read
+ * to acknowledge the interrupts it takes on its own vectors, to send
+ * itself one, and at boot to start the other CPUs, in whichever mode (xAPIC or x2APIC) the guest left on, read
  * from IA32_APIC_BASE at each call (arch/x86/lapic_regs.h).
  */
 #ifndef BOOKVISOR_ARCH_X86_LAPIC_H
@@ -23,5 +23,14 @@ void lapic_eoi(void);
  * @return false when the local APIC is off
  */
 bool lapic_self_ipi(u8 vector);
+
+/**
+ * Send the interrupt command @p icr_low (delivery mode, level, vector; no
+ * shorthand) to the CPU whose local APIC ID is @p apic_id, and wait, boundedly,
+ * until the local APIC has accepted it. Used to start the other CPUs (INIT and
+ * start-up IPIs, lapic_regs.h).
+ * @return false when the local APIC is off, or in xAPIC mode with an ID above 255
+ */
+bool lapic_send_ipi(u32 apic_id, u32 icr_low);
 
 #endif

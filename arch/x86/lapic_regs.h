@@ -25,6 +25,10 @@ enum lapic_mode {
 #define LAPIC_BASE_ENABLE (1ULL << 11) /**< IA32_APIC_BASE: the APIC is on */
 #define LAPIC_REG_EOI 0x0B0            /**< end of interrupt (write 0) */
 #define LAPIC_REG_ICR_LOW 0x300        /**< interrupt command, low half (xAPIC) */
+#define LAPIC_REG_ICR_HIGH 0x310       /**< interrupt command, high half: destination in bits 24-31 (xAPIC) */
+#define LAPIC_ICR_INIT (5u << 8)       /**< ICR delivery mode 101: INIT */
+#define LAPIC_ICR_STARTUP (6u << 8)    /**< ICR delivery mode 110: start-up (SIPI) */
+#define LAPIC_ICR_ASSERT (1u << 14)    /**< ICR level: assert */
 #define LAPIC_ICR_PENDING (1u << 12)   /**< ICR delivery status: not accepted yet */
 #define LAPIC_ICR_SELF (1u << 18)      /**< ICR destination shorthand 01: self */
 #define LAPIC_MSR_BASE 0x800           /**< x2APIC: MSR of register offset 0 */
@@ -54,6 +58,90 @@ static inline u32 lapic_x2apic_msr(u32 reg)
 static inline u32 lapic_self_ipi_icr(u8 vector)
 {
     return LAPIC_ICR_SELF | vector; /* delivery mode 000 fixed, physical, edge */
+}
+
+#define LAPIC_ICR_LOGICAL (1u << 11)  /**< ICR destination mode: logical */
+#define LAPIC_ICR_LEVEL_TRIGGER (1u << 15) /**< ICR trigger mode: level */
+
+/** ICR delivery modes (bits 8-10). */
+enum lapic_icr_mode {
+    LAPIC_ICR_MODE_FIXED = 0,   /**< a vector */
+    LAPIC_ICR_MODE_NMI = 4,     /**< NMI */
+    LAPIC_ICR_MODE_INIT = 5,    /**< INIT (or, level de-assert, the old INIT de-assert) */
+    LAPIC_ICR_MODE_STARTUP = 6, /**< start-up IPI */
+};
+
+/** ICR destination shorthands (bits 18-19). */
+enum lapic_icr_shorthand {
+    LAPIC_ICR_TO_DEST = 0,       /**< the destination field */
+    LAPIC_ICR_TO_SELF = 1,       /**< the sender */
+    LAPIC_ICR_TO_ALL = 2,        /**< every CPU, the sender included */
+    LAPIC_ICR_TO_ALL_OTHERS = 3, /**< every CPU but the sender */
+};
+
+/** The delivery mode of an ICR low word. */
+static inline enum lapic_icr_mode lapic_icr_mode_of(u32 icr_low)
+{
+    return (enum lapic_icr_mode)((icr_low >> 8) & 7);
+}
+
+/** The destination shorthand of an ICR low word. */
+static inline enum lapic_icr_shorthand lapic_icr_shorthand_of(u32 icr_low)
+{
+    return (enum lapic_icr_shorthand)((icr_low >> 18) & 3);
+}
+
+/** Is this INIT the level de-assert that old processors needed (no CPU is reset by it)? */
+static inline bool lapic_icr_is_init_deassert(u32 icr_low)
+{
+    return lapic_icr_mode_of(icr_low) == LAPIC_ICR_MODE_INIT && !(icr_low & LAPIC_ICR_ASSERT) &&
+           (icr_low & LAPIC_ICR_LEVEL_TRIGGER);
+}
+
+/**
+ * Does the command @p icr_low with xAPIC destination word @p icr_high, sent
+ * by the CPU with APIC ID @p sender, reach the CPU with APIC ID @p target?
+ * Physical destinations and the shorthands only: a logical destination
+ * depends on the targets' own registers, and reaches nobody here.
+ */
+static inline bool lapic_icr_reaches(u32 icr_low, u32 icr_high, u32 sender, u32 target)
+{
+    switch (lapic_icr_shorthand_of(icr_low)) {
+    case LAPIC_ICR_TO_SELF: return target == sender;
+    case LAPIC_ICR_TO_ALL: return true;
+    case LAPIC_ICR_TO_ALL_OTHERS: return target != sender;
+    case LAPIC_ICR_TO_DEST: break;
+    }
+    if (icr_low & LAPIC_ICR_LOGICAL)
+        return false;
+    return (icr_high >> 24) == 0xFF || (icr_high >> 24) == target; /* 0xFF: broadcast */
+}
+
+/** ICR low word of an INIT to one CPU named by its APIC ID in the destination (physical, asserted). */
+static inline u32 lapic_init_icr(void)
+{
+    return LAPIC_ICR_INIT | LAPIC_ICR_ASSERT;
+}
+
+/** ICR low word of a start-up IPI: the CPU starts in real mode at @p vector << 12. */
+static inline u32 lapic_startup_icr(u8 vector)
+{
+    return LAPIC_ICR_STARTUP | LAPIC_ICR_ASSERT | vector;
+}
+
+/**
+ * The x2APIC ICR (MSR 0x830) value of a command @p icr_low to the CPU whose
+ * APIC ID is @p apic_id: one 64-bit write, the destination in the high half.
+ */
+static inline u64 lapic_x2apic_icr(u32 apic_id, u32 icr_low)
+{
+    return ((u64)apic_id << 32) | icr_low;
+}
+
+/** The xAPIC ICR high word that names the CPU with 8-bit APIC ID @p apic_id. */
+static inline u32 lapic_xapic_icr_high(u32 apic_id)
+{
+    return (apic_id & 0xFF) << 24;
 }
 
 #endif

@@ -96,6 +96,13 @@ void kfree(void *p)
         panic("mem: bad kfree(%p)", p);
 }
 
+void mem_heap_stats(struct heap_stats *out)
+{
+    spin_lock(&heap_lock);
+    heap_stats(&heap, out);
+    spin_unlock(&heap_lock);
+}
+
 u64 mem_free_bytes(void)
 {
     spin_lock(&pages_lock);

@@ -25,6 +25,11 @@ void *kzalloc(size_t size);
 /** Free a kzalloc() block. */
 void kfree(void *p);
 
+struct heap_stats;
+
+/** The heap's numbers now (common/base/heap.h), read under its lock. */
+void mem_heap_stats(struct heap_stats *out);
+
 /** Bytes still free in the page allocator. */
 u64 mem_free_bytes(void);
 

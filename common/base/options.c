@@ -52,6 +52,8 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
           "make N vCPUs and check that each backend op acts on the vCPU it is given" },
         { "test.no_fast_path", CMDLINE_BOOL, &vmm_options.test_no_fast_path, NULL,
           "answer no exit in the backends' assembly (to measure what the fast path saves)" },
+        { "test.alloc_stress", CMDLINE_BOOL, &vmm_options.test_alloc_stress, NULL,
+          "at boot, every CPU allocates and frees pages and heap blocks at once; leaks and damage are reported" },
         { "test.events", CMDLINE_BOOL, &vmm_options.test_events, NULL,
           "the event-model test hypercalls: unmap a page, queue an interrupt or NMI, #GP on a fault" },
         { "test.vmm_vector", CMDLINE_BOOL, &vmm_options.test_vmm_vector, NULL,
@@ -72,6 +74,7 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
     vmm_options.test_timer = false;
     vmm_options.test_vcpus = 0;
     vmm_options.test_no_fast_path = false;
+    vmm_options.test_alloc_stress = false;
     vmm_options.test_events = false;
     vmm_options.test_vmm_vector = false;
     vmm_options.test_crash = false;

@@ -27,6 +27,7 @@ struct vmm_options {
     bool test_mmio_page;    /**< test.mmio_page: hook the test page (common/platform/test_mmio_page.h) */
     u64 test_vcpus;         /**< test.vcpus=N: check the backend ops on N vCPUs before the guest runs (common/vm/vcpu_selftest.h; 0: off) */
     bool test_no_fast_path; /**< test.no_fast_path: every exit through C (VCPU_WORK_NO_FAST_PATH; for measurements) */
+    bool test_alloc_stress; /**< test.alloc_stress: every CPU allocates and frees pages and heap blocks at once, at boot (common/start/smp_stress.h) */
     bool test_events;       /**< test.events: the event-model test hypercalls (common/exits/test_hypercalls.h) */
     bool test_vmm_vector;   /**< test.vmm_vector: register a VMM vector, count its interrupts (common/platform/test_vmm_vector.h) */
     /** vmm.driver.pci=...: the PCI driver configuration. One byte longer than the

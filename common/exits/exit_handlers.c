@@ -12,6 +12,7 @@
 #include "common/exits/cr_rules.h"
 #include "common/exits/io_exit.h"
 #include "common/exits/mmio_exit.h"
+#include "common/exits/smp_exits.h"
 #include "common/vm/guest_vm.h"
 #include "common/vm/vm_nested.h"
 #include "common/base/bios_memmap.h"
@@ -229,11 +230,14 @@ static enum exit_action on_hlt(struct vcpu *v, struct vm_exit *e)
 {
     bool interrupts_on = get(v, VCPU_REG_RFLAGS) & RFLAGS_IF;
     /* Nothing maskable can wake it, and no NMI waits for it: dead. */
-    if (!interrupts_on && !v->events.nmi_pending)
+    if (!interrupts_on && !v->events.nmi_pending) {
+        if (smp_exit_halt_for_good(v, e)) /* a processor the guest does not use */
+            return EXIT_RESUME;
         return vcpu_stop(v, VCPU_STOP_ERROR,
                          "the guest halted with interrupts disabled at rip=0x%llx: "
                          "it can never run again",
                          (unsigned long long)get(v, VCPU_REG_RIP));
+    }
     if (!vcpu_skip(v, e))
         return EXIT_STOP;
     /* An event the VMM owes the guest ends the halt at once, as a pending
@@ -502,6 +506,8 @@ static enum exit_action on_invalid_state(struct vcpu *v, struct vm_exit *e)
 
 static enum exit_action on_init(struct vcpu *v, struct vm_exit *e)
 {
+    if (smp_vcpu_is_ap(v))
+        return smp_exit_on_init(v, e);
     return vcpu_stop(v, VCPU_STOP_ERROR, "INIT signal (machine reset requested), native 0x%x",
                      e->native_code);
 }

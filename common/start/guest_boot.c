@@ -19,6 +19,7 @@
 #include "common/start/guest_load.h"
 #include "common/start/guest_report.h"
 #include "common/start/nested_map.h"
+#include "common/start/smp_guest_start.h"
 #include "common/vm/backend.h"
 #include "common/vm/guest_vm.h"
 #include "common/vm/vcpu_selftest.h"
@@ -106,6 +107,7 @@ void guest_boot(const struct guest_boot_params *p)
         vcpu_selftest_run(vm, &st, vmm_options.test_vcpus);
     if (vmm_options.test_no_fast_path) /* a work bit never cleared: every exit through C */
         vcpu_request_work(vcpu0, VCPU_WORK_NO_FAST_PATH);
+    smp_guest_start_init(vm, p->cpu); /* the guest's INIT and SIPIs start the other processors */
     vmm_canary_fill();
     kprintf("bookvisor: starting the guest\n");
     guest_run_and_report(vcpu0);

@@ -15,6 +15,34 @@ static void print_line(const char *line)
     kprintf("bookvisor: %s\n", line);
 }
 
+static unsigned printing_vcpu;
+
+static void print_vcpu_line(const char *line)
+{
+    kprintf("bookvisor: vcpu %u %s\n", printing_vcpu, line);
+}
+
+/* The counters of every other vCPU that ran (the processors the guest
+ * started), then the exits of all together. Read while they may still run:
+ * each count is one aligned word, read whole. */
+static void print_other_vcpus(struct guest_vm *vm, const struct vcpu *stopped)
+{
+    unsigned n = __atomic_load_n(&vm->n_vcpus, __ATOMIC_ACQUIRE), ran = 0;
+    u64 total = 0;
+    for (unsigned i = 0; i < n; i++) {
+        const struct vcpu *o = vm->vcpus[i];
+        u64 t = vcpu_exit_total(o);
+        total += t;
+        if (o == stopped || !t)
+            continue;
+        ran++;
+        printing_vcpu = o->id;
+        vcpu_print_counters(o, print_vcpu_line);
+    }
+    if (ran)
+        kprintf("bookvisor: exits of all %u vCPUs: total=%llu\n", n, (unsigned long long)total);
+}
+
 void guest_run_and_report(struct vcpu *v)
 {
     /* VMM timers run from the hook before entry of the vCPU on this CPU. */
@@ -32,6 +60,7 @@ void guest_run_and_report(struct vcpu *v)
     if (!ok)
         v->backend->dump_state(v);
     vcpu_print_counters(v, print_line);
+    print_other_vcpus(vm, v);
     kprintf("bookvisor: nested paging: faults=%llu maps4k=%llu maps2m=%llu maps1g=%llu tables=%llu reclaims=%llu mtrr-writes=%llu\n",
             (unsigned long long)vm->map.stats.nested_faults,
             (unsigned long long)vm->map.stats.leaves_4k, (unsigned long long)vm->map.stats.leaves_2m,

@@ -16,6 +16,7 @@
 #include "common/base/options_module.h"
 #include "common/base/console.h"
 #include "common/start/guest_boot.h"
+#include "common/start/smp_boot.h"
 #include "common/base/kprintf.h"
 #include "common/lib/kstring.h"
 #include "common/base/boot_info.h"
@@ -278,6 +279,9 @@ void boot_main(u32 magic, u32 mbi_pa)
     }
     if (vmm_options.test_panic)
         panic("test.panic: stopping on purpose after the banner (backend %s)", backend->name);
+
+    /* Every other processor under bookvisor before the guest can wake one (chapter 08). */
+    smp_boot_start_cpus(backend, firmware_map, firmware_map_len);
 
     struct guest_boot_params gp = {
         .backend = backend,

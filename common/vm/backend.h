@@ -65,6 +65,22 @@ struct backend_ops {
      */
     int (*enable_cpu)(void);
     /**
+     * Hold the calling CPU (enable_cpu() done, no vCPU of its own yet) where
+     * neither an INIT nor a start-up IPI from the guest can take it out of
+     * bookvisor's control, with interrupts off; never returns (chapter 08,
+     * "SMP start-up"). VT-x: HLT in VMX root operation, which blocks INIT
+     * and ignores start-up IPIs; AMD-V: HLT with GIF clear, which holds INIT
+     * pending.
+     */
+    void (*park_cpu)(void);
+    /**
+     * Before the calling CPU waits in bookvisor, interrupts off, for the
+     * guest to start it: hold INIT signals pending, so that none can reset
+     * it into the guest's hands. VT-x: nothing (VMX root operation blocks
+     * INIT); AMD-V: GIF cleared (VMRUN sets it again).
+     */
+    void (*hold_init)(void);
+    /**
      * Create the native structures of v from an initial state, on the calling
      * CPU (enable_cpu() done), which becomes v's owner (v->cpu); v gets its
      * own TLB tag (ASID / VPID). 0, or -1 with a message printed.

@@ -142,6 +142,8 @@ void check_step_cpuid(const struct check_context *ctx, struct check_result *res)
 void check_step_io(const struct check_context *ctx, struct check_result *res);
 /** exit-cost (named only): the instructions each common exit costs, as a note for `make bench`. */
 void check_exit_cost(const struct check_context *ctx, struct check_result *res);
+/** smp: the guest starts its other processors (INIT, SIPI, SIPI); each runs under bookvisor. */
+void check_smp(const struct check_context *ctx, struct check_result *res);
 /** @} */
 
 /**

@@ -71,6 +71,7 @@ static const struct check checks[] = {
     { "event-nmi-ipi", check_event_nmi_ipi, CHECK_BY_GROUP },
     { "vmm-vector", check_vmm_vector, CHECK_BY_NAME },
     { "exit-cost", check_exit_cost, CHECK_BY_NAME },
+    { "smp", check_smp, CHECK_BY_NAME },
 };
 
 

@@ -104,6 +104,48 @@ START_TEST(lapic_register_values)
 }
 END_TEST
 
+/* The start-up sequence's words (Intel SDM vol. 3 10.6.1 and 8.4.4.1). */
+START_TEST(lapic_start_up_values)
+{
+    /* INIT: delivery mode 101, level assert, physical, no shorthand. */
+    ck_assert_uint_eq(lapic_init_icr(), 0x4500);
+    /* SIPI to page 0x9F000: delivery mode 110, the vector is the page number. */
+    ck_assert_uint_eq(lapic_startup_icr(0x9F), 0x469F);
+    /* x2APIC: one 64-bit write, the 32-bit destination in the high half. */
+    ck_assert_uint_eq(lapic_x2apic_icr(0x101, 0x469F), 0x000001010000469Full);
+    ck_assert_uint_eq(lapic_x2apic_icr(3, lapic_init_icr()), 0x0000000300004500ull);
+    /* xAPIC: an 8-bit destination in bits 24-31 of the high word. */
+    ck_assert_uint_eq(lapic_xapic_icr_high(3), 0x03000000);
+    ck_assert_uint_eq(lapic_xapic_icr_high(0x1FF), 0xFF000000);
+}
+END_TEST
+
+/* What bookvisor reads in a guest's ICR write (chapter 08, "SMP start-up"). */
+START_TEST(lapic_icr_decoding)
+{
+    ck_assert_int_eq(lapic_icr_mode_of(0x4500), LAPIC_ICR_MODE_INIT);
+    ck_assert_int_eq(lapic_icr_mode_of(0x4608), LAPIC_ICR_MODE_STARTUP);
+    ck_assert_int_eq(lapic_icr_mode_of(0x4030), LAPIC_ICR_MODE_FIXED);
+    ck_assert_int_eq(lapic_icr_mode_of(0x400), LAPIC_ICR_MODE_NMI);
+    /* Linux's INIT de-assert: level trigger, level 0. */
+    ck_assert(lapic_icr_is_init_deassert(0x8500));
+    ck_assert(!lapic_icr_is_init_deassert(0xC500));
+    ck_assert(!lapic_icr_is_init_deassert(0x4500));
+    /* Physical destination 1 from CPU 0. */
+    ck_assert(lapic_icr_reaches(0x4500, 0x01000000, 0, 1));
+    ck_assert(!lapic_icr_reaches(0x4500, 0x02000000, 0, 1));
+    /* Broadcast destination, and the shorthands. */
+    ck_assert(lapic_icr_reaches(0x4500, 0xFF000000, 0, 3));
+    ck_assert(lapic_icr_reaches(0xC4500, 0, 0, 1));   /* all but self */
+    ck_assert(!lapic_icr_reaches(0xC4500, 0, 1, 1));
+    ck_assert(lapic_icr_reaches(0x84500, 0, 1, 1));   /* all */
+    ck_assert(lapic_icr_reaches(0x44500, 0, 2, 2));   /* self */
+    ck_assert(!lapic_icr_reaches(0x44500, 0, 2, 1));
+    /* Logical destinations reach nobody bookvisor starts. */
+    ck_assert(!lapic_icr_reaches(0x4D00, 0x01000000, 0, 1));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("irq_vectors");
@@ -117,6 +159,8 @@ int main(void)
     t = tcase_create("lapic");
     tcase_add_test(t, lapic_mode_follows_apic_base);
     tcase_add_test(t, lapic_register_values);
+    tcase_add_test(t, lapic_start_up_values);
+    tcase_add_test(t, lapic_icr_decoding);
     suite_add_tcase(s, t);
     return unit_run_suite(s);
 }
