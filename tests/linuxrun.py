@@ -60,7 +60,8 @@ DMESG_KNOWN = {"bochs-vmx": "fpu/xstate.c", "bochs-vmx-tgl": "fpu/xstate.c"}
 TIMEOUT = {"qemu-svm": 240, "bochs-vmx": 900, "bochs-vmx-tgl": 900, "bochs-svm": 900}
 # Targets booted bare first; only when Linux works there does bookvisor have to.
 # Debian's 6.1 kernel hangs on both without any hypervisor (measured): on bochs-svm
-# before its first line, on bochs-vmx-tgl after "LSM: Security Framework
+# after "NR_IRQS: ..." (the interrupt set-up, before the serial console takes
+# over; only earlyprintk shows it), on bochs-vmx-tgl after "LSM: Security Framework
 # initializing", in a storm of faults (Bochs logs non-canonical accesses, or with
 # `ibt=off` an invalid segment register; `no5lvl` changed nothing). A bare boot that works takes about half the time of TIMEOUT, so a
 # hang is given up on sooner.
