@@ -36,14 +36,22 @@ VMM_OBJS  := $(patsubst %,$(BUILD)/vmm/%.o,$(VMM_SRCS))
 ALL_HDRS  := $(shell find $(VMM_DIRS) -name '*.h' 2>/dev/null)
 
 GUEST_ELF := $(BUILD)/guest/testguest.elf
+# `make run` boots Linux unless GUEST is given; GUEST=test names the test guest.
+RUN_LINUX := $(if $(filter undefined,$(origin GUEST)),yes,no)
+ifeq ($(GUEST),test)
+override GUEST := $(GUEST_ELF)
+endif
 GUEST     ?= $(GUEST_ELF)
+# The Linux kernel `make run` boots (any bzImage), and words for its command line.
+LINUX     ?= third_party/guests/vmlinuz
+LINUX_ARGS ?=
 GUEST_ARGS ?=
 VMM_ARGS  ?=
 VMM_CONFIG ?=
 GUEST_INITRD ?=
 ISO       ?= $(BUILD)/bookvisor.iso
 
-.PHONY: all setup iso run test unit emu docs handout course grade bench fuzz clean help guest gdb
+.PHONY: all setup iso run test test-long unit emu docs handout course grade bench fuzz clean help guest gdb
 
 HELLO_MB2 := $(BUILD)/guest/hello-mb2.bin
 HELLO_MB1 := $(BUILD)/guest/hello-mb1.elf
@@ -195,10 +203,24 @@ iso: all
 	scripts/mkiso "$(ISO)" $(BUILD)/bookvisor.elf "$$guest" "$$GUEST_ARGS" "$$vmm_args" "$(VMM_CONFIG)" "$(GUEST_INITRD)"
 export GUEST_ARGS VMM_ARGS
 
-# Boot the demo in QEMU (AMD-V under TCG) with the serial console on this terminal.
-run: iso
-	qemu-system-x86_64 -M q35 -cpu EPYC,+svm,+npt -accel tcg -m 1024 -display none \
-		-no-reboot -serial mon:stdio -cdrom $(ISO) -boot d
+# Boot in QEMU (AMD-V under TCG) with the serial console on this terminal: Linux
+# with our busybox initramfs (its checks, then a shell), or with GUEST= another guest
+# (GUEST=test: the test guest). Without a Linux kernel or busybox (scripts/setup
+# fetches them) the test guest runs instead, and a line says why.
+RUN_QEMU := qemu-system-x86_64 -M q35 -cpu EPYC,+svm,+npt -accel tcg -m 1024 -display none \
+	-no-reboot -serial mon:stdio -boot d -cdrom
+run: all
+	@if [ $(RUN_LINUX) = yes ] && scripts/linux-iso $(BUILD)/linux.iso "$(LINUX)" \
+			"$$LINUX_ARGS" "$$VMM_ARGS"; then \
+		echo "run: Linux ($(LINUX)) under bookvisor; Ctrl-A X quits"; \
+		$(RUN_QEMU) $(BUILD)/linux.iso; \
+	else \
+		if [ $(RUN_LINUX) = yes ]; then echo "run: no Linux to boot; the test guest instead"; \
+			guest=$(GUEST_ELF); else guest="$(GUEST)"; fi; \
+		scripts/mkiso "$(ISO)" $(BUILD)/bookvisor.elf "$$guest" "$$GUEST_ARGS" \
+			"$$VMM_ARGS" "$(VMM_CONFIG)" && $(RUN_QEMU) $(ISO); \
+	fi
+export LINUX_ARGS
 
 # Boot the test guest (or GUEST=) in QEMU stopped at its first instruction, with gdb
 # attached and bookvisor's symbols loaded (chapter 13). DEBUG=1 for the -O0 build;
@@ -235,6 +257,10 @@ emu: all
 test:
 	+@UNIT_BINS="$(UNIT_BINS)" tests/run-all
 
+# The emulator runs too long for `make test` (Linux on the Bochs targets); CI runs both.
+test-long: all
+	@tests/run-long
+
 FUZZ_TIME ?= 300
 fuzz: | $(STAMP)
 	@tests/fuzz/run $(FUZZ_TIME)
@@ -265,12 +291,14 @@ grade: | $(STAMP)
 		$(if $(TARGET),--target "$(TARGET)")
 
 clean:
-	rm -rf build/debug $(BUILD)/vmm $(BUILD)/unit $(BUILD)/guest $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/iso-cache $(BUILD)/emu $(BUILD)/emu-selftest $(BUILD)/make-targets
+	rm -rf build/debug $(BUILD)/vmm $(BUILD)/unit $(BUILD)/guest $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/iso-cache $(BUILD)/emu $(BUILD)/emu-selftest $(BUILD)/make-targets $(BUILD)/linux $(BUILD)/linux.iso
 
 help:
 	@echo "make            build build/bookvisor.elf and the test guest (runs scripts/setup once)"
-	@echo "make run        build and boot the demo in QEMU (serial on this terminal; Ctrl-A X quits)"
+	@echo "make run        build and boot Linux + busybox under bookvisor in QEMU (serial on this"
+	@echo "                terminal; Ctrl-A X quits); GUEST=test: the test guest; LINUX=<bzImage>"
 	@echo "make test       unit + emulator tests; last line 'N passed, N failed'"
+	@echo "make test-long  the long emulator runs (Linux on the Bochs targets); same last line"
 	@echo "make unit       unit tests only"
 	@echo "make emu        emulator tests only (EMU_ARGS='--target qemu-svm' ...)"
 	@echo "make iso        build/bookvisor.iso (GUEST=, GUEST_INITRD=, GUEST_ARGS=, VMM_ARGS=, VMM_CONFIG=)"

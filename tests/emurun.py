@@ -642,11 +642,16 @@ def _terminate(_signum, _frame):
     raise KeyboardInterrupt
 
 
-if __name__ == "__main__":
-    # A grader's `timeout` sends SIGTERM: treat it like Ctrl-C so emulators die too.
+def run_main(main_function):
+    """Exit with MAIN_FUNCTION()'s status. A grader's `timeout` sends SIGTERM: it is
+    treated like Ctrl-C, and either kills every emulator still running."""
     signal.signal(signal.SIGTERM, _terminate)
     try:
-        sys.exit(main())
+        sys.exit(main_function())
     except KeyboardInterrupt:
         kill_all()
         sys.exit(130)
+
+
+if __name__ == "__main__":
+    run_main(main)
