@@ -29,14 +29,26 @@ TARGETS = {
 }
 
 
+def parse_send(value):
+    """A `send` value, 'HEX BYTES after REGEX', as (bytes, compiled regex)."""
+    m = re.match(r"((?:[0-9a-fA-F]{2} )*[0-9a-fA-F]{2}) after (.+)$", value)
+    if not m:
+        raise ValueError("'send' takes 'HEX BYTES after REGEX', e.g. '1b after Test #5'")
+    try:
+        rx = re.compile(m.group(2), re.M)
+    except re.error as e:
+        raise ValueError(f"bad regex: {e}") from None
+    return bytes.fromhex(m.group(1)), rx
+
+
 class TestSpec:
     """A parsed tests/emu/*.test file: ordered (key, port, target-glob, value) entries."""
 
-    LIST_KEYS = ("expect", "forbid", "qemu-args", "bochs-config")
+    LIST_KEYS = ("expect", "forbid", "qemu-args", "bochs-config", "send")
     SCALAR_KEYS = ("name", "description", "targets", "vmm", "guest", "guest-args",
                    "guest-initrd", "vmm-args", "vmm-config", "iso", "mem", "timeout", "end",
                    "expect-fail", "default-forbid", "requires")
-    PORT_KEYS = ("expect", "forbid", "end")
+    PORT_KEYS = ("expect", "forbid", "end", "send")
 
     def __init__(self, path):
         self.path = Path(path)
@@ -67,6 +79,13 @@ class TestSpec:
                     re.compile(value, re.M)
                 except re.error as e:
                     raise ValueError(f"{where}: bad regex: {e}") from None
+            if key == "send":
+                if port != "com1":
+                    raise ValueError(f"{where}: 'send' types into com1 only ('send.com1:')")
+                try:
+                    parse_send(value)
+                except ValueError as e:
+                    raise ValueError(f"{where}: {e}") from None
             if key == "end" and port == "emu":
                 raise ValueError(f"{where}: 'end' watches com1, com2, e9 or any")
             if key in ("mem", "timeout"):

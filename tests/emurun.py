@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 
 from emu_iso import build_iso, prune_iso_cache
-from emu_spec import ALL_PORTS, CAPTURE_PORTS, TARGETS, TestSpec
+from emu_spec import ALL_PORTS, CAPTURE_PORTS, TARGETS, TestSpec, parse_send
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VMM = "build/bookvisor.elf"
@@ -186,8 +187,11 @@ def kill_all():
 class Emulator:
     """One running emulator with its captures, in its own process group."""
 
-    def __init__(self, target, iso, outdir, mem, extra):
+    def __init__(self, target, iso, outdir, mem, extra, com1_input=False):
         self.target, self.outdir = target, Path(outdir)
+        # With com1_input (QEMU only), COM1 is a socket as well as its log file, so
+        # that a test can type into it (`send.com1`); the log stays the capture.
+        self.com1_input, self.com1_sock = com1_input, None
         self.mem = int(float(mem)) if mem else target.mem
         self.outdir.mkdir(parents=True, exist_ok=True)
         link = self.outdir / "disk.iso"
@@ -206,7 +210,10 @@ class Emulator:
             return ["qemu-system-x86_64", "-M", "q35", "-cpu", self.target.cpu,
                     "-accel", "tcg", "-m", str(self.mem), "-nodefaults", "-vga", "none",
                     "-display", "none", "-no-reboot",
-                    "-serial", "file:com1.log", "-serial", "file:com2.log",
+                    *(["-chardev", "socket,id=com1,path=com1.sock,server=on,wait=off,"
+                       "logfile=com1.log", "-serial", "chardev:com1"] if self.com1_input
+                      else ["-serial", "file:com1.log"]),
+                    "-serial", "file:com2.log",
                     "-debugcon", "file:e9.log", "-cdrom", "disk.iso", "-boot", "d",
                     "-d", "cpu_reset", "-D", "qemu.log"] + list(self.extra)
         (self.outdir / "bochsrc").write_text(bochsrc_text(self.target, self.mem, self.extra))
@@ -250,7 +257,35 @@ class Emulator:
 
     def poll(self):
         """Read new output from every port; return {port: new bytes}."""
+        self._drain_com1()
         return {port: cap.poll() for port, cap in self.captures.items()}
+
+    def send_com1(self, data):
+        """Type DATA into COM1 (an emulator started with com1_input)."""
+        deadline = time.monotonic() + 5
+        while self.com1_sock is None:
+            try:
+                sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                sock.connect(str(self.outdir / "com1.sock"))
+                sock.setblocking(False)
+                self.com1_sock = sock
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("cannot connect to COM1's socket") from None
+                time.sleep(POLL_S)
+        self.com1_sock.setblocking(True)
+        self.com1_sock.sendall(data)
+        self.com1_sock.setblocking(False)
+
+    def _drain_com1(self):
+        # What QEMU sends to the socket is in com1.log too; read it only so that
+        # the guest's output never waits for us.
+        while self.com1_sock is not None:
+            try:
+                if not self.com1_sock.recv(65536):
+                    break
+            except (BlockingIOError, OSError):
+                break
 
     def running(self):
         return self.proc.poll() is None
@@ -268,6 +303,9 @@ class Emulator:
                     break
                 except subprocess.TimeoutExpired:
                     continue
+        if self.com1_sock is not None:
+            self.com1_sock.close()
+            self.com1_sock = None
         with _live_guard:
             _live.discard(self)
 
@@ -420,14 +458,17 @@ def _run_pair(spec, target, opts, res):
                                         else "bochs-config", tname)]
     if target.kind == "qemu":
         extra = [a for v in extra for a in v.split()]
+    sends = [parse_send(v) for _p, v in spec.get_list("send", tname)]
+    if sends and target.kind != "qemu":
+        raise RuntimeError("'send' types into COM1 on QEMU targets only")
     outdir = opts.out / "out" / _safe(spec.name) / tname
     if outdir.exists():
         shutil.rmtree(outdir)
     res.outdir = outdir
-    emu = Emulator(target, iso, outdir, mem, extra)
+    emu = Emulator(target, iso, outdir, mem, extra, com1_input=bool(sends))
     emu.start()
     try:
-        how, end_seen = _watch(emu, timeout, end)
+        how, end_seen = _watch(emu, timeout, end, sends=sends)
     finally:
         emu.kill()
     emu.finish(how)
@@ -465,12 +506,14 @@ def _stream_out(stream, new):
         stream[1].flush()
 
 
-def _watch(emu, timeout, end, stream=None):
+def _watch(emu, timeout, end, stream=None, sends=()):
     """Wait until the emulator exits, END (port, regex) matches, or TIMEOUT passes.
 
     Returns (how it stopped, whether END matched). STREAM, if given, is (port, file)
-    that receives that port's output as it arrives.
+    that receives that port's output as it arrives. SENDS are (bytes, regex): each
+    is typed into COM1 once, the first time its regex matches COM1's output.
     """
+    pending = list(sends)
     end_rx = re.compile(end[1], re.M) if end else None
     end_ports = ports_of(end[0]) if end else ()
     deadline = emu.started + timeout if timeout > 0 else None
@@ -478,6 +521,12 @@ def _watch(emu, timeout, end, stream=None):
         alive = emu.running()
         new = emu.poll()
         _stream_out(stream, new)
+        if pending and new.get("com1"):
+            com1 = emu.captures["com1"].text()
+            for item in [x for x in pending if x[1].search(com1)]:
+                emu.send_com1(item[0])
+                emu.events.append(f"sent {item[0].hex()} to com1")
+                pending.remove(item)
         if end_rx and any(new.get(p) for p in end_ports):
             texts = {p: emu.captures[p].text() for p in CAPTURE_PORTS}
             if any(end_rx.search(texts[p]) for p in end_ports if p in texts):

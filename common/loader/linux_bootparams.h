@@ -20,6 +20,7 @@
 #define LINUX_HDR_START 0x1F1            /**< first byte of the setup header */
 #define LINUX_HDR_SETUP_SECTS 0x1F1      /**< u8: 512-byte setup sectors after the boot sector (0 means 4) */
 #define LINUX_HDR_SYSSIZE 0x1F4          /**< u32: protected-mode kernel size in 16-byte units (2.04+) */
+#define LINUX_SYSSIZE_UNIT 16u           /**< bytes in one unit of syssize (a paragraph) */
 #define LINUX_HDR_VID_MODE 0x1FA         /**< u16: video mode asked for */
 #define LINUX_HDR_BOOT_FLAG 0x1FE        /**< u16: 0xAA55 */
 #define LINUX_HDR_JUMP 0x200             /**< u16: a short jump; its second byte + 0x202 ends the header */

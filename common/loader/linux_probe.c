@@ -29,12 +29,16 @@ int linux_probe(const u8 *image, size_t len, struct linux_image *out)
     out->header_end = 0x202u + image[LINUX_HDR_JUMP + 1];
     out->setup_sects = image[LINUX_HDR_SETUP_SECTS] ? image[LINUX_HDR_SETUP_SECTS] : 4u;
     out->kernel_offset = ((u64)out->setup_sects + 1) * 512;
-    u64 syssize = (u64)linux_rd32(image + LINUX_HDR_SYSSIZE) * 16;
+    u64 syssize = (u64)linux_rd32(image + LINUX_HDR_SYSSIZE) * LINUX_SYSSIZE_UNIT;
     out->found_len = out->kernel_offset + syssize;
+    /* syssize counts 16-byte paragraphs, rounded up: a file may end up to
+     * 15 bytes before what it implies (memtest86+ 6.10 does). */
     if (out->header_end > len || out->header_end > out->kernel_offset ||
-        out->kernel_offset >= len || out->found_len > len)
+        out->kernel_offset >= len || out->found_len > (u64)len + LINUX_SYSSIZE_UNIT - 1)
         return LINUX_ERR_TRUNCATED;
-    out->kernel_size = syssize ? syssize : len - out->kernel_offset;
+    out->kernel_size = len - out->kernel_offset;
+    if (syssize && syssize < out->kernel_size)
+        out->kernel_size = syssize;
 
     out->loadflags = image[LINUX_HDR_LOADFLAGS];
     if (!(out->loadflags & LINUX_LOADFLAG_LOADED_HIGH))

@@ -128,6 +128,24 @@ START_TEST(refuses_a_truncated_image)
 }
 END_TEST
 
+START_TEST(syssize_is_rounded_up_to_paragraphs)
+{
+    struct test_bzimage t = test_bzimage_default();
+    size_t len = test_bzimage_make(img, sizeof(img), &t);
+    /* A file that ends inside its last paragraph is whole (memtest86+ 6.10
+     * ends 8 bytes before what syssize implies); the copy stops at its end. */
+    ck_assert_int_eq(linux_probe(img, len - 8, &li), LINUX_OK);
+    ck_assert_uint_eq(li.kernel_size, len - 8 - li.kernel_offset);
+    ck_assert_int_eq(linux_probe(img, len - 15, &li), LINUX_OK);
+    ck_assert_uint_eq(li.kernel_offset + li.kernel_size, len - 15);
+    /* A whole paragraph missing is a truncated file. */
+    ck_assert_int_eq(linux_probe(img, len - 16, &li), LINUX_ERR_TRUNCATED);
+    /* A file longer than syssize says: only syssize bytes are the kernel. */
+    ck_assert_int_eq(linux_probe(img, len, &li), LINUX_OK);
+    ck_assert_uint_eq(li.kernel_offset + li.kernel_size, len);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("linux_probe");
@@ -139,6 +157,7 @@ int main(void)
     tcase_add_test(tc, refuses_what_is_not_a_bzimage);
     tcase_add_test(tc, refuses_a_protocol_too_old);
     tcase_add_test(tc, refuses_a_truncated_image);
+    tcase_add_test(tc, syssize_is_rounded_up_to_paragraphs);
     suite_add_tcase(s, tc);
     return unit_run_suite(s);
 }
