@@ -13,24 +13,16 @@
  * SSE, and a switch is an ordinary call, so the caller already expects
  * every other register to change.
  */
+#include "arch/x86/gprs_asm.h"
+
     .text
     .globl context_switch
     .type context_switch, @function
 context_switch:
-    pushq %rbp
-    pushq %rbx
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    PUSH_HOST_CALLEE_SAVED
     movq %rsp, (%rdi)
     movq %rsi, %rsp
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %rbx
-    popq %rbp
+    POP_HOST_CALLEE_SAVED
     ret
     .size context_switch, . - context_switch
 
