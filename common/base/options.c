@@ -42,6 +42,8 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
           "call panic() after the banner (tests of the panic report)" },
         { "test.wrmsr_safe", CMDLINE_BOOL, &vmm_options.test_wrmsr_safe, NULL,
           "write a bad value with wrmsr_safe() after the banner (tests of its #GP fixup)" },
+        { "test.threads", CMDLINE_BOOL, &vmm_options.test_threads, NULL,
+          "run three VMM threads that yield, sleep and wait, and log what they do" },
         { "test.timer", CMDLINE_BOOL, &vmm_options.test_timer, NULL,
           "run a 10 ms VMM timer that counts, and the hypercall that reads the count" },
         { "test.clock_start", CMDLINE_U64, &vmm_options.test_clock_start, NULL,
@@ -72,6 +74,7 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
     vmm_options.test_mmio_page = false;
     vmm_options.test_clock_start = 0;
     vmm_options.test_timer = false;
+    vmm_options.test_threads = false;
     vmm_options.test_vcpus = 0;
     vmm_options.test_no_fast_path = false;
     vmm_options.test_alloc_stress = false;

@@ -22,6 +22,7 @@ struct vmm_options {
     bool test_crash;        /**< test.crash: fault inside the VMM on purpose (tests of panic) */
     bool test_panic;        /**< test.panic: call panic() on purpose (tests of its report) */
     bool test_wrmsr_safe;   /**< test.wrmsr_safe: make wrmsr_safe() meet a \#GP (tests of its fixup) */
+    bool test_threads;      /**< test.threads: three VMM threads that yield, sleep and wait (common/platform/test_threads.h) */
     bool test_timer;        /**< test.timer: a 10 ms VMM timer and its count hypercall (common/platform/test_timer.h) */
     u64 test_clock_start;   /**< test.clock_start=US: the clock's value at boot (common/base/clock.h; default 0) */
     bool test_mmio_page;    /**< test.mmio_page: hook the test page (common/platform/test_mmio_page.h) */

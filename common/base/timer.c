@@ -13,6 +13,13 @@ void timer_attach_work(u32 *work_word)
         __atomic_fetch_or(work_word, TIMER_WORK_BIT, __ATOMIC_RELEASE);
 }
 
+void timer_kick(void)
+{
+    u32 *w = this_cpu()->timer_work;
+    if (w)
+        __atomic_fetch_or(w, TIMER_WORK_BIT, __ATOMIC_RELEASE);
+}
+
 int timer_start(struct timer *t, u64 delay_us, u64 period_us)
 {
     struct cpu *c = this_cpu();

@@ -30,6 +30,9 @@
  */
 void timer_attach_work(u32 *work_word);
 
+/** Set TIMER_WORK_BIT in the attached work word: VMM work (a new thread, say) waits. */
+void timer_kick(void);
+
 /** Run this CPU's due timers; true while timers are still queued. */
 bool timer_run_due_and_pending(void);
 

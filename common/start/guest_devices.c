@@ -5,6 +5,7 @@
 #include "common/base/options.h"
 #include "common/platform/power_guard.h"
 #include "common/platform/test_mmio_page.h"
+#include "common/platform/test_threads.h"
 #include "common/platform/test_timer.h"
 #include "common/platform/test_vmm_vector.h"
 #include "drivers/drivers.h"
@@ -20,4 +21,6 @@ void guest_devices_start(struct guest_vm *vm)
         test_vmm_vector_install();
     if (vmm_options.test_timer)
         test_timer_install();
+    if (vmm_options.test_threads)
+        test_threads_install();
 }

@@ -5,6 +5,7 @@
 #include "common/start/guest_report.h"
 #include "common/base/kprintf.h"
 #include "common/base/panic.h"
+#include "common/base/thread.h"
 #include "common/base/timer.h"
 #include "common/vm/backend.h"
 #include "common/vm/guest_vm.h"
@@ -43,11 +44,22 @@ static void print_other_vcpus(struct guest_vm *vm, const struct vcpu *stopped)
         kprintf("bookvisor: exits of all %u vCPUs: total=%llu\n", n, (unsigned long long)total);
 }
 
+/* The VMM's own work before an entry: due timers, then a batch of threads.
+ * True while either still waits. */
+static bool vmm_work_run(void)
+{
+    bool timers = timer_run_due_and_pending();
+    bool threads = thread_run_batch();
+    return timers || threads;
+}
+
 void guest_run_and_report(struct vcpu *v)
 {
-    /* VMM timers run from the hook before entry of the vCPU on this CPU. */
-    vcpu_timers_run = timer_run_due_and_pending;
+    /* VMM timers and threads run from the hook before entry of the vCPU on this CPU. */
+    vcpu_timers_run = vmm_work_run;
     timer_attach_work(&v->work_pending);
+    if (thread_count())
+        timer_kick();
     enum vcpu_stop_kind stop = vcpu_run(v, &guest_exit_handlers);
     timer_attach_work(NULL);
     struct guest_vm *vm = guest_vm_of(v);

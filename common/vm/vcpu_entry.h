@@ -17,9 +17,10 @@
 #include "common/vm/vcpu.h"
 
 /**
- * Runs this CPU's due VMM timers and says whether any still waits; set once
- * at boot by the VMM (timer_run_due_and_pending(), common/base/timer.h),
- * NULL in host tests. Called for VCPU_WORK_TIMERS.
+ * Runs this CPU's due VMM timers and a batch of VMM threads, and says
+ * whether any still waits; set once at boot by the VMM (common/start:
+ * timers of common/base/timer.h, threads of common/base/thread.h), NULL in
+ * host tests. Called for VCPU_WORK_TIMERS.
  */
 extern bool (*vcpu_timers_run)(void);
 

@@ -1,0 +1,141 @@
+/*
+ * common/lib/thread_sched.c - run queue, sleepers and waiters of the VMM's
+ * cooperative threads (chapter 07).
+ */
+#include "common/lib/thread_sched.h"
+
+void thread_sched_init(struct thread_sched *s)
+{
+    *s = (struct thread_sched){ .batch_cpu = THREAD_NO_CPU, .next_id = 1 };
+}
+
+static void run_append(struct thread_sched *s, struct thread_entry *t)
+{
+    t->state = THREAD_RUNNABLE;
+    t->next = NULL;
+    if (s->run_tail)
+        s->run_tail->next = t;
+    else
+        s->run_head = t;
+    s->run_tail = t;
+}
+
+void thread_sched_add(struct thread_sched *s, struct thread_entry *t)
+{
+    t->id = s->next_id++;
+    run_append(s, t);
+}
+
+struct thread_entry *thread_sched_pick(struct thread_sched *s, u64 now)
+{
+    while (s->sleepers && s->sleepers->wake_at <= now) {
+        struct thread_entry *t = s->sleepers;
+        s->sleepers = t->next;
+        run_append(s, t);
+    }
+    struct thread_entry *t = s->run_head;
+    if (!t)
+        return NULL;
+    s->run_head = t->next;
+    if (!s->run_head)
+        s->run_tail = NULL;
+    t->next = NULL;
+    t->state = THREAD_RUNNING;
+    s->current = t;
+    return t;
+}
+
+/* The current thread, taken off the processor (it is in no queue while it runs). */
+static struct thread_entry *take_current(struct thread_sched *s)
+{
+    struct thread_entry *t = s->current;
+    s->current = NULL;
+    return t;
+}
+
+void thread_sched_yield(struct thread_sched *s)
+{
+    struct thread_entry *t = take_current(s);
+    if (t)
+        run_append(s, t);
+}
+
+void thread_sched_sleep(struct thread_sched *s, u64 until)
+{
+    struct thread_entry *t = take_current(s);
+    if (!t)
+        return;
+    t->state = THREAD_SLEEPING;
+    t->wake_at = until;
+    /* Sorted by wake time; equal times keep the order they fell asleep in. */
+    struct thread_entry **p = &s->sleepers;
+    while (*p && (*p)->wake_at <= until)
+        p = &(*p)->next;
+    t->next = *p;
+    *p = t;
+}
+
+void thread_sched_wait(struct thread_sched *s, const void *event)
+{
+    struct thread_entry *t = take_current(s);
+    if (!t)
+        return;
+    t->state = THREAD_WAITING;
+    t->event = event;
+    t->next = NULL;
+    struct thread_entry **p = &s->waiters;
+    while (*p)
+        p = &(*p)->next;
+    *p = t;
+}
+
+unsigned thread_sched_signal(struct thread_sched *s, const void *event)
+{
+    unsigned woke = 0;
+    struct thread_entry **p = &s->waiters;
+    while (*p) {
+        struct thread_entry *t = *p;
+        if (t->event == event) {
+            *p = t->next;
+            t->event = NULL;
+            run_append(s, t);
+            woke++;
+        } else {
+            p = &t->next;
+        }
+    }
+    return woke;
+}
+
+void thread_sched_exit(struct thread_sched *s)
+{
+    struct thread_entry *t = take_current(s);
+    if (t) {
+        t->state = THREAD_DONE;
+        t->next = NULL;
+    }
+}
+
+bool thread_sched_has_work(const struct thread_sched *s, u64 now)
+{
+    return s->run_head || (s->sleepers && s->sleepers->wake_at <= now);
+}
+
+u64 thread_sched_next_wake(const struct thread_sched *s)
+{
+    return s->sleepers ? s->sleepers->wake_at : ~0ULL;
+}
+
+bool thread_sched_begin_batch(struct thread_sched *s, u32 cpu)
+{
+    u32 none = THREAD_NO_CPU;
+    return __atomic_compare_exchange_n(&s->batch_cpu, &none, cpu, false, __ATOMIC_ACQUIRE,
+                                       __ATOMIC_RELAXED);
+}
+
+void thread_sched_end_batch(struct thread_sched *s, u32 cpu)
+{
+    u32 mine = cpu;
+    __atomic_compare_exchange_n(&s->batch_cpu, &mine, THREAD_NO_CPU, false, __ATOMIC_RELEASE,
+                                __ATOMIC_RELAXED);
+}
