@@ -43,7 +43,7 @@ VMM_CONFIG ?=
 GUEST_INITRD ?=
 ISO       ?= $(BUILD)/bookvisor.iso
 
-.PHONY: all setup iso run test unit emu docs handout course grade bench fuzz clean help guest gdb
+.PHONY: all setup iso run test unit emu docs handout course grade bench fuzz clean help guest gdb figures
 
 HELLO_MB2 := $(BUILD)/guest/hello-mb2.bin
 HELLO_MB1 := $(BUILD)/guest/hello-mb1.elf
@@ -242,6 +242,12 @@ fuzz: | $(STAMP)
 bench: all
 	@python3 tests/bench.py
 
+# The chapters' figures from a run (tests/figures.py): the guest-checks test on every
+# target, then every `<!-- figure: ... -->` region of chapters/ rewritten from its logs.
+figures: all
+	@python3 tests/emurun.py tests/emu/guest-checks.test
+	@python3 tests/figures.py --write
+
 docs: | $(STAMP)
 	@mkdir -p $(BUILD)/docs
 	doxygen docs/Doxyfile
@@ -279,6 +285,7 @@ help:
 	@echo "make course [DEST=dir]   every lab cut out (default handouts/course)"
 	@echo "make grade LAB=n [ONLY=check]   grade a lab (results also in build/grade/labN/)"
 	@echo "make bench      benchmarks;  make fuzz   longer fuzzing"
+	@echo "make figures    rewrite the chapters' figures from a guest-checks run"
 	@echo "make gdb        QEMU stopped at the start, gdb attached with bookvisor's symbols"
 	@echo "make DEBUG=1 ...  the same targets on an unoptimised build in build/debug/"
 
