@@ -43,7 +43,7 @@ VMM_CONFIG ?=
 GUEST_INITRD ?=
 ISO       ?= $(BUILD)/bookvisor.iso
 
-.PHONY: all setup iso run test unit emu docs handout course grade bench fuzz clean help guest gdb figures
+.PHONY: all setup iso run test unit emu docs handout course grade bench fuzz clean help guest gdb figures test-long
 
 HELLO_MB2 := $(BUILD)/guest/hello-mb2.bin
 HELLO_MB1 := $(BUILD)/guest/hello-mb1.elf
@@ -235,6 +235,11 @@ emu: all
 test:
 	+@UNIT_BINS="$(UNIT_BINS)" tests/run-all
 
+# Longer than `make test` wants: the labs' wrong solutions graded by their emulator
+# checks too (tests/labs/README.md).
+test-long: all
+	@tests/labs/wrong/run --emu
+
 FUZZ_TIME ?= 300
 fuzz: | $(STAMP)
 	@tests/fuzz/run $(FUZZ_TIME)
@@ -286,6 +291,7 @@ help:
 	@echo "make grade LAB=n [ONLY=check]   grade a lab (results also in build/grade/labN/)"
 	@echo "make bench      benchmarks;  make fuzz   longer fuzzing"
 	@echo "make figures    rewrite the chapters' figures from a guest-checks run"
+	@echo "make test-long  the labs' wrong solutions graded on the emulators too"
 	@echo "make gdb        QEMU stopped at the start, gdb attached with bookvisor's symbols"
 	@echo "make DEBUG=1 ...  the same targets on an unoptimised build in build/debug/"
 

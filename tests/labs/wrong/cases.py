@@ -8,6 +8,10 @@ cheapest check that catches the mistake) and expects that check to FAIL.
 
 A case that every check lets through is a hole in the grader: strengthen a
 check (a unit test first), then add the case here.
+
+`emu` names emulator checks that must fail as well: they show that the guest
+sees the mistake too, and take minutes, so only `tests/labs/wrong/run --emu`
+(`make test-long`) runs them.
 """
 from dataclasses import dataclass
 
@@ -21,6 +25,7 @@ class Wrong:
     old: str
     new: str
     caught_by: str     # the grader check (key) that must fail
+    emu: tuple = ()    # emulator checks (keys) that must fail too: `run --emu` only
 
 
 CASES = [
@@ -38,6 +43,10 @@ CASES = [
           "arch/svm/svm_caps.c",
           "    if (!out->svm)\n        return;\n", "",
           "test_svm_caps"),
+    Wrong(1, "svm-npt-bit", "reads nested paging from bit 1 (that is LBR virtualization)",
+          "arch/svm/svm_caps.c",
+          "out->npt = edx & 1;", "out->npt = (edx >> 1) & 1;",
+          "test_svm_caps", emu=("boot-banner@qemu-svm",)),
     Wrong(1, "vmx-no-true-controls", "ignores the TRUE_* capability MSRs",
           "arch/vmx/vmx_caps.c",
           "out->pin_ctl = out->true_controls ? msrs->true_pinbased : msrs->pinbased;",
@@ -58,7 +67,7 @@ CASES = [
     Wrong(2, "vmx-shown", "forgets to hide VMX in leaf 1",
           "common/exits/cpuid_policy.c",
           "            r->ecx &= ~LEAF1_ECX_VMX;\n", "",
-          "test_cpuid_policy"),
+          "test_cpuid_policy", emu=("guest-checks@qemu-svm",)),
     Wrong(2, "svm-in-edx", "clears the SVM bit in EDX of 8000_0001h instead of ECX",
           "common/exits/cpuid_policy.c",
           "r->ecx &= ~EXT1_ECX_SVM;", "r->edx &= ~EXT1_ECX_SVM;",
@@ -101,7 +110,7 @@ CASES = [
           "arch/vmx/vmx_controls.c",
           "VMX_EXIT_SAVE_EFER | VMX_EXIT_LOAD_EFER | VMX_EXIT_SAVE_PAT |",
           "VMX_EXIT_SAVE_PAT |",
-          "test_vmx_controls"),
+          "test_vmx_controls", emu=("guest-checks@bochs-vmx",)),
 
     # ---- lab 4: the largest page --------------------------------------------
     Wrong(4, "maps-vmm", "maps bookvisor's memory into the guest (answers a size for "
@@ -109,7 +118,7 @@ CASES = [
           "common/npt/npt.c",
           "(kind != NPT_KIND_RAM && kind != NPT_KIND_MMIO)",
           "kind == NPT_KIND_NOT_BACKED",
-          "test_npt"),
+          "test_npt", emu=("guest-checks@qemu-svm",)),
     Wrong(4, "mtrr-ignored", "uses a large page across two memory types",
           "common/npt/npt.c",
           "        if (mtrr_type_of_range(&layout->mtrr, base, size) == MTRR_TYPE_MIXED)\n"
@@ -132,7 +141,7 @@ CASES = [
     Wrong(5, "no-alternatives", "treats '|' as an ordinary character",
           "pci/pci_match.c",
           "if (end < plen && pattern[end] != '|')", "if (end < plen)",
-          "test_pci_match"),
+          "test_pci_match", emu=("pci-conceal@qemu-svm",)),
     Wrong(5, "star-no-backtrack", "after a mismatch past a '*', goes on from the mismatch instead of going back",
           "pci/pci_match.c",
           "            } else if (star != (size_t)-1) {\n"
@@ -179,7 +188,7 @@ CASES = [
           "common/vm/event.c",
           "bool nmi_can_go = !g->nmi_blocked && !q->nmi_blocked && !g->shadow;",
           "bool nmi_can_go = !g->shadow;",
-          "test_event"),
+          "test_event", emu=("events@qemu-svm",)),
     Wrong(6, "window-off-by-one", "opens no interrupt window for a second waiting interrupt",
           "common/vm/event.c",
           "d.interrupt_window = q->interrupt_count > (interrupt_goes_now ? 1u : 0u);",
