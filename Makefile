@@ -51,7 +51,7 @@ VMM_CONFIG ?=
 GUEST_INITRD ?=
 ISO       ?= $(BUILD)/bookvisor.iso
 
-.PHONY: all setup iso run test test-long unit emu docs handout course grade bench fuzz clean help guest gdb
+.PHONY: all setup iso run test test-long unit emu docs handout course grade bench fuzz clean help guest gdb figures
 
 HELLO_MB2 := $(BUILD)/guest/hello-mb2.bin
 HELLO_MB1 := $(BUILD)/guest/hello-mb1.elf
@@ -257,7 +257,8 @@ emu: all
 test:
 	+@UNIT_BINS="$(UNIT_BINS)" tests/run-all
 
-# The emulator runs too long for `make test` (Linux on the Bochs targets); CI runs both.
+# The emulator runs too long for `make test` (Linux on the Bochs targets, the labs'
+# wrong solutions graded by their emulator checks); CI runs both. tests/run-long.
 test-long: all
 	@tests/run-long
 
@@ -267,6 +268,12 @@ fuzz: | $(STAMP)
 
 bench: all
 	@python3 tests/bench.py
+
+# The chapters' figures from a run (tests/figures.py): the guest-checks test on every
+# target, then every `<!-- figure: ... -->` region of chapters/ rewritten from its logs.
+figures: all
+	@python3 tests/emurun.py tests/emu/guest-checks.test
+	@python3 tests/figures.py --write
 
 docs: | $(STAMP)
 	@mkdir -p $(BUILD)/docs
@@ -307,6 +314,8 @@ help:
 	@echo "make course [DEST=dir]   every lab cut out (default handouts/course)"
 	@echo "make grade LAB=n [ONLY=check]   grade a lab (results also in build/grade/labN/)"
 	@echo "make bench      benchmarks;  make fuzz   longer fuzzing"
+	@echo "make figures    rewrite the chapters' figures from a guest-checks run"
+	@echo "make test-long  the labs' wrong solutions graded on the emulators too"
 	@echo "make gdb        QEMU stopped at the start, gdb attached with bookvisor's symbols"
 	@echo "make DEBUG=1 ...  the same targets on an unoptimised build in build/debug/"
 

@@ -93,6 +93,11 @@ START_TEST(test_wildcard_star)
     ck_assert(wm("a*b*c", "axxbyyc"));
     ck_assert(!wm("a*b*c", "axxbyy"));
     ck_assert(wm("a*b", "abab")); /* the star must take "ba" */
+    /* A partial match after a star that fails is retried from one character
+     * after where it began, not from where it failed. */
+    ck_assert(wm("*ab", "aab"));
+    ck_assert(wm("*aab", "aaab"));
+    ck_assert(wm("8086:*10f5", "8086:1010f5"));
     ck_assert(wm("**a**", "bab"));
     ck_assert(wm("*?", "x"));
     ck_assert(!wm("*?", ""));

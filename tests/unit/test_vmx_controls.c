@@ -149,6 +149,26 @@ START_TEST(caps_decode_basic)
 }
 END_TEST
 
+START_TEST(caps_prefer_true_msrs)
+{
+    /* Each TRUE_* MSR may clear "default1" bits of allowed-0 that the old MSR
+     * forces: every control field must come from the TRUE_* MSR, not only the
+     * ones where a real CPU happens to differ (labs: tests/labs/wrong). */
+    struct vmx_cap_msrs m = skylake_msrs();
+    struct vmx_caps c;
+
+    m.true_pinbased = m.pinbased & ~0x2ull;
+    m.true_procbased = m.procbased & ~0x2ull;
+    m.true_exit = m.exit & ~0x4ull;
+    m.true_entry = m.entry & ~0x4ull;
+    c = decoded(&m);
+    ck_assert_uint_eq(c.pin_ctl, m.true_pinbased);
+    ck_assert_uint_eq(c.proc_ctl, m.true_procbased);
+    ck_assert_uint_eq(c.exit_ctl, m.true_exit);
+    ck_assert_uint_eq(c.entry_ctl, m.true_entry);
+}
+END_TEST
+
 START_TEST(caps_decode_features)
 {
     struct vmx_cap_msrs m = skylake_msrs();
@@ -510,6 +530,7 @@ static Suite *vmx_controls_suite(void)
 
     t = tcase_create("caps");
     tcase_add_test(t, caps_decode_basic);
+    tcase_add_test(t, caps_prefer_true_msrs);
     tcase_add_test(t, caps_decode_features);
     tcase_add_test(t, caps_without_true_msrs_force_cr3_exiting);
     tcase_add_test(t, caps_ignore_secondary_when_not_allowed);

@@ -1,0 +1,202 @@
+"""tests/labs/wrong/cases.py - wrong solutions a student might plausibly write.
+
+Each case is one small replacement inside a lab's solution region (`old` must
+occur exactly once in `file`, between the lab's BEGIN and END lines). The runner
+(tests/labs/wrong/run) applies it to a copy of the full tree, runs the lab's
+grader on the check named by `caught_by` (a key of `labs/grade.py --list`; the
+cheapest check that catches the mistake) and expects that check to FAIL.
+
+A case that every check lets through is a hole in the grader: strengthen a
+check (a unit test first), then add the case here.
+
+`emu` names emulator checks that must fail as well: they show that the guest
+sees the mistake too, and take minutes, so only `tests/labs/wrong/run --emu`
+(`make test-long`) runs them.
+"""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Wrong:
+    lab: int
+    name: str          # short, file-name-like: lab<N>-<name> in the output
+    what: str          # the mistake, in words
+    file: str
+    old: str
+    new: str
+    caught_by: str     # the grader check (key) that must fail
+    emu: tuple = ()    # emulator checks (keys) that must fail too: `run --emu` only
+
+
+CASES = [
+    # ---- lab 1: decode the capabilities -------------------------------------
+    Wrong(1, "svm-nrip-bit", "reads next-RIP save from bit 2 (that is SVM lock)",
+          "arch/svm/svm_caps.c",
+          "out->nrip_save = (edx >> 3) & 1;", "out->nrip_save = (edx >> 2) & 1;",
+          "test_svm_caps"),
+    Wrong(1, "svm-bios-bit", "takes VM_CR.SVMDIS from bit 3 (the LOCK bit)",
+          "arch/svm/svm_caps.c",
+          "out->disabled_by_bios = (vm_cr >> 4) & 1;",
+          "out->disabled_by_bios = (vm_cr >> 3) & 1;",
+          "test_svm_caps"),
+    Wrong(1, "svm-npt-without-svm", "decodes leaf 8000_000Ah even when SVM is absent",
+          "arch/svm/svm_caps.c",
+          "    if (!out->svm)\n        return;\n", "",
+          "test_svm_caps"),
+    Wrong(1, "svm-npt-bit", "reads nested paging from bit 1 (that is LBR virtualization)",
+          "arch/svm/svm_caps.c",
+          "out->npt = edx & 1;", "out->npt = (edx >> 1) & 1;",
+          "test_svm_caps", emu=("boot-banner@qemu-svm",)),
+    Wrong(1, "vmx-no-true-controls", "ignores the TRUE_* capability MSRs",
+          "arch/vmx/vmx_caps.c",
+          "out->pin_ctl = out->true_controls ? msrs->true_pinbased : msrs->pinbased;",
+          "out->pin_ctl = msrs->pinbased;",
+          "test_vmx_controls:caps"),
+    Wrong(1, "vmx-size-12-bits", "reads the VMCS size from 12 bits instead of 13 (44:32)",
+          "arch/vmx/vmx_caps.c",
+          "out->vmcs_size = (u32)(basic >> 32) & 0x1FFFu;",
+          "out->vmcs_size = (u32)(basic >> 32) & 0xFFFu;",
+          "test_vmx_controls:caps"),
+    Wrong(1, "vmx-ept-any-walk", "counts EPT as usable without the 4-level walk",
+          "arch/vmx/vmx_caps.c",
+          "out->ept = allowed1(out->proc2_ctl, VMX_PROC2_EPT) && out->ept_walk4 &&",
+          "out->ept = allowed1(out->proc2_ctl, VMX_PROC2_EPT) &&",
+          "test_vmx_controls:caps"),
+
+    # ---- lab 2: the CPUID policy --------------------------------------------
+    Wrong(2, "vmx-shown", "forgets to hide VMX in leaf 1",
+          "common/exits/cpuid_policy.c",
+          "            r->ecx &= ~LEAF1_ECX_VMX;\n", "",
+          "test_cpuid_policy"),
+    Wrong(2, "svm-in-edx", "clears the SVM bit in EDX of 8000_0001h instead of ECX",
+          "common/exits/cpuid_policy.c",
+          "r->ecx &= ~EXT1_ECX_SVM;", "r->edx &= ~EXT1_ECX_SVM;",
+          "test_cpuid_policy", emu=("guest-checks@qemu-svm",)),
+    Wrong(2, "signature-reversed", "writes the signature's bytes in reading order into EBX",
+          "common/exits/cpuid_policy.c",
+          "r->ebx = 'b' | ('o' << 8) | ('o' << 16) | ((u32)'k' << 24);",
+          "r->ebx = ((u32)'b' << 24) | ('o' << 16) | ('o' << 8) | 'k';",
+          "test_cpuid_policy"),
+    Wrong(2, "hv-range-leaks", "passes the host's answer for the unused hypervisor leaves",
+          "common/exits/cpuid_policy.c",
+          "    } else if (leaf <= CPUID_HV_BASE + 0xFF) {\n"
+          "        r->eax = r->ebx = r->ecx = r->edx = 0;\n",
+          "",
+          "test_cpuid_policy"),
+    Wrong(2, "leaf-a-kept", "leaves the SVM feature leaf 8000_000Ah as the host says",
+          "common/exits/cpuid_policy.c",
+          "    } else if (leaf == 0x8000000Au) {\n"
+          "        r->eax = r->ebx = r->ecx = r->edx = 0;\n",
+          "",
+          "test_cpuid_policy"),
+
+    # ---- lab 3: the VMCS execution controls ---------------------------------
+    Wrong(3, "ug-without-ept", "allows unrestricted guest without EPT",
+          "arch/vmx/vmx_controls.c",
+          "caps->unrestricted_guest && use_ept,", "caps->unrestricted_guest,",
+          "test_vmx_controls"),
+    Wrong(3, "no-secondary", "never turns on the secondary controls",
+          "arch/vmx/vmx_controls.c",
+          "    if ((proc2_want | proc2_opt) && caps->secondary)\n"
+          "        proc_want |= VMX_PROC_SECONDARY_CONTROLS;\n",
+          "",
+          "test_vmx_controls"),
+    Wrong(3, "vnmi-without-nmi-exiting", "asks for virtual NMIs without NMI exiting",
+          "arch/vmx/vmx_controls.c",
+          "pin_want |= VMX_PIN_NMI_EXITING | VMX_PIN_VIRTUAL_NMIS;",
+          "pin_want |= VMX_PIN_VIRTUAL_NMIS;",
+          "test_vmx_controls", emu=("guest-checks@bochs-vmx",)),
+    Wrong(3, "no-efer-switch", "does not switch EFER on exit",
+          "arch/vmx/vmx_controls.c",
+          "VMX_EXIT_SAVE_EFER | VMX_EXIT_LOAD_EFER | VMX_EXIT_SAVE_PAT |",
+          "VMX_EXIT_SAVE_PAT |",
+          "test_vmx_controls"),
+
+    # ---- lab 4: the largest page --------------------------------------------
+    Wrong(4, "maps-vmm", "maps bookvisor's memory into the guest (answers a size for "
+          "NPT_KIND_VMM)",
+          "common/npt/npt.c",
+          "(kind != NPT_KIND_RAM && kind != NPT_KIND_MMIO)",
+          "kind == NPT_KIND_NOT_BACKED",
+          "test_npt", emu=("guest-checks@qemu-svm",)),
+    Wrong(4, "mtrr-ignored", "uses a large page across two memory types",
+          "common/npt/npt.c",
+          "        if (mtrr_type_of_range(&layout->mtrr, base, size) == MTRR_TYPE_MIXED)\n"
+          "            continue;\n",
+          "",
+          "test_npt"),
+    Wrong(4, "1g-always", "uses 1 GiB pages without NPT_ALLOW_1G",
+          "common/npt/npt.c",
+          "        if (size == NPT_1G && !(layout->flags & NPT_ALLOW_1G))\n"
+          "            continue;\n",
+          "",
+          "test_npt"),
+    Wrong(4, "alignment-only", "checks the kind of the block's first page only",
+          "common/npt/npt.c",
+          "if (!block_is_one_kind(layout, base, size, kind))",
+          "if (!block_is_one_kind(layout, base, NPT_4K, kind))",
+          "test_npt"),
+
+    # ---- lab 5: the selector matcher ----------------------------------------
+    Wrong(5, "no-alternatives", "treats '|' as an ordinary character",
+          "pci/pci_match.c",
+          "if (end < plen && pattern[end] != '|')", "if (end < plen)",
+          "test_pci_match"),
+    Wrong(5, "star-no-backtrack", "after a mismatch past a '*', goes on from the mismatch instead of going back",
+          "pci/pci_match.c",
+          "            } else if (star != (size_t)-1) {\n"
+          "                p = star + 1;\n"
+          "                t = ++star_text;\n",
+          "            } else if (star != (size_t)-1) {\n"
+          "                p = star + 1;\n"
+          "                star_text++;\n"
+          "                t++;\n",
+          "test_pci_match"),
+    Wrong(5, "star-literal", "treats '*' as an ordinary character",
+          "pci/pci_match.c",
+          "            if (p < n && pat[p] == '*') {",
+          "            if (p < n && pat[p] == '*' && t == tlen) {",
+          "test_pci_match", emu=("pci-conceal@qemu-svm",)),
+    Wrong(5, "prefix-match", "accepts a text that the pattern only begins",
+          "pci/pci_match.c",
+          "        while (t < tlen) {", "        while (t < tlen && p < n) {",
+          "test_pci_match"),
+    Wrong(5, "trailing-star", "does not let a trailing '*' match nothing",
+          "pci/pci_match.c",
+          "        while (matched && p < n && pat[p] == '*')\n            p++;\n", "",
+          "test_pci_match"),
+
+    # ---- lab 6: the next event ----------------------------------------------
+    Wrong(6, "interrupt-before-nmi", "injects an interrupt ahead of a pending NMI",
+          "common/vm/event.c",
+          "    } else if (q->nmi_pending && nmi_can_go) {\n"
+          "        d.inject = true;\n"
+          "        d.event = (struct vm_event){ .type = VM_EVENT_NMI, .vector = EVENT_VECTOR_NMI };\n"
+          "    } else if (vector >= 0 && interrupt_can_go) {\n"
+          "        d.inject = true;\n"
+          "        d.event = (struct vm_event){ .type = VM_EVENT_EXTERNAL_INTERRUPT, .vector = (u8)vector };\n"
+          "    }\n",
+          "    } else if (vector >= 0 && interrupt_can_go) {\n"
+          "        d.inject = true;\n"
+          "        d.event = (struct vm_event){ .type = VM_EVENT_EXTERNAL_INTERRUPT, .vector = (u8)vector };\n"
+          "    } else if (q->nmi_pending && nmi_can_go) {\n"
+          "        d.inject = true;\n"
+          "        d.event = (struct vm_event){ .type = VM_EVENT_NMI, .vector = EVENT_VECTOR_NMI };\n"
+          "    }\n",
+          "test_event"),
+    Wrong(6, "shadow-ignored", "injects an interrupt inside an STI/MOV SS shadow",
+          "common/vm/event.c",
+          "bool interrupt_can_go = g->interrupts_enabled && !g->shadow;",
+          "bool interrupt_can_go = g->interrupts_enabled;",
+          "test_event"),
+    Wrong(6, "nmi-blocking-ignored", "injects an NMI while NMIs are blocked",
+          "common/vm/event.c",
+          "bool nmi_can_go = !g->nmi_blocked && !q->nmi_blocked && !g->shadow;",
+          "bool nmi_can_go = !g->shadow;",
+          "test_event", emu=("events@qemu-svm",)),
+    Wrong(6, "window-off-by-one", "opens no interrupt window for a second waiting interrupt",
+          "common/vm/event.c",
+          "d.interrupt_window = q->interrupt_count > (interrupt_goes_now ? 1u : 0u);",
+          "d.interrupt_window = q->interrupt_count > 0 && !interrupt_goes_now;",
+          "test_event"),
+]
