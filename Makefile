@@ -61,9 +61,18 @@ BLANK_DISK := $(BUILD)/guest/blank-disk.img
 LINUX_INITRD := $(BUILD)/guest/linux-initrd.cpio
 BZIMAGES  := $(patsubst %,$(BUILD)/guest/bzimage-%.bin,ok old truncated initrd-max cmdline-16)
 BIG_INITRD := $(BUILD)/guest/initrd-1536k.bin
+# GRUB hard disks made by scripts/mkdisk (tests/disks): the test guest by Multiboot, and
+# memtest86+ when scripts/setup could fetch it.
+GUEST_DISK := $(BUILD)/guest/disk-testguest.img
+MEMTEST_BIN := third_party/guests/memtest86+x64.bin
+MEMTEST_DISK := $(BUILD)/guest/disk-memtest.img
+LINUX_BIN := third_party/guests/vmlinuz
+LINUX_DISK := $(BUILD)/guest/disk-linux.img
+DISKS := $(GUEST_DISK) $(if $(wildcard $(MEMTEST_BIN)),$(MEMTEST_DISK)) \
+	$(if $(wildcard $(LINUX_BIN)),$(LINUX_DISK))
 
 all: $(STAMP) $(BUILD)/bookvisor.elf $(GUEST_ELF) $(HELLO_MB2) $(HELLO_MB1) $(CLI_HLT) \
-	$(BOOT_DISK) $(BLANK_DISK) $(LINUX_INITRD) $(BZIMAGES) $(BIG_INITRD)
+	$(BOOT_DISK) $(BLANK_DISK) $(LINUX_INITRD) $(BZIMAGES) $(BIG_INITRD) $(DISKS)
 
 $(STAMP):
 	@sh scripts/setup
@@ -158,6 +167,16 @@ $(BOOT_DISK): tests/thirdparty/boot_sector.S tests/thirdparty/link_boot_sector.l
 $(BLANK_DISK): | $(STAMP)
 	@mkdir -p $(dir $@)
 	@rm -f $@.tmp && truncate -s $(DISK_BYTES) $@.tmp && mv $@.tmp $@
+
+$(GUEST_DISK): tests/disks/testguest.cfg $(GUEST_ELF) scripts/mkdisk | $(STAMP)
+	@echo "  MKDISK  $@"
+	@scripts/mkdisk $@ tests/disks/testguest.cfg $(GUEST_ELF) >/dev/null
+$(MEMTEST_DISK): tests/disks/memtest.cfg $(MEMTEST_BIN) scripts/mkdisk | $(STAMP)
+	@echo "  MKDISK  $@"
+	@scripts/mkdisk $@ tests/disks/memtest.cfg $(MEMTEST_BIN)=memtest.bin >/dev/null
+$(LINUX_DISK): tests/disks/linux.cfg $(LINUX_BIN) $(LINUX_INITRD) scripts/mkdisk | $(STAMP)
+	@echo "  MKDISK  $@"
+	@scripts/mkdisk $@ tests/disks/linux.cfg --size-mib 16 $(LINUX_BIN) $(LINUX_INITRD)=initrd >/dev/null
 
 # A plain Multiboot (v1) ELF kernel in C, placed by its ELF headers (tests/thirdparty).
 $(HELLO_MB1): tests/thirdparty/hello_mb1.c tests/thirdparty/link_mb1.ld | $(STAMP)
