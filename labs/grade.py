@@ -358,6 +358,13 @@ GUEST_CPUID = [("com1", rf"^ok {i} - {n}\b") for i, n in
                ((1, "cpuid-hypervisor-bit"), (2, "cpuid-signature"), (3, "cpuid-version"),
                 (4, "cpuid-virt-hidden"))]
 
+# Linux's printout of the E820 table it got (lab 7): RAM from 0 and from 1 MiB,
+# and bookvisor's range (whole MiBs) reserved.
+LINUX_E820 = [("com1", r"^\[ *[0-9.]+\] BIOS-e820: \[mem " + rx) for rx in (
+    r"0x0000000000000000-0x000000000009[0-9a-f]{4}\] usable$",
+    r"0x0000000000100000-0x[0-9a-f]{16}\] usable$",
+    r"0x00000000[0-9a-f]{3}00000-0x00000000[0-9a-f]{3}fffff\] reserved$")]
+
 LABS = {
     1: Lab("detect and report the CPU's virtualization features", [
         Written(),
@@ -405,6 +412,14 @@ LABS = {
         Build(),
         Emu("events", "bochs-vmx"),
         Emu("events", "qemu-svm"),
+    ]),
+    # The table reaches a real Linux through the zero page: Linux prints it
+    # (BIOS-e820) and must boot on it. One emulator run (qemu-svm) keeps it quick.
+    7: Lab("the guest's E820 map", [
+        Written(),
+        Unit("test_linux_boot_params"),
+        Build(),
+        Emu("linux-boot", "qemu-svm", expect=LINUX_E820),
     ]),
 }
 

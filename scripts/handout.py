@@ -396,12 +396,14 @@ def make_handout(src, out, lab_number, force=False):
     if any_todo:
         (out / STUB_HEADER).parent.mkdir(parents=True, exist_ok=True)
         (out / STUB_HEADER).write_text(LAB_TODO_HEADER)
-    # Ignored, machine-local things the build needs: the fetched lwIP sources (a
-    # link, they are large) and the setup stamp (the packages are installed here).
-    lwip = src / "third_party" / "lwip-src"
-    if lwip.is_dir():
-        (out / "third_party").mkdir(exist_ok=True)
-        os.symlink(lwip.resolve(), out / "third_party" / "lwip-src")
+    # Ignored, machine-local things the build needs: the fetched lwIP sources and
+    # the real guests (links, they are large; lab 7 boots Linux) and the setup
+    # stamp (the packages are installed here).
+    for fetched in ("lwip-src", "guests"):
+        there = src / "third_party" / fetched
+        if there.is_dir():
+            (out / "third_party").mkdir(exist_ok=True)
+            os.symlink(there.resolve(), out / "third_party" / fetched)
     if (src / "build" / ".setup-stamp").exists():
         (out / "build").mkdir(exist_ok=True)
         (out / "build" / ".setup-stamp").touch()

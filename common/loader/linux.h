@@ -40,7 +40,7 @@ enum linux_error {
     LINUX_ERR_NO_ROOM_BOOT = -5,     /**< no guest RAM for the zero page and its companions */
     LINUX_ERR_INITRD_TOO_BIG = -6,   /**< the initrd does not fit below its limit */
     LINUX_ERR_CMDLINE_TOO_LONG = -7, /**< the command line is longer than cmdline_size */
-    LINUX_ERR_E820_TOO_LONG = -8,    /**< more than LINUX_E820_MAX map entries */
+    LINUX_ERR_E820_TOO_LONG = -8,    /**< more than LINUX_E820_MAX E820 entries after merging */
     LINUX_ERR_TOO_MANY_MODULES = -9, /**< more than one module after the kernel */
 };
 
@@ -122,9 +122,21 @@ int linux_plan(const struct linux_image *img, const struct linux_plan_input *in,
                struct linux_plan *out);
 
 /**
- * Write the E820 table of the zero page from a memory map: one entry per
- * map entry in the map's order, types kept (Multiboot and E820 types are
- * the same numbers), adjacent entries of one type merged, empty ones left out.
+ * Write the E820 table of the zero page from a memory map (lab 7).
+ *
+ * Each entry is LINUX_E820_ENTRY_SIZE (20) bytes, little-endian, packed:
+ * the base (8 bytes, offset 0), the length (8 bytes, offset 8), the type
+ * (4 bytes, offset 16), written with linux_wr64()/linux_wr32(). The rules:
+ * - one entry per map entry, in the map's order (the map is sorted and its
+ *   ranges do not overlap; nothing is sorted here), types kept as they are
+ *   (Multiboot and E820 types are the same numbers);
+ * - a map entry of length 0 is left out, and changes nothing else;
+ * - a map entry whose type equals the last written entry's and whose base
+ *   is that entry's end (base + length) is merged into it: its length grows;
+ *   a gap or another type starts a new entry;
+ * - at most LINUX_E820_MAX (128) entries, counted after merging: a map that
+ *   needs a 129th returns LINUX_ERR_E820_TOO_LONG with *count = 128 (the
+ *   entries written so far); a longer map that merges to 128 or fewer is fine.
  * @param map   the guest's memory map (bookvisor's range already reserved)
  * @param n     entries in map
  * @param table LINUX_E820_MAX * LINUX_E820_ENTRY_SIZE bytes

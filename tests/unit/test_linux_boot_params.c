@@ -49,8 +49,67 @@ START_TEST(e820_at_most_128)
     u32 n = 0;
     ck_assert_int_eq(linux_build_e820(map, 128, table, &n), LINUX_OK);
     ck_assert_uint_eq(n, 128);
+    n = 0;
     ck_assert_int_eq(linux_build_e820(map, 129, table, &n), LINUX_ERR_E820_TOO_LONG);
     ck_assert_uint_eq(n, 128);
+}
+END_TEST
+
+START_TEST(e820_empty_entries_change_nothing)
+{
+    /* An empty entry first, and one of another type between two adjacent
+     * RAM entries: both are left out, and the RAM still merges. */
+    static const struct phys_range map[] = {
+        { 0, 0, 2 }, { 0, 0x9FC00, 1 }, { MIB, 3 * MIB, 1 }, { 4 * MIB, 0, 2 },
+        { 4 * MIB, 4 * MIB, 1 }, { 8 * MIB, 0, 3 },
+    };
+    u32 n = 0;
+    ck_assert_int_eq(linux_build_e820(map, ARRAY_SIZE(map), table, &n), LINUX_OK);
+    ck_assert_uint_eq(n, 2);
+    assert_entry(0, 0, 0x9FC00, 1);
+    assert_entry(1, MIB, 7 * MIB, 1);
+}
+END_TEST
+
+START_TEST(e820_entry_layout_64bit)
+{
+    /* 20 packed little-endian bytes: base, length (both 64-bit), type. */
+    static const struct phys_range map[] = {
+        { 0x9FC00, 0x400, 2 }, { 0x123456789000ull, 0x234567000ull, 1 },
+    };
+    memset(table, 0xAA, sizeof(table));
+    u32 n = 0;
+    ck_assert_int_eq(linux_build_e820(map, ARRAY_SIZE(map), table, &n), LINUX_OK);
+    ck_assert_uint_eq(n, 2);
+    static const u8 want[2 * LINUX_E820_ENTRY_SIZE] = {
+        0x00, 0xFC, 0x09, 0, 0, 0, 0, 0, 0x00, 0x04, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0,
+        0x00, 0x90, 0x78, 0x56, 0x34, 0x12, 0, 0, 0x00, 0x70, 0x56, 0x34, 0x02, 0, 0, 0,
+        1, 0, 0, 0,
+    };
+    ck_assert_mem_eq(table, want, sizeof(want));
+    /* Nothing is written past the last entry. */
+    ck_assert_uint_eq(table[sizeof(want)], 0xAA);
+}
+END_TEST
+
+START_TEST(e820_limit_counts_merged_entries)
+{
+    /* 300 adjacent RAM entries are one E820 entry: far below the limit. */
+    static struct phys_range map[300];
+    for (unsigned i = 0; i < 300; i++)
+        map[i] = (struct phys_range){ i * MIB, MIB, 1 };
+    u32 n = 0;
+    ck_assert_int_eq(linux_build_e820(map, 300, table, &n), LINUX_OK);
+    ck_assert_uint_eq(n, 1);
+    assert_entry(0, 0, 300 * MIB, 1);
+    /* 127 separate entries and then 100 that merge into one: 128, fine. */
+    for (unsigned i = 0; i < 300; i++)
+        map[i] = (struct phys_range){ i * 2 * MIB, MIB, 1 };
+    for (unsigned i = 127; i < 227; i++)
+        map[i] = (struct phys_range){ 254 * MIB + (i - 127) * MIB, MIB, 2 };
+    ck_assert_int_eq(linux_build_e820(map, 227, table, &n), LINUX_OK);
+    ck_assert_uint_eq(n, 128);
+    assert_entry(127, 254 * MIB, 100 * MIB, 2);
 }
 END_TEST
 
@@ -140,6 +199,9 @@ int main(void)
     TCase *tc = tcase_create("boot_params");
     tcase_add_test(tc, e820_from_the_map_merged);
     tcase_add_test(tc, e820_at_most_128);
+    tcase_add_test(tc, e820_empty_entries_change_nothing);
+    tcase_add_test(tc, e820_entry_layout_64bit);
+    tcase_add_test(tc, e820_limit_counts_merged_entries);
     tcase_add_test(tc, zero_page_fields);
     tcase_add_test(tc, gdt_for_both_entries);
     tcase_add_test(tc, identity_tables_cover_4g);
