@@ -68,8 +68,11 @@ MEMTEST_BIN := third_party/guests/memtest86+x64.bin
 MEMTEST_DISK := $(BUILD)/guest/disk-memtest.img
 LINUX_BIN := third_party/guests/vmlinuz
 LINUX_DISK := $(BUILD)/guest/disk-linux.img
+# The Linux disk's initramfs: busybox with our checks (scripts/mkinitramfs), as `make run`.
+BUSYBOX_BIN := third_party/guests/busybox
+BUSYBOX_INITRD := $(BUILD)/guest/busybox-initrd.gz
 DISKS := $(GUEST_DISK) $(if $(wildcard $(MEMTEST_BIN)),$(MEMTEST_DISK)) \
-	$(if $(wildcard $(LINUX_BIN)),$(LINUX_DISK))
+	$(if $(and $(wildcard $(LINUX_BIN)),$(wildcard $(BUSYBOX_BIN))),$(LINUX_DISK))
 
 all: $(STAMP) $(BUILD)/bookvisor.elf $(GUEST_ELF) $(HELLO_MB2) $(HELLO_MB1) $(CLI_HLT) \
 	$(BOOT_DISK) $(BLANK_DISK) $(LINUX_INITRD) $(BZIMAGES) $(BIG_INITRD) $(DISKS)
@@ -174,9 +177,12 @@ $(GUEST_DISK): tests/disks/testguest.cfg $(GUEST_ELF) scripts/mkdisk | $(STAMP)
 $(MEMTEST_DISK): tests/disks/memtest.cfg $(MEMTEST_BIN) scripts/mkdisk | $(STAMP)
 	@echo "  MKDISK  $@"
 	@scripts/mkdisk $@ tests/disks/memtest.cfg $(MEMTEST_BIN)=memtest.bin >/dev/null
-$(LINUX_DISK): tests/disks/linux.cfg $(LINUX_BIN) $(LINUX_INITRD) scripts/mkdisk | $(STAMP)
+$(BUSYBOX_INITRD): scripts/mkinitramfs scripts/newc_cpio.py scripts/initramfs/init $(BUSYBOX_BIN) | $(STAMP)
+	@echo "  INITRAMFS $@"
+	@python3 scripts/mkinitramfs $@ $(BUSYBOX_BIN) >/dev/null
+$(LINUX_DISK): tests/disks/linux.cfg $(LINUX_BIN) $(BUSYBOX_INITRD) scripts/mkdisk | $(STAMP)
 	@echo "  MKDISK  $@"
-	@scripts/mkdisk $@ tests/disks/linux.cfg --size-mib 16 $(LINUX_BIN) $(LINUX_INITRD)=initrd >/dev/null
+	@scripts/mkdisk $@ tests/disks/linux.cfg --size-mib 16 $(LINUX_BIN) $(BUSYBOX_INITRD)=initrd >/dev/null
 
 # A plain Multiboot (v1) ELF kernel in C, placed by its ELF headers (tests/thirdparty).
 $(HELLO_MB1): tests/thirdparty/hello_mb1.c tests/thirdparty/link_mb1.ld | $(STAMP)

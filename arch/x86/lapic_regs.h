@@ -117,6 +117,22 @@ static inline bool lapic_icr_reaches(u32 icr_low, u32 icr_high, u32 sender, u32 
     return (icr_high >> 24) == 0xFF || (icr_high >> 24) == target; /* 0xFF: broadcast */
 }
 
+/**
+ * Does the x2APIC command @p icr (MSR 0x830: the low word as in xAPIC mode,
+ * the 32-bit destination in the high half), sent by the CPU with x2APIC ID
+ * @p sender, reach the CPU with x2APIC ID @p target? Physical destinations
+ * and the shorthands only, as lapic_icr_reaches().
+ */
+static inline bool lapic_x2apic_icr_reaches(u64 icr, u32 sender, u32 target)
+{
+    u32 low = (u32)icr, dest = (u32)(icr >> 32);
+    if (lapic_icr_shorthand_of(low) != LAPIC_ICR_TO_DEST)
+        return lapic_icr_reaches(low, 0, sender, target);
+    if (low & LAPIC_ICR_LOGICAL)
+        return false;
+    return dest == 0xFFFFFFFFu || dest == target; /* all ones: broadcast */
+}
+
 /** ICR low word of an INIT to one CPU named by its APIC ID in the destination (physical, asserted). */
 static inline u32 lapic_init_icr(void)
 {

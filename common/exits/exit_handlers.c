@@ -201,8 +201,15 @@ static enum exit_action on_wrmsr(struct vcpu *v, struct vm_exit *e)
             return EXIT_INJECT_GP;
         cpuid_memo_clear(&v->cpuid_memo);
         return EXIT_SKIP;
-    default:
+    default: {
+        /* A register some part of bookvisor claimed (the x2APIC's ICR while
+         * it holds processors, chapter 08); any other intercepted write is
+         * one the guest may not make. */
+        struct msr_write_hook h;
+        if (msr_write_hook_find(guest_vm_of(v), e->details.msr, &h))
+            return h.fn(h.ctx, v, e->details.msr, value);
         return EXIT_INJECT_GP;
+    }
     }
 }
 

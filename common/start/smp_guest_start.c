@@ -22,14 +22,24 @@
 
 #define MSR_APIC_BASE 0x1B
 
+/* Does the command reach the CPU with this APIC ID? icr_high is the xAPIC
+ * destination word; in x2APIC mode the destination is the high half of the
+ * 64-bit ICR. */
+static bool command_reaches(bool x2apic, u32 icr_low, u32 icr_high, u32 target)
+{
+    u32 sender = this_cpu()->apic_id;
+    if (x2apic)
+        return lapic_x2apic_icr_reaches(((u64)icr_high << 32) | icr_low, sender, target);
+    return lapic_icr_reaches(icr_low, icr_high, sender, target);
+}
+
 /* Deliver an INIT or a SIPI the guest sent to the processors it reaches. */
-static void take_start_command(u32 icr_low, u32 icr_high)
+static void take_start_command(bool x2apic, u32 icr_low, u32 icr_high)
 {
     enum lapic_icr_mode mode = lapic_icr_mode_of(icr_low);
-    u32 sender = this_cpu()->apic_id;
     for (u32 i = 0; i < smp_ap_count(); i++) {
         struct ap_start *a = smp_ap(i);
-        if (!lapic_icr_reaches(icr_low, icr_high, sender, a->apic_id))
+        if (!command_reaches(x2apic, icr_low, icr_high, a->apic_id))
             continue;
         if (mode == LAPIC_ICR_MODE_INIT) {
             /* A processor already started keeps running: restarting one is planned. */
@@ -46,13 +56,20 @@ static void take_start_command(u32 icr_low, u32 icr_high)
 }
 
 /* Does the command reach a processor bookvisor holds? Then it is taken, not sent. */
-static bool reaches_a_held_cpu(u32 icr_low, u32 icr_high)
+static bool reaches_a_held_cpu(bool x2apic, u32 icr_low, u32 icr_high)
 {
-    u32 sender = this_cpu()->apic_id;
     for (u32 i = 0; i < smp_ap_count(); i++)
-        if (lapic_icr_reaches(icr_low, icr_high, sender, smp_ap(i)->apic_id))
+        if (command_reaches(x2apic, icr_low, icr_high, smp_ap(i)->apic_id))
             return true;
     return false;
+}
+
+/* Is this an INIT or start-up command that bookvisor takes? */
+static bool is_start_command(u32 icr_low)
+{
+    enum lapic_icr_mode mode = lapic_icr_mode_of(icr_low);
+    return (mode == LAPIC_ICR_MODE_INIT || mode == LAPIC_ICR_MODE_STARTUP) &&
+           !lapic_icr_is_init_deassert(icr_low);
 }
 
 /*
@@ -71,19 +88,38 @@ static enum exit_action apic_page_access(void *ctx, struct vcpu *v, u64 gpa, u8 
     }
     if ((gpa & 0xFFF) == LAPIC_REG_ICR_LOW && size == 4) {
         u32 low = (u32)*value;
-        enum lapic_icr_mode mode = lapic_icr_mode_of(low);
-        if ((mode == LAPIC_ICR_MODE_INIT || mode == LAPIC_ICR_MODE_STARTUP) &&
-            !lapic_icr_is_init_deassert(low)) {
+        if (is_start_command(low)) {
             /* The destination was written to the APIC before: read it back. */
             u32 high = (u32)phys_read(gpa - LAPIC_REG_ICR_LOW + LAPIC_REG_ICR_HIGH, 4);
-            if (reaches_a_held_cpu(low, high)) {
-                take_start_command(low, high);
+            if (reaches_a_held_cpu(false, low, high)) {
+                take_start_command(false, low, high);
                 return EXIT_SKIP;
             }
         }
     }
     phys_write(gpa, size, *value);
     return EXIT_SKIP;
+}
+
+/*
+ * The guest's writes of the x2APIC's ICR (MSR 0x830, one 64-bit write with
+ * the destination in its high half): the same commands as at the xAPIC's
+ * page. Every other command is the guest's own and goes to its APIC; a write
+ * the CPU refuses (the APIC not in x2APIC mode, reserved bits) is the guest's
+ * #GP, as without bookvisor.
+ */
+static enum exit_action x2apic_icr_write(void *ctx, struct vcpu *v, u32 msr, u64 value)
+{
+    (void)ctx;
+    (void)v;
+    u32 low = (u32)value, high = (u32)(value >> 32);
+    u64 base = rdmsr(MSR_APIC_BASE);
+    if (lapic_mode_of(base) == LAPIC_MODE_X2APIC && is_start_command(low) &&
+        reaches_a_held_cpu(true, low, high)) {
+        take_start_command(true, low, high);
+        return EXIT_SKIP;
+    }
+    return wrmsr_safe(msr, value) == 0 ? EXIT_SKIP : EXIT_INJECT_GP;
 }
 
 void smp_ap_wait_for_guest(struct ap_start *a)
@@ -118,11 +154,16 @@ void smp_guest_start_init(struct guest_vm *vm, const struct cpu_info *cpu)
     u64 apic_page = lapic_mmio_base(rdmsr(MSR_APIC_BASE));
     if (mmio_hook_register(vm, apic_page, 4096, apic_page_access, NULL) != 0)
         panic("smp: cannot hook the local APIC's page at 0x%llx", (unsigned long long)apic_page);
+    /* With an x2APIC the guest may switch to it and send by MSR instead. */
+    bool x2apic = cpu->has_x2apic;
+    if (x2apic && msr_write_hook_register(vm, lapic_x2apic_msr(LAPIC_REG_ICR_LOW), x2apic_icr_write,
+                                          NULL) != 0)
+        panic("smp: cannot hook the x2APIC's ICR");
     for (u32 i = 0; i < smp_ap_count(); i++) {
         struct ap_start *a = smp_ap(i);
         a->cpu_info = cpu;
         __atomic_store_n(&a->vm, vm, __ATOMIC_RELEASE);
     }
-    kprintf("bookvisor: smp: the guest's INIT and start-up IPIs are taken at its local APIC (page 0x%llx)\n",
-            (unsigned long long)apic_page);
+    kprintf("bookvisor: smp: the guest's INIT and start-up IPIs are taken at its local APIC (page 0x%llx%s)\n",
+            (unsigned long long)apic_page, x2apic ? ", and x2APIC MSR 0x830" : "");
 }

@@ -64,7 +64,7 @@ struct guest_vm {
     unsigned n_vcpus;
     struct spinlock vcpus_lock;  /**< serialises guest_vm_attach_vcpu() */
     struct spinlock npt_lock;    /**< map, layout, pool, mtrr_updates */
-    struct spinlock hooks_lock;  /**< io_hooks, io_port_hook, mmio_hooks and their counts */
+    struct spinlock hooks_lock;  /**< io_hooks, io_port_hook, mmio_hooks, msr_hooks and their counts */
     struct io_hook io_hooks[HOOKS_MAX];     /**< claimed port ranges */
     unsigned n_io_hooks;                    /**< used entries of io_hooks */
     /** For each port, 1 + the index in io_hooks of the hook holding it, 0 for
@@ -73,6 +73,8 @@ struct guest_vm {
     u8 io_port_hook[0x10000];
     struct mmio_hook mmio_hooks[HOOKS_MAX]; /**< claimed guest-physical ranges */
     unsigned n_mmio_hooks;                  /**< used entries of mmio_hooks */
+    struct msr_write_hook msr_hooks[MSR_HOOKS_MAX]; /**< claimed MSR writes */
+    unsigned n_msr_hooks;                           /**< used entries of msr_hooks */
 };
 
 /** The exit handlers bookvisor installs (common/exits/exit_handlers.c). */

@@ -1,5 +1,5 @@
 /*
- * common/vm/hooks.c - the tables of I/O and MMIO hooks of the guest VM.
+ * common/vm/hooks.c - the tables of I/O, MMIO and MSR write hooks of the guest VM.
  *
  * Locks: vm->hooks_lock around every use of the tables; vm->npt_lock inside
  * it around every change of the nested map (guest_vm.h gives the order).
@@ -81,13 +81,49 @@ void hooks_apply_io_intercepts(struct guest_vm *vm)
 }
 
 /* Under hooks_lock, so a hook registered at the same moment is programmed
- * either here or by io_hook_register(), which sees v->arch set. */
+ * either here or by io_hook_register() or msr_write_hook_register(), which
+ * see v->arch set. */
 void hooks_vcpu_ready(struct guest_vm *vm, struct vcpu *v)
 {
     spin_lock(&vm->hooks_lock);
     for (unsigned i = 0; i < vm->n_io_hooks; i++)
         program_io_hook(v, &vm->io_hooks[i]);
+    for (unsigned i = 0; i < vm->n_msr_hooks; i++)
+        v->backend->set_msr_intercept(v, vm->msr_hooks[i].msr, false, true);
     spin_unlock(&vm->hooks_lock);
+}
+
+int msr_write_hook_register(struct guest_vm *vm, u32 msr, msr_write_hook_fn fn, void *ctx)
+{
+    spin_lock(&vm->hooks_lock);
+    int err = vm->n_msr_hooks >= MSR_HOOKS_MAX ? -1 : 0;
+    for (unsigned i = 0; !err && i < vm->n_msr_hooks; i++)
+        if (vm->msr_hooks[i].msr == msr)
+            err = -1;
+    if (!err) {
+        vm->msr_hooks[vm->n_msr_hooks++] = (struct msr_write_hook){ msr, fn, ctx };
+        unsigned n = guest_vm_vcpu_count(vm);
+        for (unsigned i = 0; i < n; i++)
+            if (vm->vcpus[i]->arch)
+                vm->vcpus[i]->backend->set_msr_intercept(vm->vcpus[i], msr, false, true);
+    }
+    spin_unlock(&vm->hooks_lock);
+    return err;
+}
+
+bool msr_write_hook_find(struct guest_vm *vm, u32 msr, struct msr_write_hook *out)
+{
+    bool found = false;
+    spin_lock(&vm->hooks_lock);
+    for (unsigned i = 0; !found && i < vm->n_msr_hooks; i++) {
+        if (vm->msr_hooks[i].msr == msr) {
+            found = true;
+            if (out)
+                *out = vm->msr_hooks[i];
+        }
+    }
+    spin_unlock(&vm->hooks_lock);
+    return found;
 }
 
 /* Give back the pages [start, end) that are hooked (a failed registration's

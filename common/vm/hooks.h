@@ -47,8 +47,19 @@ typedef enum exit_action (*io_hook_fn)(void *ctx, struct vcpu *v, u16 port, u8 s
 typedef enum exit_action (*mmio_hook_fn)(void *ctx, struct vcpu *v, u64 gpa, u8 size, bool write,
                                          u64 *value);
 
+/**
+ * An MSR write hook handler: msr is the register the guest's WRMSR names and
+ * value the 64 bits it writes (EDX:EAX). Reads of the MSR are not hooked.
+ * Returns EXIT_SKIP normally, EXIT_INJECT_GP to refuse the write as the CPU
+ * would, or what vcpu_stop() returns to stop the guest.
+ */
+typedef enum exit_action (*msr_write_hook_fn)(void *ctx, struct vcpu *v, u32 msr, u64 value);
+
 /** Most hooks of each kind. */
 #define HOOKS_MAX 32
+
+/** Most MSR write hooks: a few registers, looked up by a walk. */
+#define MSR_HOOKS_MAX 4
 
 /** One I/O hook: ports [port, port + count). */
 struct io_hook {
@@ -56,6 +67,13 @@ struct io_hook {
     u16 count;     /**< number of ports */
     io_hook_fn fn; /**< handler */
     void *ctx;     /**< handler context */
+};
+
+/** One MSR write hook. */
+struct msr_write_hook {
+    u32 msr;              /**< the MSR */
+    msr_write_hook_fn fn; /**< handler */
+    void *ctx;            /**< handler context */
 };
 
 /** One MMIO hook: guest-physical [gpa, gpa + len), 4 KiB aligned. */
@@ -87,6 +105,18 @@ void hooks_vcpu_ready(struct guest_vm *vm, struct vcpu *v);
  * copy it to *out.
  */
 bool io_hook_find(struct guest_vm *vm, u16 port, u8 size, struct io_hook *out);
+
+/**
+ * Claim the guest's writes of one MSR for fn: its write intercept is
+ * programmed at once on every vCPU of vm that has its native state, and on the
+ * others when they get it (hooks_vcpu_ready()). For MSRs that no rule of
+ * common/exits/intercept_policy.h already claims.
+ * @return 0, or -1 when the table is full or the MSR is hooked already.
+ */
+int msr_write_hook_register(struct guest_vm *vm, u32 msr, msr_write_hook_fn fn, void *ctx);
+
+/** Is msr's write hooked? If so, and out is not NULL, copy its hook to *out. */
+bool msr_write_hook_find(struct guest_vm *vm, u32 msr, struct msr_write_hook *out);
 
 /**
  * Claim the guest-physical pages of [gpa, gpa + len) (rounded out to 4 KiB)

@@ -7,6 +7,11 @@
  * one, through its local APIC's interrupt command register (xAPIC). Each
  * processor runs ap_blob.S in real mode and reports through memory.
  *
+ * `smp.x2apic`: the guest first switches its local APIC to x2APIC mode and
+ * sends the same commands by WRMSR to the ICR (MSR 0x830), one 64-bit write
+ * each with the 32-bit destination in the high half; bookvisor takes those
+ * too (skipped on a CPU without x2APIC).
+ *
  * `smp.expect=run` (the default): every processor must answer within a
  * second, with CPUID's hypervisor bit and bookvisor's signature (it runs
  * under bookvisor, not beside it) and the cookie's complement (memory shared
@@ -30,6 +35,7 @@
 #define APIC_ICR_LOW 0x300
 #define APIC_ICR_HIGH 0x310
 #define ICR_PENDING (1u << 12)
+#define MSR_X2APIC_ICR 0x830
 #define ICR_INIT 0x4500u          /* INIT, level assert */
 #define ICR_STARTUP 0x4600u       /* start-up, level assert; | vector */
 #define MADT_LOCAL_APIC 0
@@ -70,8 +76,14 @@ static bool wait_done(u64 us)
     return *field(ap_done) != 0;
 }
 
+static bool use_x2apic;
+
 static void apic_send(u32 base, u32 apic_id, u32 icr)
 {
+    if (use_x2apic) { /* no delivery status to wait for in x2APIC mode */
+        wrmsr(MSR_X2APIC_ICR, ((u64)apic_id << 32) | icr);
+        return;
+    }
     volatile u32 *low = (volatile u32 *)(base + APIC_ICR_LOW);
     *(volatile u32 *)(base + APIC_ICR_HIGH) = apic_id << 24;
     *low = icr;
@@ -132,6 +144,19 @@ void check_smp(const struct check_context *ctx, struct check_result *res)
         check_skip(res, "the local APIC is off or in x2APIC mode");
         return;
     }
+    use_x2apic = cmdline_value(ctx->boot->cmdline, "smp.x2apic", &len) != NULL;
+    if (use_x2apic) {
+        if (!(cpuid(1).ecx & (1u << 21))) {
+            check_skip(res, "no x2APIC on this CPU");
+            return;
+        }
+        wrmsr(MSR_APIC_BASE, apic_base | APIC_EXTD);
+        if (!(rdmsr(MSR_APIC_BASE) & APIC_EXTD)) {
+            check_fail(res, "the local APIC did not switch to x2APIC mode");
+            return;
+        }
+        gprintf("guest: smp: local APIC in x2APIC mode; commands by WRMSR to 0x830\n");
+    }
     u64 t;
     if (!clock_us(&t)) {
         check_fail(res, "no clock hypercall: not under bookvisor?");
@@ -181,5 +206,6 @@ void check_smp(const struct check_context *ctx, struct check_result *res)
         gprintf("guest: smp: APIC id %u ran under bookvisor: hypervisor bit, signature \"%s\", "
                 "memory ok\n", ids[i], sig);
     }
-    check_note(res, "%u other processor(s) %s", n, expect_parked ? "stayed parked" : "ran under bookvisor");
+    check_note(res, "%u other processor(s) %s%s", n, expect_parked ? "stayed parked" : "ran under bookvisor",
+               use_x2apic ? ", x2APIC" : "");
 }

@@ -146,6 +146,25 @@ START_TEST(lapic_icr_decoding)
 }
 END_TEST
 
+/* The x2APIC ICR: a 32-bit destination, all ones the broadcast. */
+START_TEST(lapic_x2apic_icr_decoding)
+{
+    ck_assert(lapic_x2apic_icr_reaches(lapic_x2apic_icr(1, 0x4500), 0, 1));
+    ck_assert(!lapic_x2apic_icr_reaches(lapic_x2apic_icr(2, 0x4500), 0, 1));
+    /* IDs over 255 are whole: 0x101 is not 1, as an xAPIC's 8 bits would read it. */
+    ck_assert(lapic_x2apic_icr_reaches(lapic_x2apic_icr(0x101, 0x4608), 0, 0x101));
+    ck_assert(!lapic_x2apic_icr_reaches(lapic_x2apic_icr(0x101, 0x4608), 0, 1));
+    /* 0xFF is an ID in x2APIC mode, not the broadcast; all ones is. */
+    ck_assert(!lapic_x2apic_icr_reaches(lapic_x2apic_icr(0xFF, 0x4500), 0, 3));
+    ck_assert(lapic_x2apic_icr_reaches(lapic_x2apic_icr(0xFFFFFFFFu, 0x4500), 0, 3));
+    /* Shorthands ignore the destination. */
+    ck_assert(lapic_x2apic_icr_reaches(lapic_x2apic_icr(7, 0xC4500), 0, 1));
+    ck_assert(!lapic_x2apic_icr_reaches(lapic_x2apic_icr(1, 0xC4500), 1, 1));
+    /* Logical destinations reach nobody bookvisor starts. */
+    ck_assert(!lapic_x2apic_icr_reaches(lapic_x2apic_icr(1, 0x4D00), 0, 1));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("irq_vectors");
@@ -161,6 +180,7 @@ int main(void)
     tcase_add_test(t, lapic_register_values);
     tcase_add_test(t, lapic_start_up_values);
     tcase_add_test(t, lapic_icr_decoding);
+    tcase_add_test(t, lapic_x2apic_icr_decoding);
     suite_add_tcase(s, t);
     return unit_run_suite(s);
 }
