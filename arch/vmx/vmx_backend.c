@@ -78,7 +78,9 @@ static bool vmx_probe(const struct cpu_info *cpu, char *features, size_t flen, c
     read_cap_msrs();
     struct vmx_policy policy;
     vmx_policy_default(&policy);
-    policy.preemption_timer = VMX_WANT_OFF; /* nothing uses it yet; a zero timer exits at once */
+    /* Not in the controls every entry uses: vmx_bound_run() turns it on
+     * only while a VMM timer waits (a zero timer would exit at once). */
+    policy.preemption_timer = VMX_WANT_OFF;
     if (!vmx_controls_choose(caps, &policy, controls, why, wlen))
         return false;
     if (!caps->ept_wb) {
@@ -87,6 +89,9 @@ static bool vmx_probe(const struct cpu_info *cpu, char *features, size_t flen, c
         return false;
     }
     vmx_caps_feature_string(caps, features, flen);
+    if (!caps->preemption_timer)
+        kprintf("bookvisor: vmx: no VMX-preemption timer: a guest that never exits delays "
+                "the VMM's timers until it does\n");
     return true;
 }
 
@@ -482,6 +487,34 @@ static void vmx_run(struct vcpu *v)
     vcpu_handle_exit(v, &e);
 }
 
+/*
+ * Bound the guest's run by a VMM timer's deadline (chapter 07): the
+ * VMX-preemption timer, on only while a timer waits, so an idle VMM leaves
+ * every entry as it was. The hook before entry calls this before each entry
+ * that needs the bound, and the value is written each time: the "save
+ * VMX-preemption timer value" exit control is not needed, what the field
+ * holds after an exit is never used. Without the timer (said at start-up)
+ * nothing is bounded.
+ */
+static void vmx_bound_run(struct vcpu *v, u64 tsc_deadline)
+{
+    const struct vmx_caps *caps = &vmx_machine_caps;
+    struct vmx_vcpu *x = v->arch;
+    bool on = tsc_deadline != VCPU_NO_DEADLINE && caps->preemption_timer;
+    if (!on && !x->run_bounded)
+        return;
+    vmcs_use(v, "bound_run");
+    if (on)
+        vmwrite(VMCS_PREEMPTION_TIMER_VALUE,
+                vmx_preemption_timer_value(rdtsc(), tsc_deadline, caps->preemption_timer_rate));
+    if (on != x->run_bounded) {
+        u64 pin = vmread(VMCS_PIN_CONTROLS);
+        vmwrite(VMCS_PIN_CONTROLS, on ? pin | VMX_PIN_PREEMPTION_TIMER
+                                      : pin & ~(u64)VMX_PIN_PREEMPTION_TIMER);
+        x->run_bounded = on;
+    }
+}
+
 static void vmx_set_nested_root(struct vcpu *v, u64 root_pa)
 {
     vmcs_use(v, "set_nested_root");
@@ -518,6 +551,7 @@ const struct backend_ops vmx_backend = {
     .get_interruptibility = vmx_get_interruptibility,
     .set_event_windows = vmx_set_event_windows,
     .flush_nested_tlb = vmx_flush_nested_tlb,
+    .bound_run = vmx_bound_run,
     .set_io_intercept = vmx_set_io_intercept,
     .set_msr_intercept = vmx_set_msr_intercept,
     .set_intercept = vmx_set_intercept,

@@ -27,6 +27,15 @@ u32 vmx_control_bad_bits(u64 cap_msr, u32 value)
     return (must1 & ~value) | (value & ~may1);
 }
 
+u32 vmx_preemption_timer_value(u64 now_tsc, u64 deadline_tsc, unsigned rate)
+{
+    if (deadline_tsc <= now_tsc)
+        return 0;
+    u64 left = deadline_tsc - now_tsc;
+    u64 ticks = (left >> rate) + ((left & ((1ULL << rate) - 1)) != 0);
+    return ticks > 0xFFFFFFFFULL ? 0xFFFFFFFFu : (u32)ticks;
+}
+
 void vmx_policy_default(struct vmx_policy *policy)
 {
     policy->ept = VMX_WANT_REQUIRED;

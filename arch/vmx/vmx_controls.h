@@ -64,6 +64,20 @@ struct vmx_control_set {
     u32 entry; /**< VM-entry controls, without "IA-32e mode guest" (set per entry) */
 };
 
+/**
+ * The VMX-preemption timer value that ends the guest's run at a TSC
+ * deadline. The timer counts down by one every 2^rate TSC cycles (rate:
+ * IA32_VMX_MISC bits 4:0), so the cycles left are divided by 2^rate,
+ * rounded up (the exit never comes before the deadline), and saturated at
+ * the field's 32 bits (the exit then comes sooner, and the hook before the
+ * entry sets the rest). A deadline reached already gives 0: the guest
+ * exits before its first instruction.
+ * @param now_tsc      the TSC now
+ * @param deadline_tsc the TSC value to exit by
+ * @param rate         log2 of TSC cycles per timer tick (0 to 31)
+ */
+u32 vmx_preemption_timer_value(u64 now_tsc, u64 deadline_tsc, unsigned rate);
+
 /** Fill policy with bookvisor's defaults: EPT, unrestricted guest and virtual NMIs required, the rest if able. */
 void vmx_policy_default(struct vmx_policy *policy);
 

@@ -151,6 +151,8 @@ static inline enum vm_exit_kind vmx_exit_kind_of(u32 basic_reason)
         return VM_EXIT_NESTED_PAGE_FAULT;
     case VMX_EXIT_XSETBV:
         return VM_EXIT_XSETBV;
+    case VMX_EXIT_PREEMPTION_TIMER:
+        return VM_EXIT_VMM_TIMER;
     default:
         return VM_EXIT_UNKNOWN;
     }

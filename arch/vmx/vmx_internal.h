@@ -54,6 +54,8 @@ struct vmx_vcpu {
     /** External-interrupt exiting is off until the interrupt window (vmx_defer_interrupt()). */
     bool extint_deferred;
     u32 insn_error;           /**< VM-instruction error of a VMfailValid (0 after a VMfailInvalid) */
+    /** The VMX-preemption timer is on in the pin-based controls (a VMM timer waits; chapter 07). */
+    bool run_bounded;
 };
 
 /** Per-CPU VT-x state (struct cpu's backend pointer), made by vmx_enable_cpu(). */

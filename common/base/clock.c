@@ -94,6 +94,16 @@ u64 clock_now_us(void)
     return clock.start_us + clock_cycles_to_us(&clock.tsc, rdtsc() - clock.tsc0);
 }
 
+u64 clock_us_to_tsc(u64 us)
+{
+    if (!clock.tsc.hz)
+        return ~0ULL;
+    if (us < clock.start_us)
+        return clock.tsc0;
+    u64 cycles = clock_us_to_cycles(&clock.tsc, us - clock.start_us + 1);
+    return cycles > ~0ULL - clock.tsc0 ? ~0ULL : clock.tsc0 + cycles;
+}
+
 const struct clock_scale *clock_tsc_scale(void)
 {
     return &clock.tsc;

@@ -30,6 +30,14 @@ void clock_init(u64 start_us);
 /** Microseconds since clock_init(), plus its start value. 0 before clock_init(). */
 u64 clock_now_us(void);
 
+/**
+ * The TSC value by which clock_now_us() reads at least us (for hardware
+ * deadlines on the TSC, such as the VMX-preemption timer). It aims one
+ * microsecond late, since a reading may come out up to 1 us short; a time
+ * already past gives the TSC at the clock's start, ~0 when it does not fit.
+ */
+u64 clock_us_to_tsc(u64 us);
+
 /** The TSC's scale, as calibrated (hz = 0 before clock_init()). */
 const struct clock_scale *clock_tsc_scale(void);
 

@@ -37,6 +37,12 @@ bool timer_run_due_and_pending(void)
     return this_cpu()->timers.n != 0;
 }
 
+u64 timer_next_deadline_tsc(void)
+{
+    struct timer_queue *q = &this_cpu()->timers;
+    return q->n ? clock_us_to_tsc(timer_queue_next(q)) : ~0ULL;
+}
+
 bool timer_stop(struct timer *t)
 {
     return timer_queue_cancel(&this_cpu()->timers, t);

@@ -8,10 +8,11 @@
  * before each VM entry calls (common/vm/vcpu_entry.c: TIMER_WORK_BIT in the
  * running vCPU's work word, set by timer_start(), sends every exit through
  * C while a timer waits) and which an idle loop calls while it waits. A
- * timer is therefore late by at most the time until the guest's next exit;
- * a guest that never exits delays it (the VMX preemption timer or a VMM
- * vector of the local APIC timer would bound that: planned with the
- * network, which needs it).
+ * timer is therefore late by at most the time until the guest's next exit.
+ * While a timer waits, the hook also asks the backend to end the guest's run
+ * by the earliest deadline (timer_next_deadline_tsc(); VT-x: the
+ * VMX-preemption timer), so a guest that never exits does not delay it
+ * there; AMD-V has no such bound yet (chapter 07).
  */
 #ifndef BOOKVISOR_COMMON_BASE_TIMER_H
 #define BOOKVISOR_COMMON_BASE_TIMER_H
@@ -42,6 +43,13 @@ bool timer_run_due_and_pending(void);
  * @return 0, or -1 when the CPU's queue is full or t is running already
  */
 int timer_start(struct timer *t, u64 delay_us, u64 period_us);
+
+/**
+ * The TSC value at which this CPU's earliest timer is due (clock_us_to_tsc()),
+ * or ~0 when none is queued: the bound the hook before entry gives the
+ * backend, so that a guest that never exits cannot hold the timers up.
+ */
+u64 timer_next_deadline_tsc(void);
 
 /** Stop t (on the CPU that started it); false when it was not queued. */
 bool timer_stop(struct timer *t);

@@ -47,6 +47,11 @@
 #define HC_CLOCK 12
 /** Test aid (test.timer): EAX = runs of the VMM's 10 ms test timer so far. */
 #define HC_TEST_TIMER_COUNT 13
+/**
+ * Test aid (test.timer): EAX = the worst lateness in microseconds of the test
+ * timer's runs since the previous HC_TEST_TIMER_LATE (which starts it again).
+ */
+#define HC_TEST_TIMER_LATE 14
 /** Reply of HC_PING. */
 #define HC_PING_MAGIC 0x6B6F6F62u
 /** Reply to an unknown function. */

@@ -54,10 +54,18 @@ static bool vector_lever(struct vcpu *v, u32 function)
 
 static bool timer_lever(struct vcpu *v, u32 function)
 {
-    if (function != HC_TEST_TIMER_COUNT)
+    u64 late;
+    switch (function) {
+    case HC_TEST_TIMER_COUNT:
+        v->gprs.rax = (u32)test_timer_count();
+        return true;
+    case HC_TEST_TIMER_LATE:
+        late = test_timer_take_late();
+        v->gprs.rax = late > 0xFFFFFFFEu ? 0xFFFFFFFEu : (u32)late; /* ~0 means "unknown" */
+        return true;
+    default:
         return false;
-    v->gprs.rax = (u32)test_timer_count();
-    return true;
+    }
 }
 
 bool test_hypercall(struct vcpu *v, u32 function)

@@ -6,7 +6,9 @@
  * CPU before the guest runs; it counts its runs. The hypercall
  * HC_TEST_TIMER_COUNT (common/exits/hypercall.h) gives the count to the test
  * guest, which checks that the timer ran about as often as its clock says it
- * should while the guest kept exiting.
+ * should while the guest kept exiting; HC_TEST_TIMER_LATE gives the worst
+ * lateness of its runs, which the guest checks after spinning without exits
+ * (vmm-timer-spin).
  */
 #ifndef BOOKVISOR_COMMON_PLATFORM_TEST_TIMER_H
 #define BOOKVISOR_COMMON_PLATFORM_TEST_TIMER_H
@@ -21,5 +23,12 @@ void test_timer_install(void);
 
 /** Runs of the test timer so far. */
 u64 test_timer_count(void);
+
+/**
+ * The worst lateness of the test timer's runs (us from its deadline to the
+ * run) since the previous call, which it starts again from 0. Call on the
+ * boot CPU, where the timer runs (no lock).
+ */
+u64 test_timer_take_late(void);
 
 #endif

@@ -57,6 +57,7 @@ void guest_run_and_report(struct vcpu *v)
 {
     /* VMM timers and threads run from the hook before entry of the vCPU on this CPU. */
     vcpu_timers_run = vmm_work_run;
+    vcpu_timer_deadline_tsc = timer_next_deadline_tsc;
     timer_attach_work(&v->work_pending);
     if (thread_count())
         timer_kick();

@@ -136,6 +136,17 @@ struct backend_ops {
      * vcpu_before_entry() when a flush was asked for (VCPU_WORK_NESTED_FLUSH).
      */
     void (*flush_nested_tlb)(struct vcpu *v);
+    /**
+     * Bound the guest's next runs: get control back by the time the TSC
+     * reaches tsc_deadline even if the guest never exits by itself, then
+     * report VM_EXIT_VMM_TIMER; VCPU_NO_DEADLINE takes the bound away.
+     * Called by vcpu_before_entry() before each entry while a VMM timer
+     * waits on this CPU, and once with VCPU_NO_DEADLINE when none waits any
+     * more (chapter 07). VT-x: the VMX-preemption timer. NULL: the backend
+     * has no such bound (AMD-V today), and a guest that never exits delays
+     * the VMM's timers.
+     */
+    void (*bound_run)(struct vcpu *v, u64 tsc_deadline);
     /** Make what exit (it stays intercepted); false if this CPU cannot. */
     bool (*set_intercept)(struct vcpu *v, enum vm_intercept what);
     /** Intercept (or stop intercepting) one I/O port. */

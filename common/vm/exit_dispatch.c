@@ -20,6 +20,7 @@ static const char *const kind_names[VM_EXIT_KIND_COUNT] = {
     [VM_EXIT_INTERRUPT_WINDOW] = "intr-window", [VM_EXIT_NMI_WINDOW] = "nmi-window",
     [VM_EXIT_IRET] = "iret",
     [VM_EXIT_TASK_SWITCH] = "task-switch",
+    [VM_EXIT_VMM_TIMER] = "vmm-timer",
     [VM_EXIT_UNKNOWN] = "unknown",
 };
 

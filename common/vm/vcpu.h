@@ -133,6 +133,9 @@ struct vcpu {
 #define VCPU_WORK_TIMERS TIMER_WORK_BIT
 /**@}*/
 
+/** "No deadline" for backend_ops.bound_run and vcpu_timer_deadline_tsc. */
+#define VCPU_NO_DEADLINE (~0ULL)
+
 /**
  * Ask for work before v's next entry (VCPU_WORK_* bits); safe from any CPU.
  * The backends' assembly then takes the full path, which runs

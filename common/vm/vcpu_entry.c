@@ -26,13 +26,21 @@ bool vcpu_do_pending_work(struct vcpu *v)
     }
 
     /* VMM timers (chapter 07): while one waits on this CPU the bit stays
-     * set, and every exit comes through here to look. */
+     * set, and every exit comes through here to look. The backend bounds
+     * the guest's run by the earliest deadline, so that a guest that never
+     * exits cannot hold the timers up; the bound goes when the bit does, so
+     * an idle VMM adds nothing to any entry. */
     if (work & VCPU_WORK_TIMERS) {
-        if (!vcpu_timers_run || !vcpu_timers_run())
+        bool waiting = vcpu_timers_run && vcpu_timers_run();
+        if (!waiting)
             __atomic_fetch_and(&v->work_pending, ~VCPU_WORK_TIMERS, __ATOMIC_RELAXED);
+        if (v->backend->bound_run)
+            v->backend->bound_run(v, waiting && vcpu_timer_deadline_tsc ? vcpu_timer_deadline_tsc()
+                                                                        : VCPU_NO_DEADLINE);
     }
     /* Planned (chapter 07): runnable VMM threads, with a bit of their own. */
     return true;
 }
 
 bool (*vcpu_timers_run)(void);
+u64 (*vcpu_timer_deadline_tsc)(void);

@@ -25,6 +25,15 @@
 extern bool (*vcpu_timers_run)(void);
 
 /**
+ * The TSC value at which this CPU's earliest VMM timer is due, or
+ * VCPU_NO_DEADLINE; set once at boot by the VMM (common/start:
+ * timer_next_deadline_tsc() of common/base/timer.h), NULL in host tests.
+ * While timers wait, vcpu_before_entry() gives it to the backend's
+ * bound_run before each entry (chapter 07).
+ */
+extern u64 (*vcpu_timer_deadline_tsc)(void);
+
+/**
  * The work of vcpu_before_entry() once some is pending (out of line).
  * @return false when the guest must stop (the reason is in v)
  */

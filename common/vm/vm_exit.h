@@ -37,6 +37,7 @@ enum vm_exit_kind {
     VM_EXIT_NMI_WINDOW,         /**< the guest can take an NMI now (an open NMI window) */
     VM_EXIT_IRET,               /**< an intercepted IRET (AMD-V's NMI window, chapter 08): it runs when the guest resumes */
     VM_EXIT_TASK_SWITCH,        /**< a hardware task switch (VT-x exits on every one; chapter 04) */
+    VM_EXIT_VMM_TIMER,          /**< the bound backend_ops.bound_run set came (VT-x: the VMX-preemption timer): run the VMM's timers (chapter 07) */
     VM_EXIT_UNKNOWN,            /**< anything the backend does not translate */
     VM_EXIT_KIND_COUNT          /**< number of kinds (array size) */
 };

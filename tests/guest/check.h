@@ -96,6 +96,10 @@ void check_bios_memmap(const struct check_context *ctx, struct check_result *res
 void check_clock(const struct check_context *ctx, struct check_result *res);
 /** vmm-timer: the VMM's periodic test timer runs from the hook before entry while the guest exits. */
 void check_vmm_timer(const struct check_context *ctx, struct check_result *res);
+/** vmm-timer-spin: the VMM's 10 ms timer keeps time while the guest spins a second without exits. */
+void check_vmm_timer_spin(const struct check_context *ctx, struct check_result *res);
+/** bookvisor's clock (BOOKVISOR_HC_CLOCK) in us; false when not answered (check_clock.c). */
+bool clock_read(u64 *us);
 /** cpuid-pae: CPUID under PAE paging (bookvisor may walk the PAE tables to step over it). */
 void check_cpuid_pae(const struct check_context *ctx, struct check_result *res);
 /** io-string: INS/OUTS (REP, both directions, FS:, through paging) to ports bookvisor watches. */

@@ -14,34 +14,15 @@
 #include "check.h"
 #include "cpu.h"
 #include "hypercall.h"
+#include "pit.h"
 
-#define PIT_CH2 0x42
-#define PIT_CMD 0x43
-#define PORT_SPEAKER 0x61
-#define PIT_50MS 59659 /* 1.193182 MHz * 50 ms */
-
-static bool clock_read(u64 *us)
+bool clock_read(u64 *us)
 {
     struct hypercall_regs r = { BOOKVISOR_HC_CLOCK, 0, 0, 0 };
     if (!hypercall(&r) || (r.eax == BOOKVISOR_HC_UNKNOWN && r.edx == 0))
         return false;
     *us = ((u64)r.edx << 32) | r.eax;
     return true;
-}
-
-/* 50 ms by the PIT's channel 2 in mode 0: its output goes high at the end. */
-static bool pit_wait_50ms(void)
-{
-    u8 gate = inb(PORT_SPEAKER);
-    outb(PORT_SPEAKER, (u8)((gate & ~0x02) | 0x01));
-    outb(PIT_CMD, 0xB0);
-    outb(PIT_CH2, PIT_50MS & 0xFF);
-    outb(PIT_CH2, PIT_50MS >> 8);
-    bool done = false;
-    for (u32 spins = 0; spins < 200000000u && !done; spins++)
-        done = inb(PORT_SPEAKER) & 0x20;
-    outb(PORT_SPEAKER, gate);
-    return done;
 }
 
 void check_clock(const struct check_context *ctx, struct check_result *res)

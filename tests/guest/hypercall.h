@@ -40,6 +40,8 @@ enum bookvisor_hypercall {
     BOOKVISOR_HC_CLOCK = 12,
     /** test.timer: EAX = runs of the VMM's 10 ms test timer. */
     BOOKVISOR_HC_TEST_TIMER_COUNT = 13,
+    /** test.timer: EAX = the worst lateness (us) of the test timer's runs since the last such call. */
+    BOOKVISOR_HC_TEST_TIMER_LATE = 14,
 };
 
 /** EAX returned by BOOKVISOR_HC_PING. */

@@ -6,6 +6,9 @@
 #include "cpu.h"
 
 #define PIT_CH0 0x40
+#define PIT_CH2 0x42
+#define PORT_SPEAKER 0x61
+#define PIT_50MS 59659 /* 1.193182 MHz * 50 ms */
 #define PIT_CMD 0x43
 #define PIT_INPUT_HZ 1193182u
 /* Channel 0, low byte then high byte, binary. */
@@ -38,4 +41,20 @@ void pit_stop(void)
 void pit_one_shot(u16 count)
 {
     pit_program(PIT_MODE_ONESHOT, count);
+}
+
+/* Channel 2 in mode 0, gated on through port 0x61: its output (bit 5 there)
+ * goes high at the end of the count. */
+bool pit_wait_50ms(void)
+{
+    u8 gate = inb(PORT_SPEAKER);
+    outb(PORT_SPEAKER, (u8)((gate & ~0x02) | 0x01));
+    outb(PIT_CMD, 0xB0);
+    outb(PIT_CH2, PIT_50MS & 0xFF);
+    outb(PIT_CH2, PIT_50MS >> 8);
+    bool done = false;
+    for (u32 spins = 0; spins < 200000000u && !done; spins++)
+        done = inb(PORT_SPEAKER) & 0x20;
+    outb(PORT_SPEAKER, gate);
+    return done;
 }

@@ -19,4 +19,10 @@ void pit_one_shot(u16 count);
 /** Put channel 0 into one-shot mode so it stops raising periodic edges. */
 void pit_stop(void);
 
+/**
+ * Wait 50 ms by channel 2 (ports 0x42, 0x43 and 0x61, no interrupt), polling
+ * for its output; false when it never ended (bounded).
+ */
+bool pit_wait_50ms(void);
+
 #endif

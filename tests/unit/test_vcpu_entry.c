@@ -54,6 +54,16 @@ static void counting_interruptibility(struct vcpu *v, struct event_interruptibil
 
 static struct backend_ops counting_backend;
 
+/* bound_run, recorded: the deadlines the hook gave, in order. */
+static u64 bounds[8];
+static unsigned bound_calls;
+static void recording_bound_run(struct vcpu *v, u64 tsc_deadline)
+{
+    (void)v;
+    ck_assert_uint_lt(bound_calls, 8);
+    bounds[bound_calls++] = tsc_deadline;
+}
+
 static void setup(void)
 {
     memset(&table, 0, sizeof(table));
@@ -63,6 +73,8 @@ static void setup(void)
     interruptibility_reads = 0;
     counting_backend = mock_backend;
     counting_backend.get_interruptibility = counting_interruptibility;
+    counting_backend.bound_run = recording_bound_run;
+    bound_calls = 0;
     vcpu.backend = &counting_backend;
     table.handler[VM_EXIT_CPUID] = mock_handler_skip;
     table.handler[VM_EXIT_RDMSR] = mock_handler_gp;
@@ -155,6 +167,59 @@ START_TEST(timers_run_at_each_exit_until_none_waits)
 }
 END_TEST
 
+/* The VMM's deadline exit: nothing for the guest. */
+static enum exit_action h_resume(struct vcpu *v, struct vm_exit *e)
+{
+    (void)v;
+    (void)e;
+    return EXIT_RESUME;
+}
+
+/* The earliest deadline, as the VMM would give it: a new one at each call. */
+static u64 fake_deadline;
+static u64 fake_deadline_tsc(void)
+{
+    return fake_deadline += 1000;
+}
+
+START_TEST(run_bounded_by_the_deadline_while_timers_wait)
+{
+    vcpu_timers_run = fake_timers_run;
+    vcpu_timer_deadline_tsc = fake_deadline_tsc;
+    timer_runs = 0;
+    fake_deadline = 0;
+    vcpu_request_work(&vcpu, VCPU_WORK_TIMERS);
+    mock_add_exit(VM_EXIT_CPUID, 2, 0x72);
+    mock_add_exit(VM_EXIT_VMM_TIMER, 0, 52);
+    mock_add_exit(VM_EXIT_CPUID, 2, 0x72);
+    table.handler[VM_EXIT_VMM_TIMER] = h_resume;
+    run_to_poweroff();
+    /* A bound before each entry while a timer waits (the deadline of that
+     * moment), then once none, and no call at all afterwards: an idle VMM
+     * costs the entries nothing. */
+    ck_assert_uint_eq(bound_calls, 3);
+    ck_assert_uint_eq(bounds[0], 1000);
+    ck_assert_uint_eq(bounds[1], 2000);
+    ck_assert_uint_eq(bounds[2], VCPU_NO_DEADLINE);
+    /* Without a deadline source the backend is told "no bound". */
+    vcpu_timer_deadline_tsc = NULL;
+    timer_runs = 0;
+    vcpu_request_work(&vcpu, VCPU_WORK_TIMERS);
+    ck_assert(vcpu_before_entry(&vcpu));
+    ck_assert_uint_eq(bounds[3], VCPU_NO_DEADLINE);
+    vcpu_timers_run = NULL;
+}
+END_TEST
+
+START_TEST(no_bound_without_timers)
+{
+    mock_add_exit(VM_EXIT_CPUID, 2, 0x72);
+    mock_add_exit(VM_EXIT_NESTED_PAGE_FAULT, 0, 0x400);
+    run_to_poweroff();
+    ck_assert_uint_eq(bound_calls, 0);
+}
+END_TEST
+
 START_TEST(no_fast_path_bit_is_never_cleared)
 {
     vcpu_request_work(&vcpu, VCPU_WORK_NO_FAST_PATH);
@@ -222,6 +287,8 @@ int main(void)
     tcase_add_test(t, events_bit_stays_while_a_window_is_open);
     tcase_add_test(t, no_fast_path_bit_is_never_cleared);
     tcase_add_test(t, timers_run_at_each_exit_until_none_waits);
+    tcase_add_test(t, run_bounded_by_the_deadline_while_timers_wait);
+    tcase_add_test(t, no_bound_without_timers);
     suite_add_tcase(s, t);
     t = tcase_create("handlers");
     tcase_add_checked_fixture(t, setup, NULL);

@@ -515,6 +515,28 @@ START_TEST(choose_required_timer_missing)
 }
 END_TEST
 
+/* The preemption timer's value for a TSC deadline: never early, never
+ * wider than its 32-bit field. */
+START_TEST(preemption_value_rounds_up_and_saturates)
+{
+    /* rate 5: one tick every 32 TSC cycles */
+    ck_assert_uint_eq(vmx_preemption_timer_value(1000, 1000 + 64, 5), 2);
+    ck_assert_uint_eq(vmx_preemption_timer_value(1000, 1000 + 65, 5), 3);
+    ck_assert_uint_eq(vmx_preemption_timer_value(1000, 1000 + 1, 5), 1);
+    ck_assert_uint_eq(vmx_preemption_timer_value(0, 1000000, 0), 1000000);
+    /* due already, or now: exit before the guest's first instruction */
+    ck_assert_uint_eq(vmx_preemption_timer_value(5000, 5000, 5), 0);
+    ck_assert_uint_eq(vmx_preemption_timer_value(5000, 4000, 5), 0);
+    /* far away: the widest value; the next entry sets the rest */
+    ck_assert_uint_eq(vmx_preemption_timer_value(0, ~0ULL, 0), 0xFFFFFFFFu);
+    ck_assert_uint_eq(vmx_preemption_timer_value(0, 1ULL << 37, 5), 0xFFFFFFFFu);
+    ck_assert_uint_eq(vmx_preemption_timer_value(0, (1ULL << 37) - 32, 5), 0xFFFFFFFFu);
+    ck_assert_uint_eq(vmx_preemption_timer_value(0, (1ULL << 36), 5), 1u << 31);
+    /* the widest rate the MSR can name */
+    ck_assert_uint_eq(vmx_preemption_timer_value(0, 3ULL << 31, 31), 3);
+}
+END_TEST
+
 static Suite *vmx_controls_suite(void)
 {
     Suite *s = suite_create("vmx_controls");
@@ -553,6 +575,7 @@ static Suite *vmx_controls_suite(void)
     tcase_add_test(t, choose_fails_without_efer_controls);
     tcase_add_test(t, choose_fails_without_virtual_nmis);
     tcase_add_test(t, choose_required_timer_missing);
+    tcase_add_test(t, preemption_value_rounds_up_and_saturates);
     suite_add_tcase(s, t);
     return s;
 }

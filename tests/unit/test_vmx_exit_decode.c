@@ -75,6 +75,7 @@ static const struct {
     { 50, VM_EXIT_VIRT_INSN }, /* INVEPT */
     { 53, VM_EXIT_VIRT_INSN }, /* INVVPID */
     { 55, VM_EXIT_XSETBV },
+    { 52, VM_EXIT_VMM_TIMER }, /* the VMX-preemption timer: the VMM's own deadline (chapter 07) */
     /* Handled nowhere: common code reports them as unknown. */
     { 5, VM_EXIT_UNKNOWN },   /* I/O SMI */
     { 33, VM_EXIT_UNKNOWN },  /* entry failures are told by bit 31, not the reason */
