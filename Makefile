@@ -219,14 +219,16 @@ $(BIG_INITRD): | $(STAMP)
 
 # `make iso GUEST=<file> GUEST_INITRD=<file> GUEST_ARGS="<args>" VMM_ARGS="<args>"`:
 # values go to scripts/mkiso untouched (they may hold * | , = and spaces).
+# GUEST_MODULES="<file> <args>;<file> <args>": more guest modules after the initrd
+# (Xen's dom0 kernel and its initrd, chapter 12).
 # GUEST=bios: no guest module; bookvisor boots the BIOS drive its boot= option names
 # (boot=0x80, the first hard disk, unless VMM_ARGS gives one): chapter 12.
 iso: all
 	@guest="$(GUEST)"; vmm_args="$$VMM_ARGS"; \
 	if [ "$$guest" = bios ]; then guest=""; \
 	    case " $$vmm_args" in *" boot="*) ;; *) vmm_args="$$vmm_args boot=0x80" ;; esac; fi; \
-	scripts/mkiso "$(ISO)" $(BUILD)/bookvisor.elf "$$guest" "$$GUEST_ARGS" "$$vmm_args" "$(VMM_CONFIG)" "$(GUEST_INITRD)"
-export GUEST_ARGS VMM_ARGS
+	scripts/mkiso "$(ISO)" $(BUILD)/bookvisor.elf "$$guest" "$$GUEST_ARGS" "$$vmm_args" "$(VMM_CONFIG)" "$(GUEST_INITRD)" "$$GUEST_MODULES"
+export GUEST_ARGS VMM_ARGS GUEST_MODULES
 
 # Boot in QEMU (AMD-V under TCG) with the serial console on this terminal: Linux
 # with our busybox initramfs (its checks, then a shell), or with GUEST= another guest
@@ -333,7 +335,7 @@ help:
 	@echo "make test-long  the long emulator runs (Linux on the Bochs targets); same last line"
 	@echo "make unit       unit tests only"
 	@echo "make emu        emulator tests only (EMU_ARGS='--target qemu-svm' ...)"
-	@echo "make iso        build/bookvisor.iso (GUEST=, GUEST_INITRD=, GUEST_ARGS=, VMM_ARGS=, VMM_CONFIG=)"
+	@echo "make iso        build/bookvisor.iso (GUEST=, GUEST_INITRD=, GUEST_MODULES=, GUEST_ARGS=, VMM_ARGS=, VMM_CONFIG=)"
 	@echo "make docs       the book and API docs into build/docs (warnings are errors)"
 	@echo "make handout LAB=n [DEST=dir]   a lab's handout (a git repository; default handouts/labN)"
 	@echo "make course [DEST=dir]   every lab cut out (default handouts/course)"

@@ -27,8 +27,10 @@ def _file_digest(path):
     return h.hexdigest()
 
 
-def build_iso(cache_dir, vmm, guest, guest_args, vmm_args, config="", initrd=""):
+def build_iso(cache_dir, vmm, guest, guest_args, vmm_args, config="", initrd="", modules=()):
     """Return a cached ISO for these parameters, building it with scripts/mkiso if new.
+
+    modules: more guest modules after the initrd, each (file, its command line).
 
     The cache key covers the file contents, so a rebuilt bookvisor gets a new ISO.
     """
@@ -41,10 +43,14 @@ def build_iso(cache_dir, vmm, guest, guest_args, vmm_args, config="", initrd="")
         raise RuntimeError(f"config module {config} does not exist")
     if initrd and not Path(initrd).is_file():
         raise RuntimeError(f"initrd {initrd} does not exist")
+    for f, _ in modules:
+        if not Path(f).is_file():
+            raise RuntimeError(f"module {f} does not exist")
     key_src = json.dumps([_file_digest(vmm), _file_digest(guest) if guest else "",
                           guest_args, vmm_args, _file_digest(MKISO),
                           _file_digest(config) if config else "",
-                          _file_digest(initrd) if initrd else ""])
+                          _file_digest(initrd) if initrd else "",
+                          [[_file_digest(f), a] for f, a in modules]])
     key = hashlib.sha1(key_src.encode()).hexdigest()[:20]
     iso = Path(cache_dir) / f"{key}.iso"
     with _iso_locks_guard:
@@ -55,7 +61,8 @@ def build_iso(cache_dir, vmm, guest, guest_args, vmm_args, config="", initrd="")
             return iso
         iso.parent.mkdir(parents=True, exist_ok=True)
         cmd = [str(MKISO), str(iso), str(vmm), str(guest or "-"), guest_args, vmm_args,
-               str(config or "-"), str(initrd or "-")]
+               str(config or "-"), str(initrd or "-"),
+               ";".join(f"{f} {a}".strip() for f, a in modules) or "-"]
         r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if r.returncode != 0:
             raise RuntimeError(f"mkiso failed: {r.stdout.strip()[-2000:]}")

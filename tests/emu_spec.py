@@ -44,7 +44,7 @@ def parse_send(value):
 class TestSpec:
     """A parsed tests/emu/*.test file: ordered (key, port, target-glob, value) entries."""
 
-    LIST_KEYS = ("expect", "forbid", "qemu-args", "bochs-config", "send")
+    LIST_KEYS = ("expect", "forbid", "qemu-args", "bochs-config", "send", "guest-module")
     SCALAR_KEYS = ("name", "description", "targets", "vmm", "guest", "guest-args",
                    "guest-initrd", "vmm-args", "vmm-config", "iso", "mem", "timeout", "end",
                    "expect-fail", "default-forbid", "requires")

@@ -444,11 +444,13 @@ def _run_pair(spec, target, opts, res):
         guest = _resolve(spec, "guest", tname, "")
         config = _resolve(spec, "vmm-config", tname, "")
         initrd = _resolve(spec, "guest-initrd", tname, "")
+        modules = [(str(ROOT / v.split()[0]), " ".join(v.split()[1:]))
+                   for _p, v in spec.get_list("guest-module", tname) if v.split()]
         iso = build_iso(opts.out / "iso", ROOT / vmm, (ROOT / guest) if guest else "",
                         _resolve(spec, "guest-args", tname, ""),
                         _resolve(spec, "vmm-args", tname, ""),
                         (ROOT / config) if config else "",
-                        (ROOT / initrd) if initrd else "")
+                        (ROOT / initrd) if initrd else "", modules)
     mem = _resolve(spec, "mem", tname, target.mem)
     timeout = float(_resolve(spec, "timeout", tname, 120)) * opts.timeout_scale
     end = spec.get_port_scalar("end", tname)
