@@ -276,6 +276,8 @@ static bool svm_set_intercept(struct vcpu *v, enum vm_intercept what)
     /* The interrupt stays pending at the exit; the VMM takes it with its
      * own IDT (desc_take_interrupt()). */
     case VM_INTERCEPT_EXTERNAL_INTERRUPT: c->intercept_misc1 |= SVM_INTERCEPT1_INTR; break;
+    /* The NMI stays pending at the exit and reaches the host's IDT at STGI. */
+    case VM_INTERCEPT_NMI: c->intercept_misc1 |= SVM_INTERCEPT1_NMI; break;
     default: return false;
     }
     c->clean_bits = 0;

@@ -155,6 +155,9 @@ static bool vmx_set_intercept(struct vcpu *v, enum vm_intercept what)
     case VM_INTERCEPT_EXTERNAL_INTERRUPT:
         field = VMCS_PIN_CONTROLS, cap = vmx_machine_caps.pin_ctl, bit = VMX_PIN_EXT_INTR_EXITING;
         break;
+    case VM_INTERCEPT_NMI: /* on already with virtual NMIs (vmx_controls.c) */
+        field = VMCS_PIN_CONTROLS, cap = vmx_machine_caps.pin_ctl, bit = VMX_PIN_NMI_EXITING;
+        break;
     default:
         return false;
     }

@@ -70,10 +70,16 @@ bool lapic_send_ipi(u32 apic_id, u32 icr_low)
         if (apic_id > 0xFF) /* an xAPIC cannot name it */
             return false;
         volatile u32 *icr = xapic_reg(base, LAPIC_REG_ICR_LOW);
+        volatile u32 *icr_high = xapic_reg(base, LAPIC_REG_ICR_HIGH);
+        /* The guest may have written its destination and not yet its
+         * command (a shootdown's NMI is sent between two of its exits):
+         * it finds its destination where it left it. */
+        u32 guest_high = *icr_high;
         xapic_wait_idle(icr);
-        *xapic_reg(base, LAPIC_REG_ICR_HIGH) = lapic_xapic_icr_high(apic_id);
+        *icr_high = lapic_xapic_icr_high(apic_id);
         *icr = icr_low; /* the write of the low half sends it */
         xapic_wait_idle(icr);
+        *icr_high = guest_high;
         return true;
     }
     case LAPIC_MODE_OFF:

@@ -28,7 +28,8 @@ bool lapic_self_ipi(u8 vector);
  * Send the interrupt command @p icr_low (delivery mode, level, vector; no
  * shorthand) to the CPU whose local APIC ID is @p apic_id, and wait, boundedly,
  * until the local APIC has accepted it. Used to start the other CPUs (INIT and
- * start-up IPIs, lapic_regs.h).
+ * start-up IPIs, lapic_regs.h) and for shootdowns' NMIs; an xAPIC's ICR
+ * high word (the destination) is left as it was found.
  * @return false when the local APIC is off, or in xAPIC mode with an ID above 255
  */
 bool lapic_send_ipi(u32 apic_id, u32 icr_low);

@@ -28,6 +28,7 @@ enum lapic_mode {
 #define LAPIC_REG_ICR_HIGH 0x310       /**< interrupt command, high half: destination in bits 24-31 (xAPIC) */
 #define LAPIC_ICR_INIT (5u << 8)       /**< ICR delivery mode 101: INIT */
 #define LAPIC_ICR_STARTUP (6u << 8)    /**< ICR delivery mode 110: start-up (SIPI) */
+#define LAPIC_ICR_NMI (4u << 8)        /**< ICR delivery mode 100: NMI */
 #define LAPIC_ICR_ASSERT (1u << 14)    /**< ICR level: assert */
 #define LAPIC_ICR_PENDING (1u << 12)   /**< ICR delivery status: not accepted yet */
 #define LAPIC_ICR_SELF (1u << 18)      /**< ICR destination shorthand 01: self */
@@ -137,6 +138,12 @@ static inline bool lapic_x2apic_icr_reaches(u64 icr, u32 sender, u32 target)
 static inline u32 lapic_init_icr(void)
 {
     return LAPIC_ICR_INIT | LAPIC_ICR_ASSERT;
+}
+
+/** ICR low word of an NMI to one CPU named by its APIC ID in the destination (physical, edge). */
+static inline u32 lapic_nmi_icr(void)
+{
+    return LAPIC_ICR_NMI | LAPIC_ICR_ASSERT; /* the vector field is ignored for an NMI */
 }
 
 /** ICR low word of a start-up IPI: the CPU starts in real mode at @p vector << 12. */

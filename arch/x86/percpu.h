@@ -39,6 +39,12 @@ struct cpu {
     /** The CPU's timers (common/base/timer.h): only this CPU adds, cancels and runs them. */
     struct timer_queue timers;
     u32 *timer_work;       /**< the running vCPU's work word (common/base/timer.h: timer_attach_work()) */
+    /** A shootdown NMI is in flight to this CPU (common/lib/shootdown.h):
+     *  set by the sender, cleared by whoever receives the NMI. */
+    u32 shootdown_nmi;
+    /** The host's NMI handler took a shootdown NMI: on AMD-V the NMI that
+     *  exited reaches the host's IDT at STGI, before the exit handler asks. */
+    u32 shootdown_nmi_in_host;
     /** The CPU's GDT; its TSS descriptor points at tss. */
     u64 gdt[DESC_GDT_ENTRIES] __attribute__((aligned(16)));
     struct desc_tss tss __attribute__((aligned(16))); /**< the CPU's TSS: its IST stacks */

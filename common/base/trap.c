@@ -14,6 +14,8 @@
 #include "common/base/trap.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
+#include "arch/x86/percpu.h"
+#include "common/lib/shootdown.h"
 #include "common/base/irq.h"
 #include "common/base/kprintf.h"
 #include "common/base/panic.h"
@@ -77,6 +79,13 @@ void trap_dispatch(struct trap_frame *tf)
         return;
     }
     if (tf->vector == 2) {
+        /* Another CPU's shootdown (common/vm/vm_shootdown.h): the VMM's, like
+         * a VMM vector (a halt for the guest halts again). */
+        if (shootdown_nmi_claim(&this_cpu()->shootdown_nmi)) {
+            __atomic_store_n(&this_cpu()->shootdown_nmi_in_host, 1, __ATOMIC_RELAXED);
+            desc_note_vmm_vector();
+            return;
+        }
         desc_note_nmi();
         kprintf("bookvisor: NMI in the VMM at rip=0x%llx (ignored)\n", (unsigned long long)tf->rip);
         return;

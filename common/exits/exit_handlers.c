@@ -15,6 +15,7 @@
 #include "common/exits/smp_exits.h"
 #include "common/vm/guest_vm.h"
 #include "common/vm/vm_nested.h"
+#include "common/vm/vm_shootdown.h"
 #include "common/base/bios_memmap.h"
 #include "common/exits/bios_int15.h"
 #include "common/loader/bios_boot.h"
@@ -253,6 +254,7 @@ static enum exit_action on_hlt(struct vcpu *v, struct vm_exit *e)
     struct desc_caught caught = { .vmm_vector = true };
     while (caught.vmm_vector && !vcpu_event_wakes_halt(v)) {
         desc_wait_for_interrupt(&caught);
+        vcpu_shootdown_idle(v); /* halted: it flushes before it runs (chapter 08) */
         reflect_caught(v, &caught);
     }
     return EXIT_RESUME;
@@ -277,10 +279,14 @@ static enum exit_action on_external_interrupt(struct vcpu *v, struct vm_exit *e)
     return EXIT_RESUME;
 }
 
-/* A physical NMI that exited (VT-x's NMI exiting, on for the NMI window): the guest's. */
+/* A physical NMI that exited (VT-x's NMI exiting, on for the NMI window;
+ * AMD-V's NMI intercept, on with other processors): another CPU's shootdown
+ * (the flush is due before the entry), or the guest's. */
 static enum exit_action on_nmi(struct vcpu *v, struct vm_exit *e)
 {
     (void)e;
+    if (vcpu_shootdown_nmi_ours(v))
+        return EXIT_RESUME;
     vcpu_queue_nmi(v);
     return EXIT_RESUME;
 }

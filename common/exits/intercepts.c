@@ -46,6 +46,13 @@ int intercepts_apply(struct vcpu *v, const struct cpu_info *cpu, char *why, size
         return -1;
     }
 
+    /* Other processors run vCPUs: an NMI must make this one exit for a
+     * flush of the shared nested map (chapter 08, "Shootdown"). */
+    if (guest_vm_of(v)->nmi_shootdowns && !b->set_intercept(v, VM_INTERCEPT_NMI)) {
+        ksnprintf(why, wlen, "the %s backend cannot intercept NMIs on this CPU", b->name);
+        return -1;
+    }
+
     struct msr_intercept msrs[INTERCEPT_POLICY_MAX_MSR_RULES];
     n = intercept_policy_msrs(&facts, msrs, ARRAY_SIZE(msrs));
     for (size_t i = 0; i < n && i < ARRAY_SIZE(msrs); i++)

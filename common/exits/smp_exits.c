@@ -4,6 +4,7 @@
  */
 #include "common/exits/smp_exits.h"
 #include "common/vm/backend.h"
+#include "common/vm/vm_shootdown.h"
 
 bool smp_vcpu_is_ap(const struct vcpu *v)
 {
@@ -21,6 +22,7 @@ bool smp_exit_halt_for_good(struct vcpu *v, struct vm_exit *e)
 {
     if (!smp_vcpu_is_ap(v) || !vcpu_skip(v, e))
         return false;
+    vcpu_shootdown_retire(v); /* no guest code again: no CPU waits for its flushes */
     v->backend->park_cpu();
     return true; /* not reached */
 }

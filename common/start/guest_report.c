@@ -10,6 +10,7 @@
 #include "common/vm/backend.h"
 #include "common/vm/guest_vm.h"
 #include "common/vm/vcpu_entry.h"
+#include "common/vm/vm_shootdown.h"
 
 static void print_line(const char *line)
 {
@@ -58,6 +59,7 @@ void guest_run_and_report(struct vcpu *v)
     /* VMM timers and threads run from the hook before entry of the vCPU on this CPU. */
     vcpu_timers_run = vmm_work_run;
     vcpu_timer_deadline_tsc = timer_next_deadline_tsc;
+    vm_shootdown_init();
     timer_attach_work(&v->work_pending);
     if (thread_count())
         timer_kick();

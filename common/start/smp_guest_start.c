@@ -151,6 +151,12 @@ void smp_guest_start_init(struct guest_vm *vm, const struct cpu_info *cpu)
 {
     if (!smp_ap_count())
         return;
+    /* The processors the guest starts share the nested map: a change of it
+     * reaches them by NMI, which the boot vCPU (made already) must now
+     * intercept as theirs will (intercepts_apply()). */
+    vm->nmi_shootdowns = true;
+    if (!vm->backend->set_intercept(vm->vcpus[0], VM_INTERCEPT_NMI))
+        panic("smp: the %s backend cannot intercept NMIs on this CPU", vm->backend->name);
     u64 apic_page = lapic_mmio_base(rdmsr(MSR_APIC_BASE));
     if (mmio_hook_register(vm, apic_page, 4096, apic_page_access, NULL) != 0)
         panic("smp: cannot hook the local APIC's page at 0x%llx", (unsigned long long)apic_page);

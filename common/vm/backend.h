@@ -46,6 +46,8 @@ enum vm_intercept {
     VM_INTERCEPT_INIT,       /**< an INIT signal */
     /** Physical external interrupts (on while the VMM owns a vector, chapter 08) */
     VM_INTERCEPT_EXTERNAL_INTERRUPT,
+    /** Physical NMIs (on VT-x always; on AMD-V while other processors run vCPUs: chapter 08, "Shootdown") */
+    VM_INTERCEPT_NMI,
     VM_INTERCEPT_COUNT       /**< number of kinds */
 };
 

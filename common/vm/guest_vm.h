@@ -75,6 +75,13 @@ struct guest_vm {
     unsigned n_mmio_hooks;                  /**< used entries of mmio_hooks */
     struct msr_write_hook msr_hooks[MSR_HOOKS_MAX]; /**< claimed MSR writes */
     unsigned n_msr_hooks;                           /**< used entries of msr_hooks */
+    /** Changes of the nested map that need a flush, counted (common/lib/shootdown.h):
+     *  raised under npt_lock, read by every vCPU without a lock. */
+    u64 shootdown_requested;
+    /** Other processors run vCPUs: AMD-V intercepts NMIs, which make them
+     *  exit for a shootdown (VT-x's NMI exiting is on anyway). Set once, by
+     *  the boot CPU, before any other vCPU exists. */
+    bool nmi_shootdowns;
 };
 
 /** The exit handlers bookvisor installs (common/exits/exit_handlers.c). */

@@ -12,6 +12,7 @@
 
 #include "common/vm/cpuid_memo.h"
 #include "common/base/timer.h"
+#include "common/lib/shootdown.h"
 #include "common/lib/types.h"
 #include "common/vm/event.h"
 #include "common/vm/vm_exit.h"
@@ -118,6 +119,8 @@ struct vcpu {
     struct cpuid_memo cpuid_memo __attribute__((aligned(32)));
     /** The events this vCPU owes its guest (common/vm/event.h, chapter 08). */
     struct event_queue events;
+    /** The flushes of the shared nested map it has done (chapter 08, "Shootdown"). */
+    struct shootdown_target shootdown;
 };
 
 /** @name Bits of struct vcpu's work_pending */
@@ -131,6 +134,8 @@ struct vcpu {
 /** A VMM timer waits on this CPU: run the due ones (common/base/timer.h). While
  *  the bit is set every exit goes through C, so timers are checked at each. */
 #define VCPU_WORK_TIMERS TIMER_WORK_BIT
+/** This CPU changed the shared nested map: wait until every other vCPU has flushed (chapter 08). */
+#define VCPU_WORK_SHOOTDOWN (1u << 4)
 /**@}*/
 
 /** "No deadline" for backend_ops.bound_run and vcpu_timer_deadline_tsc. */

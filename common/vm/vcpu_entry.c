@@ -9,10 +9,24 @@ bool vcpu_do_pending_work(struct vcpu *v)
 {
     u32 work = __atomic_load_n(&v->work_pending, __ATOMIC_ACQUIRE);
 
+    /* This CPU changed the shared nested map: the other vCPUs flush before
+     * this one's guest goes on. First: a flush asked of this vCPU while it
+     * waits is then done just below. */
+    if (work & VCPU_WORK_SHOOTDOWN) {
+        __atomic_fetch_and(&v->work_pending, ~VCPU_WORK_SHOOTDOWN, __ATOMIC_RELAXED);
+        if (vcpu_shootdown_wait)
+            vcpu_shootdown_wait(v);
+        work = __atomic_load_n(&v->work_pending, __ATOMIC_ACQUIRE);
+    }
+
     /* Nested mappings changed (maybe on another CPU): drop what the TLB
-     * holds of them before the guest runs again. */
-    if ((work & VCPU_WORK_NESTED_FLUSH) && vcpu_take_nested_flush(v))
+     * holds of them before the guest runs again, and say which change the
+     * flush answers (it comes after the read): a CPU may wait for it. */
+    if ((work & VCPU_WORK_NESTED_FLUSH) && vcpu_take_nested_flush(v)) {
+        u64 seen = shootdown_seen(&v->shootdown);
         v->backend->flush_nested_tlb(v);
+        shootdown_ack(&v->shootdown, seen);
+    }
 
     /* Events: choose, inject, open or close the windows. The bit stays set
      * while anything waits or a window is open, so the exit assembly keeps
@@ -44,3 +58,4 @@ bool vcpu_do_pending_work(struct vcpu *v)
 
 bool (*vcpu_timers_run)(void);
 u64 (*vcpu_timer_deadline_tsc)(void);
+void (*vcpu_shootdown_wait)(struct vcpu *v);

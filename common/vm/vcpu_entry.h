@@ -34,6 +34,13 @@ extern bool (*vcpu_timers_run)(void);
 extern u64 (*vcpu_timer_deadline_tsc)(void);
 
 /**
+ * Waits until every other vCPU of v's VM has flushed for the changes this
+ * CPU made to the shared nested map (common/vm/vm_shootdown.h); set once at
+ * boot by the VMM, NULL in host tests. Called for VCPU_WORK_SHOOTDOWN.
+ */
+extern void (*vcpu_shootdown_wait)(struct vcpu *v);
+
+/**
  * The work of vcpu_before_entry() once some is pending (out of line).
  * @return false when the guest must stop (the reason is in v)
  */

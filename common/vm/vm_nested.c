@@ -19,8 +19,12 @@ bool guest_vm_nested_changed(struct guest_vm *vm)
     if (!npt_take_flush(&vm->map))
         return false;
     guest_vm_request_nested_flush(vm);
+    if (guest_vm_shootdown_begin_fn) /* the others flush before this CPU's guest goes on */
+        guest_vm_shootdown_begin_fn(vm);
     return true;
 }
+
+void (*guest_vm_shootdown_begin_fn)(struct guest_vm *vm);
 
 bool guest_vm_test_unmap_page(struct guest_vm *vm, u64 gpa, bool query)
 {

@@ -31,8 +31,16 @@ bool guest_vm_test_unmap_page(struct guest_vm *vm, u64 gpa, bool query);
 
 /**
  * With vm->npt_lock held, after changing the map: if a present entry changed,
- * ask every vCPU for a nested TLB flush. @return whether one was asked.
+ * ask every vCPU for a nested TLB flush, and make the calling CPU's vCPU
+ * wait for the others' before its guest goes on (guest_vm_shootdown_begin_fn).
+ * @return whether a flush was asked.
  */
 bool guest_vm_nested_changed(struct guest_vm *vm);
+
+/**
+ * common/vm/vm_shootdown.c's guest_vm_shootdown_begin(), installed at boot
+ * (vm_shootdown_init()); NULL in host tests, where no other CPU runs.
+ */
+extern void (*guest_vm_shootdown_begin_fn)(struct guest_vm *vm);
 
 #endif

@@ -14,6 +14,7 @@ bool guest_vm_attach_vcpu(struct guest_vm *vm, struct vcpu *v)
     v->vm = vm;
     v->backend = vm->backend;
     v->id = n;
+    v->shootdown.requested = &vm->shootdown_requested;
     vm->vcpus[n] = v;
     __atomic_store_n(&vm->n_vcpus, n + 1, __ATOMIC_RELEASE); /* the entry first, then the count */
     spin_unlock(&vm->vcpus_lock);
@@ -25,4 +26,5 @@ void guest_vm_request_nested_flush(struct guest_vm *vm)
     unsigned n = guest_vm_vcpu_count(vm);
     for (unsigned i = 0; i < n; i++)
         vcpu_request_nested_flush(vm->vcpus[i]);
+    shootdown_request(&vm->shootdown_requested); /* after every bit: chapter 08, "Shootdown" */
 }

@@ -26,9 +26,10 @@ static inline unsigned guest_vm_vcpu_count(const struct guest_vm *vm)
 
 /**
  * Ask every vCPU of vm for a nested TLB flush before its next entry: the
- * nested map they share changed. (A vCPU running on another CPU at this
- * moment flushes at its next entry; forcing it out at once needs an IPI,
- * planned with SMP start-up.)
+ * nested map they share changed. Then count the change
+ * (vm->shootdown_requested): a vCPU acknowledges the count it read before
+ * its flush, and a CPU that waits for the others' flushes
+ * (common/vm/vm_shootdown.h) waits for that count.
  */
 void guest_vm_request_nested_flush(struct guest_vm *vm);
 

@@ -20,6 +20,14 @@
  * (AMD-V until bookvisor intercepts the ICR). Before bookvisor started the
  * processors itself, the guest's SIPI started them natively: this check saw
  * them answer without bookvisor's signature.
+ *
+ * `smp.shootdown=1` (with bookvisor's `test.events`): each processor, once
+ * it has answered, spins reading page 0x9000 with no exit; the boot
+ * processor has bookvisor take that page out of the nested map
+ * (BOOKVISOR_HC_TEST_NESTED_PAGE) and then watches it: the spinning
+ * processor's next read must be a nested page fault, which maps the page
+ * again, within SHOOTDOWN_SEE_US. A processor that kept the translation in
+ * its nested TLB would read on, and the page would stay unmapped.
  */
 #include "acpi.h"
 #include "check.h"
@@ -43,9 +51,12 @@
 #define MAX_APS 16
 #define ANSWER_US 1000000         /* a processor's time to answer */
 #define PARKED_WAIT_US 300000     /* how long a parked processor is watched */
+#define WATCH_PAGE (AP_PAGE + 0x1000) /* the page a spinning processor reads */
+#define SHOOTDOWN_SEE_US 100000   /* the most its next read of it may take */
 
 extern const u8 ap_blob_start[], ap_blob_end[];
 extern u32 ap_cookie[], ap_answer[], ap_ecx1[], ap_sig[], ap_apic_id[], ap_done[];
+extern u32 ap_spin[], ap_spins[], ap_stop[];
 
 /* A field of the blob, in its copy at AP_PAGE. */
 static volatile u32 *field(const u32 *sym)
@@ -117,10 +128,11 @@ static u32 madt_others(u32 self, u32 *ids, u32 max)
 }
 
 /* Start one processor through AP_PAGE; true if it answered. */
-static bool start_ap(u32 base, u32 apic_id, u32 cookie, u64 wait_us)
+static bool start_ap(u32 base, u32 apic_id, u32 cookie, u64 wait_us, bool spin)
 {
     memcpy((void *)AP_PAGE, ap_blob_start, (size_t)(ap_blob_end - ap_blob_start));
     *field(ap_cookie) = cookie;
+    *field(ap_spin) = spin;
     u64 t0, now;
     apic_send(base, apic_id, ICR_INIT);
     if (clock_us(&t0))
@@ -134,11 +146,69 @@ static bool start_ap(u32 base, u32 apic_id, u32 cookie, u64 wait_us)
     return wait_done(wait_us);
 }
 
+/* BOOKVISOR_HC_TEST_NESTED_PAGE: take the page out (query 0), or is it mapped (query 1)? */
+static bool nested_page(u32 page, u32 query)
+{
+    struct hypercall_regs r = { BOOKVISOR_HC_TEST_NESTED_PAGE, page, query, 0 };
+    return hypercall(&r) && r.eax == 1;
+}
+
+/* Has the spin counter moved within us microseconds? */
+static bool spinning(u64 us)
+{
+    u32 before = *field(ap_spins);
+    u64 start, now;
+    if (!clock_us(&start))
+        return false;
+    while (clock_us(&now) && now - start < us)
+        if (*field(ap_spins) != before)
+            return true;
+    return *field(ap_spins) != before;
+}
+
+/* The processor spins on WATCH_PAGE: does it see the page leave the nested map? */
+static bool shootdown_seen(u32 apic_id, struct check_result *res)
+{
+    u64 t0, now;
+    if (!spinning(ANSWER_US)) {
+        check_fail(res, "APIC id %u does not spin", apic_id);
+        return false;
+    }
+    /* Only the spinning processor touches the page: mapped again means it
+     * faulted. (By the time the hypercall returns it may have: bookvisor
+     * waits for its flush before this processor goes on.) */
+    if (!nested_page(WATCH_PAGE, 0)) {
+        check_fail(res, "bookvisor did not take page 0x%x out of the nested map (test.events?)",
+                   WATCH_PAGE);
+        return false;
+    }
+    if (!clock_us(&t0))
+        return false;
+    while (!nested_page(WATCH_PAGE, 1)) {
+        if (!clock_us(&now) || now - t0 > SHOOTDOWN_SEE_US) {
+            check_fail(res, "APIC id %u read page 0x%x through a stale nested TLB: still "
+                       "unmapped %u ms after it was taken out", apic_id, WATCH_PAGE,
+                       SHOOTDOWN_SEE_US / 1000);
+            return false;
+        }
+        cpu_relax();
+    }
+    if (!spinning(ANSWER_US)) {
+        check_fail(res, "APIC id %u stopped spinning after its nested page fault", apic_id);
+        return false;
+    }
+    gprintf("guest: smp: APIC id %u took a nested page fault at its next read of page 0x%x "
+            "after bookvisor unmapped it\n", apic_id, WATCH_PAGE);
+    return true;
+}
+
 void check_smp(const struct check_context *ctx, struct check_result *res)
 {
     u32 len = 0;
     const char *v = cmdline_value(ctx->boot->cmdline, "smp.expect=", &len);
     bool expect_parked = v && len == 6 && memcmp(v, "parked", 6) == 0;
+    v = cmdline_value(ctx->boot->cmdline, "smp.shootdown=", &len);
+    bool shootdown = v && len == 1 && v[0] == '1' && !expect_parked;
     u64 apic_base = rdmsr(MSR_APIC_BASE);
     if (!(apic_base & APIC_EN) || (apic_base & APIC_EXTD)) {
         check_skip(res, "the local APIC is off or in x2APIC mode");
@@ -172,7 +242,8 @@ void check_smp(const struct check_context *ctx, struct check_result *res)
     }
     for (u32 i = 0; i < n; i++) {
         u32 cookie = 0x5EED0000u + ids[i];
-        bool answered = start_ap(base, ids[i], cookie, expect_parked ? PARKED_WAIT_US : ANSWER_US);
+        bool answered = start_ap(base, ids[i], cookie, expect_parked ? PARKED_WAIT_US : ANSWER_US,
+                                 shootdown);
         if (expect_parked) {
             if (answered) {
                 check_fail(res, "the processor with APIC id %u ran guest code (parked expected)",
@@ -205,6 +276,12 @@ void check_smp(const struct check_context *ctx, struct check_result *res)
         }
         gprintf("guest: smp: APIC id %u ran under bookvisor: hypervisor bit, signature \"%s\", "
                 "memory ok\n", ids[i], sig);
+        if (shootdown) {
+            bool seen = shootdown_seen(ids[i], res);
+            *field(ap_stop) = 1; /* it halts, parked for good */
+            if (!seen)
+                return;
+        }
     }
     check_note(res, "%u other processor(s) %s%s", n, expect_parked ? "stayed parked" : "ran under bookvisor",
                use_x2apic ? ", x2APIC" : "");

@@ -2,7 +2,7 @@
  * Unit tests for common/vm/exit_dispatch.c, driven by the mock backend of
  * tests/unit/mock_backend.h: synthetic exits go in, handler results and
  * backend calls come out.
- * unit-sources: common/vm/exit_dispatch.c common/vm/vcpu_entry.c common/vm/vcpu_events.c common/vm/event.c common/vm/cpuid_memo.c common/lib/format.c common/lib/kstring.c
+ * unit-sources: common/vm/exit_dispatch.c common/vm/vcpu_entry.c common/vm/vcpu_events.c common/vm/event.c common/vm/cpuid_memo.c common/lib/format.c common/lib/kstring.c common/lib/shootdown.c
  */
 #include <check.h>
 #include <stdlib.h>

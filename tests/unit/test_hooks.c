@@ -9,7 +9,7 @@
  * for a flush. The VM's vCPU list (common/vm/vm_vcpus.c) and its nested
  * faults (common/vm/vm_nested.c) are tested here too.
  *
- * unit-sources: common/vm/hooks.c common/vm/vm_nested.c common/vm/vm_vcpus.c common/npt/npt.c common/npt/npt_format.c common/npt/npt_pool.c common/npt/mtrr.c
+ * unit-sources: common/vm/hooks.c common/vm/vm_nested.c common/vm/vm_vcpus.c common/npt/npt.c common/npt/npt_format.c common/npt/npt_pool.c common/npt/mtrr.c common/lib/shootdown.c
  */
 #include <check.h>
 #include <stdlib.h>
@@ -220,8 +220,16 @@ START_TEST(map_changes_ask_every_vcpu_for_a_flush)
     ck_assert_uint_eq(vm.map.stats.leaves_2m, 1);
     for (unsigned i = 0; i < VCPUS; i++)
         vcpu_take_nested_flush(&vcpus[i]);
+    u64 requested = vm.shootdown_requested;
     ck_assert_int_eq(mmio_hook_register(&vm, 15 * MiB, KiB4, hook_fn, NULL), 0);
     ck_assert_uint_eq(vm.map.stats.leaves_2m, 0);
+    /* The change is counted: a CPU waiting for the others' flushes waits for
+     * this count, and each vCPU sees it through its own target. */
+    ck_assert_uint_eq(vm.shootdown_requested, requested + 1);
+    for (unsigned i = 0; i < VCPUS; i++) {
+        ck_assert_uint_eq(shootdown_seen(&vcpus[i].shootdown), requested + 1);
+        ck_assert(!shootdown_acked(&vcpus[i].shootdown, requested + 1));
+    }
     for (unsigned i = 0; i < VCPUS; i++)
         ck_assert(vcpu_take_nested_flush(&vcpus[i]));
     for (unsigned i = 0; i < VCPUS; i++)
@@ -233,6 +241,7 @@ START_TEST(map_changes_ask_every_vcpu_for_a_flush)
     ck_assert_int_eq(guest_vm_nested_fault(&vm, 4 * MiB), NPT_FAULT_MAPPED);
     ck_assert_uint_eq(vm.map.stats.nested_faults, faults + 1);
     ck_assert(!vcpu_take_nested_flush(&vcpus[1]));
+    ck_assert_uint_eq(vm.shootdown_requested, requested + 1); /* nothing to shoot down */
     ck_assert_int_eq(guest_vm_nested_fault(&vm, 15 * MiB + 8), NPT_FAULT_HOOKED);
 
     ck_assert_int_eq(mmio_hook_unregister(&vm, 15 * MiB), 0);

@@ -143,6 +143,10 @@ START_TEST(lapic_icr_decoding)
     ck_assert(!lapic_icr_reaches(0x44500, 0, 2, 1));
     /* Logical destinations reach nobody bookvisor starts. */
     ck_assert(!lapic_icr_reaches(0x4D00, 0x01000000, 0, 1));
+    /* A shootdown's NMI: delivery mode NMI, asserted, physical, no shorthand. */
+    ck_assert_uint_eq(lapic_nmi_icr(), 0x4400);
+    ck_assert_int_eq(lapic_icr_mode_of(lapic_nmi_icr()), LAPIC_ICR_MODE_NMI);
+    ck_assert_int_eq(lapic_icr_shorthand_of(lapic_nmi_icr()), LAPIC_ICR_TO_DEST);
 }
 END_TEST
 

@@ -6,7 +6,7 @@
  * exit assembly answers an exit by itself only then), and the two ways an
  * exit's handler now reaches the event queue: an instruction it emulated
  * while the guest single-steps, and EXIT_INJECT_GP/UD.
- * unit-sources: common/vm/vcpu_entry.c common/vm/vcpu_events.c common/vm/event.c common/vm/exit_dispatch.c common/vm/cpuid_memo.c common/lib/format.c common/lib/kstring.c
+ * unit-sources: common/vm/vcpu_entry.c common/vm/vcpu_events.c common/vm/event.c common/vm/exit_dispatch.c common/vm/cpuid_memo.c common/lib/format.c common/lib/kstring.c common/lib/shootdown.c
  */
 #include <check.h>
 #include <string.h>
@@ -136,6 +136,54 @@ START_TEST(events_bit_stays_while_a_window_is_open)
     ck_assert_uint_eq(mock.injects, 1);
     ck_assert(!mock.interrupt_window);
     ck_assert_uint_eq(vcpu.work_pending, 0); /* idle again: the fast path may answer */
+}
+END_TEST
+
+/* The flush answers the shared map's request count it read (chapter 08,
+ * "Shootdown"): a CPU waiting for request 2 sees it acknowledged only once
+ * the flush is done, and not before. */
+START_TEST(flush_acknowledges_the_request_it_saw)
+{
+    u64 requested = 0;
+    vcpu.shootdown.requested = &requested;
+    shootdown_request(&requested);
+    shootdown_request(&requested);
+    vcpu_request_nested_flush(&vcpu);
+    ck_assert(!shootdown_acked(&vcpu.shootdown, 2));
+    ck_assert(vcpu_before_entry(&vcpu));
+    ck_assert_uint_eq(mock.flushes, 1);
+    ck_assert(shootdown_acked(&vcpu.shootdown, 2));
+    /* No flush asked: nothing acknowledged, nothing flushed. */
+    shootdown_request(&requested);
+    ck_assert(vcpu_before_entry(&vcpu));
+    ck_assert_uint_eq(mock.flushes, 1);
+    ck_assert(!shootdown_acked(&vcpu.shootdown, 3));
+}
+END_TEST
+
+/* A fake wait for the other vCPUs: meanwhile another CPU asks this one for a flush. */
+static unsigned waits;
+static void fake_shootdown_wait(struct vcpu *v)
+{
+    waits++;
+    ck_assert_uint_eq(v->work_pending & VCPU_WORK_SHOOTDOWN, 0); /* taken first */
+    vcpu_request_nested_flush(v);
+}
+
+START_TEST(shootdown_wait_comes_first_and_a_flush_asked_meanwhile_is_done)
+{
+    vcpu_shootdown_wait = fake_shootdown_wait;
+    waits = 0;
+    vcpu_request_work(&vcpu, VCPU_WORK_SHOOTDOWN);
+    ck_assert(vcpu_before_entry(&vcpu));
+    vcpu_shootdown_wait = NULL;
+    ck_assert_uint_eq(waits, 1);
+    ck_assert_uint_eq(mock.flushes, 1);
+    ck_assert_uint_eq(vcpu.work_pending, 0);
+    /* Once: the next entry neither waits nor flushes. */
+    ck_assert(vcpu_before_entry(&vcpu));
+    ck_assert_uint_eq(waits, 1);
+    ck_assert_uint_eq(mock.flushes, 1);
 }
 END_TEST
 
@@ -284,6 +332,8 @@ int main(void)
     tcase_add_checked_fixture(t, setup, NULL);
     tcase_add_test(t, nothing_pending_costs_nothing);
     tcase_add_test(t, flush_asked_for_is_done_once_before_the_entry);
+    tcase_add_test(t, flush_acknowledges_the_request_it_saw);
+    tcase_add_test(t, shootdown_wait_comes_first_and_a_flush_asked_meanwhile_is_done);
     tcase_add_test(t, events_bit_stays_while_a_window_is_open);
     tcase_add_test(t, no_fast_path_bit_is_never_cleared);
     tcase_add_test(t, timers_run_at_each_exit_until_none_waits);

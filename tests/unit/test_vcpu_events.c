@@ -5,7 +5,7 @@
  * exits it opens. Its run loop follows the order of vcpu_events.h: take back
  * what the exit cut short, handle the exit, run the hook before the entry
  * (vcpu_handle_exit() and vcpu_before_entry(), as the backends do).
- * unit-sources: common/vm/vcpu_events.c common/vm/event.c common/vm/exit_dispatch.c common/vm/vcpu_entry.c common/vm/cpuid_memo.c common/lib/format.c common/lib/kstring.c
+ * unit-sources: common/vm/vcpu_events.c common/vm/event.c common/vm/exit_dispatch.c common/vm/vcpu_entry.c common/vm/cpuid_memo.c common/lib/format.c common/lib/kstring.c common/lib/shootdown.c
  */
 #include <check.h>
 #include <string.h>
