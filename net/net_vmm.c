@@ -10,6 +10,7 @@
 #include "common/lib/kstring.h"
 #include "drivers/nic_sink.h"
 #include "net/ip_text.h"
+#include "net/lwip/bv_echo.h"
 #include "net/lwip/bv_ip.h"
 #include "net/netapi.h"
 
@@ -90,6 +91,15 @@ static void start_stack(struct net_nic *nic)
 static void net_thread(void *arg)
 {
     (void)arg;
+    /* Services are started here, not at boot: every lwIP call from this thread. */
+    if (stack_started && vmm_options.ip_echo_port) {
+        if (vmm_options.ip_echo_port > 0xffff)
+            kprintf("bookvisor: ip: ip.echo_port=%llu is not a TCP port; no echo server\n",
+                    (unsigned long long)vmm_options.ip_echo_port);
+        else if (bv_echo_start((u16)vmm_options.ip_echo_port, stack_log) != 0)
+            kprintf("bookvisor: ip: lwIP refused the echo server's port %llu\n",
+                    (unsigned long long)vmm_options.ip_echo_port);
+    }
     for (;;) {
         netapi_poll_all();
         bv_ip_poll();

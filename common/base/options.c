@@ -73,6 +73,8 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
         { "ip.gateway", CMDLINE_STRING, &gateway, NULL, "its default gateway (default none)" },
         { "ip.use_dhcp", CMDLINE_BOOL, &vmm_options.ip_use_dhcp, NULL,
           "ask a DHCP server for the address (the default without ip.ipaddr)" },
+        { "ip.echo_port", CMDLINE_U64, &vmm_options.ip_echo_port, NULL,
+          "run a TCP echo server on this port of bookvisor's address, e.g. 7 (default none)" },
     };
     vmm_options.console = 0;
     vmm_options.vmm_mem = 12ULL << 20;
@@ -99,6 +101,7 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
     kstrlcpy(vmm_options.ip_netmask, "255.255.255.0", sizeof(vmm_options.ip_netmask));
     vmm_options.ip_gateway[0] = '\0';
     vmm_options.ip_use_dhcp = false;
+    vmm_options.ip_echo_port = 0;
     unsigned bad = 0;
     if (config) /* first, so that the command line wins */
         bad += cmdline_parse(config, keys, sizeof(keys) / sizeof(keys[0]), config_report, config_ctx);

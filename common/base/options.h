@@ -40,6 +40,7 @@ struct vmm_options {
     char ip_netmask[16];    /**< ip.netmask=a.b.c.d (default 255.255.255.0) */
     char ip_gateway[16];    /**< ip.gateway=a.b.c.d; "" = none */
     bool ip_use_dhcp;       /**< ip.use_dhcp: ask a DHCP server (also when ip.ipaddr is not given) */
+    u64 ip_echo_port;       /**< ip.echo_port=N: a TCP echo server on port N of bookvisor's stack (0: none) */
 };
 
 /** Values of vmm_options.backend. */
