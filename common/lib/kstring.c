@@ -257,3 +257,8 @@ long KSTR(strtol)(const char *s, char **end, int base)
         return negative ? -__LONG_MAX__ - 1 : __LONG_MAX__;
     return negative ? (long)(0 - value) : (long)value;
 }
+
+int KSTR(atoi)(const char *s)
+{
+    return (int)KSTR(strtol)(s, NULL, 10);
+}

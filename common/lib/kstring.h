@@ -47,6 +47,12 @@ char *KSTR(strchr)(const char *s, int c);
  * which the C library header defines through strtol.)
  */
 long KSTR(strtol)(const char *s, char **end, int base);
+/**
+ * C's atoi: strtol(s, NULL, 10) as an int. (At -O2 the C library header
+ * inlines lwIP's atoi() calls into strtol(); at -O0, `make DEBUG=1`, they
+ * stay calls.)
+ */
+int KSTR(atoi)(const char *s);
 
 /**
  * Copy a string into a buffer of size bytes, always NUL-terminating (when

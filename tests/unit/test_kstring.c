@@ -273,6 +273,16 @@ START_TEST(test_strtol_like_libc)
 }
 END_TEST
 
+START_TEST(test_atoi)
+{
+    ck_assert_int_eq(kstr_atoi("42"), 42);
+    ck_assert_int_eq(kstr_atoi("  -7 apples"), -7);
+    ck_assert_int_eq(kstr_atoi("0x10"), 0); /* base 10: the x ends it */
+    ck_assert_int_eq(kstr_atoi(""), 0);
+    ck_assert_int_eq(kstr_atoi("2147483647"), 2147483647);
+}
+END_TEST
+
 static Suite *kstring_suite(void)
 {
     Suite *s = suite_create("kstring");
@@ -295,6 +305,7 @@ static Suite *kstring_suite(void)
     tcase_add_test(tc, test_to_u64_limits);
     tcase_add_test(tc, test_to_u64_bad_input);
     tcase_add_test(tc, test_strtol_like_libc);
+    tcase_add_test(tc, test_atoi);
     suite_add_tcase(s, tc);
     return s;
 }
