@@ -7,9 +7,11 @@
  */
 #include "drivers/drivers.h"
 #include "drivers/pcidebug.h"
+#include "drivers/pro1000.h"
 
 const struct pci_driver *const pci_driver_table[] = {
     &pcidebug_driver,
+    &pro1000_driver,
 };
 
 const u32 pci_driver_table_len = ARRAY_SIZE(pci_driver_table);

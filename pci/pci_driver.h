@@ -25,6 +25,12 @@ struct pci_device {
     struct pci_function fn; /**< what enumeration read: IDs, BARs, capabilities */
     struct pci_binding binding; /**< what the configuration decided */
     void *driver_data; /**< the bound driver's own state */
+    /**
+     * Set by the driver's new_device when it owns the device alone (a NIC
+     * under `net=ip`): the guest then sees the function as absent and its
+     * BARs dark, exactly as with `driver=conceal`.
+     */
+    bool hidden;
 };
 
 /** What a config callback did with the access. */

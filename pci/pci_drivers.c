@@ -55,6 +55,7 @@ u32 pci_drivers_bind(struct pci_device *devs, u32 ndevs, const struct pci_driver
 
         dev->binding = bindings[i];
         dev->driver_data = NULL;
+        dev->hidden = false;
         pci_device_slot(dev, slot);
         if (dev->binding.kind == PCI_BIND_CONCEAL)
             kprintf("bookvisor: pci: conceal %s class %06x %04x:%04x\n", slot,
@@ -69,6 +70,11 @@ u32 pci_drivers_bind(struct pci_device *devs, u32 ndevs, const struct pci_driver
             memset(&dev->binding, 0, sizeof(dev->binding));
             dev->binding.kind = PCI_BIND_UNBOUND;
             dev->binding.entry = -1;
+            dev->hidden = false;
+        } else if (dev->hidden) {
+            kprintf("bookvisor: pci: conceal %s class %06x %04x:%04x (driver %s owns it)\n", slot,
+                    dev->fn.desc.class_code, dev->fn.desc.vendor_id, dev->fn.desc.device_id,
+                    dev->binding.driver->name);
         }
     }
     return problems;

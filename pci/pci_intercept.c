@@ -258,7 +258,7 @@ static u32 find_ecam_guard(const struct pci_device *devs, u32 ndevs,
     for (u32 i = 0; i < ndevs; i++) {
         const struct pci_device_desc *d = &devs[i].fn.desc;
 
-        any |= pci_route_for_binding(devs[i].binding.kind) != PCI_ROUTE_PASS;
+        any |= devs[i].hidden || pci_route_for_binding(devs[i].binding.kind) != PCI_ROUTE_PASS;
         if (d->bus == 0 && d->device == 0 && d->function == 0)
             bridge = i;
     }
@@ -280,7 +280,8 @@ void pci_intercept_install(struct guest_vm *vm, struct pci_device *devs, u32 nde
     guard_index = find_ecam_guard(devs, ndevs, w);
     for (u32 i = 0; i < ndevs; i++) {
         const struct pci_device_desc *d = &devs[i].fn.desc;
-        enum pci_route route = pci_route_for_binding(devs[i].binding.kind);
+        enum pci_route route = devs[i].hidden ? PCI_ROUTE_CONCEAL
+                                              : pci_route_for_binding(devs[i].binding.kind);
 
         if (guard && i == guard_index && route == PCI_ROUTE_PASS)
             route = PCI_ROUTE_GUARD;

@@ -35,7 +35,7 @@ void pci_init(struct guest_vm *vm, const struct pci_driver *const *drivers, u32 
     pci_drivers_bind(devices, ndevices, drivers, ndrivers, vmm_options.pci_config);
     for (u32 i = 0; i < ndevices; i++) {
         bound += devices[i].binding.kind == PCI_BIND_DRIVER;
-        concealed += devices[i].binding.kind == PCI_BIND_CONCEAL;
+        concealed += devices[i].binding.kind == PCI_BIND_CONCEAL || devices[i].hidden;
     }
     if (w)
         kprintf("bookvisor: pci: %u functions, ECAM at 0x%llx (buses %02x-%02x), "

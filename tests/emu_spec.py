@@ -41,10 +41,22 @@ def parse_send(value):
     return bytes.fromhex(m.group(1)), rx
 
 
+def parse_tcp(value):
+    """A `tcp` value, 'TEXT after REGEX', as (text, compiled regex)."""
+    m = re.match(r"(\S.*?) after (.+)$", value)
+    if not m:
+        raise ValueError("'tcp' takes 'TEXT after REGEX', e.g. 'hello after listening'")
+    try:
+        rx = re.compile(m.group(2), re.M)
+    except re.error as e:
+        raise ValueError(f"bad regex: {e}") from None
+    return m.group(1), rx
+
+
 class TestSpec:
     """A parsed tests/emu/*.test file: ordered (key, port, target-glob, value) entries."""
 
-    LIST_KEYS = ("expect", "forbid", "qemu-args", "bochs-config", "send", "guest-module")
+    LIST_KEYS = ("expect", "forbid", "qemu-args", "bochs-config", "send", "tcp", "guest-module")
     SCALAR_KEYS = ("name", "description", "targets", "vmm", "guest", "guest-args",
                    "guest-initrd", "vmm-args", "vmm-config", "iso", "mem", "timeout", "end",
                    "expect-fail", "default-forbid", "requires")
@@ -84,6 +96,11 @@ class TestSpec:
                     raise ValueError(f"{where}: 'send' types into com1 only ('send.com1:')")
                 try:
                     parse_send(value)
+                except ValueError as e:
+                    raise ValueError(f"{where}: {e}") from None
+            if key == "tcp":
+                try:
+                    parse_tcp(value)
                 except ValueError as e:
                     raise ValueError(f"{where}: {e}") from None
             if key == "end" and port == "emu":

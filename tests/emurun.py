@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from emu_iso import build_iso, prune_iso_cache
-from emu_spec import ALL_PORTS, CAPTURE_PORTS, TARGETS, TestSpec, parse_send
+from emu_spec import ALL_PORTS, CAPTURE_PORTS, TARGETS, TestSpec, parse_send, parse_tcp
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VMM = "build/bookvisor.elf"
@@ -455,7 +455,9 @@ def _run_pair(spec, target, opts, res):
     timeout = float(_resolve(spec, "timeout", tname, 120)) * opts.timeout_scale
     end = spec.get_port_scalar("end", tname)
     # {root}: the checkout, for files such as disk images (chapter 12's chain boot).
-    extra = [v.replace("{root}", str(ROOT))
+    # {hostport}: a free TCP port of this machine, for QEMU's hostfwd (`tcp` lines).
+    hostport = free_tcp_port()
+    extra = [v.replace("{root}", str(ROOT)).replace("{hostport}", str(hostport))
              for _p, v in spec.get_list("qemu-args" if target.kind == "qemu"
                                         else "bochs-config", tname)]
     if target.kind == "qemu":
@@ -463,6 +465,9 @@ def _run_pair(spec, target, opts, res):
     sends = [parse_send(v) for _p, v in spec.get_list("send", tname)]
     if sends and target.kind != "qemu":
         raise RuntimeError("'send' types into COM1 on QEMU targets only")
+    tcps = [parse_tcp(v) for _p, v in spec.get_list("tcp", tname)]
+    if tcps and target.kind != "qemu":
+        raise RuntimeError("'tcp' connects through QEMU's hostfwd: QEMU targets only")
     outdir = opts.out / "out" / _safe(spec.name) / tname
     if outdir.exists():
         shutil.rmtree(outdir)
@@ -470,7 +475,7 @@ def _run_pair(spec, target, opts, res):
     emu = Emulator(target, iso, outdir, mem, extra, com1_input=bool(sends))
     emu.start()
     try:
-        how, end_seen = _watch(emu, timeout, end, sends=sends)
+        how, end_seen = _watch(emu, timeout, end, sends=sends, tcps=tcps, hostport=hostport)
     finally:
         emu.kill()
     emu.finish(how)
@@ -508,14 +513,46 @@ def _stream_out(stream, new):
         stream[1].flush()
 
 
-def _watch(emu, timeout, end, stream=None, sends=()):
+def free_tcp_port():
+    """A TCP port nobody listens on now (the kernel's choice), for QEMU's hostfwd."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def tcp_exchange(emu, port, text, timeout=30.0):
+    """Connect to 127.0.0.1:PORT (forwarded by QEMU to the guest side), send TEXT and a
+    newline, read until as many bytes came back, the peer closed or TIMEOUT passed, then
+    close. `events.log` records `tcp: sent TEXT, received WHAT (N bytes)`."""
+    sent = text.encode() + b"\n"
+    got = b""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+            s.sendall(sent)
+            stop = time.monotonic() + timeout
+            while len(got) < len(sent) and time.monotonic() < stop:
+                s.settimeout(max(0.1, stop - time.monotonic()))
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                got += chunk
+    except OSError as e:
+        emu.events.append(f"tcp: {e}")
+    shown = got.decode(errors="replace").rstrip("\n")
+    emu.events.append(f"tcp: sent {text}, received {shown} ({len(got)} bytes)")
+
+
+def _watch(emu, timeout, end, stream=None, sends=(), tcps=(), hostport=None):
     """Wait until the emulator exits, END (port, regex) matches, or TIMEOUT passes.
 
     Returns (how it stopped, whether END matched). STREAM, if given, is (port, file)
     that receives that port's output as it arrives. SENDS are (bytes, regex): each
-    is typed into COM1 once, the first time its regex matches COM1's output.
+    is typed into COM1 once, the first time its regex matches COM1's output. TCPS are
+    (text, regex): once its regex matches any port's output, the text goes through
+    tcp_exchange() to HOSTPORT.
     """
     pending = list(sends)
+    pending_tcp = list(tcps)
     end_rx = re.compile(end[1], re.M) if end else None
     end_ports = ports_of(end[0]) if end else ()
     deadline = emu.started + timeout if timeout > 0 else None
@@ -529,6 +566,12 @@ def _watch(emu, timeout, end, stream=None, sends=()):
                 emu.send_com1(item[0])
                 emu.events.append(f"sent {item[0].hex()} to com1")
                 pending.remove(item)
+        if pending_tcp and any(new.get(p) for p in CAPTURE_PORTS):
+            texts = {p: emu.captures[p].text() for p in CAPTURE_PORTS}
+            for item in [x for x in pending_tcp
+                         if any(x[1].search(t) for t in texts.values())]:
+                tcp_exchange(emu, hostport, item[0])
+                pending_tcp.remove(item)
         if end_rx and any(new.get(p) for p in end_ports):
             texts = {p: emu.captures[p].text() for p in CAPTURE_PORTS}
             if any(end_rx.search(texts[p]) for p in end_ports if p in texts):

@@ -3,6 +3,7 @@
  */
 #include "common/base/options.h"
 #include "common/base/cmdline.h"
+#include "common/lib/kstring.h"
 
 struct vmm_options vmm_options;
 
@@ -21,6 +22,9 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
                               void (*report)(void *ctx, const char *msg), void *ctx)
 {
     static struct cmdline_string pci = { vmm_options.pci_config, sizeof(vmm_options.pci_config) };
+    static struct cmdline_string ipaddr = { vmm_options.ip_addr, sizeof(vmm_options.ip_addr) };
+    static struct cmdline_string netmask = { vmm_options.ip_netmask, sizeof(vmm_options.ip_netmask) };
+    static struct cmdline_string gateway = { vmm_options.ip_gateway, sizeof(vmm_options.ip_gateway) };
     const struct cmdline_key keys[] = {
         { "console", CMDLINE_CHOICE, &vmm_options.console, console_choices,
           "where bookvisor logs (default com1)" },
@@ -63,6 +67,14 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
         { "vmm.driver.pci", CMDLINE_STRING, &pci, NULL, "PCI driver configuration" },
         { "vmm.pci.list", CMDLINE_BOOL, &vmm_options.pci_list, NULL,
           "print the PCI device list after drivers bind" },
+        { "ip.ipaddr", CMDLINE_STRING, &ipaddr, NULL,
+          "bookvisor's IPv4 address on its NIC (net=ip), e.g. 10.0.2.15; none: DHCP" },
+        { "ip.netmask", CMDLINE_STRING, &netmask, NULL, "its netmask (default 255.255.255.0)" },
+        { "ip.gateway", CMDLINE_STRING, &gateway, NULL, "its default gateway (default none)" },
+        { "ip.use_dhcp", CMDLINE_BOOL, &vmm_options.ip_use_dhcp, NULL,
+          "ask a DHCP server for the address (the default without ip.ipaddr)" },
+        { "ip.echo_port", CMDLINE_U64, &vmm_options.ip_echo_port, NULL,
+          "run a TCP echo server on this port of bookvisor's address, e.g. 7 (default none)" },
     };
     vmm_options.console = 0;
     vmm_options.vmm_mem = 12ULL << 20;
@@ -85,6 +97,11 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
     vmm_options.test_wrmsr_safe = false;
     vmm_options.pci_config[0] = '\0';
     vmm_options.pci_list = false;
+    vmm_options.ip_addr[0] = '\0';
+    kstrlcpy(vmm_options.ip_netmask, "255.255.255.0", sizeof(vmm_options.ip_netmask));
+    vmm_options.ip_gateway[0] = '\0';
+    vmm_options.ip_use_dhcp = false;
+    vmm_options.ip_echo_port = 0;
     unsigned bad = 0;
     if (config) /* first, so that the command line wins */
         bad += cmdline_parse(config, keys, sizeof(keys) / sizeof(keys[0]), config_report, config_ctx);

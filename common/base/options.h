@@ -36,6 +36,11 @@ struct vmm_options {
      *  over-long: it then reports it and drops the entry that was cut. */
     char pci_config[1025];
     bool pci_list;          /**< vmm.pci.list: print the PCI device list after binding */
+    char ip_addr[16];       /**< ip.ipaddr=a.b.c.d: bookvisor's own IPv4 address (net/net_vmm.h); "" = none */
+    char ip_netmask[16];    /**< ip.netmask=a.b.c.d (default 255.255.255.0) */
+    char ip_gateway[16];    /**< ip.gateway=a.b.c.d; "" = none */
+    bool ip_use_dhcp;       /**< ip.use_dhcp: ask a DHCP server (also when ip.ipaddr is not given) */
+    u64 ip_echo_port;       /**< ip.echo_port=N: a TCP echo server on port N of bookvisor's stack (0: none) */
 };
 
 /** Values of vmm_options.backend. */

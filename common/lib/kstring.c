@@ -204,3 +204,61 @@ bool kstr_to_u64(const char *s, size_t len, unsigned base, u64 *out)
         *out = value;
     return true;
 }
+
+static int strtol_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A' + 10;
+    return 99;
+}
+
+long KSTR(strtol)(const char *s, char **end, int base)
+{
+    const char *p = s;
+    bool negative = false, any = false, overflow = false;
+    unsigned long value = 0;
+    /* the magnitude allowed: LONG_MAX, or LONG_MAX + 1 for a negative value */
+    unsigned long limit;
+
+    if (end)
+        *end = (char *)s;
+    if (base < 0 || base == 1 || base > 36)
+        return 0;
+    while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
+        p++;
+    if (*p == '+' || *p == '-')
+        negative = *p++ == '-';
+    if ((base == 0 || base == 16) && p[0] == '0' && (p[1] == 'x' || p[1] == 'X') &&
+        strtol_digit(p[2]) < 16) {
+        p += 2;
+        base = 16;
+    } else if (base == 0) {
+        base = *p == '0' ? 8 : 10;
+    }
+    limit = negative ? (unsigned long)__LONG_MAX__ + 1 : (unsigned long)__LONG_MAX__;
+    for (; strtol_digit(*p) < base; p++) {
+        unsigned long d = (unsigned long)strtol_digit(*p);
+
+        any = true;
+        if (overflow || value > (limit - d) / (unsigned long)base)
+            overflow = true;
+        else
+            value = value * (unsigned long)base + d;
+    }
+    if (!any)
+        return 0;
+    if (end)
+        *end = (char *)p;
+    if (overflow)
+        return negative ? -__LONG_MAX__ - 1 : __LONG_MAX__;
+    return negative ? (long)(0 - value) : (long)value;
+}
+
+int KSTR(atoi)(const char *s)
+{
+    return (int)KSTR(strtol)(s, NULL, 10);
+}

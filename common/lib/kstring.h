@@ -39,6 +39,20 @@ int KSTR(strcmp)(const char *a, const char *b);
 int KSTR(strncmp)(const char *a, const char *b, size_t n);
 /** First occurrence of c in s, or NULL. */
 char *KSTR(strchr)(const char *s, int c);
+/**
+ * C's strtol: blanks, an optional sign, then digits in base (2 to 36, or 0:
+ * a 0x prefix means 16, a leading 0 means 8, else 10). *end (if end is not
+ * NULL) points after the last digit used, or at s when there is none. Out of
+ * range values give LONG_MAX or LONG_MIN. (lwIP's netif.c calls atoi(),
+ * which the C library header defines through strtol.)
+ */
+long KSTR(strtol)(const char *s, char **end, int base);
+/**
+ * C's atoi: strtol(s, NULL, 10) as an int. (At -O2 the C library header
+ * inlines lwIP's atoi() calls into strtol(); at -O0, `make DEBUG=1`, they
+ * stay calls.)
+ */
+int KSTR(atoi)(const char *s);
 
 /**
  * Copy a string into a buffer of size bytes, always NUL-terminating (when

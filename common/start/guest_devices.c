@@ -9,11 +9,13 @@
 #include "common/platform/test_timer.h"
 #include "common/platform/test_vmm_vector.h"
 #include "drivers/drivers.h"
+#include "net/net_vmm.h"
 #include "pci/pci.h"
 
 void guest_devices_start(struct guest_vm *vm)
 {
     power_guard_install(vm);
+    net_init(); /* before PCI binds: NIC drivers hand their NICs to the network API */
     pci_init(vm, pci_driver_table, pci_driver_table_len);
     if (vmm_options.test_mmio_page)
         test_mmio_page_install(vm);

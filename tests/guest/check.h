@@ -148,6 +148,8 @@ void check_step_io(const struct check_context *ctx, struct check_result *res);
 void check_exit_cost(const struct check_context *ctx, struct check_result *res);
 /** smp: the guest starts its other processors (INIT, SIPI, SIPI); each runs under bookvisor. */
 void check_smp(const struct check_context *ctx, struct check_result *res);
+/** net-wait: exit steadily for net.wait_ms of bookvisor's clock (its network thread runs meanwhile). */
+void check_net_wait(const struct check_context *ctx, struct check_result *res);
 /** @} */
 
 /**

@@ -73,6 +73,7 @@ static const struct check checks[] = {
     { "vmm-vector", check_vmm_vector, CHECK_BY_NAME },
     { "exit-cost", check_exit_cost, CHECK_BY_NAME },
     { "smp", check_smp, CHECK_BY_NAME },
+    { "net-wait", check_net_wait, CHECK_BY_NAME },
 };
 
 

@@ -3,8 +3,10 @@
  * on a network-API NIC, driven on the host with frames a test writes. It
  * answers ARP for its address, replies to ping with the same identifier,
  * sequence number and data, ignores an echo request whose checksum is bad,
- * logs its address, and with DHCP starts by broadcasting a DISCOVER.
- * unit-sources: net/lwip/bv_ip.c net/netapi.c net/net_frame.c common/lib/kstring.c third_party/lwip-src/src/core/[a-z]*.c third_party/lwip-src/src/core/ipv4/[a-z]*.c third_party/lwip-src/src/netif/ethernet.c
+ * logs its address, and with DHCP starts by broadcasting a DISCOVER. Its
+ * TCP echo server (net/lwip/bv_echo.c) accepts a connection, sends the
+ * bytes back with a valid checksum, and closes when the client does.
+ * unit-sources: net/lwip/bv_ip.c net/lwip/bv_echo.c net/netapi.c net/net_frame.c common/lib/kstring.c third_party/lwip-src/src/core/[a-z]*.c third_party/lwip-src/src/core/ipv4/[a-z]*.c third_party/lwip-src/src/netif/ethernet.c
  * unit-cflags: -Inet/lwip -Ithird_party/lwip-src/src/include -Wno-unused-parameter -Wno-missing-field-initializers -Wno-address -Wno-sign-compare
  */
 #include <check.h>
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "net/lwip/bv_echo.h"
 #include "net/lwip/bv_ip.h"
 #include "tests/unit/unit_main.h"
 
@@ -249,6 +252,113 @@ START_TEST(dhcp_starts_with_a_discover)
 }
 END_TEST
 
+#define PEER_PORT 40000
+#define TCP_FIN 0x01
+#define TCP_SYN 0x02
+#define TCP_PSH 0x08
+#define TCP_ACK 0x10
+
+/* The TCP checksum of a segment from src to dst: over the pseudo-header, then the segment. */
+static u16 tcp_sum(u32 src, u32 dst, const u8 *seg, size_t len)
+{
+    u8 buf[12 + 1500];
+    put32(buf, src);
+    put32(buf + 4, dst);
+    buf[8] = 0;
+    buf[9] = 6;
+    put16(buf + 10, (u16)len);
+    memcpy(buf + 12, seg, len);
+    return inet_sum(buf, 12 + len);
+}
+
+/* A segment from the peer (10.0.2.2:40000) to the stack's port 7. */
+static size_t tcp_segment(u8 *f, u32 seq, u32 ack, u8 flags, const char *data)
+{
+    size_t dlen = strlen(data);
+    memset(f, 0, 128);
+    memcpy(f, nic_mac, 6);
+    memcpy(f + 6, peer_mac, 6);
+    put16(f + 12, 0x0800);
+    u8 *ip = f + 14;
+    ip[0] = 0x45;
+    put16(ip + 2, (u16)(40 + dlen));
+    put16(ip + 4, 0x4321);
+    ip[8] = 64, ip[9] = 6; /* TTL, TCP */
+    put32(ip + 12, IP(10, 0, 2, 2));
+    put32(ip + 16, IP(10, 0, 2, 15));
+    put16(ip + 10, inet_sum(ip, 20));
+    u8 *t = ip + 20;
+    put16(t, PEER_PORT);
+    put16(t + 2, 7);
+    put32(t + 4, seq);
+    put32(t + 8, ack);
+    t[12] = 5 << 4;
+    t[13] = flags;
+    put16(t + 14, 8192);
+    memcpy(t + 20, data, dlen);
+    put16(t + 16, tcp_sum(IP(10, 0, 2, 2), IP(10, 0, 2, 15), t, 20 + dlen));
+    return 14 + 40 + dlen < 60 ? 60 : 14 + 40 + dlen;
+}
+
+/* The first captured segment from port 7 to the peer whose flags include want, or NULL. */
+static const u8 *find_segment(unsigned from, u8 want)
+{
+    for (unsigned i = from; i < out_n && i < 8; i++) {
+        const u8 *ip = out[i] + 14;
+        if (get16(out[i] + 12) != 0x0800 || ip[9] != 6)
+            continue;
+        const u8 *t = ip + (ip[0] & 0xF) * 4;
+        if (get16(t) == 7 && get16(t + 2) == PEER_PORT && (t[13] & want) == want)
+            return ip;
+    }
+    return NULL;
+}
+
+START_TEST(echo_server_sends_the_bytes_back)
+{
+    start(false);
+    u8 f[128];
+    netapi_nic_receive(&nic, f, arp_request(f)); /* the peer's MAC is learned */
+    ck_assert_int_eq(bv_echo_start(7, log_line), 0);
+    ck_assert_int_eq(bv_echo_start(7, log_line), -1); /* once */
+    ck_assert_str_eq(logged[1], "echo: server listening on TCP port 7");
+
+    /* SYN: a SYN-ACK for it. */
+    out_n = 0;
+    netapi_nic_receive(&nic, f, tcp_segment(f, 1000, 0, TCP_SYN, ""));
+    const u8 *ip = find_segment(0, TCP_SYN | TCP_ACK);
+    ck_assert_ptr_nonnull(ip);
+    const u8 *t = ip + 20;
+    ck_assert_uint_eq(get32(t + 8), 1001);
+    u32 server_seq = get32(t + 4) + 1;
+
+    /* The handshake's ACK with data: the same bytes come back. */
+    out_n = 0;
+    netapi_nic_receive(&nic, f,
+                       tcp_segment(f, 1001, server_seq, TCP_ACK | TCP_PSH, "hello bookvisor\n"));
+    ck_assert_str_eq(logged[2], "echo: connection accepted");
+    ip = NULL;
+    for (unsigned i = 0; i < out_n && i < 8 && !ip; i++) {
+        const u8 *cand = find_segment(i, TCP_ACK);
+        if (cand && get16(cand + 2) == 40 + 16)
+            ip = cand;
+    }
+    ck_assert_ptr_nonnull(ip);
+    t = ip + 20;
+    ck_assert_uint_eq(get32(t + 4), server_seq);
+    ck_assert_uint_eq(get32(t + 8), 1001 + 16);
+    ck_assert_mem_eq(t + (t[12] >> 4) * 4, "hello bookvisor\n", 16);
+    ck_assert_uint_eq(tcp_sum(IP(10, 0, 2, 15), IP(10, 0, 2, 2), t, get16(ip + 2) - 20), 0);
+
+    /* The client closes: the server logs what it echoed and closes too. */
+    out_n = 0;
+    netapi_nic_receive(&nic, f, tcp_segment(f, 1017, server_seq + 16, TCP_FIN | TCP_ACK, ""));
+    ck_assert_uint_eq(log_n, 4);
+    ck_assert_str_eq(logged[3], "echo: connection closed, 16 bytes echoed");
+    ck_assert_ptr_nonnull(find_segment(0, TCP_FIN));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("bv_ip");
@@ -256,6 +366,7 @@ int main(void)
     tcase_add_test(tc, address_logged_and_arp_answered);
     tcase_add_test(tc, ping_answered_with_its_own_data);
     tcase_add_test(tc, dhcp_starts_with_a_discover);
+    tcase_add_test(tc, echo_server_sends_the_bytes_back);
     suite_add_tcase(s, tc);
     return unit_run_suite(s);
 }

@@ -5,6 +5,7 @@
  */
 #include <check.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/lib/kstring.h"
@@ -237,6 +238,51 @@ START_TEST(test_to_u64_bad_input)
 }
 END_TEST
 
+/* kstr_strtol agrees with the C library's strtol: value, end, limits. */
+START_TEST(test_strtol_like_libc)
+{
+    static const struct {
+        const char *s;
+        int base;
+    } cases[] = {
+        { "0", 10 }, { "42", 10 }, { "  -17xyz", 10 }, { "+8", 0 }, { "0x1F", 0 },
+        { "0X1f", 16 }, { "0x", 16 }, { "0xg", 0 }, { "017", 0 }, { "09", 0 }, { "z", 36 },
+        { "101", 2 }, { "", 10 }, { "-", 10 }, { "abc", 10 }, { "\t\n 5", 10 },
+        { "9223372036854775807", 10 }, { "9223372036854775808", 10 },
+        { "-9223372036854775808", 10 }, { "-9223372036854775809", 10 },
+        { "99999999999999999999999", 10 }, { "7fffffffffffffff", 16 },
+    };
+    for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *want_end, *got_end;
+        long want = strtol(cases[i].s, &want_end, cases[i].base);
+        long got = kstr_strtol(cases[i].s, &got_end, cases[i].base);
+
+        ck_assert_msg(got == want, "'%s' base %d: %ld, libc %ld", cases[i].s, cases[i].base, got,
+                      want);
+        ck_assert_msg(got_end == want_end, "'%s' base %d: end at %td, libc %td", cases[i].s,
+                      cases[i].base, got_end - cases[i].s, want_end - cases[i].s);
+    }
+    ck_assert_int_eq(kstr_strtol("123", NULL, 10), 123);
+    /* a base C does not define: 0, nothing used (glibc leaves end unset) */
+    char *end = NULL;
+    const char *one = "1";
+    ck_assert_int_eq(kstr_strtol(one, &end, 1), 0);
+    ck_assert_ptr_eq(end, one);
+    ck_assert_int_eq(kstr_strtol(one, &end, 37), 0);
+    ck_assert_ptr_eq(end, one);
+}
+END_TEST
+
+START_TEST(test_atoi)
+{
+    ck_assert_int_eq(kstr_atoi("42"), 42);
+    ck_assert_int_eq(kstr_atoi("  -7 apples"), -7);
+    ck_assert_int_eq(kstr_atoi("0x10"), 0); /* base 10: the x ends it */
+    ck_assert_int_eq(kstr_atoi(""), 0);
+    ck_assert_int_eq(kstr_atoi("2147483647"), 2147483647);
+}
+END_TEST
+
 static Suite *kstring_suite(void)
 {
     Suite *s = suite_create("kstring");
@@ -258,6 +304,8 @@ static Suite *kstring_suite(void)
     tcase_add_test(tc, test_to_u64_span_only);
     tcase_add_test(tc, test_to_u64_limits);
     tcase_add_test(tc, test_to_u64_bad_input);
+    tcase_add_test(tc, test_strtol_like_libc);
+    tcase_add_test(tc, test_atoi);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,53 @@
+/**
+ * @file drivers/nic_sink.h
+ * @brief How a NIC driver hands its NIC up to the network API without
+ *        including it (VMM only; chapter 09).
+ *
+ * The network API (net/) sits above the drivers in the layer table, so a
+ * driver cannot call netapi_nic_register() by name. Instead the layer above
+ * gives the drivers a struct nic_sink before PCI binds devices
+ * (nic_sink_set(), from common/start), and a NIC driver offers each NIC it
+ * owns to it: the sink decides, from the driver's `net=` value, whether the
+ * guest may still see the device, and takes every received frame.
+ */
+#ifndef BOOKVISOR_DRIVERS_NIC_SINK_H
+#define BOOKVISOR_DRIVERS_NIC_SINK_H
+
+#include "common/lib/types.h"
+
+/** A NIC a driver offers: what it is and how to drive it. */
+struct nic_offer {
+    const char *name; /**< e.g. "pro1000.0" */
+    const u8 *mac;    /**< its MAC address (6 bytes) */
+    const char *use;  /**< the driver's `net=` value, e.g. "ip" */
+    /** The driver can leave the NIC to the guest and still see its frames (mediated rings). */
+    bool can_share;
+    /** Send one frame; 0, or negative when the NIC could not take it. */
+    int (*send)(void *ctx, const u8 *frame, size_t len);
+    /** Look for received frames and hand each to nic_sink.receive(). */
+    void (*poll)(void *ctx);
+    void *ctx; /**< the driver's, for send and poll */
+};
+
+/** What the layer above the drivers gives them. */
+struct nic_sink {
+    /** Why `net=value` cannot be used, or NULL when it can (called while the PCI string is parsed). */
+    const char *(*check_use)(const char *value);
+    /**
+     * Take the NIC. Sets *hide when the guest must not see the device (the
+     * driver then owns it alone). A module that leaves the NIC to the guest
+     * is refused unless the offer can_share.
+     * @return the handle for receive(), or NULL when refused (the sink said why)
+     */
+    void *(*attach)(const struct nic_offer *offer, bool *hide);
+    /** The NIC behind handle received a frame (the bytes are only valid during the call). */
+    void (*receive)(void *handle, const u8 *frame, size_t len);
+};
+
+/** Give the drivers their sink; once, at boot, before PCI binds (read-only afterwards: no lock). */
+void nic_sink_set(const struct nic_sink *sink);
+
+/** The sink, or NULL when the VMM has none (no network). */
+const struct nic_sink *nic_sink_get(void);
+
+#endif

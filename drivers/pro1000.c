@@ -1,0 +1,291 @@
+/*
+ * drivers/pro1000.c - the 82540EM owned by bookvisor: reset, MAC, rings,
+ * polled receive and transmit (see pro1000.h; the pure part is pro1000_hw.c).
+ */
+#include "drivers/pro1000.h"
+#include "arch/x86/phys.h"
+#include "common/base/clock.h"
+#include "common/base/kprintf.h"
+#include "common/base/mem.h"
+#include "common/lib/format.h"
+#include "common/lib/kstring.h"
+#include "drivers/nic_sink.h"
+#include "drivers/pro1000_hw.h"
+#include "pci/pci_cfgspace.h"
+
+/* Devices one boot can own; more are refused. */
+#define PRO1000_MAX 4
+/* The command register's bus-master bit: the device may DMA. */
+#define PCI_COMMAND_MASTER (1u << 2)
+/* Pages for the buffers: 2 rings x 32 x 2048 bytes = 128 KiB = 2^5 pages. */
+#define PRO1000_BUF_ORDER 5
+
+struct pro1000 {
+    struct pci_device *dev;
+    char name[16];
+    u8 mac[6];
+    u64 regs;                      /* BAR 0, physical */
+    struct pro1000_rx_desc *rx;    /* the receive ring */
+    struct pro1000_tx_desc *tx;    /* the transmit ring */
+    u64 rx_ring_pa, tx_ring_pa;
+    u64 buf_pa;                    /* receive buffers, then transmit buffers */
+    u32 rx_next;                   /* the next receive descriptor to look at */
+    u32 tx_tail;                   /* the next transmit descriptor to fill */
+    u32 tx_clean;                  /* the oldest transmit descriptor not yet seen done */
+    void *up;                      /* the sink's handle */
+    u64 rx_dropped;                /* frames the device marked bad or split */
+};
+
+static struct pro1000 nics[PRO1000_MAX];
+static u32 nnics;
+
+static u32 reg_read(const struct pro1000 *p, u32 reg)
+{
+    return (u32)phys_read(p->regs + reg, 4);
+}
+
+static void reg_write(const struct pro1000 *p, u32 reg, u32 value)
+{
+    phys_write(p->regs + reg, 4, value);
+}
+
+static u64 rx_buf_pa(const struct pro1000 *p, u32 i)
+{
+    return p->buf_pa + (u64)i * PRO1000_RX_BUF_BYTES;
+}
+
+static u64 tx_buf_pa(const struct pro1000 *p, u32 i)
+{
+    return p->buf_pa + (u64)(PRO1000_RING_SIZE + i) * PRO1000_RX_BUF_BYTES;
+}
+
+/* Busy-wait up to us microseconds for (reg & mask) == want. */
+static bool wait_reg(const struct pro1000 *p, u32 reg, u32 mask, u32 want, u64 us, u32 *last)
+{
+    u64 end = clock_now_us() + us;
+    u32 v;
+
+    do {
+        v = reg_read(p, reg);
+        if ((v & mask) == want)
+            break;
+    } while (clock_now_us() < end);
+    if (last)
+        *last = v;
+    return (v & mask) == want;
+}
+
+/* The MAC: EEPROM words 0-2 by EERD; RAL0/RAH0 if the EEPROM does not answer. */
+static bool read_mac(struct pro1000 *p)
+{
+    u16 words[3];
+    u32 eerd;
+
+    for (u8 i = 0; i < 3; i++) {
+        reg_write(p, PRO1000_EERD, pro1000_eerd_start(i));
+        if (!wait_reg(p, PRO1000_EERD, PRO1000_EERD_DONE, PRO1000_EERD_DONE, 10000, &eerd) ||
+            !pro1000_eerd_word(eerd, &words[i]))
+            return pro1000_mac_from_ral(reg_read(p, PRO1000_RAL0), reg_read(p, PRO1000_RAH0),
+                                        p->mac);
+    }
+    pro1000_mac_from_eeprom(words, p->mac);
+    return true;
+}
+
+/* Reset, then set up rings, address filter and both directions; interrupts stay masked. */
+static bool bring_up(struct pro1000 *p, const char *slot)
+{
+    u32 ral, rah;
+
+    reg_write(p, PRO1000_IMC, ~0u);
+    reg_write(p, PRO1000_CTRL, reg_read(p, PRO1000_CTRL) | PRO1000_CTRL_RST);
+    /* The manual asks for a wait of at least 1 us before the next access. */
+    u64 until = clock_now_us() + 10;
+    while (clock_now_us() < until)
+        ;
+    if (!wait_reg(p, PRO1000_CTRL, PRO1000_CTRL_RST, 0, 100000, NULL)) {
+        kprintf("bookvisor: pro1000: %s: the reset did not finish\n", slot);
+        return false;
+    }
+    reg_write(p, PRO1000_IMC, ~0u);
+    (void)reg_read(p, PRO1000_ICR);
+    reg_write(p, PRO1000_CTRL, reg_read(p, PRO1000_CTRL) | PRO1000_CTRL_SLU | PRO1000_CTRL_ASDE);
+    if (!read_mac(p)) {
+        kprintf("bookvisor: pro1000: %s: no MAC address (EEPROM silent, RAL0 not valid)\n", slot);
+        return false;
+    }
+    pro1000_mac_to_ral(p->mac, &ral, &rah);
+    reg_write(p, PRO1000_RAL0, ral);
+    reg_write(p, PRO1000_RAH0, rah);
+    for (u32 i = 0; i < 128; i++)
+        reg_write(p, PRO1000_MTA + 4 * i, 0);
+
+    for (u32 i = 0; i < PRO1000_RING_SIZE; i++)
+        pro1000_rx_reset(&p->rx[i], rx_buf_pa(p, i));
+    reg_write(p, PRO1000_RDBAL, (u32)p->rx_ring_pa);
+    reg_write(p, PRO1000_RDBAH, (u32)(p->rx_ring_pa >> 32));
+    reg_write(p, PRO1000_RDLEN, PRO1000_RING_SIZE * sizeof(struct pro1000_rx_desc));
+    reg_write(p, PRO1000_RDH, 0);
+    /* Every descriptor but one is the device's: head == tail would mean none. */
+    reg_write(p, PRO1000_RDT, PRO1000_RING_SIZE - 1);
+    p->rx_next = 0;
+
+    memset(p->tx, 0, PRO1000_RING_SIZE * sizeof(struct pro1000_tx_desc));
+    reg_write(p, PRO1000_TDBAL, (u32)p->tx_ring_pa);
+    reg_write(p, PRO1000_TDBAH, (u32)(p->tx_ring_pa >> 32));
+    reg_write(p, PRO1000_TDLEN, PRO1000_RING_SIZE * sizeof(struct pro1000_tx_desc));
+    reg_write(p, PRO1000_TDH, 0);
+    reg_write(p, PRO1000_TDT, 0);
+    p->tx_tail = p->tx_clean = 0;
+    reg_write(p, PRO1000_TIPG, PRO1000_TIPG_VALUE);
+    reg_write(p, PRO1000_TCTL, PRO1000_TCTL_VALUE);
+    /* Once: QEMU's e1000 drops what arrives for about a second after each RCTL write. */
+    reg_write(p, PRO1000_RCTL, PRO1000_RCTL_VALUE);
+    return true;
+}
+
+static int pro1000_send(void *ctx, const u8 *frame, size_t len)
+{
+    struct pro1000 *p = ctx;
+
+    if (len == 0 || len > PRO1000_RX_BUF_BYTES)
+        return -1;
+    while (p->tx_clean != p->tx_tail && pro1000_tx_done(&p->tx[p->tx_clean]))
+        p->tx_clean = pro1000_ring_next(p->tx_clean, PRO1000_RING_SIZE);
+    if (pro1000_ring_free(p->tx_clean, p->tx_tail, PRO1000_RING_SIZE) == 0)
+        return -1;
+    memcpy(phys_to_virt(tx_buf_pa(p, p->tx_tail)), frame, len);
+    pro1000_tx_fill(&p->tx[p->tx_tail], tx_buf_pa(p, p->tx_tail), (u16)len);
+    p->tx_tail = pro1000_ring_next(p->tx_tail, PRO1000_RING_SIZE);
+    /* The descriptor is in memory before the device is told: x86 keeps stores in order. */
+    __asm__ volatile("" ::: "memory");
+    reg_write(p, PRO1000_TDT, p->tx_tail);
+    return 0;
+}
+
+/* Hand every filled receive descriptor up, then give it back to the device. */
+static void pro1000_poll(void *ctx)
+{
+    struct pro1000 *p = ctx;
+    const struct nic_sink *sink = nic_sink_get();
+
+    for (u32 budget = PRO1000_RING_SIZE; budget; budget--) {
+        struct pro1000_rx_desc *d = &p->rx[p->rx_next];
+        u16 len = 0;
+        enum pro1000_rx_result r = pro1000_rx_parse(d, &len);
+
+        if (r == PRO1000_RX_EMPTY)
+            break;
+        __asm__ volatile("" ::: "memory");
+        if (r == PRO1000_RX_FRAME && sink && p->up)
+            sink->receive(p->up, phys_to_virt(rx_buf_pa(p, p->rx_next)), len);
+        else if (r != PRO1000_RX_FRAME)
+            p->rx_dropped++;
+        pro1000_rx_reset(d, rx_buf_pa(p, p->rx_next));
+        __asm__ volatile("" ::: "memory");
+        /* This descriptor becomes the one the device must not reach. */
+        reg_write(p, PRO1000_RDT, p->rx_next);
+        p->rx_next = pro1000_ring_next(p->rx_next, PRO1000_RING_SIZE);
+    }
+}
+
+static bool pro1000_new(struct pci_device *dev, const char *const *options, u32 noptions)
+{
+    const struct nic_sink *sink = nic_sink_get();
+    const char *use = noptions >= 1 ? options[0] : NULL;
+    const struct pci_bar *bar0 = &dev->fn.bars[0];
+    struct pro1000 *p;
+    char slot[8];
+    bool hide = false;
+
+    pci_device_slot(dev, slot);
+    if (!use) {
+        kprintf("bookvisor: pro1000: %s: no net= option; the device stays the guest's\n", slot);
+        return false;
+    }
+    if (!sink) {
+        kprintf("bookvisor: pro1000: %s: this build has no network API\n", slot);
+        return false;
+    }
+    if (nnics == PRO1000_MAX) {
+        kprintf("bookvisor: pro1000: %s: more than %u devices\n", slot, PRO1000_MAX);
+        return false;
+    }
+    if (dev->fn.nbars == 0 || (bar0->kind != PCI_BAR_MEM32 && bar0->kind != PCI_BAR_MEM64) ||
+        bar0->base == 0 || bar0->size < 0x20000 || bar0->base + bar0->size > 4 * GIB) {
+        kprintf("bookvisor: pro1000: %s: BAR0 is not an assigned memory BAR below 4 GiB\n",
+                slot);
+        return false;
+    }
+    p = &nics[nnics];
+    memset(p, 0, sizeof(*p));
+    p->dev = dev;
+    p->regs = bar0->base;
+    ksnprintf(p->name, sizeof(p->name), "pro1000.%u", nnics);
+    /* The device decodes its registers and may DMA; the guest's writes to
+     * the command register no longer reach it once it is hidden. */
+    pci_device_write(dev, PCI_REG_COMMAND, 2,
+                     (pci_device_read(dev, PCI_REG_COMMAND, 2) | PCI_COMMAND_MEMORY |
+                      PCI_COMMAND_MASTER));
+    u64 ring_pa = mem_try_alloc_pages(0);
+    u64 buf_pa = ring_pa ? mem_try_alloc_pages(PRO1000_BUF_ORDER) : 0;
+    if (!buf_pa) {
+        if (ring_pa)
+            mem_free_pages(ring_pa, 0);
+        kprintf("bookvisor: pro1000: %s: no memory for the rings\n", slot);
+        return false;
+    }
+    p->rx_ring_pa = ring_pa;
+    p->tx_ring_pa = ring_pa + 2048;
+    p->rx = phys_to_virt(p->rx_ring_pa);
+    p->tx = phys_to_virt(p->tx_ring_pa);
+    p->buf_pa = buf_pa;
+    if (!bring_up(p, slot)) {
+        mem_free_pages(buf_pa, PRO1000_BUF_ORDER);
+        mem_free_pages(ring_pa, 0);
+        return false;
+    }
+    /* can_share false: leaving the NIC to the guest needs its rings mediated (planned). */
+    struct nic_offer offer = { p->name, p->mac, use, false, pro1000_send, pro1000_poll, p };
+    p->up = sink->attach(&offer, &hide);
+    if (!p->up) {
+        /* The sink said why; stop the device again and give the memory back. */
+        reg_write(p, PRO1000_RCTL, 0);
+        reg_write(p, PRO1000_TCTL, 0);
+        reg_write(p, PRO1000_CTRL, reg_read(p, PRO1000_CTRL) | PRO1000_CTRL_RST);
+        mem_free_pages(buf_pa, PRO1000_BUF_ORDER);
+        mem_free_pages(ring_pa, 0);
+        return false;
+    }
+    nnics++;
+    dev->driver_data = p;
+    dev->hidden = hide;
+    kprintf("bookvisor: pro1000: %s: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, net=%s, "
+            "%u-descriptor rings at 0x%llx, polled\n",
+            slot, p->name, p->mac[0], p->mac[1], p->mac[2], p->mac[3], p->mac[4], p->mac[5], use,
+            PRO1000_RING_SIZE, (unsigned long long)ring_pa);
+    return true;
+}
+
+static const struct pci_driver_ops pro1000_ops = {
+    .new_device = pro1000_new,
+};
+
+/* Refuse a net= no module has while the string is parsed, with its column. */
+static const char *pro1000_check_option(u32 index, const char *value)
+{
+    const struct nic_sink *sink = nic_sink_get();
+
+    if (index == 0 && sink && sink->check_use)
+        return sink->check_use(value);
+    return NULL;
+}
+
+const struct pci_driver pro1000_driver = {
+    .name = "pro1000",
+    .longname = "Intel 82540EM gigabit Ethernet (e1000)",
+    .device = "class_code=020000, id=8086:100e",
+    .driver_options = "net",
+    .ops = &pro1000_ops,
+    .check_option = pro1000_check_option,
+};

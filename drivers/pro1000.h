@@ -1,0 +1,32 @@
+/**
+ * @file drivers/pro1000.h
+ * @brief pro1000: bookvisor's driver for Intel's 82540EM gigabit NIC
+ *        (QEMU's and Bochs' `e1000`) (VMM only; chapter 09).
+ *
+ * Declaration: name `pro1000`, default selector
+ * `class_code=020000, id=8086:100e`, option `net=MODULE` (a network-API
+ * module: `ip`, `ippass`, `pass`, `null`). Example, the seed's own:
+ * `vmm.driver.pci=device=pro1000, number=0, driver=pro1000, net=ip`.
+ *
+ * With a module that hides the NIC (`ip`), the device becomes bookvisor's:
+ * concealed from the guest, reset, its MAC read from the EEPROM (or RAL0),
+ * its own receive and transmit descriptor rings and buffers in VMM memory,
+ * interrupts masked, and offered to the network API through the drivers'
+ * NIC sink (drivers/nic_sink.h). Received frames are found by polling
+ * (the network thread calls the NIC's poll): interrupts are planned.
+ * Modules that leave the NIC to the guest (`pass`, `ippass`) need the
+ * guest's rings mediated, which is planned: such a device is refused and
+ * stays the guest's. Without `net=` the device is refused as well.
+ */
+#ifndef BOOKVISOR_DRIVERS_PRO1000_H
+#define BOOKVISOR_DRIVERS_PRO1000_H
+
+#include "pci/pci_driver.h"
+
+/** Descriptors in each of a device's rings (a multiple of 8: the ring length must be a multiple of 128 bytes). */
+#define PRO1000_RING_SIZE 32
+
+/** The driver's declaration, for the table in drivers/drivers.c. */
+extern const struct pci_driver pro1000_driver;
+
+#endif

@@ -1,0 +1,165 @@
+/*
+ * net/net_vmm.c - the NIC sink, the stack's start and the network thread
+ * (see net_vmm.h).
+ */
+#include "net/net_vmm.h"
+#include "common/base/clock.h"
+#include "common/base/kprintf.h"
+#include "common/base/options.h"
+#include "common/base/thread.h"
+#include "common/lib/kstring.h"
+#include "drivers/nic_sink.h"
+#include "net/ip_text.h"
+#include "net/lwip/bv_echo.h"
+#include "net/lwip/bv_ip.h"
+#include "net/netapi.h"
+
+/* The NICs the sink registered; written at boot (PCI binding), then only
+ * used by the network thread. */
+static struct net_nic nics[NETAPI_MAX_NICS];
+static struct net_nic_ops nic_ops[NETAPI_MAX_NICS];
+static unsigned nnics;
+static bool thread_started, stack_started;
+
+static const char *check_use(const char *value)
+{
+    return netapi_module_find(value) ? NULL : "not a network module (ip, ippass, pass, null)";
+}
+
+static u64 now_ms(void)
+{
+    return clock_now_us() / 1000;
+}
+
+static void stack_log(const char *line)
+{
+    kprintf("bookvisor: ip: %s\n", line);
+}
+
+/* One option: true with *out set, or false after saying why. */
+static bool ip_option(const char *key, const char *text, u32 *out)
+{
+    if (ip_text_parse(text, out))
+        return true;
+    kprintf("bookvisor: ip: %s=%s is not an IPv4 address (a.b.c.d)\n", key, text);
+    return false;
+}
+
+/* bookvisor's addresses from the options; DHCP when asked or when no address is given. */
+static bool stack_config(struct bv_ip_config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->use_dhcp = vmm_options.ip_use_dhcp || !vmm_options.ip_addr[0];
+    if (cfg->use_dhcp)
+        return true;
+    if (!ip_option("ip.ipaddr", vmm_options.ip_addr, &cfg->ipaddr) ||
+        !ip_option("ip.netmask", vmm_options.ip_netmask, &cfg->netmask))
+        return false;
+    return !vmm_options.ip_gateway[0] ||
+           ip_option("ip.gateway", vmm_options.ip_gateway, &cfg->gateway);
+}
+
+static void start_stack(struct net_nic *nic)
+{
+    struct bv_ip_config cfg;
+
+    if (stack_started) {
+        kprintf("bookvisor: ip: %s: the stack runs on another NIC already; "
+                "this one gets none\n", nic->name);
+        return;
+    }
+    if (!stack_config(&cfg)) {
+        kprintf("bookvisor: ip: %s: no stack (bad address options)\n", nic->name);
+        return;
+    }
+    if (bv_ip_attach(nic, &cfg, now_ms, stack_log) != 0) {
+        kprintf("bookvisor: ip: %s: lwIP refused the interface\n", nic->name);
+        return;
+    }
+    stack_started = true;
+    if (cfg.use_dhcp)
+        kprintf("bookvisor: ip: %s: asking DHCP for an address\n", nic->name);
+    else
+        kprintf("bookvisor: ip: %s: address %u.%u.%u.%u\n", nic->name, cfg.ipaddr >> 24,
+                (cfg.ipaddr >> 16) & 0xff, (cfg.ipaddr >> 8) & 0xff, cfg.ipaddr & 0xff);
+}
+
+/*
+ * The one thread that touches the network: NICs are polled and lwIP's
+ * timers run only here, so neither needs a lock (chapter 10).
+ */
+static void net_thread(void *arg)
+{
+    (void)arg;
+    /* Services are started here, not at boot: every lwIP call from this thread. */
+    if (stack_started && vmm_options.ip_echo_port) {
+        if (vmm_options.ip_echo_port > 0xffff)
+            kprintf("bookvisor: ip: ip.echo_port=%llu is not a TCP port; no echo server\n",
+                    (unsigned long long)vmm_options.ip_echo_port);
+        else if (bv_echo_start((u16)vmm_options.ip_echo_port, stack_log) != 0)
+            kprintf("bookvisor: ip: lwIP refused the echo server's port %llu\n",
+                    (unsigned long long)vmm_options.ip_echo_port);
+    }
+    for (;;) {
+        netapi_poll_all();
+        bv_ip_poll();
+        thread_sleep_us(NET_POLL_US);
+    }
+}
+
+static void *attach(const struct nic_offer *offer, bool *hide)
+{
+    const struct net_module *m = netapi_module_find(offer->use);
+    struct net_nic *nic;
+    int err;
+
+    if (!m) {
+        kprintf("bookvisor: net: %s: net=%s is not a module (%s)\n", offer->name, offer->use,
+                netapi_module_names());
+        return NULL;
+    }
+    if (!m->hides_nic && !offer->can_share) {
+        kprintf("bookvisor: net: %s: net=%s leaves the NIC to the guest, which this driver "
+                "cannot mediate yet; the device stays the guest's\n",
+                offer->name, offer->use);
+        return NULL;
+    }
+    if (nnics == NETAPI_MAX_NICS) {
+        kprintf("bookvisor: net: %s: more than %u NICs\n", offer->name, NETAPI_MAX_NICS);
+        return NULL;
+    }
+    nic = &nics[nnics];
+    memset(nic, 0, sizeof(*nic));
+    kstrlcpy(nic->name, offer->name, sizeof(nic->name));
+    memcpy(nic->mac, offer->mac, 6);
+    nic_ops[nnics] = (struct net_nic_ops){ offer->send, offer->poll };
+    nic->ops = &nic_ops[nnics];
+    nic->ctx = offer->ctx;
+    err = netapi_nic_register(nic, offer->use);
+    if (err) {
+        kprintf("bookvisor: net: %s: not registered (error %d)\n", offer->name, err);
+        return NULL;
+    }
+    nnics++;
+    *hide = m->hides_nic;
+    kprintf("bookvisor: net: %s registered, module %s\n", nic->name, m->name);
+    if (strcmp(m->name, "ip") == 0 || strcmp(m->name, "ippass") == 0)
+        start_stack(nic);
+    if (!thread_started) {
+        thread_create("net", net_thread, NULL);
+        thread_started = true;
+    }
+    return nic;
+}
+
+static void receive(void *handle, const u8 *frame, size_t len)
+{
+    netapi_nic_receive(handle, frame, len);
+}
+
+static const struct nic_sink net_sink = { check_use, attach, receive };
+
+void net_init(void)
+{
+    nic_sink_set(&net_sink);
+}

@@ -1,0 +1,50 @@
+/*
+ * Unit tests for net/ip_text.c: dotted quads parse; everything else is
+ * refused and leaves the result alone.
+ * unit-sources: net/ip_text.c
+ */
+#include <check.h>
+#include "net/ip_text.h"
+#include "tests/unit/unit_main.h"
+
+START_TEST(dotted_quads_parse)
+{
+    u32 a = 0;
+
+    ck_assert(ip_text_parse("10.0.2.15", &a));
+    ck_assert_uint_eq(a, 0x0A00020Fu);
+    ck_assert(ip_text_parse("255.255.255.0", &a));
+    ck_assert_uint_eq(a, 0xFFFFFF00u);
+    ck_assert(ip_text_parse("0.0.0.0", &a));
+    ck_assert_uint_eq(a, 0);
+    ck_assert(ip_text_parse("192.168.001.010", &a));
+    ck_assert_uint_eq(a, 0xC0A8010Au);
+}
+END_TEST
+
+START_TEST(everything_else_is_refused)
+{
+    static const char *const bad[] = {
+        "", "10", "10.0.2", "10.0.2.15.", "10.0.2.15.1", "256.0.0.1", "10.0.2.1000",
+        "10..2.15", ".10.0.2", "10.0.2.x", " 10.0.2.15", "10.0.2.15 ", "+1.2.3.4", "1.2.3.-4",
+        "0001.2.3.4",
+    };
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        u32 a = 0x12345678;
+
+        ck_assert_msg(!ip_text_parse(bad[i], &a), "accepted '%s'", bad[i]);
+        ck_assert_uint_eq(a, 0x12345678);
+    }
+    ck_assert(!ip_text_parse(NULL, NULL));
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("ip_text");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, dotted_quads_parse);
+    tcase_add_test(tc, everything_else_is_refused);
+    suite_add_tcase(s, tc);
+    return unit_run_suite(s);
+}
