@@ -15,15 +15,6 @@
 #define NET_WAIT_DEFAULT_MS 5000u
 #define NET_WAIT_MAX_MS 600000u
 
-static bool clock_read(u64 *us)
-{
-    struct hypercall_regs r = { BOOKVISOR_HC_CLOCK, 0, 0, 0 };
-    if (!hypercall(&r) || (r.eax == BOOKVISOR_HC_UNKNOWN && r.edx == 0))
-        return false;
-    *us = ((u64)r.edx << 32) | r.eax;
-    return true;
-}
-
 /* net.wait_ms=N (decimal); the default when absent or not a number. */
 static u32 wait_ms(const struct check_context *ctx)
 {
