@@ -5,10 +5,18 @@ SHELL := /bin/bash
 
 # `make DEBUG=1 ...`: an unoptimised build (-O0, for gdb: no "optimized out"
 # values) in build/debug/, beside the normal one; the same targets work on it.
+# `make BENCH=1 ...`: the normal build plus TSC readings around every exit that
+# reaches C (common/vm/bench_ticks.h), in build/bench/; `make bench` uses it.
 DEBUG     ?=
+BENCH     ?=
+BENCH_DEF :=
 ifeq ($(DEBUG),1)
 BUILD     := build/debug
 OPT       := -O0
+else ifeq ($(BENCH),1)
+BUILD     := build/bench
+OPT       := -O2
+BENCH_DEF := -DBOOKVISOR_BENCH_TICKS
 else
 BUILD     := build
 OPT       := -O2
@@ -21,7 +29,7 @@ LD        := ld
 VMM_CFLAGS := -std=gnu11 $(OPT) -g -ffreestanding -fno-builtin -nostdlib -mno-red-zone \
 	-mno-mmx -mno-sse -mno-sse2 -mcmodel=kernel -fno-pic -fno-pie -fno-stack-protector \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fcf-protection=none \
-	-Wall -Wextra -Werror -I. -MMD -MP
+	-Wall -Wextra -Werror -I. -MMD -MP $(BENCH_DEF)
 VMM_ASFLAGS := -I. -I$(BUILD) -MMD -MP -fno-pic -fno-pie
 VMM_LDFLAGS := -nostdlib -static -z max-page-size=4096 -T arch/x86/linker.ld --no-warn-rwx-segments -z noexecstack
 
@@ -285,8 +293,12 @@ FUZZ_TIME ?= 300
 fuzz: | $(STAMP)
 	@tests/fuzz/run $(FUZZ_TIME)
 
+# `make bench PART=linux` runs one part (tests/bench.py --part); the linux part uses
+# the bench build of bookvisor (BENCH=1 above), made here beside the normal one.
+PART      ?= all
 bench: all
-	@python3 tests/bench.py
+	@$(MAKE) -s BENCH=1 build/bench/bookvisor.elf
+	@python3 tests/bench.py --part $(PART)
 
 # The chapters' figures from a run (tests/figures.py): the guest-checks test on every
 # target, then every `<!-- figure: ... -->` region of chapters/ rewritten from its logs.

@@ -10,6 +10,7 @@
 #ifndef BOOKVISOR_COMMON_VM_VCPU_H
 #define BOOKVISOR_COMMON_VM_VCPU_H
 
+#include "common/vm/bench_ticks.h"
 #include "common/vm/cpuid_memo.h"
 #include "common/base/timer.h"
 #include "common/lib/types.h"
@@ -118,6 +119,8 @@ struct vcpu {
     struct cpuid_memo cpuid_memo __attribute__((aligned(32)));
     /** The events this vCPU owes its guest (common/vm/event.h, chapter 08). */
     struct event_queue events;
+    /** Where its TSC went, in a bench build only (common/vm/bench_ticks.h). */
+    struct bench_ticks bench;
 };
 
 /** @name Bits of struct vcpu's work_pending */
