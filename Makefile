@@ -344,7 +344,7 @@ help:
 	@echo "make handout LAB=n [DEST=dir]   a lab's handout (a git repository; default handouts/labN)"
 	@echo "make course [DEST=dir]   every lab cut out (default handouts/course)"
 	@echo "make grade LAB=n [ONLY=check]   grade a lab (results also in build/grade/labN/)"
-	@echo "make bench      benchmarks;  make fuzz   longer fuzzing"
+	@echo "make bench      benchmarks (PART=linux: one part);  make fuzz   longer fuzzing"
 	@echo "make figures    rewrite the chapters' figures from a guest-checks run"
 	@echo "make test-long  the labs' wrong solutions graded on the emulators too"
 	@echo "make gdb        QEMU stopped at the start, gdb attached with bookvisor's symbols"
