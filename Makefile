@@ -5,10 +5,18 @@ SHELL := /bin/bash
 
 # `make DEBUG=1 ...`: an unoptimised build (-O0, for gdb: no "optimized out"
 # values) in build/debug/, beside the normal one; the same targets work on it.
+# `make BENCH=1 ...`: the normal build plus TSC readings around every exit that
+# reaches C (common/vm/bench_ticks.h), in build/bench/; `make bench` uses it.
 DEBUG     ?=
+BENCH     ?=
+BENCH_DEF :=
 ifeq ($(DEBUG),1)
 BUILD     := build/debug
 OPT       := -O0
+else ifeq ($(BENCH),1)
+BUILD     := build/bench
+OPT       := -O2
+BENCH_DEF := -DBOOKVISOR_BENCH_TICKS
 else
 BUILD     := build
 OPT       := -O2
@@ -21,7 +29,7 @@ LD        := ld
 VMM_CFLAGS := -std=gnu11 $(OPT) -g -ffreestanding -fno-builtin -nostdlib -mno-red-zone \
 	-mno-mmx -mno-sse -mno-sse2 -mcmodel=kernel -fno-pic -fno-pie -fno-stack-protector \
 	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fcf-protection=none \
-	-Wall -Wextra -Werror -I. -MMD -MP
+	-Wall -Wextra -Werror -I. -MMD -MP $(BENCH_DEF)
 VMM_ASFLAGS := -I. -I$(BUILD) -MMD -MP -fno-pic -fno-pie
 VMM_LDFLAGS := -nostdlib -static -z max-page-size=4096 -T arch/x86/linker.ld --no-warn-rwx-segments -z noexecstack
 
@@ -293,8 +301,12 @@ FUZZ_TIME ?= 300
 fuzz: | $(STAMP)
 	@tests/fuzz/run $(FUZZ_TIME)
 
+# `make bench PART=linux` runs one part (tests/bench.py --part); the linux part uses
+# the bench build of bookvisor (BENCH=1 above), made here beside the normal one.
+PART      ?= all
 bench: all
-	@python3 tests/bench.py
+	@$(MAKE) -s BENCH=1 build/bench/bookvisor.elf
+	@python3 tests/bench.py --part $(PART)
 
 # The chapters' figures from a run (tests/figures.py): the guest-checks test on every
 # target, then every `<!-- figure: ... -->` region of chapters/ rewritten from its logs.
@@ -340,7 +352,7 @@ help:
 	@echo "make handout LAB=n [DEST=dir]   a lab's handout (a git repository; default handouts/labN)"
 	@echo "make course [DEST=dir]   every lab cut out (default handouts/course)"
 	@echo "make grade LAB=n [ONLY=check]   grade a lab (results also in build/grade/labN/)"
-	@echo "make bench      benchmarks;  make fuzz   longer fuzzing"
+	@echo "make bench      benchmarks (PART=linux: one part);  make fuzz   longer fuzzing"
 	@echo "make figures    rewrite the chapters' figures from a guest-checks run"
 	@echo "make test-long  the labs' wrong solutions graded on the emulators too"
 	@echo "make gdb        QEMU stopped at the start, gdb attached with bookvisor's symbols"

@@ -253,7 +253,9 @@ static enum exit_action on_hlt(struct vcpu *v, struct vm_exit *e)
      * after an interrupt the VMM took for itself. */
     struct desc_caught caught = { .vmm_vector = true };
     while (caught.vmm_vector && !vcpu_event_wakes_halt(v)) {
+        BENCH_TICKS_BEGIN(t0); /* halted ticks are no instructions (bench_ticks.h) */
         desc_wait_for_interrupt(&caught);
+        BENCH_TICKS_ADD(v, halted, t0);
         vcpu_shootdown_idle(v); /* halted: it flushes before it runs (chapter 08) */
         reflect_caught(v, &caught);
     }

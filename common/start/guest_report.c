@@ -45,6 +45,28 @@ static void print_other_vcpus(struct guest_vm *vm, const struct vcpu *stopped)
         kprintf("bookvisor: exits of all %u vCPUs: total=%llu\n", n, (unsigned long long)total);
 }
 
+/* A bench build's TSC sums (common/vm/bench_ticks.h), all vCPUs together,
+ * for tests/bench.py: on Bochs each tick is an instruction, or a tick the
+ * CPU spent halted. */
+static void print_bench_ticks(struct guest_vm *vm, u64 stop)
+{
+    struct bench_ticks sum = { 0, 0, 0 };
+    u64 exits = 0;
+    unsigned n = __atomic_load_n(&vm->n_vcpus, __ATOMIC_ACQUIRE);
+    for (unsigned i = 0; i < n; i++) {
+        sum.in_exits += vm->vcpus[i]->bench.in_exits;
+        sum.halted += vm->vcpus[i]->bench.halted;
+        sum.timed += vm->vcpus[i]->bench.timed;
+        exits += vcpu_exit_total(vm->vcpus[i]);
+    }
+    kprintf("bookvisor: bench ticks: start=%llu first-entry=%llu stop=%llu in-exits=%llu "
+            "halted=%llu timed=%llu exits=%llu\n",
+            (unsigned long long)bench_boot_ticks.start,
+            (unsigned long long)bench_boot_ticks.first_entry, (unsigned long long)stop,
+            (unsigned long long)sum.in_exits, (unsigned long long)sum.halted,
+            (unsigned long long)sum.timed, (unsigned long long)exits);
+}
+
 /* The VMM's own work before an entry: due timers, then a batch of threads.
  * True while either still waits. */
 static bool vmm_work_run(void)
@@ -63,7 +85,9 @@ void guest_run_and_report(struct vcpu *v)
     timer_attach_work(&v->work_pending);
     if (thread_count())
         timer_kick();
+    bench_boot_ticks.first_entry = BENCH_TICKS_NOW();
     enum vcpu_stop_kind stop = vcpu_run(v, &guest_exit_handlers);
+    u64 ticks_at_stop = BENCH_TICKS_NOW();
     timer_attach_work(NULL);
     struct guest_vm *vm = guest_vm_of(v);
 
@@ -81,6 +105,8 @@ void guest_run_and_report(struct vcpu *v)
             (unsigned long long)vm->map.stats.leaves_4k, (unsigned long long)vm->map.stats.leaves_2m,
             (unsigned long long)vm->map.stats.leaves_1g, (unsigned long long)vm->map.stats.tables,
             (unsigned long long)vm->map.stats.reclaims, (unsigned long long)vm->mtrr_updates);
+    if (BENCH_TICKS_ON)
+        print_bench_ticks(vm, ticks_at_stop);
     bool canary = vmm_canary_intact();
     kprintf("bookvisor: VMM memory canary %s\n", canary ? "intact" : "CORRUPTED");
     machine_stop(ok && canary ? MACHINE_STATUS_OK : MACHINE_STATUS_FAILURE);

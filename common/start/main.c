@@ -13,6 +13,7 @@
 #include "arch/x86/percpu.h"
 #include "arch/x86/relocate.h"
 #include "common/vm/backend.h"
+#include "common/vm/bench_ticks.h"
 #include "common/base/options_module.h"
 #include "common/base/console.h"
 #include "common/start/guest_boot.h"
@@ -206,8 +207,11 @@ static const struct backend_ops *choose_backend(const struct cpu_info *cpu, char
     return NULL;
 }
 
+struct bench_boot_ticks bench_boot_ticks;
+
 void boot_main(u32 magic, u32 mbi_pa)
 {
+    u64 ticks_at_start = BENCH_TICKS_NOW(); /* 0 outside a bench build */
     console_init(CONSOLE_COM1);
     percpu_start_boot_cpu(); /* GDT, TSS, IDT and GS: this_cpu() works from here */
     parse_boot_info(magic, mbi_pa);
@@ -245,6 +249,7 @@ void boot_main(u32 magic, u32 mbi_pa)
     keep_boot_info(mbi_pa, base + image + tables, staging);
     u64 pool = base + image + tables + keep;
     mem_init(pool, base + region - pool);
+    bench_boot_ticks.start = ticks_at_start; /* after the move: the image was copied */
     kprintf("bookvisor: memory: VMM region [0x%llx, 0x%llx) (%llu MiB), %llu MiB free for the VMM\n",
             (unsigned long long)base, (unsigned long long)(base + region),
             (unsigned long long)(region >> 20), (unsigned long long)(mem_free_bytes() >> 20));

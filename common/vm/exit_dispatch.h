@@ -9,6 +9,7 @@
 #define BOOKVISOR_COMMON_VM_EXIT_DISPATCH_H
 
 #include "common/vm/backend.h"
+#include "common/vm/bench_ticks.h"
 #include "common/vm/vcpu.h"
 #include "common/vm/vcpu_entry.h"
 #include "common/vm/vcpu_events.h"
@@ -99,6 +100,7 @@ static inline __attribute__((always_inline)) bool
 vcpu_handle_exit_inline(struct vcpu *v, struct vm_exit *e,
                         enum vm_skip (*skip)(struct vcpu *, const struct vm_exit *))
 {
+    BENCH_TICKS_BEGIN(t0); /* nothing outside a bench build (bench_ticks.h) */
     if (__builtin_expect(e->cut_short.delivery != VM_DELIVERY_NONE, 0) &&
         !vcpu_event_take_back(v, e))
         return false;
@@ -110,7 +112,10 @@ vcpu_handle_exit_inline(struct vcpu *v, struct vm_exit *e,
     } else {
         go = exit_apply_action(v, e, a);
     }
-    return go && vcpu_before_entry(v);
+    go = go && vcpu_before_entry(v);
+    BENCH_TICKS_ADD(v, in_exits, t0);
+    BENCH_TICKS_COUNT(v);
+    return go;
 }
 
 #endif

@@ -10,6 +10,7 @@
 #ifndef BOOKVISOR_COMMON_VM_VCPU_H
 #define BOOKVISOR_COMMON_VM_VCPU_H
 
+#include "common/vm/bench_ticks.h"
 #include "common/vm/cpuid_memo.h"
 #include "common/base/timer.h"
 #include "common/lib/shootdown.h"
@@ -121,6 +122,8 @@ struct vcpu {
     struct event_queue events;
     /** The flushes of the shared nested map it has done (chapter 08, "Shootdown"). */
     struct shootdown_target shootdown;
+    /** Where its TSC went, in a bench build only (common/vm/bench_ticks.h). */
+    struct bench_ticks bench;
 };
 
 /** @name Bits of struct vcpu's work_pending */
