@@ -327,6 +327,11 @@ static int vmx_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
     vmwrite(VMCS_CR4_READ_SHADOW, st->cr4);
     if (controls->proc2 & VMX_PROC2_VPID)
         vmwrite(VMCS_VPID, x->vpid);
+    /* XSAVES/XRSTORS run in the guest without exits: no IA32_XSS bit is
+     * bookvisor's. Written, not left to the zeroed page (the field exists
+     * only with the control). */
+    if (controls->proc2 & VMX_PROC2_XSAVES)
+        vmwrite(VMCS_XSS_EXITING_BITMAP, 0);
     write_host_state(me);
     write_guest_state(&g);
 
@@ -518,6 +523,11 @@ static void vmx_bound_run(struct vcpu *v, u64 tsc_deadline)
     }
 }
 
+static void vmx_cpuid_hidden(struct cpuid_hide *out)
+{
+    vmx_caps_cpuid_hidden(&vmx_machine_caps, out);
+}
+
 static void vmx_set_nested_root(struct vcpu *v, u64 root_pa)
 {
     vmcs_use(v, "set_nested_root");
@@ -554,6 +564,7 @@ const struct backend_ops vmx_backend = {
     .get_interruptibility = vmx_get_interruptibility,
     .set_event_windows = vmx_set_event_windows,
     .flush_nested_tlb = vmx_flush_nested_tlb,
+    .cpuid_hidden = vmx_cpuid_hidden,
     .bound_run = vmx_bound_run,
     .set_io_intercept = vmx_set_io_intercept,
     .set_msr_intercept = vmx_set_msr_intercept,

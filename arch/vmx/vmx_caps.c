@@ -198,3 +198,10 @@ size_t vmx_caps_feature_string(const struct vmx_caps *caps, char *buf, size_t le
     }
     return used;
 }
+
+void vmx_caps_cpuid_hidden(const struct vmx_caps *caps, struct cpuid_hide *out)
+{
+    out->ext1_edx = caps->rdtscp ? 0 : CPUID_EXT1_EDX_RDTSCP;
+    out->leaf7_ebx = caps->invpcid ? 0 : CPUID_7_EBX_INVPCID;
+    out->leafd1_eax = caps->xsaves ? 0 : CPUID_D1_EAX_XSAVES;
+}

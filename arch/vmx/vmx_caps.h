@@ -11,6 +11,7 @@
 #ifndef BOOKVISOR_ARCH_VMX_VMX_CAPS_H
 #define BOOKVISOR_ARCH_VMX_VMX_CAPS_H
 
+#include "common/lib/cpuid_hide.h"
 #include "common/lib/types.h"
 
 /** @name Capability MSR indices (SDM appendix A) */
@@ -177,5 +178,13 @@ bool vmx_caps_decode(const struct vmx_cap_msrs *msrs, struct vmx_caps *out);
  * @return the length of the full list (so a result >= len means truncated).
  */
 size_t vmx_caps_feature_string(const struct vmx_caps *caps, char *buf, size_t len);
+
+/**
+ * The CPUID feature bits the guest must not be told of on a CPU with these
+ * capabilities: RDTSCP, INVPCID and XSAVES when their "enable" control may
+ * not be set (bookvisor sets each one that may: vmx_controls_choose()), since
+ * the guest would get \#UD for them.
+ */
+void vmx_caps_cpuid_hidden(const struct vmx_caps *caps, struct cpuid_hide *out);
 
 #endif

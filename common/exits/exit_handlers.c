@@ -66,6 +66,7 @@ static enum exit_action on_cpuid(struct vcpu *v, struct vm_exit *e)
     if (__builtin_expect((leaf | 6) == 7, 0)) /* leaves 1 and 7 (3 and 5 pass through it untouched) */
         cpuid_mirror_cr4(v, &r);
     cpuid_policy_apply(leaf, (u32)v->gprs.rcx, &r);
+    cpuid_hide_apply(&guest_vm_of(v)->cpuid_hide, leaf, (u32)v->gprs.rcx, &r);
     if (cpuid_policy_stable_leaf(leaf, v->osxsave_writes_exit))
         cpuid_memo_put(&v->cpuid_memo, leaf, &r); /* the backends answer the next one themselves */
     v->gprs.rax = r.eax;

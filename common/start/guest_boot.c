@@ -76,6 +76,9 @@ void guest_boot(const struct guest_boot_params *p)
     struct vcpu *vcpu0 = guest_vm_add_vcpu(vm);
     vm->vmm_base = p->vmm_base;
     vm->vmm_size = p->vmm_size;
+    /* What CPUID must not announce because the backend cannot give it (chapter 15). */
+    if (p->backend->cpuid_hidden)
+        p->backend->cpuid_hidden(&vm->cpuid_hide);
     /* What the guest's control-register writes may set: before any vCPU (VT-x's masks read it). */
     cpu_features_read(true, &vm->cr_features);
 

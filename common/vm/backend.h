@@ -22,6 +22,7 @@
 #ifndef BOOKVISOR_COMMON_VM_BACKEND_H
 #define BOOKVISOR_COMMON_VM_BACKEND_H
 
+#include "common/lib/cpuid_hide.h"
 #include "common/lib/types.h"
 #include "common/vm/vcpu.h"
 
@@ -138,6 +139,12 @@ struct backend_ops {
      * vcpu_before_entry() when a flush was asked for (VCPU_WORK_NESTED_FLUSH).
      */
     void (*flush_nested_tlb)(struct vcpu *v);
+    /**
+     * The CPUID feature bits this backend cannot let the guest use on this
+     * CPU (common/lib/cpuid_hide.h), written to *out; NULL when there are
+     * none. Asked once, before the guest's first CPUID.
+     */
+    void (*cpuid_hidden)(struct cpuid_hide *out);
     /**
      * Bound the guest's next runs: get control back by the time the TSC
      * reaches tsc_deadline even if the guest never exits by itself, then

@@ -58,6 +58,8 @@ struct guest_vm {
      *  policy): what its control-register writes may set. Written once before
      *  the first vCPU is made, read-only afterwards: no lock. */
     struct cr_features cr_features;
+    /** Feature bits the backend cannot give the guest, cleared from every CPUID answer. */
+    struct cpuid_hide cpuid_hide;
     /** vCPU i for i < n_vcpus; entries are never removed or moved. */
     struct vcpu *vcpus[GUEST_VM_MAX_VCPUS];
     /** Used entries of vcpus: stored with release after the entry, read with acquire. */

@@ -2,7 +2,7 @@
  * Unit tests for arch/vmx/vmx_caps.c and arch/vmx/vmx_controls.c: decoding
  * the capability MSRs and deriving control fields from them.
  *
- * unit-sources: arch/vmx/vmx_caps.c arch/vmx/vmx_controls.c common/lib/format.c common/lib/kstring.c
+ * unit-sources: common/lib/cpuid_hide.c arch/vmx/vmx_caps.c arch/vmx/vmx_controls.c common/lib/format.c common/lib/kstring.c
  */
 #include <check.h>
 #include <stdlib.h>
@@ -537,6 +537,44 @@ START_TEST(preemption_value_rounds_up_and_saturates)
 }
 END_TEST
 
+/* An instruction whose "enable" control the CPU lacks vanishes from CPUID
+ * (chapter 15): the guest would get #UD for it. */
+START_TEST(cpuid_hides_what_the_controls_cannot_enable)
+{
+    struct vmx_caps caps;
+    memset(&caps, 0, sizeof(caps));
+    struct cpuid_hide h;
+    vmx_caps_cpuid_hidden(&caps, &h);
+    struct cpuid_result r = { ~0u, ~0u, ~0u, ~0u };
+    cpuid_hide_apply(&h, 0x80000001u, 0, &r);
+    ck_assert_uint_eq(r.edx, ~CPUID_EXT1_EDX_RDTSCP);
+    ck_assert_uint_eq(r.eax, ~0u);
+    r = (struct cpuid_result){ ~0u, ~0u, ~0u, ~0u };
+    cpuid_hide_apply(&h, 7, 0, &r);
+    ck_assert_uint_eq(r.ebx, ~CPUID_7_EBX_INVPCID);
+    r = (struct cpuid_result){ ~0u, ~0u, ~0u, ~0u };
+    cpuid_hide_apply(&h, 7, 1, &r); /* another subleaf of 7: untouched */
+    ck_assert_uint_eq(r.ebx, ~0u);
+    r = (struct cpuid_result){ ~0u, ~0u, ~0u, ~0u };
+    cpuid_hide_apply(&h, 0xD, 1, &r);
+    ck_assert_uint_eq(r.eax, ~CPUID_D1_EAX_XSAVES);
+    r = (struct cpuid_result){ ~0u, ~0u, ~0u, ~0u };
+    cpuid_hide_apply(&h, 0xD, 0, &r);
+    ck_assert_uint_eq(r.eax, ~0u);
+
+    /* With the controls allowed nothing is hidden. */
+    caps.rdtscp = caps.invpcid = caps.xsaves = true;
+    vmx_caps_cpuid_hidden(&caps, &h);
+    ck_assert_uint_eq(h.ext1_edx | h.leaf7_ebx | h.leafd1_eax, 0);
+    /* Each one alone. */
+    caps.invpcid = false;
+    vmx_caps_cpuid_hidden(&caps, &h);
+    ck_assert_uint_eq(h.ext1_edx, 0);
+    ck_assert_uint_eq(h.leaf7_ebx, CPUID_7_EBX_INVPCID);
+    ck_assert_uint_eq(h.leafd1_eax, 0);
+}
+END_TEST
+
 static Suite *vmx_controls_suite(void)
 {
     Suite *s = suite_create("vmx_controls");
@@ -576,6 +614,7 @@ static Suite *vmx_controls_suite(void)
     tcase_add_test(t, choose_fails_without_virtual_nmis);
     tcase_add_test(t, choose_required_timer_missing);
     tcase_add_test(t, preemption_value_rounds_up_and_saturates);
+    tcase_add_test(t, cpuid_hides_what_the_controls_cannot_enable);
     suite_add_tcase(s, t);
     return s;
 }
