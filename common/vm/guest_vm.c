@@ -87,8 +87,8 @@ bool guest_vm_read_phys(void *ctx, u64 gpa, void *buf, size_t len)
     /* Both ends are in readable memory and nothing between is VMM memory. */
     u64 last = gpa + len - 1;
     spin_lock(&vm->npt_lock); /* the layout changes when hooks do */
-    enum npt_kind a = npt_layout_kind_at(&vm->layout, gpa);
-    enum npt_kind b = npt_layout_kind_at(&vm->layout, last);
+    enum npt_kind a, b;
+    npt_layout_kinds_at(&vm->layout, gpa, last, &a, &b);
     spin_unlock(&vm->npt_lock);
     if ((a != NPT_KIND_RAM && a != NPT_KIND_MMIO) || (b != NPT_KIND_RAM && b != NPT_KIND_MMIO))
         return false;
