@@ -132,4 +132,19 @@ enum cr_write_insn {
  */
 enum cr_write_insn cr_write_decode(const struct insn_info *info, u8 *cr, u8 *gpr);
 
+/**
+ * The common MOV to CR, read straight from the guest's bytes without the
+ * general decoder (chapter 14: the decoder is most of an AMD-V CR exit
+ * without decode assists): 0F 22 /r with no prefix, or with one REX in
+ * 64-bit mode. Any other form says CR_WRITE_NONE, and the caller decodes it
+ * with insn_decode_length() and cr_write_decode(), which agree with this.
+ * @param bytes  the guest's instruction bytes
+ * @param n      how many were fetched (fewer than the form needs: CR_WRITE_NONE)
+ * @param mode64 the guest runs 64-bit code (REX exists)
+ * @param cr     out: as cr_write_decode()
+ * @param gpr    out: as cr_write_decode()
+ * @return CR_WRITE_MOV with cr and gpr set, or CR_WRITE_NONE.
+ */
+enum cr_write_insn cr_write_decode_plain(const u8 *bytes, size_t n, bool mode64, u8 *cr, u8 *gpr);
+
 #endif
