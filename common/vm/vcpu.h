@@ -14,6 +14,7 @@
 #include "common/base/timer.h"
 #include "common/lib/types.h"
 #include "common/vm/event.h"
+#include "common/vm/hooks.h"
 #include "common/vm/vm_exit.h"
 
 /** General-purpose registers in the order the asm loops save them. */
@@ -118,6 +119,8 @@ struct vcpu {
     struct cpuid_memo cpuid_memo __attribute__((aligned(32)));
     /** The events this vCPU owes its guest (common/vm/event.h, chapter 08). */
     struct event_queue events;
+    /** The I/O hooks this vCPU's exits found (common/vm/hooks.h, chapter 14). */
+    struct io_hook_memo io_hooks;
 };
 
 /** @name Bits of struct vcpu's work_pending */
