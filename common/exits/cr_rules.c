@@ -231,6 +231,11 @@ const char *efer_write_fault(const struct cr_features *f, const struct cr_state 
     return NULL;
 }
 
+unsigned efer_write_state_needed(const struct cr_state *now, u64 value)
+{
+    return ((value ^ now->efer) & EFER_LME) ? CR_STATE_CR0 : 0;
+}
+
 u64 efer_write_value(const struct cr_state *now, u64 value)
 {
     return (value & ~EFER_LMA) | (now->efer & EFER_LMA);

@@ -52,6 +52,7 @@ struct cr_state {
 enum cr_state_part {
     CR_STATE_CR3 = 1,  /**< cr3: a write that sets CR4.PCIDE */
     CR_STATE_CS_L = 2, /**< cs_l: a write that changes CR0.PG */
+    CR_STATE_CR0 = 4,  /**< cr0: an EFER write that changes LME (efer_write_state_needed()) */
 };
 
 /**
@@ -95,6 +96,14 @@ const char *cr_write_fault(const struct cr_features *f, const struct cr_state *n
  * @return NULL if legal, else why it raises \#GP.
  */
 const char *efer_write_fault(const struct cr_features *f, const struct cr_state *now, u64 value);
+
+/**
+ * Which parts of struct cr_state besides efer efer_write_fault() reads for
+ * this write: CR_STATE_CR0 when it changes EFER.LME, else nothing (with cr0
+ * left 0 the answer is the same): the WRMSR handler reads CR0 from the
+ * backend only then (chapter 14).
+ */
+unsigned efer_write_state_needed(const struct cr_state *now, u64 value);
 
 /** The EFER a legal write leaves: the written bits, with the current LMA. */
 u64 efer_write_value(const struct cr_state *now, u64 value);

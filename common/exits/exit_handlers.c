@@ -171,7 +171,9 @@ static void cr_state_of(struct vcpu *v, struct cr_state *s)
  */
 static enum exit_action on_efer_write(struct vcpu *v, u64 value)
 {
-    struct cr_state now = { .cr0 = get(v, VCPU_REG_CR0), .efer = get(v, VCPU_REG_EFER) };
+    struct cr_state now;
+    now.efer = get(v, VCPU_REG_EFER);
+    now.cr0 = efer_write_state_needed(&now, value) & CR_STATE_CR0 ? get(v, VCPU_REG_CR0) : 0;
     const char *why = efer_write_fault(&guest_vm_of(v)->cr_features, &now, value);
     if (why)
         return refuse_write(v, "EFER", value, why);

@@ -64,11 +64,6 @@ int guest_vm_init_vcpu(struct guest_vm *vm, struct vcpu *v, const struct vcpu_in
     return 0;
 }
 
-struct guest_vm *guest_vm_of(struct vcpu *v)
-{
-    return v->vm;
-}
-
 void guest_vm_paging(struct vcpu *v, struct guest_paging *out)
 {
     out->cr0 = v->backend->get_reg(v, VCPU_REG_CR0);

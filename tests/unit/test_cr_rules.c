@@ -266,6 +266,37 @@ START_TEST(flush_only_for_translation_bits)
 }
 END_TEST
 
+/* An EFER write judged without CR0 (left 0) where efer_write_state_needed()
+ * does not ask for it gets the same answer as with the real CR0; where it
+ * asks (LME changes), CR0 decides. */
+START_TEST(efer_state_needed)
+{
+    static const u64 cr0s[] = { 0, PE, PE | PG, PE | ET | NE | WP | PG };
+    static const u64 efers[] = { 0, SCE, LME, LME | LMA, SCE | NXE | LME | LMA, SVME };
+    static const u64 values[] = { 0, SCE, LME, LME | NXE, LME | LMA, SVME, TCE, 1ULL << 20 };
+    unsigned asked = 0;
+    for (size_t c = 0; c < ARRAY_SIZE(cr0s); c++)
+        for (size_t e = 0; e < ARRAY_SIZE(efers); e++)
+            for (size_t i = 0; i < ARRAY_SIZE(values); i++) {
+                struct cr_state real = { .cr0 = cr0s[c], .efer = efers[e] };
+                struct cr_state lean = { .efer = efers[e] };
+                unsigned need = efer_write_state_needed(&lean, values[i]);
+                ck_assert_uint_eq(need & ~(unsigned)CR_STATE_CR0, 0);
+                if (need & CR_STATE_CR0) {
+                    asked++;
+                    continue;
+                }
+                ck_assert_ptr_eq(efer_write_fault(&all, &lean, values[i]),
+                                 efer_write_fault(&all, &real, values[i]));
+            }
+    ck_assert_uint_gt(asked, 0);
+    struct cr_state paging = { .cr0 = PE | PG, .efer = LME | LMA };
+    ck_assert_uint_eq(efer_write_state_needed(&paging, 0), CR_STATE_CR0);
+    ck_assert_ptr_nonnull(efer_write_fault(&all, &paging, 0));
+    ck_assert_uint_eq(efer_write_state_needed(&paging, LME | NXE), 0);
+}
+END_TEST
+
 START_TEST(efer_rules)
 {
     const struct cr_features amd = { .cr4 = all.cr4, .efer = all.efer | SVME };
@@ -440,6 +471,7 @@ int main(void)
     tcase_add_test(tc, efer_rules);
     tcase_add_test(tc, cr_write_decoding);
     tcase_add_test(tc, cr_write_plain_agrees);
+    tcase_add_test(tc, efer_state_needed);
     tcase_add_test(tc, xcr0_legal_values);
     tcase_add_test(tc, xcr0_faults);
     suite_add_tcase(s, tc);
