@@ -70,7 +70,7 @@ static enum exit_action set_saved_carry(struct emul_view *w, bool carry)
     if (!(w->v->backend->get_reg(w->v, VCPU_REG_SS_ATTR) & SEG_ATTR_DB))
         sp &= 0xFFFF;
     /* The stub's saved EBP, then the INT's IP and CS, then FLAGS. */
-    u64 la = w->seg_base[INSN_SEG_SS] + ((sp + BIOS_STUB_STACK_BYTES + 4) & 0xFFFF);
+    u64 la = emul_seg_base(w, INSN_SEG_SS) + ((sp + BIOS_STUB_STACK_BYTES + 4) & 0xFFFF);
     u64 flags = 0;
     enum exit_action a = emul_linear_access(w, la, 2, false, &flags);
     if (a != EXIT_SKIP)
@@ -102,7 +102,7 @@ static enum exit_action answer_e820(struct emul_view *w)
         return set_saved_carry(w, true);
     }
     u32 size = want >= BIOS_E820_ENTRY_SIZE_EXT ? BIOS_E820_ENTRY_SIZE_EXT : BIOS_E820_ENTRY_SIZE;
-    u64 la = w->seg_base[INSN_SEG_ES] + (v->gprs.rdi & 0xFFFF);
+    u64 la = emul_seg_base(w, INSN_SEG_ES) + (v->gprs.rdi & 0xFFFF);
     const u8 *bytes = (const u8 *)&e;
     enum exit_action a = emul_linear_bytes(w, la, 16, true, (u8 *)bytes);
     if (a == EXIT_SKIP)

@@ -231,6 +231,11 @@ const char *efer_write_fault(const struct cr_features *f, const struct cr_state 
     return NULL;
 }
 
+unsigned efer_write_state_needed(const struct cr_state *now, u64 value)
+{
+    return ((value ^ now->efer) & EFER_LME) ? CR_STATE_CR0 : 0;
+}
+
 u64 efer_write_value(const struct cr_state *now, u64 value)
 {
     return (value & ~EFER_LMA) | (now->efer & EFER_LMA);
@@ -255,6 +260,19 @@ enum cr_write_insn cr_write_decode(const struct insn_info *info, u8 *cr, u8 *gpr
         return CR_WRITE_LMSW;
     }
     return CR_WRITE_NONE;
+}
+
+enum cr_write_insn cr_write_decode_plain(const u8 *bytes, size_t n, bool mode64, u8 *cr, u8 *gpr)
+{
+    /* In 64-bit mode 40..4F is REX and must come right before the opcode;
+     * elsewhere it is INC/DEC, and any other prefix is the decoder's job. */
+    u8 rex = mode64 && n > 0 && (bytes[0] & 0xF0) == 0x40 ? bytes[0] : 0;
+    const u8 *op = rex ? bytes + 1 : bytes;
+    if (n < (rex ? 4u : 3u) || op[0] != 0x0F || op[1] != 0x22)
+        return CR_WRITE_NONE;
+    *cr = (u8)(((op[2] >> 3) & 7) | ((rex & 0x4) ? 8 : 0));
+    *gpr = (u8)((op[2] & 7) | ((rex & 0x1) ? 8 : 0));
+    return CR_WRITE_MOV;
 }
 
 #define XCR0_X87 (1ULL << 0)

@@ -52,6 +52,7 @@ struct cr_state {
 enum cr_state_part {
     CR_STATE_CR3 = 1,  /**< cr3: a write that sets CR4.PCIDE */
     CR_STATE_CS_L = 2, /**< cs_l: a write that changes CR0.PG */
+    CR_STATE_CR0 = 4,  /**< cr0: an EFER write that changes LME (efer_write_state_needed()) */
 };
 
 /**
@@ -96,6 +97,14 @@ const char *cr_write_fault(const struct cr_features *f, const struct cr_state *n
  */
 const char *efer_write_fault(const struct cr_features *f, const struct cr_state *now, u64 value);
 
+/**
+ * Which parts of struct cr_state besides efer efer_write_fault() reads for
+ * this write: CR_STATE_CR0 when it changes EFER.LME, else nothing (with cr0
+ * left 0 the answer is the same): the WRMSR handler reads CR0 from the
+ * backend only then (chapter 14).
+ */
+unsigned efer_write_state_needed(const struct cr_state *now, u64 value);
+
 /** The EFER a legal write leaves: the written bits, with the current LMA. */
 u64 efer_write_value(const struct cr_state *now, u64 value);
 
@@ -131,5 +140,20 @@ enum cr_write_insn {
  * @return what the instruction is; cr and gpr are set for CR_WRITE_MOV and CR_WRITE_LMSW.
  */
 enum cr_write_insn cr_write_decode(const struct insn_info *info, u8 *cr, u8 *gpr);
+
+/**
+ * The common MOV to CR, read straight from the guest's bytes without the
+ * general decoder (chapter 14: the decoder is most of an AMD-V CR exit
+ * without decode assists): 0F 22 /r with no prefix, or with one REX in
+ * 64-bit mode. Any other form says CR_WRITE_NONE, and the caller decodes it
+ * with insn_decode_length() and cr_write_decode(), which agree with this.
+ * @param bytes  the guest's instruction bytes
+ * @param n      how many were fetched (fewer than the form needs: CR_WRITE_NONE)
+ * @param mode64 the guest runs 64-bit code (REX exists)
+ * @param cr     out: as cr_write_decode()
+ * @param gpr    out: as cr_write_decode()
+ * @return CR_WRITE_MOV with cr and gpr set, or CR_WRITE_NONE.
+ */
+enum cr_write_insn cr_write_decode_plain(const u8 *bytes, size_t n, bool mode64, u8 *cr, u8 *gpr);
 
 #endif

@@ -19,24 +19,36 @@ void emul_view_init(struct vcpu *v, struct emul_view *w)
     w->v = v;
     guest_vm_paging(v, &w->pg);
     w->mode = (enum insn_mode)guest_vm_insn_mode_in(v, &w->pg);
-    for (unsigned s = 0; s < INSN_SEG_COUNT; s++)
-        w->seg_base[s] = v->backend->get_reg(v, seg_base_reg[s]);
+    w->seg_known = 0;
     const u64 *gpr = (const u64 *)&v->gprs;
+#pragma GCC unroll 16 /* a load and a store each, no loop (chapter 14) */
     for (unsigned i = 0; i < 16; i++)
         w->regs.gpr[i] = gpr[i];
     w->regs.gpr[4] = v->backend->get_reg(v, VCPU_REG_RSP); /* RSP lives in the VMCB/VMCS */
     w->regs.rip = v->backend->get_reg(v, VCPU_REG_RIP);
 }
 
-size_t emul_fetch_insn(const struct emul_view *w, u8 *buf, size_t max)
+u64 emul_seg_base_read(struct emul_view *w, unsigned s)
 {
-    return guest_vm_fetch_insn_from(w->v, &w->pg, w->mode, w->seg_base[INSN_SEG_CS], w->regs.rip,
-                                    buf, max);
+    if (s >= INSN_SEG_COUNT) /* the decoder names only the six */
+        return 0;
+    w->seg_base[s] = w->v->backend->get_reg(w->v, seg_base_reg[s]);
+    w->seg_known |= (u8)(1u << s);
+    return w->seg_base[s];
 }
 
-u64 emul_linear(const struct emul_view *w, const struct insn_mem_ref *ref)
+size_t emul_fetch_insn(struct emul_view *w, u8 *buf, size_t max)
 {
-    return insn_linear_address(w->mode, ref, w->seg_base[ref->seg]);
+    /* In 64-bit mode CS's base is 0 whatever the register holds. */
+    u64 cs_base = w->mode == INSN_MODE_64 ? 0 : emul_seg_base(w, INSN_SEG_CS);
+    return guest_vm_fetch_insn_from(w->v, &w->pg, w->mode, cs_base, w->regs.rip, buf, max);
+}
+
+u64 emul_linear(struct emul_view *w, const struct insn_mem_ref *ref)
+{
+    /* In 64-bit mode only FS and GS have a base (insn_linear_address() ignores the rest). */
+    bool based = w->mode != INSN_MODE_64 || ref->seg == INSN_SEG_FS || ref->seg == INSN_SEG_GS;
+    return insn_linear_address(w->mode, ref, based ? emul_seg_base(w, ref->seg) : 0);
 }
 
 void emul_set_gpr(struct emul_view *w, u8 index, u64 value)
@@ -145,12 +157,16 @@ enum exit_action emul_linear_bytes(struct emul_view *w, u64 la, u8 size, bool wr
 
 bool emul_touches_page(struct emul_view *w, u64 la, unsigned size, u64 gpa)
 {
-    struct access_piece pieces[ACCESS_SPLIT_MAX];
-    unsigned n = access_split(la, size > 16 ? 16 : size, pieces);
+    if (size == 0)
+        return false;
+    /* At most 16 bytes: the pages of the first and the last byte are all it touches. */
+    u64 mask = w->mode == INSN_MODE_64 ? ~0ULL : 0xFFFFFFFFULL;
+    u64 ends[2] = { la & mask, (la + (size > 16 ? 16 : size) - 1) & mask };
+    unsigned n = (ends[0] >> 12) == (ends[1] >> 12) ? 1 : 2;
 
     for (unsigned i = 0; i < n; i++) {
-        u64 at, pla = w->mode == INSN_MODE_64 ? pieces[i].addr : pieces[i].addr & 0xFFFFFFFFULL;
-        if (guest_walk(&w->pg, pla, guest_vm_read_phys, w->v->vm, &at) == GUEST_WALK_OK &&
+        u64 at;
+        if (guest_walk(&w->pg, ends[i], guest_vm_read_phys, w->v->vm, &at) == GUEST_WALK_OK &&
             (at >> 12) == (gpa >> 12))
             return true;
     }

@@ -25,18 +25,33 @@ struct emul_view {
     struct vcpu *v; /**< the vCPU whose instruction is emulated */
     struct guest_paging pg; /**< its paging state */
     enum insn_mode mode; /**< its code segment's mode */
-    u64 seg_base[INSN_SEG_COUNT]; /**< ES CS SS DS FS GS bases */
+    u64 seg_base[INSN_SEG_COUNT]; /**< ES CS SS DS FS GS bases, those in seg_known (emul_seg_base()) */
+    u8 seg_known; /**< bit s: seg_base[s] has been read from the backend */
     struct insn_regs regs; /**< general registers with RSP, and RIP */
 };
 
-/** Read the vCPU's paging state, mode, segment bases and registers. */
+/** Read the vCPU's paging state, mode and registers; segment bases are read when first used. */
 void emul_view_init(struct vcpu *v, struct emul_view *w);
 
 /** The instruction at the view's RIP, as guest_vm_fetch_insn() reads it, with no register read again. */
-size_t emul_fetch_insn(const struct emul_view *w, u8 *buf, size_t max);
+size_t emul_fetch_insn(struct emul_view *w, u8 *buf, size_t max);
+
+/** emul_seg_base()'s first read of segment s's base, from the backend. */
+u64 emul_seg_base_read(struct emul_view *w, unsigned s);
+
+/**
+ * The base of segment s (enum insn_seg), read from the backend the first
+ * time it is asked for: an access uses one or two of the six (chapter 14).
+ */
+static inline u64 emul_seg_base(struct emul_view *w, unsigned s)
+{
+    if (s < INSN_SEG_COUNT && (w->seg_known & (1u << s)))
+        return w->seg_base[s];
+    return emul_seg_base_read(w, s);
+}
 
 /** The linear address of a memory reference. */
-u64 emul_linear(const struct emul_view *w, const struct insn_mem_ref *ref);
+u64 emul_linear(struct emul_view *w, const struct insn_mem_ref *ref);
 
 /** Write general register index (0..15; 4 is RSP) in the vCPU and in the view. */
 void emul_set_gpr(struct emul_view *w, u8 index, u64 value);

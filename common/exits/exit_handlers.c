@@ -173,7 +173,9 @@ static void cr_state_of(struct vcpu *v, struct cr_state *s)
  */
 static enum exit_action on_efer_write(struct vcpu *v, u64 value)
 {
-    struct cr_state now = { .cr0 = get(v, VCPU_REG_CR0), .efer = get(v, VCPU_REG_EFER) };
+    struct cr_state now;
+    now.efer = get(v, VCPU_REG_EFER);
+    now.cr0 = efer_write_state_needed(&now, value) & CR_STATE_CR0 ? get(v, VCPU_REG_CR0) : 0;
     const char *why = efer_write_fault(&guest_vm_of(v)->cr_features, &now, value);
     if (why)
         return refuse_write(v, "EFER", value, why);
@@ -392,9 +394,15 @@ static enum cr_write_insn cr_access_decode(struct vcpu *v, const struct vm_exit_
     size_t n = guest_vm_fetch_insn(v, bytes, sizeof(bytes), &mode);
     struct insn_info info;
     u8 cr, gpr;
-    if (!c->write || n == 0 || insn_decode_length(bytes, n, (enum insn_mode)mode, &info) != INSN_OK)
+    if (!c->write || n == 0)
         return CR_WRITE_NONE;
-    enum cr_write_insn insn = cr_write_decode(&info, &cr, &gpr);
+    /* The plain MOV needs no general decoder (chapter 14); the rest does. */
+    enum cr_write_insn insn = cr_write_decode_plain(bytes, n, mode == INSN_MODE_64, &cr, &gpr);
+    if (insn == CR_WRITE_NONE) {
+        if (insn_decode_length(bytes, n, (enum insn_mode)mode, &info) != INSN_OK)
+            return CR_WRITE_NONE;
+        insn = cr_write_decode(&info, &cr, &gpr);
+    }
     if ((insn == CR_WRITE_MOV || insn == CR_WRITE_LMSW) && cr != c->cr)
         return CR_WRITE_NONE;
     *out = *c;

@@ -36,15 +36,16 @@ static enum exit_action string_io(struct vcpu *v, struct vm_exit *e)
 enum exit_action io_exit(struct vcpu *v, struct vm_exit *e)
 {
     const struct vm_exit_io *io = &e->details.io;
-    struct io_hook hook;
+    struct io_hook tmp;
 
     if (io->string)
         return string_io(v, e);
-    if (!io_hook_find(guest_vm_of(v), io->port, io->size, &hook))
+    const struct io_hook *hook = io_hook_find_memo(v->vm, &v->io_hooks, io->port, io->size, &tmp);
+    if (!hook)
         return vcpu_stop(v, VCPU_STOP_ERROR, "I/O exit for port 0x%x that no hook claims",
                          io->port);
     u32 value = (u32)v->gprs.rax;
-    enum exit_action a = hook.fn(hook.ctx, v, io->port, io->size, !io->in, &value);
+    enum exit_action a = hook->fn(hook->ctx, v, io->port, io->size, !io->in, &value);
     if (io->in && a == EXIT_SKIP) {
         /* IN to AL/AX keeps the rest of RAX; IN to EAX clears bits 63:32. */
         u64 mask = io->size == 4 ? 0xFFFFFFFFull : io->size == 2 ? 0xFFFF : 0xFF;

@@ -54,6 +54,21 @@ enum npt_kind npt_layout_kind_at(const struct npt_layout *layout, u64 gpa)
     return r ? (enum npt_kind)r->kind : NPT_KIND_NOT_BACKED;
 }
 
+void npt_layout_kinds_at(const struct npt_layout *layout, u64 first, u64 last,
+                         enum npt_kind *kind_first, enum npt_kind *kind_last)
+{
+    unsigned i = find_range(layout, first);
+    const struct npt_range *r = i < layout->nranges ? &layout->ranges[i] : NULL;
+
+    *kind_first = r && r->start <= first ? (enum npt_kind)r->kind : NPT_KIND_NOT_BACKED;
+    /* The ranges are sorted: below r's end, last is in r or in the gap before it. */
+    if (r && last < r->end) {
+        *kind_last = r->start <= last ? (enum npt_kind)r->kind : NPT_KIND_NOT_BACKED;
+        return;
+    }
+    *kind_last = npt_layout_kind_at(layout, last);
+}
+
 /* Cut the range holding x in two at x, so no range straddles x. */
 static void split_range_at(struct npt_layout *layout, u64 x)
 {

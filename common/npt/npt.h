@@ -177,6 +177,14 @@ enum npt_status npt_layout_set(struct npt_layout *layout, u64 start, u64 len, en
 enum npt_kind npt_layout_kind_at(const struct npt_layout *layout, u64 gpa);
 
 /**
+ * Kinds of the pages holding @p first and @p last (first <= last), as two
+ * npt_layout_kind_at() calls would say, with one search when one range
+ * holds both (a fetched instruction, an emulated access: chapter 14).
+ */
+void npt_layout_kinds_at(const struct npt_layout *layout, u64 first, u64 last,
+                         enum npt_kind *kind_first, enum npt_kind *kind_last);
+
+/**
  * Largest page that may map @p gpa under @p layout: NPT_1G, NPT_2M or
  * NPT_4K in bytes, or 0 if @p gpa must not be mapped at all (not backed,
  * hooked, VMM private). The aligned block of that size around @p gpa

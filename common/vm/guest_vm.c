@@ -64,11 +64,6 @@ int guest_vm_init_vcpu(struct guest_vm *vm, struct vcpu *v, const struct vcpu_in
     return 0;
 }
 
-struct guest_vm *guest_vm_of(struct vcpu *v)
-{
-    return v->vm;
-}
-
 void guest_vm_paging(struct vcpu *v, struct guest_paging *out)
 {
     out->cr0 = v->backend->get_reg(v, VCPU_REG_CR0);
@@ -87,8 +82,8 @@ bool guest_vm_read_phys(void *ctx, u64 gpa, void *buf, size_t len)
     /* Both ends are in readable memory and nothing between is VMM memory. */
     u64 last = gpa + len - 1;
     spin_lock(&vm->npt_lock); /* the layout changes when hooks do */
-    enum npt_kind a = npt_layout_kind_at(&vm->layout, gpa);
-    enum npt_kind b = npt_layout_kind_at(&vm->layout, last);
+    enum npt_kind a, b;
+    npt_layout_kinds_at(&vm->layout, gpa, last, &a, &b);
     spin_unlock(&vm->npt_lock);
     if ((a != NPT_KIND_RAM && a != NPT_KIND_MMIO) || (b != NPT_KIND_RAM && b != NPT_KIND_MMIO))
         return false;

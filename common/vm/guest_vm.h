@@ -109,8 +109,11 @@ struct vcpu *guest_vm_add_vcpu(struct guest_vm *vm);
  */
 int guest_vm_init_vcpu(struct guest_vm *vm, struct vcpu *v, const struct vcpu_init_state *st);
 
-/** The guest VM of a vCPU. */
-struct guest_vm *guest_vm_of(struct vcpu *v);
+/** The guest VM of a vCPU (inline: exit handlers ask for it on every exit). */
+static inline struct guest_vm *guest_vm_of(struct vcpu *v)
+{
+    return v->vm;
+}
 
 /** Paging state of the vCPU, for walks of guest page tables. */
 void guest_vm_paging(struct vcpu *v, struct guest_paging *out);

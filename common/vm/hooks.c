@@ -72,6 +72,18 @@ bool io_hook_find(struct guest_vm *vm, u16 port, u8 size, struct io_hook *out)
     return slot != 0;
 }
 
+const struct io_hook *io_hook_find_slow(struct guest_vm *vm, struct io_hook_memo *m, u16 port,
+                                        u8 size, struct io_hook *tmp)
+{
+    if (!io_hook_find(vm, port, size, tmp))
+        return NULL;
+    if ((u16)(port - tmp->port) >= tmp->count)
+        return tmp; /* found through another byte: a later hook may take port itself */
+    struct io_hook *h = &m->slot[port % IO_HOOK_MEMO_SLOTS];
+    *h = *tmp;
+    return h;
+}
+
 void hooks_apply_io_intercepts(struct guest_vm *vm)
 {
     spin_lock(&vm->hooks_lock);

@@ -106,6 +106,41 @@ void hooks_vcpu_ready(struct guest_vm *vm, struct vcpu *v);
  */
 bool io_hook_find(struct guest_vm *vm, u16 port, u8 size, struct io_hook *out);
 
+/** Entries of a vCPU's struct io_hook_memo (a power of two). */
+#define IO_HOOK_MEMO_SLOTS 4
+
+/**
+ * A vCPU's memo of the I/O hooks its exits found (chapter 14): slot
+ * port % IO_HOOK_MEMO_SLOTS holds a copy of the hook holding that port, or
+ * count 0. Sound because I/O hooks are never unregistered and never overlap:
+ * once a hook holds a port, io_hook_find() gives it for every access starting
+ * there, forever. (An unregistration, if ever added, must empty the memos.)
+ * Only the vCPU's own CPU uses it: no lock. Zeroed with the vCPU.
+ */
+struct io_hook_memo {
+    struct io_hook slot[IO_HOOK_MEMO_SLOTS]; /**< copies of hooks found; count 0: empty */
+};
+
+/** io_hook_find_memo()'s miss: io_hook_find(), and remember the hook if it holds port. */
+const struct io_hook *io_hook_find_slow(struct guest_vm *vm, struct io_hook_memo *m, u16 port,
+                                        u8 size, struct io_hook *tmp);
+
+/**
+ * io_hook_find() for an I/O exit: the hook an access of size bytes at port
+ * goes to, from the vCPU's memo when the port's own hook is in it (no lock,
+ * no table), else looked up and remembered.
+ * @param tmp  room for a hook that may not be remembered (the access starts on a free port)
+ * @return the hook (in m or in tmp), or NULL if no hook claims the access.
+ */
+static inline const struct io_hook *io_hook_find_memo(struct guest_vm *vm, struct io_hook_memo *m,
+                                                      u16 port, u8 size, struct io_hook *tmp)
+{
+    const struct io_hook *h = &m->slot[port % IO_HOOK_MEMO_SLOTS];
+    if (__builtin_expect((u16)(port - h->port) < h->count, 1))
+        return h;
+    return io_hook_find_slow(vm, m, port, size, tmp);
+}
+
 /**
  * Claim the guest's writes of one MSR for fn: its write intercept is
  * programmed at once on every vCPU of vm that has its native state, and on the

@@ -16,6 +16,7 @@
 #include "common/lib/shootdown.h"
 #include "common/lib/types.h"
 #include "common/vm/event.h"
+#include "common/vm/hooks.h"
 #include "common/vm/vm_exit.h"
 
 /** General-purpose registers in the order the asm loops save them. */
@@ -124,6 +125,8 @@ struct vcpu {
     struct shootdown_target shootdown;
     /** Where its TSC went, in a bench build only (common/vm/bench_ticks.h). */
     struct bench_ticks bench;
+    /** The I/O hooks this vCPU's exits found (common/vm/hooks.h, chapter 14). */
+    struct io_hook_memo io_hooks;
 };
 
 /** @name Bits of struct vcpu's work_pending */

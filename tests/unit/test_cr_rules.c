@@ -266,6 +266,37 @@ START_TEST(flush_only_for_translation_bits)
 }
 END_TEST
 
+/* An EFER write judged without CR0 (left 0) where efer_write_state_needed()
+ * does not ask for it gets the same answer as with the real CR0; where it
+ * asks (LME changes), CR0 decides. */
+START_TEST(efer_state_needed)
+{
+    static const u64 cr0s[] = { 0, PE, PE | PG, PE | ET | NE | WP | PG };
+    static const u64 efers[] = { 0, SCE, LME, LME | LMA, SCE | NXE | LME | LMA, SVME };
+    static const u64 values[] = { 0, SCE, LME, LME | NXE, LME | LMA, SVME, TCE, 1ULL << 20 };
+    unsigned asked = 0;
+    for (size_t c = 0; c < ARRAY_SIZE(cr0s); c++)
+        for (size_t e = 0; e < ARRAY_SIZE(efers); e++)
+            for (size_t i = 0; i < ARRAY_SIZE(values); i++) {
+                struct cr_state real = { .cr0 = cr0s[c], .efer = efers[e] };
+                struct cr_state lean = { .efer = efers[e] };
+                unsigned need = efer_write_state_needed(&lean, values[i]);
+                ck_assert_uint_eq(need & ~(unsigned)CR_STATE_CR0, 0);
+                if (need & CR_STATE_CR0) {
+                    asked++;
+                    continue;
+                }
+                ck_assert_ptr_eq(efer_write_fault(&all, &lean, values[i]),
+                                 efer_write_fault(&all, &real, values[i]));
+            }
+    ck_assert_uint_gt(asked, 0);
+    struct cr_state paging = { .cr0 = PE | PG, .efer = LME | LMA };
+    ck_assert_uint_eq(efer_write_state_needed(&paging, 0), CR_STATE_CR0);
+    ck_assert_ptr_nonnull(efer_write_fault(&all, &paging, 0));
+    ck_assert_uint_eq(efer_write_state_needed(&paging, LME | NXE), 0);
+}
+END_TEST
+
 START_TEST(efer_rules)
 {
     const struct cr_features amd = { .cr4 = all.cr4, .efer = all.efer | SVME };
@@ -336,6 +367,57 @@ START_TEST(cr_write_decoding)
 }
 END_TEST
 
+/* The plain MOV to CR read from its bytes agrees with the general decoder
+ * for every ModRM byte, with and without each REX in 64-bit mode, in every
+ * mode; anything else (a prefix, another opcode, REX outside 64-bit mode,
+ * too few bytes) is left to the general decoder. */
+START_TEST(cr_write_plain_agrees)
+{
+    static const enum insn_mode modes[] = { INSN_MODE_16, INSN_MODE_32, INSN_MODE_64 };
+    unsigned agreed = 0;
+    for (unsigned m = 0; m < 3; m++) {
+        for (unsigned rex = 0x3F; rex <= 0x4F; rex++) {
+            if (rex != 0x3F && modes[m] != INSN_MODE_64)
+                continue;
+            for (unsigned modrm = 0; modrm < 256; modrm++) {
+                u8 b[16] = { 0 };
+                size_t k = 0;
+                if (rex != 0x3F)
+                    b[k++] = (u8)rex;
+                b[k++] = 0x0F;
+                b[k++] = 0x22;
+                b[k++] = (u8)modrm;
+                u8 cr = 0xFF, gpr = 0xFF, cr2 = 0xEE, gpr2 = 0xEE;
+                ck_assert_int_eq(cr_write_decode_plain(b, sizeof(b), modes[m] == INSN_MODE_64,
+                                                       &cr, &gpr), CR_WRITE_MOV);
+                ck_assert_int_eq(decode(b, sizeof(b), modes[m], &cr2, &gpr2), CR_WRITE_MOV);
+                ck_assert_uint_eq(cr, cr2);
+                ck_assert_uint_eq(gpr, gpr2);
+                /* Cut one byte short: not read past what was fetched. */
+                ck_assert_int_eq(cr_write_decode_plain(b, k - 1, modes[m] == INSN_MODE_64,
+                                                       &cr, &gpr), CR_WRITE_NONE);
+                agreed++;
+            }
+        }
+    }
+    ck_assert_uint_eq(agreed, 256 * (1 + 1 + 17));
+    static const u8 others[][4] = {
+        { 0x66, 0x0f, 0x22, 0xc0 }, /* operand-size prefix */
+        { 0xf0, 0x0f, 0x22, 0xc0 }, /* LOCK: CR8 on AMD */
+        { 0x2e, 0x0f, 0x22, 0xc0 }, /* segment prefix */
+        { 0x0f, 0x20, 0xc0, 0x90 }, /* mov eax, cr0 */
+        { 0x0f, 0x01, 0xf0, 0x90 }, /* lmsw ax */
+        { 0x41, 0x0f, 0x22, 0xc0 }, /* inc ecx outside 64-bit mode */
+        { 0x48, 0x48, 0x0f, 0x22 }, /* two REX */
+    };
+    for (unsigned i = 0; i < sizeof(others) / sizeof(others[0]); i++) {
+        u8 cr, gpr;
+        ck_assert_int_eq(cr_write_decode_plain(others[i], 4, i < 5 || i == 6, &cr, &gpr),
+                         CR_WRITE_NONE);
+    }
+}
+END_TEST
+
 /* Skylake-SP with AVX-512 and MPX, PKRU: x87 SSE AVX BNDREGS BNDCSR opmask ZMM_Hi256 Hi16_ZMM PKRU */
 #define XCR0_SKX 0x2FFULL
 /* Sapphire Rapids adds the AMX pair */
@@ -388,6 +470,8 @@ int main(void)
     tcase_add_test(tc, flush_only_for_translation_bits);
     tcase_add_test(tc, efer_rules);
     tcase_add_test(tc, cr_write_decoding);
+    tcase_add_test(tc, cr_write_plain_agrees);
+    tcase_add_test(tc, efer_state_needed);
     tcase_add_test(tc, xcr0_legal_values);
     tcase_add_test(tc, xcr0_faults);
     suite_add_tcase(s, tc);

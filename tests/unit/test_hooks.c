@@ -274,6 +274,47 @@ START_TEST(io_access_finds_the_hook_it_overlaps)
 }
 END_TEST
 
+/* The vCPU's memo gives what io_hook_find() gives: it remembers a hook
+ * holding the access's first port (then answers with no lock), never one
+ * found through another byte (a later hook may take the first port), and
+ * slots that share a hash keep their own ports apart. */
+START_TEST(io_memo_agrees_with_the_table)
+{
+    int a, b, c;
+    struct io_hook_memo memo;
+    struct io_hook tmp;
+    const struct io_hook *h;
+    memset(&memo, 0, sizeof(memo));
+    ck_assert_int_eq(io_hook_register(&vm, 0x604, 2, io_fn, &a), 0);
+    ck_assert_int_eq(io_hook_register(&vm, 0x70, 2, io_fn, &b), 0);
+    ck_assert(io_hook_find_memo(&vm, &memo, 0x600, 1, &tmp) == NULL);
+    h = io_hook_find_memo(&vm, &memo, 0x603, 2, &tmp);       /* through 0x604 */
+    ck_assert(h == &tmp && h->ctx == &a);
+    ck_assert_uint_eq(memo.slot[0x603 % IO_HOOK_MEMO_SLOTS].count, 0);
+    h = io_hook_find_memo(&vm, &memo, 0x604, 1, &tmp);
+    ck_assert(h == &memo.slot[0x604 % IO_HOOK_MEMO_SLOTS] && h->ctx == &a);
+    /* Remembered: answered even with the lock taken by someone else. */
+    h = io_hook_find_memo(&vm, &memo, 0x605, 4, &tmp); /* a slot of its own */
+    ck_assert(h == &memo.slot[0x605 % IO_HOOK_MEMO_SLOTS] && h->ctx == &a);
+    spin_lock(&vm.hooks_lock);
+    h = io_hook_find_memo(&vm, &memo, 0x604, 2, &tmp);
+    ck_assert(h == &memo.slot[0x604 % IO_HOOK_MEMO_SLOTS] && h->ctx == &a);
+    h = io_hook_find_memo(&vm, &memo, 0x605, 1, &tmp);
+    ck_assert(h == &memo.slot[0x605 % IO_HOOK_MEMO_SLOTS] && h->ctx == &a);
+    spin_unlock(&vm.hooks_lock);
+    /* 0x70 shares 0x604's slot: it replaces it, and 0x604 is looked up again. */
+    ck_assert_uint_eq(0x70 % IO_HOOK_MEMO_SLOTS, 0x604 % IO_HOOK_MEMO_SLOTS);
+    h = io_hook_find_memo(&vm, &memo, 0x70, 1, &tmp);
+    ck_assert(h != NULL && h->ctx == &b && h->port == 0x70);
+    ck_assert(io_hook_find_memo(&vm, &memo, 0x604, 1, &tmp)->ctx == &a);
+    ck_assert(io_hook_find_memo(&vm, &memo, 0x608, 1, &tmp) == NULL); /* slot holds 0x604 */
+    /* Not remembered through another byte: hooking 0x603 later takes it. */
+    ck_assert_int_eq(io_hook_register(&vm, 0x603, 1, io_fn, &c), 0);
+    ck_assert(io_hook_find_memo(&vm, &memo, 0x603, 2, &tmp)->ctx == &c);
+    ck_assert(!spin_is_locked(&vm.hooks_lock));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("hooks");
@@ -283,6 +324,7 @@ int main(void)
     tcase_add_test(tc, overlap_vmm_memory_and_no_map_are_refused);
     tcase_add_test(tc, failure_half_way_leaves_nothing_hooked);
     tcase_add_test(tc, io_access_finds_the_hook_it_overlaps);
+    tcase_add_test(tc, io_memo_agrees_with_the_table);
     suite_add_tcase(s, tc);
     TCase *mv = tcase_create("vcpus");
     tcase_add_checked_fixture(mv, setup_vcpus, teardown);

@@ -146,6 +146,40 @@ START_TEST(layout_set_splits_and_merges)
 }
 END_TEST
 
+/* npt_layout_kinds_at() says what two npt_layout_kind_at() calls say, for
+ * spans inside one range, across ranges, from and into gaps, and past the
+ * last range. */
+START_TEST(layout_kinds_of_a_span)
+{
+    static const u64 at[] = { 0, 4095, 4096, MiB - 1, MiB, 2 * MiB - 1, 2 * MiB, 3 * MiB - 1,
+                              3 * MiB, 5 * MiB - 1, 5 * MiB, 6 * MiB, 9 * MiB, 100 * MiB };
+    start_layout(0);
+    set_kind(MiB, 2 * MiB, NPT_KIND_RAM);
+    set_kind(2 * MiB, 4096, NPT_KIND_MMIO);
+    set_kind(5 * MiB, MiB, NPT_KIND_VMM_PRIVATE);
+    ck_assert_uint_eq(layout.nranges, 4);
+    unsigned n = sizeof(at) / sizeof(at[0]), checked = 0;
+    for (unsigned i = 0; i < n; i++) {
+        for (unsigned j = i; j < n; j++) {
+            enum npt_kind a = NPT_KIND_HOOKED, b = NPT_KIND_HOOKED;
+            npt_layout_kinds_at(&layout, at[i], at[j], &a, &b);
+            ck_assert_int_eq(a, npt_layout_kind_at(&layout, at[i]));
+            ck_assert_int_eq(b, npt_layout_kind_at(&layout, at[j]));
+            checked++;
+        }
+    }
+    ck_assert_uint_eq(checked, n * (n + 1) / 2);
+    /* One range holds both ends; a gap before a range; the gap at the end. */
+    enum npt_kind a, b;
+    npt_layout_kinds_at(&layout, MiB + 8, MiB + 4000, &a, &b);
+    ck_assert(a == NPT_KIND_RAM && b == NPT_KIND_RAM);
+    npt_layout_kinds_at(&layout, 4096, MiB, &a, &b);
+    ck_assert(a == NPT_KIND_NOT_BACKED && b == NPT_KIND_RAM);
+    npt_layout_kinds_at(&layout, 6 * MiB, 7 * MiB, &a, &b);
+    ck_assert(a == NPT_KIND_NOT_BACKED && b == NPT_KIND_NOT_BACKED);
+}
+END_TEST
+
 START_TEST(layout_full_is_reported)
 {
     unsigned i;
@@ -790,6 +824,7 @@ static Suite *npt_suite(void)
 
     tcase_add_test(layout_tc, layout_set_splits_and_merges);
     tcase_add_test(layout_tc, layout_full_is_reported);
+    tcase_add_test(layout_tc, layout_kinds_of_a_span);
     tcase_add_test(layout_tc, largest_size_rules);
     suite_add_tcase(s, layout_tc);
 
