@@ -26,6 +26,7 @@ class Wrong:
     new: str
     caught_by: str     # the grader check (key) that must fail
     emu: tuple = ()    # emulator checks (keys) that must fail too: `run --emu` only
+    part: int = 1      # the lab's part the region belongs to (labs/grade.py Part())
 
 
 CASES = [
@@ -136,6 +137,42 @@ CASES = [
           "if (!block_is_one_kind(layout, base, size, kind))",
           "if (!block_is_one_kind(layout, base, NPT_4K, kind))",
           "test_npt"),
+
+    # ---- lab 4 part 2: reclaim ----------------------------------------------
+    Wrong(4, "reclaim-directories-first", "gives up a whole page directory while a page "
+          "table would do",
+          "common/npt/npt.c",
+          "for (victim = 1; victim <= 2; victim++)",
+          "for (victim = 2; victim >= 1; victim--)",
+          "test_npt_reclaim", part=2),
+    Wrong(4, "reclaim-no-wrap", "searches only from the hand to the end, never from 0 again",
+          "common/npt/npt.c",
+          "        if (!find_victim(map, map->root_pa, 4, 0, map->reclaim_hand, keep, victim, "
+          "&found) &&\n"
+          "            !find_victim(map, map->root_pa, 4, 0, 0, keep, victim, &found))\n",
+          "        if (!find_victim(map, map->root_pa, 4, 0, map->reclaim_hand, keep, victim, "
+          "&found))\n",
+          "test_npt_reclaim", emu=("npt-reclaim@qemu-svm",), part=2),
+    Wrong(4, "reclaim-hand-stays", "never moves the clock hand, so the newest table can go "
+          "first",
+          "common/npt/npt.c",
+          "        map->reclaim_hand = (found + npt_level_size(parent)) % NPT_ADDR_LIMIT;\n",
+          "",
+          "test_npt_reclaim", part=2),
+    Wrong(4, "reclaim-no-flush", "unlinks and frees the table itself and forgets that the "
+          "TLB must be flushed",
+          "common/npt/npt.c",
+          "        drop_entry(map, existing_slot(map, found, parent), parent);\n",
+          "        u64 *slot = existing_slot(map, found, parent);\n"
+          "        u64 table = map->fmt->entry_addr(*slot, parent);\n"
+          "\n"
+          "        *slot = 0;\n"
+          "        free_subtree(map, table, victim);\n",
+          "test_npt_reclaim", part=2),
+    Wrong(4, "reclaim-uncounted", "does not count the reclaim in stats.reclaims",
+          "common/npt/npt.c",
+          "        map->stats.reclaims++;\n", "",
+          "test_npt_reclaim", part=2),
 
     # ---- lab 5: the selector matcher ----------------------------------------
     Wrong(5, "no-alternatives", "treats '|' as an ordinary character",
