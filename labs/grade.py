@@ -451,7 +451,11 @@ LABS = {
         Unit("test_pci_config_wildcards"),
         Build(),
         Emu("pci-conceal*", "qemu-svm", missing="fail"),
-    ]),
+    ] + Part(2,
+        Written(part=2),
+        Unit("test_pci_caps"),
+        Emu("pci-capability", "qemu-svm"),
+    ), parts={2: "the capability key: walk the capability list, match any ID"}),
     # The decision runs before every entry that has an event to deliver: the
     # event tests from inside the guest (chapter 08) on both vendors.
     6: Lab("choose the event for the next entry", [

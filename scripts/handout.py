@@ -54,7 +54,9 @@ A lab may have a second, harder part: its regions' text starts with "part 2: "
 (`/* LAB 4 BEGIN: part 2: reclaim one table */`). Both parts are cut out of the
 lab's handout; the stub says `LAB 4 TODO: part 2: ...` and a stand-in
 `Stand-in until lab 4 part 2:`, so the grader can grade each part on its own
-(labs/grade.py --part).
+(labs/grade.py --part). A later part's region with a FALLBACK keeps its stand-in
+in the lab's own handout as well: code that runs on every boot would otherwise
+stop part 1's emulator checks at part 2's stub.
 """
 
 import argparse
@@ -288,7 +290,9 @@ def stub_file(path, source, lab_number):
         out.append(f"{indent}/* LAB {lab}: {text} */\n")
         if is_asm:
             out.append(f"{indent}ud2 /* LAB {lab} TODO */\n")
-        elif fallback is not None and lab > lab_number:
+        elif fallback is not None and (lab > lab_number or part_suffix(text)):
+            # A later part's stand-in stays in the lab's own handout too, so
+            # that part 1 can be graded end to end while part 2 is not done.
             out.append(f"{indent}/* Stand-in until lab {lab}{part_suffix(text)}: correct but "
                        f"simple. */\n")
             out.append(f"{indent}{fallback}\n")

@@ -203,6 +203,45 @@ CASES = [
           "        while (matched && p < n && pat[p] == '*')\n            p++;\n", "",
           "test_pci_match"),
 
+    # ---- lab 5 part 2: the capability key ----------------------------------
+    Wrong(5, "caps-without-status-bit", "walks from offset 0x34 even when the Status "
+          "register says there is no list",
+          "pci/pci_enum.c",
+          "    if (!(rd(ops, where, PCI_REG_STATUS, 2) & PCI_STATUS_CAP_LIST))\n"
+          "        return;\n", "",
+          "test_pci_caps", part=2),
+    Wrong(5, "caps-pointer-unmasked", "follows the first pointer with its reserved low "
+          "bits",
+          "pci/pci_enum.c",
+          "    at = (u8)rd(ops, where, first, 1) & 0xfc;\n",
+          "    at = (u8)rd(ops, where, first, 1);\n",
+          "test_pci_caps", part=2),
+    Wrong(5, "caps-header-with-mf-bit", "compares the header type with its "
+          "multi-function bit still set, so a multi-function CardBus bridge reads 0x34",
+          "pci/pci_enum.c",
+          "    u8 type = (u8)rd(ops, where, PCI_REG_HEADER_TYPE, 1) & 0x7f;\n",
+          "    u8 type = (u8)rd(ops, where, PCI_REG_HEADER_TYPE, 1);\n",
+          "test_pci_caps", part=2),
+    Wrong(5, "caps-repeats", "records a repeated ID again (two vendor-specific "
+          "capabilities fill two places)",
+          "pci/pci_enum.c",
+          "            seen |= desc->cap_ids[j] == id;\n",
+          "            seen |= false;\n",
+          "test_pci_caps", part=2),
+    Wrong(5, "cap-first-only", "answers with the first ID's comparison instead of "
+          "trying them all",
+          "pci/pci_match.c",
+          "        if (pci_wildcard_match(item->value, item->value_len, id, 2))\n"
+          "            return true;\n",
+          "        return pci_wildcard_match(item->value, item->value_len, id, 2);\n",
+          "test_pci_caps", emu=("pci-capability@qemu-svm",), part=2),
+    Wrong(5, "cap-past-ncaps", "matches every slot of cap_ids, not only the ncaps "
+          "recorded",
+          "pci/pci_match.c",
+          "    u32 n = dev->ncaps < PCI_DESC_MAX_CAPS ? dev->ncaps : PCI_DESC_MAX_CAPS;\n",
+          "    u32 n = PCI_DESC_MAX_CAPS;\n",
+          "test_pci_caps", part=2),
+
     # ---- lab 6: the next event ----------------------------------------------
     Wrong(6, "interrupt-before-nmi", "injects an interrupt ahead of a pending NMI",
           "common/vm/event.c",
