@@ -91,6 +91,28 @@ CASES = [
           "",
           "test_cpuid_policy"),
 
+    # ---- lab 2 part 2: the memo's stable leaves ------------------------------
+    Wrong(2, "memo-leaf1-always", "remembers leaf 1 even where CR4.OSXSAVE changes "
+          "without an exit",
+          "common/exits/cpuid_policy.c",
+          "        return osxsave_writes_exit;\n",
+          "        return osxsave_writes_exit || true;\n",
+          "test_cpuid_stable", emu=("cpuid-memo@bochs-svm",), part=2),
+    Wrong(2, "memo-leaf7", "remembers leaf 7, whose OSPKE bit follows CR4.PKE",
+          "common/exits/cpuid_policy.c",
+          "    case 0x0:\n", "    case 0x0:\n    case 0x7:\n",
+          "test_cpuid_stable", part=2),
+    Wrong(2, "memo-no-version", "leaves bookvisor's version leaf 0x40000001 out",
+          "common/exits/cpuid_policy.c",
+          "    case CPUID_HV_BASE + 1:\n", "",
+          "test_cpuid_stable", part=2),
+    Wrong(2, "memo-whole-hv-range", "remembers every 0x400000xx leaf, not only "
+          "bookvisor's two",
+          "common/exits/cpuid_policy.c",
+          "    default:\n        return false;\n",
+          "    default:\n        return leaf >= CPUID_HV_BASE && leaf <= CPUID_HV_BASE + 0xFF;\n",
+          "test_cpuid_stable", part=2),
+
     # ---- lab 3: the VMCS execution controls ---------------------------------
     Wrong(3, "ug-without-ept", "allows unrestricted guest without EPT",
           "arch/vmx/vmx_controls.c",
