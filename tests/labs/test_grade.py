@@ -180,6 +180,33 @@ class WrittenCheck(unittest.TestCase):
         self.assertEqual(grade.Written(part=2).key, "written-part2")
 
 
+class HandoutParts(unittest.TestCase):
+    """scripts/handout.py: a later part's stub and stand-in say the part."""
+
+    SOURCE = ("void f(void)\n{\n"
+              "    /* LAB 4 BEGIN: first */\n    one();\n    /* LAB 4 END */\n"
+              "    /* LAB 4 BEGIN: part 2: second */\n    /* LAB 4 FALLBACK: simple(); */\n"
+              "    two();\n    /* LAB 4 END */\n"
+              "    /* LAB 4 BEGIN: part 2: third */\n    three();\n    /* LAB 4 END */\n}\n")
+
+    def test_own_handout(self):
+        import handout
+        text, labs, uses = handout.stub_file("x.c", self.SOURCE, 4)
+        self.assertIn('LAB_TODO("LAB 4 TODO: first");', text)
+        # part 2 with a fallback keeps its stand-in, so part 1 can be graded alone
+        self.assertIn("Stand-in until lab 4 part 2: correct but simple.", text)
+        self.assertIn("    simple();\n", text)
+        self.assertIn('LAB_TODO("LAB 4 TODO: part 2: third");', text)
+        self.assertNotIn("two();", text)
+        self.assertNotIn("one();", text)
+
+    def test_earlier_handout(self):
+        import handout
+        text, _, _ = handout.stub_file("x.c", self.SOURCE, 3)
+        self.assertIn("Stand-in until lab 4 part 2:", text)
+        self.assertNotIn("Stand-in until lab 4:", text)
+
+
 class FakeCheck:
     def __init__(self, key, status):
         self.key, self.name, self.status = key, f"fake {key}", status
