@@ -330,11 +330,12 @@ course: | $(STAMP)
 	@python3 scripts/handout.py --course $(HANDOUT_OPTS)
 
 # ONLY=<check> runs one check (`python3 labs/grade.py --lab N --list` names them);
-# TARGET=<target> runs the emulator checks of one target only.
+# PART=<n> the checks of one part of the lab; TARGET=<target> runs the emulator
+# checks of one target only.
 grade: | $(STAMP)
-	@test -n "$(LAB)" || { echo "usage: make grade LAB=n [ONLY=check]"; exit 2; }
+	@test -n "$(LAB)" || { echo "usage: make grade LAB=n [PART=n] [ONLY=check]"; exit 2; }
 	@python3 labs/grade.py --lab $(LAB) --tree . $(if $(ONLY),--only "$(ONLY)") \
-		$(if $(TARGET),--target "$(TARGET)")
+		$(if $(PART),--part "$(PART)") $(if $(TARGET),--target "$(TARGET)")
 
 clean:
 	rm -rf build/debug $(BUILD)/vmm $(BUILD)/unit $(BUILD)/guest $(BUILD)/*.elf $(BUILD)/*.iso $(BUILD)/iso-cache $(BUILD)/emu $(BUILD)/emu-selftest $(BUILD)/make-targets $(BUILD)/linux $(BUILD)/linux.iso
@@ -351,7 +352,7 @@ help:
 	@echo "make docs       the book and API docs into build/docs (warnings are errors)"
 	@echo "make handout LAB=n [DEST=dir]   a lab's handout (a git repository; default handouts/labN)"
 	@echo "make course [DEST=dir]   every lab cut out (default handouts/course)"
-	@echo "make grade LAB=n [ONLY=check]   grade a lab (results also in build/grade/labN/)"
+	@echo "make grade LAB=n [PART=n] [ONLY=check]   grade a lab, or one part (results in build/grade/labN/)"
 	@echo "make bench      benchmarks (PART=linux: one part);  make fuzz   longer fuzzing"
 	@echo "make figures    rewrite the chapters' figures from a guest-checks run"
 	@echo "make test-long  the labs' wrong solutions graded on the emulators too"

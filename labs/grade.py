@@ -130,13 +130,32 @@ class Written:
     FALLBACK starts as a stand-in that may already pass the lab's other checks;
     this check fails until the stand-in is replaced too. The full tree has no
     stubs at all.
+
+    part: the part whose stubs count. Part 1 is every region whose text does not
+    start with "part N:" (N >= 2); part N those that do (scripts/handout.py
+    writes `LAB n TODO: part N: ...` and `Stand-in until lab n part N:`).
     """
-    name = "the lab's code is written (no stub or stand-in left)"
-    key = "written"
     DIRS = ("arch", "common", "pci", "drivers", "net")
 
+    def __init__(self, part=1):
+        self.part = part
+        if part == 1:
+            self.name = "the lab's code is written (no stub or stand-in left)"
+            self.key = "written"
+        else:
+            self.name = f"part {part}'s code is written (no stub or stand-in left)"
+            self.key = f"written-part{part}"
+
+    def pattern(self, lab):
+        """The regex of a stub or stand-in line of this part of lab."""
+        if self.part == 1:
+            return re.compile(rf'LAB_TODO\("LAB {lab} TODO: (?!part \d+:)|'
+                              rf'Stand-in until lab {lab}:')
+        return re.compile(rf'LAB_TODO\("LAB {lab} TODO: part {self.part}:|'
+                          rf'Stand-in until lab {lab} part {self.part}:')
+
     def run(self, ctx):
-        stub = re.compile(rf'LAB_TODO\("LAB {ctx.lab} TODO|Stand-in until lab {ctx.lab}:')
+        stub = self.pattern(ctx.lab)
         left = []
         for top in self.DIRS:
             for path in sorted((ctx.tree / top).rglob("*")):
@@ -222,7 +241,8 @@ class Emu:
             files = sorted(glob.glob(str(ctx.tree / "tests" / "emu" / f"{test}.test")))
             if files:
                 self.test = test
-                self.name = f"emulator {test} [{self.target}]"
+                self.name = f"emulator {test} [{self.target}]" + \
+                    (f" (part {part_of(self)})" if part_of(self) > 1 else "")
                 break
         if not files:
             what = " or ".join(f"tests/emu/{t}.test" for t in self.tests) + \
@@ -349,9 +369,32 @@ def explain_exit(reason):
 
 @dataclass
 class Lab:
-    """One lab: its title (as in labs/labN/README.md) and its checks, in order."""
+    """One lab: its title (as in labs/labN/README.md) and its checks, in order.
+
+    parts: the titles of the lab's later parts ({2: "..."}); their checks come
+    from Part() and carry .part, the others are part 1.
+    """
     title: str
     checks: list
+    parts: dict = field(default_factory=dict)
+
+
+def Part(number, *checks):  # noqa: N802  (reads as a section of a LABS entry)
+    """The checks of a lab's part `number` (2, 3...): named and keyed apart.
+
+    Each check's name says the part; a key already taken by part 1 (a build, an
+    emulator test both parts run) gets "-partN" so ONLY= can pick either.
+    """
+    for check in checks:
+        check.part = number
+        if not isinstance(check, Written):
+            check.name += f" (part {number})"
+    return list(checks)
+
+
+def part_of(check):
+    """The part a check belongs to (1 unless Part() said otherwise)."""
+    return getattr(check, "part", 1)
 
 
 GUEST_CPUID = [("com1", rf"^ok {i} - {n}\b") for i, n in
@@ -375,12 +418,18 @@ LABS = {
         Emu("boot-banner", "qemu-svm",
             expect=[("com1", r"^bookvisor: cpu=AuthenticAMD backend=svm features=npt\b")]),
     ]),
+    # Part 2, the memo's stable leaves: bochs-svm is the target where CR4
+    # writes stay in the guest, so a remembered leaf 1 goes stale there.
     2: Lab("the CPUID policy", [
         Written(),
         Unit("test_cpuid_policy"),
         Build(),
         Emu("guest-checks", "qemu-svm", expect=GUEST_CPUID),
-    ]),
+    ] + Part(2,
+        Written(part=2),
+        Unit("test_cpuid_stable"),
+        Emu("cpuid-memo", "bochs-svm"),
+    ), parts={2: "which CPUID answers the memo may keep"}),
     3: Lab("derive the VMCS execution controls", [
         Written(),
         Unit("test_vmx_controls"),
@@ -389,12 +438,18 @@ LABS = {
         # A control the CPU forbids must be caught by the entry checker, by name.
         Emu("entry-check-control", "bochs-vmx"),
     ]),
+    # Part 2, reclaim, runs only when the table pool runs dry: the emulator
+    # check shrinks the pool so that it does.
     4: Lab("the largest page that can map an address", [
         Written(),
         Unit("test_npt"),
         Build(),
         Emu("guest-checks", "qemu-svm", expect=[("com1", r"^ok \d+ - memory-all\b")]),
-    ]),
+    ] + Part(2,
+        Written(part=2),
+        Unit("test_npt_reclaim"),
+        Emu("npt-reclaim", "qemu-svm"),
+    ), parts={2: "reclaim a nested table when the pool runs dry"}),
     5: Lab("the PCI selector matcher", [
         Written(),
         Unit("test_pci_match"),
@@ -402,7 +457,11 @@ LABS = {
         Unit("test_pci_config_wildcards"),
         Build(),
         Emu("pci-conceal*", "qemu-svm", missing="fail"),
-    ]),
+    ] + Part(2,
+        Written(part=2),
+        Unit("test_pci_caps"),
+        Emu("pci-capability", "qemu-svm"),
+    ), parts={2: "the capability key: walk the capability list, match any ID"}),
     # The decision runs before every entry that has an event to deliver: the
     # event tests from inside the guest (chapter 08) on both vendors.
     6: Lab("choose the event for the next entry", [
@@ -439,18 +498,21 @@ class Tee:
             s.flush()
 
 
-def select(checks, only):
-    """The checks whose key matches only (a name or a shell pattern); all without it."""
+def select(checks, only, part=None):
+    """The checks whose key matches only (a name or a shell pattern) and of that
+    part; all without either."""
+    checks = [c for c in checks if part is None or part_of(c) == part]
     if not only:
         return list(checks)
     return [c for c in checks if c.key == only or fnmatch.fnmatchcase(c.key, only)]
 
 
 def grade(lab_number, tree, timeout_scale=1.0, out=sys.stdout, only=None, results_dir=None,
-          target=None):
+          target=None, part=None):
     """Run the lab's checks (those matching only); print and save the results.
 
     target: run the emulator checks of this target only; the others are SKIP.
+    part: run only the checks of this part of the lab (None: every part).
 
     Returns (score, total). The results also go to results_dir (default
     tree/build/grade/labN): result.txt, result.json and junit.xml.
@@ -462,13 +524,16 @@ def grade(lab_number, tree, timeout_scale=1.0, out=sys.stdout, only=None, result
     with open(results_dir / "result.txt", "w") as text_file:
         out = Tee(out, text_file)
         print(f"lab {lab_number}: {lab.title} (tree {tree})", file=out, flush=True)
+        if part is not None:
+            what = lab.parts.get(part, lab.title if part == 1 else "")
+            print(f"part {part} only: {what}", file=out)
         if only:
             print(f"only the checks matching {only!r}", file=out)
         if target:
             print(f"emulator checks on {target} only", file=out)
         score = total = 0
         records = []
-        for check in select(lab.checks, only):
+        for check in select(lab.checks, only, part):
             start = time.monotonic()
             if target and getattr(check, "target", target) != target:
                 result = Outcome("SKIP", f"not on {target} (--target)")
@@ -483,11 +548,13 @@ def grade(lab_number, tree, timeout_scale=1.0, out=sys.stdout, only=None, result
             if result.status != "SKIP":
                 total += 1
                 score += result.status == "PASS"
-            records.append({"key": check.key, "name": check.name, "status": result.status,
+            records.append({"key": check.key, "part": part_of(check), "name": check.name,
+                            "status": result.status,
                             "detail": result.detail, "notes": list(result.notes),
                             "seconds": round(took, 1)})
         print(f"score: {score}/{total}", file=out, flush=True)
-    summary = {"lab": lab_number, "title": lab.title, "tree": str(tree), "only": only,
+    summary = {"lab": lab_number, "title": lab.title, "tree": str(tree), "part": part,
+               "only": only,
                "score": score, "total": total, "passed": total > 0 and score == total,
                "checks": records}
     (results_dir / "result.json").write_text(json.dumps(summary, indent=2) + "\n")
@@ -520,6 +587,8 @@ def main(argv=None):
                     help="source tree to grade (default: this one)")
     ap.add_argument("--list", action="store_true",
                     help="list the checks (key, then what it runs); run nothing")
+    ap.add_argument("--part", type=int, metavar="N",
+                    help="run only the checks of part N of the lab (default: every part)")
     ap.add_argument("--only", metavar="CHECK",
                     help="run only the checks whose key matches (a name or a pattern)")
     ap.add_argument("--timeout-scale", type=float, default=1.0,
@@ -532,20 +601,26 @@ def main(argv=None):
     opts = ap.parse_args(argv)
     tree = opts.tree.resolve()
     checks = LABS[opts.lab].checks
+    parts = sorted({part_of(c) for c in checks})
+    if opts.part is not None and opts.part not in parts:
+        print(f"grade: lab {opts.lab} has no part {opts.part}; its parts are: "
+              f"{', '.join(map(str, parts))}", file=sys.stderr)
+        return 2
     if opts.list:
-        width = max(len(c.key) for c in checks)
-        for check in checks:
+        shown = select(checks, None, opts.part)
+        width = max(len(c.key) for c in shown)
+        for check in shown:
             print(f"{check.key:<{width}}  {check.name}")
         return 0
-    if opts.only and not select(checks, opts.only):
+    if opts.only and not select(checks, opts.only, opts.part):
         print(f"grade: no check of lab {opts.lab} matches {opts.only!r}; the checks are: "
-              f"{', '.join(c.key for c in checks)}", file=sys.stderr)
+              f"{', '.join(c.key for c in select(checks, None, opts.part))}", file=sys.stderr)
         return 2
     if not (tree / "Makefile").is_file():
         print(f"grade: {tree} is not a bookvisor tree (no Makefile)", file=sys.stderr)
         return 2
     score, total = grade(opts.lab, tree, opts.timeout_scale, only=opts.only,
-                         results_dir=opts.results, target=opts.target)
+                         results_dir=opts.results, target=opts.target, part=opts.part)
     return 0 if total > 0 and score == total else 1
 
 

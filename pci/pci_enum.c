@@ -46,6 +46,36 @@ u8 pci_find_capability(const struct pci_cfgspace_ops *ops, const struct pci_cfgs
     return 0;
 }
 
+void pci_read_capability_ids(const struct pci_cfgspace_ops *ops,
+                             const struct pci_cfgspace_addr *where, struct pci_device_desc *desc)
+{
+    /* LAB 5 BEGIN: part 2: record the IDs of the capability list (a list the device controls) */
+    /* LAB 5 FALLBACK: desc->ncaps = 0; */
+    u8 type = (u8)rd(ops, where, PCI_REG_HEADER_TYPE, 1) & 0x7f;
+    u8 first = type == 2 ? 0x14 : PCI_REG_CAP_PTR; /* CardBus: elsewhere */
+    u8 at;
+
+    desc->ncaps = 0;
+    if (!(rd(ops, where, PCI_REG_STATUS, 2) & PCI_STATUS_CAP_LIST))
+        return;
+    at = (u8)rd(ops, where, first, 1) & 0xfc;
+    for (u32 i = 0; i < CAP_WALK_MAX && at >= 0x40; i++) {
+        u16 cap = (u16)rd(ops, where, at, 2);
+        u8 id = (u8)(cap & 0xff);
+        bool seen = false;
+
+        for (u32 j = 0; j < desc->ncaps; j++)
+            seen |= desc->cap_ids[j] == id;
+        if (!seen) {
+            if (desc->ncaps == PCI_DESC_MAX_CAPS)
+                return;
+            desc->cap_ids[desc->ncaps++] = id;
+        }
+        at = (u8)(cap >> 8) & 0xfc;
+    }
+    /* LAB 5 END */
+}
+
 /* Size every BAR with decoding off; put everything back as it was. */
 static void probe_bars(const struct pci_cfgspace_ops *ops, const struct pci_cfgspace_addr *where,
                        struct pci_function *fn)
@@ -116,6 +146,7 @@ void pci_read_function(const struct pci_cfgspace_ops *ops, const struct pci_cfgs
     fn->cap_msi = pci_find_capability(ops, where, PCI_CAP_ID_MSI);
     fn->cap_msix = pci_find_capability(ops, where, PCI_CAP_ID_MSIX);
     fn->cap_pcie = pci_find_capability(ops, where, PCI_CAP_ID_PCIE);
+    pci_read_capability_ids(ops, where, d);
 }
 
 bool pci_function_is_bridge(const struct pci_function *fn)

@@ -48,6 +48,21 @@ struct pci_function {
     u8 subordinate_bus; /**< bridges: last bus behind it */
 };
 
+/**
+ * Record the IDs of a function's capability list in desc->cap_ids and
+ * desc->ncaps (lab 5 part 2), for the `capability` selector key:
+ * - no list (Status bit 4, PCI_STATUS_CAP_LIST, clear): ncaps = 0;
+ * - the first pointer is at 0x34 (PCI_REG_CAP_PTR), or 0x14 for a CardBus
+ *   bridge (header type 2, bit 7 aside); each entry is an ID byte and the
+ *   next pointer byte; the low two bits of every pointer are ignored;
+ * - a pointer below 0x40 (inside the header) ends the list, and so does the
+ *   48th entry (CAP_WALK_MAX): a list that loops still ends;
+ * - each ID is recorded once, at its first place in the list (vendor-specific
+ *   capabilities, ID 09, may repeat), and at most PCI_DESC_MAX_CAPS IDs.
+ */
+void pci_read_capability_ids(const struct pci_cfgspace_ops *ops,
+                             const struct pci_cfgspace_addr *where, struct pci_device_desc *desc);
+
 /** The outcome of a walk. */
 struct pci_enum_result {
     u32 count; /**< functions found (at most max) */

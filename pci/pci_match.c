@@ -25,6 +25,8 @@ static const struct key_name key_names[] = {
     { "header_type", PCI_KEY_HEADER_TYPE },
     { "device", PCI_KEY_DEVICE },
     { "number", PCI_KEY_NUMBER },
+    { "capability", PCI_KEY_CAPABILITY },
+    { "cap", PCI_KEY_CAPABILITY },
 };
 
 /* Width of the printed value of each key; 0 = variable. */
@@ -32,7 +34,7 @@ static const u8 key_widths[PCI_KEY_COUNT] = {
     [PCI_KEY_SLOT] = 7, /* bb:dd.f */
     [PCI_KEY_CLASS] = 4,      [PCI_KEY_ID] = 9, /* vvvv:dddd */
     [PCI_KEY_SUBSYSTEM] = 9,  [PCI_KEY_REVISION] = 2,    [PCI_KEY_PROG_IF] = 2,
-    [PCI_KEY_CLASS_CODE] = 6, [PCI_KEY_HEADER_TYPE] = 2,
+    [PCI_KEY_CLASS_CODE] = 6, [PCI_KEY_HEADER_TYPE] = 2, [PCI_KEY_CAPABILITY] = 2,
 };
 
 /*
@@ -228,6 +230,25 @@ static bool match_device_names(const struct pci_sel_item *item,
     return false;
 }
 
+/*
+ * Does a `capability` pattern match the device? Lab 5's second part: the
+ * contract is the `capability` key in pci/pci_match.h.
+ */
+static bool match_capability(const struct pci_sel_item *item, const struct pci_device_desc *dev)
+{
+    /* LAB 5 BEGIN: part 2: match the capability key (any ID of the device's list, as %02x) */
+    char id[3];
+    u32 n = dev->ncaps < PCI_DESC_MAX_CAPS ? dev->ncaps : PCI_DESC_MAX_CAPS;
+
+    for (u32 i = 0; i < n; i++) {
+        put_hex(id, dev->cap_ids[i], 2);
+        if (pci_wildcard_match(item->value, item->value_len, id, 2))
+            return true;
+    }
+    return false;
+    /* LAB 5 END */
+}
+
 bool pci_selector_match_plain(const struct pci_selector *sel, const struct pci_device_desc *dev,
                               const struct pci_device_names *names)
 {
@@ -241,6 +262,11 @@ bool pci_selector_match_plain(const struct pci_selector *sel, const struct pci_d
             continue;
         if (item->key == PCI_KEY_DEVICE) {
             if (!match_device_names(item, names))
+                return false;
+            continue;
+        }
+        if (item->key == PCI_KEY_CAPABILITY) {
+            if (!match_capability(item, dev))
                 return false;
             continue;
         }

@@ -9,9 +9,13 @@
  * is any one character, `*` is any run of characters (even none) and `|`
  * separates alternatives. Chapter 06 of the book walks through this file.
  *
- * Two keys are not fields of the device:
+ * Three keys are not single fields of the device:
  * - `device` matches the names of the drivers whose own default selector
  *   matches the device (its "candidate" names); any one may match.
+ * - `capability` (alias `cap`) matches the IDs of the device's capability
+ *   list (pci_device_desc.cap_ids), each printed `%02x`; it matches when any
+ *   one ID matches the pattern. A device without capabilities matches no
+ *   `capability` item, not even `*`.
  * - `number` matches the device's index (`%d`: 0, 1, 2, ...) among the devices,
  *   in enumeration order, that match the other items of the same selector.
  *   The caller counts; pci_selector_match_number() only compares.
@@ -27,6 +31,8 @@
 #define PCI_MAX_DRIVERS 16
 /** Size of a buffer that holds any formatted key value, NUL included. */
 #define PCI_SEL_VALUE_MAX 16
+/** Most capability IDs one device records (pci_device_desc.cap_ids). */
+#define PCI_DESC_MAX_CAPS 16
 
 /**
  * What the enumeration code knows about one PCI function. Pure data: the
@@ -43,6 +49,9 @@ struct pci_device_desc {
     u8 header_type; /**< header type (offset 0x0e), bit 7 = multi-function */
     u16 subsys_vendor; /**< subsystem vendor ID (type 0 header, offset 0x2c) */
     u16 subsys_id; /**< subsystem ID (type 0 header, offset 0x2e) */
+    u8 ncaps; /**< capability IDs recorded in cap_ids */
+    /** The distinct IDs of the capability list, in list order (pci_read_capability_ids()). */
+    u8 cap_ids[PCI_DESC_MAX_CAPS];
 };
 
 /** The programming interface: the low byte of the class code. */
@@ -63,6 +72,7 @@ enum pci_sel_key {
     PCI_KEY_HEADER_TYPE, /**< `header_type`: `%02x` */
     PCI_KEY_DEVICE, /**< `device`: a candidate driver name */
     PCI_KEY_NUMBER, /**< `number`: `%d` index among matching devices */
+    PCI_KEY_CAPABILITY, /**< `capability`, `cap`: any ID of the capability list, `%02x` */
     PCI_KEY_COUNT /**< number of keys; not a key */
 };
 
@@ -115,7 +125,8 @@ const char *pci_sel_key_name(enum pci_sel_key key);
 
 /**
  * Length in characters of every formatted value of a fixed-width key
- * (7 for slot, 4 for class, ...), or 0 for `device` and `number`.
+ * (7 for slot, 4 for class, 2 for each capability ID, ...), or 0 for `device`
+ * and `number`.
  */
 u32 pci_sel_key_width(enum pci_sel_key key);
 
@@ -124,7 +135,8 @@ u32 pci_sel_key_width(enum pci_sel_key key);
  * @param key which field
  * @param dev the device
  * @param buf at least PCI_SEL_VALUE_MAX bytes
- * @return the length written, or 0 for `device`, `number` and invalid keys
+ * @return the length written, or 0 for `device`, `number`, `capability` (a
+ *         list, not one value) and invalid keys
  */
 size_t pci_sel_format(enum pci_sel_key key, const struct pci_device_desc *dev, char *buf);
 

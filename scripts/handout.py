@@ -49,6 +49,14 @@ fallback code instead of LAB_TODO, so that lab N can be tested end to end while
 later labs are still open (a fallback must be correct but may be simple or slow,
 e.g. "always use 4 KiB pages"). The lab being handed out always gets LAB_TODO.
 In .S files a region becomes `ud2`.
+
+A lab may have a second, harder part: its regions' text starts with "part 2: "
+(`/* LAB 4 BEGIN: part 2: reclaim one table */`). Both parts are cut out of the
+lab's handout; the stub says `LAB 4 TODO: part 2: ...` and a stand-in
+`Stand-in until lab 4 part 2:`, so the grader can grade each part on its own
+(labs/grade.py --part). A later part's region with a FALLBACK keeps its stand-in
+in the lab's own handout as well: code that runs on every boot would otherwise
+stop part 1's emulator checks at part 2's stub.
 """
 
 import argparse
@@ -66,6 +74,8 @@ SOURCE_SUFFIXES = (".c", ".h", ".S")
 
 BEGIN_RE = re.compile(r"^(\s*)/\*\s*LAB\s+(\d+)\s+BEGIN:\s*(.*?)\s*\*/\s*$")
 END_RE = re.compile(r"^\s*/\*\s*LAB\s+(\d+)\s+END\s*\*/\s*$")
+# A region of a lab's later part says so first: "LAB 4 BEGIN: part 2: ...".
+PART_RE = re.compile(r"^part\s+(\d+):")
 FALLBACK_RE = re.compile(r"^\s*/\*\s*LAB\s+(\d+)\s+FALLBACK:\s*(.*?)\s*\*/\s*$")
 
 LAB_TODO_HEADER = r'''/**
@@ -248,6 +258,16 @@ def find_regions(path, lines):
     return regions
 
 
+def part_suffix(text):
+    """' part N' for a region of a lab's part N >= 2 (its text starts 'part N:'), else ''.
+
+    The grader tells a lab's parts apart by it (labs/grade.py, Written): the stub
+    says `LAB n TODO: part N: ...`, the stand-in `Stand-in until lab n part N:`.
+    """
+    m = PART_RE.match(text)
+    return f" part {int(m.group(1))}" if m and int(m.group(1)) >= 2 else ""
+
+
 def stub_file(path, source, lab_number):
     """Return (new_text, labs_stubbed, uses_lab_todo) for one source file."""
     lines = source.splitlines(keepends=True)
@@ -270,8 +290,11 @@ def stub_file(path, source, lab_number):
         out.append(f"{indent}/* LAB {lab}: {text} */\n")
         if is_asm:
             out.append(f"{indent}ud2 /* LAB {lab} TODO */\n")
-        elif fallback is not None and lab > lab_number:
-            out.append(f"{indent}/* Stand-in until lab {lab}: correct but simple. */\n")
+        elif fallback is not None and (lab > lab_number or part_suffix(text)):
+            # A later part's stand-in stays in the lab's own handout too, so
+            # that part 1 can be graded end to end while part 2 is not done.
+            out.append(f"{indent}/* Stand-in until lab {lab}{part_suffix(text)}: correct but "
+                       f"simple. */\n")
             out.append(f"{indent}{fallback}\n")
             uses_todo = True  # the header also quiets helpers the stand-in leaves unused
         else:

@@ -54,6 +54,8 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
           "start bookvisor's microsecond clock at this value (tests of its range)" },
         { "test.mmio_page", CMDLINE_BOOL, &vmm_options.test_mmio_page, NULL,
           "hook the MMIO test page at 0xF00000 (tests of MMIO hooks)" },
+        { "test.npt_pool", CMDLINE_U64, &vmm_options.test_npt_pool, NULL,
+          "give the nested page tables only N pool pages (4 to 1024), so that reclaim runs" },
         { "test.vcpus", CMDLINE_U64, &vmm_options.test_vcpus, NULL,
           "make N vCPUs and check that each backend op acts on the vCPU it is given" },
         { "test.no_fast_path", CMDLINE_BOOL, &vmm_options.test_no_fast_path, NULL,
@@ -88,6 +90,7 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
     vmm_options.test_timer = false;
     vmm_options.test_threads = false;
     vmm_options.test_vcpus = 0;
+    vmm_options.test_npt_pool = 0;
     vmm_options.test_no_fast_path = false;
     vmm_options.test_alloc_stress = false;
     vmm_options.test_events = false;

@@ -26,6 +26,7 @@ struct vmm_options {
     bool test_timer;        /**< test.timer: a 10 ms VMM timer and its count hypercall (common/platform/test_timer.h) */
     u64 test_clock_start;   /**< test.clock_start=US: the clock's value at boot (common/base/clock.h; default 0) */
     bool test_mmio_page;    /**< test.mmio_page: hook the test page (common/platform/test_mmio_page.h) */
+    u64 test_npt_pool;      /**< test.npt_pool=N: the nested tables get only N pool pages, so that reclaim runs (common/start/nested_map.c; 0: all 1024) */
     u64 test_vcpus;         /**< test.vcpus=N: check the backend ops on N vCPUs before the guest runs (common/vm/vcpu_selftest.h; 0: off) */
     bool test_no_fast_path; /**< test.no_fast_path: every exit through C (VCPU_WORK_NO_FAST_PATH; for measurements) */
     bool test_alloc_stress; /**< test.alloc_stress: every CPU allocates and frees pages and heap blocks at once, at boot (common/start/smp_stress.h) */

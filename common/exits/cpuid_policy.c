@@ -48,6 +48,8 @@ void cpuid_policy_apply(u32 leaf, u32 subleaf, struct cpuid_result *r)
  */
 bool cpuid_policy_stable_leaf(u32 leaf, bool osxsave_writes_exit)
 {
+    /* LAB 2 BEGIN: part 2: decide which CPUID answers the memo may keep */
+    /* LAB 2 FALLBACK: return false; */
     switch (leaf) {
     case 0x1: /* its APIC ID is the vCPU's CPU's, which never changes */
         return osxsave_writes_exit;
@@ -63,4 +65,5 @@ bool cpuid_policy_stable_leaf(u32 leaf, bool osxsave_writes_exit)
     default:
         return false;
     }
+    /* LAB 2 END */
 }

@@ -31,6 +31,12 @@ void cpuid_policy_apply(u32 leaf, u32 subleaf, struct cpuid_result *r);
  * Is the answer to leaf the same until the exit handlers forget it (the
  * subleaf ignored)? Those answers may be remembered in the vCPU's CPUID memo
  * and given by the backends' exit assembly (common/vm/cpuid_memo.h).
+ * Exactly these leaves are (lab 2 part 2; chapter 02 says why): 0 and
+ * 0x80000000 (vendor, highest leaves), 0x80000002 to 0x80000004 (brand
+ * string), 0x80000008 (address sizes), bookvisor's 0x40000000 and 0x40000001,
+ * and leaf 1 only when @p osxsave_writes_exit. No other leaf is: those with a
+ * bit that follows guest state (7: OSPKE; 0xB; 0xD: XCR0), with subleaves
+ * (4, 7, 0xB, 0xD...), or that nobody asks twice.
  * @param leaf                the leaf
  * @param osxsave_writes_exit every guest write that changes CR4.OSXSAVE
  *                            exits (struct vcpu): leaf 1, which mirrors it,

@@ -33,6 +33,10 @@
  *     without per-table bookkeeping);
  *  2. if there is none, a page directory (with its page tables) under some
  *     other 1 GiB region, same clock order.
+ * The search starts at npt.reclaim_hand and, finding nothing from there to
+ * the end of the space, once more from 0. The hand then moves to the end of
+ * the victim's region (its 2 MiB or 1 GiB; modulo NPT_ADDR_LIMIT), each
+ * reclaim counts in stats.reclaims and the removal sets flush_needed.
  * The region being mapped is never a victim. Reclaimed addresses are not
  * present again and fault back in lazily. When nothing can be reclaimed the
  * operation fails with NPT_ERR_NO_MEMORY and the map stays consistent.

@@ -5,6 +5,7 @@
 #include "common/start/nested_map.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/phys.h"
+#include "common/base/kprintf.h"
 #include "common/base/mem.h"
 #include "common/base/options.h"
 #include "common/npt/mtrr_read.h"
@@ -13,6 +14,30 @@
 #include "common/vm/guest_vm.h"
 
 #define TABLE_POOL_ORDER 10 /* 4 MiB of nested-table pages */
+/* The fewest pages test.npt_pool may leave: one path root to leaf (PML4,
+ * PDPT, PD, page table), so that any single page can always be mapped. */
+#define TABLE_POOL_MIN 4
+
+/* How many of the pool's pages the tables may use: all, or test.npt_pool's
+ * number (brought into range with a word), to make reclaim run. */
+static u32 table_pool_pages(void)
+{
+    u64 want = vmm_options.test_npt_pool;
+    u32 all = 1u << TABLE_POOL_ORDER;
+
+    if (want == 0)
+        return all;
+    if (want < TABLE_POOL_MIN || want > all) {
+        u32 used = want < TABLE_POOL_MIN ? TABLE_POOL_MIN : all;
+
+        kprintf("bookvisor: test.npt_pool=%llu is not in [%u, %u]; using %u\n",
+                (unsigned long long)want, TABLE_POOL_MIN, all, used);
+        return used;
+    }
+    kprintf("bookvisor: nested tables: %llu of %u pool pages (test.npt_pool)\n",
+            (unsigned long long)want, all);
+    return (u32)want;
+}
 
 static u8 cpu_maxphyaddr(void)
 {
@@ -49,7 +74,7 @@ void nested_map_build(struct guest_vm *vm, const struct backend_ops *b, const st
         guest_boot_fail("nested layout: VMM range");
 
     u64 pool_pa = mem_alloc_pages(TABLE_POOL_ORDER);
-    npt_pool_init(&vm->pool, phys_to_virt(pool_pa), pool_pa, 1u << TABLE_POOL_ORDER);
+    npt_pool_init(&vm->pool, phys_to_virt(pool_pa), pool_pa, table_pool_pages());
     struct npt_mem mem = npt_pool_mem(&vm->pool);
     if (npt_init(&vm->map, b->nested_format, &mem) != NPT_OK)
         guest_boot_fail("no memory for the nested page table root");

@@ -143,11 +143,12 @@ class EmuCheck(unittest.TestCase):
 class WrittenCheck(unittest.TestCase):
     """Written fails while a LAB_TODO or a stand-in of the lab is left."""
 
-    def outcome(self, body):
+    def outcome(self, body, part=1):
         with tempfile.TemporaryDirectory() as d:
             (Path(d) / "common").mkdir()
             (Path(d) / "common" / "x.c").write_text(f"void f(void)\n{{\n{body}}}\n")
-            return grade.Written().run(grade.Context(tree=Path(d), lab=3, timeout_scale=1.0))
+            return grade.Written(part=part).run(grade.Context(tree=Path(d), lab=3,
+                                                              timeout_scale=1.0))
 
     def test_todo_left(self):
         r = self.outcome('    /* LAB 3: x */\n    LAB_TODO("LAB 3 TODO: x");\n    /* end of LAB 3 */\n')
@@ -166,6 +167,44 @@ class WrittenCheck(unittest.TestCase):
     def test_other_labs_stubs_do_not_count(self):
         r = self.outcome('    LAB_TODO("LAB 4 TODO: y");\n    /* Stand-in until lab 5: z */\n')
         self.assertEqual(r.status, "PASS")
+
+    def test_parts_counted_apart(self):
+        part2_todo = '    LAB_TODO("LAB 3 TODO: part 2: y");\n'
+        part2_stand_in = "    /* Stand-in until lab 3 part 2: correct but simple. */\n"
+        for body in (part2_todo, part2_stand_in):
+            self.assertEqual(self.outcome(body).status, "PASS")            # part 1
+            self.assertEqual(self.outcome(body, part=2).status, "FAIL")
+        part1_todo = '    LAB_TODO("LAB 3 TODO: x");\n'
+        self.assertEqual(self.outcome(part1_todo).status, "FAIL")
+        self.assertEqual(self.outcome(part1_todo, part=2).status, "PASS")
+        self.assertEqual(grade.Written(part=2).key, "written-part2")
+
+
+class HandoutParts(unittest.TestCase):
+    """scripts/handout.py: a later part's stub and stand-in say the part."""
+
+    SOURCE = ("void f(void)\n{\n"
+              "    /* LAB 4 BEGIN: first */\n    one();\n    /* LAB 4 END */\n"
+              "    /* LAB 4 BEGIN: part 2: second */\n    /* LAB 4 FALLBACK: simple(); */\n"
+              "    two();\n    /* LAB 4 END */\n"
+              "    /* LAB 4 BEGIN: part 2: third */\n    three();\n    /* LAB 4 END */\n}\n")
+
+    def test_own_handout(self):
+        import handout
+        text, labs, uses = handout.stub_file("x.c", self.SOURCE, 4)
+        self.assertIn('LAB_TODO("LAB 4 TODO: first");', text)
+        # part 2 with a fallback keeps its stand-in, so part 1 can be graded alone
+        self.assertIn("Stand-in until lab 4 part 2: correct but simple.", text)
+        self.assertIn("    simple();\n", text)
+        self.assertIn('LAB_TODO("LAB 4 TODO: part 2: third");', text)
+        self.assertNotIn("two();", text)
+        self.assertNotIn("one();", text)
+
+    def test_earlier_handout(self):
+        import handout
+        text, _, _ = handout.stub_file("x.c", self.SOURCE, 3)
+        self.assertIn("Stand-in until lab 4 part 2:", text)
+        self.assertNotIn("Stand-in until lab 4:", text)
 
 
 class FakeCheck:
@@ -223,6 +262,22 @@ class GradeRun(unittest.TestCase):
         self.assertEqual((results / "result.txt").read_text(), out.getvalue())
         suite = ElementTree.parse(results / "junit.xml").getroot()
         self.assertEqual((suite.get("tests"), suite.get("failures")), ("3", "1"))
+
+    def test_part_runs_that_part_only(self):
+        second = [FakeCheck("unit_b", "PASS"), FakeCheck("emu2@qemu-svm", "PASS")]
+        grade.LABS[99] = grade.Lab("a fake lab", self.checks + grade.Part(2, *second),
+                                   parts={2: "the harder part"})
+        out = io.StringIO()
+        score, total = grade.grade(99, self.tree, out=out, part=2)
+        self.assertEqual((score, total), (2, 2))
+        self.assertEqual([c.ran for c in self.checks + second], [False] * 3 + [True] * 2)
+        self.assertIn("part 2 only: the harder part", out.getvalue())
+        self.assertIn("fake unit_b (part 2)", out.getvalue())
+        data = json.loads((self.tree / "build" / "grade" / "lab99" / "result.json").read_text())
+        self.assertEqual((data["part"], [c["part"] for c in data["checks"]]), (2, [2, 2]))
+        grade.grade(99, self.tree, out=io.StringIO(), part=1)
+        self.assertEqual([c.ran for c in self.checks], [True] * 3)
+        self.assertEqual(grade.main(["--lab", "99", "--part", "3", "--tree", str(self.tree)]), 2)
 
     def test_unknown_only_is_refused(self):
         rc = grade.main(["--lab", "99", "--only", "nope", "--tree", str(self.tree)])

@@ -1,6 +1,7 @@
 /*
  * Unit tests for the guest-physical map builder (EPT and NPT formats), its
- * layout, the page-size rule, hooks, MTRR updates and reclaim.
+ * layout, the page-size rule, hooks, MTRR updates and the table pool (lab 4's
+ * first part). Reclaim, lab 4's second part, is tested in test_npt_reclaim.c.
  *
  * unit-sources: common/npt/npt.c common/npt/npt_format.c common/npt/npt_pool.c common/npt/mtrr.c
  */
@@ -709,86 +710,7 @@ START_TEST(lazy_faults_and_translate)
 }
 END_TEST
 
-/* ---- reclaim ---- */
-
-START_TEST(reclaim_with_tiny_pool)
-{
-    /* root + PDPT + PD + two page tables: room for 4 MiB of 4 KiB pages. */
-    start_map(&npt_format_ept, 5);
-    start_layout(NPT_FORCE_4K);
-    set_kind(0, 8 * MiB, NPT_KIND_RAM);
-    ck_assert_int_eq(npt_build_identity(&map, &layout), NPT_OK);
-    ck_assert_uint_eq(map.stats.reclaims, 2);
-    ck_assert_uint_eq(map.stats.tables, 5);
-    /* The oldest tables went; the rest stayed mapped (no clear-all). */
-    ck_assert_uint_eq(leaf_size(0), 0);
-    ck_assert_uint_eq(leaf_size(2 * MiB), 0);
-    ck_assert_uint_eq(leaf_size(4 * MiB), NPT_4K);
-    ck_assert_uint_eq(leaf_size(8 * MiB - 1), NPT_4K);
-    ck_assert_uint_eq(map.stats.leaves_4k, 1024);
-    check_stats();
-
-    /* A fault brings a reclaimed region back by reclaiming another. */
-    ck_assert_int_eq(npt_handle_fault(&map, &layout, 0x1000), NPT_FAULT_MAPPED);
-    ck_assert_uint_eq(leaf_size(0x1000), NPT_4K);
-    ck_assert_uint_eq(map.stats.reclaims, 3);
-    ck_assert_uint_eq(map.stats.leaves_4k, 513);
-    ck_assert(npt_take_flush(&map));
-    /* The region just faulted in is not the next victim. */
-    ck_assert_int_eq(npt_handle_fault(&map, &layout, 2 * MiB), NPT_FAULT_MAPPED);
-    ck_assert_uint_eq(leaf_size(0x1000), NPT_4K);
-    ck_assert_uint_eq(leaf_size(2 * MiB), NPT_4K);
-    ck_assert_uint_eq(map.stats.alloc_failures, 0);
-    end_map();
-}
-END_TEST
-
-START_TEST(reclaim_page_directory)
-{
-    /* root + PDPT + one PD: a second PD needs the first one's page. */
-    start_map(&npt_format_amd, 3);
-    start_layout(0);
-    set_kind(0, 2 * GiB, NPT_KIND_RAM);
-    ck_assert_int_eq(npt_build_identity(&map, &layout), NPT_OK);
-    ck_assert_uint_eq(map.stats.reclaims, 1);
-    ck_assert_uint_eq(leaf_size(0), 0);
-    ck_assert_uint_eq(leaf_size(GiB + 5 * MiB), NPT_2M);
-    ck_assert_uint_eq(map.stats.leaves_2m, 512);
-    end_map();
-}
-END_TEST
-
-START_TEST(nothing_to_reclaim_fails_cleanly)
-{
-    /* root + PDPT + PD, and 4 KiB pages need a page table. */
-    start_map(&npt_format_ept, 3);
-    start_layout(NPT_FORCE_4K);
-    set_kind(0, 2 * MiB, NPT_KIND_RAM);
-    ck_assert_int_eq(npt_build_identity(&map, &layout), NPT_ERR_NO_MEMORY);
-    ck_assert_uint_ge(map.stats.alloc_failures, 1);
-    ck_assert_uint_eq(map.stats.reclaims, 0);
-    ck_assert_int_eq(npt_handle_fault(&map, &layout, 0x5000), NPT_FAULT_NO_MEMORY);
-    ck_assert_uint_eq(leaf_size(0x5000), 0);
-    end_map();
-}
-END_TEST
-
-START_TEST(hook_without_memory_drops_large_page)
-{
-    /* No page to split the 2 MiB leaf: the whole leaf goes, the hooked page
-     * is still not present, and the rest faults back in later. */
-    start_map(&npt_format_ept, 3);
-    start_layout(0);
-    set_kind(0, 4 * MiB, NPT_KIND_RAM);
-    ck_assert_int_eq(npt_build_identity(&map, &layout), NPT_OK);
-    ck_assert_int_eq(npt_hook_page(&map, &layout, 0x1000), NPT_OK);
-    ck_assert_uint_eq(leaf_size(0x1000), 0);
-    ck_assert_uint_eq(leaf_size(0x2000), 0);
-    ck_assert_uint_eq(leaf_size(2 * MiB), NPT_2M);
-    ck_assert_int_eq(npt_handle_fault(&map, &layout, 0x1000), NPT_FAULT_HOOKED);
-    end_map();
-}
-END_TEST
+/* ---- the pool (reclaim itself is lab 4 part 2: test_npt_reclaim.c) ---- */
 
 START_TEST(pool_alloc_free)
 {
@@ -820,7 +742,7 @@ static Suite *npt_suite(void)
     TCase *build_tc = tcase_create("build");
     TCase *format_tc = tcase_create("format");
     TCase *update_tc = tcase_create("update");
-    TCase *reclaim_tc = tcase_create("reclaim");
+    TCase *pool_tc = tcase_create("pool");
 
     tcase_add_test(layout_tc, layout_set_splits_and_merges);
     tcase_add_test(layout_tc, layout_full_is_reported);
@@ -853,12 +775,8 @@ static Suite *npt_suite(void)
     tcase_add_test(update_tc, lazy_faults_and_translate);
     suite_add_tcase(s, update_tc);
 
-    tcase_add_test(reclaim_tc, reclaim_with_tiny_pool);
-    tcase_add_test(reclaim_tc, reclaim_page_directory);
-    tcase_add_test(reclaim_tc, nothing_to_reclaim_fails_cleanly);
-    tcase_add_test(reclaim_tc, hook_without_memory_drops_large_page);
-    tcase_add_test(reclaim_tc, pool_alloc_free);
-    suite_add_tcase(s, reclaim_tc);
+    tcase_add_test(pool_tc, pool_alloc_free);
+    suite_add_tcase(s, pool_tc);
     return s;
 }
 

@@ -27,6 +27,7 @@ START_TEST(defaults)
     ck_assert(!vmm_options.npt_4k_only && !vmm_options.test_mmio_page && !vmm_options.test_crash);
     ck_assert_int_eq(vmm_options.test_corrupt, OPT_CORRUPT_NONE);
     ck_assert_uint_eq(vmm_options.test_vcpus, 0);
+    ck_assert_uint_eq(vmm_options.test_npt_pool, 0);
     ck_assert(!vmm_options.test_no_fast_path && !vmm_options.test_events &&
               !vmm_options.test_vmm_vector);
     ck_assert_str_eq(vmm_options.pci_config, "");
@@ -37,7 +38,7 @@ START_TEST(every_key)
 {
     reports = 0;
     ck_assert_uint_eq(options_parse("console=e9 vmm_mem=64M backend=vmx npt4k test.mmio_page "
-                                    "test.corrupt=control test.vcpus=3 test.no_fast_path "
+                                    "test.corrupt=control test.vcpus=3 test.npt_pool=8 test.no_fast_path "
                                     "test.events test.vmm_vector "
                                     "vmm.driver.pci=class=02*|0c*,driver=conceal,and,driver=none",
                                     collect, NULL), 0);
@@ -48,6 +49,7 @@ START_TEST(every_key)
     ck_assert(vmm_options.npt_4k_only && vmm_options.test_mmio_page);
     ck_assert_int_eq(vmm_options.test_corrupt, OPT_CORRUPT_CONTROL);
     ck_assert_uint_eq(vmm_options.test_vcpus, 3);
+    ck_assert_uint_eq(vmm_options.test_npt_pool, 8);
     ck_assert(vmm_options.test_no_fast_path && vmm_options.test_events &&
               vmm_options.test_vmm_vector);
     ck_assert_str_eq(vmm_options.pci_config, "class=02*|0c*,driver=conceal,and,driver=none");

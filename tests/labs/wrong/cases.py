@@ -26,6 +26,7 @@ class Wrong:
     new: str
     caught_by: str     # the grader check (key) that must fail
     emu: tuple = ()    # emulator checks (keys) that must fail too: `run --emu` only
+    part: int = 1      # the lab's part the region belongs to (labs/grade.py Part())
 
 
 CASES = [
@@ -90,6 +91,28 @@ CASES = [
           "",
           "test_cpuid_policy"),
 
+    # ---- lab 2 part 2: the memo's stable leaves ------------------------------
+    Wrong(2, "memo-leaf1-always", "remembers leaf 1 even where CR4.OSXSAVE changes "
+          "without an exit",
+          "common/exits/cpuid_policy.c",
+          "        return osxsave_writes_exit;\n",
+          "        return osxsave_writes_exit || true;\n",
+          "test_cpuid_stable", emu=("cpuid-memo@bochs-svm",), part=2),
+    Wrong(2, "memo-leaf7", "remembers leaf 7, whose OSPKE bit follows CR4.PKE",
+          "common/exits/cpuid_policy.c",
+          "    case 0x0:\n", "    case 0x0:\n    case 0x7:\n",
+          "test_cpuid_stable", part=2),
+    Wrong(2, "memo-no-version", "leaves bookvisor's version leaf 0x40000001 out",
+          "common/exits/cpuid_policy.c",
+          "    case CPUID_HV_BASE + 1:\n", "",
+          "test_cpuid_stable", part=2),
+    Wrong(2, "memo-whole-hv-range", "remembers every 0x400000xx leaf, not only "
+          "bookvisor's two",
+          "common/exits/cpuid_policy.c",
+          "    default:\n        return false;\n",
+          "    default:\n        return leaf >= CPUID_HV_BASE && leaf <= CPUID_HV_BASE + 0xFF;\n",
+          "test_cpuid_stable", part=2),
+
     # ---- lab 3: the VMCS execution controls ---------------------------------
     Wrong(3, "ug-without-ept", "allows unrestricted guest without EPT",
           "arch/vmx/vmx_controls.c",
@@ -137,6 +160,42 @@ CASES = [
           "if (!block_is_one_kind(layout, base, NPT_4K, kind))",
           "test_npt"),
 
+    # ---- lab 4 part 2: reclaim ----------------------------------------------
+    Wrong(4, "reclaim-directories-first", "gives up a whole page directory while a page "
+          "table would do",
+          "common/npt/npt.c",
+          "for (victim = 1; victim <= 2; victim++)",
+          "for (victim = 2; victim >= 1; victim--)",
+          "test_npt_reclaim", part=2),
+    Wrong(4, "reclaim-no-wrap", "searches only from the hand to the end, never from 0 again",
+          "common/npt/npt.c",
+          "        if (!find_victim(map, map->root_pa, 4, 0, map->reclaim_hand, keep, victim, "
+          "&found) &&\n"
+          "            !find_victim(map, map->root_pa, 4, 0, 0, keep, victim, &found))\n",
+          "        if (!find_victim(map, map->root_pa, 4, 0, map->reclaim_hand, keep, victim, "
+          "&found))\n",
+          "test_npt_reclaim", emu=("npt-reclaim@qemu-svm",), part=2),
+    Wrong(4, "reclaim-hand-stays", "never moves the clock hand, so the newest table can go "
+          "first",
+          "common/npt/npt.c",
+          "        map->reclaim_hand = (found + npt_level_size(parent)) % NPT_ADDR_LIMIT;\n",
+          "",
+          "test_npt_reclaim", part=2),
+    Wrong(4, "reclaim-no-flush", "unlinks and frees the table itself and forgets that the "
+          "TLB must be flushed",
+          "common/npt/npt.c",
+          "        drop_entry(map, existing_slot(map, found, parent), parent);\n",
+          "        u64 *slot = existing_slot(map, found, parent);\n"
+          "        u64 table = map->fmt->entry_addr(*slot, parent);\n"
+          "\n"
+          "        *slot = 0;\n"
+          "        free_subtree(map, table, victim);\n",
+          "test_npt_reclaim", part=2),
+    Wrong(4, "reclaim-uncounted", "does not count the reclaim in stats.reclaims",
+          "common/npt/npt.c",
+          "        map->stats.reclaims++;\n", "",
+          "test_npt_reclaim", part=2),
+
     # ---- lab 5: the selector matcher ----------------------------------------
     Wrong(5, "no-alternatives", "treats '|' as an ordinary character",
           "pci/pci_match.c",
@@ -165,6 +224,45 @@ CASES = [
           "pci/pci_match.c",
           "        while (matched && p < n && pat[p] == '*')\n            p++;\n", "",
           "test_pci_match"),
+
+    # ---- lab 5 part 2: the capability key ----------------------------------
+    Wrong(5, "caps-without-status-bit", "walks from offset 0x34 even when the Status "
+          "register says there is no list",
+          "pci/pci_enum.c",
+          "    if (!(rd(ops, where, PCI_REG_STATUS, 2) & PCI_STATUS_CAP_LIST))\n"
+          "        return;\n", "",
+          "test_pci_caps", part=2),
+    Wrong(5, "caps-pointer-unmasked", "follows the first pointer with its reserved low "
+          "bits",
+          "pci/pci_enum.c",
+          "    at = (u8)rd(ops, where, first, 1) & 0xfc;\n",
+          "    at = (u8)rd(ops, where, first, 1);\n",
+          "test_pci_caps", part=2),
+    Wrong(5, "caps-header-with-mf-bit", "compares the header type with its "
+          "multi-function bit still set, so a multi-function CardBus bridge reads 0x34",
+          "pci/pci_enum.c",
+          "    u8 type = (u8)rd(ops, where, PCI_REG_HEADER_TYPE, 1) & 0x7f;\n",
+          "    u8 type = (u8)rd(ops, where, PCI_REG_HEADER_TYPE, 1);\n",
+          "test_pci_caps", part=2),
+    Wrong(5, "caps-repeats", "records a repeated ID again (two vendor-specific "
+          "capabilities fill two places)",
+          "pci/pci_enum.c",
+          "            seen |= desc->cap_ids[j] == id;\n",
+          "            seen |= false;\n",
+          "test_pci_caps", part=2),
+    Wrong(5, "cap-first-only", "answers with the first ID's comparison instead of "
+          "trying them all",
+          "pci/pci_match.c",
+          "        if (pci_wildcard_match(item->value, item->value_len, id, 2))\n"
+          "            return true;\n",
+          "        return pci_wildcard_match(item->value, item->value_len, id, 2);\n",
+          "test_pci_caps", emu=("pci-capability@qemu-svm",), part=2),
+    Wrong(5, "cap-past-ncaps", "matches every slot of cap_ids, not only the ncaps "
+          "recorded",
+          "pci/pci_match.c",
+          "    u32 n = dev->ncaps < PCI_DESC_MAX_CAPS ? dev->ncaps : PCI_DESC_MAX_CAPS;\n",
+          "    u32 n = PCI_DESC_MAX_CAPS;\n",
+          "test_pci_caps", part=2),
 
     # ---- lab 6: the next event ----------------------------------------------
     Wrong(6, "interrupt-before-nmi", "injects an interrupt ahead of a pending NMI",
