@@ -421,6 +421,15 @@ LABS = {
         Build(),
         Emu("linux-boot", "qemu-svm", expect=LINUX_E820),
     ]),
+    # The scheduler runs VMM threads from the hook before entry (chapter 07):
+    # three threads yield, sleep and wait on QEMU and on Bochs.
+    8: Lab("the scheduler's next thread and its sleepers", [
+        Written(),
+        Unit("test_thread_sched"),
+        Build(),
+        Emu("threads", "qemu-svm"),
+        Emu("threads", "bochs-vmx"),
+    ]),
 }
 
 

@@ -222,4 +222,41 @@ CASES = [
           "common/loader/linux_boot_params.c",
           "linux_wr64(e + 8, r->length);", "linux_wr32(e + 8, (u32)r->length);",
           "test_linux_boot_params"),
+
+    # ---- lab 8: the scheduler's next thread and its sleepers ------------------
+    Wrong(8, "ties-reversed", "puts a sleeper before those with the same wake time",
+          "common/lib/thread_sched.c",
+          "    while (*p && (*p)->wake_at <= until)\n",
+          "    while (*p && (*p)->wake_at < until)\n",
+          "test_thread_sched"),
+    Wrong(8, "wakes-one", "wakes one due sleeper per pick, not all that are due",
+          "common/lib/thread_sched.c",
+          "    while (s->sleepers && s->sleepers->wake_at <= now) {\n",
+          "    if (s->sleepers && s->sleepers->wake_at <= now) {\n",
+          "test_thread_sched"),
+    Wrong(8, "wakes-late", "wakes a sleeper only after its wake time, not at it",
+          "common/lib/thread_sched.c",
+          "    while (s->sleepers && s->sleepers->wake_at <= now) {\n",
+          "    while (s->sleepers && s->sleepers->wake_at < now) {\n",
+          "test_thread_sched"),
+    Wrong(8, "woken-first", "puts a woken sleeper at the head of the run queue",
+          "common/lib/thread_sched.c",
+          "        run_append(s, t); /* behind",
+          "        t->state = THREAD_RUNNABLE;\n"
+          "        t->next = s->run_head;\n"
+          "        s->run_head = t;\n"
+          "        if (!s->run_tail)\n"
+          "            s->run_tail = t;\n"
+          "        /* behind",
+          "test_thread_sched"),
+    Wrong(8, "stale-tail", "leaves the run queue's tail on the thread it took last",
+          "common/lib/thread_sched.c",
+          "    if (!s->run_head)\n        s->run_tail = NULL;\n", "",
+          "test_thread_sched"),
+    Wrong(8, "wakes-early", "compares the wrong way round: wakes the sleepers not due yet",
+          "common/lib/thread_sched.c",
+          "    while (s->sleepers && s->sleepers->wake_at <= now) {\n",
+          "    while (s->sleepers && s->sleepers->wake_at >= now) {\n",
+          "test_thread_sched", emu=("threads@qemu-svm",)),
+
 ]
