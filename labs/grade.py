@@ -430,6 +430,15 @@ LABS = {
         Emu("threads", "qemu-svm"),
         Emu("threads", "bochs-vmx"),
     ]),
+    # The guest starts its second processor through its xAPIC's ICR (chapter 08):
+    # bookvisor takes the INIT and SIPIs and starts the processor as a vCPU.
+    9: Lab("the guest's start-up IPIs", [
+        Written(),
+        Unit("test_irq_vectors"),
+        Build(),
+        Emu("smp-2", "qemu-svm"),
+        Emu("smp-2", "bochs-vmx"),
+    ]),
 }
 
 
