@@ -480,6 +480,24 @@ LABS = {
         Build(),
         Emu("linux-boot", "qemu-svm", expect=LINUX_E820),
     ]),
+    # The scheduler runs VMM threads from the hook before entry (chapter 07):
+    # three threads yield, sleep and wait on QEMU and on Bochs.
+    8: Lab("the scheduler's next thread and its sleepers", [
+        Written(),
+        Unit("test_thread_sched"),
+        Build(),
+        Emu("threads", "qemu-svm"),
+        Emu("threads", "bochs-vmx"),
+    ]),
+    # The guest starts its second processor through its xAPIC's ICR (chapter 08):
+    # bookvisor takes the INIT and SIPIs and starts the processor as a vCPU.
+    9: Lab("the guest's start-up IPIs", [
+        Written(),
+        Unit("test_irq_vectors"),
+        Build(),
+        Emu("smp-2", "qemu-svm"),
+        Emu("smp-2", "bochs-vmx"),
+    ]),
 }
 
 

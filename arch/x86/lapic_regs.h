@@ -107,6 +107,8 @@ static inline bool lapic_icr_is_init_deassert(u32 icr_low)
  */
 static inline bool lapic_icr_reaches(u32 icr_low, u32 icr_high, u32 sender, u32 target)
 {
+    /* LAB 9 BEGIN: which processors an ICR command reaches */
+    /* LAB 9 FALLBACK: u32 sh = (icr_low >> 18) & 3, dest = icr_high >> 24; return sh == 1 ? target == sender : sh == 2 ? true : sh == 3 ? target != sender : !(icr_low & LAPIC_ICR_LOGICAL) && (dest == 0xFF || dest == target); */
     switch (lapic_icr_shorthand_of(icr_low)) {
     case LAPIC_ICR_TO_SELF: return target == sender;
     case LAPIC_ICR_TO_ALL: return true;
@@ -116,6 +118,7 @@ static inline bool lapic_icr_reaches(u32 icr_low, u32 icr_high, u32 sender, u32 
     if (icr_low & LAPIC_ICR_LOGICAL)
         return false;
     return (icr_high >> 24) == 0xFF || (icr_high >> 24) == target; /* 0xFF: broadcast */
+    /* LAB 9 END */
 }
 
 /**
@@ -165,6 +168,41 @@ static inline u64 lapic_x2apic_icr(u32 apic_id, u32 icr_low)
 static inline u32 lapic_xapic_icr_high(u32 apic_id)
 {
     return (apic_id & 0xFF) << 24;
+}
+
+/** What a processor bookvisor holds does with an INIT or start-up command that reaches it. */
+enum lapic_start_step {
+    LAPIC_START_IGNORE, /**< nothing: the command changes nothing for it */
+    LAPIC_START_INIT,   /**< it takes the INIT: from now on it waits for a SIPI */
+    LAPIC_START_RUN,    /**< it starts, in real mode at the SIPI's vector << 12 */
+};
+
+/**
+ * The INIT, SIPI, SIPI recipe as a processor sees it (Intel SDM vol. 3,
+ * "MP initialization"; chapter 08, "SMP start-up"). An INIT puts a processor
+ * in wait-for-SIPI; the first SIPI after it starts the processor; a SIPI to a
+ * processor that is not waiting for one (no INIT yet, or started already: the
+ * recipe's second SIPI) is ignored. bookvisor does not restart a processor
+ * the guest has started, so an INIT to it changes nothing either. Commands of
+ * other delivery modes are not start commands: ignored.
+ * @param mode the command's delivery mode (lapic_icr_mode_of(); the old INIT
+ *        de-assert is filtered out before, as it is no INIT)
+ * @param init_seen the processor has taken an INIT from the guest
+ * @param started the processor has taken its SIPI (it runs the guest's code)
+ */
+static inline enum lapic_start_step lapic_start_step_of(enum lapic_icr_mode mode, bool init_seen,
+                                                        bool started)
+{
+    /* LAB 9 BEGIN: what INIT and SIPI do to a processor waiting for the guest */
+    /* LAB 9 FALLBACK: return started ? LAPIC_START_IGNORE : mode == LAPIC_ICR_MODE_INIT ? LAPIC_START_INIT : (mode == LAPIC_ICR_MODE_STARTUP && init_seen) ? LAPIC_START_RUN : LAPIC_START_IGNORE; */
+    if (started)
+        return LAPIC_START_IGNORE; /* running: the second SIPI, or an INIT it will not get */
+    if (mode == LAPIC_ICR_MODE_INIT)
+        return LAPIC_START_INIT;
+    if (mode == LAPIC_ICR_MODE_STARTUP && init_seen)
+        return LAPIC_START_RUN;
+    return LAPIC_START_IGNORE; /* a SIPI before any INIT, or no start command at all */
+    /* LAB 9 END */
 }
 
 #endif

@@ -28,10 +28,13 @@ void thread_sched_add(struct thread_sched *s, struct thread_entry *t)
 
 struct thread_entry *thread_sched_pick(struct thread_sched *s, u64 now)
 {
+    /* LAB 8 BEGIN: wake the sleepers that are due, then take the run queue's first thread */
+    /* LAB 8 FALLBACK: while (s->sleepers && s->sleepers->wake_at <= now) { struct thread_entry *w = s->sleepers; s->sleepers = w->next; run_append(s, w); } struct thread_entry *t = s->run_head; if (!t) return NULL; s->run_head = t->next; if (!s->run_head) s->run_tail = NULL; t->next = NULL; t->state = THREAD_RUNNING; s->current = t; return t; */
+    /* Due at now itself: a sleeper asked for "not before", not "after". */
     while (s->sleepers && s->sleepers->wake_at <= now) {
         struct thread_entry *t = s->sleepers;
         s->sleepers = t->next;
-        run_append(s, t);
+        run_append(s, t); /* behind the threads already runnable: first come, first served */
     }
     struct thread_entry *t = s->run_head;
     if (!t)
@@ -43,6 +46,7 @@ struct thread_entry *thread_sched_pick(struct thread_sched *s, u64 now)
     t->state = THREAD_RUNNING;
     s->current = t;
     return t;
+    /* LAB 8 END */
 }
 
 /* The current thread, taken off the processor (it is in no queue while it runs). */
@@ -65,6 +69,8 @@ void thread_sched_sleep(struct thread_sched *s, u64 until)
     struct thread_entry *t = take_current(s);
     if (!t)
         return;
+    /* LAB 8 BEGIN: put the thread among the sleepers, in wake order */
+    /* LAB 8 FALLBACK: t->state = THREAD_SLEEPING; t->wake_at = until; struct thread_entry **p = &s->sleepers; while (*p && (*p)->wake_at <= until) p = &(*p)->next; t->next = *p; *p = t; */
     t->state = THREAD_SLEEPING;
     t->wake_at = until;
     /* Sorted by wake time; equal times keep the order they fell asleep in. */
@@ -73,6 +79,7 @@ void thread_sched_sleep(struct thread_sched *s, u64 until)
         p = &(*p)->next;
     t->next = *p;
     *p = t;
+    /* LAB 8 END */
 }
 
 void thread_sched_wait(struct thread_sched *s, const void *event)

@@ -41,17 +41,17 @@ static void take_start_command(bool x2apic, u32 icr_low, u32 icr_high)
         struct ap_start *a = smp_ap(i);
         if (!command_reaches(x2apic, icr_low, icr_high, a->apic_id))
             continue;
-        if (mode == LAPIC_ICR_MODE_INIT) {
-            /* A processor already started keeps running: restarting one is planned. */
+        bool init_seen = __atomic_load_n(&a->init_seen, __ATOMIC_ACQUIRE);
+        bool started = __atomic_load_n(&a->vector, __ATOMIC_ACQUIRE) != AP_NO_VECTOR;
+        enum lapic_start_step step = lapic_start_step_of(mode, init_seen, started);
+        if (step == LAPIC_START_INIT) {
             __atomic_store_n(&a->init_seen, 1, __ATOMIC_RELEASE);
-            continue;
-        }
-        /* A SIPI starts a processor after an INIT, once; the recipe's second
-         * SIPI is ignored, as by a processor that is running. */
-        u32 none = AP_NO_VECTOR;
-        if (__atomic_load_n(&a->init_seen, __ATOMIC_ACQUIRE))
+        } else if (step == LAPIC_START_RUN) {
+            /* Two vCPUs may send at once: the first SIPI written wins, once. */
+            u32 none = AP_NO_VECTOR;
             __atomic_compare_exchange_n(&a->vector, &none, icr_low & 0xFF, false, __ATOMIC_ACQ_REL,
                                         __ATOMIC_ACQUIRE);
+        }
     }
 }
 

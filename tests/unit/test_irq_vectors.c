@@ -120,6 +120,48 @@ START_TEST(lapic_start_up_values)
 }
 END_TEST
 
+/* A shorthand names the processors by itself: the destination field is not read. */
+START_TEST(lapic_icr_shorthand_wins_over_the_destination)
+{
+    ck_assert(!lapic_icr_reaches(0xC4500, 0x01000000, 1, 1)); /* all but self, self named */
+    ck_assert(lapic_icr_reaches(0xC4500, 0x01000000, 1, 2));
+    ck_assert(lapic_icr_reaches(0x84608, 0x02000000, 0, 1));  /* all, another named */
+    ck_assert(!lapic_icr_reaches(0x44500, 0x01000000, 0, 1)); /* self, another named */
+    ck_assert(lapic_icr_reaches(0x44500, 0x01000000, 0, 0));
+    /* The destination is the high word's top byte, nothing below it. */
+    ck_assert(!lapic_icr_reaches(0x4500, 0x00000001, 0, 1));
+    ck_assert(lapic_icr_reaches(0x4500, 0x0300FFFF, 0, 3));
+    ck_assert(!lapic_icr_reaches(0x4500, 0x0300FFFF, 0, 0xFF));
+    /* A physical destination may be the sender itself. */
+    ck_assert(lapic_icr_reaches(0x4500, 0x02000000, 2, 2));
+}
+END_TEST
+
+/* INIT, SIPI, SIPI as a held processor takes them (chapter 08, "SMP start-up"). */
+START_TEST(lapic_start_steps)
+{
+    /* The recipe: INIT, then the first SIPI starts it; the second is ignored. */
+    ck_assert_int_eq(lapic_start_step_of(LAPIC_ICR_MODE_INIT, false, false), LAPIC_START_INIT);
+    ck_assert_int_eq(lapic_start_step_of(LAPIC_ICR_MODE_STARTUP, true, false), LAPIC_START_RUN);
+    ck_assert_int_eq(lapic_start_step_of(LAPIC_ICR_MODE_STARTUP, true, true), LAPIC_START_IGNORE);
+    /* A SIPI before any INIT: the processor is not waiting for one. */
+    ck_assert_int_eq(lapic_start_step_of(LAPIC_ICR_MODE_STARTUP, false, false),
+                     LAPIC_START_IGNORE);
+    /* A second INIT before the SIPI is an INIT again. */
+    ck_assert_int_eq(lapic_start_step_of(LAPIC_ICR_MODE_INIT, true, false), LAPIC_START_INIT);
+    /* A started processor is not restarted by an INIT. */
+    ck_assert_int_eq(lapic_start_step_of(LAPIC_ICR_MODE_INIT, true, true), LAPIC_START_IGNORE);
+    /* Other delivery modes start nothing, even after an INIT. */
+    ck_assert_int_eq(lapic_start_step_of(LAPIC_ICR_MODE_FIXED, true, false), LAPIC_START_IGNORE);
+    ck_assert_int_eq(lapic_start_step_of(LAPIC_ICR_MODE_NMI, true, false), LAPIC_START_IGNORE);
+    ck_assert_int_eq(lapic_start_step_of(LAPIC_ICR_MODE_FIXED, false, false), LAPIC_START_IGNORE);
+    ck_assert_int_eq(lapic_start_step_of(LAPIC_ICR_MODE_NMI, false, false), LAPIC_START_IGNORE);
+    /* Mode 7 (reserved) and 1 (lowest priority) are no start commands either. */
+    ck_assert_int_eq(lapic_start_step_of((enum lapic_icr_mode)7, true, false), LAPIC_START_IGNORE);
+    ck_assert_int_eq(lapic_start_step_of((enum lapic_icr_mode)1, false, false), LAPIC_START_IGNORE);
+}
+END_TEST
+
 /* What bookvisor reads in a guest's ICR write (chapter 08, "SMP start-up"). */
 START_TEST(lapic_icr_decoding)
 {
@@ -183,6 +225,8 @@ int main(void)
     tcase_add_test(t, lapic_mode_follows_apic_base);
     tcase_add_test(t, lapic_register_values);
     tcase_add_test(t, lapic_start_up_values);
+    tcase_add_test(t, lapic_icr_shorthand_wins_over_the_destination);
+    tcase_add_test(t, lapic_start_steps);
     tcase_add_test(t, lapic_icr_decoding);
     tcase_add_test(t, lapic_x2apic_icr_decoding);
     suite_add_tcase(s, t);

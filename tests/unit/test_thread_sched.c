@@ -72,6 +72,73 @@ START_TEST(sleepers_wake_in_time_order_and_not_before)
 }
 END_TEST
 
+/* A sleeper is due at its wake time itself, not one tick after it. */
+START_TEST(a_sleeper_wakes_at_its_time_exactly)
+{
+    thread_sched_add(&s, &a);
+    ck_assert_ptr_eq(thread_sched_pick(&s, 0), &a);
+    thread_sched_sleep(&s, 200);
+    ck_assert_int_eq(a.state, THREAD_SLEEPING);
+    ck_assert_uint_eq(a.wake_at, 200);
+    ck_assert_ptr_null(s.current);
+    ck_assert_ptr_null(thread_sched_pick(&s, 199));
+    ck_assert_int_eq(a.state, THREAD_SLEEPING);
+    ck_assert_ptr_eq(thread_sched_pick(&s, 200), &a);
+    ck_assert_int_eq(a.state, THREAD_RUNNING);
+    ck_assert_ptr_null(s.sleepers);
+}
+END_TEST
+
+/*
+ * One pick wakes every sleeper that is due, and they queue behind the threads
+ * that were runnable already: a sleeper does not jump the run queue.
+ */
+START_TEST(due_sleepers_all_wake_and_queue_behind_the_runnable)
+{
+    thread_sched_add(&s, &a);
+    thread_sched_add(&s, &b);
+    thread_sched_add(&s, &c);
+    ck_assert_ptr_eq(thread_sched_pick(&s, 0), &a);
+    thread_sched_sleep(&s, 100);
+    ck_assert_ptr_eq(thread_sched_pick(&s, 0), &b);
+    thread_sched_sleep(&s, 150);
+    ck_assert_uint_eq(thread_sched_next_wake(&s), 100);
+    /* c was runnable before a and b woke: it goes first. */
+    ck_assert_ptr_eq(thread_sched_pick(&s, 500), &c);
+    ck_assert_int_eq(a.state, THREAD_RUNNABLE);
+    ck_assert_int_eq(b.state, THREAD_RUNNABLE);
+    ck_assert_ptr_null(s.sleepers);
+    ck_assert_uint_eq(thread_sched_next_wake(&s), ~0ULL);
+    thread_sched_yield(&s); /* c goes behind a and b */
+    ck_assert_ptr_eq(thread_sched_pick(&s, 500), &a);
+    thread_sched_exit(&s);
+    ck_assert_ptr_eq(thread_sched_pick(&s, 500), &b);
+    thread_sched_exit(&s);
+    ck_assert_ptr_eq(thread_sched_pick(&s, 500), &c);
+    thread_sched_exit(&s);
+    ck_assert_ptr_null(thread_sched_pick(&s, 500));
+}
+END_TEST
+
+/* The run queue empties and fills again: its tail must follow. */
+START_TEST(the_run_queue_empties_and_fills_again)
+{
+    thread_sched_add(&s, &a);
+    ck_assert_ptr_eq(thread_sched_pick(&s, 0), &a);
+    ck_assert_ptr_null(s.run_head);
+    ck_assert_ptr_null(s.run_tail);
+    thread_sched_add(&s, &b);
+    ck_assert_ptr_eq(s.run_head, &b);
+    thread_sched_sleep(&s, 10); /* a, current */
+    ck_assert_ptr_eq(thread_sched_pick(&s, 10), &b);
+    ck_assert_ptr_eq(s.current, &b);
+    thread_sched_yield(&s);
+    ck_assert_ptr_eq(thread_sched_pick(&s, 10), &a);
+    ck_assert_ptr_eq(thread_sched_pick(&s, 10), &b);
+    ck_assert_ptr_null(b.next);
+}
+END_TEST
+
 START_TEST(waiters_wake_on_their_event_only)
 {
     static int ev1, ev2;
@@ -155,6 +222,9 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, run_queue_is_first_come_first_served);
     tcase_add_test(tc, sleepers_wake_in_time_order_and_not_before);
+    tcase_add_test(tc, a_sleeper_wakes_at_its_time_exactly);
+    tcase_add_test(tc, due_sleepers_all_wake_and_queue_behind_the_runnable);
+    tcase_add_test(tc, the_run_queue_empties_and_fills_again);
     tcase_add_test(tc, waiters_wake_on_their_event_only);
     tcase_add_test(tc, one_cpu_runs_the_batch);
     tcase_add_test(tc, context_switch_runs_a_new_stack_and_comes_back);
