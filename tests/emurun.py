@@ -542,8 +542,9 @@ def tcp_exchange(emu, port, text, timeout=30.0):
     emu.events.append(f"tcp: sent {text}, received {shown} ({len(got)} bytes)")
 
 
-def _watch(emu, timeout, end, stream=None, sends=(), tcps=(), hostport=None):
-    """Wait until the emulator exits, END (port, regex) matches, or TIMEOUT passes.
+def _watch(emu, timeout, end, stream=None, sends=(), tcps=(), hostport=None, stall=0):
+    """Wait until the emulator exits, END (port, regex) matches, or TIMEOUT passes,
+    or (STALL > 0) no port has printed anything for STALL seconds since its first output.
 
     Returns (how it stopped, whether END matched). STREAM, if given, is (port, file)
     that receives that port's output as it arrives. SENDS are (bytes, regex): each
@@ -556,10 +557,13 @@ def _watch(emu, timeout, end, stream=None, sends=(), tcps=(), hostport=None):
     end_rx = re.compile(end[1], re.M) if end else None
     end_ports = ports_of(end[0]) if end else ()
     deadline = emu.started + timeout if timeout > 0 else None
+    last_output = None
     while True:
         alive = emu.running()
         new = emu.poll()
         _stream_out(stream, new)
+        if any(new.values()):
+            last_output = time.monotonic()
         if pending and new.get("com1"):
             com1 = emu.captures["com1"].text()
             for item in [x for x in pending if x[1].search(com1)]:
@@ -584,6 +588,8 @@ def _watch(emu, timeout, end, stream=None, sends=(), tcps=(), hostport=None):
             return "emulator stopped", False
         if deadline and time.monotonic() > deadline:
             return f"timeout after {timeout:.0f}s", False
+        if stall and last_output and time.monotonic() - last_output > stall:
+            return f"no output for {stall:.0f}s (hung)", False
         time.sleep(POLL_S)
 
 

@@ -64,9 +64,12 @@ TIMEOUT = {"qemu-svm": 240, "bochs-vmx": 900, "bochs-vmx-tgl": 900, "bochs-svm":
 # over; only earlyprintk shows it), on bochs-vmx-tgl after "LSM: Security Framework
 # initializing", in a storm of faults (Bochs logs non-canonical accesses, or with
 # `ibt=off` an invalid segment register; `no5lvl` changed nothing). A bare boot that works takes about half the time of TIMEOUT, so a
-# hang is given up on sooner.
+# hang is given up on sooner: after BARE_TIMEOUT in all, or once the serial ports have
+# been silent for BARE_STALL seconds (a working boot on Bochs prints at least every
+# minute or so, even on busy cores; the two hangs go silent for good).
 BARE_FIRST = ("bochs-vmx-tgl", "bochs-svm")
 BARE_TIMEOUT = 600
+BARE_STALL = 180
 
 CHECK_RE = re.compile(r"^(not )?ok (\d+) - ([^\s:]+)(.*)$", re.M)
 SUMMARY_RE = re.compile(r"^linux-checks: (\d+) passed, (\d+) failed", re.M)
@@ -123,7 +126,7 @@ def missing_inputs(target):
 class Boot:
     """One emulator run of a Linux ISO; its texts per port and how it stopped."""
 
-    def __init__(self, target, iso, outdir, timeout, end=None):
+    def __init__(self, target, iso, outdir, timeout, end=None, stall=0):
         t = TARGETS[target]
         extra = NIC_QEMU if t.kind == "qemu" else NIC_BOCHS
         if outdir.exists():
@@ -133,7 +136,7 @@ class Boot:
         t0 = time.monotonic()
         self.emu.start()
         try:
-            self.how, self.end_seen = _watch(self.emu, timeout, end)
+            self.how, self.end_seen = _watch(self.emu, timeout, end, stall=stall)
         finally:
             self.emu.kill()
         self.emu.finish(self.how)
@@ -217,7 +220,8 @@ def run_linux(target, opts, bare):
                           None if bare else VMM, "" if bare else VMM_ARGS)
     boot = Boot(target, iso, opts.out / "linux" / target / run,
                 (BARE_TIMEOUT if bare else TIMEOUT[target]) * opts.timeout_scale,
-                end=None if bare else ("com2", r"machine stopped \(status="))
+                end=None if bare else ("com2", r"machine stopped \(status="),
+                stall=BARE_STALL * opts.timeout_scale if bare else 0)
     return boot, judge(boot, target, run, bare, vmm_range)
 
 
