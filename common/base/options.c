@@ -77,6 +77,8 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
           "ask a DHCP server for the address (the default without ip.ipaddr)" },
         { "ip.echo_port", CMDLINE_U64, &vmm_options.ip_echo_port, NULL,
           "run a TCP echo server on this port of bookvisor's address, e.g. 7 (default none)" },
+        { "vmm.shell", CMDLINE_BOOL, &vmm_options.shell_listen, NULL,
+          "run the debug shell on COM2 (chapter 13)" },
         { "shell", CMDLINE_LIST, &shell, NULL,
           "a debug-shell command to run at start-up, e.g. shell=\"echoctl server start 7\"" },
     };
@@ -107,6 +109,7 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
     vmm_options.ip_use_dhcp = false;
     vmm_options.ip_echo_port = 0;
     vmm_options.shell_commands[0] = '\0';
+    vmm_options.shell_listen = false;
     unsigned bad = 0;
     if (config) /* first, so that the command line wins */
         bad += cmdline_parse(config, keys, sizeof(keys) / sizeof(keys[0]), config_report, config_ctx);
