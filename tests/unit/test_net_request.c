@@ -70,6 +70,7 @@ START_TEST(test_queue_bounded_fifo)
 
     memset(&q, 0, sizeof(q));
     ck_assert(!net_request_pop(&q, &got));
+    ck_assert_ptr_null(net_request_peek(&q));
     for (unsigned round = 0; round < 3; round++) {
         for (u16 i = 0; i < NET_REQUEST_SLOTS; i++) {
             r.port = (u16)(100 * round + i);
@@ -77,6 +78,7 @@ START_TEST(test_queue_bounded_fifo)
         }
         ck_assert(!net_request_push(&q, &r));
         for (u16 i = 0; i < NET_REQUEST_SLOTS; i++) {
+            ck_assert_uint_eq(net_request_peek(&q)->port, 100 * round + i);
             ck_assert(net_request_pop(&q, &got));
             ck_assert_uint_eq(got.port, 100 * round + i);
         }
