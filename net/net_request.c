@@ -93,6 +93,11 @@ bool net_request_push(struct net_request_queue *q, const struct net_request *r)
     return true;
 }
 
+const struct net_request *net_request_peek(const struct net_request_queue *q)
+{
+    return q->count ? &q->slot[q->head] : NULL;
+}
+
 bool net_request_pop(struct net_request_queue *q, struct net_request *out)
 {
     if (!q->count)

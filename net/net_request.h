@@ -55,6 +55,9 @@ const char *echoctl_parse(int argc, char **argv, struct net_request *out);
 /** Queue a copy of r. @return false when the queue is full (r is dropped). */
 bool net_request_push(struct net_request_queue *q, const struct net_request *r);
 
+/** The oldest request, left in the queue; NULL when none waits. */
+const struct net_request *net_request_peek(const struct net_request_queue *q);
+
 /** Take the oldest request into *out. @return false when none waits. */
 bool net_request_pop(struct net_request_queue *q, struct net_request *out);
 

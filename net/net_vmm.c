@@ -14,6 +14,7 @@
 #include "net/lwip/bv_echo.h"
 #include "net/lwip/bv_ip.h"
 #include "net/netapi.h"
+#include "net/syslog_vmm.h"
 
 /* The NICs the sink registered; written at boot (PCI binding), then only
  * used by the network thread. */
@@ -162,6 +163,13 @@ void net_print_state(void (*print)(const char *line))
                   ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff, requests.count,
                   (unsigned long long)requests_dropped);
     print(line);
+    if (vmm_options.ip_syslog[0]) {
+        u64 dropped, failed;
+        syslog_counts(&dropped, &failed);
+        ksnprintf(line, sizeof(line), "syslog to %s: chunks dropped %llu, datagrams refused %llu",
+                  vmm_options.ip_syslog, (unsigned long long)dropped, (unsigned long long)failed);
+        print(line);
+    }
 }
 
 /*
@@ -186,8 +194,19 @@ static void net_thread(void *arg)
         netapi_poll_all();
         bv_ip_poll();
         /* Requests wait for an address: a client cannot connect before DHCP answered. */
-        while (stack_started && bv_ip_address() && net_request_pop(&requests, &r))
+        if (stack_started && bv_ip_address()) {
+            syslog_start(); /* once: the log goes out from the next line on */
+            syslog_drain();
+        }
+        while (stack_started && bv_ip_address() && net_request_peek(&requests)) {
+            /* What follows a connect waits until the connection is made or failed. */
+            enum net_request_kind k = net_request_peek(&requests)->kind;
+            if ((k == NET_REQ_CLIENT_SEND || k == NET_REQ_CLIENT_CLOSE) &&
+                bv_echo_client_connecting())
+                break;
+            net_request_pop(&requests, &r);
             run_request(&r);
+        }
         thread_sleep_us(NET_POLL_US);
     }
 }

@@ -11,6 +11,7 @@ Standard library only; nothing here blocks for long.
 """
 
 import socket
+import threading
 import time
 
 POLL_S = 0.1
@@ -24,16 +25,20 @@ def free_port(kind=socket.SOCK_STREAM):
 
 
 class PortInput:
-    """Bytes typed into one serial port through QEMU's UNIX socket chardev."""
+    """Bytes typed into one serial port through QEMU's UNIX socket chardev.
+
+    Once connected, a reader thread takes whatever QEMU sends back (it is in the
+    port's log file too) as soon as it comes: a socket left full makes QEMU retry
+    the byte, and its log file then shows that byte twice."""
 
     def __init__(self, path):
-        self.path, self.sock = str(path), None
+        self.path, self.sock, self.reader = str(path), None, None
 
     def send(self, data, wait_s=5):
         deadline = time.monotonic() + wait_s
         while self.sock is None:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             try:
-                sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
                 sock.connect(self.path)
                 self.sock = sock
             except OSError:
@@ -41,24 +46,34 @@ class PortInput:
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"cannot connect to {self.path}") from None
                 time.sleep(POLL_S)
-        self.sock.setblocking(True)
+        if self.reader is None:
+            self.reader = threading.Thread(target=self._read, args=(self.sock,), daemon=True)
+            self.reader.start()
         self.sock.sendall(data)
-        self.sock.setblocking(False)
+
+    @staticmethod
+    def _read(sock):
+        while True:
+            try:
+                if not sock.recv(65536):
+                    return
+            except OSError:
+                return
 
     def close(self):
         if self.sock is not None:
+            try:
+                self.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
             self.sock.close()
             self.sock = None
+        if self.reader is not None:
+            self.reader.join(timeout=2)
+            self.reader = None
 
     def drain(self):
-        """Read and drop what QEMU sent (it is in the port's log too), so that the
-        guest's output never waits for us."""
-        while self.sock is not None:
-            try:
-                if not self.sock.recv(65536):
-                    break
-            except (BlockingIOError, OSError):
-                break
+        """Kept for the runner's loop: the reader thread does the work."""
 
 
 def _shown(data):

@@ -42,6 +42,9 @@ int bv_echo_client_connect(u32 ip, u16 port, void (*log)(const char *line));
  */
 int bv_echo_client_send(const char *text);
 
+/** Is the client's connection under way (asked for, not yet connected nor failed)? */
+bool bv_echo_client_connecting(void);
+
 /** Close the client's connection. @return 0, or -1 when there is none */
 int bv_echo_client_close(void);
 

@@ -118,6 +118,11 @@ int bv_echo_client_send(const char *text)
     return 0;
 }
 
+bool bv_echo_client_connecting(void)
+{
+    return client && !connected;
+}
+
 int bv_echo_client_close(void)
 {
     if (!client)
