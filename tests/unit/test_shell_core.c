@@ -135,6 +135,31 @@ START_TEST(test_line_too_long)
 }
 END_TEST
 
+/* Any bytes at all: the line stays NUL-terminated, printable and in bounds, and runs. */
+START_TEST(test_random_bytes)
+{
+    struct shell_line l = { .len = 0 };
+    char echo[5];
+    unsigned seed = 12345, lines = 0;
+
+    for (unsigned i = 0; i < 200000; i++) {
+        seed = seed * 1103515245u + 12345u;
+        char c = (char)(seed >> 16);
+        if (shell_line_feed(&l, c, echo)) {
+            lines++;
+            ck_assert_uint_lt(strlen(l.buf), SHELL_LINE_MAX);
+            for (const char *p = l.buf; *p; p++)
+                ck_assert(*p >= 0x20 && *p <= 0x7e);
+            printed[0] = '\0';
+            shell_execute(cmds, 1, l.buf, &out);
+        }
+        ck_assert_uint_le(strlen(echo), 4);
+        ck_assert_uint_lt(l.len, SHELL_LINE_MAX);
+    }
+    ck_assert_uint_gt(lines, 100);
+}
+END_TEST
+
 static Suite *shell_suite(void)
 {
     Suite *s = suite_create("shell_core");
@@ -145,6 +170,7 @@ static Suite *shell_suite(void)
     tcase_add_test(tc, test_parse_uint);
     tcase_add_test(tc, test_line_editor);
     tcase_add_test(tc, test_line_too_long);
+    tcase_add_test(tc, test_random_bytes);
     suite_add_tcase(s, tc);
     return s;
 }
