@@ -36,7 +36,7 @@ VMM_LDFLAGS := -nostdlib -static -z max-page-size=4096 -T arch/x86/linker.ld --n
 HOST_CFLAGS := -std=gnu11 -O1 -g -DBOOKVISOR_HOST -I. -Wall -Wextra -Werror
 CHECK_LIBS = $(shell pkg-config --cflags --libs check 2>/dev/null)
 
-VMM_DIRS  := arch common pci drivers net
+VMM_DIRS  := arch common pci drivers net shell
 # *_asm_offsets.c are never linked: they generate build/gen/*_asm_offsets.h (below).
 VMM_SRCS  := $(filter-out %_asm_offsets.c net/lwip/%,$(shell find $(VMM_DIRS) -name '*.c' -o -name '*.S' 2>/dev/null | sort))
 ASM_OFFSETS := $(BUILD)/gen/vcpu_asm_offsets.h

@@ -28,3 +28,37 @@ bool ip_text_parse(const char *s, u32 *out)
     *out = value;
     return true;
 }
+
+bool ip_text_parse_endpoint(const char *s, u32 *ip, u16 *port, u16 default_port)
+{
+    char addr[16];
+    size_t n = 0;
+    u32 p = default_port;
+
+    if (!s)
+        return false;
+    while (s[n] && s[n] != ':') {
+        if (n + 1 >= sizeof(addr))
+            return false;
+        addr[n] = s[n];
+        n++;
+    }
+    addr[n] = '\0';
+    if (s[n] == ':') {
+        const char *d = s + n + 1;
+        p = 0;
+        if (!*d)
+            return false;
+        for (; *d; d++) {
+            if (*d < '0' || *d > '9')
+                return false;
+            p = p * 10 + (u32)(*d - '0');
+            if (p > 0xffff)
+                return false;
+        }
+    }
+    if (p == 0 || !ip_text_parse(addr, ip))
+        return false;
+    *port = (u16)p;
+    return true;
+}

@@ -16,4 +16,14 @@
  */
 bool ip_text_parse(const char *s, u32 *out);
 
+/**
+ * Parse "a.b.c.d" or "a.b.c.d:port" (the `ip.syslog` option).
+ * @param s            the text
+ * @param ip           receives the address, as ip_text_parse() gives it
+ * @param port         receives the port (1-65535), or @p default_port without ":port"
+ * @param default_port the port when none is given, e.g. 514
+ * @return false, leaving *ip and *port alone, when @p s is not of that form
+ */
+bool ip_text_parse_endpoint(const char *s, u32 *ip, u16 *port, u16 default_port);
+
 #endif

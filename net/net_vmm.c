@@ -7,12 +7,14 @@
 #include "common/base/kprintf.h"
 #include "common/base/options.h"
 #include "common/base/thread.h"
+#include "common/lib/format.h"
 #include "common/lib/kstring.h"
 #include "drivers/nic_sink.h"
 #include "net/ip_text.h"
 #include "net/lwip/bv_echo.h"
 #include "net/lwip/bv_ip.h"
 #include "net/netapi.h"
+#include "net/syslog_vmm.h"
 
 /* The NICs the sink registered; written at boot (PCI binding), then only
  * used by the network thread. */
@@ -20,6 +22,11 @@ static struct net_nic nics[NETAPI_MAX_NICS];
 static struct net_nic_ops nic_ops[NETAPI_MAX_NICS];
 static unsigned nnics;
 static bool thread_started, stack_started;
+/* Requests from other threads (the shell). THREAD_1CPU threads never run at
+ * the same time, so the queue needs no lock today; it is there so that lwIP
+ * is called from the network thread only (chapter 10 says why). */
+static struct net_request_queue requests;
+static u64 requests_dropped;
 
 static const char *check_use(const char *value)
 {
@@ -84,6 +91,87 @@ static void start_stack(struct net_nic *nic)
                 (cfg.ipaddr >> 16) & 0xff, (cfg.ipaddr >> 8) & 0xff, cfg.ipaddr & 0xff);
 }
 
+static void run_request(const struct net_request *r)
+{
+    switch (r->kind) {
+    case NET_REQ_SERVER_START:
+        if (bv_echo_start(r->port, stack_log) != 0)
+            kprintf("bookvisor: ip: echoctl: no echo server on port %u (one runs already, "
+                    "or lwIP refused the port)\n", r->port);
+        break;
+    case NET_REQ_SERVER_STOP:
+        if (bv_echo_stop() != 0)
+            kprintf("bookvisor: ip: echoctl: no echo server runs\n");
+        break;
+    case NET_REQ_CLIENT_CONNECT:
+        if (bv_echo_client_connect(r->ip, r->port, stack_log) != 0)
+            kprintf("bookvisor: ip: echoctl: the client is connected already, or lwIP refused\n");
+        else
+            kprintf("bookvisor: ip: echo client: connecting to %u.%u.%u.%u port %u\n", r->ip >> 24,
+                    (r->ip >> 16) & 0xff, (r->ip >> 8) & 0xff, r->ip & 0xff, r->port);
+        break;
+    case NET_REQ_CLIENT_SEND:
+        if (bv_echo_client_send(r->text) != 0)
+            kprintf("bookvisor: ip: echoctl: the client is not connected (or has no room)\n");
+        else
+            kprintf("bookvisor: ip: echo client: sent %s\n", r->text);
+        break;
+    case NET_REQ_CLIENT_CLOSE:
+        if (bv_echo_client_close() != 0)
+            kprintf("bookvisor: ip: echoctl: the client has no connection\n");
+        break;
+    }
+}
+
+const char *net_post(const struct net_request *r)
+{
+    if (!stack_started)
+        return "no network stack (no NIC with net=ip or net=ippass)";
+    if (!net_request_push(&requests, r)) {
+        requests_dropped++;
+        return "the network thread's queue is full; try again";
+    }
+    return NULL;
+}
+
+void net_print_state(void (*print)(const char *line))
+{
+    char line[200];
+    u32 ip = stack_started ? bv_ip_address() : 0;
+
+    for (unsigned i = 0; i < nnics; i++) {
+        const struct net_nic *n = &nics[i];
+        const struct net_nic_counters *c = &n->count;
+        ksnprintf(line, sizeof(line), "%s: module %s, mac %02x:%02x:%02x:%02x:%02x:%02x", n->name,
+                  n->module ? n->module->name : "?", n->mac[0], n->mac[1], n->mac[2], n->mac[3],
+                  n->mac[4], n->mac[5]);
+        print(line);
+        ksnprintf(line, sizeof(line), "%s: nic-in=%llu nic-out=%llu to-stack=%llu from-stack=%llu "
+                  "to-guest=%llu from-guest=%llu dropped=%llu send-failed=%llu", n->name,
+                  (unsigned long long)c->nic_in, (unsigned long long)c->nic_out,
+                  (unsigned long long)c->to_stack, (unsigned long long)c->from_stack,
+                  (unsigned long long)c->to_guest, (unsigned long long)c->from_guest,
+                  (unsigned long long)c->dropped, (unsigned long long)c->send_failed);
+        print(line);
+    }
+    if (!nnics)
+        print("no NICs");
+    if (!stack_started)
+        ksnprintf(line, sizeof(line), "stack: none");
+    else
+        ksnprintf(line, sizeof(line), "stack: address %u.%u.%u.%u, requests waiting %u, dropped %llu",
+                  ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff, requests.count,
+                  (unsigned long long)requests_dropped);
+    print(line);
+    if (vmm_options.ip_syslog[0]) {
+        u64 dropped, failed;
+        syslog_counts(&dropped, &failed);
+        ksnprintf(line, sizeof(line), "syslog to %s: chunks dropped %llu, datagrams refused %llu",
+                  vmm_options.ip_syslog, (unsigned long long)dropped, (unsigned long long)failed);
+        print(line);
+    }
+}
+
 /*
  * The one thread that touches the network: NICs are polled and lwIP's
  * timers run only here, so neither needs a lock (chapter 10).
@@ -101,8 +189,24 @@ static void net_thread(void *arg)
                     (unsigned long long)vmm_options.ip_echo_port);
     }
     for (;;) {
+        struct net_request r;
+
         netapi_poll_all();
         bv_ip_poll();
+        /* Requests wait for an address: a client cannot connect before DHCP answered. */
+        if (stack_started && bv_ip_address()) {
+            syslog_start(); /* once: the log goes out from the next line on */
+            syslog_drain();
+        }
+        while (stack_started && bv_ip_address() && net_request_peek(&requests)) {
+            /* What follows a connect waits until the connection is made or failed. */
+            enum net_request_kind k = net_request_peek(&requests)->kind;
+            if ((k == NET_REQ_CLIENT_SEND || k == NET_REQ_CLIENT_CLOSE) &&
+                bv_echo_client_connecting())
+                break;
+            net_request_pop(&requests, &r);
+            run_request(&r);
+        }
         thread_sleep_us(NET_POLL_US);
     }
 }

@@ -16,11 +16,22 @@
 #define BOOKVISOR_NET_NET_VMM_H
 
 #include "common/lib/types.h"
+#include "net/net_request.h"
 
 /** Give the NIC drivers the network API as their sink; call once before pci_init(). */
 void net_init(void);
 
 /** How often the network thread looks at the NICs and lwIP's timers, in microseconds. */
 #define NET_POLL_US 1000
+
+/**
+ * Hand a request (`echoctl`) to the network thread, which carries it out
+ * once the stack has an address; what happens is logged from there.
+ * @return NULL, or why it was refused (no stack, queue full)
+ */
+const char *net_post(const struct net_request *r);
+
+/** Print the NICs, their modules and counters, and the stack's address (the shell's `net`). */
+void net_print_state(void (*print)(const char *line));
 
 #endif

@@ -20,4 +20,11 @@ struct pci_driver;
  */
 void pci_init(struct guest_vm *vm, const struct pci_driver *const *drivers, u32 ndrivers);
 
+/**
+ * Print the device list pci_init() found, one log line per function with
+ * its binding (driver, concealed or the guest's); the debug shell's `pci`.
+ * @return the number of functions
+ */
+u32 pci_print_list(void);
+
 #endif

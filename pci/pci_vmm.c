@@ -49,3 +49,10 @@ void pci_init(struct guest_vm *vm, const struct pci_driver *const *drivers, u32 
         pci_drivers_print_list(devices, ndevices);
     pci_intercept_install(vm, devices, ndevices);
 }
+
+u32 pci_print_list(void)
+{
+    /* devices[] is written once, before the guest and the shell run. */
+    pci_drivers_print_list(devices, ndevices);
+    return ndevices;
+}

@@ -56,7 +56,8 @@ def parse_tcp(value):
 class TestSpec:
     """A parsed tests/emu/*.test file: ordered (key, port, target-glob, value) entries."""
 
-    LIST_KEYS = ("expect", "forbid", "qemu-args", "bochs-config", "send", "tcp", "guest-module")
+    LIST_KEYS = ("expect", "forbid", "qemu-args", "bochs-config", "send", "tcp", "guest-module",
+                 "listen")
     SCALAR_KEYS = ("name", "description", "targets", "vmm", "guest", "guest-args",
                    "guest-initrd", "vmm-args", "vmm-config", "iso", "mem", "timeout", "end",
                    "expect-fail", "default-forbid", "requires")
@@ -92,12 +93,14 @@ class TestSpec:
                 except re.error as e:
                     raise ValueError(f"{where}: bad regex: {e}") from None
             if key == "send":
-                if port != "com1":
-                    raise ValueError(f"{where}: 'send' types into com1 only ('send.com1:')")
+                if port not in ("com1", "com2"):
+                    raise ValueError(f"{where}: 'send' types into com1 or com2 ('send.com1:')")
                 try:
                     parse_send(value)
                 except ValueError as e:
                     raise ValueError(f"{where}: {e}") from None
+            if key == "listen" and value not in ("tcp", "udp"):
+                raise ValueError(f"{where}: 'listen' takes tcp or udp")
             if key == "tcp":
                 try:
                     parse_tcp(value)

@@ -22,6 +22,7 @@ import threading
 import time
 from pathlib import Path
 
+from emu_host import Listeners, PortInput
 from emu_iso import build_iso, prune_iso_cache
 from emu_spec import ALL_PORTS, CAPTURE_PORTS, TARGETS, TestSpec, parse_send, parse_tcp
 
@@ -187,11 +188,11 @@ def kill_all():
 class Emulator:
     """One running emulator with its captures, in its own process group."""
 
-    def __init__(self, target, iso, outdir, mem, extra, com1_input=False):
+    def __init__(self, target, iso, outdir, mem, extra, input_ports=()):
         self.target, self.outdir = target, Path(outdir)
-        # With com1_input (QEMU only), COM1 is a socket as well as its log file, so
-        # that a test can type into it (`send.com1`); the log stays the capture.
-        self.com1_input, self.com1_sock = com1_input, None
+        # A port of input_ports (QEMU only) is a socket as well as its log file, so
+        # that a test can type into it (`send.com1`, `send.com2`); the log stays the capture.
+        self.inputs = {p: PortInput(self.outdir / f"{p}.sock") for p in input_ports}
         self.mem = int(float(mem)) if mem else target.mem
         self.outdir.mkdir(parents=True, exist_ok=True)
         link = self.outdir / "disk.iso"
@@ -210,14 +211,17 @@ class Emulator:
             return ["qemu-system-x86_64", "-M", "q35", "-cpu", self.target.cpu,
                     "-accel", "tcg", "-m", str(self.mem), "-nodefaults", "-vga", "none",
                     "-display", "none", "-no-reboot",
-                    *(["-chardev", "socket,id=com1,path=com1.sock,server=on,wait=off,"
-                       "logfile=com1.log", "-serial", "chardev:com1"] if self.com1_input
-                      else ["-serial", "file:com1.log"]),
-                    "-serial", "file:com2.log",
+                    *self._serial_args("com1"), *self._serial_args("com2"),
                     "-debugcon", "file:e9.log", "-cdrom", "disk.iso", "-boot", "d",
                     "-d", "cpu_reset", "-D", "qemu.log"] + list(self.extra)
         (self.outdir / "bochsrc").write_text(bochsrc_text(self.target, self.mem, self.extra))
         return netns_prefix() + ["bochs", "-q", "-f", "bochsrc"]
+
+    def _serial_args(self, port):
+        if port in self.inputs:
+            return ["-chardev", f"socket,id={port},path={port}.sock,server=on,wait=off,"
+                    f"logfile={port}.log", "-serial", f"chardev:{port}"]
+        return ["-serial", f"file:{port}.log"]
 
     def start(self):
         for name in ("com1.log", "com2.log", "e9.log", "stdout.log", "stderr.log",
@@ -257,35 +261,13 @@ class Emulator:
 
     def poll(self):
         """Read new output from every port; return {port: new bytes}."""
-        self._drain_com1()
+        for inp in self.inputs.values():
+            inp.drain()
         return {port: cap.poll() for port, cap in self.captures.items()}
 
-    def send_com1(self, data):
-        """Type DATA into COM1 (an emulator started with com1_input)."""
-        deadline = time.monotonic() + 5
-        while self.com1_sock is None:
-            try:
-                sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                sock.connect(str(self.outdir / "com1.sock"))
-                sock.setblocking(False)
-                self.com1_sock = sock
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("cannot connect to COM1's socket") from None
-                time.sleep(POLL_S)
-        self.com1_sock.setblocking(True)
-        self.com1_sock.sendall(data)
-        self.com1_sock.setblocking(False)
-
-    def _drain_com1(self):
-        # What QEMU sends to the socket is in com1.log too; read it only so that
-        # the guest's output never waits for us.
-        while self.com1_sock is not None:
-            try:
-                if not self.com1_sock.recv(65536):
-                    break
-            except (BlockingIOError, OSError):
-                break
+    def send(self, port, data):
+        """Type DATA into PORT (an emulator started with it among input_ports)."""
+        self.inputs[port].send(data)
 
     def running(self):
         return self.proc.poll() is None
@@ -303,9 +285,8 @@ class Emulator:
                     break
                 except subprocess.TimeoutExpired:
                     continue
-        if self.com1_sock is not None:
-            self.com1_sock.close()
-            self.com1_sock = None
+        for inp in self.inputs.values():
+            inp.close()
         with _live_guard:
             _live.discard(self)
 
@@ -434,6 +415,25 @@ def _run_pair(spec, target, opts, res):
     if missing:
         raise RuntimeError(missing)
     tname = target.name
+    listens = [v for _p, v in spec.get_list("listen", tname)]
+    if listens and target.kind != "qemu":
+        raise RuntimeError("'listen' waits behind QEMU's user network: QEMU targets only")
+    listeners = Listeners(listens, [])
+    hostport = free_tcp_port()
+    ports = dict(listeners.ports, hostport=hostport, root=ROOT)
+
+    def place(text):
+        for name, value in ports.items():
+            text = text.replace("{" + name + "}", str(value))
+        return text
+
+    try:
+        _run_started(spec, target, opts, res, tname, listeners, hostport, place)
+    finally:
+        listeners.close()
+
+
+def _run_started(spec, target, opts, res, tname, listeners, hostport, place):
     iso = spec.get_scalar("iso", tname)
     if iso:
         iso = ROOT / iso
@@ -441,6 +441,7 @@ def _run_pair(spec, target, opts, res):
             raise RuntimeError(f"ISO {iso} does not exist")
     else:
         vmm = opts.vmm or _resolve(spec, "vmm", tname, DEFAULT_VMM)
+        vmm_args = place(_resolve(spec, "vmm-args", tname, ""))
         guest = _resolve(spec, "guest", tname, "")
         config = _resolve(spec, "vmm-config", tname, "")
         initrd = _resolve(spec, "guest-initrd", tname, "")
@@ -448,23 +449,21 @@ def _run_pair(spec, target, opts, res):
                    for _p, v in spec.get_list("guest-module", tname) if v.split()]
         iso = build_iso(opts.out / "iso", ROOT / vmm, (ROOT / guest) if guest else "",
                         _resolve(spec, "guest-args", tname, ""),
-                        _resolve(spec, "vmm-args", tname, ""),
-                        (ROOT / config) if config else "",
+                        vmm_args, (ROOT / config) if config else "",
                         (ROOT / initrd) if initrd else "", modules)
     mem = _resolve(spec, "mem", tname, target.mem)
     timeout = float(_resolve(spec, "timeout", tname, 120)) * opts.timeout_scale
     end = spec.get_port_scalar("end", tname)
     # {root}: the checkout, for files such as disk images (chapter 12's chain boot).
     # {hostport}: a free TCP port of this machine, for QEMU's hostfwd (`tcp` lines).
-    hostport = free_tcp_port()
-    extra = [v.replace("{root}", str(ROOT)).replace("{hostport}", str(hostport))
-             for _p, v in spec.get_list("qemu-args" if target.kind == "qemu"
-                                        else "bochs-config", tname)]
+    # {listenport}, {udpport}: the ports of the `listen` sockets (tests/emu_host.py).
+    extra = [place(v) for _p, v in spec.get_list("qemu-args" if target.kind == "qemu"
+                                                 else "bochs-config", tname)]
     if target.kind == "qemu":
         extra = [a for v in extra for a in v.split()]
-    sends = [parse_send(v) for _p, v in spec.get_list("send", tname)]
+    sends = [(p, *parse_send(v)) for p, v in spec.get_list("send", tname)]
     if sends and target.kind != "qemu":
-        raise RuntimeError("'send' types into COM1 on QEMU targets only")
+        raise RuntimeError("'send' types into a serial port on QEMU targets only")
     tcps = [parse_tcp(v) for _p, v in spec.get_list("tcp", tname)]
     if tcps and target.kind != "qemu":
         raise RuntimeError("'tcp' connects through QEMU's hostfwd: QEMU targets only")
@@ -472,10 +471,12 @@ def _run_pair(spec, target, opts, res):
     if outdir.exists():
         shutil.rmtree(outdir)
     res.outdir = outdir
-    emu = Emulator(target, iso, outdir, mem, extra, com1_input=bool(sends))
+    emu = Emulator(target, iso, outdir, mem, extra, input_ports={p for p, _b, _r in sends})
     emu.start()
+    listeners.events = emu.events
     try:
-        how, end_seen = _watch(emu, timeout, end, sends=sends, tcps=tcps, hostport=hostport)
+        how, end_seen = _watch(emu, timeout, end, sends=sends, tcps=tcps, hostport=hostport,
+                               listeners=listeners)
     finally:
         emu.kill()
     emu.finish(how)
@@ -542,13 +543,14 @@ def tcp_exchange(emu, port, text, timeout=30.0):
     emu.events.append(f"tcp: sent {text}, received {shown} ({len(got)} bytes)")
 
 
-def _watch(emu, timeout, end, stream=None, sends=(), tcps=(), hostport=None, stall=0):
+def _watch(emu, timeout, end, stream=None, sends=(), tcps=(), hostport=None, listeners=None,
+           stall=0):
     """Wait until the emulator exits, END (port, regex) matches, or TIMEOUT passes,
     or (STALL > 0) no port has printed anything for STALL seconds since its first output.
 
     Returns (how it stopped, whether END matched). STREAM, if given, is (port, file)
-    that receives that port's output as it arrives. SENDS are (bytes, regex): each
-    is typed into COM1 once, the first time its regex matches COM1's output. TCPS are
+    that receives that port's output as it arrives. SENDS are (port, bytes, regex): each
+    is typed into that port once, the first time its regex matches that port's output. LISTENERS (tests/emu_host.py) are polled every round. TCPS are
     (text, regex): once its regex matches any port's output, the text goes through
     tcp_exchange() to HOSTPORT.
     """
@@ -564,11 +566,12 @@ def _watch(emu, timeout, end, stream=None, sends=(), tcps=(), hostport=None, sta
         _stream_out(stream, new)
         if any(new.values()):
             last_output = time.monotonic()
-        if pending and new.get("com1"):
-            com1 = emu.captures["com1"].text()
-            for item in [x for x in pending if x[1].search(com1)]:
-                emu.send_com1(item[0])
-                emu.events.append(f"sent {item[0].hex()} to com1")
+        if listeners:
+            listeners.poll()
+        for item in [x for x in pending if new.get(x[0])]:
+            if item[2].search(emu.captures[item[0]].text()):
+                emu.send(item[0], item[1])
+                emu.events.append(f"sent {item[1].hex()} to {item[0]}")
                 pending.remove(item)
         if pending_tcp and any(new.get(p) for p in CAPTURE_PORTS):
             texts = {p: emu.captures[p].text() for p in CAPTURE_PORTS}

@@ -155,6 +155,20 @@ static void store_string(struct reporter *r, const struct item *it, struct cmdli
     dest->buf[n] = '\0';
 }
 
+static void append_list(struct reporter *r, const struct item *it, struct cmdline_string *dest)
+{
+    size_t used = dest->buf && dest->size ? KSTR(strlen)(dest->buf) : 0;
+
+    /* The value, its newline and the final NUL must all fit: a cut command is worse than none. */
+    if (!dest->buf || used + it->value_len + 2 > dest->size) {
+        report(r, "cmdline: '%.*s%s': no room left for this value (ignored)", ITEM_TEXT(it));
+        return;
+    }
+    KSTR(memcpy)(dest->buf + used, it->value, it->value_len);
+    dest->buf[used + it->value_len] = '\n';
+    dest->buf[used + it->value_len + 1] = '\0';
+}
+
 static void store_choice(struct reporter *r, const struct item *it, const struct cmdline_key *key)
 {
     char list[128];
@@ -182,6 +196,7 @@ static void apply_item(struct reporter *r, const struct item *it, const struct c
     }
     switch (key->type) {
     case CMDLINE_STRING: store_string(r, it, key->dest); break;
+    case CMDLINE_LIST: append_list(r, it, key->dest); break;
     case CMDLINE_U64: {
         u64 value;
 
@@ -297,6 +312,7 @@ int cmdline_help_line(const struct cmdline_key *key, char *buf, size_t size)
     help = key->help ? key->help : "";
     switch (key->type) {
     case CMDLINE_STRING: return ksnprintf(buf, size, "  %s=<text>  %s", key->name, help);
+    case CMDLINE_LIST: return ksnprintf(buf, size, "  %s=<text> (repeatable)  %s", key->name, help);
     case CMDLINE_U64: return ksnprintf(buf, size, "  %s=<number>  %s", key->name, help);
     case CMDLINE_BOOL: return ksnprintf(buf, size, "  %s[=<bool>]  %s", key->name, help);
     case CMDLINE_CHOICE:

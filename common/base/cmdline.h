@@ -35,6 +35,12 @@ enum cmdline_type {
     CMDLINE_BOOL,
     /** One word of a list; dest is an int set to the word's index. */
     CMDLINE_CHOICE,
+    /**
+     * Repeatable text; dest is a struct cmdline_string. Each occurrence of the
+     * key appends its value and a newline (`shell=help shell=exits`); a value
+     * that does not fit whole is reported and left out.
+     */
+    CMDLINE_LIST,
 };
 
 /** Caller-provided storage for a CMDLINE_STRING value. */

@@ -7,6 +7,12 @@
 
 static enum console_target console_target = CONSOLE_COM1;
 static bool console_ready;
+static void (*console_tap)(const char *s, size_t n);
+
+void console_set_tap(void (*tap)(const char *s, size_t n))
+{
+    __atomic_store_n(&console_tap, tap, __ATOMIC_RELEASE);
+}
 
 void console_init(enum console_target target)
 {
@@ -42,4 +48,7 @@ void console_write(const char *s, size_t n)
             console_putc('\r');
         console_putc(s[i]);
     }
+    void (*tap)(const char *, size_t) = __atomic_load_n(&console_tap, __ATOMIC_ACQUIRE);
+    if (tap)
+        tap(s, n);
 }

@@ -25,6 +25,9 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
     static struct cmdline_string ipaddr = { vmm_options.ip_addr, sizeof(vmm_options.ip_addr) };
     static struct cmdline_string netmask = { vmm_options.ip_netmask, sizeof(vmm_options.ip_netmask) };
     static struct cmdline_string gateway = { vmm_options.ip_gateway, sizeof(vmm_options.ip_gateway) };
+    static struct cmdline_string syslog = { vmm_options.ip_syslog, sizeof(vmm_options.ip_syslog) };
+    static struct cmdline_string shell = { vmm_options.shell_commands,
+                                           sizeof(vmm_options.shell_commands) };
     const struct cmdline_key keys[] = {
         { "console", CMDLINE_CHOICE, &vmm_options.console, console_choices,
           "where bookvisor logs (default com1)" },
@@ -77,6 +80,12 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
           "ask a DHCP server for the address (the default without ip.ipaddr)" },
         { "ip.echo_port", CMDLINE_U64, &vmm_options.ip_echo_port, NULL,
           "run a TCP echo server on this port of bookvisor's address, e.g. 7 (default none)" },
+        { "ip.syslog", CMDLINE_STRING, &syslog, NULL,
+          "send the log as syslog datagrams over UDP to a.b.c.d[:port] (default port 514)" },
+        { "vmm.shell", CMDLINE_BOOL, &vmm_options.shell_listen, NULL,
+          "run the debug shell on COM2 (chapter 13)" },
+        { "shell", CMDLINE_LIST, &shell, NULL,
+          "a debug-shell command to run at start-up, e.g. shell=\"echoctl server start 7\"" },
     };
     vmm_options.console = 0;
     vmm_options.vmm_mem = 12ULL << 20;
@@ -105,6 +114,9 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
     vmm_options.ip_gateway[0] = '\0';
     vmm_options.ip_use_dhcp = false;
     vmm_options.ip_echo_port = 0;
+    vmm_options.shell_commands[0] = '\0';
+    vmm_options.shell_listen = false;
+    vmm_options.ip_syslog[0] = '\0';
     unsigned bad = 0;
     if (config) /* first, so that the command line wins */
         bad += cmdline_parse(config, keys, sizeof(keys) / sizeof(keys[0]), config_report, config_ctx);

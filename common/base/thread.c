@@ -9,6 +9,7 @@
 #include "common/base/clock.h"
 #include "common/base/mem.h"
 #include "common/base/timer.h"
+#include "common/lib/format.h"
 #include "common/lib/spinlock.h"
 #include "common/lib/thread_sched.h"
 
@@ -21,12 +22,14 @@ struct vmm_thread {
     void (*fn)(void *arg);
     void *arg;
     const char *name;
+    struct vmm_thread *all_next; /* every live thread, for thread_list() */
 };
 
 /* One scheduler for the VMM; the lock guards it (never held across a switch). */
 static struct thread_sched sched = { .batch_cpu = THREAD_NO_CPU, .next_id = 1 };
 static struct spinlock sched_lock;
 static unsigned live_threads;
+static struct vmm_thread *all_threads; /* guarded by sched_lock */
 /* The running batch's own stack and thread: one batch at a time (THREAD_1CPU),
  * so these belong to the processor that holds the batch. */
 static u64 batch_sp;
@@ -50,6 +53,8 @@ void thread_create(const char *name, void (*fn)(void *arg), void *arg)
     t->name = name;
     spin_lock(&sched_lock);
     thread_sched_add(&sched, &t->entry);
+    t->all_next = all_threads;
+    all_threads = t;
     live_threads++;
     spin_unlock(&sched_lock);
     timer_kick(); /* the hook before entry looks at the threads from now on */
@@ -120,8 +125,14 @@ bool thread_run_batch(void)
         if (running->entry.state == THREAD_DONE) {
             /* On the batch's stack now: the thread's own may go. */
             mem_free_pages(running->stack_pa, STACK_ORDER);
-            kfree(running);
             spin_lock(&sched_lock);
+            for (struct vmm_thread **p = &all_threads; *p; p = &(*p)->all_next) {
+                if (*p == running) {
+                    *p = running->all_next;
+                    break;
+                }
+            }
+            kfree(running);
             live_threads--;
             spin_unlock(&sched_lock);
         }
@@ -134,4 +145,31 @@ bool thread_run_batch(void)
 unsigned thread_count(void)
 {
     return __atomic_load_n(&live_threads, __ATOMIC_RELAXED);
+}
+
+void thread_list(void (*print)(const char *line))
+{
+    static const char *const states[] = { "ready", "running", "sleeping", "waiting", "done" };
+    char lines[THREAD_LIST_MAX][64];
+    unsigned n = 0, more = 0;
+
+    /* Lines made under the lock, printed after it: printing may take long. */
+    spin_lock(&sched_lock);
+    for (struct vmm_thread *t = all_threads; t; t = t->all_next) {
+        if (n == THREAD_LIST_MAX) {
+            more++;
+            continue;
+        }
+        unsigned st = (unsigned)t->entry.state;
+        ksnprintf(lines[n++], sizeof(lines[0]), "thread %u %s: %s", t->entry.id, t->name,
+                  st < sizeof(states) / sizeof(states[0]) ? states[st] : "?");
+    }
+    spin_unlock(&sched_lock);
+    for (unsigned i = 0; i < n; i++)
+        print(lines[i]);
+    if (more) {
+        char line[48];
+        ksnprintf(line, sizeof(line), "and %u more", more);
+        print(line);
+    }
 }

@@ -47,6 +47,15 @@ void thread_exit(void) __attribute__((noreturn));
  */
 bool thread_run_batch(void);
 
+/** Most threads thread_list() names one by one (the rest are counted). */
+#define THREAD_LIST_MAX 16
+
+/**
+ * Print one line per live thread ("thread 2 net: sleeping") through print
+ * (the debug shell's `threads`).
+ */
+void thread_list(void (*print)(const char *line));
+
 /** Threads that have not ended. */
 unsigned thread_count(void);
 

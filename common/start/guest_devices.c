@@ -11,6 +11,7 @@
 #include "drivers/drivers.h"
 #include "net/net_vmm.h"
 #include "pci/pci.h"
+#include "shell/shell_vmm.h"
 
 void guest_devices_start(struct guest_vm *vm)
 {
@@ -25,4 +26,5 @@ void guest_devices_start(struct guest_vm *vm)
         test_timer_install();
     if (vmm_options.test_threads)
         test_threads_install();
+    shell_start(vm); /* after PCI and the network: its commands report them */
 }

@@ -96,3 +96,17 @@ int bv_echo_start(u16 port, void (*log)(const char *line))
     log_count("echo: server listening on TCP port ", port, "");
     return 0;
 }
+
+int bv_echo_stop(void)
+{
+    if (!listener)
+        return -1;
+    /* Connections already accepted go on until their clients close them. */
+    tcp_accept(listener, NULL);
+    if (tcp_close(listener) != ERR_OK)
+        tcp_abort(listener);
+    listener = NULL;
+    if (echo_log)
+        echo_log("echo: server stopped");
+    return 0;
+}

@@ -19,4 +19,33 @@
  */
 int bv_echo_start(u16 port, void (*log)(const char *line));
 
+/**
+ * Stop listening ("echo: server stopped"); connections already open go on.
+ * @return 0, or -1 when no server runs
+ */
+int bv_echo_stop(void);
+
+/**
+ * Connect the echo client to ip:port; what the server sends back is logged
+ * as "echo client: received <text>". One connection at a time.
+ * @param ip   a.b.c.d as (a << 24) | (b << 16) | (c << 8) | d
+ * @param port the server's TCP port
+ * @param log  where its lines go
+ * @return 0 when the connection is under way (its result is logged), or -1
+ *         when a connection is open already or lwIP refused
+ */
+int bv_echo_client_connect(u32 ip, u16 port, void (*log)(const char *line));
+
+/**
+ * Send text and a newline on the client's connection.
+ * @return 0, or -1 when it is not connected or lwIP has no room
+ */
+int bv_echo_client_send(const char *text);
+
+/** Is the client's connection under way (asked for, not yet connected nor failed)? */
+bool bv_echo_client_connecting(void);
+
+/** Close the client's connection. @return 0, or -1 when there is none */
+int bv_echo_client_close(void);
+
 #endif

@@ -379,6 +379,25 @@ START_TEST(test_help_line)
 }
 END_TEST
 
+/* A repeatable key collects every value, one per line; one that does not fit is refused whole. */
+START_TEST(test_list_appends)
+{
+    char buf[24] = "";
+    struct cmdline_string list = { buf, sizeof(buf) };
+    const struct cmdline_key lkeys[] = { { "shell", CMDLINE_LIST, &list, NULL, "commands" } };
+    struct errors e;
+
+    memset(&e, 0, sizeof(e));
+    ck_assert_uint_eq(cmdline_parse("shell=help shell=\"echoctl x\"", lkeys, 1, on_error, &e), 0);
+    ck_assert_str_eq(buf, "help\nechoctl x\n");
+    ck_assert_uint_eq(cmdline_parse("shell=0123456789", lkeys, 1, on_error, &e), 1);
+    ck_assert_str_eq(buf, "help\nechoctl x\n");
+    ck_assert_uint_eq(cmdline_parse("shell", lkeys, 1, on_error, &e), 1);
+    ck_assert_uint_eq(cmdline_parse("shell=mem", lkeys, 1, on_error, &e), 0);
+    ck_assert_str_eq(buf, "help\nechoctl x\nmem\n");
+}
+END_TEST
+
 static Suite *cmdline_suite(void)
 {
     Suite *s = suite_create("cmdline");
@@ -403,6 +422,7 @@ static Suite *cmdline_suite(void)
     tcase_add_test(tc, test_table_edge_cases);
     tcase_add_test(tc, test_fuzz_never_crashes);
     tcase_add_test(tc, test_help_line);
+    tcase_add_test(tc, test_list_appends);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -39,12 +39,40 @@ START_TEST(everything_else_is_refused)
 }
 END_TEST
 
+/* ip.syslog's form: an address with an optional port, 514 by default. */
+START_TEST(endpoints_parse)
+{
+    u32 a = 0;
+    u16 port = 0;
+
+    ck_assert(ip_text_parse_endpoint("10.0.2.2", &a, &port, 514));
+    ck_assert_uint_eq(a, 0x0A000202u);
+    ck_assert_uint_eq(port, 514);
+    ck_assert(ip_text_parse_endpoint("192.168.1.9:5140", &a, &port, 514));
+    ck_assert_uint_eq(a, 0xC0A80109u);
+    ck_assert_uint_eq(port, 5140);
+    a = 7;
+    port = 7;
+    ck_assert(!ip_text_parse_endpoint("10.0.2.2:", &a, &port, 514));
+    ck_assert(!ip_text_parse_endpoint("10.0.2.2:0", &a, &port, 514));
+    ck_assert(!ip_text_parse_endpoint("10.0.2.2:65536", &a, &port, 514));
+    ck_assert(!ip_text_parse_endpoint("10.0.2.2:5x", &a, &port, 514));
+    ck_assert(!ip_text_parse_endpoint("10.0.2:514", &a, &port, 514));
+    ck_assert(!ip_text_parse_endpoint("1234567890123456789:1", &a, &port, 514));
+    ck_assert(!ip_text_parse_endpoint("", &a, &port, 514));
+    ck_assert(!ip_text_parse_endpoint(NULL, &a, &port, 514));
+    ck_assert_uint_eq(a, 7);
+    ck_assert_uint_eq(port, 7);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("ip_text");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, dotted_quads_parse);
     tcase_add_test(tc, everything_else_is_refused);
+    tcase_add_test(tc, endpoints_parse);
     suite_add_tcase(s, tc);
     return unit_run_suite(s);
 }

@@ -1,0 +1,145 @@
+"""tests/emu_host.py - the host's side of a test's network and serial input.
+
+Used by tests/emurun.py for three test keys (tests/emu/README.md):
+  send.com1 / send.com2   type bytes into a serial port (QEMU's socket chardev)
+  listen: tcp             a TCP listener on 127.0.0.1:{listenport} that sends back
+                          every line it receives (QEMU's user network takes a guest's
+                          connection to 10.0.2.2:{listenport} there)
+  listen: udp             a UDP socket on 127.0.0.1:{udpport} that records datagrams
+Each records what happened as lines of the runner's event log (port `emu`).
+Standard library only; nothing here blocks for long.
+"""
+
+import socket
+import threading
+import time
+
+POLL_S = 0.1
+
+
+def free_port(kind=socket.SOCK_STREAM):
+    """A port of 127.0.0.1 nobody uses now (the kernel's choice)."""
+    with socket.socket(socket.AF_INET, kind) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PortInput:
+    """Bytes typed into one serial port through QEMU's UNIX socket chardev.
+
+    Once connected, a reader thread takes whatever QEMU sends back (it is in the
+    port's log file too) as soon as it comes: a socket left full makes QEMU retry
+    the byte, and its log file then shows that byte twice."""
+
+    def __init__(self, path):
+        self.path, self.sock, self.reader = str(path), None, None
+
+    def send(self, data, wait_s=5):
+        deadline = time.monotonic() + wait_s
+        while self.sock is None:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.connect(self.path)
+                self.sock = sock
+            except OSError:
+                sock.close()
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"cannot connect to {self.path}") from None
+                time.sleep(POLL_S)
+        if self.reader is None:
+            self.reader = threading.Thread(target=self._read, args=(self.sock,), daemon=True)
+            self.reader.start()
+        self.sock.sendall(data)
+
+    @staticmethod
+    def _read(sock):
+        while True:
+            try:
+                if not sock.recv(65536):
+                    return
+            except OSError:
+                return
+
+    def close(self):
+        if self.sock is not None:
+            try:
+                self.sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            self.sock.close()
+            self.sock = None
+        if self.reader is not None:
+            self.reader.join(timeout=2)
+            self.reader = None
+
+    def drain(self):
+        """Kept for the runner's loop: the reader thread does the work."""
+
+
+def _shown(data):
+    return data.decode(errors="replace").rstrip("\r\n")
+
+
+class Listeners:
+    """The `listen` sockets of one test; poll() records their traffic in EVENTS."""
+
+    def __init__(self, kinds, events):
+        self.events, self.tcp, self.udp, self.conns = events, None, None, []
+        self.ports = {}
+        if "tcp" in kinds:
+            self.tcp = socket.socket()
+            self.tcp.bind(("127.0.0.1", 0))
+            self.tcp.listen(4)
+            self.tcp.setblocking(False)
+            self.ports["listenport"] = self.tcp.getsockname()[1]
+        if "udp" in kinds:
+            self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            self.udp.bind(("127.0.0.1", 0))
+            self.udp.setblocking(False)
+            self.ports["udpport"] = self.udp.getsockname()[1]
+
+    def poll(self):
+        if self.tcp:
+            self._poll_tcp()
+        while self.udp:
+            try:
+                data = self.udp.recv(65536)
+            except (BlockingIOError, OSError):
+                break
+            self.events.append(f"listen udp: {_shown(data)} ({len(data)} bytes)")
+
+    def _poll_tcp(self):
+        try:
+            conn, _addr = self.tcp.accept()
+            conn.setblocking(False)
+            self.conns.append([conn, b""])
+            self.events.append("listen tcp: accepted")
+        except (BlockingIOError, OSError):
+            pass
+        for item in list(self.conns):
+            conn = item[0]
+            try:
+                data = conn.recv(4096)
+            except BlockingIOError:
+                continue
+            except OSError:
+                data = b""
+            if not data:
+                self.events.append("listen tcp: closed by the peer")
+                conn.close()
+                self.conns.remove(item)
+                continue
+            item[1] += data
+            while b"\n" in item[1]:
+                line, item[1] = item[1].split(b"\n", 1)
+                self.events.append(f"listen tcp: received {_shown(line)}")
+                try:
+                    conn.sendall(line + b"\n")  # an echo server: the line goes back
+                except OSError:
+                    pass
+
+    def close(self):
+        for s in [c[0] for c in self.conns] + [self.tcp, self.udp]:
+            if s:
+                s.close()
+        self.conns = []
