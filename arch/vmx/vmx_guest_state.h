@@ -31,7 +31,9 @@ struct vmx_cr_masks {
 
 /**
  * The masks for this CPU and these secondary controls (unrestricted guest
- * frees PE and PG). CR4.OSXSAVE is owned too, though the guest may change
+ * frees PE and PG): the forced bits and those of 31:0 that FIXED1 forbids
+ * are owned; CR0's bits 63:32 are not (the CPU faults on them before any
+ * exit). CR4.OSXSAVE is owned too, though the guest may change
  * it: CPUID leaf 1 mirrors it, and a write that changes it exits, so that
  * the remembered answer of leaf 1 goes with it (chapter 14).
  * @param caps        the CPU's VMX capabilities (fixed CR bits)
