@@ -303,7 +303,7 @@ fuzz: | $(STAMP)
 
 # `make bench PART=linux` runs one part (tests/bench.py --part); the linux part uses
 # the bench build of bookvisor (BENCH=1 above), made here beside the normal one.
-PART      ?= all
+bench: PART ?= all
 bench: all
 	@$(MAKE) -s BENCH=1 build/bench/bookvisor.elf
 	@python3 tests/bench.py --part $(PART)
