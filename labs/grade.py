@@ -474,12 +474,17 @@ LABS = {
     ]),
     # The table reaches a real Linux through the zero page: Linux prints it
     # (BIOS-e820) and must boot on it. One emulator run (qemu-svm) keeps it quick.
+    # Part 2: the same map as the BIOS tells it to a real-mode guest (INT 15h E820h).
     7: Lab("the guest's E820 map", [
         Written(),
         Unit("test_linux_boot_params"),
         Build(),
         Emu("linux-boot", "qemu-svm", expect=LINUX_E820),
-    ]),
+    ] + Part(2,
+        Written(part=2),
+        Unit("test_bios_memmap"),
+        Emu("bios-memmap", "qemu-svm"),
+    ), parts={2: "the BIOS's E820 answer: the entry for a continuation value, the next one, the end"}),
     # The scheduler runs VMM threads from the hook before entry (chapter 07):
     # three threads yield, sleep and wait on QEMU and on Bochs.
     8: Lab("the scheduler's next thread and its sleepers", [

@@ -51,6 +51,16 @@ struct bios_e820_entry {
 bool bios_e820_entry(const struct phys_range *map, size_t n, u32 index,
                      struct bios_e820_entry *out, u32 *next);
 
+/**
+ * How many bytes an E820 answer writes at ES:DI, for the caller's ECX (the
+ * size of its buffer): 24 (the entry and its extended attributes) when the
+ * buffer holds 24 or more, 20 when it holds 20 to 23, and 0 when it is
+ * smaller than one entry (the call is refused: CF set, nothing written).
+ * @param buffer_size the caller's ECX
+ * @return BIOS_E820_ENTRY_SIZE_EXT, BIOS_E820_ENTRY_SIZE or 0
+ */
+u32 bios_e820_answer_size(u32 buffer_size);
+
 /** The E801 answer: RAM between 1 and 16 MiB in KiB, and above 16 MiB in 64 KiB blocks. */
 struct bios_e801_answer {
     u16 kib_1m_to_16m;      /**< AX and CX: KiB of RAM from 1 MiB, at most 0x3C00 */

@@ -95,13 +95,14 @@ static enum exit_action answer_e820(struct emul_view *w)
     struct guest_vm *vm = guest_vm_of(v);
     struct bios_e820_entry e;
     u32 next;
-    u32 want = (u32)v->gprs.rcx;
-    if ((u32)v->gprs.rdx != BIOS_E820_SMAP || want < BIOS_E820_ENTRY_SIZE ||
+    u32 size = bios_e820_answer_size((u32)v->gprs.rcx);
+    /* Any other size (0: a buffer too small) is refused rather than written. */
+    if ((u32)v->gprs.rdx != BIOS_E820_SMAP || size < BIOS_E820_ENTRY_SIZE ||
+        size > BIOS_E820_ENTRY_SIZE_EXT ||
         !bios_e820_entry(vm->memory_map, vm->memory_map_len, (u32)v->gprs.rbx, &e, &next)) {
         set_ah(v, ERR_UNSUPPORTED);
         return set_saved_carry(w, true);
     }
-    u32 size = want >= BIOS_E820_ENTRY_SIZE_EXT ? BIOS_E820_ENTRY_SIZE_EXT : BIOS_E820_ENTRY_SIZE;
     u64 la = emul_seg_base(w, INSN_SEG_ES) + (v->gprs.rdi & 0xFFFF);
     const u8 *bytes = (const u8 *)&e;
     enum exit_action a = emul_linear_bytes(w, la, 16, true, (u8 *)bytes);

@@ -39,6 +39,7 @@ START_TEST(e820_walks_every_entry_and_ends_with_zero)
         struct bios_e820_entry e;
         u32 next = 0xDEAD;
         ck_assert(bios_e820_entry(map, n, ebx, &e, &next));
+        ck_assert_uint_eq(next, calls + 1 < n ? calls + 1 : 0);
         ck_assert_uint_eq(e.base, map[calls].base);
         ck_assert_uint_eq(e.length, map[calls].length);
         ck_assert_uint_eq(e.type, map[calls].type);
@@ -67,6 +68,105 @@ START_TEST(e820_refuses_an_index_past_the_end_and_skips_empty_entries)
     ck_assert(!bios_e820_entry(map, 3, 2, &e, &next));
     ck_assert(!bios_e820_entry(map, 0, 0, &e, &next));
     ck_assert_uint_eq(sizeof(struct bios_e820_entry), BIOS_E820_ENTRY_SIZE_EXT);
+}
+END_TEST
+
+/* Walks the map with EBX as a guest would; returns the number of calls. */
+static u32 e820_walk(const struct phys_range *map, size_t n, struct bios_e820_entry *got, u32 max)
+{
+    u32 ebx = 0, calls = 0;
+    do {
+        u32 next = 0xDEAD;
+        ck_assert_msg(bios_e820_entry(map, n, ebx, &got[calls], &next),
+                      "E820 call with EBX=%u refused", ebx);
+        ck_assert_msg(next == 0 || next == ebx + 1, "after EBX=%u the next EBX is %u", ebx, next);
+        calls++;
+        ebx = next;
+    } while (ebx != 0 && calls < max);
+    ck_assert_msg(ebx == 0, "the walk did not end within %u calls", max);
+    return calls;
+}
+
+START_TEST(e820_keeps_neighbours_apart_and_in_order)
+{
+    /* Adjacent RAM of one type stays two entries (the guest's boot map has two),
+     * and the map's order is kept even where it is not sorted. */
+    const struct phys_range map[] = { { 0x0, 0x1000, 1 }, { 0x1000, 0x1000, 1 },
+                                      { 0x5000, 0x1000, 2 }, { 0x2000, 0x3000, 1 },
+                                      { 0x6000, 0x1000, 2 } };
+    struct bios_e820_entry got[8];
+    ck_assert_uint_eq(e820_walk(map, 5, got, 8), 5);
+    for (u32 i = 0; i < 5; i++) {
+        ck_assert_uint_eq(got[i].base, map[i].base);
+        ck_assert_uint_eq(got[i].length, map[i].length);
+        ck_assert_uint_eq(got[i].type, map[i].type);
+        ck_assert_uint_eq(got[i].attrs, 1);
+    }
+}
+END_TEST
+
+START_TEST(e820_continuation_counts_entries_with_a_length)
+{
+    /* Empty ranges first, in the middle and last: EBX numbers only the others,
+     * and the last of those already answers EBX = 0. */
+    const struct phys_range map[] = { { 0x0, 0, 1 }, { 0x0, 0x9F000, 1 }, { 0x9F000, 0, 2 },
+                                      { 0x9F000, 0, 2 }, { 0x9F000, 0x1000, 2 },
+                                      { 0x100000, 0x700000, 1 }, { 0x800000, 0, 1 } };
+    struct bios_e820_entry e;
+    u32 next = 0xDEAD;
+    ck_assert(bios_e820_entry(map, 7, 0, &e, &next));
+    ck_assert_uint_eq(e.base, 0x0);
+    ck_assert_uint_eq(e.length, 0x9F000);
+    ck_assert_uint_eq(next, 1);
+    next = 0xDEAD;
+    ck_assert(bios_e820_entry(map, 7, 1, &e, &next));
+    ck_assert_uint_eq(e.base, 0x9F000);
+    ck_assert_uint_eq(e.length, 0x1000);
+    ck_assert_uint_eq(e.type, 2);
+    ck_assert_uint_eq(next, 2);
+    next = 0xDEAD;
+    ck_assert(bios_e820_entry(map, 7, 2, &e, &next));
+    ck_assert_uint_eq(e.base, 0x100000);
+    ck_assert_uint_eq(e.length, 0x700000);
+    ck_assert_uint_eq(e.type, 1);
+    ck_assert_uint_eq(e.attrs, 1);
+    ck_assert_uint_eq(next, 0);
+    ck_assert(!bios_e820_entry(map, 7, 3, &e, &next));
+    ck_assert(!bios_e820_entry(map, 7, 7, &e, &next));
+    ck_assert(!bios_e820_entry(map, 7, 0xFFFFFFFFu, &e, &next));
+    struct bios_e820_entry got[8];
+    ck_assert_uint_eq(e820_walk(map, 7, got, 8), 3);
+}
+END_TEST
+
+START_TEST(e820_entry_above_4g_keeps_all_its_bits)
+{
+    /* The exact bytes the guest receives: base, length, type, attributes. */
+    const struct phys_range map[] = { { 0x0, 0x9FC00, 1 }, { 0x123400000ULL, 0x180000000ULL, 1 } };
+    struct bios_e820_entry e;
+    u32 next = 0xDEAD;
+    ck_assert(bios_e820_entry(map, 2, 1, &e, &next));
+    ck_assert_uint_eq(next, 0);
+    u8 bytes[BIOS_E820_ENTRY_SIZE_EXT];
+    memcpy(bytes, &e, sizeof(bytes));
+    const u8 want[BIOS_E820_ENTRY_SIZE_EXT] = { 0x00, 0x00, 0x40, 0x23, 0x01, 0, 0, 0,
+                                                0x00, 0x00, 0x00, 0x80, 0x01, 0, 0, 0,
+                                                1, 0, 0, 0, 1, 0, 0, 0 };
+    ck_assert_mem_eq(bytes, want, sizeof(want));
+}
+END_TEST
+
+START_TEST(e820_answer_size_follows_the_buffer)
+{
+    ck_assert_uint_eq(bios_e820_answer_size(0), 0);
+    ck_assert_uint_eq(bios_e820_answer_size(16), 0);
+    ck_assert_uint_eq(bios_e820_answer_size(19), 0);
+    ck_assert_uint_eq(bios_e820_answer_size(20), 20);
+    ck_assert_uint_eq(bios_e820_answer_size(23), 20);
+    ck_assert_uint_eq(bios_e820_answer_size(24), 24);
+    ck_assert_uint_eq(bios_e820_answer_size(25), 24);
+    ck_assert_uint_eq(bios_e820_answer_size(4096), 24);
+    ck_assert_uint_eq(bios_e820_answer_size(0xFFFFFFFFu), 24);
 }
 END_TEST
 
@@ -157,6 +257,10 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, e820_walks_every_entry_and_ends_with_zero);
     tcase_add_test(tc, e820_refuses_an_index_past_the_end_and_skips_empty_entries);
+    tcase_add_test(tc, e820_keeps_neighbours_apart_and_in_order);
+    tcase_add_test(tc, e820_continuation_counts_entries_with_a_length);
+    tcase_add_test(tc, e820_entry_above_4g_keeps_all_its_bits);
+    tcase_add_test(tc, e820_answer_size_follows_the_buffer);
     tcase_add_test(tc, e801_stops_below_bookvisor);
     tcase_add_test(tc, e801_counts_above_an_isa_hole);
     tcase_add_test(tc, e801_caps_at_4g_and_88_caps_at_ffff);

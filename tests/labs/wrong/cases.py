@@ -321,6 +321,54 @@ CASES = [
           "linux_wr64(e + 8, r->length);", "linux_wr32(e + 8, (u32)r->length);",
           "test_linux_boot_params"),
 
+    # ---- lab 7 part 2: the BIOS's E820 answer -------------------------------
+    Wrong(7, "e820-next-skips", "gives EBX + 2 as the continuation, so every other entry "
+          "is never asked for",
+          "common/base/bios_memmap.c",
+          "                *next = index + 1;", "                *next = index + 2;",
+          "test_bios_memmap", emu=("bios-memmap@qemu-svm",), part=2),
+    Wrong(7, "e820-last-not-zero", "gives the last entry a continuation like any other, "
+          "so the guest's next call is refused instead of the list ending",
+          "common/base/bios_memmap.c",
+          "        *next = 0;\n        for (size_t j = i + 1; j < n; j++)\n"
+          "            if (map[j].length) {\n                *next = index + 1;\n"
+          "                break;\n            }\n",
+          "        *next = index + 1;\n",
+          "test_bios_memmap", emu=("bios-memmap@qemu-svm",), part=2),
+    Wrong(7, "e820-all-ram", "reports every entry as RAM, bookvisor's reserved range "
+          "included",
+          "common/base/bios_memmap.c",
+          "        out->type = map[i].type;", "        out->type = 1;",
+          "test_bios_memmap", emu=("bios-memmap@qemu-svm",), part=2),
+    Wrong(7, "e820-count-empty", "numbers the map's ranges, empty ones included, so EBX "
+          "no longer counts the entries given",
+          "common/base/bios_memmap.c",
+          "        if (map[i].length == 0)\n            continue;\n        if (seen++ != index)",
+          "        if (seen++ != index)",
+          "test_bios_memmap", part=2),
+    Wrong(7, "e820-merge", "merges a range into the entry before it when they touch "
+          "with one type, as the zero page's table does (the boot map keeps them apart)",
+          "common/base/bios_memmap.c",
+          "        out->length = map[i].length;\n",
+          "        out->length = map[i].length;\n"
+          "        while (i + 1 < n && map[i + 1].type == map[i].type &&\n"
+          "               map[i + 1].base == out->base + out->length)\n"
+          "            out->length += map[++i].length;\n",
+          "test_bios_memmap", part=2),
+    Wrong(7, "e820-attrs-clear", "leaves the extended attributes 0 (\"ignore this entry\")",
+          "common/base/bios_memmap.c",
+          "        out->attrs = 1;", "        out->attrs = 0;",
+          "test_bios_memmap", part=2),
+    Wrong(7, "e820-size-24-short", "answers a 24-byte buffer with 20 bytes (> instead of >=)",
+          "common/base/bios_memmap.c",
+          "buffer_size >= BIOS_E820_ENTRY_SIZE_EXT ?", "buffer_size > BIOS_E820_ENTRY_SIZE_EXT ?",
+          "test_bios_memmap", part=2),
+    Wrong(7, "e820-size-small-buffer", "writes a 20-byte entry into a buffer smaller than "
+          "one",
+          "common/base/bios_memmap.c",
+          "    if (buffer_size < BIOS_E820_ENTRY_SIZE)\n        return 0;\n", "",
+          "test_bios_memmap", part=2),
+
     # ---- lab 8: the scheduler's next thread and its sleepers ------------------
     Wrong(8, "ties-reversed", "puts a sleeper before those with the same wake time",
           "common/lib/thread_sched.c",
