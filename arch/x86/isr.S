@@ -28,6 +28,13 @@ isr_\vec:
     jmp isr_common
 .endm
 
+/* Each table's label on the boundary of its first stub: desc_idt_build() finds
+ * vector v's stub at the label + 16 * v. (A label before the first stub's own
+ * .balign may sit in padding: the wait table's once sat 4 bytes early, so each
+ * interrupt first ran the last bytes of the stub before it, for the last
+ * vectors "add %al,(%rax)" twice, which corrupted this_cpu() under an SMP
+ * Linux on qemu-svm; chapter 08.) */
+    .balign 16
     .globl isr_table_start
 isr_table_start:
 .altmacro
@@ -46,6 +53,7 @@ wait_\vec:
     jmp isr_common
 .endm
 
+    .balign 16
     .globl wait_table_start
 wait_table_start:
 .set vec, 0
