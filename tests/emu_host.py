@@ -11,6 +11,7 @@ Standard library only; nothing here blocks for long.
 """
 
 import socket
+from pathlib import Path
 import threading
 import time
 
@@ -25,16 +26,18 @@ def free_port(kind=socket.SOCK_STREAM):
 
 
 class PortInput:
-    """Bytes typed into one serial port through QEMU's UNIX socket chardev.
+    """One serial port through QEMU's UNIX socket chardev, both ways.
 
-    Once connected, a reader thread takes whatever QEMU sends back (it is in the
-    port's log file too) as soon as it comes: a socket left full makes QEMU retry
-    the byte, and its log file then shows that byte twice."""
+    The runner is the only writer of the port's log: a reader thread, started as soon
+    as the emulator runs (QEMU waits for it: `wait=on`), appends everything QEMU sends
+    to LOG. QEMU's own `logfile=` is not used: when the socket was full, QEMU retried a
+    byte and its log file showed that byte twice (seen as "status==ok" under load)."""
 
-    def __init__(self, path):
-        self.path, self.sock, self.reader = str(path), None, None
+    def __init__(self, path, log):
+        self.path, self.log, self.sock, self.reader = str(path), Path(log), None, None
 
-    def send(self, data, wait_s=5):
+    def connect(self, wait_s=10):
+        """Connect to QEMU's socket (it appears when QEMU starts) and start the reader."""
         deadline = time.monotonic() + wait_s
         while self.sock is None:
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -46,19 +49,26 @@ class PortInput:
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"cannot connect to {self.path}") from None
                 time.sleep(POLL_S)
-        if self.reader is None:
-            self.reader = threading.Thread(target=self._read, args=(self.sock,), daemon=True)
-            self.reader.start()
+        self.reader = threading.Thread(target=self._read, args=(self.sock, self.log), daemon=True)
+        self.reader.start()
+
+    def send(self, data):
+        if self.sock is None:
+            self.connect()
         self.sock.sendall(data)
 
     @staticmethod
-    def _read(sock):
-        while True:
-            try:
-                if not sock.recv(65536):
+    def _read(sock, log):
+        with open(log, "ab") as out:
+            while True:
+                try:
+                    data = sock.recv(65536)
+                except OSError:
                     return
-            except OSError:
-                return
+                if not data:
+                    return
+                out.write(data)
+                out.flush()
 
     def close(self):
         if self.sock is not None:
@@ -66,11 +76,12 @@ class PortInput:
                 self.sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
-            self.sock.close()
-            self.sock = None
         if self.reader is not None:
             self.reader.join(timeout=2)
             self.reader = None
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
 
     def drain(self):
         """Kept for the runner's loop: the reader thread does the work."""

@@ -190,9 +190,10 @@ class Emulator:
 
     def __init__(self, target, iso, outdir, mem, extra, input_ports=()):
         self.target, self.outdir = target, Path(outdir)
-        # A port of input_ports (QEMU only) is a socket as well as its log file, so
-        # that a test can type into it (`send.com1`, `send.com2`); the log stays the capture.
-        self.inputs = {p: PortInput(self.outdir / f"{p}.sock") for p in input_ports}
+        # A port of input_ports (QEMU only) is a socket, so that a test can type into it
+        # (`send.com1`, `send.com2`); the runner writes its log from what it reads.
+        self.inputs = {p: PortInput(self.outdir / f"{p}.sock", self.outdir / f"{p}.log")
+                       for p in input_ports}
         self.mem = int(float(mem)) if mem else target.mem
         self.outdir.mkdir(parents=True, exist_ok=True)
         link = self.outdir / "disk.iso"
@@ -219,8 +220,8 @@ class Emulator:
 
     def _serial_args(self, port):
         if port in self.inputs:
-            return ["-chardev", f"socket,id={port},path={port}.sock,server=on,wait=off,"
-                    f"logfile={port}.log", "-serial", f"chardev:{port}"]
+            return ["-chardev", f"socket,id={port},path={port}.sock,server=on,wait=on",
+                    "-serial", f"chardev:{port}"]
         return ["-serial", f"file:{port}.log"]
 
     def start(self):
@@ -247,6 +248,9 @@ class Emulator:
         finally:
             stdout.close()
             stderr.close()
+        # QEMU waits (wait=on) until the runner reads each input port: nothing is lost.
+        for inp in self.inputs.values():
+            inp.connect()
         # Bochs' debugger waits at its first prompt: tell it to continue. Closing stdin
         # afterwards makes it quit (instead of waiting) when the simulation stops.
         try:
