@@ -12,7 +12,8 @@ line per check (PASS, FAIL or SKIP, with the reason under a FAIL) and a closing
 where Y counts the checks that ran (SKIP lines are not counted). Exit status 0
 only with full marks, 1 otherwise, 2 on bad arguments. --only runs the checks
 whose key (the first column of --list) matches CHECK, a name or a shell pattern;
---target T skips the emulator checks of the other targets (not counted).
+--target T skips the emulator checks of the other targets (not counted);
+--target none skips them all (tests/labs/run shows a stub failing that way).
 
 The same results go to DIR/build/grade/labN/ (or --results): result.txt (the
 text above), result.json (for a course's submission system; the format is in
@@ -534,7 +535,8 @@ def grade(lab_number, tree, timeout_scale=1.0, out=sys.stdout, only=None, result
           target=None, part=None):
     """Run the lab's checks (those matching only); print and save the results.
 
-    target: run the emulator checks of this target only; the others are SKIP.
+    target: run the emulator checks of this target only; the others are SKIP
+    ("none", which no check names: every emulator check is SKIP).
     part: run only the checks of this part of the lab (None: every part).
 
     Returns (score, total). The results also go to results_dir (default
@@ -617,7 +619,7 @@ def main(argv=None):
     ap.add_argument("--timeout-scale", type=float, default=1.0,
                     help="stretch every timeout (slow machine)")
     ap.add_argument("--target", help="run the emulator checks of this target only "
-                    "(the others are skipped, not counted)")
+                    "(the others are skipped, not counted); 'none' skips them all")
     ap.add_argument("--results", type=Path, metavar="DIR",
                     help="where result.txt, result.json and junit.xml go "
                          "(default TREE/build/grade/labN)")

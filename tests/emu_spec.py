@@ -58,7 +58,7 @@ class TestSpec:
 
     LIST_KEYS = ("expect", "forbid", "qemu-args", "bochs-config", "send", "tcp", "guest-module",
                  "listen")
-    SCALAR_KEYS = ("name", "description", "targets", "vmm", "guest", "guest-args",
+    SCALAR_KEYS = ("name", "description", "targets", "targets-long", "vmm", "guest", "guest-args",
                    "guest-initrd", "vmm-args", "vmm-config", "iso", "mem", "timeout", "end",
                    "expect-fail", "default-forbid", "requires")
     PORT_KEYS = ("expect", "forbid", "end", "send")
@@ -122,6 +122,18 @@ class TestSpec:
         value = self.get_scalar("targets", None)
         if value is None or value.strip() == "all":
             return list(TARGETS)
+        return self._target_names(value)
+
+    def long_targets(self):
+        """Target names this test runs on in make test-long only (`targets-long`:
+        a slow run on a target that adds little to another of the same backend)."""
+        names = self._target_names(self.get_scalar("targets-long", None) or "")
+        for n in names:
+            if n in self.targets():
+                raise ValueError(f"{self.path}: target '{n}' is in both targets and targets-long")
+        return names
+
+    def _target_names(self, value):
         names = value.split()
         for n in names:
             if n not in TARGETS:

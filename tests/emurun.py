@@ -652,7 +652,8 @@ def find_tests(paths):
 def run_tests(opts):
     try:
         specs = [TestSpec(f) for f in find_tests(opts.tests)]
-        pairs = [(s, t) for s in specs for t in s.targets()
+        pairs = [(s, t) for s in specs
+                 for t in (s.long_targets() if opts.long else s.targets())
                  if not opts.target or t in opts.target]
     except (OSError, ValueError) as e:
         print(f"emurun: {e}", file=sys.stderr)
@@ -722,6 +723,8 @@ def main(argv=None):
                     help="run only on this target (repeatable)")
     ap.add_argument("--jobs", "-j", type=int, default=2, help="parallel runs (default 2)")
     ap.add_argument("--list", action="store_true", help="list (test, target) pairs")
+    ap.add_argument("--long", action="store_true",
+                    help="run the tests on their targets-long only (make test-long)")
     ap.add_argument("--vmm", help=f"bookvisor ELF to test (default: {DEFAULT_VMM})")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT,
                     help="root of ISO cache and logs (default: build/emu)")
