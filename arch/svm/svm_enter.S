@@ -12,7 +12,11 @@
  *
  * VMRUN itself switches only part of the state; VMLOAD/VMSAVE move the rest
  * (FS, GS, TR, LDTR, KernelGSBase, STAR family, SYSENTER). GIF is cleared
- * around the switch so no interrupt lands half-way; the host keeps IF = 0.
+ * around the switch so no interrupt lands half-way; the host keeps IF = 0,
+ * except while a VMM timer bounds the guest's run (V_INTR_MASKING set,
+ * arch/svm/svm_bound.c): then VMRUN runs at IF = 1, still inside CLGI, so
+ * that physical interrupts exit whatever the guest's IF (APM vol. 2,
+ * "Physical interrupt masking"), and IF is cleared again before STGI.
  *
  * The fast path, right after VMRUN returns (GIF still 0, the guest's FS/GS/
  * TR/... still loaded, which nothing here uses): a CPUID exit whose leaf
@@ -41,8 +45,13 @@ svm_run_loop:
     pushq %rcx              /* 8(%rsp): the guest VMCB's virtual address */
     subq $8, %rsp           /* 0(%rsp): padding; the stack is 16-byte aligned */
 .Lenter:
-    movq 32(%rsp), %rax
+    movq 8(%rsp), %rax      /* the VMCB */
     clgi
+    testb $1, SVM_ASM_VINTR + 3(%rax)   /* V_INTR_MASKING: the run is bounded */
+    jz 1f
+    sti                     /* GIF = 0 holds interrupts until VMRUN */
+1:
+    movq 32(%rsp), %rax
     LOAD_GUEST_GPRS_EXCEPT_RAX
     movq 16(%rsp), %rax     /* VMRUN's operand; the guest's RAX is in the VMCB */
     vmload %rax
@@ -91,6 +100,7 @@ svm_vmrun_return:               /* trap_note_guest_step_site(): a guest's stray 
     vmsave %rax             /* the guest's FS/GS/TR/... into its VMCB */
     movq 24(%rsp), %rax
     vmload %rax
+    cli                     /* a bounded VMRUN ran at IF = 1; interrupts wait for a window */
     stgi
     movq 32(%rsp), %rax
     SAVE_GUEST_GPRS_EXCEPT_RAX
