@@ -33,8 +33,6 @@
 
 /* svm_enter.S's fast path spells these without struct vmcb. */
 _Static_assert(__builtin_offsetof(struct vmcb, control.tlb_control) == SVM_ASM_TLB_CONTROL, "tlb");
-_Static_assert(__builtin_offsetof(struct vmcb, control.vintr) == SVM_ASM_VINTR, "vintr");
-_Static_assert(SVM_VINTR_V_INTR_MASKING == 1ULL << 24, "V_INTR_MASKING: bit 0 of vintr's fourth byte");
 _Static_assert(__builtin_offsetof(struct vmcb, control.interrupt_shadow) == SVM_ASM_INTERRUPT_SHADOW,
                "interrupt shadow");
 _Static_assert(__builtin_offsetof(struct vmcb, control.exitcode) == SVM_ASM_EXITCODE, "exitcode");

@@ -12,11 +12,15 @@
  *
  * VMRUN itself switches only part of the state; VMLOAD/VMSAVE move the rest
  * (FS, GS, TR, LDTR, KernelGSBase, STAR family, SYSENTER). GIF is cleared
- * around the switch so no interrupt lands half-way; the host keeps IF = 0,
- * except while a VMM timer bounds the guest's run (V_INTR_MASKING set,
- * arch/svm/svm_bound.c): then VMRUN runs at IF = 1, still inside CLGI, so
- * that physical interrupts exit whatever the guest's IF (APM vol. 2,
- * "Physical interrupt masking"), and IF is cleared again before STGI.
+ * around the switch so no interrupt lands half-way. VMRUN runs at IF = 1,
+ * still inside CLGI: while a VMM timer bounds the guest's run
+ * (V_INTR_MASKING set, arch/svm/svm_bound.c) the host's IF is what masks
+ * physical interrupts in the guest, so that they exit whatever the guest's
+ * IF (APM vol. 2, "Physical interrupt masking"); with the bit clear the
+ * guest's IF masks them and the host's is not looked at. An STI costs less
+ * than testing the bit. The exit gives IF = 1 back: it is cleared before
+ * STGI, so that interrupts still reach the VMM only in its windows; the fast
+ * path re-enters with it, as the next full entry would.
  *
  * The fast path, right after VMRUN returns (GIF still 0, the guest's FS/GS/
  * TR/... still loaded, which nothing here uses): a CPUID exit whose leaf
@@ -45,13 +49,9 @@ svm_run_loop:
     pushq %rcx              /* 8(%rsp): the guest VMCB's virtual address */
     subq $8, %rsp           /* 0(%rsp): padding; the stack is 16-byte aligned */
 .Lenter:
-    movq 8(%rsp), %rax      /* the VMCB */
-    clgi
-    testb $1, SVM_ASM_VINTR + 3(%rax)   /* V_INTR_MASKING: the run is bounded */
-    jz 1f
-    sti                     /* GIF = 0 holds interrupts until VMRUN */
-1:
     movq 32(%rsp), %rax
+    clgi
+    sti                     /* GIF = 0 holds interrupts until VMRUN; see above */
     LOAD_GUEST_GPRS_EXCEPT_RAX
     movq 16(%rsp), %rax     /* VMRUN's operand; the guest's RAX is in the VMCB */
     vmload %rax

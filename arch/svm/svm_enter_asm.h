@@ -9,7 +9,6 @@
 #define BOOKVISOR_ARCH_SVM_SVM_ENTER_ASM_H
 
 #define SVM_ASM_TLB_CONTROL 0x05C      /**< control.tlb_control (one byte) */
-#define SVM_ASM_VINTR 0x060           /**< control.vintr (V_INTR_MASKING is bit 0 of its fourth byte) */
 #define SVM_ASM_INTERRUPT_SHADOW 0x068 /**< control.interrupt_shadow */
 #define SVM_ASM_EXITCODE 0x070         /**< control.exitcode */
 #define SVM_ASM_EVENTINJ 0x0A8         /**< control.eventinj */
