@@ -504,6 +504,14 @@ LABS = {
         Emu("smp-2", "qemu-svm"),
         Emu("smp-2", "bochs-vmx"),
     ]),
+    # The `filter` module between the pro1000 and bookvisor's stack (chapter 09):
+    # frames counted by direction and kind, and the drop rule.
+    10: Lab("a network-API module: count and filter frames", [
+        Written(),
+        Unit("test_net_filter"),
+        Build(),
+        Emu("net-filter", "qemu-svm"),
+    ]),
 }
 
 

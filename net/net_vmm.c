@@ -30,7 +30,7 @@ static u64 requests_dropped;
 
 static const char *check_use(const char *value)
 {
-    return netapi_module_find(value) ? NULL : "not a network module (ip, ippass, pass, null)";
+    return netapi_module_find(value) ? NULL : "not a network module (ip, ippass, pass, null, filter)";
 }
 
 static u64 now_ms(void)
@@ -126,7 +126,7 @@ static void run_request(const struct net_request *r)
 const char *net_post(const struct net_request *r)
 {
     if (!stack_started)
-        return "no network stack (no NIC with net=ip or net=ippass)";
+        return "no network stack (no NIC with net=ip, net=ippass or net=filter)";
     if (!net_request_push(&requests, r)) {
         requests_dropped++;
         return "the network thread's queue is full; try again";
@@ -153,6 +153,11 @@ void net_print_state(void (*print)(const char *line))
                   (unsigned long long)c->to_guest, (unsigned long long)c->from_guest,
                   (unsigned long long)c->dropped, (unsigned long long)c->send_failed);
         print(line);
+        if (n->module && strcmp(n->module->name, "filter") == 0) {
+            size_t at = (size_t)ksnprintf(line, sizeof(line), "%s: filter: ", n->name);
+            net_filter_format(&n->filter, line + at, sizeof(line) - at);
+            print(line);
+        }
     }
     if (!nnics)
         print("no NICs");
@@ -247,7 +252,8 @@ static void *attach(const struct nic_offer *offer, bool *hide)
     nnics++;
     *hide = m->hides_nic;
     kprintf("bookvisor: net: %s registered, module %s\n", nic->name, m->name);
-    if (strcmp(m->name, "ip") == 0 || strcmp(m->name, "ippass") == 0)
+    if (strcmp(m->name, "ip") == 0 || strcmp(m->name, "ippass") == 0 ||
+        strcmp(m->name, "filter") == 0)
         start_stack(nic);
     if (!thread_started) {
         thread_create("net", net_thread, NULL);

@@ -76,11 +76,36 @@ static void ippass_from_nic(struct net_nic *nic, const u8 *frame, size_t len,
         deliver(nic, &nic->guest, &nic->count.to_guest, frame, len);
 }
 
+/* filter: ip with a guard between the NIC and the stack (net_filter.c). */
+static void filter_from_nic(struct net_nic *nic, const u8 *frame, size_t len,
+                            const struct net_frame_info *f)
+{
+    if (net_filter_judge(&nic->filter, NET_FILTER_IN, f, nic->mac) == NET_FILTER_DROP) {
+        nic->count.dropped++;
+        return;
+    }
+    deliver(nic, &nic->stack, &nic->count.to_stack, frame, len);
+}
+
+static void filter_from_stack(struct net_nic *nic, const u8 *frame, size_t len)
+{
+    struct net_frame_info f;
+
+    /* Checked on the way in already; parsed again only to be described. */
+    if (net_frame_parse(frame, len, &f) != NET_FRAME_OK ||
+        net_filter_judge(&nic->filter, NET_FILTER_OUT, &f, nic->mac) == NET_FILTER_DROP) {
+        nic->count.dropped++;
+        return;
+    }
+    to_wire(nic, frame, len);
+}
+
 static const struct net_module modules[] = {
     { "pass", false, pass_from_nic, pass_from_guest, drop_side },
     { "null", false, drop_nic, drop_side, drop_side },
     { "ip", true, ip_from_nic, drop_side, stack_to_wire },
     { "ippass", false, ippass_from_nic, pass_from_guest, stack_to_wire },
+    { "filter", true, filter_from_nic, drop_side, filter_from_stack },
 };
 
 const struct net_module *netapi_module_find(const char *name)
@@ -93,7 +118,7 @@ const struct net_module *netapi_module_find(const char *name)
 
 const char *netapi_module_names(void)
 {
-    return "pass null ip ippass";
+    return "pass null ip ippass filter";
 }
 
 int netapi_nic_register(struct net_nic *nic, const char *module_name)

@@ -24,6 +24,7 @@
  *   | `null` | dropped | dropped | dropped | yes, but nothing flows |
  *   | `ip` | stack | (none) | NIC | no: the NIC is hidden |
  *   | `ippass` | stack, guest or both (net_frame_classify()) | NIC | NIC | yes |
+ *   | `filter` | stack, if net_filter_judge() passes it | (none) | NIC, if it passes | no |
  *   With `tty=1` a NIC also carries bookvisor's log (syslog over UDP, chapter
  *   10), whatever its module: the log sends through netapi_stack_send().
  *
@@ -36,6 +37,7 @@
 #define BOOKVISOR_NET_NETAPI_H
 
 #include "common/lib/types.h"
+#include "net/net_filter.h"
 #include "net/net_frame.h"
 
 /** Most NICs the API knows. */
@@ -84,6 +86,7 @@ struct net_nic {
     u32 stack_ip;                    /**< the stack's IPv4 address, 0 = none yet */
     bool log;                        /**< tty=1: carries bookvisor's log */
     struct net_nic_counters count;   /**< what went where */
+    struct net_filter_counts filter; /**< the `filter` module's counters (zero for the others) */
 };
 
 /** One module: what frames do from each side. */
@@ -98,7 +101,7 @@ struct net_module {
     void (*from_stack)(struct net_nic *nic, const u8 *frame, size_t len);
 };
 
-/** The module called name (`pass`, `null`, `ip`, `ippass`), or NULL. */
+/** The module called name (`pass`, `null`, `ip`, `ippass`, `filter`), or NULL. */
 const struct net_module *netapi_module_find(const char *name);
 
 /** The names of all modules, separated by blanks, for messages. */

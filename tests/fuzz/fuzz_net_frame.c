@@ -54,7 +54,7 @@ static u64 handled(const struct net_nic_counters *c)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const names[] = { "pass", "null", "ip", "ippass" };
+    static const char *const names[] = { "pass", "null", "ip", "ippass", "filter" };
     if (size < 1)
         return 0;
     bool ip_from_frame = data[0] & 1;
@@ -72,7 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
     }
 
-    for (unsigned m = 0; m < 4; m++) {
+    for (unsigned m = 0; m < sizeof(names) / sizeof(names[0]); m++) {
         static struct net_nic nic;
         netapi_reset();
         memset(&nic, 0, sizeof(nic));
@@ -94,6 +94,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (in != 3 || out < 3 || out > 4)
             abort();
         if (e != NET_FRAME_OK && delivered != 0)
+            abort();
+        /* filter: every checked frame judged once per side that reached it, drops counted. */
+        const struct net_filter_counts *fc = &nic.filter;
+        u64 judged = 0;
+        for (int d = 0; d < NET_FILTER_DIRS; d++)
+            for (int k = 0; k < NET_FILTER_KINDS; k++)
+                judged += fc->frames[d][k];
+        if (judged != (m == 4 && e == NET_FRAME_OK ? 2u : 0u) ||
+            fc->dropped[0] + fc->dropped[1] > judged)
             abort();
     }
     return 0;

@@ -6,7 +6,7 @@
  * logs its address, and with DHCP starts by broadcasting a DISCOVER. Its
  * TCP echo server (net/lwip/bv_echo.c) accepts a connection, sends the
  * bytes back with a valid checksum, and closes when the client does.
- * unit-sources: net/lwip/bv_ip.c net/lwip/bv_echo.c net/netapi.c net/net_frame.c common/lib/kstring.c third_party/lwip-src/src/core/[a-z]*.c third_party/lwip-src/src/core/ipv4/[a-z]*.c third_party/lwip-src/src/netif/ethernet.c
+ * unit-sources: net/lwip/bv_ip.c net/lwip/bv_echo.c net/netapi.c net/net_frame.c net/net_filter.c common/lib/format.c common/lib/kstring.c third_party/lwip-src/src/core/[a-z]*.c third_party/lwip-src/src/core/ipv4/[a-z]*.c third_party/lwip-src/src/netif/ethernet.c
  * unit-cflags: -Inet/lwip -Ithird_party/lwip-src/src/include -Wno-unused-parameter -Wno-missing-field-initializers -Wno-address -Wno-sign-compare
  */
 #include <check.h>

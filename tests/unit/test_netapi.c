@@ -2,7 +2,7 @@
  * Unit tests for net/net_frame.c and net/netapi.c: frames are checked once
  * and malformed ones dropped by cause; each module sends each side's frames
  * where its table says; ippass sorts by MAC and IP.
- * unit-sources: net/netapi.c net/net_frame.c common/lib/kstring.c
+ * unit-sources: net/netapi.c net/net_frame.c net/net_filter.c common/lib/format.c common/lib/kstring.c
  */
 #include <check.h>
 #include <stdlib.h>

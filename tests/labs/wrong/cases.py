@@ -445,4 +445,32 @@ CASES = [
           "arch/x86/lapic_regs.h",
           "        return LAPIC_START_INIT;", "        return LAPIC_START_IGNORE;",
           "test_irq_vectors", emu=("smp-2@qemu-svm",)),
+    # ---- lab 10: the filter module's core ------------------------------------
+    Wrong(10, "other-not-counted", "counts only IPv4 and ARP, so the frames it drops for "
+          "their type vanish from the counters",
+          "net/net_filter.c",
+          "    c->frames[dir][kind]++;\n",
+          "    if (kind != NET_FILTER_OTHER)\n        c->frames[dir][kind]++;\n",
+          "test_net_filter"),
+    Wrong(10, "broadcast-dropped", "drops every multicast destination, the broadcast "
+          "address (ARP, DHCP) included",
+          "net/net_filter.c",
+          "(f->multicast && !f->broadcast)", "f->multicast",
+          "test_net_filter", emu=("net-filter@qemu-svm",)),
+    Wrong(10, "vlan-let-through", "judges a tagged frame by its inner type only and lets "
+          "it through",
+          "net/net_filter.c",
+          "drop = kind == NET_FILTER_OTHER || f->l3_offset != NET_ETH_HEADER;",
+          "drop = kind == NET_FILTER_OTHER;",
+          "test_net_filter"),
+    Wrong(10, "in-rules-on-out", "applies the way-in rules to the stack's own frames too "
+          "(its own MAC dropped, another sender's passed)",
+          "net/net_filter.c",
+          "drop = drop || !same_mac(f->src, nic_mac);",
+          "drop = drop || same_mac(f->src, nic_mac) || (f->multicast && !f->broadcast);",
+          "test_net_filter", emu=("net-filter@qemu-svm",)),
+    Wrong(10, "drops-one-counter", "counts every drop as a drop on the way in",
+          "net/net_filter.c",
+          "c->dropped[dir]++;", "c->dropped[NET_FILTER_IN]++;",
+          "test_net_filter"),
 ]
