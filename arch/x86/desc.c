@@ -143,6 +143,27 @@ void desc_wait_for_interrupt(struct desc_caught *out)
     interrupt_window(out, true);
 }
 
+bool desc_wait_for_interrupt_until(struct desc_caught *out, u64 tsc_deadline)
+{
+    struct table_ptr wait = { sizeof(wait_idt) - 1, (u64)(uintptr_t)wait_idt };
+    struct table_ptr host = { sizeof(idt) - 1, (u64)(uintptr_t)idt };
+    struct cpu *c = this_cpu();
+    c->caught = (struct desc_caught){ .nmi = false };
+    bool came = false;
+    __asm__ volatile("lidt %0\n\tsti" : : "m"(wait) : "memory");
+    /* The stubs of the second IDT write c->caught and return here; PAUSE's
+     * memory clobber makes each round read it again. */
+    while (!came && rdtsc() < tsc_deadline) {
+        __asm__ volatile("pause" ::: "memory");
+        came = c->caught.vmm_vector || c->caught.nmi || c->caught.vectors[0] ||
+               c->caught.vectors[1] || c->caught.vectors[2] || c->caught.vectors[3];
+    }
+    __asm__ volatile("cli\n\tlidt %0" : : "m"(host) : "memory");
+    *out = c->caught;
+    return came || out->vmm_vector || out->nmi || out->vectors[0] || out->vectors[1] ||
+           out->vectors[2] || out->vectors[3];
+}
+
 void desc_take_interrupts(struct desc_caught *out)
 {
     interrupt_window(out, false);

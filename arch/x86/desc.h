@@ -94,6 +94,15 @@ struct desc_caught {
 void desc_wait_for_interrupt(struct desc_caught *out);
 
 /**
+ * desc_wait_for_interrupt() with a bound: wait with interrupts on until one
+ * (or an NMI) arrives or the TSC reaches @p tsc_deadline, whichever is first.
+ * The CPU spins (PAUSE) rather than halts, since nothing of the VMM's own
+ * would wake it at the deadline (chapter 07, "A halted guest"). True when
+ * something came, false when the deadline did.
+ */
+bool desc_wait_for_interrupt_until(struct desc_caught *out, u64 tsc_deadline);
+
+/**
  * Take the external interrupts pending at this CPU now, without halting
  * (after an exit that an interrupt caused), through the same second IDT.
  */

@@ -16,6 +16,7 @@
 #include "common/vm/guest_vm.h"
 #include "common/vm/vm_nested.h"
 #include "common/vm/vm_shootdown.h"
+#include "common/vm/vcpu_entry.h"
 #include "common/base/bios_memmap.h"
 #include "common/exits/bios_int15.h"
 #include "common/loader/bios_boot.h"
@@ -256,8 +257,19 @@ static enum exit_action on_hlt(struct vcpu *v, struct vm_exit *e)
      * after an interrupt the VMM took for itself. */
     struct desc_caught caught = { .vmm_vector = true };
     while (caught.vmm_vector && !vcpu_event_wakes_halt(v)) {
+        /* The VMM's own work waits too (a timer, a thread): wait no longer
+         * than it may, then do it, and wait again (chapter 07). */
+        u64 until = vcpu_idle_deadline_tsc ? vcpu_idle_deadline_tsc() : VCPU_NO_DEADLINE;
         BENCH_TICKS_BEGIN(t0); /* halted ticks are no instructions (bench_ticks.h) */
-        desc_wait_for_interrupt(&caught);
+        if (until == VCPU_NO_DEADLINE) {
+            desc_wait_for_interrupt(&caught);
+        } else if (!desc_wait_for_interrupt_until(&caught, until)) {
+            BENCH_TICKS_ADD(v, halted, t0);
+            if (vcpu_timers_run)
+                vcpu_timers_run();
+            caught.vmm_vector = true; /* nothing of the guest's came: wait again */
+            continue;
+        }
         BENCH_TICKS_ADD(v, halted, t0);
         vcpu_shootdown_idle(v); /* halted: it flushes before it runs (chapter 08) */
         reflect_caught(v, &caught);

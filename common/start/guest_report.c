@@ -3,6 +3,8 @@
  * about it (chapter 02, "Counters").
  */
 #include "common/start/guest_report.h"
+#include "arch/x86/percpu.h"
+#include "common/base/clock.h"
 #include "common/base/kprintf.h"
 #include "common/base/panic.h"
 #include "common/base/thread.h"
@@ -76,11 +78,31 @@ static bool vmm_work_run(void)
     return timers || threads;
 }
 
+/* A look every millisecond at the VMM's threads while the guest halts: a
+ * sleeper's wake time is not a timer yet (chapter 07, "A halted guest"). */
+#define IDLE_THREAD_POLL_US 1000
+
+/* How long a CPU halted for its guest may wait before the VMM's own work:
+ * the earliest timer of this CPU, and while threads live, a millisecond at
+ * most on the boot CPU (one processor suffices for the batch, THREAD_1CPU;
+ * the others halt for real). */
+static u64 vmm_idle_deadline_tsc(void)
+{
+    u64 deadline = timer_next_deadline_tsc();
+    if (thread_count() && this_cpu()->index == 0) {
+        u64 poll = clock_us_to_tsc(clock_now_us() + IDLE_THREAD_POLL_US);
+        if (poll < deadline)
+            deadline = poll;
+    }
+    return deadline;
+}
+
 void guest_run_and_report(struct vcpu *v)
 {
     /* VMM timers and threads run from the hook before entry of the vCPU on this CPU. */
     vcpu_timers_run = vmm_work_run;
     vcpu_timer_deadline_tsc = timer_next_deadline_tsc;
+    vcpu_idle_deadline_tsc = vmm_idle_deadline_tsc;
     vm_shootdown_init();
     timer_attach_work(&v->work_pending);
     if (thread_count())

@@ -58,4 +58,5 @@ bool vcpu_do_pending_work(struct vcpu *v)
 
 bool (*vcpu_timers_run)(void);
 u64 (*vcpu_timer_deadline_tsc)(void);
+u64 (*vcpu_idle_deadline_tsc)(void);
 void (*vcpu_shootdown_wait)(struct vcpu *v);

@@ -34,6 +34,15 @@ extern bool (*vcpu_timers_run)(void);
 extern u64 (*vcpu_timer_deadline_tsc)(void);
 
 /**
+ * The TSC value by which a CPU halted for its guest must look at the VMM's
+ * own work again (timers due, threads alive), or VCPU_NO_DEADLINE to halt
+ * until an interrupt; set once at boot by the VMM (common/start), NULL in
+ * host tests. The HLT exit waits no longer than this and then runs
+ * vcpu_timers_run (chapter 07, "A halted guest").
+ */
+extern u64 (*vcpu_idle_deadline_tsc)(void);
+
+/**
  * Waits until every other vCPU of v's VM has flushed for the changes this
  * CPU made to the shared nested map (common/vm/vm_shootdown.h); set once at
  * boot by the VMM, NULL in host tests. Called for VCPU_WORK_SHOOTDOWN.

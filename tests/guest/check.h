@@ -98,6 +98,8 @@ void check_clock(const struct check_context *ctx, struct check_result *res);
 void check_vmm_timer(const struct check_context *ctx, struct check_result *res);
 /** vmm-timer-spin: the VMM's 10 ms timer keeps time while the guest spins a second without exits. */
 void check_vmm_timer_spin(const struct check_context *ctx, struct check_result *res);
+/** vmm-timer-halt: the same while the guest halts a second, woken only by a 19 Hz PIT tick. */
+void check_vmm_timer_halt(const struct check_context *ctx, struct check_result *res);
 /** bookvisor's clock (BOOKVISOR_HC_CLOCK) in us; false when not answered (check_clock.c). */
 bool clock_read(u64 *us);
 /** cpuid-pae: CPUID under PAE paging (bookvisor may walk the PAE tables to step over it). */

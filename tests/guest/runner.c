@@ -60,6 +60,7 @@ static const struct check checks[] = {
     { "triple-fault", check_triple_fault, CHECK_BY_NAME },
     { "vmm-timer", check_vmm_timer, CHECK_BY_NAME },
     { "vmm-timer-spin", check_vmm_timer_spin, CHECK_BY_NAME },
+    { "vmm-timer-halt", check_vmm_timer_halt, CHECK_BY_NAME },
     { "mmio-unsupported", check_mmio_unsupported, CHECK_BY_NAME },
     { "power", check_power_escape, CHECK_BY_NAME },
     { "hostile-vmm-exec", check_hostile_vmm_exec, CHECK_BY_NAME },
