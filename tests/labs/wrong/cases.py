@@ -71,10 +71,10 @@ CASES = [
           "    if (caps->disabled_by_bios || (vm_cr & SVM_VM_CR_LOCK))\n"
           "        return (vm_cr & SVM_VM_CR_LOCK)",
           "test_host_usable", part=2),
-    Wrong(1, "svm-one-disabled", "gives the locked sentence whether VM_CR.LOCK is set or not",
+    Wrong(1, "svm-lock-bit", "tells locked from unlocked by VM_CR bit 4 (SVMDIS), not bit 3",
           "arch/svm/svm_usable.c",
           "return (vm_cr & SVM_VM_CR_LOCK) ? SVM_DISABLED_LOCKED : SVM_DISABLED_UNLOCKED;",
-          "return SVM_DISABLED_LOCKED;",
+          "return (vm_cr & SVM_VM_CR_SVMDIS) ? SVM_DISABLED_LOCKED : SVM_DISABLED_UNLOCKED;",
           "test_host_usable", part=2),
     Wrong(1, "svm-npt-ignored", "never checks for nested paging",
           "arch/svm/svm_usable.c",
