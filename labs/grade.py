@@ -418,7 +418,12 @@ LABS = {
         Build(),
         Emu("boot-banner", "qemu-svm",
             expect=[("com1", r"^bookvisor: cpu=AuthenticAMD backend=svm features=npt\b")]),
-    ]),
+    ] + Part(2,
+        Written(part=2),
+        Unit("test_host_usable"),
+        # QEMU's EPYC without nested paging: refused, with part 2's sentence.
+        Emu("no-npt", "qemu-svm"),
+    ), parts={2: "whether this CPU can host bookvisor, and why not"}),
     # Part 2, the memo's stable leaves: bochs-svm is the target where CR4
     # writes stay in the guest, so a remembered leaf 1 goes stale there.
     2: Lab("the CPUID policy", [

@@ -6,6 +6,7 @@
  * struct vm_exit, and applies what common code decided.
  */
 #include "arch/svm/svm_caps.h"
+#include "arch/svm/svm_usable.h"
 #include "arch/svm/svm_exit_decode.h"
 #include "arch/svm/svm_guest_state.h"
 #include "arch/svm/vmcb.h"
@@ -89,9 +90,11 @@ void svm_run_loop(struct vcpu *v, u64 guest_vmcb_pa, u64 host_vmcb_pa, struct vm
 extern char svm_vmrun_return[]; /* svm_enter.S: the instruction after VMRUN */
 bool svm_on_exit(struct vcpu *v); /* called by svm_run_loop at every #VMEXIT */
 
-static void read_caps(const struct cpu_info *cpu)
+/* Decode the capabilities into caps; returns VM_CR as read (0 without SVM). */
+static u64 read_caps(const struct cpu_info *cpu)
 {
     u32 a[4] = { 0, 0, 0, 0 };
+    u64 vm_cr = cpu->has_svm ? rdmsr(MSR_VM_CR) : 0;
     if (cpu->has_svm && cpu->max_ext_leaf >= 0x8000000A) {
         struct cpuid_result r = cpuid(0x8000000A, 0);
         a[0] = r.eax;
@@ -99,23 +102,17 @@ static void read_caps(const struct cpu_info *cpu)
         a[2] = r.ecx;
         a[3] = r.edx;
     }
-    svm_caps_decode(cpu->has_svm ? (1u << 2) : 0, a, cpu->has_svm ? rdmsr(MSR_VM_CR) : 0, &caps);
+    svm_caps_decode(cpu->has_svm ? (1u << 2) : 0, a, vm_cr, &caps);
+    return vm_cr;
 }
 
 static bool svm_probe(const struct cpu_info *cpu, char *features, size_t flen, char *why,
                       size_t wlen)
 {
-    if (!cpu->has_svm) {
-        ksnprintf(why, wlen, "the CPU has no SVM (CPUID 8000_0001h ECX bit 2)");
-        return false;
-    }
-    read_caps(cpu);
-    if (caps.disabled_by_bios) {
-        ksnprintf(why, wlen, "SVM is disabled by the firmware (VM_CR.SVMDIS)");
-        return false;
-    }
-    if (!caps.npt) {
-        ksnprintf(why, wlen, "SVM without nested paging is not supported");
+    /* One decision, pure and unit-tested (lab 1 part 2): read, then ask. */
+    enum svm_verdict verdict = svm_usable(&caps, read_caps(cpu));
+    if (verdict != SVM_USABLE) {
+        ksnprintf(why, wlen, "%s", svm_verdict_message(verdict));
         return false;
     }
     svm_caps_features(&caps, features, flen);
@@ -132,7 +129,7 @@ static int svm_enable_cpu(void)
     if (c->backend) /* on already */
         return 0;
     u32 nasid = cpuid(0x8000000A, 0).ebx;
-    if (nasid < 2) {
+    if (nasid < SVM_MIN_ASIDS) {
         kprintf("bookvisor: CPU %u has %u ASID(s): none left for a guest\n", c->index, nasid);
         return -1;
     }

@@ -11,10 +11,10 @@
  */
 #include "arch/vmx/vmcs_fields.h"
 #include "arch/vmx/vmx_enter.h"
-#include "arch/vmx/vmx_feature_control.h"
 #include "arch/vmx/vmx_insn.h"
 #include "arch/vmx/vmx_internal.h"
 #include "arch/vmx/vmx_report.h"
+#include "arch/vmx/vmx_usable.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
 #include "arch/x86/percpu.h"
@@ -36,7 +36,8 @@ struct vmx_control_set vmx_machine_controls;
 
 extern char vmx_exit_point[];
 
-static void read_cap_msrs(void)
+/* Read and decode the capability MSRs; false when BASIC describes no usable VMCS. */
+static bool read_cap_msrs(void)
 {
     struct vmx_cap_msrs m;
     memset(&m, 0, sizeof(m));
@@ -56,7 +57,7 @@ static void read_cap_msrs(void)
     for (unsigned i = 0; i < ARRAY_SIZE(order); i++)
         if (vmx_caps_msr_exists(&m, order[i]))
             *slot[i] = rdmsr(order[i]);
-    vmx_caps_decode(&m, &vmx_machine_caps);
+    return vmx_caps_decode(&m, &vmx_machine_caps);
 }
 
 static bool vmx_probe(const struct cpu_info *cpu, char *features, size_t flen, char *why,
@@ -64,18 +65,20 @@ static bool vmx_probe(const struct cpu_info *cpu, char *features, size_t flen, c
 {
     struct vmx_caps *caps = &vmx_machine_caps;
     struct vmx_control_set *controls = &vmx_machine_controls;
-    if (!cpu->has_vmx) {
-        ksnprintf(why, wlen, "the CPU has no VMX (CPUID.1:ECX bit 5)");
+    /* One decision, pure and unit-tested (lab 1 part 2): read, then ask. The
+     * MSRs exist whenever CPUID says VMX, locked by the firmware or not; an
+     * unlocked FEATURE_CONTROL is fine: vmx_enable_cpu() locks it with VMX on. */
+    u64 feature_control = 0;
+    bool vmcs_ok = false;
+    if (cpu->has_vmx) {
+        feature_control = rdmsr(MSR_IA32_FEATURE_CONTROL);
+        vmcs_ok = read_cap_msrs();
+    }
+    enum vmx_verdict verdict = vmx_usable(cpu->has_vmx, feature_control, vmcs_ok, caps);
+    if (verdict != VMX_USABLE) {
+        ksnprintf(why, wlen, "%s", vmx_verdict_message(verdict));
         return false;
     }
-    /* An unlocked MSR is fine here: vmx_enable_cpu() locks it with VMX on. */
-    struct vmx_feature_control_decision fc =
-        vmx_feature_control_decide(rdmsr(MSR_IA32_FEATURE_CONTROL));
-    if (fc.action == VMX_FC_REFUSE) {
-        ksnprintf(why, wlen, "%s", fc.reason);
-        return false;
-    }
-    read_cap_msrs();
     struct vmx_policy policy;
     vmx_policy_default(&policy);
     /* Not in the controls every entry uses: vmx_bound_run() turns it on
@@ -83,11 +86,6 @@ static bool vmx_probe(const struct cpu_info *cpu, char *features, size_t flen, c
     policy.preemption_timer = VMX_WANT_OFF;
     if (!vmx_controls_choose(caps, &policy, controls, why, wlen))
         return false;
-    if (!caps->ept_wb) {
-        /* npt_ept_pointer() asks for write-back paging structures. */
-        ksnprintf(why, wlen, "EPT paging structures cannot be write-back on this CPU");
-        return false;
-    }
     vmx_caps_feature_string(caps, features, flen);
     if (!caps->preemption_timer)
         kprintf("bookvisor: vmx: no VMX-preemption timer: a guest that never exits delays "
