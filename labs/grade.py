@@ -512,6 +512,13 @@ LABS = {
         Build(),
         Emu("net-filter", "qemu-svm"),
     ]),
+    # The status service on lwIP's raw API (chapter 10): the reply to one request line.
+    11: Lab("an lwIP raw-API service: the status line", [
+        Written(),
+        Unit("test_net_status"),
+        Build(),
+        Emu("net-status", "qemu-svm"),
+    ]),
 }
 
 
