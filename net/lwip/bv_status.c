@@ -98,6 +98,8 @@ static err_t status_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t e
 {
     struct status_conn *c = arg;
 
+    /* LAB 11 BEGIN: part 2: take the received bytes: keep the request, answer it, give the window back, free the chain */
+    /* LAB 11 FALLBACK: if (p) { c->len = pbuf_copy_partial(p, c->req, sizeof(c->req), 0); tcp_recved(pcb, p->tot_len); pbuf_free(p); } if (!c->answered) status_answer(pcb, c); if (c->unacked) return ERR_OK; log_count("status: ", c->sent, " bytes sent, connection closed"); return status_close(pcb, c); */
     if (!p) {
         /* The peer closed its side: answer what it sent, or just close. */
         if (!c->answered)
@@ -114,24 +116,27 @@ static err_t status_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t e
     }
     c->idle = 0;
     /* Every byte is taken: kept while the request is open and has room,
-     * dropped otherwise, and always given back to the window. */
-    for (struct pbuf *q = p; q && !c->answered; q = q->next) {
+     * dropped otherwise, and always given back to the window, before the
+     * reply goes out so that the reply's segment shows the window whole. */
+    bool complete = c->answered;
+    for (struct pbuf *q = p; q && !complete; q = q->next) {
         const char *b = q->payload;
-        for (u16_t i = 0; i < q->len && !c->answered; i++) {
-            if (c->len < sizeof(c->req))
-                c->req[c->len++] = b[i];
-            if (b[i] == '\n' || c->len == sizeof(c->req))
-                status_answer(pcb, c);
+        for (u16_t i = 0; i < q->len && !complete; i++) {
+            c->req[c->len++] = b[i];
+            complete = b[i] == '\n' || c->len == sizeof(c->req);
         }
     }
     tcp_recved(pcb, p->tot_len);
     pbuf_free(p);
+    if (complete && !c->answered)
+        status_answer(pcb, c);
     /* No reply could be written (none, or no room): nothing to wait for. */
     if (c->answered && !c->unacked) {
         log_count("status: ", c->sent, " bytes sent, connection closed");
         return status_close(pcb, c);
     }
     return ERR_OK;
+    /* LAB 11 END */
 }
 
 /* lwIP freed the pcb (a reset, or our abort): only the slot is left to free. */

@@ -500,4 +500,27 @@ CASES = [
           "net/net_status.c",
           "frames in %llu out %llu\\n\"", "frames in %llu out %llu\"",
           "test_net_status"),
+    # ---- lab 11 part 2: the status service's receive callback ---------------------
+    Wrong(11, "segment-is-request", "takes each segment as a whole request, so a line "
+          "that arrives in two pieces is answered on its first piece",
+          "net/lwip/bv_status.c",
+          "    if (complete && !c->answered)\n", "    if (!c->answered)\n",
+          "test_bv_status", part=2),
+    Wrong(11, "window-kept", "frees the chain but never calls tcp_recved(), so the "
+          "window closes after a few kilobytes",
+          "net/lwip/bv_status.c",
+          "    tcp_recved(pcb, p->tot_len);\n    pbuf_free(p);\n    if (complete",
+          "    pbuf_free(p);\n    if (complete",
+          "test_bv_status", part=2),
+    Wrong(11, "chain-leaked", "gives the window back but never frees the pbuf chain",
+          "net/lwip/bv_status.c",
+          "    tcp_recved(pcb, p->tot_len);\n    pbuf_free(p);\n    if (complete",
+          "    tcp_recved(pcb, p->tot_len);\n    if (complete",
+          "test_bv_status", part=2),
+    Wrong(11, "close-at-once", "closes as soon as the reply is written, before the peer "
+          "acknowledged it",
+          "net/lwip/bv_status.c",
+          "    if (c->answered && !c->unacked) {\n",
+          "    if (c->answered) {\n",
+          "test_bv_status", part=2),
 ]
