@@ -517,6 +517,17 @@ LABS = {
         Build(),
         Emu("net-filter", "qemu-svm"),
     ]),
+    # The status service on lwIP's raw API (chapter 10): the reply to one request line.
+    # Part 2: its raw-API receive callback.
+    11: Lab("an lwIP raw-API service: the status line", [
+        Written(),
+        Unit("test_net_status"),
+        Build(),
+        Emu("net-status", "qemu-svm"),
+    ] + Part(2,
+        Written(part=2),
+        Unit("test_bv_status"),
+    ), parts={2: "the service's receive callback on lwIP's raw API"}),
 }
 
 

@@ -9,10 +9,13 @@
 #include "common/base/thread.h"
 #include "common/lib/format.h"
 #include "common/lib/kstring.h"
+#include "common/lib/version.h"
 #include "drivers/nic_sink.h"
 #include "net/ip_text.h"
 #include "net/lwip/bv_echo.h"
 #include "net/lwip/bv_ip.h"
+#include "net/lwip/bv_status.h"
+#include "net/net_status.h"
 #include "net/netapi.h"
 #include "net/syslog_vmm.h"
 
@@ -41,6 +44,18 @@ static u64 now_ms(void)
 static void stack_log(const char *line)
 {
     kprintf("bookvisor: ip: %s\n", line);
+}
+
+/* The status service's reply (net_status.c), with this moment's figures. */
+static u32 status_reply(const char *req, u32 len, char *out, u32 size)
+{
+    struct net_status s = { BOOKVISOR_VERSION_STRING, clock_now_us(), 0, 0 };
+
+    for (unsigned i = 0; i < nnics; i++) {
+        s.frames_in += nics[i].count.nic_in;
+        s.frames_out += nics[i].count.nic_out;
+    }
+    return net_status_reply(req, len, &s, out, size);
 }
 
 /* One option: true with *out set, or false after saying why. */
@@ -192,6 +207,14 @@ static void net_thread(void *arg)
         else if (bv_echo_start((u16)vmm_options.ip_echo_port, stack_log) != 0)
             kprintf("bookvisor: ip: lwIP refused the echo server's port %llu\n",
                     (unsigned long long)vmm_options.ip_echo_port);
+    }
+    if (stack_started && vmm_options.ip_status_port) {
+        if (vmm_options.ip_status_port > 0xffff)
+            kprintf("bookvisor: ip: ip.status_port=%llu is not a TCP port; no status service\n",
+                    (unsigned long long)vmm_options.ip_status_port);
+        else if (bv_status_start((u16)vmm_options.ip_status_port, status_reply, stack_log) != 0)
+            kprintf("bookvisor: ip: lwIP refused the status service's port %llu\n",
+                    (unsigned long long)vmm_options.ip_status_port);
     }
     for (;;) {
         struct net_request r;

@@ -80,6 +80,8 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
           "ask a DHCP server for the address (the default without ip.ipaddr)" },
         { "ip.echo_port", CMDLINE_U64, &vmm_options.ip_echo_port, NULL,
           "run a TCP echo server on this port of bookvisor's address, e.g. 7 (default none)" },
+        { "ip.status_port", CMDLINE_U64, &vmm_options.ip_status_port, NULL,
+          "answer 'status' and 'version' lines on this TCP port, e.g. 79 (default none)" },
         { "ip.syslog", CMDLINE_STRING, &syslog, NULL,
           "send the log as syslog datagrams over UDP to a.b.c.d[:port] (default port 514)" },
         { "vmm.shell", CMDLINE_BOOL, &vmm_options.shell_listen, NULL,
@@ -114,6 +116,7 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
     vmm_options.ip_gateway[0] = '\0';
     vmm_options.ip_use_dhcp = false;
     vmm_options.ip_echo_port = 0;
+    vmm_options.ip_status_port = 0;
     vmm_options.shell_commands[0] = '\0';
     vmm_options.shell_listen = false;
     vmm_options.ip_syslog[0] = '\0';

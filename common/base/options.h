@@ -42,6 +42,7 @@ struct vmm_options {
     char ip_gateway[16];    /**< ip.gateway=a.b.c.d; "" = none */
     bool ip_use_dhcp;       /**< ip.use_dhcp: ask a DHCP server (also when ip.ipaddr is not given) */
     u64 ip_echo_port;       /**< ip.echo_port=N: a TCP echo server on port N of bookvisor's stack (0: none) */
+    u64 ip_status_port;     /**< ip.status_port=N: the status service on port N (net/lwip/bv_status.h; 0: none) */
     char ip_syslog[24];     /**< ip.syslog=a.b.c.d[:port]: send the log there as syslog datagrams (net/syslog_vmm.h); "" = none */
     bool shell_listen;      /**< vmm.shell: the debug shell reads commands from COM2 (shell/shell_vmm.h) */
     /** shell=COMMAND (repeatable): debug-shell commands run at start-up, one per line (shell/shell_vmm.h) */

@@ -515,4 +515,54 @@ CASES = [
           "net/net_filter.c",
           "c->dropped[dir]++;", "c->dropped[NET_FILTER_IN]++;",
           "test_net_filter"),
+    # ---- lab 11: the status service's reply ------------------------------------
+    Wrong(11, "prefix-match", "compares only the word's own bytes, so \"statusx\" and "
+          "\"status\\0junk\" are taken for \"status\"",
+          "net/net_status.c",
+          "if (n == 6 && KSTR(memcmp)(req, \"status\", 6) == 0)",
+          "if (n >= 6 && KSTR(memcmp)(req, \"status\", 6) == 0)",
+          "test_net_status"),
+    Wrong(11, "cr-kept", "cuts the line at its newline but keeps telnet's \"\\r\", so "
+          "\"status\\r\\n\" is unknown",
+          "net/net_status.c",
+          "    if (n > 0 && req[n - 1] == '\\r')\n        n--;\n", "",
+          "test_net_status"),
+    Wrong(11, "uptime-rounded", "rounds the uptime to the nearest second instead of down",
+          "net/net_status.c",
+          "(s->uptime_us / 1000000)", "((s->uptime_us + 500000) / 1000000)",
+          "test_net_status"),
+    Wrong(11, "half-line", "returns ksnprintf's length even when the line was cut, so "
+          "the glue sends bytes past what was written",
+          "net/net_status.c",
+          "    if (need < 0 || (u32)need >= size) {\n        if (size)\n            out[0] = '\\0';\n"
+          "        return 0;\n    }\n",
+          "    if (need < 0)\n        return 0;\n",
+          "test_net_status"),
+    Wrong(11, "no-newline", "ends the status line without its newline",
+          "net/net_status.c",
+          "frames in %llu out %llu\\n\"", "frames in %llu out %llu\"",
+          "test_net_status"),
+    # ---- lab 11 part 2: the status service's receive callback ---------------------
+    Wrong(11, "segment-is-request", "takes each segment as a whole request, so a line "
+          "that arrives in two pieces is answered on its first piece",
+          "net/lwip/bv_status.c",
+          "    if (complete && !c->answered)\n", "    if (!c->answered)\n",
+          "test_bv_status", part=2),
+    Wrong(11, "window-kept", "frees the chain but never calls tcp_recved(), so the "
+          "window closes after a few kilobytes",
+          "net/lwip/bv_status.c",
+          "    tcp_recved(pcb, p->tot_len);\n    pbuf_free(p);\n    if (complete",
+          "    pbuf_free(p);\n    if (complete",
+          "test_bv_status", part=2),
+    Wrong(11, "chain-leaked", "gives the window back but never frees the pbuf chain",
+          "net/lwip/bv_status.c",
+          "    tcp_recved(pcb, p->tot_len);\n    pbuf_free(p);\n    if (complete",
+          "    tcp_recved(pcb, p->tot_len);\n    if (complete",
+          "test_bv_status", part=2),
+    Wrong(11, "close-at-once", "closes as soon as the reply is written, before the peer "
+          "acknowledged it",
+          "net/lwip/bv_status.c",
+          "    if (c->answered && !c->unacked) {\n",
+          "    if (c->answered) {\n",
+          "test_bv_status", part=2),
 ]
