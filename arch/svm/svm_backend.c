@@ -268,7 +268,8 @@ static void check_host_save_area(const struct vcpu *v, const struct svm_cpu *sc)
  * the exit is handled (the nested map then refuses the guest's first access
  * to bookvisor's memory and the guest stops; a guest that jumped there
  * itself is stopped the same way). "entry": the VMCB held it before VMRUN;
- * "exit": the #VMEXIT stored it.
+ * "exit": seen first at an exit, whose code says whether the guest ran with
+ * it (a nested page fault at that RIP) or the #VMEXIT stored it.
  */
 static void __attribute__((noinline, cold)) report_host_state(struct vcpu *v, const char *when)
 {
