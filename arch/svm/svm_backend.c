@@ -804,6 +804,7 @@ const struct backend_ops svm_backend = {
     .nested_1g_pages = svm_nested_1g_pages,
     .dump_state = svm_dump_state,
     .uses_vmmcall = true,
+    .nmi_exit_reaches_host = true, /* the NMI intercept leaves it pending until STGI */
     .hardware = "AMD-V",
     .nested_format = &npt_format_amd,
 };
