@@ -160,7 +160,8 @@ static int svm_enable_cpu(void)
 
 /* An INIT with GIF set would reset the CPU into the guest's hands, and its
  * start-up IPI would then run guest code outside SVM: GIF clear holds INIT
- * (and every interrupt, NMI and SMI) pending. */
+ * (and every interrupt, NMI and SMI) pending. QEMU's TCG holds all but INIT
+ * (chapter 08, "Linux on two processors"): no INIT may reach a held CPU. */
 static void svm_park_cpu(void)
 {
     __asm__ volatile("cli; clgi" ::: "memory");
