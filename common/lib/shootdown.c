@@ -41,3 +41,12 @@ bool shootdown_nmi_claim(u32 *in_flight)
 {
     return __atomic_exchange_n(in_flight, 0, __ATOMIC_SEQ_CST) != 0;
 }
+
+bool shootdown_nmi_exit_ours(u32 *in_flight, u32 *in_host, bool host_took_exit_nmi)
+{
+    bool taken_by_host = shootdown_nmi_claim(in_host);
+    if (host_took_exit_nmi)
+        return taken_by_host;
+    bool armed = shootdown_nmi_claim(in_flight);
+    return armed || taken_by_host;
+}

@@ -57,4 +57,19 @@ bool shootdown_nmi_arm(u32 *in_flight);
 /** The receiver of an NMI: was it a shootdown's? True once per NMI armed; clears the word. */
 bool shootdown_nmi_claim(u32 *in_flight);
 
+/**
+ * The handler of an NMI exit: was that NMI a shootdown's? @p in_host says the
+ * host's NMI handler took one of ours since an exit last asked (cleared here).
+ * Where the exit's own NMI went decides whether the in-flight word is still
+ * this NMI's: on AMD-V the NMI stays pending after the exit and the host's
+ * handler claimed the word at STGI already, so the word may now belong to
+ * the sender's next NMI and is left alone; on VT-x the exit consumed the NMI
+ * and its word is claimed here.
+ * @param in_flight          the CPU's in-flight word
+ * @param in_host            the CPU's "the host took one of ours" word
+ * @param host_took_exit_nmi true on AMD-V, false on VT-x
+ * @return true when the NMI was a shootdown's, false when it was the guest's
+ */
+bool shootdown_nmi_exit_ours(u32 *in_flight, u32 *in_host, bool host_took_exit_nmi);
+
 #endif

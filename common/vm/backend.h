@@ -170,6 +170,10 @@ struct backend_ops {
     void (*dump_state)(struct vcpu *v);
     /** Is the guest's hypercall instruction VMMCALL (true) or VMCALL (false)? */
     bool uses_vmmcall;
+    /** Does a physical NMI that made the guest exit stay pending and reach the host's
+     *  NMI handler after the exit (AMD-V, at STGI: true), or did the exit consume it
+     *  (VT-x: false)? Decides who claims a shootdown's NMI (common/lib/shootdown.h). */
+    bool nmi_exit_reaches_host;
     /** The hardware's name for people: "AMD-V" or "VT-x". */
     const char *hardware;
     /** The entry format of its nested page tables (common/npt/npt_format.h). */

@@ -41,9 +41,8 @@ void vcpu_shootdown_retire(struct vcpu *v)
 bool vcpu_shootdown_nmi_ours(struct vcpu *v)
 {
     struct cpu *c = v->cpu;
-    bool in_flight = shootdown_nmi_claim(&c->shootdown_nmi);
-    bool in_host = shootdown_nmi_claim(&c->shootdown_nmi_in_host);
-    return in_flight || in_host;
+    return shootdown_nmi_exit_ours(&c->shootdown_nmi, &c->shootdown_nmi_in_host,
+                                   v->backend->nmi_exit_reaches_host);
 }
 
 /* Make t flush for request gen, or give up after the timeout; false if given up. */

@@ -76,6 +76,44 @@ START_TEST(one_nmi_in_flight_and_claimed_once)
 }
 END_TEST
 
+START_TEST(amd_v_exit_leaves_the_next_nmi_armed)
+{
+    u32 in_flight = 0, in_host = 0;
+    /* Sent; the guest exits; at STGI the host's handler claims it and notes it. */
+    ck_assert(shootdown_nmi_arm(&in_flight));
+    ck_assert(shootdown_nmi_claim(&in_flight));
+    in_host = 1;
+    /* The waiting CPU sees the word clear and arms its next NMI before the exit is handled. */
+    ck_assert(shootdown_nmi_arm(&in_flight));
+    ck_assert(shootdown_nmi_exit_ours(&in_flight, &in_host, true));
+    ck_assert_uint_eq(in_host, 0);
+    /* The next NMI still finds its word when it lands (the exit's handler used to claim
+     * it here, and that NMI then found the word clear: chapter 08). */
+    ck_assert(shootdown_nmi_claim(&in_flight));
+    /* An NMI exit with nothing taken by the host is the guest's, the word untouched. */
+    ck_assert(shootdown_nmi_arm(&in_flight));
+    ck_assert(!shootdown_nmi_exit_ours(&in_flight, &in_host, true));
+    ck_assert(shootdown_nmi_claim(&in_flight));
+}
+END_TEST
+
+START_TEST(vt_x_exit_claims_its_nmi)
+{
+    u32 in_flight = 0, in_host = 0;
+    /* The exit consumed the NMI: its word is claimed, and the next may be sent. */
+    ck_assert(shootdown_nmi_arm(&in_flight));
+    ck_assert(shootdown_nmi_exit_ours(&in_flight, &in_host, false));
+    ck_assert(!shootdown_nmi_claim(&in_flight));
+    /* One the host took before is ours too; both words end clear. */
+    in_host = 1;
+    ck_assert(shootdown_nmi_exit_ours(&in_flight, &in_host, false));
+    ck_assert_uint_eq(in_host, 0);
+    ck_assert_uint_eq(in_flight, 0);
+    /* Nothing armed, nothing taken: the guest's. */
+    ck_assert(!shootdown_nmi_exit_ours(&in_flight, &in_host, false));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("shootdown");
@@ -85,6 +123,8 @@ int main(void)
     tcase_add_test(t, an_ack_never_goes_back);
     tcase_add_test(t, a_retired_target_never_holds_anyone_up);
     tcase_add_test(t, one_nmi_in_flight_and_claimed_once);
+    tcase_add_test(t, amd_v_exit_leaves_the_next_nmi_armed);
+    tcase_add_test(t, vt_x_exit_claims_its_nmi);
     suite_add_tcase(s, t);
     return unit_run_suite(s);
 }
