@@ -3,31 +3,16 @@
  * One of the files that include lwIP.
  */
 #include "net/lwip/bv_echo.h"
+#include "net/lwip/bv_log.h"
 #include "lwip/tcp.h"
 
 static struct tcp_pcb *listener;
 static void (*echo_log)(const char *line);
 
-/* "prefix<n>suffix" without a formatter: this file may not use bookvisor's. */
+/* "prefix<n>suffix" to this service's log (net/lwip/bv_log.h). */
 static void log_count(const char *prefix, u32 n, const char *suffix)
 {
-    char line[96], digits[11];
-    unsigned len = 0, nd = 0;
-
-    if (!echo_log)
-        return;
-    do {
-        digits[nd++] = (char)('0' + n % 10);
-        n /= 10;
-    } while (n);
-    for (; *prefix && len < sizeof(line) - 1; prefix++)
-        line[len++] = *prefix;
-    while (nd && len < sizeof(line) - 1)
-        line[len++] = digits[--nd];
-    for (; *suffix && len < sizeof(line) - 1; suffix++)
-        line[len++] = *suffix;
-    line[len] = '\0';
-    echo_log(line);
+    bv_log_count(echo_log, prefix, n, suffix);
 }
 
 /* Bytes one connection echoed, kept in the pcb's arg (no allocation). */

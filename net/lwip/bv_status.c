@@ -3,6 +3,7 @@
  * bv_status.h). One of the files that include lwIP.
  */
 #include "net/lwip/bv_status.h"
+#include "net/lwip/bv_log.h"
 #include "lwip/tcp.h"
 
 /* At most this many connections at once: a peer that opens more is refused,
@@ -28,26 +29,10 @@ static struct tcp_pcb *listener;
 static bv_status_reply_fn status_reply;
 static void (*status_log)(const char *line);
 
-/* "prefix<n>suffix" without a formatter: this file may not use bookvisor's. */
+/* "prefix<n>suffix" to this service's log (net/lwip/bv_log.h). */
 static void log_count(const char *prefix, u32 n, const char *suffix)
 {
-    char line[96], digits[11];
-    unsigned len = 0, nd = 0;
-
-    if (!status_log)
-        return;
-    do {
-        digits[nd++] = (char)('0' + n % 10);
-        n /= 10;
-    } while (n);
-    for (; *prefix && len < sizeof(line) - 1; prefix++)
-        line[len++] = *prefix;
-    while (nd && len < sizeof(line) - 1)
-        line[len++] = digits[--nd];
-    for (; *suffix && len < sizeof(line) - 1; suffix++)
-        line[len++] = *suffix;
-    line[len] = '\0';
-    status_log(line);
+    bv_log_count(status_log, prefix, n, suffix);
 }
 
 /* Forget pcb's callbacks and its slot, then close it (or abort it when lwIP

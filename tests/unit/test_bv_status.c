@@ -8,7 +8,7 @@
  * connections in a row leak no pbuf and no slot.
  * The reply function here is the test's own ("[request]\n"), so what the glue
  * passes it is seen byte for byte; net_status_reply() is lab 11 part 1's.
- * unit-sources: net/lwip/bv_ip.c net/lwip/bv_status.c net/netapi.c net/net_frame.c net/net_filter.c common/lib/format.c common/lib/kstring.c third_party/lwip-src/src/core/[a-z]*.c third_party/lwip-src/src/core/ipv4/[a-z]*.c third_party/lwip-src/src/netif/ethernet.c
+ * unit-sources: net/lwip/bv_ip.c net/lwip/bv_status.c net/lwip/bv_log.c net/netapi.c net/net_frame.c net/net_filter.c common/lib/format.c common/lib/kstring.c third_party/lwip-src/src/core/[a-z]*.c third_party/lwip-src/src/core/ipv4/[a-z]*.c third_party/lwip-src/src/netif/ethernet.c
  * unit-cflags: -Inet/lwip -Ithird_party/lwip-src/src/include -Wno-unused-parameter -Wno-missing-field-initializers -Wno-address -Wno-sign-compare
  */
 #include <check.h>
@@ -18,6 +18,7 @@
 #include <string.h>
 #include "net/lwip/bv_ip.h"
 #include "net/lwip/bv_status.h"
+#include "tests/unit/net_bytes.h"
 #include "tests/unit/unit_main.h"
 
 void bv_ip_diag(const char *fmt, ...)
@@ -89,41 +90,6 @@ static u32 bracket_reply(const char *req, u32 len, char *o, u32 size)
 
 static const struct net_nic_ops ops = { capture, NULL };
 static struct net_nic nic;
-
-static void put16(u8 *p, u16 v)
-{
-    p[0] = (u8)(v >> 8);
-    p[1] = (u8)v;
-}
-
-static void put32(u8 *p, u32 v)
-{
-    put16(p, (u16)(v >> 16));
-    put16(p + 2, (u16)v);
-}
-
-static u16 get16(const u8 *p)
-{
-    return (u16)(p[0] << 8 | p[1]);
-}
-
-static u32 get32(const u8 *p)
-{
-    return (u32)get16(p) << 16 | get16(p + 2);
-}
-
-/* The Internet checksum (RFC 1071) of len bytes. */
-static u16 inet_sum(const u8 *p, size_t len)
-{
-    u32 s = 0;
-    for (size_t i = 0; i + 1 < len; i += 2)
-        s += get16(p + i);
-    if (len & 1)
-        s += (u32)p[len - 1] << 8;
-    while (s >> 16)
-        s = (s & 0xFFFF) + (s >> 16);
-    return (u16)~s;
-}
 
 /* The stack on a fake NIC with 10.0.2.15, the peer's MAC learned, the service on port 79. */
 static void start(void)
