@@ -4,6 +4,7 @@
  */
 #include "net/lwip/bv_echo.h"
 #include "net/lwip/bv_log.h"
+#include "net/lwip/bv_tcp.h"
 #include "lwip/tcp.h"
 
 static struct tcp_pcb *listener;
@@ -60,22 +61,11 @@ static err_t echo_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 
 int bv_echo_start(u16 port, void (*log)(const char *line))
 {
-    struct tcp_pcb *pcb;
-
     if (listener)
         return -1;
-    pcb = tcp_new();
-    if (!pcb)
+    listener = bv_tcp_listen_on(port);
+    if (!listener)
         return -1;
-    if (tcp_bind(pcb, IP_ANY_TYPE, port) != ERR_OK) {
-        tcp_close(pcb);
-        return -1;
-    }
-    listener = tcp_listen(pcb);
-    if (!listener) {
-        tcp_close(pcb);
-        return -1;
-    }
     echo_log = log;
     tcp_accept(listener, echo_accept);
     log_count("echo: server listening on TCP port ", port, "");

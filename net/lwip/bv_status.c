@@ -4,6 +4,7 @@
  */
 #include "net/lwip/bv_status.h"
 #include "net/lwip/bv_log.h"
+#include "net/lwip/bv_tcp.h"
 #include "lwip/tcp.h"
 
 /* At most this many connections at once: a peer that opens more is refused,
@@ -177,22 +178,11 @@ static err_t status_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 
 int bv_status_start(u16 port, bv_status_reply_fn reply, void (*log)(const char *line))
 {
-    struct tcp_pcb *pcb;
-
     if (listener || !reply)
         return -1;
-    pcb = tcp_new();
-    if (!pcb)
+    listener = bv_tcp_listen_on(port);
+    if (!listener)
         return -1;
-    if (tcp_bind(pcb, IP_ANY_TYPE, port) != ERR_OK) {
-        tcp_close(pcb);
-        return -1;
-    }
-    listener = tcp_listen(pcb);
-    if (!listener) {
-        tcp_close(pcb);
-        return -1;
-    }
     status_reply = reply;
     status_log = log;
     tcp_accept(listener, status_accept);

@@ -6,7 +6,7 @@
  * logs its address, and with DHCP starts by broadcasting a DISCOVER. Its
  * TCP echo server (net/lwip/bv_echo.c) accepts a connection, sends the
  * bytes back with a valid checksum, and closes when the client does.
- * unit-sources: net/lwip/bv_ip.c net/lwip/bv_echo.c net/lwip/bv_log.c net/netapi.c net/net_frame.c net/net_filter.c common/lib/format.c common/lib/kstring.c third_party/lwip-src/src/core/[a-z]*.c third_party/lwip-src/src/core/ipv4/[a-z]*.c third_party/lwip-src/src/netif/ethernet.c
+ * unit-sources: net/lwip/bv_ip.c net/lwip/bv_echo.c net/lwip/bv_log.c net/lwip/bv_tcp.c net/netapi.c net/net_frame.c net/net_filter.c common/lib/format.c common/lib/kstring.c third_party/lwip-src/src/core/[a-z]*.c third_party/lwip-src/src/core/ipv4/[a-z]*.c third_party/lwip-src/src/netif/ethernet.c
  * unit-cflags: -Inet/lwip -Ithird_party/lwip-src/src/include -Wno-unused-parameter -Wno-missing-field-initializers -Wno-address -Wno-sign-compare
  */
 #include <check.h>
@@ -16,22 +16,9 @@
 #include <string.h>
 #include "net/lwip/bv_echo.h"
 #include "net/lwip/bv_ip.h"
+#include "tests/unit/lwip_host.h"
 #include "tests/unit/net_bytes.h"
 #include "tests/unit/unit_main.h"
-
-void bv_ip_diag(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-}
-
-void bv_ip_assert(const char *msg, const char *file, int line)
-{
-    fprintf(stderr, "lwIP assertion: %s (%s:%d)\n", msg, file, line);
-    abort();
-}
 
 #define IP(a, b, c, d) ((u32)(a) << 24 | (u32)(b) << 16 | (u32)(c) << 8 | (d))
 static const u8 nic_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };

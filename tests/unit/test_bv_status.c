@@ -8,7 +8,7 @@
  * connections in a row leak no pbuf and no slot.
  * The reply function here is the test's own ("[request]\n"), so what the glue
  * passes it is seen byte for byte; net_status_reply() is lab 11 part 1's.
- * unit-sources: net/lwip/bv_ip.c net/lwip/bv_status.c net/lwip/bv_log.c net/netapi.c net/net_frame.c net/net_filter.c common/lib/format.c common/lib/kstring.c third_party/lwip-src/src/core/[a-z]*.c third_party/lwip-src/src/core/ipv4/[a-z]*.c third_party/lwip-src/src/netif/ethernet.c
+ * unit-sources: net/lwip/bv_ip.c net/lwip/bv_status.c net/lwip/bv_log.c net/lwip/bv_tcp.c net/netapi.c net/net_frame.c net/net_filter.c common/lib/format.c common/lib/kstring.c third_party/lwip-src/src/core/[a-z]*.c third_party/lwip-src/src/core/ipv4/[a-z]*.c third_party/lwip-src/src/netif/ethernet.c
  * unit-cflags: -Inet/lwip -Ithird_party/lwip-src/src/include -Wno-unused-parameter -Wno-missing-field-initializers -Wno-address -Wno-sign-compare
  */
 #include <check.h>
@@ -18,22 +18,9 @@
 #include <string.h>
 #include "net/lwip/bv_ip.h"
 #include "net/lwip/bv_status.h"
+#include "tests/unit/lwip_host.h"
 #include "tests/unit/net_bytes.h"
 #include "tests/unit/unit_main.h"
-
-void bv_ip_diag(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-}
-
-void bv_ip_assert(const char *msg, const char *file, int line)
-{
-    fprintf(stderr, "lwIP assertion: %s (%s:%d)\n", msg, file, line);
-    abort();
-}
 
 #define IP(a, b, c, d) ((u32)(a) << 24 | (u32)(b) << 16 | (u32)(c) << 8 | (d))
 #define SERVER_IP IP(10, 0, 2, 15)
