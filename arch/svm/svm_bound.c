@@ -1,0 +1,210 @@
+/*
+ * arch/svm/svm_bound.c - AMD-V's bound on the guest's run while a VMM timer
+ * waits (chapter 07, "AMD-V: the local APIC timer, borrowed").
+ *
+ * Physical interrupts exit whatever the guest's IF (V_INTR_MASKING, the INTR
+ * intercept, VMRUN at host IF = 1 inside CLGI); the local APIC timer,
+ * borrowed only while the guest leaves it idle, brings one by the deadline.
+ * The timer is armed only for the guest's run: every bounded exit disarms it,
+ * so SVM_BOUND_VECTOR never reaches an interrupt window (a HLT's) in which
+ * it would be taken for the guest's.
+ */
+#include "arch/svm/svm_bound.h"
+#include "arch/svm/svm_lapic_borrow.h"
+#include "arch/x86/cpu.h"
+#include "arch/x86/desc.h"
+#include "arch/x86/lapic.h"
+#include "arch/x86/phys.h"
+#include "common/base/kprintf.h"
+#include "common/vm/vcpu_events.h"
+
+/* Timer ticks (divisor 1) per TSC cycle, 32.32; 0: not usable. Written once
+ * at boot by svm_bound_calibrate(), only read afterwards: no lock. */
+static u64 lapic_rate;
+
+/* A local APIC register by its xAPIC offset, in the mode the guest left on.
+ * Off: reads give 0 and writes go nowhere; the caller checks the mode. */
+static u32 apic_read(u32 reg)
+{
+    u64 base = rdmsr(MSR_IA32_APIC_BASE);
+    switch (lapic_mode_of(base)) {
+    case LAPIC_MODE_X2APIC: return (u32)rdmsr(lapic_x2apic_msr(reg));
+    case LAPIC_MODE_XAPIC: return *(volatile u32 *)((u8 *)phys_to_virt(lapic_mmio_base(base)) + reg);
+    case LAPIC_MODE_OFF: break;
+    }
+    return 0;
+}
+
+static void apic_write(u32 reg, u32 value)
+{
+    u64 base = rdmsr(MSR_IA32_APIC_BASE);
+    switch (lapic_mode_of(base)) {
+    case LAPIC_MODE_X2APIC: wrmsr(lapic_x2apic_msr(reg), value); break;
+    case LAPIC_MODE_XAPIC:
+        *(volatile u32 *)((u8 *)phys_to_virt(lapic_mmio_base(base)) + reg) = value;
+        break;
+    case LAPIC_MODE_OFF: break;
+    }
+}
+
+static inline u64 read_cr8(void)
+{
+    u64 v;
+    __asm__ volatile("mov %%cr8, %0" : "=r"(v));
+    return v;
+}
+
+static inline void write_cr8(u64 v)
+{
+    __asm__ volatile("mov %0, %%cr8" : : "r"(v) : "memory");
+}
+
+void svm_bound_calibrate(void)
+{
+    if (lapic_mode() == LAPIC_MODE_OFF) {
+        kprintf("bookvisor: svm: the local APIC is off: a guest that never exits delays the "
+                "VMM's timers until it does\n");
+        return;
+    }
+    /* The guest has not run: the timer is bookvisor's. Masked, divisor 1,
+     * counting down from the top for 2^22 TSC cycles (a few ms at most). */
+    u32 lvt = apic_read(LAPIC_REG_LVT_TIMER), divide = apic_read(LAPIC_REG_TIMER_DIVIDE);
+    apic_write(LAPIC_REG_LVT_TIMER, LAPIC_LVT_MASKED | SVM_BOUND_VECTOR);
+    apic_write(LAPIC_REG_TIMER_DIVIDE, 0xB);
+    apic_write(LAPIC_REG_TIMER_INITIAL, 0xFFFFFFFF);
+    u64 t0 = rdtsc(), t1;
+    while ((t1 = rdtsc()) - t0 < (1ULL << 22))
+        cpu_pause();
+    u32 left = apic_read(LAPIC_REG_TIMER_CURRENT);
+    apic_write(LAPIC_REG_TIMER_INITIAL, 0);
+    apic_write(LAPIC_REG_TIMER_DIVIDE, divide);
+    apic_write(LAPIC_REG_LVT_TIMER, lvt);
+    lapic_rate = svm_lapic_rate(0xFFFFFFFFULL - left, t1 - t0);
+    if (!lapic_rate)
+        kprintf("bookvisor: svm: the local APIC timer did not count against the TSC: a guest "
+                "that never exits delays the VMM's timers until it does\n");
+}
+
+/* Give the timer back to the guest: its LVT, and the count it had (0),
+ * unless the guest wrote one of them itself, which then stays. */
+static void give_back(struct svm_bound *b)
+{
+    u32 lvt = apic_read(LAPIC_REG_LVT_TIMER);
+    u32 initial = apic_read(LAPIC_REG_TIMER_INITIAL);
+    bool lvt_ours = svm_lapic_lvt_ours(lvt);
+    if (initial == b->count_written && b->count_written)
+        apic_write(LAPIC_REG_TIMER_INITIAL, 0);
+    if (lvt_ours)
+        apic_write(LAPIC_REG_LVT_TIMER, b->guest_lvt);
+    b->borrowed = false;
+    b->count_written = 0;
+}
+
+/* Is SVM_BOUND_VECTOR requested at the local APIC? */
+static bool vector_requested(void)
+{
+    return (apic_read(LAPIC_REG_IRR0) >> SVM_BOUND_VECTOR) & 1;
+}
+
+/* Take what is pending, as on_external_interrupt() would; bookvisor's
+ * vector is acknowledged here, the guest's are queued for the guest (their
+ * EOI is the guest's). Returns whether bookvisor's came. */
+static bool take_vector(struct svm_bound *b, struct vcpu *v)
+{
+    struct desc_caught caught;
+    desc_take_interrupts(&caught);
+    bool ours = (caught.vectors[0] >> SVM_BOUND_VECTOR) & 1;
+    if (ours) {
+        caught.vectors[0] &= ~(1ULL << SVM_BOUND_VECTOR);
+        lapic_eoi();
+    }
+    for (unsigned word = 0; word < 4; word++)
+        for (u64 bits = caught.vectors[word]; bits; bits &= bits - 1)
+            vcpu_queue_interrupt(v, (u8)(word * 64 + __builtin_ctzll(bits)));
+    if (caught.nmi)
+        vcpu_queue_nmi(v);
+    /* Still requested: the guest's task or in-service priority holds it
+     * back. The bound stays on (host IF = 1 in VMRUN) until it comes. */
+    b->vector_stuck = vector_requested();
+    return ours;
+}
+
+/* Bound off: the guest's IF masks physical interrupts again, and its CR8
+ * is the APIC's task priority, which has V_TPR's value (svm_bound_exit()). */
+static void bound_off(struct svm_bound *b, struct vmcb_control *c)
+{
+    if (b->borrowed)
+        give_back(b);
+    b->on = false;
+    if (!b->intr_by_policy)
+        c->intercept_misc1 &= ~SVM_INTERCEPT1_INTR;
+    c->vintr &= ~SVM_VINTR_V_INTR_MASKING;
+    c->clean_bits = 0;
+}
+
+void svm_bound_exit(struct svm_bound *b, struct vcpu *v, struct vmcb *vmcb, struct vm_exit *e)
+{
+    /* A guest CR8 write went to V_TPR only: the APIC's task priority follows. */
+    u8 vtpr = (u8)(vmcb->control.vintr & SVM_VINTR_V_TPR_MASK);
+    if (vtpr != b->tpr_entered) {
+        write_cr8(vtpr);
+        b->tpr_entered = vtpr;
+    }
+    if (b->borrowed) {
+        u32 lvt = apic_read(LAPIC_REG_LVT_TIMER);
+        u32 initial = apic_read(LAPIC_REG_TIMER_INITIAL);
+        if (lapic_mode() != LAPIC_MODE_OFF && svm_lapic_still_ours(lvt, initial, b->count_written)) {
+            apic_write(LAPIC_REG_TIMER_INITIAL, 0); /* disarmed until the next entry */
+            b->count_written = 0;
+        } else {
+            give_back(b); /* the guest wrote it: its own again */
+        }
+    }
+    if (lapic_rate && vector_requested() && take_vector(b, v) &&
+        e->kind == VM_EXIT_EXTERNAL_INTERRUPT)
+        e->kind = VM_EXIT_VMM_TIMER;
+    /* The bound outlived its deadline only to wait for that vector. */
+    if (!b->deadline_pending && !b->vector_stuck)
+        bound_off(b, &vmcb->control);
+}
+
+/* Bound on: the host's IF masks physical interrupts in the guest, and the
+ * guest's CR8 is V_TPR, which starts as the APIC's task priority. */
+static void bound_on(struct svm_bound *b, struct vmcb_control *c)
+{
+    b->on = true;
+    b->intr_by_policy = (c->intercept_misc1 & SVM_INTERCEPT1_INTR) != 0;
+    c->intercept_misc1 |= SVM_INTERCEPT1_INTR;
+    c->vintr |= SVM_VINTR_V_INTR_MASKING;
+    c->clean_bits = 0;
+}
+
+void svm_bound_set(struct svm_bound *b, struct vmcb *vmcb, u64 tsc_deadline)
+{
+    struct vmcb_control *c = &vmcb->control;
+    b->deadline_pending = tsc_deadline != VCPU_NO_DEADLINE;
+    if (tsc_deadline == VCPU_NO_DEADLINE) {
+        /* A vector still waiting behind the guest's priority must come to an
+         * exit, not to the window of a HLT: the bound stays until then. */
+        if (b->on && !b->vector_stuck)
+            bound_off(b, c);
+        return;
+    }
+    if (!b->on)
+        bound_on(b, c);
+    b->tpr_entered = (u8)(read_cr8() & SVM_VINTR_V_TPR_MASK);
+    c->vintr = (c->vintr & ~SVM_VINTR_V_TPR_MASK) | b->tpr_entered;
+    if (!lapic_rate || b->vector_stuck || lapic_mode() == LAPIC_MODE_OFF)
+        return;
+    if (!b->borrowed) {
+        u32 lvt = apic_read(LAPIC_REG_LVT_TIMER);
+        if (!svm_lapic_may_borrow(lvt, apic_read(LAPIC_REG_TIMER_INITIAL)))
+            return; /* the guest's timer: its ticks exit instead */
+        b->guest_lvt = lvt;
+        b->borrowed = true;
+        apic_write(LAPIC_REG_LVT_TIMER, svm_lapic_borrowed_lvt());
+    }
+    u32 divisor = svm_lapic_divisor(apic_read(LAPIC_REG_TIMER_DIVIDE));
+    b->count_written = svm_lapic_count_for(rdtsc(), tsc_deadline, lapic_rate, divisor);
+    apic_write(LAPIC_REG_TIMER_INITIAL, b->count_written);
+}
