@@ -580,7 +580,8 @@ static void svm_set_event_windows(struct vcpu *v, bool interrupt_window, bool nm
     struct svm_vcpu *s = v->arch;
     struct vmcb_control *c = &s->vmcb->control;
     const u64 virq = SVM_VINTR_V_IRQ | SVM_VINTR_V_IGN_TPR | (0xFULL << SVM_VINTR_PRIO_SHIFT);
-    if (interrupt_window) {
+    /* The bound may wait for the window too (a deferred interrupt, svm_bound.c). */
+    if (interrupt_window || s->bound.deferred) {
         c->vintr |= virq;
         c->intercept_misc1 |= SVM_INTERCEPT1_VINTR;
     } else {
@@ -613,7 +614,7 @@ static void svm_bound_run(struct vcpu *v, u64 tsc_deadline)
     struct svm_vcpu *s = v->arch;
     if (tsc_deadline == VCPU_NO_DEADLINE && !s->bound.on)
         return;
-    svm_bound_set(&s->bound, s->vmcb, tsc_deadline);
+    svm_bound_set(&s->bound, v, s->vmcb, tsc_deadline);
 }
 
 /* TLB_CONTROL 1: flush everything of this ASID at the next VMRUN (cleared after the exit). */

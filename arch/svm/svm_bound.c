@@ -8,6 +8,13 @@
  * The timer is armed only for the guest's run: every bounded exit disarms it,
  * so SVM_BOUND_VECTOR never reaches an interrupt window (a HLT's) in which
  * it would be taken for the guest's.
+ *
+ * An interrupt of the guest's that exits while the guest cannot take one is
+ * left at its controller (deferred), as VT-x does (vmx_defer_interrupt()):
+ * taken then, an 8259's would be acknowledged at whatever vector it has now.
+ * A guest booting from the BIOS, IF = 0, found the BIOS's timer tick waiting
+ * at vector 8; bookvisor took it and queued vector 8, and the guest's STI
+ * later met it as a #DF without its error code (tests/emu/vmm-timer-halt).
  */
 #include "arch/svm/svm_bound.h"
 #include "arch/svm/svm_lapic_borrow.h"
@@ -45,6 +52,41 @@ static void apic_write(u32 reg, u32 value)
         break;
     case LAPIC_MODE_OFF: break;
     }
+}
+
+#define RFLAGS_IF (1ULL << 9)
+#define SVM_WINDOW_VINTR (SVM_VINTR_V_IRQ | SVM_VINTR_V_IGN_TPR | (0xFULL << SVM_VINTR_PRIO_SHIFT))
+
+/* Could the guest take an interrupt at this exit (RFLAGS.IF, no shadow)? A
+ * HLT's shadow (STI; HLT) ends with the HLT, which bookvisor completes. */
+static bool guest_can_take(const struct vmcb *vmcb, const struct vm_exit *e)
+{
+    return (vmcb->save.rflags & RFLAGS_IF) &&
+           (!(vmcb->control.interrupt_shadow & 1) || e->kind == VM_EXIT_HLT);
+}
+
+/* Defer (see the top): the guest's IF masks physical interrupts again until
+ * its interrupt window (the V_IRQ of svm_set_event_windows(), asked for here
+ * too); the INTR intercept stays, so that none goes to the guest's IDT (the
+ * borrowed timer's least of all). The bound's own vector waits with them. */
+static void defer_begin(struct svm_bound *b, struct vmcb_control *c)
+{
+    b->deferred = true;
+    c->vintr = (c->vintr & ~SVM_VINTR_V_INTR_MASKING) | SVM_WINDOW_VINTR;
+    c->intercept_misc1 |= SVM_INTERCEPT1_VINTR;
+    c->clean_bits = 0;
+}
+
+/* The window came (or the bound went): the window stays only if common code
+ * asked for it as well. */
+static void defer_end(struct svm_bound *b, struct vmcb_control *c, bool window_wanted)
+{
+    b->deferred = false;
+    if (!window_wanted) {
+        c->vintr &= ~SVM_WINDOW_VINTR;
+        c->intercept_misc1 &= ~SVM_INTERCEPT1_VINTR;
+    }
+    c->clean_bits = 0;
 }
 
 static inline u64 read_cr8(void)
@@ -108,11 +150,19 @@ static bool vector_requested(void)
 
 /* Take what is pending, as on_external_interrupt() would; bookvisor's
  * vector is acknowledged here, the guest's are queued for the guest (their
- * EOI is the guest's). Returns whether bookvisor's came. */
-static bool take_vector(struct svm_bound *b, struct vcpu *v)
+ * EOI is the guest's). Returns whether bookvisor's came. While the guest
+ * cannot take an interrupt, LINT0 is masked meanwhile: an 8259's interrupt
+ * (ExtINT) stays at the 8259 (see the top); the local APIC's own carry
+ * their vectors in its IRR, which the guest's later writes do not change. */
+static bool take_vector(struct svm_bound *b, struct vcpu *v, bool guest_can)
 {
     struct desc_caught caught;
+    u32 lint0 = guest_can ? 0 : apic_read(LAPIC_REG_LVT_LINT0);
+    if (!guest_can && !(lint0 & LAPIC_LVT_MASKED))
+        apic_write(LAPIC_REG_LVT_LINT0, lint0 | LAPIC_LVT_MASKED);
     desc_take_interrupts(&caught);
+    if (!guest_can && !(lint0 & LAPIC_LVT_MASKED))
+        apic_write(LAPIC_REG_LVT_LINT0, lint0);
     bool ours = (caught.vectors[0] >> SVM_BOUND_VECTOR) & 1;
     if (ours) {
         caught.vectors[0] &= ~(1ULL << SVM_BOUND_VECTOR);
@@ -131,8 +181,10 @@ static bool take_vector(struct svm_bound *b, struct vcpu *v)
 
 /* Bound off: the guest's IF masks physical interrupts again, and its CR8
  * is the APIC's task priority, which has V_TPR's value (svm_bound_exit()). */
-static void bound_off(struct svm_bound *b, struct vmcb_control *c)
+static void bound_off(struct svm_bound *b, struct vmcb_control *c, bool window_wanted)
 {
+    if (b->deferred)
+        defer_end(b, c, window_wanted);
     if (b->borrowed)
         give_back(b);
     b->on = false;
@@ -160,12 +212,30 @@ void svm_bound_exit(struct svm_bound *b, struct vcpu *v, struct vmcb *vmcb, stru
             give_back(b); /* the guest wrote it: its own again */
         }
     }
-    if (lapic_rate && vector_requested() && take_vector(b, v) &&
-        e->kind == VM_EXIT_EXTERNAL_INTERRUPT)
-        e->kind = VM_EXIT_VMM_TIMER;
+    bool can_take = guest_can_take(vmcb, e);
+    if (b->deferred && can_take) { /* its window: physical interrupts exit whatever IF again */
+        defer_end(b, &vmcb->control, v->events.interrupt_window_open);
+        vmcb->control.vintr |= SVM_VINTR_V_INTR_MASKING;
+    }
+    /* The deadline's vector is taken whatever the guest's IF at its INTR
+     * exit: that is the bound. At another exit with IF = 0 it is left to
+     * exit by itself (Bochs 2.7 waits for the guest's STI), the bound kept. */
+    bool ours = lapic_rate && vector_requested();
+    bool intr = e->kind == VM_EXIT_EXTERNAL_INTERRUPT;
+    if (ours && !can_take && !intr) {
+        b->vector_stuck = true;
+    } else if (ours || (can_take && intr)) {
+        if (take_vector(b, v, can_take) && intr)
+            e->kind = VM_EXIT_VMM_TIMER;
+    } else if (intr) {
+        /* The guest's, and it cannot take it: it waits at its controller. */
+        e->details.interrupt.left_pending = true;
+        if (!b->deferred)
+            defer_begin(b, &vmcb->control);
+    }
     /* The bound outlived its deadline only to wait for that vector. */
     if (!b->deadline_pending && !b->vector_stuck)
-        bound_off(b, &vmcb->control);
+        bound_off(b, &vmcb->control, v->events.interrupt_window_open);
 }
 
 /* Bound on: the host's IF masks physical interrupts in the guest, and the
@@ -179,7 +249,7 @@ static void bound_on(struct svm_bound *b, struct vmcb_control *c)
     c->clean_bits = 0;
 }
 
-void svm_bound_set(struct svm_bound *b, struct vmcb *vmcb, u64 tsc_deadline)
+void svm_bound_set(struct svm_bound *b, struct vcpu *v, struct vmcb *vmcb, u64 tsc_deadline)
 {
     struct vmcb_control *c = &vmcb->control;
     b->deadline_pending = tsc_deadline != VCPU_NO_DEADLINE;
@@ -187,7 +257,7 @@ void svm_bound_set(struct svm_bound *b, struct vmcb *vmcb, u64 tsc_deadline)
         /* A vector still waiting behind the guest's priority must come to an
          * exit, not to the window of a HLT: the bound stays until then. */
         if (b->on && !b->vector_stuck)
-            bound_off(b, c);
+            bound_off(b, c, v->events.interrupt_window_open);
         return;
     }
     if (!b->on)

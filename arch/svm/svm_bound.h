@@ -23,6 +23,7 @@ struct svm_bound {
     bool intr_by_policy;  /**< the INTR intercept was on before (a VMM vector): it stays */
     bool borrowed;        /**< the local APIC timer is bookvisor's */
     bool vector_stuck;    /**< SVM_BOUND_VECTOR waits in the IRR behind the guest's priority */
+    bool deferred;        /**< a guest's interrupt waits for the guest's IF: V_INTR_MASKING off, window on */
     u32 guest_lvt;        /**< the guest's LVT timer, given back when the timer is */
     u32 count_written;    /**< the initial count bookvisor wrote last (0: disarmed) */
     u8 tpr_entered;       /**< V_TPR as given at entry: a change is a guest CR8 write */
@@ -39,7 +40,7 @@ void svm_bound_calibrate(void);
  * backend_ops.bound_run for AMD-V: before an entry, bound the run by TSC
  * @p tsc_deadline, or take the bound away with VCPU_NO_DEADLINE.
  */
-void svm_bound_set(struct svm_bound *b, struct vmcb *vmcb, u64 tsc_deadline);
+void svm_bound_set(struct svm_bound *b, struct vcpu *v, struct vmcb *vmcb, u64 tsc_deadline);
 
 /**
  * At every exit while b->on: disarm the borrowed timer (or step aside if the

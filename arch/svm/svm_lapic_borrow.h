@@ -26,6 +26,7 @@
 #define LAPIC_REG_PPR 0x0A0           /**< processor priority (read only) */
 #define LAPIC_REG_IRR0 0x200          /**< interrupt request, vectors 0-31 */
 #define LAPIC_REG_LVT_TIMER 0x320     /**< LVT timer: vector, mask (bit 16), mode (bits 18:17) */
+#define LAPIC_REG_LVT_LINT0 0x350     /**< LVT LINT0: where an 8259 (ExtINT) comes in */
 #define LAPIC_REG_TIMER_INITIAL 0x380 /**< initial count: a write starts the count */
 #define LAPIC_REG_TIMER_CURRENT 0x390 /**< current count (read only) */
 #define LAPIC_REG_TIMER_DIVIDE 0x3E0  /**< divide configuration: bits 0, 1 and 3 */
