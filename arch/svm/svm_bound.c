@@ -66,8 +66,8 @@ static bool guest_can_take(const struct vmcb *vmcb, const struct vm_exit *e)
 }
 
 /* Defer (see the top): the guest's IF masks physical interrupts again until
- * its interrupt window (the V_IRQ of svm_set_event_windows(), asked for here
- * too); the INTR intercept stays, so that none goes to the guest's IDT (the
+ * the next exit, its interrupt window at the latest (the V_IRQ of
+ * svm_set_event_windows(), asked for here too); the INTR intercept stays, so that none goes to the guest's IDT (the
  * borrowed timer's least of all). The bound's own vector waits with them. */
 static void defer_begin(struct svm_bound *b, struct vmcb_control *c)
 {
@@ -77,8 +77,8 @@ static void defer_begin(struct svm_bound *b, struct vmcb_control *c)
     c->clean_bits = 0;
 }
 
-/* The window came (or the bound went): the window stays only if common code
- * asked for it as well. */
+/* The next exit came (or the bound went): the window stays only if common
+ * code asked for it as well. */
 static void defer_end(struct svm_bound *b, struct vmcb_control *c, bool window_wanted)
 {
     b->deferred = false;
@@ -213,7 +213,12 @@ void svm_bound_exit(struct svm_bound *b, struct vcpu *v, struct vmcb *vmcb, stru
         }
     }
     bool can_take = guest_can_take(vmcb, e);
-    if (b->deferred && can_take) { /* its window: physical interrupts exit whatever IF again */
+    /* Any exit ends a deferral: the guest may have dropped the interrupt at its
+     * controller (as a booting guest's 8259 initialisation drops a stale one),
+     * and a deferral lasting until an STI that never comes (a guest spinning
+     * with IF = 0) would leave it unbounded. One still pending exits again at
+     * once and is deferred again: one more exit. */
+    if (b->deferred) {
         defer_end(b, &vmcb->control, v->events.interrupt_window_open);
         vmcb->control.vintr |= SVM_VINTR_V_INTR_MASKING;
     }
