@@ -222,21 +222,24 @@ void svm_bound_exit(struct svm_bound *b, struct vcpu *v, struct vmcb *vmcb, stru
         defer_end(b, &vmcb->control, v->events.interrupt_window_open);
         vmcb->control.vintr |= SVM_VINTR_V_INTR_MASKING;
     }
-    /* The deadline's vector is taken whatever the guest's IF at its INTR
-     * exit: that is the bound. At another exit with IF = 0 it is left to
-     * exit by itself (Bochs 2.7 waits for the guest's STI), the bound kept. */
-    bool ours = lapic_rate && vector_requested();
+    /* The deadline's vector is taken whatever the guest's IF: that is the
+     * bound. A guest's interrupt only when the guest could take it. */
     bool intr = e->kind == VM_EXIT_EXTERNAL_INTERRUPT;
-    if (ours && !can_take && !intr) {
-        b->vector_stuck = true;
-    } else if (ours || (can_take && intr)) {
+    switch (svm_bound_take_choice(lapic_rate && vector_requested(), can_take, intr)) {
+    case SVM_BOUND_TAKE_NONE:
+        break;
+    case SVM_BOUND_TAKE_ALL:
+    case SVM_BOUND_TAKE_APIC_ONLY:
         if (take_vector(b, v, can_take) && intr)
             e->kind = VM_EXIT_VMM_TIMER;
-    } else if (intr) {
-        /* The guest's, and it cannot take it: it waits at its controller. */
+        break;
+    case SVM_BOUND_TAKE_LATER:
+        b->vector_stuck = true; /* the bound stays until it comes */
+        break;
+    case SVM_BOUND_TAKE_DEFER:
         e->details.interrupt.left_pending = true;
-        if (!b->deferred)
-            defer_begin(b, &vmcb->control);
+        defer_begin(b, &vmcb->control);
+        break;
     }
     /* The bound outlived its deadline only to wait for that vector. */
     if (!b->deadline_pending && !b->vector_stuck)

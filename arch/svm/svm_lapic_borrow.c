@@ -59,3 +59,17 @@ u32 svm_lapic_count_for(u64 now, u64 deadline, u64 rate, u32 divisor)
         return 0xFFFFFFFF;
     return count ? (u32)count : 1;
 }
+
+enum svm_bound_take svm_bound_take_choice(bool ours_requested, bool guest_can_take,
+                                          bool intr_exit)
+{
+    if (!ours_requested && !intr_exit)
+        return SVM_BOUND_TAKE_NONE;
+    if (guest_can_take)
+        return SVM_BOUND_TAKE_ALL;
+    if (!ours_requested)
+        return SVM_BOUND_TAKE_DEFER;
+    /* Taken only at its own exit; at another (Bochs 2.7 gives no INTR exit
+     * while the guest's IF is 0) it waits for one. */
+    return intr_exit ? SVM_BOUND_TAKE_APIC_ONLY : SVM_BOUND_TAKE_LATER;
+}

@@ -80,4 +80,24 @@ u64 svm_lapic_rate(u64 apic_ticks, u64 tsc_cycles);
  */
 u32 svm_lapic_count_for(u64 now, u64 deadline, u64 rate, u32 divisor);
 
+/** What the bound does with pending interrupts at a bounded exit (svm_bound_exit()). */
+enum svm_bound_take {
+    SVM_BOUND_TAKE_NONE,      /**< not an INTR exit, and the bound's vector is not requested */
+    SVM_BOUND_TAKE_ALL,       /**< take every pending interrupt: the guest could take its own */
+    SVM_BOUND_TAKE_APIC_ONLY, /**< the bound's vector, with LINT0 masked: an 8259's stays */
+    SVM_BOUND_TAKE_LATER,     /**< the bound's vector waits for an INTR exit of its own */
+    SVM_BOUND_TAKE_DEFER,     /**< the guest's interrupt stays at its controller (left pending) */
+};
+
+/**
+ * The choice at a bounded exit. An interrupt the guest cannot take yet must
+ * not be acknowledged: an 8259 would give the vector it has now, which a
+ * booting guest changes before its STI (chapter 07).
+ * @param ours_requested  SVM_BOUND_VECTOR is in the local APIC's IRR
+ * @param guest_can_take  RFLAGS.IF set and no interrupt shadow (a HLT's aside)
+ * @param intr_exit       the exit is the INTR intercept's
+ */
+enum svm_bound_take svm_bound_take_choice(bool ours_requested, bool guest_can_take,
+                                          bool intr_exit);
+
 #endif

@@ -33,6 +33,23 @@ START_TEST(a_guest_write_is_seen)
 }
 END_TEST
 
+START_TEST(an_interrupt_the_guest_cannot_take_is_left)
+{
+    /* Nothing the bound's: common code's exit as ever. */
+    ck_assert_int_eq(svm_bound_take_choice(false, false, false), SVM_BOUND_TAKE_NONE);
+    ck_assert_int_eq(svm_bound_take_choice(false, true, false), SVM_BOUND_TAKE_NONE);
+    /* The guest could take an interrupt: all are taken and queued. */
+    ck_assert_int_eq(svm_bound_take_choice(true, true, true), SVM_BOUND_TAKE_ALL);
+    ck_assert_int_eq(svm_bound_take_choice(false, true, true), SVM_BOUND_TAKE_ALL);
+    ck_assert_int_eq(svm_bound_take_choice(true, true, false), SVM_BOUND_TAKE_ALL);
+    /* IF = 0: the booting guest's stale 8259 tick (vmm-timer-halt's vector 8)
+     * stays at the 8259; the bound's own vector comes without it. */
+    ck_assert_int_eq(svm_bound_take_choice(false, false, true), SVM_BOUND_TAKE_DEFER);
+    ck_assert_int_eq(svm_bound_take_choice(true, false, true), SVM_BOUND_TAKE_APIC_ONLY);
+    ck_assert_int_eq(svm_bound_take_choice(true, false, false), SVM_BOUND_TAKE_LATER);
+}
+END_TEST
+
 START_TEST(divide_configuration)
 {
     ck_assert_uint_eq(svm_lapic_divisor(0xB), 1);
@@ -79,6 +96,7 @@ int main(void)
     TCase *tc = tcase_create("borrow");
     tcase_add_test(tc, borrow_only_an_idle_masked_timer);
     tcase_add_test(tc, a_guest_write_is_seen);
+    tcase_add_test(tc, an_interrupt_the_guest_cannot_take_is_left);
     tcase_add_test(tc, divide_configuration);
     tcase_add_test(tc, rate_from_a_calibration);
     tcase_add_test(tc, count_never_early);
