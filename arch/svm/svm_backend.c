@@ -5,6 +5,7 @@
  * a generic initial state, runs the guest, translates each #VMEXIT into a
  * struct vm_exit, and applies what common code decided.
  */
+#include "arch/svm/svm_bound.h"
 #include "arch/svm/svm_caps.h"
 #include "arch/svm/svm_usable.h"
 #include "arch/svm/svm_pages.h"
@@ -76,6 +77,7 @@ struct svm_vcpu {
     bool lme_held;       /* the guest's EFER.LME, kept out of the VMCB: see efer_in_vmcb() */
     bool state_written;  /* bookvisor wrote the save area since the last entry: record it */
     struct svm_entry_record entered; /* what VMRUN was last given such a state (the report's) */
+    struct svm_bound bound; /* while a VMM timer waits (chapter 07) */
 };
 
 /** Per-CPU AMD-V state (struct cpu's backend pointer), made by svm_enable_cpu(). */
@@ -122,6 +124,7 @@ static bool svm_probe(const struct cpu_info *cpu, char *features, size_t flen, c
     /* Bochs' AMD-V model delivers a single-stepping guest's #DB of an
      * intercepted instruction to the host, right after VMRUN (chapter 03). */
     trap_note_guest_step_site(svm_vmrun_return);
+    svm_bound_calibrate();
     return true;
 }
 
@@ -600,6 +603,9 @@ bool svm_on_exit(struct vcpu *v)
         check_guest_state(v, vmcb, "exit");
         decode_exit(v, vmcb, code, &e);
     }
+    struct svm_vcpu *s = v->arch;
+    if (__builtin_expect(s->bound.on, 0)) /* a VMM timer waits: the one test on the way */
+        svm_bound_exit(&s->bound, v, vmcb, &e);
     if (!vcpu_handle_exit_inline(v, &e, svm_skip_instruction))
         return false;
     prepare_entry(v, vmcb);
@@ -680,7 +686,8 @@ static void svm_set_event_windows(struct vcpu *v, bool interrupt_window, bool nm
     struct svm_vcpu *s = v->arch;
     struct vmcb_control *c = &s->vmcb->control;
     const u64 virq = SVM_VINTR_V_IRQ | SVM_VINTR_V_IGN_TPR | (0xFULL << SVM_VINTR_PRIO_SHIFT);
-    if (interrupt_window) {
+    /* The bound may wait for the window too (a deferred interrupt, svm_bound.c). */
+    if (interrupt_window || s->bound.deferred) {
         c->vintr |= virq;
         c->intercept_misc1 |= SVM_INTERCEPT1_VINTR;
     } else {
@@ -701,6 +708,19 @@ static void svm_set_event_windows(struct vcpu *v, bool interrupt_window, bool nm
             vcpu_single_step_trap(v);
     }
     c->clean_bits = 0;
+}
+
+/*
+ * The bound on the guest's run while a VMM timer waits (chapter 07):
+ * arch/svm/svm_bound.c. With no deadline and no bound in place, nothing.
+ */
+static void svm_bound_run(struct vcpu *v, u64 tsc_deadline)
+{
+    vcpu_assert_own_cpu(v, "bound_run");
+    struct svm_vcpu *s = v->arch;
+    if (tsc_deadline == VCPU_NO_DEADLINE && !s->bound.on)
+        return;
+    svm_bound_set(&s->bound, v, s->vmcb, tsc_deadline);
 }
 
 /* TLB_CONTROL 1: flush everything of this ASID at the next VMRUN (cleared after the exit). */
@@ -795,6 +815,7 @@ const struct backend_ops svm_backend = {
     .get_interruptibility = svm_get_interruptibility,
     .set_event_windows = svm_set_event_windows,
     .flush_nested_tlb = svm_flush_nested_tlb,
+    .bound_run = svm_bound_run,
     .set_io_intercept = svm_set_io_intercept,
     .set_msr_intercept = svm_set_msr_intercept,
     .set_intercept = svm_set_intercept,

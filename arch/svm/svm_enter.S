@@ -12,7 +12,15 @@
  *
  * VMRUN itself switches only part of the state; VMLOAD/VMSAVE move the rest
  * (FS, GS, TR, LDTR, KernelGSBase, STAR family, SYSENTER). GIF is cleared
- * around the switch so no interrupt lands half-way; the host keeps IF = 0.
+ * around the switch so no interrupt lands half-way. VMRUN runs at IF = 1,
+ * still inside CLGI: while a VMM timer bounds the guest's run
+ * (V_INTR_MASKING set, arch/svm/svm_bound.c) the host's IF is what masks
+ * physical interrupts in the guest, so that they exit whatever the guest's
+ * IF (APM vol. 2, "Physical interrupt masking"); with the bit clear the
+ * guest's IF masks them and the host's is not looked at. An STI costs less
+ * than testing the bit. The exit gives IF = 1 back: it is cleared before
+ * STGI, so that interrupts still reach the VMM only in its windows; the fast
+ * path re-enters with it, as the next full entry would.
  *
  * The fast path, right after VMRUN returns (GIF still 0, the guest's FS/GS/
  * TR/... still loaded, which nothing here uses): a CPUID exit whose leaf
@@ -43,6 +51,7 @@ svm_run_loop:
 .Lenter:
     movq 32(%rsp), %rax
     clgi
+    sti                     /* GIF = 0 holds interrupts until VMRUN; see above */
     LOAD_GUEST_GPRS_EXCEPT_RAX
     movq 16(%rsp), %rax     /* VMRUN's operand; the guest's RAX is in the VMCB */
     vmload %rax
@@ -91,6 +100,7 @@ svm_vmrun_return:               /* trap_note_guest_step_site(): a guest's stray 
     vmsave %rax             /* the guest's FS/GS/TR/... into its VMCB */
     movq 24(%rsp), %rax
     vmload %rax
+    cli                     /* a bounded VMRUN ran at IF = 1; interrupts wait for a window */
     stgi
     movq 32(%rsp), %rax
     SAVE_GUEST_GPRS_EXCEPT_RAX

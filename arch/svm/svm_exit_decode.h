@@ -116,7 +116,8 @@ static inline __attribute__((always_inline)) void svm_exit_decode(u64 exitcode, 
     case SVM_EXIT_INTR:
         out->kind = VM_EXIT_EXTERNAL_INTERRUPT;
         /* AMD-V takes a physical interrupt only when the guest could (its
-         * RFLAGS.IF, with V_INTR_MASKING clear): always takeable now. */
+         * RFLAGS.IF, with V_INTR_MASKING clear): takeable now. Under the
+         * bound (V_INTR_MASKING set) svm_bound_exit() decides. */
         out->details.interrupt.left_pending = false;
         break;
     case SVM_EXIT_VINTR:

@@ -188,6 +188,8 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.g_pat) == 0x668, "g_pat");
 #define SVM_VINTR_V_IRQ (1ULL << 8) /**< a virtual interrupt is pending */
 #define SVM_VINTR_PRIO_SHIFT 16 /**< V_INTR_PRIO, bits 19:16 */
 #define SVM_VINTR_V_IGN_TPR (1ULL << 20) /**< ignore V_TPR when deciding whether it can be taken */
+#define SVM_VINTR_V_TPR_MASK 0xFULL /**< V_TPR, bits 3:0: the guest's CR8 while V_INTR_MASKING is set */
+#define SVM_VINTR_V_INTR_MASKING (1ULL << 24) /**< the host's IF masks physical interrupts; CR8 is V_TPR */
 /**@}*/
 
 

@@ -151,9 +151,10 @@ struct backend_ops {
      * report VM_EXIT_VMM_TIMER; VCPU_NO_DEADLINE takes the bound away.
      * Called by vcpu_before_entry() before each entry while a VMM timer
      * waits on this CPU, and once with VCPU_NO_DEADLINE when none waits any
-     * more (chapter 07). VT-x: the VMX-preemption timer. NULL: the backend
-     * has no such bound (AMD-V today), and a guest that never exits delays
-     * the VMM's timers.
+     * more (chapter 07). VT-x: the VMX-preemption timer; AMD-V: the local
+     * APIC timer, borrowed while the guest leaves it idle, with physical
+     * interrupts exiting whatever the guest's IF. NULL: the backend has no
+     * such bound, and a guest that never exits delays the VMM's timers.
      */
     void (*bound_run)(struct vcpu *v, u64 tsc_deadline);
     /** Make what exit (it stays intercepted); false if this CPU cannot. */
