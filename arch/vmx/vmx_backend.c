@@ -13,6 +13,7 @@
 #include "arch/vmx/vmx_enter.h"
 #include "arch/vmx/vmx_insn.h"
 #include "arch/vmx/vmx_internal.h"
+#include "arch/vmx/vmx_msr_bitmap.h"
 #include "arch/vmx/vmx_report.h"
 #include "arch/vmx/vmx_usable.h"
 #include "arch/x86/cpu.h"
@@ -101,31 +102,12 @@ static void write_segment(u64 sel, u64 base, u64 limit, u64 ar, const struct vmx
     vmwrite(ar, s->ar);
 }
 
-static void msr_bitmap_set(u8 *bm, u32 msr, bool read, bool write)
-{
-    u32 off;
-    if (msr <= 0x1FFF)
-        off = 0;
-    else if (msr >= 0xC0000000 && msr <= 0xC0001FFF)
-        off = 0x400, msr -= 0xC0000000;
-    else
-        return; /* outside the bitmap: always exits */
-    u8 bit = (u8)(1u << (msr % 8));
-    if (read)
-        bm[off + msr / 8] |= bit;
-    else
-        bm[off + msr / 8] &= (u8)~bit;
-    if (write)
-        bm[0x800 + off + msr / 8] |= bit;
-    else
-        bm[0x800 + off + msr / 8] &= (u8)~bit;
-}
-
 /* The bitmaps are memory the CPU reads at each access check, not VMCS
  * fields: any CPU may change them, with no VMCS current. */
 static void vmx_set_msr_intercept(struct vcpu *v, u32 msr, bool read, bool write)
 {
-    msr_bitmap_set(((struct vmx_vcpu *)v->arch)->msr_bitmap, msr, read, write);
+    /* An MSR outside the bitmap has no bit: it exits whatever is asked. */
+    (void)vmx_msr_bitmap_set(((struct vmx_vcpu *)v->arch)->msr_bitmap, msr, read, write);
 }
 
 /*
