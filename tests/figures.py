@@ -15,6 +15,8 @@ test that `make test` runs on every target):
     cpuid-cost@TARGET     the guest's cpuid-cost note: Bochs instructions per
                           CPUID round trip (a remembered leaf)
     cpuid-vmm@TARGET      the same minus the 6 instructions bare Bochs takes
+    cpuid-full@TARGET     the same round trip without the fast path
+                          (tests/emu/cpuid-full.test: test.no_fast_path)
     exits@TARGET          bookvisor's stop line and its `exits:` lines, as an
                           indented block
     exit:KIND@TARGET      one count of those (total, npf, cpuid, ...)
@@ -58,11 +60,11 @@ class Run:
     def __init__(self, logs):
         self.logs = Path(logs)
 
-    def port(self, target, port):
-        path = self.logs / "guest-checks" / target / f"{port}.log"
+    def port(self, target, port, test="guest-checks"):
+        path = self.logs / test / target / f"{port}.log"
         if not path.is_file():
             raise NoRun(f"no {path.relative_to(ROOT) if ROOT in path.parents else path}: "
-                        f"run tests/emurun.py tests/emu/guest-checks.test --target {target}")
+                        f"run tests/emurun.py tests/emu/{test}.test --target {target}")
         return path.read_text(errors="replace").replace("\r", "")
 
     def exits(self, target):
@@ -80,14 +82,15 @@ def figure(name, run):
         if not m:
             raise NoRun(f"{TEST_FILE.relative_to(ROOT)} expects no summary line")
         return m.group(1)
-    m = re.fullmatch(r"(cpuid-cost|cpuid-vmm|exits|exit:([\w-]+))@([\w-]+)", name)
+    m = re.fullmatch(r"(cpuid-cost|cpuid-vmm|cpuid-full|exits|exit:([\w-]+))@([\w-]+)", name)
     if not m:
         raise KeyError(name)
     kind, exit_kind, target = m.groups()
-    if kind in ("cpuid-cost", "cpuid-vmm"):
-        cost = COST_RE.search(run.port(target, "com1"))
+    if kind in ("cpuid-cost", "cpuid-vmm", "cpuid-full"):
+        test = "cpuid-full" if kind == "cpuid-full" else "guest-checks"
+        cost = COST_RE.search(run.port(target, "com1", test))
         if not cost:
-            raise NoRun(f"guest-checks on {target} has no cpuid-cost note")
+            raise NoRun(f"{test} on {target} has no cpuid-cost note")
         value = int(cost.group(1)) - (BARE_CPUID if kind == "cpuid-vmm" else 0)
         return str(value)
     text, counts = run.exits(target)
