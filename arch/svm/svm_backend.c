@@ -5,10 +5,9 @@
  * a generic initial state, runs the guest, translates each #VMEXIT into a
  * struct vm_exit, and applies what common code decided.
  */
-#include "arch/svm/svm_bound.h"
+#include "arch/svm/svm_internal.h"
 #include "arch/svm/svm_caps.h"
 #include "arch/svm/svm_usable.h"
-#include "arch/svm/svm_pages.h"
 #include "arch/svm/svm_exit_decode.h"
 #include "arch/svm/svm_guest_state.h"
 #include "arch/svm/vmcb.h"
@@ -24,8 +23,6 @@
 #include "common/lib/format.h"
 #include "common/npt/npt_format.h"
 #include "common/vm/guest_vm.h"
-#include "common/vm/vm_vcpus.h"
-#include "common/base/panic.h"
 #include "common/insn/insn_len.h"
 #include "common/base/kprintf.h"
 #include "common/base/trap.h"
@@ -50,49 +47,10 @@ _Static_assert(SVM_ASM_EXIT_CPUID == SVM_EXIT_CPUID, "CPUID exit code");
 #define RFLAGS_TF (1ULL << 8)
 #define RFLAGS_IF (1ULL << 9)
 
-/*
- * AMD-V has no NMI window (chapter 03, "Windows"): the backend makes one by
- * single-stepping the guest, with RFLAGS.TF and the #DB intercept, over the
- * one instruction that holds the NMI back: the IRET that ends the handler
- * of the NMI the VMM injected (intercepted first, so that the step starts
- * at it), or the instruction in an interrupt shadow. The #DB after it is
- * the window.
- */
-enum svm_step {
-    SVM_STEP_NONE,       /* not stepping */
-    SVM_STEP_ONE,        /* one instruction; TF goes back to what the guest had */
-    SVM_STEP_AFTER_IRET, /* the IRET: it loads RFLAGS itself, TF included */
-};
-
-/** Per-vCPU AMD-V state. */
-struct svm_vcpu {
-    struct vmcb *vmcb;   /* guest VMCB */
-    u64 vmcb_pa;
-    u8 *iopm;            /* 12 KiB: one bit per port */
-    u8 *msrpm;           /* 8 KiB: two bits per MSR */
-    enum svm_step step;  /* the NMI window's single step, if one is under way */
-    bool nmi_window;     /* the event model asked for the NMI window */
-    bool step_guest_tf;  /* the guest's own TF when the step began: it single-steps too */
-    u64 step_dr6;        /* the guest's DR6 when the step began, given back after it */
-    bool lme_held;       /* the guest's EFER.LME, kept out of the VMCB: see efer_in_vmcb() */
-    bool state_written;  /* bookvisor wrote the save area since the last entry: record it */
-    struct svm_entry_record entered; /* what VMRUN was last given such a state (the report's) */
-    struct svm_bound bound; /* while a VMM timer waits (chapter 07) */
-};
-
-/** Per-CPU AMD-V state (struct cpu's backend pointer), made by svm_enable_cpu(). */
-struct svm_cpu {
-    u64 host_save_area_pa; /* VM_HSAVE_PA: the CPU's own use */
-    u64 host_vmcb_pa;      /* host FS/GS/TR/... for VMSAVE/VMLOAD */
-    u32 nasid;             /* ASIDs of this CPU (CPUID 8000_000Ah EBX), 0 the host's */
-    struct id_pool asids;  /* 1 to nasid - 1; only this CPU uses it: no lock */
-};
-
 /* Read by svm_probe() on the boot CPU; every CPU of a machine is the same model. */
 static struct svm_caps caps;
 
 void svm_run_loop(struct vcpu *v, u64 guest_vmcb_pa, u64 host_vmcb_pa, struct vmcb *vmcb);
-extern char svm_vmrun_return[]; /* svm_enter.S: the instruction after VMRUN */
 bool svm_on_exit(struct vcpu *v); /* called by svm_run_loop at every #VMEXIT */
 
 /* Decode the capabilities into caps; returns VM_CR as read (0 without SVM). */
@@ -210,103 +168,12 @@ static void svm_set_io_intercept(struct vcpu *v, u16 port, bool on)
     s->vmcb->control.clean_bits = 0;
 }
 
-/*
- * Pages AMD-V writes on its own (svm_pages.h): VMRUN saves the host's state
- * into the host save area in VMCB layout, so a VMCB that were also one would
- * give its guest bookvisor's state (chapter 08, "Linux on two processors").
- * Checked when a vCPU is made: its VMCB against every vCPU's VMCB and every
- * processor's host pages, in the VM it joins.
- */
-static void check_pages_distinct(struct vcpu *v)
-{
-    struct svm_page pages[3 * GUEST_VM_MAX_VCPUS];
-    const struct cpu *cpus[GUEST_VM_MAX_VCPUS];
-    size_t n = 0, ncpus = 0, a, b;
-    struct guest_vm *vm = guest_vm_of(v);
-    unsigned count = vm ? guest_vm_vcpu_count(vm) : 0;
-    for (unsigned i = 0; i <= count; i++) {
-        struct vcpu *o = i < count ? vm->vcpus[i] : v;
-        const struct svm_vcpu *os = o->arch;
-        if (!os || !o->cpu || (i == count && count))
-            continue; /* not made yet, or v was in the list */
-        pages[n++] = (struct svm_page){ os->vmcb_pa, SVM_PAGE_VMCB, o->id };
-        size_t c = 0;
-        while (c < ncpus && cpus[c] != o->cpu)
-            c++;
-        if (c < ncpus || ncpus == ARRAY_SIZE(cpus))
-            continue;
-        const struct svm_cpu *sc = o->cpu->backend;
-        cpus[ncpus++] = o->cpu;
-        pages[n++] = (struct svm_page){ sc->host_save_area_pa, SVM_PAGE_HOST_SAVE, o->cpu->index };
-        pages[n++] = (struct svm_page){ sc->host_vmcb_pa, SVM_PAGE_HOST_VMCB, o->cpu->index };
-    }
-    if (!svm_pages_distinct(pages, n, &a, &b))
-        panic("svm: vCPU %u: the %s of %s %u is at 0x%llx, %s%s %s %u: AMD-V would overwrite one with "
-              "the other", v->id, svm_page_kind_name(pages[b].kind),
-              pages[b].kind == SVM_PAGE_VMCB ? "vCPU" : "CPU", pages[b].owner,
-              (unsigned long long)pages[b].pa, a == b ? "not a page of its own" : "as is the ",
-              a == b ? "" : svm_page_kind_name(pages[a].kind),
-              a == b ? "" : pages[a].kind == SVM_PAGE_VMCB ? "of vCPU" : "of CPU", pages[a].owner);
-}
-
-/*
- * The processor's VM_HSAVE_PA at each entry into the run loop: an INIT
- * resets it (QEMU's TCG takes INIT whatever GIF says), and the next VMRUN
- * would then save the host's state wherever it points.
- */
-static void check_host_save_area(const struct vcpu *v, const struct svm_cpu *sc)
-{
-    u64 msr = rdmsr(MSR_VM_HSAVE_PA);
-    if (__builtin_expect(msr != sc->host_save_area_pa, 0))
-        panic("svm: CPU %u (vCPU %u): VM_HSAVE_PA is 0x%llx, not its host save area 0x%llx",
-              v->cpu->index, v->id, (unsigned long long)msr,
-              (unsigned long long)sc->host_save_area_pa);
-}
-
-/*
- * A guest state that is bookvisor's own, as VMRUN saves it: RIP right after
- * VMRUN and bookvisor's CR3. Reported once, with where each page is, before
- * the exit is handled (the nested map then refuses the guest's first access
- * to bookvisor's memory and the guest stops; a guest that jumped there
- * itself is stopped the same way). "entry": the VMCB held it before VMRUN;
- * "exit": seen first at an exit, whose code says whether the guest ran with
- * it (a nested page fault at that RIP) or the #VMEXIT stored it.
- */
-static void __attribute__((noinline, cold)) report_host_state(struct vcpu *v, const char *when)
-{
-    static bool reported;
-    const struct svm_vcpu *s = v->arch;
-    const struct vmcb *vmcb = s->vmcb;
-    if (vmcb->save.cr3 != read_cr3() || __atomic_exchange_n(&reported, true, __ATOMIC_RELAXED))
-        return;
-    const struct svm_cpu *sc = v->cpu->backend;
-    kprintf("bookvisor: svm: at the %s of vCPU %u on CPU %u, its VMCB (0x%llx) holds bookvisor's "
-            "own state: rip=0x%llx cr3=0x%llx exitcode=0x%llx; VM_HSAVE_PA=0x%llx (host save "
-            "area 0x%llx, host VMCB 0x%llx)\n",
-            when, v->id, v->cpu->index, (unsigned long long)s->vmcb_pa,
-            (unsigned long long)vmcb->save.rip, (unsigned long long)vmcb->save.cr3,
-            (unsigned long long)vmcb->control.exitcode, (unsigned long long)rdmsr(MSR_VM_HSAVE_PA),
-            (unsigned long long)sc->host_save_area_pa, (unsigned long long)sc->host_vmcb_pa);
-    struct guest_vm *vm = guest_vm_of(v);
-    unsigned count = vm ? guest_vm_vcpu_count(vm) : 0;
-    for (unsigned i = 0; i < count; i++) {
-        const struct vcpu *o = vm->vcpus[i];
-        const struct svm_vcpu *os = o->arch;
-        if (!os || !o->cpu || o == v)
-            continue;
-        const struct svm_cpu *oc = o->cpu->backend;
-        kprintf("bookvisor: svm:   vCPU %u on CPU %u: VMCB 0x%llx, host save area 0x%llx, host "
-                "VMCB 0x%llx\n", o->id, o->cpu->index, (unsigned long long)os->vmcb_pa,
-                (unsigned long long)oc->host_save_area_pa, (unsigned long long)oc->host_vmcb_pa);
-    }
-}
-
 static inline __attribute__((always_inline)) void check_guest_state(struct vcpu *v,
                                                                      const struct vmcb *vmcb,
                                                                      const char *when)
 {
     if (__builtin_expect(vmcb->save.rip == (u64)(uintptr_t)svm_vmrun_return, 0))
-        report_host_state(v, when);
+        svm_report_host_state(v, when);
 }
 
 static int svm_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
@@ -333,7 +200,7 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
     s->msrpm = phys_to_virt(msrpm_pa);
     v->arch = s;
     v->gprs = st->gprs;
-    check_pages_distinct(v);
+    svm_check_pages_distinct(v);
 
     /* Only what the hardware demands; what bookvisor wants to see comes
      * later through svm_set_intercept() (common/exits/intercepts.c). */
@@ -634,7 +501,7 @@ static void svm_run(struct vcpu *v)
     if (!vcpu_before_entry(v))
         return;
     prepare_entry(v, s->vmcb);
-    check_host_save_area(v, sc);
+    svm_check_host_save_area(v, sc);
     check_guest_state(v, s->vmcb, "entry");
     svm_run_loop(v, s->vmcb_pa, sc->host_vmcb_pa, s->vmcb);
 }
