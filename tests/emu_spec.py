@@ -58,7 +58,7 @@ class TestSpec:
 
     LIST_KEYS = ("expect", "forbid", "qemu-args", "bochs-config", "send", "tcp", "guest-module",
                  "listen")
-    SCALAR_KEYS = ("name", "description", "targets", "targets-long", "vmm", "guest", "guest-args",
+    SCALAR_KEYS = ("name", "description", "targets", "targets-long", "alone", "vmm", "guest", "guest-args",
                    "guest-initrd", "vmm-args", "vmm-config", "iso", "mem", "timeout", "end",
                    "expect-fail", "default-forbid", "requires")
     PORT_KEYS = ("expect", "forbid", "end", "send")
@@ -132,6 +132,14 @@ class TestSpec:
             if n in self.targets():
                 raise ValueError(f"{self.path}: target '{n}' is in both targets and targets-long")
         return names
+
+    def runs_alone(self, target):
+        """`alone: yes` (per target with @glob): a timing test, run after the others
+        with no other emulator beside it (tests/emurun.py); `no` or absent: in parallel."""
+        value = (self.get_scalar("alone", target) or "no").strip()
+        if value not in ("yes", "no"):
+            raise ValueError(f"{self.path}: 'alone' takes yes or no, not '{value}'")
+        return value == "yes"
 
     def _target_names(self, value):
         names = value.split()
