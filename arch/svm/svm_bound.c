@@ -21,38 +21,12 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
 #include "arch/x86/lapic.h"
-#include "arch/x86/phys.h"
 #include "common/base/kprintf.h"
 #include "common/vm/vcpu_events.h"
 
 /* Timer ticks (divisor 1) per TSC cycle, 32.32; 0: not usable. Written once
  * at boot by svm_bound_calibrate(), only read afterwards: no lock. */
 static u64 lapic_rate;
-
-/* A local APIC register by its xAPIC offset, in the mode the guest left on.
- * Off: reads give 0 and writes go nowhere; the caller checks the mode. */
-static u32 apic_read(u32 reg)
-{
-    u64 base = rdmsr(MSR_IA32_APIC_BASE);
-    switch (lapic_mode_of(base)) {
-    case LAPIC_MODE_X2APIC: return (u32)rdmsr(lapic_x2apic_msr(reg));
-    case LAPIC_MODE_XAPIC: return *(volatile u32 *)((u8 *)phys_to_virt(lapic_mmio_base(base)) + reg);
-    case LAPIC_MODE_OFF: break;
-    }
-    return 0;
-}
-
-static void apic_write(u32 reg, u32 value)
-{
-    u64 base = rdmsr(MSR_IA32_APIC_BASE);
-    switch (lapic_mode_of(base)) {
-    case LAPIC_MODE_X2APIC: wrmsr(lapic_x2apic_msr(reg), value); break;
-    case LAPIC_MODE_XAPIC:
-        *(volatile u32 *)((u8 *)phys_to_virt(lapic_mmio_base(base)) + reg) = value;
-        break;
-    case LAPIC_MODE_OFF: break;
-    }
-}
 
 #define RFLAGS_IF (1ULL << 9)
 #define SVM_WINDOW_VINTR (SVM_VINTR_V_IRQ | SVM_VINTR_V_IGN_TPR | (0xFULL << SVM_VINTR_PRIO_SHIFT))
@@ -110,17 +84,17 @@ void svm_bound_calibrate(void)
     }
     /* The guest has not run: the timer is bookvisor's. Masked, divisor 1,
      * counting down from the top for 2^22 TSC cycles (a few ms at most). */
-    u32 lvt = apic_read(LAPIC_REG_LVT_TIMER), divide = apic_read(LAPIC_REG_TIMER_DIVIDE);
-    apic_write(LAPIC_REG_LVT_TIMER, LAPIC_LVT_MASKED | SVM_BOUND_VECTOR);
-    apic_write(LAPIC_REG_TIMER_DIVIDE, 0xB);
-    apic_write(LAPIC_REG_TIMER_INITIAL, 0xFFFFFFFF);
+    u32 lvt = lapic_read(LAPIC_REG_LVT_TIMER), divide = lapic_read(LAPIC_REG_TIMER_DIVIDE);
+    lapic_write(LAPIC_REG_LVT_TIMER, LAPIC_LVT_MASKED | SVM_BOUND_VECTOR);
+    lapic_write(LAPIC_REG_TIMER_DIVIDE, 0xB);
+    lapic_write(LAPIC_REG_TIMER_INITIAL, 0xFFFFFFFF);
     u64 t0 = rdtsc(), t1;
     while ((t1 = rdtsc()) - t0 < (1ULL << 22))
         cpu_pause();
-    u32 left = apic_read(LAPIC_REG_TIMER_CURRENT);
-    apic_write(LAPIC_REG_TIMER_INITIAL, 0);
-    apic_write(LAPIC_REG_TIMER_DIVIDE, divide);
-    apic_write(LAPIC_REG_LVT_TIMER, lvt);
+    u32 left = lapic_read(LAPIC_REG_TIMER_CURRENT);
+    lapic_write(LAPIC_REG_TIMER_INITIAL, 0);
+    lapic_write(LAPIC_REG_TIMER_DIVIDE, divide);
+    lapic_write(LAPIC_REG_LVT_TIMER, lvt);
     lapic_rate = svm_lapic_rate(0xFFFFFFFFULL - left, t1 - t0);
     if (!lapic_rate)
         kprintf("bookvisor: svm: the local APIC timer did not count against the TSC: a guest "
@@ -131,13 +105,13 @@ void svm_bound_calibrate(void)
  * unless the guest wrote one of them itself, which then stays. */
 static void give_back(struct svm_bound *b)
 {
-    u32 lvt = apic_read(LAPIC_REG_LVT_TIMER);
-    u32 initial = apic_read(LAPIC_REG_TIMER_INITIAL);
+    u32 lvt = lapic_read(LAPIC_REG_LVT_TIMER);
+    u32 initial = lapic_read(LAPIC_REG_TIMER_INITIAL);
     bool lvt_ours = svm_lapic_lvt_ours(lvt);
     if (initial == b->count_written && b->count_written)
-        apic_write(LAPIC_REG_TIMER_INITIAL, 0);
+        lapic_write(LAPIC_REG_TIMER_INITIAL, 0);
     if (lvt_ours)
-        apic_write(LAPIC_REG_LVT_TIMER, b->guest_lvt);
+        lapic_write(LAPIC_REG_LVT_TIMER, b->guest_lvt);
     b->borrowed = false;
     b->count_written = 0;
 }
@@ -145,7 +119,7 @@ static void give_back(struct svm_bound *b)
 /* Is SVM_BOUND_VECTOR requested at the local APIC? */
 static bool vector_requested(void)
 {
-    return (apic_read(LAPIC_REG_IRR0) >> SVM_BOUND_VECTOR) & 1;
+    return (lapic_read(LAPIC_REG_IRR0) >> SVM_BOUND_VECTOR) & 1;
 }
 
 /* Take what is pending, as on_external_interrupt() would; bookvisor's
@@ -157,12 +131,12 @@ static bool vector_requested(void)
 static bool take_vector(struct svm_bound *b, struct vcpu *v, bool guest_can)
 {
     struct desc_caught caught;
-    u32 lint0 = guest_can ? 0 : apic_read(LAPIC_REG_LVT_LINT0);
+    u32 lint0 = guest_can ? 0 : lapic_read(LAPIC_REG_LVT_LINT0);
     if (!guest_can && !(lint0 & LAPIC_LVT_MASKED))
-        apic_write(LAPIC_REG_LVT_LINT0, lint0 | LAPIC_LVT_MASKED);
+        lapic_write(LAPIC_REG_LVT_LINT0, lint0 | LAPIC_LVT_MASKED);
     desc_take_interrupts(&caught);
     if (!guest_can && !(lint0 & LAPIC_LVT_MASKED))
-        apic_write(LAPIC_REG_LVT_LINT0, lint0);
+        lapic_write(LAPIC_REG_LVT_LINT0, lint0);
     bool ours = (caught.vectors[0] >> SVM_BOUND_VECTOR) & 1;
     if (ours) {
         caught.vectors[0] &= ~(1ULL << SVM_BOUND_VECTOR);
@@ -203,10 +177,10 @@ void svm_bound_exit(struct svm_bound *b, struct vcpu *v, struct vmcb *vmcb, stru
         b->tpr_entered = vtpr;
     }
     if (b->borrowed) {
-        u32 lvt = apic_read(LAPIC_REG_LVT_TIMER);
-        u32 initial = apic_read(LAPIC_REG_TIMER_INITIAL);
+        u32 lvt = lapic_read(LAPIC_REG_LVT_TIMER);
+        u32 initial = lapic_read(LAPIC_REG_TIMER_INITIAL);
         if (lapic_mode() != LAPIC_MODE_OFF && svm_lapic_still_ours(lvt, initial, b->count_written)) {
-            apic_write(LAPIC_REG_TIMER_INITIAL, 0); /* disarmed until the next entry */
+            lapic_write(LAPIC_REG_TIMER_INITIAL, 0); /* disarmed until the next entry */
             b->count_written = 0;
         } else {
             give_back(b); /* the guest wrote it: its own again */
@@ -275,14 +249,14 @@ void svm_bound_set(struct svm_bound *b, struct vcpu *v, struct vmcb *vmcb, u64 t
     if (!lapic_rate || b->vector_stuck || lapic_mode() == LAPIC_MODE_OFF)
         return;
     if (!b->borrowed) {
-        u32 lvt = apic_read(LAPIC_REG_LVT_TIMER);
-        if (!svm_lapic_may_borrow(lvt, apic_read(LAPIC_REG_TIMER_INITIAL)))
+        u32 lvt = lapic_read(LAPIC_REG_LVT_TIMER);
+        if (!svm_lapic_may_borrow(lvt, lapic_read(LAPIC_REG_TIMER_INITIAL)))
             return; /* the guest's timer: its ticks exit instead */
         b->guest_lvt = lvt;
         b->borrowed = true;
-        apic_write(LAPIC_REG_LVT_TIMER, svm_lapic_borrowed_lvt());
+        lapic_write(LAPIC_REG_LVT_TIMER, svm_lapic_borrowed_lvt());
     }
-    u32 divisor = svm_lapic_divisor(apic_read(LAPIC_REG_TIMER_DIVIDE));
+    u32 divisor = svm_lapic_divisor(lapic_read(LAPIC_REG_TIMER_DIVIDE));
     b->count_written = svm_lapic_count_for(rdtsc(), tsc_deadline, lapic_rate, divisor);
-    apic_write(LAPIC_REG_TIMER_INITIAL, b->count_written);
+    lapic_write(LAPIC_REG_TIMER_INITIAL, b->count_written);
 }

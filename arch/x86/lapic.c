@@ -17,6 +17,35 @@ enum lapic_mode lapic_mode(void)
     return lapic_mode_of(rdmsr(MSR_IA32_APIC_BASE));
 }
 
+u32 lapic_read(u32 reg)
+{
+    u64 base = rdmsr(MSR_IA32_APIC_BASE);
+    switch (lapic_mode_of(base)) {
+    case LAPIC_MODE_X2APIC:
+        return (u32)rdmsr(lapic_x2apic_msr(reg));
+    case LAPIC_MODE_XAPIC:
+        return *xapic_reg(base, reg);
+    case LAPIC_MODE_OFF:
+        break;
+    }
+    return 0;
+}
+
+void lapic_write(u32 reg, u32 value)
+{
+    u64 base = rdmsr(MSR_IA32_APIC_BASE);
+    switch (lapic_mode_of(base)) {
+    case LAPIC_MODE_X2APIC:
+        wrmsr(lapic_x2apic_msr(reg), value);
+        break;
+    case LAPIC_MODE_XAPIC:
+        *xapic_reg(base, reg) = value;
+        break;
+    case LAPIC_MODE_OFF:
+        break;
+    }
+}
+
 void lapic_eoi(void)
 {
     u64 base = rdmsr(MSR_IA32_APIC_BASE);

@@ -15,6 +15,15 @@
 /** The mode of this CPU's local APIC now. */
 enum lapic_mode lapic_mode(void);
 
+/**
+ * A register of this CPU's local APIC by its xAPIC offset (@p reg), in the
+ * mode the guest left on (x2APIC: its MSR); 0 when the APIC is off.
+ */
+u32 lapic_read(u32 reg);
+
+/** Write a register of this CPU's local APIC, as lapic_read(); nothing when it is off. */
+void lapic_write(u32 reg, u32 value);
+
 /** End of interrupt to this CPU's local APIC; nothing when it is off. */
 void lapic_eoi(void);
 
