@@ -27,7 +27,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
-import emurun  # noqa: E402  (the bochsrc and the network namespace, as the tests use them)
+import emu_process  # noqa: E402  (the bochsrc and the network namespace, as the tests use them)
 from emu_spec import TARGETS  # noqa: E402
 
 VMM_BASE = 0xffffffff80000000
@@ -56,12 +56,12 @@ def trace(target, steps, outdir):
     guest = dict((name, addr) for addr, name in
                  symbols(os.path.join(ROOT, "build/guest/testguest.elf")))
     with open(os.path.join(outdir, "bochsrc"), "w") as f:
-        f.write(emurun.bochsrc_text(TARGETS[target], 128, []))
+        f.write(emu_process.bochsrc_text(TARGETS[target], 128, []))
     # Stop at the check, forget the breakpoint (stepping stops at one), trace.
     commands = f"lb 0x{guest['check_exit_cost']:x}\nc\nd 1\ntrace on\ns {steps}\nquit\n"
     path = os.path.join(outdir, "trace.txt")
     with open(path, "wb") as out:
-        subprocess.run(emurun.netns_prefix() + ["bochs", "-q", "-f", "bochsrc"], cwd=outdir,
+        subprocess.run(emu_process.netns_prefix() + ["bochs", "-q", "-f", "bochsrc"], cwd=outdir,
                        input=commands.encode(), stdout=out, stderr=subprocess.DEVNULL,
                        timeout=1800)
     return path
