@@ -308,10 +308,12 @@ bench: all
 	@$(MAKE) -s BENCH=1 build/bench/bookvisor.elf
 	@python3 tests/bench.py --part $(or $(PART),all)
 
-# The chapters' figures from a run (tests/figures.py): the guest-checks test on every
-# target, then every `<!-- figure: ... -->` region of chapters/ rewritten from its logs.
+# The chapters' figures from a run (tests/figures.py): the tests they come from, then
+# every `<!-- figure: ... -->` region of chapters/ rewritten from their logs (the
+# figures of make test-long's slow runs from its latest logs, where there are some).
 figures: all
-	@python3 tests/emurun.py tests/emu/guest-checks.test
+	@python3 tests/emurun.py tests/emu/guest-checks.test tests/emu/cpuid-full.test \
+	    tests/emu/exit-cost.test
 	@python3 tests/figures.py --write
 
 docs: | $(STAMP)

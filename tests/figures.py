@@ -20,16 +20,37 @@ test that `make test` runs on every target):
     exits@TARGET          bookvisor's stop line and its `exits:` lines, as an
                           indented block
     exit:KIND@TARGET      one count of those (total, npf, cpuid, ...)
+    exit-cost:KIND@TARGET one kind's round trip from the exit-cost test's note
+                          (tests/emu/exit-cost.test: cpuid0, cpuid1, io, vmcall,
+                          msr, cr0, cr4, mmio)
 
-    tests/figures.py --check [--logs DIR]   (make test, after the emulator stage)
+and, from runs too slow for make test (LONG, checked by make test-long):
+
+    profile:TRIP@TARGET       a round trip's instructions in the exit profile
+                              (tests/exit_profile.py; TRIP is its name made a
+                              slug: vmcall, in-al-n, mov-cr0-ebx, ...)
+    profile:TRIP:FUNC@TARGET  the instructions of one function in that trip
+    profile-block:TRIP@TARGET the trip's two lines, as an indented block
+    linux:NAME@bochs-vmx      make bench's Linux boot to init (the bench build,
+                              tests/bench.py --part linux --linux-only bochs):
+                              exits (the total), exit-KIND, share (percent),
+                              vmm, all, before, boot, boot-pct, c-exits,
+                              in-c, per-c-exit, untimed (instructions)
+
+    tests/figures.py --check [--logs DIR]   (make test, after the emulator stage;
+                                             the LONG figures are only counted)
+    tests/figures.py --check --long         (make test-long, after its runs of
+                                             the profile and of the Linux bench)
     tests/figures.py --write [--logs DIR]   (make figures: rewrites the marked
-                                             regions from the latest run)
+                                             regions from the latest runs)
 
 --check compares every marked figure with the latest run (build/emu/out): exact,
 except the counts that depend on timing or on how much memory the emulator
 gives (VARIES: nested page faults, the total, HLT), which may differ by
 VARIES_BY; a chapter whose figure is off fails with file:line, the figure and
-the run's value: run `make figures` and read the prose around it again. It also
+the run's value: run `make figures` and read the prose around it again. The Linux
+figures count a whole boot, which moves a little from run to run: they may differ
+by LINUX_BY. It also
 fails on an unknown figure name, and on a marker inside a code span (where
 Markdown would show the comment itself). Prints "figures: N passed, M failed".
 """
@@ -43,9 +64,15 @@ MARK_RE = re.compile(r"<!-- figure: (\S+) -->(.*?)<!-- end -->", re.S)
 BARE_CPUID = 6            # the same round trip on bare Bochs (tests/bench.py)
 VARIES = ("total", "npf", "hlt")
 VARIES_BY = 0.25          # a run-dependent count may be off by this fraction
+LINUX_BY = 0.05           # a figure of a whole Linux boot may be off by this fraction
+LONG = ("profile", "profile-block", "linux")   # figure kinds make test-long checks
+PROFILE_LOGS = ROOT / "build" / "emu" / "out" / "exit-profile"   # TARGET.log
+LINUX_LOG = ROOT / "build" / "emu" / "bench-linux" / "bochs-vmx" / "com2.log"
 TEST_FILE = ROOT / "tests" / "emu" / "guest-checks.test"
 SUMMARY_RE = re.compile(r"guest: summary passed=(\d+) failed=0")
 COST_RE = re.compile(r"cpuid-cost \(min (\d+) cycles\)")
+EXIT_COST_RE = re.compile(r"exit-cost \(([^)]*)\)")
+TRIP_RE = re.compile(r"^(\S.*?): (\d+) instructions, RDTSC to RDTSC\n    (.*)$", re.M)
 EXIT_RE = re.compile(r"^bookvisor: exits: (\S+)=(\d+)$", re.M)
 STOP_RE = re.compile(r"^bookvisor: guest stopped: .*$", re.M)
 
@@ -57,8 +84,11 @@ class NoRun(Exception):
 class Run:
     """The latest guest-checks logs under logs (build/emu/out by default)."""
 
-    def __init__(self, logs):
+    def __init__(self, logs, profile_logs=PROFILE_LOGS, linux_log=LINUX_LOG):
         self.logs = Path(logs)
+        self.profile_logs = Path(profile_logs)
+        self.linux_log = Path(linux_log)
+        self.left = 0           # figures check() left to the other run
 
     def port(self, target, port, test="guest-checks"):
         path = self.logs / test / target / f"{port}.log"
@@ -82,6 +112,15 @@ def figure(name, run):
         if not m:
             raise NoRun(f"{TEST_FILE.relative_to(ROOT)} expects no summary line")
         return m.group(1)
+    if kind_of(name) in LONG:
+        return long_figure(name, run)
+    m = re.fullmatch(r"exit-cost:(\w+)@([\w-]+)", name)
+    if m:
+        note = EXIT_COST_RE.search(run.port(m.group(2), "com1", "exit-cost"))
+        costs = dict(kv.split("=") for kv in note.group(1).split()) if note else {}
+        if m.group(1) not in costs:
+            raise NoRun(f"exit-cost on {m.group(2)} has no {m.group(1)} in its note")
+        return costs[m.group(1)]
     m = re.fullmatch(r"(cpuid-cost|cpuid-vmm|cpuid-full|exits|exit:([\w-]+))@([\w-]+)", name)
     if not m:
         raise KeyError(name)
@@ -104,6 +143,87 @@ def figure(name, run):
     return counts[exit_kind]
 
 
+def kind_of(name):
+    """A figure name's kind: the part before its first ':' or '@'."""
+    return re.split(r"[:@]", name, maxsplit=1)[0]
+
+
+def slug(text):
+    """A round trip's name in the profile as a figure name takes it."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def profile_trips(run, target):
+    """{slug: (name, total, {function: count}, the breakdown line)} of the profile."""
+    path = run.profile_logs / f"{target}.log"
+    if not path.is_file():
+        raise NoRun(f"no {path}: make test-long runs tests/exit_profile.py --target "
+                    f"{target} into it")
+    trips = {}
+    for name, total, parts in TRIP_RE.findall(path.read_text()):
+        funcs = {}
+        for part in parts.split(", "):
+            func, _, count = part.rpartition(" ")
+            funcs[func] = count
+        trips[slug(name)] = (name, total, funcs, parts)
+    return trips
+
+
+def linux_figures(run):
+    """{name: text} of make bench's Linux boot on bochs-vmx (LINUX_LOG), numbers with
+    thousands separators as the chapters write them."""
+    if not run.linux_log.is_file():
+        raise NoRun(f"no {run.linux_log}: make test-long runs tests/bench.py --part linux "
+                    f"--linux-only bochs")
+    sys.path.insert(0, str(ROOT / "tests"))
+    import bench
+    com2 = run.linux_log.read_text(errors="replace").replace("\r", "")
+    counts = bench.parse_exit_counts(com2)
+    ticks = bench.parse_bench_ticks(com2)
+    share = bench.vmm_share(ticks) if ticks else None
+    if not counts or not share:
+        raise NoRun(f"{run.linux_log} has no exit counts or no usable bench ticks")
+    pct, vmm, all_, before = share
+    boot = ticks["first-entry"] - ticks["start"]
+    fast = ticks["exits"] - ticks["timed"]
+    out = {"exits": f"{sum(counts.values()):,}", "share": f"{pct:.3f}", "vmm": f"{vmm:,}",
+           "all": f"{all_:,}", "before": f"{before:,}", "boot": f"{boot:,}",
+           "boot-pct": f"{100 * boot / vmm:.0f}", "c-exits": f"{ticks['timed']:,}",
+           "in-c": f"{ticks['in-exits'] - ticks['halted']:,}",
+           "per-c-exit": f"{(ticks['in-exits'] - ticks['halted']) // max(ticks['timed'], 1):,}",
+           "untimed": f"{ticks['timed'] * bench.UNTIMED_C_EXIT + fast * bench.UNTIMED_FAST_EXIT:,}"}
+    for kind, n in counts.items():
+        out[f"exit-{kind}"] = f"{n:,}"
+    return out
+
+
+def long_figure(name, run):
+    """A figure of make test-long's runs (LONG)."""
+    m = re.fullmatch(r"(profile|profile-block):([\w-]+)(?::(\w+))?@([\w-]+)", name)
+    if m:
+        kind, trip, func, target = m.groups()
+        trips = profile_trips(run, target)
+        if trip not in trips:
+            raise NoRun(f"the profile on {target} has no round trip {trip!r} "
+                        f"(it has {', '.join(sorted(trips))})")
+        label, total, funcs, parts = trips[trip]
+        if kind == "profile-block":
+            return (f"\n\n    {label}: {total} instructions, RDTSC to RDTSC\n"
+                    f"        {parts}\n\n")
+        if func is None:
+            return total
+        if func not in funcs:
+            raise NoRun(f"the profile's {trip} on {target} spends nothing in {func}")
+        return funcs[func]
+    m = re.fullmatch(r"linux:([\w-]+)@bochs-vmx", name)
+    if not m:
+        raise KeyError(name)
+    figures = linux_figures(run)
+    if m.group(1) not in figures:
+        raise NoRun(f"the Linux bench run has no {m.group(1)}")
+    return figures[m.group(1)]
+
+
 def close_enough(name, have, want):
     """Does the chapter's figure (have) agree with the run's (want)?"""
     if have.strip() == want.strip():
@@ -114,8 +234,19 @@ def close_enough(name, have, want):
         if set(pairs_have) != set(pairs_want):
             return False
         return all(close_count(k, pairs_have[k], pairs_want[k]) for k in pairs_want)
+    if kind_of(name) == "linux":
+        return close_fraction(have.strip(), want.strip(), LINUX_BY)
     m = re.fullmatch(r"exit:([\w-]+)@[\w-]+", name)
     return bool(m) and close_count(m.group(1), have.strip(), want.strip())
+
+
+def close_fraction(have, want, by):
+    """Two numbers as the chapters write them (1,877 or 0.405) within a fraction by."""
+    try:
+        h, w = float(have.replace(",", "")), float(want.replace(",", ""))
+    except ValueError:
+        return False
+    return abs(h - w) <= by * max(abs(w), 1)
 
 
 def close_count(kind, have, want):
@@ -140,7 +271,9 @@ def line_of(text, offset):
     return text.count("\n", 0, offset) + 1
 
 
-def check(run):
+def check(run, long):
+    """Check the marked figures: the LONG kinds when long, the others when not (those
+    are counted in run.left). Returns (passed, failed)."""
     passed = failed = 0
     for md in chapters():
         text = md.read_text()
@@ -148,6 +281,9 @@ def check(run):
         for m in MARK_RE.finditer(text):
             name, have = m.group(1), m.group(2)
             where = f"{rel}:{line_of(text, m.start())}"
+            if (kind_of(name) in LONG) != long:
+                run.left += 1
+                continue
             if in_code_span(text, m.start()):
                 print(f"FAIL {where}: {name}: the marker is inside a code span (backticks), "
                       f"where Markdown shows it as text")
@@ -170,6 +306,30 @@ def check(run):
                 print(f"FAIL {where}: {name} says {' '.join(have.split())[:200]!r}, the run "
                       f"says {' '.join(want.split())[:200]!r} (make figures rewrites it)")
                 failed += 1
+    return passed, failed
+
+
+def check_bench_bounds(run):
+    """make bench's Linux share adds, for the untimed part of each exit, a bound taken
+    from these round trips (tests/bench.py): a bound below today's round trip would make
+    the share too small. Returns (passed, failed)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import bench
+    passed = failed = 0
+    for bound, name in ((bench.UNTIMED_C_EXIT, "exit-cost:vmcall@bochs-vmx"),
+                        (bench.UNTIMED_FAST_EXIT, "exit-cost:cpuid0@bochs-vmx")):
+        try:
+            trip = int(figure(name, run))
+        except NoRun as err:
+            print(f"FAIL tests/bench.py bound {bound}: {err}")
+            failed += 1
+            continue
+        if trip <= bound:
+            print(f"PASS tests/bench.py bound {bound} >= {name} = {trip}")
+            passed += 1
+        else:
+            print(f"FAIL tests/bench.py bound {bound} is below {name} = {trip}: raise it")
+            failed += 1
     return passed, failed
 
 
@@ -207,6 +367,13 @@ def self_test():
         "a <!-- figure: x@y -->1<!-- end --> b\n<!-- figure: z -->\n\n  q\n\n<!-- end -->")] \
         == ["x@y", "z"]
     assert in_code_span("a `total=<!--", 12) and not in_code_span("`a` <!--", 4)
+    assert close_enough("linux:exits@bochs-vmx", "1,877", "1,880")
+    assert not close_enough("linux:exits@bochs-vmx", "1,877", "2,100")
+    assert close_enough("linux:share@bochs-vmx", "0.405", "0.410")
+    assert not close_enough("linux:share@bochs-vmx", "0.405", "0.5")
+    assert not close_enough("profile:vmcall@bochs-vmx", "145", "146")
+    assert not close_enough("exit-cost:io@bochs-vmx", "232", "233")
+    assert kind_of("profile-block:vmcall@x") == "profile-block" and slug("in al, N") == "in-al-n"
 
 
 def main(argv=None):
@@ -216,6 +383,8 @@ def main(argv=None):
     what.add_argument("--write", action="store_true")
     ap.add_argument("--logs", default=str(ROOT / "build" / "emu" / "out"),
                     help="the emulator runner's log folder (default build/emu/out)")
+    ap.add_argument("--long", action="store_true",
+                    help="with --check: the figures of make test-long's runs (LONG)")
     opts = ap.parse_args(argv)
     run = Run(opts.logs)
     if opts.write:
@@ -229,8 +398,13 @@ def main(argv=None):
     except AssertionError as err:
         print(f"FAIL figures self-test: {err!r}")
         failed += 1
-    p, f = check(run)
+    p, f = check(run, opts.long)
     passed, failed = passed + p, failed + f
+    if not opts.long:
+        p, f = check_bench_bounds(run)
+        passed, failed = passed + p, failed + f
+    other = "make test" if opts.long else "make test-long"
+    print(f"figures: {run.left} figure(s) left to {other}")
     print(f"figures: {passed} passed, {failed} failed")
     return 1 if failed else 0
 
