@@ -20,6 +20,13 @@ test that `make test` runs on every target):
     exits@TARGET          bookvisor's stop line and its `exits:` lines, as an
                           indented block
     exit:KIND@TARGET      one count of those (total, npf, cpuid, ...)
+    npt:FIELD@TARGET      one field of guest-checks' `nested paging:` line (faults,
+                          maps4k, maps2m, maps1g, tables, reclaims, mtrr-writes)
+    npt-line@TARGET       that whole line, as an indented block
+    features@TARGET       the backend's features on bookvisor's banner line
+    memory-all@TARGET     the MiB guest-checks' memory-all check tested
+    cr-illegal@TARGET     how many CR4 bits guest-checks' cr-illegal found lacking
+                          or refused
     exit-cost:KIND@TARGET one kind's round trip from the exit-cost test's note
                           (tests/emu/exit-cost.test: cpuid0, cpuid1, io, vmcall,
                           msr, cr0, cr4, mmio)
@@ -31,6 +38,10 @@ and, from runs too slow for make test (LONG, checked by make test-long):
                               slug: vmcall, in-al-n, mov-cr0-ebx, ...)
     profile:TRIP:FUNC@TARGET  the instructions of one function in that trip
     profile-block:TRIP@TARGET the trip's two lines, as an indented block
+    npt-bench:FIELD@MODE      make bench's nested-paging part on qemu-svm (its output
+                              saved by make test-long): FIELD faults, maps4k, maps2m,
+                              tables or reclaims of MODE default or 4k-only, or
+                              ratio@both (the fault ratio)
     linux:NAME@bochs-vmx      make bench's Linux boot to init (the bench build,
                               tests/bench.py --part linux --linux-only bochs):
                               exits (the total), exit-KIND, share (percent),
@@ -62,12 +73,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MARK_RE = re.compile(r"<!-- figure: (\S+) -->(.*?)<!-- end -->", re.S)
 BARE_CPUID = 6            # the same round trip on bare Bochs (tests/bench.py)
-VARIES = ("total", "npf", "hlt")
+VARIES = ("total", "npf", "hlt", "faults", "maps4k", "maps2m")
 VARIES_BY = 0.25          # a run-dependent count may be off by this fraction
 LINUX_BY = 0.05           # a figure of a whole Linux boot may be off by this fraction
-LONG = ("profile", "profile-block", "linux")   # figure kinds make test-long checks
+LONG = ("profile", "profile-block", "linux", "npt-bench")   # kinds make test-long checks
 PROFILE_LOGS = ROOT / "build" / "emu" / "out" / "exit-profile"   # TARGET.log
 LINUX_LOG = ROOT / "build" / "emu" / "bench-linux" / "bochs-vmx" / "com2.log"
+NPT_BENCH_LOG = ROOT / "build" / "emu" / "out" / "bench-nested-paging.log"
+NPT_BENCH_RE = re.compile(r"^bench: nested-paging (default|4k-only) +target=\S+ mem=\S+ (.*)$", re.M)
+NPT_RATIO_RE = re.compile(r"^bench: nested-paging fault ratio 4k-only/default = ([\d.]+)", re.M)
 TEST_FILE = ROOT / "tests" / "emu" / "guest-checks.test"
 SUMMARY_RE = re.compile(r"guest: summary passed=(\d+) failed=0")
 COST_RE = re.compile(r"cpuid-cost \(min (\d+) cycles\)")
@@ -75,6 +89,11 @@ EXIT_COST_RE = re.compile(r"exit-cost \(([^)]*)\)")
 TRIP_RE = re.compile(r"^(\S.*?): (\d+) instructions, RDTSC to RDTSC\n    (.*)$", re.M)
 EXIT_RE = re.compile(r"^bookvisor: exits: (\S+)=(\d+)$", re.M)
 STOP_RE = re.compile(r"^bookvisor: guest stopped: .*$", re.M)
+NPT_RE = re.compile(r"^bookvisor: nested paging: (.*)$", re.M)
+FEATURES_RE = re.compile(r"^bookvisor: cpu=\S+ backend=\S+ features=(.*)$", re.M)
+MEMORY_ALL_RE = re.compile(r"^ok \d+ - memory-all \((\d+) MiB\)$", re.M)
+CR_ILLEGAL_RE = re.compile(r"^ok \d+ - cr-illegal \(lacking: ([^;)]*)(?:; refused: ([^)]*))?\)$",
+                           re.M)
 
 
 class NoRun(Exception):
@@ -88,6 +107,7 @@ class Run:
         self.logs = Path(logs)
         self.profile_logs = Path(profile_logs)
         self.linux_log = Path(linux_log)
+        self.npt_bench_log = NPT_BENCH_LOG
         self.left = 0           # figures check() left to the other run
 
     def port(self, target, port, test="guest-checks"):
@@ -114,6 +134,9 @@ def figure(name, run):
         return m.group(1)
     if kind_of(name) in LONG:
         return long_figure(name, run)
+    simple = guest_checks_figure(name, run)
+    if simple is not None:
+        return simple
     m = re.fullmatch(r"exit-cost:(\w+)@([\w-]+)", name)
     if m:
         note = EXIT_COST_RE.search(run.port(m.group(2), "com1", "exit-cost"))
@@ -141,6 +164,32 @@ def figure(name, run):
     if exit_kind not in counts:
         raise NoRun(f"guest-checks on {target} counted no {exit_kind} exit")
     return counts[exit_kind]
+
+
+def guest_checks_figure(name, run):
+    """The figures of one line of a guest-checks run (npt, npt-line, features,
+    memory-all, cr-illegal), or None for other names."""
+    m = re.fullmatch(r"(npt:([\w-]+)|npt-line|features|memory-all|cr-illegal)@([\w-]+)", name)
+    if not m:
+        return None
+    kind, field, target = m.groups()
+    port = "com2" if kind.startswith("npt") or kind == "features" else "com1"
+    text = run.port(target, port)
+    regex = {"features": FEATURES_RE, "memory-all": MEMORY_ALL_RE,
+             "cr-illegal": CR_ILLEGAL_RE}.get(kind, NPT_RE)
+    found = regex.search(text)
+    if not found:
+        raise NoRun(f"guest-checks on {target} has no line for {name}")
+    if kind == "npt-line":
+        return f"\n\n    {found.group(0)}\n\n"
+    if kind.startswith("npt:"):
+        fields = dict(kv.split("=") for kv in found.group(1).split())
+        if field not in fields:
+            raise NoRun(f"the nested paging line on {target} has no {field}")
+        return fields[field]
+    if kind == "cr-illegal":
+        return str(len(found.group(1).split()) + len((found.group(2) or "").split()))
+    return found.group(1)
 
 
 def kind_of(name):
@@ -197,6 +246,24 @@ def linux_figures(run):
     return out
 
 
+def npt_bench_figure(field, mode, run):
+    """One figure of make bench's nested-paging part (NPT_BENCH_LOG)."""
+    if not run.npt_bench_log.is_file():
+        raise NoRun(f"no {run.npt_bench_log}: make test-long saves tests/bench.py "
+                    f"--part nested-paging there")
+    text = run.npt_bench_log.read_text()
+    if field == "ratio" and mode == "both":
+        m = NPT_RATIO_RE.search(text)
+        if not m:
+            raise NoRun("the nested-paging bench printed no fault ratio")
+        return f"{float(m.group(1)):.0f}"
+    rows = {mode_: dict(kv.split("=") for kv in rest.split())
+            for mode_, rest in NPT_BENCH_RE.findall(text)}
+    if field not in rows.get(mode, {}):
+        raise NoRun(f"the nested-paging bench printed no {field} for {mode}")
+    return rows[mode][field]
+
+
 def long_figure(name, run):
     """A figure of make test-long's runs (LONG)."""
     m = re.fullmatch(r"(profile|profile-block):([\w-]+)(?::(\w+))?@([\w-]+)", name)
@@ -215,6 +282,9 @@ def long_figure(name, run):
         if func not in funcs:
             raise NoRun(f"the profile's {trip} on {target} spends nothing in {func}")
         return funcs[func]
+    m = re.fullmatch(r"npt-bench:(\w+)@(default|4k-only|both)", name)
+    if m:
+        return npt_bench_figure(m.group(1), m.group(2), run)
     m = re.fullmatch(r"linux:([\w-]+)@bochs-vmx", name)
     if not m:
         raise KeyError(name)
@@ -234,7 +304,14 @@ def close_enough(name, have, want):
         if set(pairs_have) != set(pairs_want):
             return False
         return all(close_count(k, pairs_have[k], pairs_want[k]) for k in pairs_want)
-    if kind_of(name) == "linux":
+    if kind_of(name) == "npt-line":
+        pairs = [dict(kv.split("=") for kv in x.split("nested paging:")[-1].split())
+                 for x in (have, want)]
+        return pairs[0].keys() == pairs[1].keys() and \
+            all(close_count(k, pairs[0][k], pairs[1][k]) for k in pairs[1])
+    if kind_of(name) == "npt":
+        return close_count(name.split(":")[1].split("@")[0], have.strip(), want.strip())
+    if kind_of(name) in ("linux", "npt-bench"):
         return close_fraction(have.strip(), want.strip(), LINUX_BY)
     m = re.fullmatch(r"exit:([\w-]+)@[\w-]+", name)
     return bool(m) and close_count(m.group(1), have.strip(), want.strip())
@@ -373,6 +450,10 @@ def self_test():
     assert not close_enough("linux:share@bochs-vmx", "0.405", "0.5")
     assert not close_enough("profile:vmcall@bochs-vmx", "145", "146")
     assert not close_enough("exit-cost:io@bochs-vmx", "232", "233")
+    line = "\n\n    bookvisor: nested paging: faults=100 maps4k=10 tables=7\n\n"
+    assert close_enough("npt-line@x", line, line.replace("=100", "=110"))
+    assert not close_enough("npt-line@x", line, line.replace("=7", "=8"))
+    assert not close_enough("npt:tables@x", "7", "8") and close_enough("npt:faults@x", "90", "100")
     assert kind_of("profile-block:vmcall@x") == "profile-block" and slug("in al, N") == "in-al-n"
 
 
