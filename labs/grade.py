@@ -262,7 +262,8 @@ class Emu:
         logs = self._logs(out_dir)
         # A stub reached is the whole story; otherwise the panic, fault, `not ok`
         # and stop lines come first.
-        first = todo_lines(logs) + report_lines(
+        todos = todo_lines(logs)
+        first = earlier_part_hint(ctx.lab, part_of(self), todos) + todos + report_lines(
             {p: self._port_text(out_dir, p) for p in PORTS}, self._events(out_dir),
             ctx.tree / "build" / "bookvisor.elf")
         if rc is None:
@@ -290,6 +291,19 @@ class Emu:
 
     def _logs(self, out_dir):
         return "".join(self._port_text(out_dir, p) for p in PORTS)
+
+
+def earlier_part_hint(lab, part, todos):
+    """A line saying so when a later part's emulator check stopped at a stub of the
+    lab's first part: the check boots the whole lab, so the student who did part 2
+    first sees why it fails (the stub's own message follows). [] otherwise."""
+    if part <= 1:
+        return []
+    own = re.compile(rf"LAB {lab} TODO: (?!part \d+:)")
+    if not any(own.match(t) for t in todos):
+        return []
+    return [f"this part {part} check boots the whole lab, and part 1 is not done yet: "
+            f"finish it first (make grade LAB={lab} PART=1)"]
 
 
 PORTS = ("com1", "com2", "e9")

@@ -335,7 +335,8 @@ def close_count(kind, have, want):
 
 
 def chapters():
-    return sorted((ROOT / "chapters").glob("*.md"))
+    """The files whose figures are checked: the chapters and the labs' READMEs."""
+    return sorted((ROOT / "chapters").glob("*.md")) + sorted((ROOT / "labs").glob("*/README.md"))
 
 
 def in_code_span(text, offset):

@@ -140,6 +140,21 @@ class EmuCheck(unittest.TestCase):
                             for n in result.notes))
 
 
+class EarlierPartHint(unittest.TestCase):
+    """A part 2 check stopped by a part 1 stub says that part 1 is missing."""
+
+    def test_part1_stub_in_a_part2_check(self):
+        hint = grade.earlier_part_hint(3, 2, ["LAB 3 TODO: derive the controls"])
+        self.assertEqual(len(hint), 1)
+        self.assertIn("PART=1", hint[0])
+
+    def test_no_hint_for_part1_or_a_part2_stub_or_another_lab(self):
+        self.assertEqual(grade.earlier_part_hint(3, 1, ["LAB 3 TODO: derive"]), [])
+        self.assertEqual(grade.earlier_part_hint(3, 2, ["LAB 3 TODO: part 2: x"]), [])
+        self.assertEqual(grade.earlier_part_hint(3, 2, ["LAB 4 TODO: npt"]), [])
+        self.assertEqual(grade.earlier_part_hint(3, 2, []), [])
+
+
 class WrittenCheck(unittest.TestCase):
     """Written fails while a LAB_TODO or a stand-in of the lab is left."""
 
