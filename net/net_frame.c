@@ -52,6 +52,7 @@ enum net_frame_error net_frame_parse(const u8 *frame, size_t len, struct net_fra
             return NET_FRAME_BAD_IPV4;
         out->has_ipv4_dst = true;
         out->ipv4_dst = be32(l3 + 16);
+        out->ipv4_protocol = l3[9];
     } else if (out->ethertype == NET_ETHERTYPE_ARP) {
         /* Hardware type 1 (Ethernet), protocol IPv4, lengths 6 and 4. */
         if (l3_len < ARP_IPV4_LENGTH)

@@ -41,7 +41,10 @@ struct net_frame_info {
     bool multicast;     /**< destination's group bit set (broadcast included) */
     bool has_ipv4_dst;  /**< ipv4_dst is valid: an IPv4 header or an ARP request/reply for IPv4 */
     u32 ipv4_dst;       /**< IPv4 destination (IPv4) or target protocol address (ARP), network order as a number */
+    u8 ipv4_protocol;   /**< IPv4's protocol field (NET_IP_PROTO_UDP...); 0 for other frames */
 };
+/** IPv4 protocol number of UDP. */
+#define NET_IP_PROTO_UDP 17
 
 /** Why a frame was refused. */
 enum net_frame_error {

@@ -25,6 +25,9 @@ static struct net_nic nics[NETAPI_MAX_NICS];
 static struct net_nic_ops nic_ops[NETAPI_MAX_NICS];
 static unsigned nnics;
 static bool thread_started, stack_started;
+/* The stack's NIC is a `log` NIC: it sends the log and offers no service. */
+static bool stack_log_only;
+static const char log_only_reason[] = "the stack's NIC carries only the log (net=log)";
 /* Requests from other threads (the shell). THREAD_1CPU threads never run at
  * the same time, so the queue needs no lock today; it is there so that lwIP
  * is called from the network thread only (chapter 10 says why). */
@@ -33,7 +36,7 @@ static u64 requests_dropped;
 
 static const char *check_use(const char *value)
 {
-    return netapi_module_find(value) ? NULL : "not a network module (ip, ippass, pass, null, filter)";
+    return netapi_module_find(value) ? NULL : "not a network module (ip, ippass, pass, null, filter, log)";
 }
 
 static u64 now_ms(void)
@@ -99,6 +102,10 @@ static void start_stack(struct net_nic *nic)
         return;
     }
     stack_started = true;
+    stack_log_only = nic->module->log_only;
+    if (stack_log_only && !vmm_options.ip_syslog[0])
+        kprintf("bookvisor: ip: %s: net=log without ip.syslog: the NIC has nothing to carry\n",
+                nic->name);
     if (cfg.use_dhcp)
         kprintf("bookvisor: ip: %s: asking DHCP for an address\n", nic->name);
     else
@@ -141,7 +148,9 @@ static void run_request(const struct net_request *r)
 const char *net_post(const struct net_request *r)
 {
     if (!stack_started)
-        return "no network stack (no NIC with net=ip, net=ippass or net=filter)";
+        return "no network stack (no NIC with net=ip, net=ippass, net=filter or net=log)";
+    if (stack_log_only)
+        return log_only_reason;
     if (!net_request_push(&requests, r)) {
         requests_dropped++;
         return "the network thread's queue is full; try again";
@@ -200,7 +209,9 @@ static void net_thread(void *arg)
 {
     (void)arg;
     /* Services are started here, not at boot: every lwIP call from this thread. */
-    if (stack_started && vmm_options.ip_echo_port) {
+    if (stack_log_only && (vmm_options.ip_echo_port || vmm_options.ip_status_port)) {
+        kprintf("bookvisor: ip: %s; no echo server or status service\n", log_only_reason);
+    } else if (stack_started && vmm_options.ip_echo_port) {
         if (vmm_options.ip_echo_port > 0xffff)
             kprintf("bookvisor: ip: ip.echo_port=%llu is not a TCP port; no echo server\n",
                     (unsigned long long)vmm_options.ip_echo_port);
@@ -208,7 +219,7 @@ static void net_thread(void *arg)
             kprintf("bookvisor: ip: lwIP refused the echo server's port %llu\n",
                     (unsigned long long)vmm_options.ip_echo_port);
     }
-    if (stack_started && vmm_options.ip_status_port) {
+    if (stack_started && !stack_log_only && vmm_options.ip_status_port) {
         if (vmm_options.ip_status_port > 0xffff)
             kprintf("bookvisor: ip: ip.status_port=%llu is not a TCP port; no status service\n",
                     (unsigned long long)vmm_options.ip_status_port);
@@ -276,7 +287,7 @@ static void *attach(const struct nic_offer *offer, bool *hide)
     *hide = m->hides_nic;
     kprintf("bookvisor: net: %s registered, module %s\n", nic->name, m->name);
     if (strcmp(m->name, "ip") == 0 || strcmp(m->name, "ippass") == 0 ||
-        strcmp(m->name, "filter") == 0)
+        strcmp(m->name, "filter") == 0 || m->log_only)
         start_stack(nic);
     if (!thread_started) {
         thread_create("net", net_thread, NULL);

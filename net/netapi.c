@@ -100,12 +100,48 @@ static void filter_from_stack(struct net_nic *nic, const u8 *frame, size_t len)
     to_wire(nic, frame, len);
 }
 
+/*
+ * log: the NIC carries bookvisor's log and nothing else. The log's datagrams
+ * come from the stack (syslog over UDP, chapter 10), and the stack needs ARP
+ * and DHCP (UDP) to send them; so ARP and IPv4 UDP cross, both ways, and
+ * everything else is dropped: no ping is answered and no TCP service (echo,
+ * status) can be reached through a log NIC.
+ */
+static bool log_carries(const struct net_frame_info *f)
+{
+    return f->ethertype == NET_ETHERTYPE_ARP ||
+           (f->ethertype == NET_ETHERTYPE_IPV4 && f->ipv4_protocol == NET_IP_PROTO_UDP);
+}
+
+static void log_from_nic(struct net_nic *nic, const u8 *frame, size_t len,
+                         const struct net_frame_info *f)
+{
+    if (!log_carries(f)) {
+        nic->count.dropped++;
+        return;
+    }
+    deliver(nic, &nic->stack, &nic->count.to_stack, frame, len);
+}
+
+static void log_from_stack(struct net_nic *nic, const u8 *frame, size_t len)
+{
+    struct net_frame_info f;
+
+    /* Checked on the way in already; parsed again only to be described. */
+    if (net_frame_parse(frame, len, &f) != NET_FRAME_OK || !log_carries(&f)) {
+        nic->count.dropped++;
+        return;
+    }
+    to_wire(nic, frame, len);
+}
+
 static const struct net_module modules[] = {
-    { "pass", false, pass_from_nic, pass_from_guest, drop_side },
-    { "null", false, drop_nic, drop_side, drop_side },
-    { "ip", true, ip_from_nic, drop_side, stack_to_wire },
-    { "ippass", false, ippass_from_nic, pass_from_guest, stack_to_wire },
-    { "filter", true, filter_from_nic, drop_side, filter_from_stack },
+    { "pass", false, false, pass_from_nic, pass_from_guest, drop_side },
+    { "null", false, false, drop_nic, drop_side, drop_side },
+    { "ip", true, false, ip_from_nic, drop_side, stack_to_wire },
+    { "ippass", false, false, ippass_from_nic, pass_from_guest, stack_to_wire },
+    { "filter", true, false, filter_from_nic, drop_side, filter_from_stack },
+    { "log", true, true, log_from_nic, drop_side, log_from_stack },
 };
 
 const struct net_module *netapi_module_find(const char *name)
@@ -118,7 +154,7 @@ const struct net_module *netapi_module_find(const char *name)
 
 const char *netapi_module_names(void)
 {
-    return "pass null ip ippass filter";
+    return "pass null ip ippass filter log";
 }
 
 int netapi_nic_register(struct net_nic *nic, const char *module_name)
@@ -129,6 +165,8 @@ int netapi_nic_register(struct net_nic *nic, const char *module_name)
     if (nic_count >= NETAPI_MAX_NICS)
         return -1;
     nic->module = m;
+    if (m->log_only)
+        nic->log = true; /* tty=1 implied */
     nics[nic_count++] = nic;
     return 0;
 }

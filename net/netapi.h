@@ -25,8 +25,11 @@
  *   | `ip` | stack | (none) | NIC | no: the NIC is hidden |
  *   | `ippass` | stack, guest or both (net_frame_classify()) | NIC | NIC | yes |
  *   | `filter` | stack, if net_filter_judge() passes it | (none) | NIC, if it passes | no |
- *   With `tty=1` a NIC also carries bookvisor's log (syslog over UDP, chapter
- *   10), whatever its module: the log sends through netapi_stack_send().
+ *   | `log` | stack, ARP and UDP only | (none) | NIC, ARP and UDP only | no |
+ *   `log` carries bookvisor's log (syslog over UDP, chapter 10) and nothing
+ *   else: the stack runs on the NIC only to send it. The seed's NIC option
+ *   `tty=1` (the log on a NIC of another module) is planned; today the log
+ *   also leaves by the stack's NIC under `ip`, `ippass` and `filter`.
  *
  * Every frame is checked once on its way in (net/net_frame.h); a malformed
  * one is dropped and counted by cause, never passed on. Counters per NIC say
@@ -84,7 +87,7 @@ struct net_nic {
     struct net_endpoint stack;       /**< bookvisor's stack (deliver NULL: none) */
     u8 stack_mac[6];                 /**< the stack's MAC on this NIC (ippass sorts by it) */
     u32 stack_ip;                    /**< the stack's IPv4 address, 0 = none yet */
-    bool log;                        /**< tty=1: carries bookvisor's log */
+    bool log;                        /**< carries bookvisor's log: set for `net=log` (tty=1 on other modules planned) */
     struct net_nic_counters count;   /**< what went where */
     struct net_filter_counts filter; /**< the `filter` module's counters (zero for the others) */
 };
@@ -93,6 +96,7 @@ struct net_nic {
 struct net_module {
     const char *name;      /**< as in `net=` */
     bool hides_nic;        /**< the guest must not see the NIC (its driver conceals the device) */
+    bool log_only;         /**< the NIC carries bookvisor's log only (`log`): no services on its stack */
     /** A frame the NIC received (checked). */
     void (*from_nic)(struct net_nic *nic, const u8 *frame, size_t len, const struct net_frame_info *f);
     /** A frame the guest sent (checked). */
@@ -101,7 +105,7 @@ struct net_module {
     void (*from_stack)(struct net_nic *nic, const u8 *frame, size_t len);
 };
 
-/** The module called name (`pass`, `null`, `ip`, `ippass`, `filter`), or NULL. */
+/** The module called name (`pass`, `null`, `ip`, `ippass`, `filter`, `log`), or NULL. */
 const struct net_module *netapi_module_find(const char *name);
 
 /** The names of all modules, separated by blanks, for messages. */
@@ -109,7 +113,7 @@ const char *netapi_module_names(void);
 
 /**
  * Register nic (name, mac, ops, ctx filled; the rest zero) and bind it to
- * the module called module_name.
+ * the module called module_name; a `log` NIC gets nic->log set.
  * @return 0; -1 when the table is full; -2 when no module has that name
  */
 int netapi_nic_register(struct net_nic *nic, const char *module_name);
@@ -117,7 +121,7 @@ int netapi_nic_register(struct net_nic *nic, const char *module_name);
 /** The registered NIC number index (0 first), or NULL. */
 struct net_nic *netapi_nic(unsigned index);
 
-/** The NIC that carries bookvisor's log (tty=1), or NULL. */
+/** The first NIC that carries bookvisor's log (`net=log`), or NULL. */
 struct net_nic *netapi_log_nic(void);
 
 /** Driver: the NIC received a frame. */

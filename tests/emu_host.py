@@ -1,17 +1,21 @@
 """tests/emu_host.py - the host's side of a test's network and serial input.
 
 Used by tests/emurun.py for three test keys (tests/emu/README.md):
-  send.com1 / send.com2   type bytes into a serial port (QEMU's socket chardev)
+  send.com1 / send.com2   type bytes into a serial port (QEMU's socket chardev, or a
+                          pseudo-terminal for Bochs' `mode=term`)
   listen: tcp             a TCP listener on 127.0.0.1:{listenport} that sends back
-                          every line it receives (QEMU's user network takes a guest's
-                          connection to 10.0.2.2:{listenport} there)
+                          every line it receives (QEMU's and Bochs' user networks take
+                          a guest's connection to 10.0.2.2:{listenport} there)
   listen: udp             a UDP socket on 127.0.0.1:{udpport} that records datagrams
-Each records what happened as lines of the runner's event log (port `emu`).
+Each records what happened as lines of the runner's event log (port `emu`). Bochs runs
+in its own network namespace (tests/emu_process.py): its listening sockets are opened
+inside it by tests/emu_netns.py and handed back here (Listeners.adopt()).
 Standard library only; nothing here blocks for long.
 """
 
 import os
 import socket
+import tty
 from pathlib import Path
 import threading
 import time
@@ -45,6 +49,21 @@ def unix_connect(sock, path):
         os.close(folder)
 
 
+def copy_to_log(read, log):
+    """A port's reader thread: append what READ() returns to LOG until it returns
+    nothing or fails (the peer closed; a pseudo-terminal's EIO once the other side is)."""
+    with open(log, "ab") as out:
+        while True:
+            try:
+                data = read()
+            except OSError:
+                return
+            if not data:
+                return
+            out.write(data)
+            out.flush()
+
+
 class PortInput:
     """One serial port through QEMU's UNIX socket chardev, both ways.
 
@@ -69,26 +88,15 @@ class PortInput:
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"cannot connect to {self.path}") from None
                 time.sleep(POLL_S)
-        self.reader = threading.Thread(target=self._read, args=(self.sock, self.log), daemon=True)
+        sock = self.sock
+        self.reader = threading.Thread(target=copy_to_log, args=(lambda: sock.recv(65536),
+                                                                 self.log), daemon=True)
         self.reader.start()
 
     def send(self, data):
         if self.sock is None:
             self.connect()
         self.sock.sendall(data)
-
-    @staticmethod
-    def _read(sock, log):
-        with open(log, "ab") as out:
-            while True:
-                try:
-                    data = sock.recv(65536)
-                except OSError:
-                    return
-                if not data:
-                    return
-                out.write(data)
-                out.flush()
 
     def close(self):
         if self.sock is not None:
@@ -102,6 +110,53 @@ class PortInput:
         if self.sock is not None:
             self.sock.close()
             self.sock = None
+
+    def drain(self):
+        """Kept for the runner's loop: the reader thread does the work."""
+
+
+class PtyPort:
+    """One serial port through a pseudo-terminal, both ways: Bochs' `mode=term` opens
+    the terminal side (`dev=` slave_path), the runner keeps the other. A path in /dev/pts
+    reaches Bochs inside its network namespace, where a TCP socket would not.
+
+    Same interface as PortInput: a reader thread appends all Bochs writes to LOG."""
+
+    def __init__(self, log):
+        self.log = Path(log)
+        self.master, self.slave = os.openpty()
+        # Raw before Bochs opens it: no echo of what we type into the log, no CR->LF.
+        tty.setraw(self.slave)
+        self.slave_path = os.ttyname(self.slave)
+        self.reader = None
+
+    def connect(self, wait_s=10):  # noqa: ARG002  (the terminal exists already)
+        """Start the reader (the terminal exists before Bochs starts: nothing is lost)."""
+        if self.reader is None:
+            master = self.master
+            self.reader = threading.Thread(target=copy_to_log,
+                                           args=(lambda: os.read(master, 65536), self.log),
+                                           daemon=True)
+            self.reader.start()
+
+    def send(self, data):
+        self.connect()
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.master, view):]
+
+    def close(self):
+        # With the emulator gone and our terminal side closed, the reader's read ends
+        # in EIO once it has taken every byte still buffered.
+        if self.slave is not None:
+            os.close(self.slave)
+            self.slave = None
+        if self.reader is not None:
+            self.reader.join(timeout=2)
+            self.reader = None
+        if self.master is not None:
+            os.close(self.master)
+            self.master = None
 
     def drain(self):
         """Kept for the runner's loop: the reader thread does the work."""
@@ -128,6 +183,16 @@ class Listeners:
             self.udp.bind(("127.0.0.1", 0))
             self.udp.setblocking(False)
             self.ports["udpport"] = self.udp.getsockname()[1]
+
+    def adopt(self, socks):
+        """Use SOCKS ({'tcp'|'udp': socket}, opened on the same ports inside Bochs'
+        network namespace by tests/emu_netns.py) instead of this namespace's own."""
+        for kind, sock in socks.items():
+            sock.setblocking(False)
+            old = getattr(self, kind)
+            if old is not None:
+                old.close()
+            setattr(self, kind, sock)
 
     def poll(self):
         if self.tcp:

@@ -116,8 +116,6 @@ def _run_pair(spec, target, opts, res):
         raise RuntimeError(missing)
     tname = target.name
     listens = [v for _p, v in spec.get_list("listen", tname)]
-    if listens and target.kind != "qemu":
-        raise RuntimeError("'listen' waits behind QEMU's user network: QEMU targets only")
     listeners = Listeners(listens, [])
     hostport = free_tcp_port()
     ports = dict(listeners.ports, hostport=hostport, root=ROOT)
@@ -162,8 +160,6 @@ def _run_started(spec, target, opts, res, tname, listeners, hostport, place):
     if target.kind == "qemu":
         extra = [a for v in extra for a in v.split()]
     sends = [(p, *parse_send(v)) for p, v in spec.get_list("send", tname)]
-    if sends and target.kind != "qemu":
-        raise RuntimeError("'send' types into a serial port on QEMU targets only")
     tcps = [parse_tcp(v) for _p, v in spec.get_list("tcp", tname)]
     if tcps and target.kind != "qemu":
         raise RuntimeError("'tcp' connects through QEMU's hostfwd: QEMU targets only")
@@ -171,8 +167,12 @@ def _run_started(spec, target, opts, res, tname, listeners, hostport, place):
     if outdir.exists():
         shutil.rmtree(outdir)
     res.outdir = outdir
-    emu = Emulator(target, iso, outdir, mem, extra, input_ports={p for p, _b, _r in sends})
+    listen_ports = {"tcp": listeners.ports.get("listenport"),
+                    "udp": listeners.ports.get("udpport")}
+    emu = Emulator(target, iso, outdir, mem, extra, input_ports={p for p, _b, _r in sends},
+                   listen_ports={k: v for k, v in listen_ports.items() if v})
     emu.start()
+    listeners.adopt(emu.listen_socks)
     listeners.events = emu.events
     try:
         how, end_seen = _watch(emu, timeout, end, sends=sends, tcps=tcps, hostport=hostport,

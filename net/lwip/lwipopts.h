@@ -53,6 +53,12 @@
 #define TCP_SND_QUEUELEN (4 * TCP_SND_BUF / TCP_MSS)
 
 #define ETHARP_SUPPORT_STATIC_ENTRIES 0
+/* Packets waiting for an ARP reply are queued, up to 16 per peer: lwIP's
+ * default keeps only the latest, and the log's burst right after the lease
+ * (several syslog datagrams before 10.0.2.2 is resolved) lost all but its
+ * last datagram (seen in tests/emu/net-log.test). */
+#define ARP_QUEUEING 1
+#define ARP_QUEUE_LEN 16
 #define CHECKSUM_CHECK_IP 1
 #define CHECKSUM_CHECK_ICMP 1
 #define CHECKSUM_CHECK_UDP 1

@@ -54,7 +54,7 @@ static u64 handled(const struct net_nic_counters *c)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const char *const names[] = { "pass", "null", "ip", "ippass", "filter" };
+    static const char *const names[] = { "pass", "null", "ip", "ippass", "filter", "log" };
     if (size < 1)
         return 0;
     bool ip_from_frame = data[0] & 1;

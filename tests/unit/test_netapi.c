@@ -1,7 +1,8 @@
 /*
  * Unit tests for net/net_frame.c and net/netapi.c: frames are checked once
  * and malformed ones dropped by cause; each module sends each side's frames
- * where its table says; ippass sorts by MAC and IP.
+ * where its table says; ippass sorts by MAC and IP; log lets only ARP and
+ * UDP cross and marks its NIC as the log's.
  * unit-sources: net/netapi.c net/net_frame.c net/net_filter.c common/lib/format.c common/lib/kstring.c
  */
 #include <check.h>
@@ -195,6 +196,62 @@ START_TEST(each_module_routes_as_its_table_says)
 }
 END_TEST
 
+/* An IPv4 frame of protocol proto (17 UDP, 6 TCP, 1 ICMP) to STACK_IP. */
+static size_t make_ipv4(u8 *f, u8 proto)
+{
+    size_t n = make_frame(f, stack_mac, NET_ETHERTYPE_IPV4, STACK_IP);
+    f[14 + 9] = proto;
+    return n;
+}
+
+START_TEST(log_carries_arp_and_udp_only)
+{
+    static struct net_nic log, ip;
+    u8 f[64];
+    struct net_frame_info i;
+
+    new_nic(&ip, "ip");
+    ck_assert_ptr_null(netapi_log_nic()); /* ip alone does not carry the log */
+    new_nic(&log, "log");
+    ck_assert(log.module->hides_nic);
+    ck_assert(log.module->log_only);
+    ck_assert(log.log); /* tty=1 implied */
+    ck_assert_ptr_eq(netapi_log_nic(), &log);
+    ck_assert_ptr_nonnull(strstr(netapi_module_names(), "log"));
+
+    size_t n = make_ipv4(f, NET_IP_PROTO_UDP);
+    ck_assert_int_eq(net_frame_parse(f, n, &i), NET_FRAME_OK);
+    ck_assert_uint_eq(i.ipv4_protocol, NET_IP_PROTO_UDP);
+    netapi_nic_receive(&log, f, n); /* a DHCP offer, say: to the stack */
+    netapi_stack_send(&log, f, n);  /* a syslog datagram: to the wire */
+    netapi_guest_send(&log, f, n);  /* the guest cannot see this NIC: dropped */
+    ck_assert_uint_eq(to_stack, 1);
+    ck_assert_uint_eq(sent, 1);
+    ck_assert_uint_eq(to_guest, 0);
+    ck_assert_uint_eq(log.count.dropped, 1);
+
+    n = make_frame(f, (const u8 *)"\xff\xff\xff\xff\xff\xff", NET_ETHERTYPE_ARP, STACK_IP);
+    netapi_nic_receive(&log, f, n); /* ARP both ways: the stack must find its peer */
+    netapi_stack_send(&log, f, n);
+    ck_assert_uint_eq(to_stack, 2);
+    ck_assert_uint_eq(sent, 2);
+
+    n = make_ipv4(f, 6); /* TCP: no service on a log NIC, either way */
+    netapi_nic_receive(&log, f, n);
+    netapi_stack_send(&log, f, n);
+    n = make_ipv4(f, 1); /* ICMP: no ping answered */
+    netapi_nic_receive(&log, f, n);
+    netapi_stack_send(&log, f, n);
+    n = make_frame(f, stack_mac, 0x86DD, 0); /* IPv6 */
+    netapi_nic_receive(&log, f, n);
+    ck_assert_uint_eq(to_stack, 2);
+    ck_assert_uint_eq(sent, 2);
+    ck_assert_uint_eq(log.count.dropped, 6);
+    ck_assert_uint_eq(log.count.nic_in, 5);
+    ck_assert_uint_eq(log.count.from_stack, 4);
+}
+END_TEST
+
 START_TEST(malformed_frames_never_pass_and_are_counted)
 {
     static struct net_nic nic;
@@ -252,6 +309,7 @@ int main(void)
     tcase_add_test(tc, parse_checks_every_header_it_reads);
     tcase_add_test(tc, classify_by_mac_and_ip);
     tcase_add_test(tc, each_module_routes_as_its_table_says);
+    tcase_add_test(tc, log_carries_arp_and_udp_only);
     tcase_add_test(tc, malformed_frames_never_pass_and_are_counted);
     tcase_add_test(tc, registration_and_a_refusing_nic);
     suite_add_tcase(s, tc);
