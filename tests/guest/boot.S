@@ -32,6 +32,7 @@ gdt:
     .quad 0x00CF9A000000FFFF	/* 0x08: code, base 0, 4 GiB, 32-bit */
     .quad 0x00CF92000000FFFF	/* 0x10: data, base 0, 4 GiB, 32-bit */
     .quad 0x00CF92010000FFFF	/* 0x18: data, base 0x10000 (segment-override checks) */
+    .quad 0x00AF9A000000FFFF	/* 0x20: code, 64-bit (L=1): la57_ia32e.S's handlers */
 gdt_end:
 gdt_descriptor:
     .word gdt_end - gdt - 1

@@ -152,6 +152,8 @@ void check_exit_cost(const struct check_context *ctx, struct check_result *res);
 void check_smp(const struct check_context *ctx, struct check_result *res);
 /** net-wait: exit steadily for net.wait_ms of bookvisor's clock (its network thread runs meanwhile). */
 void check_net_wait(const struct check_context *ctx, struct check_result *res);
+/** la57-ia32e: CR4.LA57 flipped in IA-32e (compatibility) mode raises #GP. */
+void check_la57_ia32e(const struct check_context *ctx, struct check_result *res);
 /** @} */
 
 /**

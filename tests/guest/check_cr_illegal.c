@@ -19,10 +19,9 @@
  * its ryzen model and its EFER refuses the bit, and bookvisor follows the
  * CPU (the note lists such bits after "refused:").
  *
- * The mode rule of CR4.LA57 (no change in 64-bit mode) is not probed here:
- * the guest is 32-bit, and on every emulator target the CPU lacks LA57, so
- * setting it is refused as a reserved bit (below); the rule itself is
- * unit-tested (tests/unit/test_cr_rules.c).
+ * The mode rule of CR4.LA57 (no change in IA-32e mode) is not probed here,
+ * where the guest is in protected mode: check_la57_ia32e.c probes it from
+ * compatibility mode, on QEMU with +la57 (tests/emu/la57-ia32e.test).
  */
 #include "check.h"
 #include "cpu.h"

@@ -75,6 +75,7 @@ static const struct check checks[] = {
     { "exit-cost", check_exit_cost, CHECK_BY_NAME },
     { "smp", check_smp, CHECK_BY_NAME },
     { "net-wait", check_net_wait, CHECK_BY_NAME },
+    { "la57-ia32e", check_la57_ia32e, CHECK_BY_NAME },
 };
 
 
