@@ -22,6 +22,11 @@ struct nic_offer {
     const char *use;  /**< the driver's `net=` value, e.g. "ip" */
     /** The driver can leave the NIC to the guest and still see its frames (mediated rings). */
     bool can_share;
+    /**
+     * With can_share: put one frame into the guest's receive ring (the
+     * guest's endpoint of the NIC; the bytes are only valid during the call).
+     */
+    void (*to_guest)(void *ctx, const u8 *frame, size_t len);
     /** Send one frame; 0, or negative when the NIC could not take it. */
     int (*send)(void *ctx, const u8 *frame, size_t len);
     /** Look for received frames and hand each to nic_sink.receive(). */
@@ -42,6 +47,8 @@ struct nic_sink {
     void *(*attach)(const struct nic_offer *offer, bool *hide);
     /** The NIC behind handle received a frame (the bytes are only valid during the call). */
     void (*receive)(void *handle, const u8 *frame, size_t len);
+    /** The guest sent a frame through the NIC behind handle (its mediated transmit ring). */
+    void (*guest_send)(void *handle, const u8 *frame, size_t len);
 };
 
 /** Give the drivers their sink; once, at boot, before PCI binds (read-only afterwards: no lock). */

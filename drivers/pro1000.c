@@ -11,6 +11,7 @@
 #include "common/lib/kstring.h"
 #include "drivers/nic_sink.h"
 #include "drivers/pro1000_hw.h"
+#include "drivers/pro1000_shadow.h"
 #include "pci/pci_cfgspace.h"
 
 /* Devices one boot can own; more are refused. */
@@ -34,6 +35,9 @@ struct pro1000 {
     u32 tx_clean;                  /* the oldest transmit descriptor not yet seen done */
     void *up;                      /* the sink's handle */
     u64 rx_dropped;                /* frames the device marked bad or split */
+    bool shared;                   /* the guest keeps the device: its rings are mediated */
+    bool bar_write_said;           /* a guest write to a BAR was dropped and said */
+    struct pro1000_shadow shadow;  /* the guest's view, when shared */
 };
 
 static struct pro1000 nics[PRO1000_MAX];
@@ -92,6 +96,28 @@ static bool read_mac(struct pro1000 *p)
     return true;
 }
 
+/* Give the device bookvisor's rings, both empty (at start, and after a reset by the guest). */
+static void program_rings(struct pro1000 *p)
+{
+    for (u32 i = 0; i < PRO1000_RING_SIZE; i++)
+        pro1000_rx_reset(&p->rx[i], rx_buf_pa(p, i));
+    reg_write(p, PRO1000_RDBAL, (u32)p->rx_ring_pa);
+    reg_write(p, PRO1000_RDBAH, (u32)(p->rx_ring_pa >> 32));
+    reg_write(p, PRO1000_RDLEN, PRO1000_RING_SIZE * sizeof(struct pro1000_rx_desc));
+    reg_write(p, PRO1000_RDH, 0);
+    /* Every descriptor but one is the device's: head == tail would mean none. */
+    reg_write(p, PRO1000_RDT, PRO1000_RING_SIZE - 1);
+    p->rx_next = 0;
+
+    memset(p->tx, 0, PRO1000_RING_SIZE * sizeof(struct pro1000_tx_desc));
+    reg_write(p, PRO1000_TDBAL, (u32)p->tx_ring_pa);
+    reg_write(p, PRO1000_TDBAH, (u32)(p->tx_ring_pa >> 32));
+    reg_write(p, PRO1000_TDLEN, PRO1000_RING_SIZE * sizeof(struct pro1000_tx_desc));
+    reg_write(p, PRO1000_TDH, 0);
+    reg_write(p, PRO1000_TDT, 0);
+    p->tx_tail = p->tx_clean = 0;
+}
+
 /* Reset, then set up rings, address filter and both directions; interrupts stay masked. */
 static bool bring_up(struct pro1000 *p, const char *slot)
 {
@@ -120,23 +146,7 @@ static bool bring_up(struct pro1000 *p, const char *slot)
     for (u32 i = 0; i < 128; i++)
         reg_write(p, PRO1000_MTA + 4 * i, 0);
 
-    for (u32 i = 0; i < PRO1000_RING_SIZE; i++)
-        pro1000_rx_reset(&p->rx[i], rx_buf_pa(p, i));
-    reg_write(p, PRO1000_RDBAL, (u32)p->rx_ring_pa);
-    reg_write(p, PRO1000_RDBAH, (u32)(p->rx_ring_pa >> 32));
-    reg_write(p, PRO1000_RDLEN, PRO1000_RING_SIZE * sizeof(struct pro1000_rx_desc));
-    reg_write(p, PRO1000_RDH, 0);
-    /* Every descriptor but one is the device's: head == tail would mean none. */
-    reg_write(p, PRO1000_RDT, PRO1000_RING_SIZE - 1);
-    p->rx_next = 0;
-
-    memset(p->tx, 0, PRO1000_RING_SIZE * sizeof(struct pro1000_tx_desc));
-    reg_write(p, PRO1000_TDBAL, (u32)p->tx_ring_pa);
-    reg_write(p, PRO1000_TDBAH, (u32)(p->tx_ring_pa >> 32));
-    reg_write(p, PRO1000_TDLEN, PRO1000_RING_SIZE * sizeof(struct pro1000_tx_desc));
-    reg_write(p, PRO1000_TDH, 0);
-    reg_write(p, PRO1000_TDT, 0);
-    p->tx_tail = p->tx_clean = 0;
+    program_rings(p);
     reg_write(p, PRO1000_TIPG, PRO1000_TIPG_VALUE);
     reg_write(p, PRO1000_TCTL, PRO1000_TCTL_VALUE);
     /* Once: QEMU's e1000 drops what arrives for about a second after each RCTL write. */
@@ -187,6 +197,66 @@ static void pro1000_poll(void *ctx)
         reg_write(p, PRO1000_RDT, p->rx_next);
         p->rx_next = pro1000_ring_next(p->rx_next, PRO1000_RING_SIZE);
     }
+}
+
+/* net=pass: the guest's frames and its register accesses (pro1000_shadow.c). */
+static void shadow_rings_lost(void *dev)
+{
+    program_rings(dev);
+}
+
+static void shadow_guest_send(void *dev, const u8 *frame, size_t len)
+{
+    const struct nic_sink *sink = nic_sink_get();
+    struct pro1000 *p = dev;
+
+    if (sink && p->up)
+        sink->guest_send(p->up, frame, len);
+}
+
+static void pro1000_to_guest(void *ctx, const u8 *frame, size_t len)
+{
+    struct pro1000 *p = ctx;
+
+    pro1000_shadow_to_guest(&p->shadow, frame, len);
+}
+
+static void pro1000_bar_access(void *driver_data, u64 offset, u8 size, bool write, u64 *value)
+{
+    struct pro1000 *p = driver_data;
+
+    pro1000_shadow_access(&p->shadow, offset, size, write, value);
+}
+
+static const struct pro1000_shadow_ops shadow_ops = { shadow_rings_lost, shadow_guest_send };
+static const struct pci_mediator pro1000_mediator = { 0, pro1000_bar_access };
+
+/*
+ * A shared device's configuration space: its BARs stay where bookvisor hooked
+ * them (writes dropped; sizing them is not emulated yet), and memory decoding
+ * and bus mastering stay on, for bookvisor's rings run on them.
+ */
+static enum pci_config_result pro1000_config_write(struct pci_device *dev, u16 offset, u8 size,
+                                                   u32 value)
+{
+    struct pro1000 *p = dev->driver_data;
+    char slot[8];
+
+    if (!p || !p->shared)
+        return PCI_CONFIG_PASS;
+    if ((offset < 0x28 && offset + size > 0x10) || (offset < 0x34 && offset + size > 0x30)) {
+        if (!p->bar_write_said) {
+            kprintf("bookvisor: pro1000: %s: the guest wrote 0x%x to its BAR at 0x%x; dropped "
+                    "(bookvisor mediates BAR0 where it is)\n",
+                    pci_device_slot(dev, slot), value, offset);
+            p->bar_write_said = true;
+        }
+        return PCI_CONFIG_DONE;
+    }
+    if (offset == PCI_REG_COMMAND)
+        value |= PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
+    pci_device_write(dev, offset, size, value);
+    return PCI_CONFIG_DONE;
 }
 
 static bool pro1000_new(struct pci_device *dev, const char *const *options, u32 noptions)
@@ -245,8 +315,10 @@ static bool pro1000_new(struct pci_device *dev, const char *const *options, u32 
         mem_free_pages(ring_pa, 0);
         return false;
     }
-    /* can_share false: leaving the NIC to the guest needs its rings mediated (planned). */
-    struct nic_offer offer = { p->name, p->mac, use, false, pro1000_send, pro1000_poll, p };
+    /* can_share: with a module that leaves the NIC to the guest, its rings are mediated. */
+    struct nic_offer offer = { .name = p->name, .mac = p->mac, .use = use, .can_share = true,
+                               .to_guest = pro1000_to_guest, .send = pro1000_send,
+                               .poll = pro1000_poll, .ctx = p };
     p->up = sink->attach(&offer, &hide);
     if (!p->up) {
         /* The sink said why; stop the device again and give the memory back. */
@@ -260,15 +332,22 @@ static bool pro1000_new(struct pci_device *dev, const char *const *options, u32 
     nnics++;
     dev->driver_data = p;
     dev->hidden = hide;
+    p->shared = !hide;
+    if (p->shared) {
+        pro1000_shadow_init(&p->shadow, p->name, p->regs, &shadow_ops, p);
+        dev->mediator = &pro1000_mediator;
+    }
     kprintf("bookvisor: pro1000: %s: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, net=%s, "
-            "%u-descriptor rings at 0x%llx, polled\n",
+            "%u-descriptor rings at 0x%llx, polled%s\n",
             slot, p->name, p->mac[0], p->mac[1], p->mac[2], p->mac[3], p->mac[4], p->mac[5], use,
-            PRO1000_RING_SIZE, (unsigned long long)ring_pa);
+            PRO1000_RING_SIZE, (unsigned long long)ring_pa,
+            p->shared ? ", the guest's rings shadowed" : "");
     return true;
 }
 
 static const struct pci_driver_ops pro1000_ops = {
     .new_device = pro1000_new,
+    .config_write = pro1000_config_write,
 };
 
 /* Refuse a net= no module has while the string is parsed, with its column. */

@@ -261,7 +261,12 @@ static void *attach(const struct nic_offer *offer, bool *hide)
                 netapi_module_names());
         return NULL;
     }
-    if (!m->hides_nic && !offer->can_share) {
+    if (strcmp(m->name, "ippass") == 0) {
+        kprintf("bookvisor: net: %s: net=ippass (a stack of bookvisor's on the guest's NIC) "
+                "is planned; the device stays the guest's\n", offer->name);
+        return NULL;
+    }
+    if (!m->hides_nic && (!offer->can_share || !offer->to_guest)) {
         kprintf("bookvisor: net: %s: net=%s leaves the NIC to the guest, which this driver "
                 "cannot mediate yet; the device stays the guest's\n",
                 offer->name, offer->use);
@@ -278,6 +283,8 @@ static void *attach(const struct nic_offer *offer, bool *hide)
     nic_ops[nnics] = (struct net_nic_ops){ offer->send, offer->poll };
     nic->ops = &nic_ops[nnics];
     nic->ctx = offer->ctx;
+    if (!m->hides_nic)
+        nic->guest = (struct net_endpoint){ offer->to_guest, offer->ctx };
     err = netapi_nic_register(nic, offer->use);
     if (err) {
         kprintf("bookvisor: net: %s: not registered (error %d)\n", offer->name, err);
@@ -301,7 +308,12 @@ static void receive(void *handle, const u8 *frame, size_t len)
     netapi_nic_receive(handle, frame, len);
 }
 
-static const struct nic_sink net_sink = { check_use, attach, receive };
+static void guest_send(void *handle, const u8 *frame, size_t len)
+{
+    netapi_guest_send(handle, frame, len);
+}
+
+static const struct nic_sink net_sink = { check_use, attach, receive, guest_send };
 
 void net_init(void)
 {

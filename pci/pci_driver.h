@@ -20,6 +20,22 @@
 #include "pci/pci_config.h"
 #include "pci/pci_enum.h"
 
+/**
+ * A driver's mediation of one of its device's memory BARs (a NIC under
+ * `net=pass`): the guest keeps seeing the device, but every access it makes
+ * to that BAR goes to access() instead of the device, and the device's
+ * other BARs are dark to the guest (pci/pci_mediate.h).
+ */
+struct pci_mediator {
+    u32 bar; /**< the BAR's index */
+    /**
+     * The guest accesses size (1, 2, 4 or 8) bytes at offset in the BAR,
+     * offset a multiple of size. A read stores the result in *value.
+     * @param driver_data the device's driver_data
+     */
+    void (*access)(void *driver_data, u64 offset, u8 size, bool write, u64 *value);
+};
+
 /** A function bookvisor found, with its binding. */
 struct pci_device {
     struct pci_function fn; /**< what enumeration read: IDs, BARs, capabilities */
@@ -31,6 +47,8 @@ struct pci_device {
      * BARs dark, exactly as with `driver=conceal`.
      */
     bool hidden;
+    /** Set by the driver's new_device to mediate a BAR the guest keeps seeing; NULL: none. */
+    const struct pci_mediator *mediator;
 };
 
 /** What a config callback did with the access. */

@@ -16,6 +16,7 @@
 #include "common/base/kprintf.h"
 #include "pci/pci_access.h"
 #include "pci/pci_chipset.h"
+#include "pci/pci_mediate.h"
 #include "pci/pci_route.h"
 
 static struct pci_route_table routes;
@@ -223,13 +224,14 @@ static enum exit_action hidden_io(void *ctx, struct vcpu *v, u16 port, u8 size, 
     return io_pass_on(v, hidden_io, ctx, port, size, write, value, IO_OWN_KEEP);
 }
 
-static void hide_bars(struct guest_vm *vm, const struct pci_device *dev, const char *slot)
+/* Darken every BAR of dev but the one numbered keep (nbars or more: none kept). */
+static void hide_bars(struct guest_vm *vm, const struct pci_device *dev, const char *slot, u32 keep)
 {
     for (u32 i = 0; i < dev->fn.nbars; i++) {
         const struct pci_bar *b = &dev->fn.bars[i];
         int err = 0;
 
-        if (b->kind == PCI_BAR_NONE || b->base == 0 || b->size == 0)
+        if (i == keep || b->kind == PCI_BAR_NONE || b->base == 0 || b->size == 0)
             continue;
         if (b->kind == PCI_BAR_IO) {
             if (b->base + b->size > 0x10000)
@@ -304,7 +306,13 @@ void pci_intercept_install(struct guest_vm *vm, struct pci_device *devs, u32 nde
                         (unsigned long long)page);
         }
         if (route == PCI_ROUTE_CONCEAL)
-            hide_bars(vm, &devs[i], slot);
+            hide_bars(vm, &devs[i], slot, devs[i].fn.nbars);
+        if (route == PCI_ROUTE_DRIVER && devs[i].mediator) {
+            /* The other BARs (the I/O window onto the same registers) must not go around it. */
+            hide_bars(vm, &devs[i], slot, devs[i].mediator->bar);
+            if (pci_mediate_install(vm, &devs[i], slot) != 0)
+                hide_bars(vm, &devs[i], slot, devs[i].fn.nbars); /* dark rather than unmediated */
+        }
     }
     if (!routes.count)
         return; /* nothing to intercept: the guest keeps every path to itself */

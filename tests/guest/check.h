@@ -154,6 +154,10 @@ void check_smp(const struct check_context *ctx, struct check_result *res);
 void check_net_wait(const struct check_context *ctx, struct check_result *res);
 /** la57-ia32e: CR4.LA57 flipped in IA-32e (compatibility) mode raises #GP. */
 void check_la57_ia32e(const struct check_context *ctx, struct check_result *res);
+/** e1000-pass: drive the 82540EM (ARP to 10.0.2.2 and its reply) through bookvisor's shadow rings. */
+void check_e1000_pass(const struct check_context *ctx, struct check_result *res);
+/** e1000-dma: rings and buffers aimed at bookvisor's memory are refused; the canary stays intact. */
+void check_e1000_dma(const struct check_context *ctx, struct check_result *res);
 /** @} */
 
 /**

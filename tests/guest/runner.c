@@ -74,6 +74,9 @@ static const struct check checks[] = {
     { "vmm-vector", check_vmm_vector, CHECK_BY_NAME },
     { "exit-cost", check_exit_cost, CHECK_BY_NAME },
     { "smp", check_smp, CHECK_BY_NAME },
+    /* Before net-wait, so that net-wait can keep bookvisor running after them. */
+    { "e1000-pass", check_e1000_pass, CHECK_BY_NAME },
+    { "e1000-dma", check_e1000_dma, CHECK_BY_NAME },
     { "net-wait", check_net_wait, CHECK_BY_NAME },
     { "la57-ia32e", check_la57_ia32e, CHECK_BY_NAME },
 };

@@ -1,0 +1,274 @@
+/*
+ * drivers/pro1000_shadow.c - the guest's register BAR and rings under
+ * net=pass (see pro1000_shadow.h; the pure part is pro1000_shadow_hw.c).
+ */
+#include "drivers/pro1000_shadow.h"
+#include "arch/x86/phys.h"
+#include "common/base/clock.h"
+#include "common/base/kprintf.h"
+#include "common/lib/kstring.h"
+#include "pci/pci_mediate.h"
+
+/* How long a reset the guest asked for may take before bookvisor reprograms anyway. */
+#define RESET_WAIT_US 100000
+
+void pro1000_shadow_init(struct pro1000_shadow *s, const char *name, u64 regs,
+                         const struct pro1000_shadow_ops *ops, void *dev)
+{
+    memset(s, 0, sizeof(*s));
+    s->name = name;
+    s->regs = regs;
+    s->ops = ops;
+    s->dev = dev;
+}
+
+static void raise_cause(struct pro1000_shadow *s, u32 cause)
+{
+    /* ICS sets the cause on the device itself: the guest's ICR read and its
+     * interrupt line then work exactly as without bookvisor. */
+    phys_write(s->regs + PRO1000_ICS, 4, cause);
+}
+
+/* Is the ring in guest RAM? If not, say so once for this setting of it. */
+static bool ring_usable(struct pro1000_shadow *s, const struct pro1000_vring *r, bool *said,
+                        const char *which)
+{
+    u32 n = pro1000_vring_count(r);
+
+    if (n && pci_guest_ram(pro1000_vring_base(r), r->len))
+        return true;
+    if (!*said) {
+        s->count.dma_refused++;
+        kprintf("bookvisor: pro1000: %s: the guest's %s ring at 0x%llx (%u bytes) is not in "
+                "its RAM or not a ring; refused\n",
+                s->name, which, (unsigned long long)pro1000_vring_base(r), r->len);
+        *said = true;
+    }
+    return false;
+}
+
+/* A buffer the guest named lies outside its RAM: count it, say the first few. */
+static void buffer_refused(struct pro1000_shadow *s, const char *which, u64 addr, u32 len)
+{
+    if (s->count.dma_refused++ < 4)
+        kprintf("bookvisor: pro1000: %s: a guest %s buffer at 0x%llx (%u bytes) is not in "
+                "its RAM; refused\n",
+                s->name, which, (unsigned long long)addr, len);
+}
+
+/* One data descriptor's bytes join the frame being gathered. */
+static void gather(struct pro1000_shadow *s, u64 addr, u32 len)
+{
+    if (s->gather_bad || len == 0)
+        return;
+    if (len > sizeof(s->frame) - s->gathered) {
+        s->count.dma_refused++;
+        s->gather_bad = true;
+        return;
+    }
+    if (!pci_guest_ram_read(addr, s->frame + s->gathered, len)) {
+        buffer_refused(s, "transmit", addr, len);
+        s->gather_bad = true;
+        return;
+    }
+    s->gathered += len;
+}
+
+/* The guest moved TDT: send what it handed over, mark it done. */
+static void transmit(struct pro1000_shadow *s)
+{
+    bool any = false;
+
+    if (!ring_usable(s, &s->tx, &s->tx_refused_said, "transmit"))
+        return;
+    while (pro1000_vring_pending(&s->tx)) {
+        u64 at = pro1000_vring_desc_addr(&s->tx, s->tx.head);
+        struct pro1000_tx_desc d;
+        u64 addr = 0;
+        u32 len = 0;
+        bool eop = false;
+
+        if (!pci_guest_ram_read(at, &d, sizeof(d)))
+            return; /* the ring was checked: only a change of the map gets here */
+        enum pro1000_txd_kind kind = pro1000_txd_parse(&d, &addr, &len, &eop);
+        if (kind == PRO1000_TXD_DATA)
+            gather(s, addr, len);
+        else if (kind == PRO1000_TXD_BAD)
+            s->gather_bad = true;
+        if (kind == PRO1000_TXD_DATA && eop) {
+            if (!s->gather_bad && s->gathered) {
+                s->count.tx_frames++;
+                s->ops->guest_send(s->dev, s->frame, s->gathered);
+            }
+            s->gathered = 0;
+            s->gather_bad = false;
+        }
+        pro1000_txd_complete(&d);
+        pci_guest_ram_write(at + 12, &d.status, 1);
+        s->tx.head = pro1000_ring_next(s->tx.head, pro1000_vring_count(&s->tx));
+        any = true;
+    }
+    if (any)
+        raise_cause(s, PRO1000_ICR_TXDW);
+}
+
+void pro1000_shadow_to_guest(struct pro1000_shadow *s, const u8 *frame, size_t len)
+{
+    struct pro1000_rx_desc d;
+    u32 room = pro1000_rctl_buf_bytes(s->rctl);
+    bool fcs = !(s->rctl & PRO1000_RCTL_SECRC);
+    size_t total = len + (fcs ? 4 : 0);
+
+    spin_lock(&s->lock);
+    if (!(s->rctl & PRO1000_RCTL_EN) || !pro1000_vring_pending(&s->rx)) {
+        s->count.rx_no_room++;
+        goto out;
+    }
+    if (!ring_usable(s, &s->rx, &s->rx_refused_said, "receive")) {
+        s->count.rx_no_room++;
+        goto out;
+    }
+    u64 at = pro1000_vring_desc_addr(&s->rx, s->rx.head);
+    if (!pci_guest_ram_read(at, &d, sizeof(d)))
+        goto out;
+    if (total > room || total > 0xFFFF) {
+        s->count.dma_refused++;
+        goto out; /* the descriptor stays the guest's for the next frame */
+    }
+    u8 tail[4];
+    u32 crc = fcs ? pro1000_fcs(frame, len) : 0;
+    for (int i = 0; i < 4; i++)
+        tail[i] = (u8)(crc >> (8 * i));
+    if (!pci_guest_ram_write(d.addr, frame, len) ||
+        (fcs && !pci_guest_ram_write(d.addr + len, tail, 4))) {
+        buffer_refused(s, "receive", d.addr, (u32)total);
+        /* Done with an error, so that the guest's driver moves past it. */
+        pro1000_rxd_complete(&d, 0);
+        d.errors = 0x80; /* RXE */
+    } else {
+        pro1000_rxd_complete(&d, (u16)total);
+        s->count.rx_frames++;
+    }
+    pci_guest_ram_write(at + 8, (const u8 *)&d + 8, 8);
+    s->rx.head = pro1000_ring_next(s->rx.head, pro1000_vring_count(&s->rx));
+    raise_cause(s, PRO1000_ICR_RXT0);
+out:
+    spin_unlock(&s->lock);
+}
+
+/* The guest's reset resets the rings too: bookvisor's on the device, the guest's view here. */
+static void guest_reset(struct pro1000_shadow *s, u32 ctrl)
+{
+    u64 end = clock_now_us() + RESET_WAIT_US;
+
+    phys_write(s->regs + PRO1000_CTRL, 4, ctrl);
+    while ((phys_read(s->regs + PRO1000_CTRL, 4) & PRO1000_CTRL_RST) && clock_now_us() < end)
+        ;
+    memset(&s->rx, 0, sizeof(s->rx));
+    memset(&s->tx, 0, sizeof(s->tx));
+    s->rctl = 0;
+    s->gathered = 0;
+    s->gather_bad = false;
+    s->rx_refused_said = s->tx_refused_said = false;
+    s->ops->rings_lost(s->dev);
+}
+
+static u32 *ring_field(struct pro1000_shadow *s, enum pro1000_vreg r)
+{
+    struct pro1000_vring *ring = r >= PRO1000_VREG_TDBAL ? &s->tx : &s->rx;
+
+    switch (r) {
+    case PRO1000_VREG_RDBAL: case PRO1000_VREG_TDBAL: return &ring->bal;
+    case PRO1000_VREG_RDBAH: case PRO1000_VREG_TDBAH: return &ring->bah;
+    case PRO1000_VREG_RDLEN: case PRO1000_VREG_TDLEN: return &ring->len;
+    case PRO1000_VREG_RDH: case PRO1000_VREG_TDH: return &ring->head;
+    default: return &ring->tail;
+    }
+}
+
+/* What a read of the virtual dword register r gives. */
+static u32 dword_read(struct pro1000_shadow *s, u32 reg, enum pro1000_vreg r)
+{
+    if (pro1000_vreg_is_ring(r))
+        return *ring_field(s, r);
+    if (r == PRO1000_VREG_RCTL)
+        return s->rctl;
+    return (u32)phys_read(s->regs + reg, 4);
+}
+
+/* A write of the dword register r, of class other than PASS. */
+static void dword_write(struct pro1000_shadow *s, u32 reg, enum pro1000_vreg r, u32 value)
+{
+    switch (r) {
+    case PRO1000_VREG_CTRL:
+        if (value & PRO1000_CTRL_RST)
+            guest_reset(s, value);
+        else
+            phys_write(s->regs + reg, 4, value);
+        return;
+    case PRO1000_VREG_RCTL:
+        s->rctl = value;
+        phys_write(s->regs + reg, 4, pro1000_rctl_for_device(value));
+        return;
+    case PRO1000_VREG_RDBAL: case PRO1000_VREG_TDBAL:
+        value &= ~0xFu; /* the device ignores the low four bits */
+        break;
+    case PRO1000_VREG_RDLEN: case PRO1000_VREG_TDLEN:
+        value &= 0xFFF80u; /* bits 19:7, as the device keeps them */
+        break;
+    case PRO1000_VREG_RDH: case PRO1000_VREG_RDT: case PRO1000_VREG_TDH: case PRO1000_VREG_TDT:
+        value &= 0xFFFFu;
+        break;
+    default:
+        break;
+    }
+    *ring_field(s, r) = value;
+    /* A new base or length is a new setting: its refusal is said again. */
+    if (r == PRO1000_VREG_TDBAL || r == PRO1000_VREG_TDBAH || r == PRO1000_VREG_TDLEN)
+        s->tx_refused_said = false;
+    if (r == PRO1000_VREG_RDBAL || r == PRO1000_VREG_RDBAH || r == PRO1000_VREG_RDLEN)
+        s->rx_refused_said = false;
+    if (r == PRO1000_VREG_TDT)
+        transmit(s);
+    else if (r == PRO1000_VREG_RDT)
+        (void)ring_usable(s, &s->rx, &s->rx_refused_said, "receive");
+}
+
+/* One piece of at most a dword, inside one register. */
+static void piece(struct pro1000_shadow *s, u32 offset, u8 size, bool write, u64 *value)
+{
+    u32 reg = offset & ~3u, shift = (offset & 3) * 8;
+    enum pro1000_vreg r = pro1000_vreg_of(reg);
+    u32 mask = size == 4 ? ~0u : ((1u << (8 * size)) - 1) << shift;
+
+    if (r == PRO1000_VREG_PASS) {
+        if (write)
+            phys_write(s->regs + offset, size, *value);
+        else
+            *value = phys_read(s->regs + offset, size);
+        return;
+    }
+    if (!write) {
+        *value = (dword_read(s, reg, r) & mask) >> shift;
+        return;
+    }
+    /* A narrow write keeps the register's other bytes. */
+    u32 merged = (dword_read(s, reg, r) & ~mask) | (((u32)*value << shift) & mask);
+    dword_write(s, reg, r, merged);
+}
+
+void pro1000_shadow_access(struct pro1000_shadow *s, u64 offset, u8 size, bool write, u64 *value)
+{
+    spin_lock(&s->lock);
+    if (size == 8) {
+        /* Two registers: the low dword first, as the device takes a quadword. */
+        u64 lo = *value & 0xFFFFFFFFu, hi = *value >> 32;
+        piece(s, (u32)offset, 4, write, &lo);
+        piece(s, (u32)offset + 4, 4, write, &hi);
+        if (!write)
+            *value = (lo & 0xFFFFFFFFu) | hi << 32;
+    } else {
+        piece(s, (u32)offset, size, write, value);
+    }
+    spin_unlock(&s->lock);
+}

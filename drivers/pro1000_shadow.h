@@ -1,0 +1,74 @@
+/**
+ * @file drivers/pro1000_shadow.h
+ * @brief `net=pass` on the 82540EM: the guest's register BAR and its
+ *        descriptor rings, mediated (VMM only; chapter 09).
+ *
+ * The guest keeps the device and its own e1000 driver. Every access to the
+ * register BAR comes here (pci/pci_mediate.h). The ring registers are
+ * virtual: the device runs on bookvisor's rings (drivers/pro1000.c), and
+ * bookvisor moves the guest's frames between those and the guest's rings:
+ *
+ * - a write of the guest's TDT sends every frame from its TDH up to the new
+ *   tail through the network API (the `pass` module puts it on the wire),
+ *   marks the descriptors done and raises TXDW through ICS;
+ * - a frame the API delivers to the guest goes into the descriptor at the
+ *   guest's RDH (if RDH has not reached RDT), which is marked done, and
+ *   raises RXT0 through ICS.
+ *
+ * Guest memory is read and written only through pci_guest_ram_read() and
+ * pci_guest_ram_write(): a ring or a buffer outside the guest's RAM (in
+ * bookvisor's range, say) is refused, said once and counted.
+ */
+#ifndef BOOKVISOR_DRIVERS_PRO1000_SHADOW_H
+#define BOOKVISOR_DRIVERS_PRO1000_SHADOW_H
+
+#include "common/lib/spinlock.h"
+#include "common/lib/types.h"
+#include "drivers/pro1000_shadow_hw.h"
+
+/** What the mediation needs from the driver that owns the device. */
+struct pro1000_shadow_ops {
+    /** The guest reset the device: program bookvisor's rings into it again. */
+    void (*rings_lost)(void *dev);
+    /** The guest sent one whole frame (the bytes are only valid during the call). */
+    void (*guest_send)(void *dev, const u8 *frame, size_t len);
+};
+
+/** Counts of what the mediation did and refused. */
+struct pro1000_shadow_counts {
+    u64 tx_frames;   /**< frames taken from the guest's ring */
+    u64 rx_frames;   /**< frames put into the guest's ring */
+    u64 rx_no_room;  /**< frames dropped: the guest's ring had no free descriptor, or was off */
+    u64 dma_refused; /**< rings, buffers and frames refused: not guest RAM, or too long */
+};
+
+/** One mediated device. */
+struct pro1000_shadow {
+    const char *name;                     /**< e.g. "pro1000.0", for messages */
+    u64 regs;                             /**< BAR 0, physical */
+    const struct pro1000_shadow_ops *ops; /**< the owning driver's */
+    void *dev;                            /**< passed to ops */
+    struct spinlock lock;                 /**< everything below */
+    struct pro1000_vring rx, tx;          /**< the guest's rings, as it programmed them */
+    u32 rctl;                             /**< the guest's receive control */
+    bool rx_refused_said, tx_refused_said; /**< the refusal of this ring setting was said */
+    u32 gathered;                         /**< bytes of the frame being gathered from descriptors */
+    bool gather_bad;                      /**< that frame lost a piece: dropped at its end */
+    u8 frame[PRO1000_RX_BUF_BYTES];       /**< the frame being gathered */
+    struct pro1000_shadow_counts count;   /**< what happened */
+};
+
+/** Start mediating a device whose registers are at regs (zeroes the guest's view). */
+void pro1000_shadow_init(struct pro1000_shadow *s, const char *name, u64 regs,
+                         const struct pro1000_shadow_ops *ops, void *dev);
+
+/**
+ * The guest accesses size (1, 2, 4 or 8) bytes at offset in BAR 0, offset a
+ * multiple of size (a struct pci_mediator's access).
+ */
+void pro1000_shadow_access(struct pro1000_shadow *s, u64 offset, u8 size, bool write, u64 *value);
+
+/** Put one frame received for the guest into its receive ring (the guest's endpoint). */
+void pro1000_shadow_to_guest(struct pro1000_shadow *s, const u8 *frame, size_t len);
+
+#endif

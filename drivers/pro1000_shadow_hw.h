@@ -1,0 +1,121 @@
+/**
+ * @file drivers/pro1000_shadow_hw.h
+ * @brief The pure half of `net=pass` on the 82540EM: which registers are
+ *        virtual, the guest's rings as numbers, its descriptors read and
+ *        written back, and its receive buffer size (pure; chapter 09).
+ *
+ * Under `pass` the guest drives the NIC with its own driver, but the device
+ * only ever sees bookvisor's rings (drivers/pro1000.c): the registers that
+ * describe a ring, and so give the device a DMA address, are *virtual*.
+ * bookvisor keeps the guest's values (struct pro1000_vring), walks the
+ * guest's descriptors itself (drivers/pro1000_shadow.c) and passes every
+ * other register on to the device. Nothing here touches memory or a
+ * device, so all of it is unit-tested on the host.
+ */
+#ifndef BOOKVISOR_DRIVERS_PRO1000_SHADOW_HW_H
+#define BOOKVISOR_DRIVERS_PRO1000_SHADOW_HW_H
+
+#include "common/lib/types.h"
+#include "drivers/pro1000_hw.h"
+
+/** @name More registers and bits the mediation needs */
+/** @{ */
+#define PRO1000_ICS 0x00C8          /**< interrupt cause set */
+#define PRO1000_IMS 0x00D0          /**< interrupt mask set */
+#define PRO1000_ICR_TXDW (1u << 0)  /**< cause: a transmit descriptor was written back */
+#define PRO1000_ICR_RXT0 (1u << 7)  /**< cause: a frame was received (timer 0) */
+#define PRO1000_RCTL_BSIZE (3u << 16) /**< receive buffer size field */
+#define PRO1000_RCTL_BSEX (1u << 25)  /**< buffer size times 16 */
+#define PRO1000_TXD_DEXT 0x20       /**< transmit command: an extended descriptor */
+/** @} */
+
+/** What one register is to the mediation. */
+enum pro1000_vreg {
+    PRO1000_VREG_PASS, /**< the device's: passed on as it is */
+    PRO1000_VREG_RDBAL, /**< receive ring base, low (virtual) */
+    PRO1000_VREG_RDBAH, /**< receive ring base, high (virtual) */
+    PRO1000_VREG_RDLEN, /**< receive ring length (virtual) */
+    PRO1000_VREG_RDH, /**< receive head (virtual) */
+    PRO1000_VREG_RDT, /**< receive tail (virtual) */
+    PRO1000_VREG_TDBAL, /**< transmit ring base, low (virtual) */
+    PRO1000_VREG_TDBAH, /**< transmit ring base, high (virtual) */
+    PRO1000_VREG_TDLEN, /**< transmit ring length (virtual) */
+    PRO1000_VREG_TDH, /**< transmit head (virtual) */
+    PRO1000_VREG_TDT, /**< transmit tail (virtual) */
+    PRO1000_VREG_CTRL, /**< device control: passed on, but a reset loses bookvisor's rings */
+    PRO1000_VREG_RCTL, /**< receive control: passed on with bookvisor's buffer size */
+};
+
+/**
+ * The class of the dword register at byte offset (offset & ~3) in BAR 0.
+ * The ring registers count at their own offsets and at the 82542's aliases
+ * (0x110-0x128, 0x420-0x438), which the 8254x still decode.
+ */
+enum pro1000_vreg pro1000_vreg_of(u32 offset);
+
+/** Is the class a ring register, kept by bookvisor alone? */
+bool pro1000_vreg_is_ring(enum pro1000_vreg r);
+
+/** A guest's ring as it programmed it: the five registers, nothing checked yet. */
+struct pro1000_vring {
+    u32 bal;  /**< base, low 32 bits */
+    u32 bah;  /**< base, high 32 bits */
+    u32 len;  /**< length in bytes */
+    u32 head; /**< the device's (here: bookvisor's) position */
+    u32 tail; /**< the driver's position */
+};
+
+/** The ring's base address. */
+u64 pro1000_vring_base(const struct pro1000_vring *r);
+
+/**
+ * Descriptors in the ring, or 0 when the registers do not describe one:
+ * a length of 0, not a multiple of 128 bytes, or a base not 16-byte aligned.
+ */
+u32 pro1000_vring_count(const struct pro1000_vring *r);
+
+/**
+ * Descriptors the guest has handed over and bookvisor has not yet used:
+ * from head up to (not including) tail. 0 when the ring is not valid or an
+ * index lies outside it.
+ */
+u32 pro1000_vring_pending(const struct pro1000_vring *r);
+
+/** Where descriptor i of the ring is (16 bytes each). */
+u64 pro1000_vring_desc_addr(const struct pro1000_vring *r, u32 i);
+
+/** What a guest transmit descriptor asks for. */
+enum pro1000_txd_kind {
+    PRO1000_TXD_DATA,    /**< bytes of a frame: *addr, *len, and whether it ends one */
+    PRO1000_TXD_CONTEXT, /**< an offload context (no bytes): only marked done */
+    PRO1000_TXD_BAD,     /**< a descriptor type the 82540EM does not know */
+};
+
+/**
+ * Read a guest transmit descriptor: legacy (DEXT clear) or extended (DEXT
+ * set: a context descriptor, type 0, or a data descriptor, type 1, whose
+ * length has 20 bits). Checksum offloads are not carried out.
+ */
+enum pro1000_txd_kind pro1000_txd_parse(const struct pro1000_tx_desc *d, u64 *addr, u32 *len,
+                                        bool *eop);
+
+/** Mark a guest transmit descriptor done (status DD; the same byte in every format). */
+void pro1000_txd_complete(struct pro1000_tx_desc *d);
+
+/** Bytes of each receive buffer a receive control value selects (BSIZE, BSEX). */
+u32 pro1000_rctl_buf_bytes(u32 rctl);
+
+/**
+ * The receive control bookvisor writes for the guest's value: the guest's
+ * filters and enables, but bookvisor's 2048-byte buffers and the CRC
+ * stripped, since the device fills bookvisor's buffers, not the guest's.
+ */
+u32 pro1000_rctl_for_device(u32 guest_rctl);
+
+/** A receive descriptor holding one whole good frame of len bytes. */
+void pro1000_rxd_complete(struct pro1000_rx_desc *d, u16 len);
+
+/** The Ethernet frame check sequence (CRC-32, IEEE 802.3) of len bytes. */
+u32 pro1000_fcs(const u8 *frame, size_t len);
+
+#endif

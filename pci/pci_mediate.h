@@ -1,0 +1,48 @@
+/**
+ * @file pci/pci_mediate.h
+ * @brief A driver's mediated BAR, and the guest's RAM for a driver that
+ *        moves the guest's DMA (VMM only; chapter 09).
+ *
+ * A driver that leaves a device to the guest but must stand between the
+ * two (a NIC under `net=pass`, whose descriptor rings bookvisor shadows)
+ * sets the device's mediator (struct pci_mediator, pci/pci_driver.h) when it
+ * binds. pci_intercept_install() then hooks that BAR's pages so that every
+ * guest access goes to the driver, and darkens the device's other BARs (its
+ * I/O BAR, which reaches the same registers indirectly).
+ *
+ * The driver then does the guest's DMA itself: pci_guest_ram_read() and
+ * pci_guest_ram_write() move bytes only inside the guest's own RAM, never
+ * in bookvisor's range, a hooked page or device memory. That is the whole of
+ * the promise that a guest cannot point a device at bookvisor.
+ */
+#ifndef BOOKVISOR_PCI_PCI_MEDIATE_H
+#define BOOKVISOR_PCI_PCI_MEDIATE_H
+
+#include "common/lib/types.h"
+
+struct guest_vm;
+struct pci_device;
+
+/**
+ * Hook dev's mediated BAR in vm (from pci_intercept_install(), before the
+ * guest runs) and remember vm for the guest-RAM functions.
+ * @return 0, or -1 (not a memory BAR, or no hook available; printed)
+ */
+int pci_mediate_install(struct guest_vm *vm, struct pci_device *dev, const char *slot);
+
+/** Is every byte of [gpa, gpa + len) the guest's RAM (none bookvisor's, none hooked, none a device's)? */
+bool pci_guest_ram(u64 gpa, size_t len);
+
+/**
+ * Copy len bytes of guest-physical memory at gpa into buf.
+ * @return false (nothing copied) unless every byte is guest RAM
+ */
+bool pci_guest_ram_read(u64 gpa, void *buf, size_t len);
+
+/**
+ * Copy len bytes from buf to guest-physical memory at gpa.
+ * @return false (nothing written) unless every byte is guest RAM
+ */
+bool pci_guest_ram_write(u64 gpa, const void *buf, size_t len);
+
+#endif
