@@ -1,0 +1,184 @@
+/*
+ * Unit tests for drivers/pro1000_shadow_hw.c: which registers net=pass keeps
+ * virtual (the 82542 aliases among them), the guest's ring as numbers (what
+ * counts as a ring, how many descriptors wait, where one is), the transmit
+ * descriptor formats, the guest's buffer size and the receive control
+ * bookvisor writes instead, and the frame check sequence.
+ * unit-sources: drivers/pro1000_shadow_hw.c drivers/pro1000_hw.c common/lib/kstring.c
+ */
+#include <check.h>
+#include <string.h>
+#include "drivers/pro1000_shadow_hw.h"
+#include "tests/unit/unit_main.h"
+
+START_TEST(ring_registers_are_virtual_at_both_offsets)
+{
+    ck_assert_int_eq(pro1000_vreg_of(PRO1000_RDBAL), PRO1000_VREG_RDBAL);
+    ck_assert_int_eq(pro1000_vreg_of(PRO1000_RDBAH), PRO1000_VREG_RDBAH);
+    ck_assert_int_eq(pro1000_vreg_of(PRO1000_RDLEN), PRO1000_VREG_RDLEN);
+    ck_assert_int_eq(pro1000_vreg_of(PRO1000_RDH), PRO1000_VREG_RDH);
+    ck_assert_int_eq(pro1000_vreg_of(PRO1000_RDT), PRO1000_VREG_RDT);
+    ck_assert_int_eq(pro1000_vreg_of(PRO1000_TDBAL), PRO1000_VREG_TDBAL);
+    ck_assert_int_eq(pro1000_vreg_of(PRO1000_TDBAH), PRO1000_VREG_TDBAH);
+    ck_assert_int_eq(pro1000_vreg_of(PRO1000_TDLEN), PRO1000_VREG_TDLEN);
+    ck_assert_int_eq(pro1000_vreg_of(PRO1000_TDH), PRO1000_VREG_TDH);
+    ck_assert_int_eq(pro1000_vreg_of(PRO1000_TDT), PRO1000_VREG_TDT);
+    /* the 82542's offsets reach the same registers */
+    ck_assert_int_eq(pro1000_vreg_of(0x110), PRO1000_VREG_RDBAL);
+    ck_assert_int_eq(pro1000_vreg_of(0x128), PRO1000_VREG_RDT);
+    ck_assert_int_eq(pro1000_vreg_of(0x420), PRO1000_VREG_TDBAL);
+    ck_assert_int_eq(pro1000_vreg_of(0x438), PRO1000_VREG_TDT);
+    /* a byte inside a register is that register */
+    ck_assert_int_eq(pro1000_vreg_of(PRO1000_TDBAL + 3), PRO1000_VREG_TDBAL);
+    for (enum pro1000_vreg r = PRO1000_VREG_RDBAL; r <= PRO1000_VREG_TDT; r++)
+        ck_assert(pro1000_vreg_is_ring(r));
+}
+END_TEST
+
+START_TEST(other_registers_pass_but_ctrl_and_rctl)
+{
+    ck_assert_int_eq(pro1000_vreg_of(PRO1000_CTRL), PRO1000_VREG_CTRL);
+    ck_assert_int_eq(pro1000_vreg_of(PRO1000_RCTL), PRO1000_VREG_RCTL);
+    ck_assert_int_eq(pro1000_vreg_of(PRO1000_ICR), PRO1000_VREG_PASS);
+    ck_assert_int_eq(pro1000_vreg_of(PRO1000_TCTL), PRO1000_VREG_PASS);
+    ck_assert_int_eq(pro1000_vreg_of(PRO1000_RAL0), PRO1000_VREG_PASS);
+    /* the holes between ring registers are the device's */
+    ck_assert_int_eq(pro1000_vreg_of(0x280C), PRO1000_VREG_PASS);
+    ck_assert_int_eq(pro1000_vreg_of(0x3814), PRO1000_VREG_PASS);
+    ck_assert_int_eq(pro1000_vreg_of(0x3828), PRO1000_VREG_PASS);
+    ck_assert(!pro1000_vreg_is_ring(PRO1000_VREG_PASS));
+    ck_assert(!pro1000_vreg_is_ring(PRO1000_VREG_CTRL));
+    ck_assert(!pro1000_vreg_is_ring(PRO1000_VREG_RCTL));
+}
+END_TEST
+
+START_TEST(a_ring_is_a_multiple_of_128_bytes_on_16)
+{
+    struct pro1000_vring r = { 0x1000, 0x1, 256, 0, 0 };
+
+    ck_assert_uint_eq(pro1000_vring_base(&r), 0x100001000ULL);
+    ck_assert_uint_eq(pro1000_vring_count(&r), 16);
+    ck_assert_uint_eq(pro1000_vring_desc_addr(&r, 3), 0x100001030ULL);
+    r.len = 0;
+    ck_assert_uint_eq(pro1000_vring_count(&r), 0);
+    r.len = 200;
+    ck_assert_uint_eq(pro1000_vring_count(&r), 0);
+    r.len = 128;
+    r.bal = 0x1008;
+    ck_assert_uint_eq(pro1000_vring_count(&r), 0);
+}
+END_TEST
+
+START_TEST(pending_counts_from_head_to_tail_and_wraps)
+{
+    struct pro1000_vring r = { 0x1000, 0, 128, 0, 0 }; /* 8 descriptors */
+
+    ck_assert_uint_eq(pro1000_vring_pending(&r), 0);
+    r.tail = 7;
+    ck_assert_uint_eq(pro1000_vring_pending(&r), 7);
+    r.head = 6;
+    r.tail = 2;
+    ck_assert_uint_eq(pro1000_vring_pending(&r), 4);
+    /* an index beyond the ring, or no ring: nothing is pending */
+    r.tail = 8;
+    ck_assert_uint_eq(pro1000_vring_pending(&r), 0);
+    r.tail = 2;
+    r.head = 9;
+    ck_assert_uint_eq(pro1000_vring_pending(&r), 0);
+    r.head = 0;
+    r.len = 0;
+    ck_assert_uint_eq(pro1000_vring_pending(&r), 0);
+}
+END_TEST
+
+START_TEST(transmit_descriptors_in_all_three_formats)
+{
+    struct pro1000_tx_desc d;
+    u64 addr = 0;
+    u32 len = 0;
+    bool eop = false;
+
+    memset(&d, 0, sizeof(d));
+    d.addr = 0x2000;
+    d.length = 60;
+    d.cmd = PRO1000_TXD_EOP | PRO1000_TXD_RS;
+    ck_assert_int_eq(pro1000_txd_parse(&d, &addr, &len, &eop), PRO1000_TXD_DATA);
+    ck_assert_uint_eq(addr, 0x2000);
+    ck_assert_uint_eq(len, 60);
+    ck_assert(eop);
+    d.cmd = PRO1000_TXD_RS;
+    pro1000_txd_parse(&d, &addr, &len, &eop);
+    ck_assert(!eop);
+    /* extended data: 20-bit length over bytes 8-10, type 1 in byte 10's high nibble */
+    d.length = 0x2345;
+    d.cso = 0x10 | 0x1;
+    d.cmd = PRO1000_TXD_DEXT | PRO1000_TXD_EOP;
+    ck_assert_int_eq(pro1000_txd_parse(&d, &addr, &len, &eop), PRO1000_TXD_DATA);
+    ck_assert_uint_eq(len, 0x12345);
+    ck_assert(eop);
+    /* extended context: no bytes */
+    d.cso = 0x00;
+    ck_assert_int_eq(pro1000_txd_parse(&d, &addr, &len, &eop), PRO1000_TXD_CONTEXT);
+    /* an unknown type */
+    d.cso = 0x30;
+    ck_assert_int_eq(pro1000_txd_parse(&d, &addr, &len, &eop), PRO1000_TXD_BAD);
+    d.status = 0;
+    pro1000_txd_complete(&d);
+    ck_assert_uint_eq(d.status & PRO1000_TXD_DD, PRO1000_TXD_DD);
+    ck_assert_uint_eq(((const u8 *)&d)[12] & 1, 1); /* the byte the guest reads */
+}
+END_TEST
+
+START_TEST(receive_buffer_sizes_and_the_device_rctl)
+{
+    ck_assert_uint_eq(pro1000_rctl_buf_bytes(0), 2048);
+    ck_assert_uint_eq(pro1000_rctl_buf_bytes(1u << 16), 1024);
+    ck_assert_uint_eq(pro1000_rctl_buf_bytes(2u << 16), 512);
+    ck_assert_uint_eq(pro1000_rctl_buf_bytes(3u << 16), 256);
+    ck_assert_uint_eq(pro1000_rctl_buf_bytes(PRO1000_RCTL_BSEX), 0); /* reserved */
+    ck_assert_uint_eq(pro1000_rctl_buf_bytes(PRO1000_RCTL_BSEX | 1u << 16), 16384);
+    ck_assert_uint_eq(pro1000_rctl_buf_bytes(PRO1000_RCTL_BSEX | 3u << 16), 4096);
+    /* the device always fills bookvisor's 2048-byte buffers, CRC stripped */
+    u32 guest = PRO1000_RCTL_EN | PRO1000_RCTL_BAM | PRO1000_RCTL_BSEX | 1u << 16;
+    ck_assert_uint_eq(pro1000_rctl_for_device(guest),
+                      PRO1000_RCTL_EN | PRO1000_RCTL_BAM | PRO1000_RCTL_SECRC);
+}
+END_TEST
+
+START_TEST(receive_descriptor_done_whole_and_good)
+{
+    struct pro1000_rx_desc d;
+    u16 len = 0;
+
+    memset(&d, 0xAB, sizeof(d));
+    d.addr = 0x5000;
+    pro1000_rxd_complete(&d, 64);
+    ck_assert_int_eq(pro1000_rx_parse(&d, &len), PRO1000_RX_FRAME);
+    ck_assert_uint_eq(len, 64);
+    ck_assert_uint_eq(d.addr, 0x5000);
+}
+END_TEST
+
+START_TEST(fcs_is_ieee_crc32)
+{
+    /* The CRC-32 check value of "123456789". */
+    ck_assert_uint_eq(pro1000_fcs((const u8 *)"123456789", 9), 0xCBF43926u);
+    ck_assert_uint_eq(pro1000_fcs(NULL, 0), 0);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("pro1000_shadow_hw");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, ring_registers_are_virtual_at_both_offsets);
+    tcase_add_test(tc, other_registers_pass_but_ctrl_and_rctl);
+    tcase_add_test(tc, a_ring_is_a_multiple_of_128_bytes_on_16);
+    tcase_add_test(tc, pending_counts_from_head_to_tail_and_wraps);
+    tcase_add_test(tc, transmit_descriptors_in_all_three_formats);
+    tcase_add_test(tc, receive_buffer_sizes_and_the_device_rctl);
+    tcase_add_test(tc, receive_descriptor_done_whole_and_good);
+    tcase_add_test(tc, fcs_is_ieee_crc32);
+    suite_add_tcase(s, tc);
+    return unit_run_suite(s);
+}
