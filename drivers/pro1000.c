@@ -36,6 +36,11 @@ struct pro1000 {
     void *up;                      /* the sink's handle */
     u64 rx_dropped;                /* frames the device marked bad or split */
     bool shared;                   /* the guest keeps the device: its rings are mediated */
+    /* Shared, the guest's exits reach the rings too (its TDT writes, ICR
+     * reads, resets), on any vCPU, beside the network thread. Order: the
+     * shadow's lock before tx_lock; rx_lock before the shadow's. */
+    struct spinlock rx_lock;       /* rx ring, rx_next, rx_dropped */
+    struct spinlock tx_lock;       /* tx ring, tx_tail, tx_clean */
     bool bar_write_said;           /* a guest write to a BAR was dropped and said */
     struct pro1000_shadow shadow;  /* the guest's view, when shared */
 };
@@ -154,12 +159,9 @@ static bool bring_up(struct pro1000 *p, const char *slot)
     return true;
 }
 
-static int pro1000_send(void *ctx, const u8 *frame, size_t len)
+/* pro1000_send() with tx_lock held. */
+static int send_locked(struct pro1000 *p, const u8 *frame, size_t len)
 {
-    struct pro1000 *p = ctx;
-
-    if (len == 0 || len > PRO1000_RX_BUF_BYTES)
-        return -1;
     while (p->tx_clean != p->tx_tail && pro1000_tx_done(&p->tx[p->tx_clean]))
         p->tx_clean = pro1000_ring_next(p->tx_clean, PRO1000_RING_SIZE);
     if (pro1000_ring_free(p->tx_clean, p->tx_tail, PRO1000_RING_SIZE) == 0)
@@ -173,10 +175,9 @@ static int pro1000_send(void *ctx, const u8 *frame, size_t len)
     return 0;
 }
 
-/* Hand every filled receive descriptor up, then give it back to the device. */
-static void pro1000_poll(void *ctx)
+/* pro1000_poll() with rx_lock held. */
+static void poll_locked(struct pro1000 *p)
 {
-    struct pro1000 *p = ctx;
     const struct nic_sink *sink = nic_sink_get();
 
     for (u32 budget = PRO1000_RING_SIZE; budget; budget--) {
@@ -199,10 +200,44 @@ static void pro1000_poll(void *ctx)
     }
 }
 
+static int pro1000_send(void *ctx, const u8 *frame, size_t len)
+{
+    struct pro1000 *p = ctx;
+    int sent;
+
+    if (len == 0 || len > PRO1000_RX_BUF_BYTES)
+        return -1;
+    spin_lock(&p->tx_lock);
+    sent = send_locked(p, frame, len);
+    spin_unlock(&p->tx_lock);
+    return sent;
+}
+
+/* Hand every filled receive descriptor up, then give it back to the device. */
+static void pro1000_poll(void *ctx)
+{
+    struct pro1000 *p = ctx;
+
+    spin_lock(&p->rx_lock);
+    poll_locked(p);
+    spin_unlock(&p->rx_lock);
+}
+
 /* net=pass: the guest's frames and its register accesses (pro1000_shadow.c). */
 static void shadow_rings_lost(void *dev)
 {
-    program_rings(dev);
+    struct pro1000 *p = dev;
+
+    spin_lock(&p->rx_lock);
+    spin_lock(&p->tx_lock);
+    program_rings(p);
+    spin_unlock(&p->tx_lock);
+    spin_unlock(&p->rx_lock);
+}
+
+static void shadow_poll(void *dev)
+{
+    pro1000_poll(dev);
 }
 
 static void shadow_guest_send(void *dev, const u8 *frame, size_t len)
@@ -228,7 +263,8 @@ static void pro1000_bar_access(void *driver_data, u64 offset, u8 size, bool writ
     pro1000_shadow_access(&p->shadow, offset, size, write, value);
 }
 
-static const struct pro1000_shadow_ops shadow_ops = { shadow_rings_lost, shadow_guest_send };
+static const struct pro1000_shadow_ops shadow_ops = { shadow_rings_lost, shadow_poll,
+                                                      shadow_guest_send };
 static const struct pci_mediator pro1000_mediator = { 0, pro1000_bar_access };
 
 /*

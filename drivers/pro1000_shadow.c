@@ -170,7 +170,7 @@ static void guest_reset(struct pro1000_shadow *s, u32 ctrl)
     s->gathered = 0;
     s->gather_bad = false;
     s->rx_refused_said = s->tx_refused_said = false;
-    s->ops->rings_lost(s->dev);
+    s->reset_pending = true; /* bookvisor's rings: once the lock is let go (pro1000_shadow.h) */
 }
 
 static u32 *ring_field(struct pro1000_shadow *s, enum pro1000_vreg r)
@@ -259,6 +259,13 @@ static void piece(struct pro1000_shadow *s, u32 offset, u8 size, bool write, u64
 
 void pro1000_shadow_access(struct pro1000_shadow *s, u64 offset, u8 size, bool write, u64 *value)
 {
+    bool reset;
+
+    /* The guest asks what happened: first let bookvisor's ring deliver what
+     * has arrived, so that a frame behind RXT0 is in the guest's ring when it
+     * looks (and a guest that waits for its interrupt needs no other exit). */
+    if (!write && (offset & ~3ULL) == PRO1000_ICR)
+        s->ops->poll(s->dev);
     spin_lock(&s->lock);
     if (size == 8) {
         /* Two registers: the low dword first, as the device takes a quadword. */
@@ -270,5 +277,9 @@ void pro1000_shadow_access(struct pro1000_shadow *s, u64 offset, u8 size, bool w
     } else {
         piece(s, (u32)offset, size, write, value);
     }
+    reset = s->reset_pending;
+    s->reset_pending = false;
     spin_unlock(&s->lock);
+    if (reset)
+        s->ops->rings_lost(s->dev);
 }

@@ -28,8 +28,14 @@
 
 /** What the mediation needs from the driver that owns the device. */
 struct pro1000_shadow_ops {
-    /** The guest reset the device: program bookvisor's rings into it again. */
+    /**
+     * The guest reset the device: program bookvisor's rings into it again.
+     * Called without the shadow's lock, which the driver's receive path
+     * takes inside its own (pro1000_shadow_to_guest()).
+     */
     void (*rings_lost)(void *dev);
+    /** Hand what bookvisor's receive ring holds up now (the guest reads ICR); without the lock. */
+    void (*poll)(void *dev);
     /** The guest sent one whole frame (the bytes are only valid during the call). */
     void (*guest_send)(void *dev, const u8 *frame, size_t len);
 };
@@ -54,6 +60,7 @@ struct pro1000_shadow {
     bool rx_refused_said, tx_refused_said; /**< the refusal of this ring setting was said */
     u32 gathered;                         /**< bytes of the frame being gathered from descriptors */
     bool gather_bad;                      /**< that frame lost a piece: dropped at its end */
+    bool reset_pending;                   /**< the guest reset the device; rings_lost() is due */
     u8 frame[PRO1000_RX_BUF_BYTES];       /**< the frame being gathered */
     struct pro1000_shadow_counts count;   /**< what happened */
 };
