@@ -27,6 +27,8 @@ struct nic_offer {
      * guest's endpoint of the NIC; the bytes are only valid during the call).
      */
     void (*to_guest)(void *ctx, const u8 *frame, size_t len);
+    /** The driver's own counters as one line of text for the shell's `net` (NULL: none). */
+    void (*status)(void *ctx, char *line, size_t size);
     /** Send one frame; 0, or negative when the NIC could not take it. */
     int (*send)(void *ctx, const u8 *frame, size_t len);
     /** Look for received frames and hand each to nic_sink.receive(). */

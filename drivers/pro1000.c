@@ -256,6 +256,22 @@ static void pro1000_to_guest(void *ctx, const u8 *frame, size_t len)
     pro1000_shadow_to_guest(&p->shadow, frame, len);
 }
 
+static void pro1000_status(void *ctx, char *line, size_t size)
+{
+    const struct pro1000 *p = ctx;
+    const struct pro1000_shadow_counts *c = &p->shadow.count;
+
+    if (!p->shared) {
+        ksnprintf(line, size, "device: rx-dropped=%llu", (unsigned long long)p->rx_dropped);
+        return;
+    }
+    ksnprintf(line, size, "shadow rings: tx=%llu rx=%llu rx-no-room=%llu dma-refused=%llu "
+              "rx-dropped=%llu",
+              (unsigned long long)c->tx_frames, (unsigned long long)c->rx_frames,
+              (unsigned long long)c->rx_no_room, (unsigned long long)c->dma_refused,
+              (unsigned long long)p->rx_dropped);
+}
+
 static void pro1000_bar_access(void *driver_data, u64 offset, u8 size, bool write, u64 *value)
 {
     struct pro1000 *p = driver_data;
@@ -354,7 +370,7 @@ static bool pro1000_new(struct pci_device *dev, const char *const *options, u32 
     /* can_share: with a module that leaves the NIC to the guest, its rings are mediated. */
     struct nic_offer offer = { .name = p->name, .mac = p->mac, .use = use, .can_share = true,
                                .to_guest = pro1000_to_guest, .send = pro1000_send,
-                               .poll = pro1000_poll, .ctx = p };
+                               .poll = pro1000_poll, .status = pro1000_status, .ctx = p };
     p->up = sink->attach(&offer, &hide);
     if (!p->up) {
         /* The sink said why; stop the device again and give the memory back. */

@@ -14,9 +14,11 @@
  * interrupts masked, and offered to the network API through the drivers'
  * NIC sink (drivers/nic_sink.h). Received frames are found by polling
  * (the network thread calls the NIC's poll): interrupts are planned.
- * Modules that leave the NIC to the guest (`pass`, `ippass`) need the
- * guest's rings mediated, which is planned: such a device is refused and
- * stays the guest's. Without `net=` the device is refused as well.
+ * With a module that leaves the NIC to the guest (`pass`, `null`), the
+ * device stays visible and the guest's own driver keeps working: its
+ * register BAR is mediated and its rings shadowed (drivers/pro1000_shadow.h),
+ * on top of the same rings of bookvisor's. `ippass` is refused (planned).
+ * Without `net=` the device is refused as well.
  */
 #ifndef BOOKVISOR_DRIVERS_PRO1000_H
 #define BOOKVISOR_DRIVERS_PRO1000_H

@@ -57,7 +57,8 @@ struct pro1000_shadow {
     struct spinlock lock;                 /**< everything below */
     struct pro1000_vring rx, tx;          /**< the guest's rings, as it programmed them */
     u32 rctl;                             /**< the guest's receive control */
-    bool rx_refused_said, tx_refused_said; /**< the refusal of this ring setting was said */
+    bool rx_refused_said;                 /**< the receive ring's refusal was said for this setting */
+    bool tx_refused_said;                 /**< the transmit ring's refusal was said for this setting */
     u32 gathered;                         /**< bytes of the frame being gathered from descriptors */
     bool gather_bad;                      /**< that frame lost a piece: dropped at its end */
     bool reset_pending;                   /**< the guest reset the device; rings_lost() is due */

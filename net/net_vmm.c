@@ -23,6 +23,8 @@
  * used by the network thread. */
 static struct net_nic nics[NETAPI_MAX_NICS];
 static struct net_nic_ops nic_ops[NETAPI_MAX_NICS];
+/* Each NIC's driver line for `net` (struct nic_offer's status), or NULL. */
+static void (*nic_status[NETAPI_MAX_NICS])(void *ctx, char *line, size_t size);
 static unsigned nnics;
 static bool thread_started, stack_started;
 /* The stack's NIC is a `log` NIC: it sends the log and offers no service. */
@@ -177,6 +179,11 @@ void net_print_state(void (*print)(const char *line))
                   (unsigned long long)c->to_guest, (unsigned long long)c->from_guest,
                   (unsigned long long)c->dropped, (unsigned long long)c->send_failed);
         print(line);
+        if (nic_status[i]) {
+            size_t at = (size_t)ksnprintf(line, sizeof(line), "%s: ", n->name);
+            nic_status[i](n->ctx, line + at, sizeof(line) - at);
+            print(line);
+        }
         if (n->module && strcmp(n->module->name, "filter") == 0) {
             size_t at = (size_t)ksnprintf(line, sizeof(line), "%s: filter: ", n->name);
             net_filter_format(&n->filter, line + at, sizeof(line) - at);
@@ -282,6 +289,7 @@ static void *attach(const struct nic_offer *offer, bool *hide)
     memcpy(nic->mac, offer->mac, 6);
     nic_ops[nnics] = (struct net_nic_ops){ offer->send, offer->poll };
     nic->ops = &nic_ops[nnics];
+    nic_status[nnics] = offer->status;
     nic->ctx = offer->ctx;
     if (!m->hides_nic)
         nic->guest = (struct net_endpoint){ offer->to_guest, offer->ctx };
