@@ -16,8 +16,6 @@
 
 /* Devices one boot can own; more are refused. */
 #define PRO1000_MAX 4
-/* The command register's bus-master bit: the device may DMA. */
-#define PCI_COMMAND_MASTER (1u << 2)
 /* Pages for the buffers: 2 rings x 32 x 2048 bytes = 128 KiB = 2^5 pages. */
 #define PRO1000_BUF_ORDER 5
 
@@ -41,7 +39,6 @@ struct pro1000 {
      * shadow's lock before tx_lock; rx_lock before the shadow's. */
     struct spinlock rx_lock;       /* rx ring, rx_next, rx_dropped */
     struct spinlock tx_lock;       /* tx ring, tx_tail, tx_clean */
-    bool bar_write_said;           /* a guest write to a BAR was dropped and said */
     struct pro1000_shadow shadow;  /* the guest's view, when shared */
 };
 
@@ -283,34 +280,6 @@ static const struct pro1000_shadow_ops shadow_ops = { shadow_rings_lost, shadow_
                                                       shadow_guest_send };
 static const struct pci_mediator pro1000_mediator = { 0, pro1000_bar_access };
 
-/*
- * A shared device's configuration space: its BARs stay where bookvisor hooked
- * them (writes dropped; sizing them is not emulated yet), and memory decoding
- * and bus mastering stay on, for bookvisor's rings run on them.
- */
-static enum pci_config_result pro1000_config_write(struct pci_device *dev, u16 offset, u8 size,
-                                                   u32 value)
-{
-    struct pro1000 *p = dev->driver_data;
-    char slot[8];
-
-    if (!p || !p->shared)
-        return PCI_CONFIG_PASS;
-    if ((offset < 0x28 && offset + size > 0x10) || (offset < 0x34 && offset + size > 0x30)) {
-        if (!p->bar_write_said) {
-            kprintf("bookvisor: pro1000: %s: the guest wrote 0x%x to its BAR at 0x%x; dropped "
-                    "(bookvisor mediates BAR0 where it is)\n",
-                    pci_device_slot(dev, slot), value, offset);
-            p->bar_write_said = true;
-        }
-        return PCI_CONFIG_DONE;
-    }
-    if (offset == PCI_REG_COMMAND)
-        value |= PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
-    pci_device_write(dev, offset, size, value);
-    return PCI_CONFIG_DONE;
-}
-
 static bool pro1000_new(struct pci_device *dev, const char *const *options, u32 noptions)
 {
     const struct nic_sink *sink = nic_sink_get();
@@ -399,7 +368,6 @@ static bool pro1000_new(struct pci_device *dev, const char *const *options, u32 
 
 static const struct pci_driver_ops pro1000_ops = {
     .new_device = pro1000_new,
-    .config_write = pro1000_config_write,
 };
 
 /* Refuse a net= no module has while the string is parsed, with its column. */

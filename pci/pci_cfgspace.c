@@ -71,6 +71,21 @@ bool pci_bar_is_64(u32 lo)
     return !(lo & 1) && ((lo >> 1) & 3) == 2;
 }
 
+u32 pci_bar_probe_value(const struct pci_bar *bars, u32 nbars, u32 i, u32 hw)
+{
+    if (i >= nbars)
+        return 0;
+    const struct pci_bar *b = &bars[i];
+    if (b->kind == PCI_BAR_NONE) {
+        const struct pci_bar *lo = i > 0 ? &bars[i - 1] : NULL;
+        return lo && lo->kind == PCI_BAR_MEM64 && lo->size ? (u32)(~(lo->size - 1) >> 32) : 0;
+    }
+    if (b->size == 0)
+        return 0;
+    u32 flags = b->kind == PCI_BAR_IO ? 0x3u : 0xFu;
+    return ((u32)~(b->size - 1) & ~flags) | (hw & flags);
+}
+
 u32 pci_bar_decode(u32 lo_orig, u32 lo_probe, u32 hi_orig, u32 hi_probe, struct pci_bar *out)
 {
     out->kind = PCI_BAR_NONE;

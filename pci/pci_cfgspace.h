@@ -49,6 +49,8 @@
 #define PCI_COMMAND_IO (1u << 0)
 /** Command register: memory space decode. */
 #define PCI_COMMAND_MEMORY (1u << 1)
+/** Command register: bus master (the device may DMA). */
+#define PCI_COMMAND_MASTER (1u << 2)
 /** Status register: the capability list exists. */
 #define PCI_STATUS_CAP_LIST (1u << 4)
 
@@ -141,6 +143,15 @@ u32 pci_bar_decode(u32 lo_orig, u32 lo_probe, u32 hi_orig, u32 hi_probe, struct 
 
 /** True if the low dword of a BAR says it is a 64-bit memory BAR. */
 bool pci_bar_is_64(u32 lo);
+
+/**
+ * What BAR register i reads after the guest wrote all ones to it (sizing), for
+ * a device whose BARs bookvisor keeps where they are: the size mask of
+ * bars[i] (decoded, by register) with the flag bits of hw, its value on the
+ * hardware; the upper half of a 64-bit BAR gives the mask's high dword; an
+ * unimplemented BAR (or i >= nbars) reads 0.
+ */
+u32 pci_bar_probe_value(const struct pci_bar *bars, u32 nbars, u32 i, u32 hw);
 
 /** An ECAM window from the ACPI MCFG table. */
 struct pci_ecam_window {

@@ -56,6 +56,8 @@ static void routed_access(enum pci_route route, u32 index, const struct pci_cfgs
     }
     if (write && guarded_write(index, a, size))
         return;
+    if (dev->mediator && pci_mediate_config(dev, a->offset, size, write, value))
+        return;
     if (ops && write && ops->config_write)
         r = ops->config_write(dev, a->offset, size, *value);
     else if (ops && !write && ops->config_read)

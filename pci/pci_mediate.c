@@ -8,10 +8,30 @@
 #include "common/lib/kstring.h"
 #include "common/vm/guest_vm.h"
 #include "common/vm/hooks.h"
+#include "pci/pci_cfgspace.h"
 #include "pci/pci_driver.h"
 
 /* The VM whose RAM the drivers may move bytes in; set before the guest runs. */
 static struct guest_vm *ram_vm;
+
+/* Most mediated devices; more are left dark (pci_intercept.c). */
+#define MEDIATED_MAX 8
+
+/* A mediated device's configuration state: which BARs the guest is sizing. */
+static struct mediated {
+    const struct pci_device *dev;
+    u8 sizing;         /* bit i: BAR register i was written all ones */
+    bool write_said;   /* a dropped BAR write was said */
+} mediated[MEDIATED_MAX];
+static u32 nmediated;
+
+static struct mediated *mediated_of(const struct pci_device *dev)
+{
+    for (u32 i = 0; i < nmediated; i++)
+        if (mediated[i].dev == dev)
+            return &mediated[i];
+    return NULL;
+}
 
 static enum exit_action mediated_mmio(void *ctx, struct vcpu *v, u64 gpa, u8 size, bool write,
                                       u64 *value)
@@ -30,6 +50,10 @@ int pci_mediate_install(struct guest_vm *vm, struct pci_device *dev, const char 
     const struct pci_bar *b = m->bar < dev->fn.nbars ? &dev->fn.bars[m->bar] : NULL;
 
     ram_vm = vm;
+    if (nmediated == MEDIATED_MAX) {
+        kprintf("bookvisor: pci: %s: more than %u mediated devices\n", slot, MEDIATED_MAX);
+        return -1;
+    }
     if (!b || (b->kind != PCI_BAR_MEM32 && b->kind != PCI_BAR_MEM64) || b->base == 0 ||
         b->size == 0) {
         kprintf("bookvisor: pci: %s: BAR%u is not an assigned memory BAR; not mediated\n", slot,
@@ -41,9 +65,46 @@ int pci_mediate_install(struct guest_vm *vm, struct pci_device *dev, const char 
                 m->bar, (unsigned long long)b->base);
         return -1;
     }
+    mediated[nmediated++] = (struct mediated){ dev, 0, false };
     kprintf("bookvisor: pci: %s: mediating BAR%u (memory 0x%llx, %llu bytes)\n", slot, m->bar,
             (unsigned long long)b->base, (unsigned long long)b->size);
     return 0;
+}
+
+bool pci_mediate_config(struct pci_device *dev, u16 offset, u8 size, bool write, u32 *value)
+{
+    struct mediated *m = mediated_of(dev);
+    char slot[8];
+
+    if (!m)
+        return false;
+    if (offset == PCI_REG_COMMAND && write) {
+        pci_device_write(dev, offset, size, *value | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+        return true;
+    }
+    if (offset < PCI_REG_BAR0 || offset >= PCI_REG_BAR0 + 4 * dev->fn.nbars)
+        return false;
+    u32 reg = (u32)(offset - PCI_REG_BAR0) / 4;
+    u16 at = (u16)(PCI_REG_BAR0 + 4 * reg);
+    if (write) {
+        bool probe = size == 4 && *value == ~0u;
+        m->sizing = (u8)(probe ? m->sizing | 1u << reg : m->sizing & ~(1u << reg));
+        /* Writing back what it holds (after sizing, say) is no move: nothing to say. */
+        if (!probe && !m->write_said &&
+            pci_cfgspace_merge(pci_device_read(dev, at, 4), offset, size, *value) !=
+                pci_device_read(dev, at, 4)) {
+            kprintf("bookvisor: pci: %s: the guest wrote 0x%x to BAR%u; dropped (the BAR is "
+                    "mediated where it is)\n",
+                    pci_device_slot(dev, slot), *value, reg);
+            m->write_said = true;
+        }
+        return true;
+    }
+    if (!(m->sizing & 1u << reg))
+        return false;
+    u32 dword = pci_bar_probe_value(dev->fn.bars, dev->fn.nbars, reg, pci_device_read(dev, at, 4));
+    *value = pci_cfgspace_extract(dword, offset, size);
+    return true;
 }
 
 bool pci_guest_ram(u64 gpa, size_t len)

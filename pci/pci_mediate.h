@@ -30,6 +30,17 @@ struct pci_device;
  */
 int pci_mediate_install(struct guest_vm *vm, struct pci_device *dev, const char *slot);
 
+/**
+ * The guest's configuration access to a mediated device, before its driver
+ * sees it. Its BARs stay where bookvisor hooked them: a write to one is
+ * dropped (said once), except that all ones starts sizing, so that the next
+ * read gives the size mask (pci_bar_probe_value()) as the hardware would.
+ * Memory decoding and bus mastering stay on whatever the guest writes to the
+ * command register, since the driver's own DMA runs on them.
+ * @return true when handled (a read has stored *value), false to go on
+ */
+bool pci_mediate_config(struct pci_device *dev, u16 offset, u8 size, bool write, u32 *value);
+
 /** Is every byte of [gpa, gpa + len) the guest's RAM (none bookvisor's, none hooked, none a device's)? */
 bool pci_guest_ram(u64 gpa, size_t len);
 

@@ -12,7 +12,8 @@
  *   from 10.0.2.15 until a reply is in the receive ring (5 s at most);
  *   the transmit descriptors must come back done and ICR must have shown
  *   TXDW and RXT0.
- * - e1000-dma (by name): point the transmit ring into bookvisor's range
+ * - e1000-dma (by name): BAR0 sizes to 128 KiB but cannot be moved, and bus
+ *   mastering stays on; then point the transmit ring into bookvisor's range
  *   (BOOKVISOR_HC_VMM_RANGE): TDH must not move; a transmit buffer there:
  *   the descriptor is done but nothing is sent; a receive buffer there: the
  *   reply's descriptor comes back done with an error and no length. Then
@@ -124,19 +125,29 @@ static void rings_setup(struct nic *n, u32 rx_base, u32 tx_base)
     n->tx_next = n->rx_next = 0;
 }
 
-/* Find, reset and start the device; false with the reason in res. */
-static bool nic_open(const struct check_context *ctx, struct check_result *res, struct nic *n)
+/* The device's slot from e1000.slot= (default 00:02.0); false with the reason in res. */
+static bool nic_slot(const struct check_context *ctx, struct check_result *res, struct slot *s)
 {
     const char *cmdline = ctx->boot->has_cmdline ? ctx->boot->cmdline : "";
-    struct slot s = { 0, 2, 0 };
     u32 len = 0;
     const char *v = cmdline_value(cmdline, "e1000.slot=", &len);
 
-    memset(n, 0, sizeof(*n));
-    if (v && (len != 7 || !parse_slot(v, &s))) {
+    *s = (struct slot){ 0, 2, 0 };
+    if (v && (len != 7 || !parse_slot(v, s))) {
         check_fail(res, "e1000.slot: want bb:dd.f");
         return false;
     }
+    return true;
+}
+
+/* Find, reset and start the device; false with the reason in res. */
+static bool nic_open(const struct check_context *ctx, struct check_result *res, struct nic *n)
+{
+    struct slot s;
+
+    memset(n, 0, sizeof(*n));
+    if (!nic_slot(ctx, res, &s))
+        return false;
     if (cfg_read(s, 0) != 0x100E8086u) {
         check_fail(res, "no 82540EM at %02x:%02x.%x (id 0x%08x)", s.bus, s.dev, s.fn,
                    cfg_read(s, 0));
@@ -289,6 +300,33 @@ static bool want_refused(volatile struct rxd *d)
     return d->errors != 0 && d->length == 0;
 }
 
+/*
+ * BAR0 stays where bookvisor mediates it: sizing reads the size mask (128 KiB),
+ * moving it is dropped, and bus mastering stays on when the guest clears it.
+ */
+static bool bar_stays(const struct check_context *ctx, struct check_result *res)
+{
+    struct slot s;
+
+    if (!nic_slot(ctx, res, &s))
+        return false;
+    u32 bar = cfg_read(s, 0x10), cmd = cfg_read(s, 0x04) & 0xFFFF;
+    cfg_write(s, 0x10, ~0u);
+    u32 mask = cfg_read(s, 0x10);
+    cfg_write(s, 0x10, bar);
+    cfg_write(s, 0x10, bar + 0x100000);
+    u32 moved = cfg_read(s, 0x10);
+    cfg_write(s, 0x04, cmd & ~0x4u);
+    u32 master = cfg_read(s, 0x04) & 0x4;
+    cfg_write(s, 0x04, cmd);
+    if (mask != ((0xFFFE0000u) | (bar & 0xF)) || moved != bar || !master) {
+        check_fail(res, "BAR0 0x%x sized 0x%x, moved to 0x%x, bus master %s", bar, mask, moved,
+                   master ? "on" : "off");
+        return false;
+    }
+    return true;
+}
+
 void check_e1000_dma(const struct check_context *ctx, struct check_result *res)
 {
     struct hypercall_regs r = { BOOKVISOR_HC_VMM_RANGE, 0, 0, 0 };
@@ -300,7 +338,7 @@ void check_e1000_dma(const struct check_context *ctx, struct check_result *res)
         return;
     }
     u32 vmm = r.eax;
-    if (!nic_open(ctx, res, &n))
+    if (!nic_open(ctx, res, &n) || !bar_stays(ctx, res))
         return;
     /* 1. The transmit ring itself in bookvisor's memory: nothing may be taken from it. */
     wr(&n, REG_TDBAL, vmm);
@@ -333,5 +371,5 @@ void check_e1000_dma(const struct check_context *ctx, struct check_result *res)
         check_fail(res, "bookvisor's canary is not intact");
         return;
     }
-    check_note(res, "rings and buffers at 0x%x refused, canary intact", vmm);
+    check_note(res, "BAR0 stays, rings and buffers at 0x%x refused, canary intact", vmm);
 }

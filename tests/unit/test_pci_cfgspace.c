@@ -159,6 +159,27 @@ static u32 make_mcfg(u8 *t, u32 entries)
     return len;
 }
 
+/* A mediated device's BARs stay put; sizing them must still read the size mask. */
+START_TEST(test_bar_probe_value)
+{
+    struct pci_bar bars[6];
+
+    memset(bars, 0, sizeof(bars));
+    bars[0] = (struct pci_bar){ PCI_BAR_MEM32, false, 0xfebc0000u, 0x20000 };
+    bars[1] = (struct pci_bar){ PCI_BAR_IO, false, 0xc000, 64 };
+    bars[2] = (struct pci_bar){ PCI_BAR_MEM64, true, 0x800000000ULL, 0x200000000ULL };
+    /* the mask with the hardware's flag bits (memory: 4, I/O: 2) */
+    ck_assert_uint_eq(pci_bar_probe_value(bars, 6, 0, 0xfebc0000u), 0xfffe0000u);
+    ck_assert_uint_eq(pci_bar_probe_value(bars, 6, 1, 0xc001u), 0xffffffc1u);
+    ck_assert_uint_eq(pci_bar_probe_value(bars, 6, 2, 0x0000000cu), 0x0000000cu);
+    /* the upper half of the 64-bit BAR: the mask's high dword */
+    ck_assert_uint_eq(pci_bar_probe_value(bars, 6, 3, 0x8), 0xfffffffeu);
+    /* unimplemented, or beyond the header's BARs */
+    ck_assert_uint_eq(pci_bar_probe_value(bars, 6, 4, 0x1234), 0);
+    ck_assert_uint_eq(pci_bar_probe_value(bars, 2, 2, 0xc), 0);
+}
+END_TEST
+
 START_TEST(test_mcfg)
 {
     u8 t[128];
@@ -233,6 +254,7 @@ static Suite *pci_cfgspace_suite(void)
     tcase_add_test(tc, test_bar_io);
     tcase_add_test(tc, test_bar_mem);
     tcase_add_test(tc, test_bar_unimplemented);
+    tcase_add_test(tc, test_bar_probe_value);
     tcase_add_test(tc, test_mcfg);
     suite_add_tcase(s, tc);
     return s;
