@@ -40,6 +40,7 @@ struct pro1000 {
     struct spinlock rx_lock;       /* rx ring, rx_next, rx_dropped */
     struct spinlock tx_lock;       /* tx ring, tx_tail, tx_clean */
     struct pro1000_shadow shadow;  /* the guest's view, when shared */
+    struct pci_mediator mediator;  /* BAR 0 and the I/O window, when shared */
 };
 
 static struct pro1000 nics[PRO1000_MAX];
@@ -278,7 +279,27 @@ static void pro1000_bar_access(void *driver_data, u64 offset, u8 size, bool writ
 
 static const struct pro1000_shadow_ops shadow_ops = { shadow_rings_lost, shadow_poll,
                                                       shadow_guest_send };
-static const struct pci_mediator pro1000_mediator = { 0, pro1000_bar_access };
+static void pro1000_io_access(void *driver_data, u32 offset, u8 size, bool write, u32 *value)
+{
+    struct pro1000 *p = driver_data;
+
+    pro1000_shadow_io(&p->shadow, offset, size, write, value);
+}
+
+/* BAR 0, and the I/O window wherever the device has it (QEMU: BAR 1; some parts: BAR 2 or 4). */
+static void mediator_init(struct pro1000 *p)
+{
+    const struct pci_function *fn = &p->dev->fn;
+
+    p->mediator = (struct pci_mediator){ .bar = 0, .access = pro1000_bar_access };
+    for (u32 i = 1; i < fn->nbars; i++) {
+        if (fn->bars[i].kind == PCI_BAR_IO) {
+            p->mediator.io_bar = i;
+            p->mediator.io_access = pro1000_io_access;
+            break;
+        }
+    }
+}
 
 static bool pro1000_new(struct pci_device *dev, const char *const *options, u32 noptions)
 {
@@ -356,7 +377,8 @@ static bool pro1000_new(struct pci_device *dev, const char *const *options, u32 
     p->shared = !hide;
     if (p->shared) {
         pro1000_shadow_init(&p->shadow, p->name, p->regs, &shadow_ops, p);
-        dev->mediator = &pro1000_mediator;
+        mediator_init(p);
+        dev->mediator = &p->mediator;
     }
     kprintf("bookvisor: pro1000: %s: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, net=%s, "
             "%u-descriptor rings at 0x%llx, polled%s\n",

@@ -11,6 +11,10 @@
 
 /* How long a reset the guest asked for may take before bookvisor reprograms anyway. */
 #define RESET_WAIT_US 100000
+/* The I/O window's two registers, and the register offsets IOADDR can name (BAR 0's 128 KiB). */
+#define IO_IOADDR 0
+#define IO_IODATA 4
+#define IOADDR_MASK 0x1FFFCu
 
 void pro1000_shadow_init(struct pro1000_shadow *s, const char *name, u64 regs,
                          const struct pro1000_shadow_ops *ops, void *dev)
@@ -79,7 +83,8 @@ static void transmit(struct pro1000_shadow *s)
 {
     bool any = false;
 
-    if (!ring_usable(s, &s->tx, &s->tx_refused_said, "transmit"))
+    /* Tail on head hands nothing over (a driver's set-up writes TDT = 0 so, ring or not). */
+    if (s->tx.tail == s->tx.head || !ring_usable(s, &s->tx, &s->tx_refused_said, "transmit"))
         return;
     while (pro1000_vring_pending(&s->tx)) {
         u64 at = pro1000_vring_desc_addr(&s->tx, s->tx.head);
@@ -230,7 +235,7 @@ static void dword_write(struct pro1000_shadow *s, u32 reg, enum pro1000_vreg r, 
         s->rx_refused_said = false;
     if (r == PRO1000_VREG_TDT)
         transmit(s);
-    else if (r == PRO1000_VREG_RDT)
+    else if (r == PRO1000_VREG_RDT && s->rx.tail != s->rx.head)
         (void)ring_usable(s, &s->rx, &s->rx_refused_said, "receive");
 }
 
@@ -282,4 +287,31 @@ void pro1000_shadow_access(struct pro1000_shadow *s, u64 offset, u8 size, bool w
     spin_unlock(&s->lock);
     if (reset)
         s->ops->rings_lost(s->dev);
+}
+
+void pro1000_shadow_io(struct pro1000_shadow *s, u32 offset, u8 size, bool write, u32 *value)
+{
+    u64 data;
+    u32 reg;
+
+    if (size != 4 || (offset != IO_IOADDR && offset != IO_IODATA)) {
+        if (!write)
+            *value = size == 4 ? ~0u : (1u << (8 * size)) - 1;
+        return;
+    }
+    spin_lock(&s->lock);
+    if (offset == IO_IOADDR) {
+        if (write)
+            s->ioaddr = *value & IOADDR_MASK;
+        else
+            *value = s->ioaddr;
+        spin_unlock(&s->lock);
+        return;
+    }
+    reg = s->ioaddr;
+    spin_unlock(&s->lock);
+    data = *value;
+    pro1000_shadow_access(s, reg, 4, write, &data);
+    if (!write)
+        *value = (u32)data;
 }

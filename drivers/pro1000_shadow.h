@@ -57,6 +57,7 @@ struct pro1000_shadow {
     struct spinlock lock;                 /**< everything below */
     struct pro1000_vring rx, tx;          /**< the guest's rings, as it programmed them */
     u32 rctl;                             /**< the guest's receive control */
+    u32 ioaddr;                           /**< the I/O window's IOADDR: a BAR 0 offset */
     bool rx_refused_said;                 /**< the receive ring's refusal was said for this setting */
     bool tx_refused_said;                 /**< the transmit ring's refusal was said for this setting */
     u32 gathered;                         /**< bytes of the frame being gathered from descriptors */
@@ -75,6 +76,15 @@ void pro1000_shadow_init(struct pro1000_shadow *s, const char *name, u64 regs,
  * multiple of size (a struct pci_mediator's access).
  */
 void pro1000_shadow_access(struct pro1000_shadow *s, u64 offset, u8 size, bool write, u64 *value);
+
+/**
+ * The guest accesses size bytes at offset in the I/O BAR: the 8254x's
+ * indirect window onto BAR 0, IOADDR (offset 0, the register's offset) and
+ * IODATA (offset 4, the register itself), both dwords. IODATA goes through
+ * pro1000_shadow_access(), so the window reaches nothing the BAR would not.
+ * Other offsets and sizes read all ones and drop writes.
+ */
+void pro1000_shadow_io(struct pro1000_shadow *s, u32 offset, u8 size, bool write, u32 *value);
 
 /** Put one frame received for the guest into its receive ring (the guest's endpoint). */
 void pro1000_shadow_to_guest(struct pro1000_shadow *s, const u8 *frame, size_t len);

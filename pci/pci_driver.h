@@ -22,18 +22,25 @@
 
 /**
  * A driver's mediation of one of its device's memory BARs (a NIC under
- * `net=pass`): the guest keeps seeing the device, but every access it makes
- * to that BAR goes to access() instead of the device, and the device's
- * other BARs are dark to the guest (pci/pci_mediate.h).
+ * `net=pass`), and optionally of one I/O BAR: the guest keeps seeing the
+ * device, but every access it makes to those BARs goes to the driver
+ * instead of the device, and the device's other BARs are dark to the guest
+ * (pci/pci_mediate.h).
  */
 struct pci_mediator {
-    u32 bar; /**< the BAR's index */
+    u32 bar; /**< the memory BAR's index */
     /**
      * The guest accesses size (1, 2, 4 or 8) bytes at offset in the BAR,
      * offset a multiple of size. A read stores the result in *value.
      * @param driver_data the device's driver_data
      */
     void (*access)(void *driver_data, u64 offset, u8 size, bool write, u64 *value);
+    u32 io_bar; /**< the I/O BAR's index, when io_access is set */
+    /**
+     * The guest accesses size (1, 2 or 4) bytes at offset in the I/O BAR (the
+     * whole access inside it). NULL: the I/O BAR is dark like the others.
+     */
+    void (*io_access)(void *driver_data, u32 offset, u8 size, bool write, u32 *value);
 };
 
 /** A function bookvisor found, with its binding. */

@@ -226,14 +226,14 @@ static enum exit_action hidden_io(void *ctx, struct vcpu *v, u16 port, u8 size, 
     return io_pass_on(v, hidden_io, ctx, port, size, write, value, IO_OWN_KEEP);
 }
 
-/* Darken every BAR of dev but the one numbered keep (nbars or more: none kept). */
+/* Darken every BAR of dev but those whose bit is set in keep. */
 static void hide_bars(struct guest_vm *vm, const struct pci_device *dev, const char *slot, u32 keep)
 {
     for (u32 i = 0; i < dev->fn.nbars; i++) {
         const struct pci_bar *b = &dev->fn.bars[i];
         int err = 0;
 
-        if (i == keep || b->kind == PCI_BAR_NONE || b->base == 0 || b->size == 0)
+        if ((keep & 1u << i) || b->kind == PCI_BAR_NONE || b->base == 0 || b->size == 0)
             continue;
         if (b->kind == PCI_BAR_IO) {
             if (b->base + b->size > 0x10000)
@@ -308,12 +308,14 @@ void pci_intercept_install(struct guest_vm *vm, struct pci_device *devs, u32 nde
                         (unsigned long long)page);
         }
         if (route == PCI_ROUTE_CONCEAL)
-            hide_bars(vm, &devs[i], slot, devs[i].fn.nbars);
+            hide_bars(vm, &devs[i], slot, 0);
         if (route == PCI_ROUTE_DRIVER && devs[i].mediator) {
-            /* The other BARs (the I/O window onto the same registers) must not go around it. */
-            hide_bars(vm, &devs[i], slot, devs[i].mediator->bar);
-            if (pci_mediate_install(vm, &devs[i], slot) != 0)
-                hide_bars(vm, &devs[i], slot, devs[i].fn.nbars); /* dark rather than unmediated */
+            const struct pci_mediator *m = devs[i].mediator;
+            /* The other BARs must not go around the mediation. */
+            hide_bars(vm, &devs[i], slot, 1u << m->bar | (m->io_access ? 1u << m->io_bar : 0));
+            int err = pci_mediate_install(vm, &devs[i], slot);
+            if (err) /* dark rather than unmediated */
+                hide_bars(vm, &devs[i], slot, err == -2 ? 1u << m->bar : 0);
         }
     }
     if (!routes.count)

@@ -8,6 +8,7 @@
 #include "common/lib/kstring.h"
 #include "common/vm/guest_vm.h"
 #include "common/vm/hooks.h"
+#include "common/vm/io_ports.h"
 #include "pci/pci_cfgspace.h"
 #include "pci/pci_driver.h"
 
@@ -44,6 +45,45 @@ static enum exit_action mediated_mmio(void *ctx, struct vcpu *v, u64 gpa, u8 siz
     return EXIT_SKIP;
 }
 
+/* The mediated I/O BAR: accesses wholly inside go to the driver, others are dark there. */
+static enum exit_action mediated_io(void *ctx, struct vcpu *v, u16 port, u8 size, bool write,
+                                    u32 *value)
+{
+    struct pci_device *dev = ctx;
+    const struct pci_bar *b = &dev->fn.bars[dev->mediator->io_bar];
+
+    if (port >= b->base && port + size <= b->base + b->size) {
+        dev->mediator->io_access(dev->driver_data, (u32)(port - b->base), size, write, value);
+        return EXIT_SKIP;
+    }
+    /* Straddling the BAR's edge: its lanes as a concealed BAR's, the rest passed on. */
+    if (!write)
+        *value = pci_cfgspace_all_ones(size);
+    return io_pass_on(v, mediated_io, ctx, port, size, write, value, IO_OWN_KEEP);
+}
+
+/* Hook the I/O BAR the mediator takes: 0, or -2 (printed). */
+static int install_io(struct guest_vm *vm, struct pci_device *dev, const char *slot)
+{
+    const struct pci_mediator *m = dev->mediator;
+    const struct pci_bar *b = m->io_bar < dev->fn.nbars ? &dev->fn.bars[m->io_bar] : NULL;
+
+    if (!b || b->kind != PCI_BAR_IO || b->base == 0 || b->size == 0 ||
+        b->base + b->size > 0x10000) {
+        kprintf("bookvisor: pci: %s: BAR%u is not an assigned I/O BAR; not mediated\n", slot,
+                m->io_bar);
+        return -2;
+    }
+    if (io_hook_register(vm, (u16)b->base, (u16)b->size, mediated_io, dev) != 0) {
+        kprintf("bookvisor: pci: %s: cannot hook BAR%u (I/O 0x%llx): no hook available\n", slot,
+                m->io_bar, (unsigned long long)b->base);
+        return -2;
+    }
+    kprintf("bookvisor: pci: %s: mediating BAR%u (I/O 0x%llx, %llu bytes)\n", slot, m->io_bar,
+            (unsigned long long)b->base, (unsigned long long)b->size);
+    return 0;
+}
+
 int pci_mediate_install(struct guest_vm *vm, struct pci_device *dev, const char *slot)
 {
     const struct pci_mediator *m = dev->mediator;
@@ -68,7 +108,7 @@ int pci_mediate_install(struct guest_vm *vm, struct pci_device *dev, const char 
     mediated[nmediated++] = (struct mediated){ dev, 0, false };
     kprintf("bookvisor: pci: %s: mediating BAR%u (memory 0x%llx, %llu bytes)\n", slot, m->bar,
             (unsigned long long)b->base, (unsigned long long)b->size);
-    return 0;
+    return m->io_access ? install_io(vm, dev, slot) : 0;
 }
 
 bool pci_mediate_config(struct pci_device *dev, u16 offset, u8 size, bool write, u32 *value)

@@ -24,9 +24,11 @@ struct guest_vm;
 struct pci_device;
 
 /**
- * Hook dev's mediated BAR in vm (from pci_intercept_install(), before the
- * guest runs) and remember vm for the guest-RAM functions.
- * @return 0, or -1 (not a memory BAR, or no hook available; printed)
+ * Hook dev's mediated BAR, and its I/O BAR if the mediator takes one, in vm
+ * (from pci_intercept_install(), before the guest runs), and remember vm for
+ * the guest-RAM functions.
+ * @return 0; -1 when the memory BAR is not mediated (not an assigned memory
+ *         BAR, no hook available); -2 when only the I/O BAR is not (printed)
  */
 int pci_mediate_install(struct guest_vm *vm, struct pci_device *dev, const char *slot);
 

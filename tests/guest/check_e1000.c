@@ -3,7 +3,8 @@
  * @brief e1000-pass and e1000-dma: the guest drives an 82540EM itself
  *        while bookvisor mediates it (`net=pass`, chapter 09).
  *
- * A driver of the smallest kind: reset, the MAC from RAL0/RAH0, one
+ * A driver of the smallest kind: reset (through the I/O window, as Linux's
+ * e1000 resets an 82540EM), the MAC from RAL0/RAH0, one
  * transmit and one receive ring of 8 legacy descriptors in the guest's own
  * memory, polled. bookvisor's `pass` module shadows the rings, so what the
  * guest sees must be what a bare device would show.
@@ -14,6 +15,7 @@
  *   TXDW and RXT0.
  * - e1000-dma (by name): BAR0 sizes to 128 KiB but cannot be moved, and bus
  *   mastering stays on; then point the transmit ring into bookvisor's range
+ *   (its base through the I/O window)
  *   (BOOKVISOR_HC_VMM_RANGE): TDH must not move; a transmit buffer there:
  *   the descriptor is done but nothing is sent; a receive buffer there: the
  *   reply's descriptor comes back done with an error and no length. Then
@@ -79,6 +81,7 @@ static u8 rx_buf[RING][BUF] __attribute__((aligned(16)));
 /* The device as this check drives it. */
 struct nic {
     volatile u8 *regs;
+    u16 io; /* the I/O window (IOADDR, IODATA), 0: none */
     u8 mac[6];
     u32 tx_next, rx_next; /* the next descriptor to fill, to look at */
     u32 icr_seen;         /* every cause ICR showed */
@@ -92,6 +95,19 @@ static u32 rd(struct nic *n, u32 reg)
 static void wr(struct nic *n, u32 reg, u32 value)
 {
     *(volatile u32 *)(n->regs + reg) = value;
+}
+
+/* A register through the I/O window, as Linux's e1000 resets an 82540EM. */
+static void io_wr(struct nic *n, u32 reg, u32 value)
+{
+    outl(n->io, reg);
+    outl((u16)(n->io + 4), value);
+}
+
+static u32 io_rd(struct nic *n, u32 reg)
+{
+    outl(n->io, reg);
+    return inl((u16)(n->io + 4));
 }
 
 static u32 cfg_read(struct slot s, u32 off)
@@ -153,10 +169,15 @@ static bool nic_open(const struct check_context *ctx, struct check_result *res, 
                    cfg_read(s, 0));
         return false;
     }
-    cfg_write(s, 0x04, cfg_read(s, 0x04) | 0x6); /* memory decoding, bus mastering */
+    cfg_write(s, 0x04, cfg_read(s, 0x04) | 0x7); /* I/O and memory decoding, bus mastering */
     n->regs = (volatile u8 *)(cfg_read(s, 0x10) & ~0xFu);
+    if ((cfg_read(s, 0x14) & 1) == 0) {
+        check_fail(res, "BAR1 is not the I/O window (0x%x)", cfg_read(s, 0x14));
+        return false;
+    }
+    n->io = (u16)(cfg_read(s, 0x14) & ~3u);
     wr(n, REG_IMC, ~0u);
-    wr(n, REG_CTRL, rd(n, REG_CTRL) | CTRL_RST);
+    io_wr(n, REG_CTRL, io_rd(n, REG_CTRL) | CTRL_RST);
     for (u32 i = 0; rd(n, REG_CTRL) & CTRL_RST; i++) {
         if (i > 1000000) {
             check_fail(res, "the reset did not finish");
@@ -340,8 +361,14 @@ void check_e1000_dma(const struct check_context *ctx, struct check_result *res)
     u32 vmm = r.eax;
     if (!nic_open(ctx, res, &n) || !bar_stays(ctx, res))
         return;
-    /* 1. The transmit ring itself in bookvisor's memory: nothing may be taken from it. */
-    wr(&n, REG_TDBAL, vmm);
+    /* 1. The transmit ring itself in bookvisor's memory, set through the I/O window:
+     *    nothing may be taken from it. */
+    io_wr(&n, REG_TDBAL, vmm);
+    if (rd(&n, REG_TDBAL) != vmm) {
+        check_fail(res, "TDBAL written through the I/O window reads 0x%x by BAR0",
+                   rd(&n, REG_TDBAL));
+        return;
+    }
     wr(&n, REG_TDT, 1);
     if (rd(&n, REG_TDH) != 0) {
         check_fail(res, "TDH moved to %u over a ring at 0x%x, bookvisor's", rd(&n, REG_TDH), vmm);
