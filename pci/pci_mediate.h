@@ -7,8 +7,8 @@
  * two (a NIC under `net=pass`, whose descriptor rings bookvisor shadows)
  * sets the device's mediator (struct pci_mediator, pci/pci_driver.h) when it
  * binds. pci_intercept_install() then hooks that BAR's pages so that every
- * guest access goes to the driver, and darkens the device's other BARs (its
- * I/O BAR, which reaches the same registers indirectly).
+ * guest access goes to the driver, hooks the I/O BAR the mediator names (an
+ * I/O window onto the same registers), and darkens the device's other BARs.
  *
  * The driver then does the guest's DMA itself: pci_guest_ram_read() and
  * pci_guest_ram_write() move bytes only inside the guest's own RAM, never
