@@ -120,11 +120,12 @@ static void transmit(struct pro1000_shadow *s)
 void pro1000_shadow_to_guest(struct pro1000_shadow *s, const u8 *frame, size_t len)
 {
     struct pro1000_rx_desc d;
+
+    spin_lock(&s->lock);
     u32 room = pro1000_rctl_buf_bytes(s->rctl);
     bool fcs = !(s->rctl & PRO1000_RCTL_SECRC);
     size_t total = len + (fcs ? 4 : 0);
 
-    spin_lock(&s->lock);
     if (!(s->rctl & PRO1000_RCTL_EN) || !pro1000_vring_pending(&s->rx)) {
         s->count.rx_no_room++;
         goto out;
@@ -144,13 +145,16 @@ void pro1000_shadow_to_guest(struct pro1000_shadow *s, const u8 *frame, size_t l
     u32 crc = fcs ? pro1000_fcs(frame, len) : 0;
     for (int i = 0; i < 4; i++)
         tail[i] = (u8)(crc >> (8 * i));
-    if (!pci_guest_ram_write(d.addr, frame, len) ||
-        (fcs && !pci_guest_ram_write(d.addr + len, tail, 4))) {
+    /* The whole buffer is checked first: nothing is written unless all of it may be. */
+    if (!pci_guest_ram(d.addr, total)) {
         buffer_refused(s, "receive", d.addr, (u32)total);
         /* Done with an error, so that the guest's driver moves past it. */
         pro1000_rxd_complete(&d, 0);
-        d.errors = 0x80; /* RXE */
+        d.errors = PRO1000_RXD_RXE;
     } else {
+        pci_guest_ram_write(d.addr, frame, len);
+        if (fcs)
+            pci_guest_ram_write(d.addr + len, tail, 4);
         pro1000_rxd_complete(&d, (u16)total);
         s->count.rx_frames++;
     }

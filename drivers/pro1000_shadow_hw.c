@@ -120,7 +120,7 @@ void pro1000_rxd_complete(struct pro1000_rx_desc *d, u16 len)
     d->checksum = 0;
     d->errors = 0;
     d->special = 0;
-    d->status = PRO1000_RXD_DD | PRO1000_RXD_EOP;
+    d->status = PRO1000_RXD_DD | PRO1000_RXD_EOP | PRO1000_RXD_IXSM;
 }
 
 u32 pro1000_fcs(const u8 *frame, size_t len)

@@ -27,6 +27,8 @@
 #define PRO1000_RCTL_BSIZE (3u << 16) /**< receive buffer size field */
 #define PRO1000_RCTL_BSEX (1u << 25)  /**< buffer size times 16 */
 #define PRO1000_TXD_DEXT 0x20       /**< transmit command: an extended descriptor */
+#define PRO1000_RXD_IXSM 0x04       /**< receive status: ignore the checksum indications */
+#define PRO1000_RXD_RXE 0x80        /**< receive error: the frame was not received */
 /** @} */
 
 /** What one register is to the mediation. */
@@ -112,7 +114,10 @@ u32 pro1000_rctl_buf_bytes(u32 rctl);
  */
 u32 pro1000_rctl_for_device(u32 guest_rctl);
 
-/** A receive descriptor holding one whole good frame of len bytes. */
+/**
+ * A receive descriptor holding one whole good frame of len bytes (DD, EOP,
+ * and IXSM: bookvisor computed no checksum for the guest to trust).
+ */
 void pro1000_rxd_complete(struct pro1000_rx_desc *d, u16 len);
 
 /** The Ethernet frame check sequence (CRC-32, IEEE 802.3) of len bytes. */

@@ -150,6 +150,9 @@ START_TEST(receive_descriptor_done_whole_and_good)
     ck_assert_int_eq(pro1000_rx_parse(&d, &len), PRO1000_RX_FRAME);
     ck_assert_uint_eq(len, 64);
     ck_assert_uint_eq(d.addr, 0x5000);
+    /* no checksum computed: the guest must not trust the checksum bits */
+    ck_assert_uint_eq(d.status & PRO1000_RXD_IXSM, PRO1000_RXD_IXSM);
+    ck_assert_uint_eq(d.errors, 0);
 }
 END_TEST
 
