@@ -154,6 +154,8 @@ void check_smp(const struct check_context *ctx, struct check_result *res);
 void check_net_wait(const struct check_context *ctx, struct check_result *res);
 /** la57-ia32e: CR4.LA57 flipped in IA-32e (compatibility) mode raises #GP. */
 void check_la57_ia32e(const struct check_context *ctx, struct check_result *res);
+/** net-spin: spin net.spin_ms=N ms with IF = 0 and no exits, while the host talks to bookvisor. */
+void check_net_spin(const struct check_context *ctx, struct check_result *res);
 /** @} */
 
 /**
