@@ -1,16 +1,18 @@
 """tests/emu_host.py - the host's side of a test's network and serial input.
 
-Used by tests/emurun.py for three test keys (tests/emu/README.md):
+Used by tests/emurun.py for four test keys (tests/emu/README.md):
   send.com1 / send.com2   type bytes into a serial port (QEMU's socket chardev, or a
                           pseudo-terminal for Bochs' `mode=term`)
   listen: tcp             a TCP listener on 127.0.0.1:{listenport} that sends back
                           every line it receives (QEMU's and Bochs' user networks take
                           a guest's connection to 10.0.2.2:{listenport} there)
   listen: udp             a UDP socket on 127.0.0.1:{udpport} that records datagrams
+  tcp: TEXT xN within MS ms   N timed round trips to {hostport} (tcp_rounds; the
+                          plain `tcp` exchange is emurun.py's tcp_exchange)
 Each records what happened as lines of the runner's event log (port `emu`). Bochs runs
 in its own network namespace (tests/emu_process.py): its listening sockets are opened
 inside it by tests/emu_netns.py and handed back here (Listeners.adopt()).
-Standard library only; nothing here blocks for long.
+Standard library only; nothing here blocks for long but tcp_rounds (within its budget).
 """
 
 import os
@@ -21,6 +23,40 @@ import threading
 import time
 
 POLL_S = 0.1
+
+
+def tcp_rounds(events, port, text, rounds, bound_ms, budget_s=30.0):
+    """ROUNDS round trips of TEXT and a newline on one connection to 127.0.0.1:PORT
+    (QEMU's hostfwd): each waits for its line to come back whole before the next
+    goes, BUDGET_S for all together. EVENTS records `tcp: sent TEXT N times, K
+    answered within BOUND_MS ms each (worst W ms)`: K counts the rounds that came
+    back right and in time; the first that does not come back ends the exchange."""
+    line = text.encode() + b"\n"
+    stop = time.monotonic() + budget_s
+    answered, worst = 0, 0.0
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=budget_s) as s:
+            for _ in range(rounds):
+                start = time.monotonic()
+                s.sendall(line)
+                got = b""
+                while len(got) < len(line) and time.monotonic() < stop:
+                    s.settimeout(max(0.05, stop - time.monotonic()))
+                    chunk = s.recv(len(line) - len(got))
+                    if not chunk:
+                        break
+                    got += chunk
+                took = (time.monotonic() - start) * 1000
+                worst = max(worst, took)
+                if got != line:
+                    events.append(f"tcp: round {answered + 1} got {got!r}")
+                    break
+                if took <= bound_ms:
+                    answered += 1
+    except OSError as e:
+        events.append(f"tcp: {e}")
+    events.append(f"tcp: sent {text} {rounds} times, {answered} answered within {bound_ms} ms "
+                  f"each (worst {worst:.0f} ms)")
 
 
 def free_port(kind=socket.SOCK_STREAM):

@@ -42,15 +42,17 @@ def parse_send(value):
 
 
 def parse_tcp(value):
-    """A `tcp` value, 'TEXT after REGEX', as (text, compiled regex)."""
-    m = re.match(r"(\S.*?) after (.+)$", value)
-    if not m:
-        raise ValueError("'tcp' takes 'TEXT after REGEX', e.g. 'hello after listening'")
+    """A `tcp` value, 'TEXT [xN within MS ms] after REGEX', as (text, compiled regex,
+    rounds, bound in ms): rounds 0 without the middle part (one exchange, no bound)."""
+    m = re.match(r"(\S.*?)(?: x(\d+) within (\d+) ms)? after (.+)$", value)
+    if not m or m.group(2) == "0":
+        raise ValueError("'tcp' takes 'TEXT [xN within MS ms] after REGEX', e.g. "
+                         "'hello after listening' or 'hello x20 within 250 ms after listening'")
     try:
-        rx = re.compile(m.group(2), re.M)
+        rx = re.compile(m.group(4), re.M)
     except re.error as e:
         raise ValueError(f"bad regex: {e}") from None
-    return m.group(1), rx
+    return m.group(1), rx, int(m.group(2) or 0), int(m.group(3) or 0)
 
 
 class TestSpec:

@@ -20,7 +20,7 @@ import threading
 import time
 from pathlib import Path
 
-from emu_host import Listeners
+from emu_host import Listeners, tcp_rounds
 from emu_iso import build_iso, prune_iso_cache
 from emu_process import Emulator, _read, clean_text, kill_all  # noqa: F401  (_read: for importers)
 from emu_spec import ALL_PORTS, CAPTURE_PORTS, TARGETS, TestSpec, parse_send, parse_tcp
@@ -251,8 +251,8 @@ def _watch(emu, timeout, end, stream=None, sends=(), tcps=(), hostport=None, lis
     Returns (how it stopped, whether END matched). STREAM, if given, is (port, file)
     that receives that port's output as it arrives. SENDS are (port, bytes, regex): each
     is typed into that port once, the first time its regex matches that port's output. LISTENERS (tests/emu_host.py) are polled every round. TCPS are
-    (text, regex): once its regex matches any port's output, the text goes through
-    tcp_exchange() to HOSTPORT.
+    (text, regex, rounds, bound_ms): once its regex matches any port's output, the text
+    goes through tcp_exchange() to HOSTPORT, or ROUNDS times through tcp_rounds().
     """
     pending = list(sends)
     pending_tcp = list(tcps)
@@ -277,7 +277,10 @@ def _watch(emu, timeout, end, stream=None, sends=(), tcps=(), hostport=None, lis
             texts = {p: emu.captures[p].text() for p in CAPTURE_PORTS}
             for item in [x for x in pending_tcp
                          if any(x[1].search(t) for t in texts.values())]:
-                tcp_exchange(emu, hostport, item[0])
+                if item[2]:
+                    tcp_rounds(emu.events, hostport, item[0], item[2], item[3])
+                else:
+                    tcp_exchange(emu, hostport, item[0])
                 pending_tcp.remove(item)
         if end_rx and any(new.get(p) for p in end_ports):
             texts = {p: emu.captures[p].text() for p in CAPTURE_PORTS}

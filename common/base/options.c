@@ -53,6 +53,8 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
           "run three VMM threads that yield, sleep and wait, and log what they do" },
         { "test.timer", CMDLINE_BOOL, &vmm_options.test_timer, NULL,
           "run a 10 ms VMM timer that counts, and the hypercall that reads the count" },
+        { "test.timer_thread", CMDLINE_BOOL, &vmm_options.test_timer_thread, NULL,
+          "the same count from a VMM thread that sleeps 10 ms between runs (not a timer)" },
         { "test.clock_start", CMDLINE_U64, &vmm_options.test_clock_start, NULL,
           "start bookvisor's microsecond clock at this value (tests of its range)" },
         { "test.mmio_page", CMDLINE_BOOL, &vmm_options.test_mmio_page, NULL,
@@ -99,6 +101,7 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
     vmm_options.test_mmio_page = false;
     vmm_options.test_clock_start = 0;
     vmm_options.test_timer = false;
+    vmm_options.test_timer_thread = false;
     vmm_options.test_threads = false;
     vmm_options.test_vcpus = 0;
     vmm_options.test_npt_pool = 0;

@@ -24,6 +24,7 @@ struct vmm_options {
     bool test_wrmsr_safe;   /**< test.wrmsr_safe: make wrmsr_safe() meet a \#GP (tests of its fixup) */
     bool test_threads;      /**< test.threads: three VMM threads that yield, sleep and wait (common/platform/test_threads.h) */
     bool test_timer;        /**< test.timer: a 10 ms VMM timer and its count hypercall (common/platform/test_timer.h) */
+    bool test_timer_thread; /**< test.timer_thread: the same count from a VMM thread that sleeps 10 ms (common/platform/test_timer.h) */
     u64 test_clock_start;   /**< test.clock_start=US: the clock's value at boot (common/base/clock.h; default 0) */
     bool test_mmio_page;    /**< test.mmio_page: hook the test page (common/platform/test_mmio_page.h) */
     u64 test_npt_pool;      /**< test.npt_pool=N: the nested tables get only N pool pages, so that reclaim runs (common/start/nested_map.c; 0: all 1024) */

@@ -142,6 +142,14 @@ bool thread_run_batch(void)
     return __atomic_load_n(&live_threads, __ATOMIC_RELAXED) != 0;
 }
 
+u64 thread_next_due_us(void)
+{
+    spin_lock(&sched_lock);
+    u64 due = thread_sched_due_at(&sched);
+    spin_unlock(&sched_lock);
+    return due;
+}
+
 unsigned thread_count(void)
 {
     return __atomic_load_n(&live_threads, __ATOMIC_RELAXED);

@@ -47,6 +47,14 @@ void thread_exit(void) __attribute__((noreturn));
  */
 bool thread_run_batch(void);
 
+/**
+ * The clock value (us) by which the threads want their next batch: 0 when
+ * one can run now, the earliest sleeper's wake time, or ~0 when all wait
+ * for events or none lives. A sleeper's wake time is a deadline like a
+ * timer's: the VMM bounds the guest's run by it (chapter 07).
+ */
+u64 thread_next_due_us(void);
+
 /** Most threads thread_list() names one by one (the rest are counted). */
 #define THREAD_LIST_MAX 16
 

@@ -45,11 +45,12 @@
 #define HC_BIOS_BOOT_FAILED 11
 /** EAX/EDX = bookvisor's clock (common/base/clock.h) in microseconds, low/high. */
 #define HC_CLOCK 12
-/** Test aid (test.timer): EAX = runs of the VMM's 10 ms test timer so far. */
+/** Test aid (test.timer, test.timer_thread): EAX = runs of the VMM's 10 ms test timer so far. */
 #define HC_TEST_TIMER_COUNT 13
 /**
- * Test aid (test.timer): EAX = the worst lateness in microseconds of the test
- * timer's runs since the previous HC_TEST_TIMER_LATE (which starts it again).
+ * Test aid (test.timer, test.timer_thread): EAX = the worst lateness in
+ * microseconds of the test timer's runs since the previous
+ * HC_TEST_TIMER_LATE (which starts it again).
  */
 #define HC_TEST_TIMER_LATE 14
 /** Reply of HC_PING. */

@@ -72,5 +72,5 @@ bool test_hypercall(struct vcpu *v, u32 function)
 {
     return (vmm_options.test_events && event_lever(v, function)) ||
            (vmm_options.test_vmm_vector && vector_lever(v, function)) ||
-           (vmm_options.test_timer && timer_lever(v, function));
+           ((vmm_options.test_timer || vmm_options.test_timer_thread) && timer_lever(v, function));
 }

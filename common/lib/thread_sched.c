@@ -133,6 +133,12 @@ u64 thread_sched_next_wake(const struct thread_sched *s)
     return s->sleepers ? s->sleepers->wake_at : ~0ULL;
 }
 
+u64 thread_sched_due_at(const struct thread_sched *s)
+{
+    /* A runnable thread cannot wait for a sleeper's time: it is due already. */
+    return s->run_head ? 0 : thread_sched_next_wake(s);
+}
+
 bool thread_sched_begin_batch(struct thread_sched *s, u32 cpu)
 {
     u32 none = THREAD_NO_CPU;

@@ -93,6 +93,14 @@ bool thread_sched_has_work(const struct thread_sched *s, u64 now);
 u64 thread_sched_next_wake(const struct thread_sched *s);
 
 /**
+ * The clock value by which the threads want a batch: 0 when one is runnable
+ * (now, whatever the clock says), else the earliest sleeper's wake time, else
+ * ~0 (every thread waits for an event, or none lives). The VMM bounds the
+ * guest's run by it (chapter 07, "Threads wake on time").
+ */
+u64 thread_sched_due_at(const struct thread_sched *s);
+
+/**
  * THREAD_1CPU: processor cpu asks to run the batch.
  * @return true when it may (no other processor runs one); it must call
  *         thread_sched_end_batch() after

@@ -9,6 +9,11 @@
  * should while the guest kept exiting; HC_TEST_TIMER_LATE gives the worst
  * lateness of its runs, which the guest checks after spinning without exits
  * (vmm-timer-spin).
+ *
+ * With test.timer_thread instead, the runs are a VMM thread's, which sleeps
+ * until each 10 ms deadline (thread_sleep_us()): the same hypercalls then
+ * show whether a sleeping thread wakes on time while the guest never exits
+ * (chapter 07, "Threads wake on time").
  */
 #ifndef BOOKVISOR_COMMON_PLATFORM_TEST_TIMER_H
 #define BOOKVISOR_COMMON_PLATFORM_TEST_TIMER_H
@@ -20,6 +25,9 @@
 
 /** Start the test timer on this CPU; prints a line. */
 void test_timer_install(void);
+
+/** Start the test thread instead (test.timer_thread); prints a line. */
+void test_timer_install_thread(void);
 
 /** Runs of the test timer so far. */
 u64 test_timer_count(void);

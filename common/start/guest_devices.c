@@ -24,6 +24,8 @@ void guest_devices_start(struct guest_vm *vm)
         test_vmm_vector_install();
     if (vmm_options.test_timer)
         test_timer_install();
+    else if (vmm_options.test_timer_thread)
+        test_timer_install_thread();
     if (vmm_options.test_threads)
         test_threads_install();
     shell_start(vm); /* after PCI and the network: its commands report them */

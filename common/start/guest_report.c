@@ -78,21 +78,20 @@ static bool vmm_work_run(void)
     return timers || threads;
 }
 
-/* A look every millisecond at the VMM's threads while the guest halts: a
- * sleeper's wake time is not a timer yet (chapter 07, "A halted guest"). */
-#define IDLE_THREAD_POLL_US 1000
-
-/* How long a CPU halted for its guest may wait before the VMM's own work:
- * the earliest timer of this CPU, and while threads live, a millisecond at
- * most on the boot CPU (one processor suffices for the batch, THREAD_1CPU;
- * the others halt for real). */
-static u64 vmm_idle_deadline_tsc(void)
+/* The TSC by which the VMM's own work is due on this CPU: its earliest timer
+ * and, on the boot CPU while threads live, the threads' next batch (a
+ * sleeper's wake time; one processor suffices for the batch, THREAD_1CPU).
+ * The hook before entry bounds the guest's run by it and a halted guest's
+ * wait ends by it (chapter 07), so a thread wakes on time whether the guest
+ * exits, spins or halts. No thread: one load, and only the timers count. */
+static u64 vmm_work_deadline_tsc(void)
 {
     u64 deadline = timer_next_deadline_tsc();
     if (thread_count() && this_cpu()->index == 0) {
-        u64 poll = clock_us_to_tsc(clock_now_us() + IDLE_THREAD_POLL_US);
-        if (poll < deadline)
-            deadline = poll;
+        u64 due_us = thread_next_due_us();
+        u64 due = due_us == ~0ULL ? ~0ULL : clock_us_to_tsc(due_us);
+        if (due < deadline)
+            deadline = due;
     }
     return deadline;
 }
@@ -101,8 +100,8 @@ void guest_run_and_report(struct vcpu *v)
 {
     /* VMM timers and threads run from the hook before entry of the vCPU on this CPU. */
     vcpu_timers_run = vmm_work_run;
-    vcpu_timer_deadline_tsc = timer_next_deadline_tsc;
-    vcpu_idle_deadline_tsc = vmm_idle_deadline_tsc;
+    vcpu_timer_deadline_tsc = vmm_work_deadline_tsc;
+    vcpu_idle_deadline_tsc = vmm_work_deadline_tsc;
     vm_shootdown_init();
     timer_attach_work(&v->work_pending);
     if (thread_count())

@@ -39,11 +39,12 @@ bool vcpu_do_pending_work(struct vcpu *v)
             __atomic_fetch_and(&v->work_pending, ~VCPU_WORK_EVENTS, __ATOMIC_RELAXED);
     }
 
-    /* VMM timers (chapter 07): while one waits on this CPU the bit stays
-     * set, and every exit comes through here to look. The backend bounds
-     * the guest's run by the earliest deadline, so that a guest that never
-     * exits cannot hold the timers up; the bound goes when the bit does, so
-     * an idle VMM adds nothing to any entry. */
+    /* VMM timers and threads (chapter 07): while one waits on this CPU the
+     * bit stays set, and every exit comes through here to look. The backend
+     * bounds the guest's run by the earliest deadline (a timer's, a sleeping
+     * thread's wake), so that a guest that never exits cannot hold them up;
+     * the bound goes when the bit does, so an idle VMM adds nothing to any
+     * entry. */
     if (work & VCPU_WORK_TIMERS) {
         bool waiting = vcpu_timers_run && vcpu_timers_run();
         if (!waiting)

@@ -5,8 +5,8 @@
  * Whatever must happen before a vCPU runs again happens here, in common
  * code, once for both backends: the event model chooses what to inject and
  * which windows to open (common/vm/vcpu_events.h), and a nested TLB flush
- * asked for by any CPU is done, and due VMM timers run (chapter 07); VMM
- * threads (planned) will take their turn here too. Each kind of work is one bit of
+ * asked for by any CPU is done, and due VMM timers and a batch of VMM
+ * threads run (chapter 07). Each kind of work is one bit of
  * v->work_pending; when the word is 0 there is nothing to do, and the hook
  * costs one load. The backends' exit assembly tests the same word before
  * it answers an exit by itself, so no entry ever skips the hook's work.
@@ -25,11 +25,12 @@
 extern bool (*vcpu_timers_run)(void);
 
 /**
- * The TSC value at which this CPU's earliest VMM timer is due, or
- * VCPU_NO_DEADLINE; set once at boot by the VMM (common/start:
- * timer_next_deadline_tsc() of common/base/timer.h), NULL in host tests.
- * While timers wait, vcpu_before_entry() gives it to the backend's
- * bound_run before each entry (chapter 07).
+ * The TSC value at which this CPU's VMM work is due next (its earliest
+ * timer, and a sleeping VMM thread's wake time), or VCPU_NO_DEADLINE; set
+ * once at boot by the VMM (common/start: timer_next_deadline_tsc() of
+ * common/base/timer.h and thread_next_due_us() of common/base/thread.h),
+ * NULL in host tests. While timers or threads wait, vcpu_before_entry()
+ * gives it to the backend's bound_run before each entry (chapter 07).
  */
 extern u64 (*vcpu_timer_deadline_tsc)(void);
 

@@ -31,18 +31,9 @@
 
 #define SPIN_MIN_RUNS 90
 #define SPIN_MAX_LATE_US 20000
-/* 50 ms of calibration, 20 times over: one second. */
-#define CALIBRATION_PER_SECOND 20
 /* The PIT's slowest periodic rate: the guest's only wake-up while it halts. */
 #define HALT_TICK_HZ 19
 #define TIMER_IRQ 0
-
-static inline u64 tsc_read(void)
-{
-    u32 lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((u64)hi << 32) | lo;
-}
 
 static bool timer_call(u32 function, u32 *out)
 {
@@ -63,9 +54,9 @@ static void on_halt_tick(void)
 /* One second (of TSC ticks) with no exit of the guest's own doing, or halted. */
 static void spend_second(u64 second, bool halt)
 {
-    u64 start = tsc_read();
+    u64 start = rdtsc();
     if (!halt) {
-        while (tsc_read() - start < second)
+        while (rdtsc() - start < second)
             __asm__ volatile("" ::: "memory");
         return;
     }
@@ -73,7 +64,7 @@ static void spend_second(u64 second, bool halt)
     irq_set_handler(TIMER_IRQ, on_halt_tick);
     pit_start_periodic(HALT_TICK_HZ);
     pic_unmask(TIMER_IRQ);
-    while (tsc_read() - start < second)
+    while (rdtsc() - start < second)
         __asm__ volatile("sti; hlt; cli" ::: "memory"); /* STI's shadow: atomic */
     runner_quiesce();
 }
@@ -87,12 +78,11 @@ static void vmm_timer_while(struct check_result *res, bool halt)
         check_skip(res, "no test timer (bookvisor's test.timer is off)");
         return;
     }
-    u64 t0 = tsc_read();
-    if (!pit_wait_50ms()) {
+    u64 second = pit_tsc_per_second();
+    if (!second) {
         check_fail(res, "the PIT's channel 2 never finished 50 ms");
         return;
     }
-    u64 second = (tsc_read() - t0) * CALIBRATION_PER_SECOND;
     if (!clock_read(&clock_start) || !timer_call(BOOKVISOR_HC_TEST_TIMER_COUNT, &first) ||
         !timer_call(BOOKVISOR_HC_TEST_TIMER_LATE, &late)) {
         check_fail(res, "the clock or timer hypercalls are not answered");

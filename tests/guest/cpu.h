@@ -115,6 +115,14 @@ static inline void cli(void)
     __asm__ volatile("cli" ::: "memory");
 }
 
+/** The time-stamp counter; RDTSC does not exit under bookvisor. */
+static inline u64 rdtsc(void)
+{
+    u32 lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((u64)hi << 32) | lo;
+}
+
 /** Spin-loop hint; also keeps bounded waits from being optimised away. */
 static inline void cpu_relax(void)
 {

@@ -45,6 +45,14 @@ void pit_one_shot(u16 count)
 
 /* Channel 2 in mode 0, gated on through port 0x61: its output (bit 5 there)
  * goes high at the end of the count. */
+u64 pit_tsc_per_second(void)
+{
+    u64 t0 = rdtsc();
+    if (!pit_wait_50ms())
+        return 0;
+    return (rdtsc() - t0) * (1000 / 50);
+}
+
 bool pit_wait_50ms(void)
 {
     u8 gate = inb(PORT_SPEAKER);

@@ -25,4 +25,10 @@ void pit_stop(void);
  */
 bool pit_wait_50ms(void);
 
+/**
+ * TSC ticks in one second, measured over pit_wait_50ms(), so that a check
+ * can time a loop without any exit; 0 when channel 2 never finished.
+ */
+u64 pit_tsc_per_second(void);
+
 #endif

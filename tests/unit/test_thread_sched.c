@@ -121,6 +121,41 @@ START_TEST(due_sleepers_all_wake_and_queue_behind_the_runnable)
 END_TEST
 
 /* The run queue empties and fills again: its tail must follow. */
+/*
+ * The time the threads want their next batch, which bounds the guest's run
+ * (chapter 07): nothing alive or all waiting: never; a sleeper: its wake
+ * time, the earliest of several; a runnable thread: now (0), even while
+ * others sleep.
+ */
+START_TEST(due_at_is_now_when_runnable_else_the_earliest_wake)
+{
+    ck_assert_uint_eq(thread_sched_due_at(&s), ~0ULL);
+    thread_sched_add(&s, &a);
+    thread_sched_add(&s, &b);
+    thread_sched_add(&s, &c);
+    ck_assert_uint_eq(thread_sched_due_at(&s), 0);
+    thread_sched_pick(&s, 10);
+    thread_sched_sleep(&s, 500); /* a */
+    thread_sched_pick(&s, 10);
+    thread_sched_wait(&s, &s); /* b */
+    ck_assert_uint_eq(thread_sched_due_at(&s), 0); /* c still runnable */
+    thread_sched_pick(&s, 10);
+    thread_sched_sleep(&s, 300); /* c: earlier than a */
+    ck_assert_uint_eq(thread_sched_due_at(&s), 300);
+    ck_assert_ptr_eq(thread_sched_pick(&s, 300), &c);
+    thread_sched_exit(&s);
+    ck_assert_uint_eq(thread_sched_due_at(&s), 500);
+    thread_sched_signal(&s, &s); /* b runnable: due now, though a sleeps */
+    ck_assert_uint_eq(thread_sched_due_at(&s), 0);
+    ck_assert_ptr_eq(thread_sched_pick(&s, 400), &b);
+    thread_sched_wait(&s, &s);
+    ck_assert_uint_eq(thread_sched_due_at(&s), 500);
+    ck_assert_ptr_eq(thread_sched_pick(&s, 500), &a);
+    thread_sched_exit(&s);
+    ck_assert_uint_eq(thread_sched_due_at(&s), ~0ULL); /* only b, waiting */
+}
+END_TEST
+
 START_TEST(the_run_queue_empties_and_fills_again)
 {
     thread_sched_add(&s, &a);
@@ -224,6 +259,7 @@ int main(void)
     tcase_add_test(tc, sleepers_wake_in_time_order_and_not_before);
     tcase_add_test(tc, a_sleeper_wakes_at_its_time_exactly);
     tcase_add_test(tc, due_sleepers_all_wake_and_queue_behind_the_runnable);
+    tcase_add_test(tc, due_at_is_now_when_runnable_else_the_earliest_wake);
     tcase_add_test(tc, the_run_queue_empties_and_fills_again);
     tcase_add_test(tc, waiters_wake_on_their_event_only);
     tcase_add_test(tc, one_cpu_runs_the_batch);
