@@ -40,6 +40,7 @@ struct pro1000 {
     struct spinlock rx_lock;       /* rx ring, rx_next, rx_dropped */
     struct spinlock tx_lock;       /* tx ring, tx_tail, tx_clean */
     struct pro1000_shadow shadow;  /* the guest's view, when shared */
+    const struct pro1000_model *model; /* 82540EM or 82574L */
     struct pci_mediator mediator;  /* BAR 0 and the I/O window, when shared */
 };
 
@@ -89,9 +90,9 @@ static bool read_mac(struct pro1000 *p)
     u32 eerd;
 
     for (u8 i = 0; i < 3; i++) {
-        reg_write(p, PRO1000_EERD, pro1000_eerd_start(i));
-        if (!wait_reg(p, PRO1000_EERD, PRO1000_EERD_DONE, PRO1000_EERD_DONE, 10000, &eerd) ||
-            !pro1000_eerd_word(eerd, &words[i]))
+        reg_write(p, PRO1000_EERD, pro1000_eerd_start(p->model, i));
+        if (!wait_reg(p, PRO1000_EERD, p->model->eerd_done, p->model->eerd_done, 10000, &eerd) ||
+            !pro1000_eerd_word(p->model, eerd, &words[i]))
             return pro1000_mac_from_ral(reg_read(p, PRO1000_RAL0), reg_read(p, PRO1000_RAH0),
                                         p->mac);
     }
@@ -311,6 +312,12 @@ static bool pro1000_new(struct pci_device *dev, const char *const *options, u32 
     bool hide = false;
 
     pci_device_slot(dev, slot);
+    const struct pro1000_model *model = pro1000_model_of(dev->fn.desc.device_id);
+    if (!model) {
+        kprintf("bookvisor: pro1000: %s: device 8086:%04x is no model this driver knows\n", slot,
+                dev->fn.desc.device_id);
+        return false;
+    }
     if (!use) {
         kprintf("bookvisor: pro1000: %s: no net= option; the device stays the guest's\n", slot);
         return false;
@@ -332,6 +339,7 @@ static bool pro1000_new(struct pci_device *dev, const char *const *options, u32 
     p = &nics[nnics];
     memset(p, 0, sizeof(*p));
     p->dev = dev;
+    p->model = model;
     p->regs = bar0->base;
     ksnprintf(p->name, sizeof(p->name), "pro1000.%u", nnics);
     /* The device decodes its registers and may DMA; the guest's writes to
@@ -357,8 +365,10 @@ static bool pro1000_new(struct pci_device *dev, const char *const *options, u32 
         mem_free_pages(ring_pa, 0);
         return false;
     }
-    /* can_share: with a module that leaves the NIC to the guest, its rings are mediated. */
-    struct nic_offer offer = { .name = p->name, .mac = p->mac, .use = use, .can_share = true,
+    /* can_share: with a module that leaves the NIC to the guest, its rings are
+     * mediated; the sink refuses such a module on a model that cannot be. */
+    struct nic_offer offer = { .name = p->name, .mac = p->mac, .use = use,
+                               .can_share = model->can_share,
                                .to_guest = pro1000_to_guest, .send = pro1000_send,
                                .poll = pro1000_poll, .status = pro1000_status, .ctx = p };
     p->up = sink->attach(&offer, &hide);
@@ -404,8 +414,8 @@ static const char *pro1000_check_option(u32 index, const char *value)
 
 const struct pci_driver pro1000_driver = {
     .name = "pro1000",
-    .longname = "Intel 82540EM gigabit Ethernet (e1000)",
-    .device = "class_code=020000, id=8086:100e",
+    .longname = "Intel 82540EM and 82574L gigabit Ethernet (e1000, e1000e)",
+    .device = "class_code=020000, id=8086:100e|8086:10d3",
     .driver_options = "net",
     .ops = &pro1000_ops,
     .check_option = pro1000_check_option,

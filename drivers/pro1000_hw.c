@@ -85,14 +85,29 @@ void pro1000_mac_to_ral(const u8 mac[6], u32 *ral, u32 *rah)
     *rah = (u32)mac[4] | (u32)mac[5] << 8 | PRO1000_RAH_AV;
 }
 
-u32 pro1000_eerd_start(u8 addr)
+/* 8254x manual, EERD: address in bits 15:8, done bit 4; 82574 datasheet, EERD:
+ * address in bits 15:2, done bit 1. Data in bits 31:16 on both. */
+static const struct pro1000_model models[] = {
+    { 0x100E, "82540EM", 8, 1u << 4, true },
+    { 0x10D3, "82574L", 2, 1u << 1, false },
+};
+
+const struct pro1000_model *pro1000_model_of(u16 device_id)
 {
-    return ((u32)addr << 8) | PRO1000_EERD_START;
+    for (u32 i = 0; i < sizeof(models) / sizeof(models[0]); i++)
+        if (models[i].device_id == device_id)
+            return &models[i];
+    return NULL;
 }
 
-bool pro1000_eerd_word(u32 eerd, u16 *word)
+u32 pro1000_eerd_start(const struct pro1000_model *m, u8 addr)
 {
-    if (!(eerd & PRO1000_EERD_DONE))
+    return ((u32)addr << m->eerd_addr_shift) | PRO1000_EERD_START;
+}
+
+bool pro1000_eerd_word(const struct pro1000_model *m, u32 eerd, u16 *word)
+{
+    if (!(eerd & m->eerd_done))
         return false;
     *word = (u16)(eerd >> 16);
     return true;

@@ -49,8 +49,7 @@
 #define PRO1000_CTRL_SLU (1u << 6)   /**< set link up */
 #define PRO1000_CTRL_RST (1u << 26)  /**< software reset (self-clearing) */
 #define PRO1000_STATUS_LU (1u << 1)  /**< link up */
-#define PRO1000_EERD_START (1u << 0) /**< start a read */
-#define PRO1000_EERD_DONE (1u << 4)  /**< the read finished */
+#define PRO1000_EERD_START (1u << 0) /**< start a read (both models) */
 #define PRO1000_RCTL_EN (1u << 1)    /**< receiver on */
 #define PRO1000_RCTL_BAM (1u << 15)  /**< accept broadcasts */
 #define PRO1000_RCTL_SECRC (1u << 26) /**< strip the Ethernet CRC */
@@ -143,10 +142,29 @@ bool pro1000_mac_from_ral(u32 ral, u32 rah, u8 mac[6]);
 /** RAL0 and RAH0 (with its valid bit) for mac. */
 void pro1000_mac_to_ral(const u8 mac[6], u32 *ral, u32 *rah);
 
-/** The EERD value that starts reading EEPROM word addr (82540EM: address in bits 15:8). */
-u32 pro1000_eerd_start(u8 addr);
+/**
+ * A device model the driver knows: what differs between them for bookvisor.
+ * The 82574L (QEMU's `e1000e`) keeps the 82540EM's legacy registers and
+ * descriptors, which are all the driver uses when it owns the NIC; its EERD
+ * register moved the address and the done bit, and its guest driver (extended
+ * receive descriptors, MSI-X, IVAR, ...) is one the shadow rings do not
+ * mediate, so it cannot be shared with the guest yet (chapter 09).
+ */
+struct pro1000_model {
+    u16 device_id;         /**< PCI device ID (vendor 8086) */
+    const char *name;      /**< "82540EM", "82574L" */
+    u8 eerd_addr_shift;    /**< where EERD takes the word address */
+    u32 eerd_done;         /**< EERD's "read done" bit */
+    bool can_share;        /**< the shadow rings can mediate its guest driver */
+};
 
-/** The word an EERD value carries, if its DONE bit is set; false otherwise. */
-bool pro1000_eerd_word(u32 eerd, u16 *word);
+/** The model of device ID device_id (vendor 8086), or NULL if the driver knows none. */
+const struct pro1000_model *pro1000_model_of(u16 device_id);
+
+/** The EERD value that starts reading EEPROM word addr on model m. */
+u32 pro1000_eerd_start(const struct pro1000_model *m, u8 addr);
+
+/** The word an EERD value carries, if m's done bit is set in it; false otherwise. */
+bool pro1000_eerd_word(const struct pro1000_model *m, u32 eerd, u16 *word);
 
 #endif

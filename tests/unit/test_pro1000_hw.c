@@ -103,10 +103,38 @@ START_TEST(eerd_read_waits_for_done)
 {
     u16 w = 0;
 
-    ck_assert_uint_eq(pro1000_eerd_start(2), 0x201);
-    ck_assert(!pro1000_eerd_word(0x5634020Fu & ~PRO1000_EERD_DONE, &w));
-    ck_assert(pro1000_eerd_word(0x56340211u, &w));
+    const struct pro1000_model *em = pro1000_model_of(0x100E);
+
+    ck_assert_ptr_nonnull(em);
+    ck_assert_uint_eq(pro1000_eerd_start(em, 2), 0x201);
+    ck_assert(!pro1000_eerd_word(em, 0x5634020Fu & ~(1u << 4), &w));
+    ck_assert(pro1000_eerd_word(em, 0x56340211u, &w));
     ck_assert_uint_eq(w, 0x5634);
+}
+END_TEST
+
+/* The 82574L moved EERD's address to bits 15:2 and its done bit to bit 1. */
+START_TEST(eerd_of_the_82574l)
+{
+    const struct pro1000_model *l = pro1000_model_of(0x10D3);
+    u16 w = 0;
+
+    ck_assert_ptr_nonnull(l);
+    ck_assert_str_eq(l->name, "82574L");
+    ck_assert_uint_eq(pro1000_eerd_start(l, 2), 0x9);
+    ck_assert(!pro1000_eerd_word(l, 0xBEEF0011u, &w)); /* bit 4 is not its done bit */
+    ck_assert(pro1000_eerd_word(l, 0xBEEF000Bu, &w));
+    ck_assert_uint_eq(w, 0xBEEF);
+}
+END_TEST
+
+/* Which models the driver knows, and which the shadow rings can share. */
+START_TEST(models_known_and_shareable)
+{
+    ck_assert(pro1000_model_of(0x100E)->can_share);
+    ck_assert(!pro1000_model_of(0x10D3)->can_share);
+    ck_assert_ptr_null(pro1000_model_of(0x10D2));
+    ck_assert_ptr_null(pro1000_model_of(0));
 }
 END_TEST
 
@@ -119,6 +147,8 @@ int main(void)
     tcase_add_test(tc, tx_descriptor_asks_for_crc_and_status);
     tcase_add_test(tc, mac_from_eeprom_and_ral_in_wire_order);
     tcase_add_test(tc, eerd_read_waits_for_done);
+    tcase_add_test(tc, eerd_of_the_82574l);
+    tcase_add_test(tc, models_known_and_shareable);
     suite_add_tcase(s, tc);
     return unit_run_suite(s);
 }
