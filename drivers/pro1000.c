@@ -18,6 +18,8 @@
 #define PRO1000_MAX 4
 /* Pages for the buffers: 2 rings x 32 x 2048 bytes = 128 KiB = 2^5 pages. */
 #define PRO1000_BUF_ORDER 5
+/* Pages for the guest's frame under pass: PRO1000_GATHER_BYTES = 2^4 pages. */
+#define PRO1000_GATHER_ORDER 4
 
 struct pro1000 {
     struct pci_device *dev;
@@ -265,10 +267,11 @@ static void pro1000_status(void *ctx, char *line, size_t size)
         return;
     }
     ksnprintf(line, size, "shadow rings: tx=%llu rx=%llu rx-no-room=%llu dma-refused=%llu "
-              "rx-dropped=%llu",
+              "rx-dropped=%llu tso=%llu segments=%llu offload-refused=%llu",
               (unsigned long long)c->tx_frames, (unsigned long long)c->rx_frames,
               (unsigned long long)c->rx_no_room, (unsigned long long)c->dma_refused,
-              (unsigned long long)p->rx_dropped);
+              (unsigned long long)p->rx_dropped, (unsigned long long)c->tso_frames,
+              (unsigned long long)c->tso_segments, (unsigned long long)c->offload_refused);
 }
 
 static void pro1000_bar_access(void *driver_data, u64 offset, u8 size, bool write, u64 *value)
@@ -349,7 +352,11 @@ static bool pro1000_new(struct pci_device *dev, const char *const *options, u32 
                       PCI_COMMAND_MASTER));
     u64 ring_pa = mem_try_alloc_pages(0);
     u64 buf_pa = ring_pa ? mem_try_alloc_pages(PRO1000_BUF_ORDER) : 0;
-    if (!buf_pa) {
+    /* The guest's frames are gathered here if the module leaves it the NIC (given back if not). */
+    u64 gather_pa = buf_pa ? mem_try_alloc_pages(PRO1000_GATHER_ORDER) : 0;
+    if (!gather_pa) {
+        if (buf_pa)
+            mem_free_pages(buf_pa, PRO1000_BUF_ORDER);
         if (ring_pa)
             mem_free_pages(ring_pa, 0);
         kprintf("bookvisor: pro1000: %s: no memory for the rings\n", slot);
@@ -361,6 +368,7 @@ static bool pro1000_new(struct pci_device *dev, const char *const *options, u32 
     p->tx = phys_to_virt(p->tx_ring_pa);
     p->buf_pa = buf_pa;
     if (!bring_up(p, slot)) {
+        mem_free_pages(gather_pa, PRO1000_GATHER_ORDER);
         mem_free_pages(buf_pa, PRO1000_BUF_ORDER);
         mem_free_pages(ring_pa, 0);
         return false;
@@ -377,6 +385,7 @@ static bool pro1000_new(struct pci_device *dev, const char *const *options, u32 
         reg_write(p, PRO1000_RCTL, 0);
         reg_write(p, PRO1000_TCTL, 0);
         reg_write(p, PRO1000_CTRL, reg_read(p, PRO1000_CTRL) | PRO1000_CTRL_RST);
+        mem_free_pages(gather_pa, PRO1000_GATHER_ORDER);
         mem_free_pages(buf_pa, PRO1000_BUF_ORDER);
         mem_free_pages(ring_pa, 0);
         return false;
@@ -385,8 +394,11 @@ static bool pro1000_new(struct pci_device *dev, const char *const *options, u32 
     dev->driver_data = p;
     dev->hidden = hide;
     p->shared = !hide;
+    if (!p->shared)
+        mem_free_pages(gather_pa, PRO1000_GATHER_ORDER);
     if (p->shared) {
-        pro1000_shadow_init(&p->shadow, p->name, p->regs, &shadow_ops, p);
+        pro1000_shadow_init(&p->shadow, p->name, p->regs, &shadow_ops, p,
+                            phys_to_virt(gather_pa));
         mediator_init(p);
         dev->mediator = &p->mediator;
     }

@@ -17,9 +17,10 @@
 #define IOADDR_MASK 0x1FFFCu
 
 void pro1000_shadow_init(struct pro1000_shadow *s, const char *name, u64 regs,
-                         const struct pro1000_shadow_ops *ops, void *dev)
+                         const struct pro1000_shadow_ops *ops, void *dev, u8 *frame)
 {
     memset(s, 0, sizeof(*s));
+    s->frame = frame;
     s->name = name;
     s->regs = regs;
     s->ops = ops;
@@ -65,7 +66,7 @@ static void gather(struct pro1000_shadow *s, u64 addr, u32 len)
 {
     if (s->gather_bad || len == 0)
         return;
-    if (len > sizeof(s->frame) - s->gathered) {
+    if (len > PRO1000_GATHER_BYTES - s->gathered) {
         s->count.dma_refused++;
         s->gather_bad = true;
         return;
@@ -76,6 +77,74 @@ static void gather(struct pro1000_shadow *s, u64 addr, u32 len)
         return;
     }
     s->gathered += len;
+}
+
+/* A frame whose offload cannot be done is dropped: count it, say the first few. */
+static void offload_refused(struct pro1000_shadow *s, enum pro1000_offload_result r)
+{
+    if (s->count.offload_refused++ < 4)
+        kprintf("bookvisor: pro1000: %s: a guest frame of %u bytes asks for an offload that "
+                "cannot be done (%s); dropped\n",
+                s->name, s->gathered, pro1000_offload_result_text(r));
+}
+
+/* A segmentation frame goes out as its segments, each a frame of its own. */
+static enum pro1000_offload_result send_segments(struct pro1000_shadow *s)
+{
+    u32 count = 0;
+    size_t len = 0;
+    enum pro1000_offload_result r = pro1000_tso_check(s->gathered, &s->ctx_tso, &count);
+
+    for (u32 i = 0; r == PRO1000_OFFLOAD_OK && i < count; i++) {
+        r = pro1000_tso_segment(s->frame, s->gathered, &s->ctx_tso, s->popts, i, s->segment,
+                                sizeof(s->segment), &len);
+        if (r == PRO1000_OFFLOAD_OK) {
+            s->count.tso_segments++;
+            s->ops->guest_send(s->dev, s->segment, len);
+        }
+    }
+    if (r == PRO1000_OFFLOAD_OK)
+        s->count.tso_frames++;
+    return r;
+}
+
+/* The gathered frame is whole: carry out its offloads, send it. */
+static void send_gathered(struct pro1000_shadow *s)
+{
+    enum pro1000_offload_result r;
+
+    s->count.tx_frames++;
+    if (s->tse) {
+        r = send_segments(s);
+    } else {
+        r = pro1000_offload_checksums(s->frame, s->gathered, &s->ctx_sum, s->popts);
+        if (r == PRO1000_OFFLOAD_OK)
+            s->ops->guest_send(s->dev, s->frame, s->gathered);
+    }
+    if (r != PRO1000_OFFLOAD_OK)
+        offload_refused(s, r);
+}
+
+/* A context descriptor sets the context its TSE names, for the frames that follow. */
+static void take_context(struct pro1000_shadow *s, const struct pro1000_tx_desc *d)
+{
+    struct pro1000_offload_ctx c;
+
+    pro1000_offload_ctx_parse((const u8 *)d, &c);
+    if (c.tucmd & PRO1000_TUCMD_TSE)
+        s->ctx_tso = c;
+    else
+        s->ctx_sum = c;
+}
+
+/* The first data descriptor of a frame carries its offloads (extended ones only). */
+static void frame_begins(struct pro1000_shadow *s, const struct pro1000_tx_desc *d)
+{
+    bool extended = d->cmd & PRO1000_TXD_DEXT;
+
+    s->in_frame = true;
+    s->popts = extended ? d->css : 0; /* byte 13: POPTS in an extended data descriptor */
+    s->tse = extended && (d->cmd & PRO1000_DCMD_TSE);
 }
 
 /* The guest moved TDT: send what it handed over, mark it done. */
@@ -96,17 +165,21 @@ static void transmit(struct pro1000_shadow *s)
         if (!pci_guest_ram_read(at, &d, sizeof(d)))
             return; /* the ring was checked: only a change of the map gets here */
         enum pro1000_txd_kind kind = pro1000_txd_parse(&d, &addr, &len, &eop);
-        if (kind == PRO1000_TXD_DATA)
+        if (kind == PRO1000_TXD_DATA) {
+            if (!s->in_frame)
+                frame_begins(s, &d);
             gather(s, addr, len);
-        else if (kind == PRO1000_TXD_BAD)
+        } else if (kind == PRO1000_TXD_CONTEXT) {
+            take_context(s, &d);
+        } else {
             s->gather_bad = true;
+        }
         if (kind == PRO1000_TXD_DATA && eop) {
-            if (!s->gather_bad && s->gathered) {
-                s->count.tx_frames++;
-                s->ops->guest_send(s->dev, s->frame, s->gathered);
-            }
+            if (!s->gather_bad && s->gathered)
+                send_gathered(s);
             s->gathered = 0;
             s->gather_bad = false;
+            s->in_frame = false;
         }
         pro1000_txd_complete(&d);
         pci_guest_ram_write(at + 12, &d.status, 1);
@@ -178,6 +251,9 @@ static void guest_reset(struct pro1000_shadow *s, u32 ctrl)
     s->rctl = 0;
     s->gathered = 0;
     s->gather_bad = false;
+    s->in_frame = false;
+    memset(&s->ctx_sum, 0, sizeof(s->ctx_sum));
+    memset(&s->ctx_tso, 0, sizeof(s->ctx_tso));
     s->rx_refused_said = s->tx_refused_said = false;
     s->reset_pending = true; /* bookvisor's rings: once the lock is let go (pro1000_shadow.h) */
 }

@@ -10,7 +10,9 @@
  *
  * - a write of the guest's TDT sends every frame from its TDH up to the new
  *   tail through the network API (the `pass` module puts it on the wire),
- *   marks the descriptors done and raises TXDW through ICS;
+ *   after carrying out the checksum and segmentation offloads the guest's
+ *   descriptors ask for (drivers/pro1000_offload.h), marks the descriptors
+ *   done and raises TXDW through ICS;
  * - a frame the API delivers to the guest goes into the descriptor at the
  *   guest's RDH (if RDH has not reached RDT), which is marked done, and
  *   raises RXT0 through ICS.
@@ -24,7 +26,11 @@
 
 #include "common/lib/spinlock.h"
 #include "common/lib/types.h"
+#include "drivers/pro1000_offload.h"
 #include "drivers/pro1000_shadow_hw.h"
+
+/** Bytes of the buffer a guest's frame is gathered into: a segmentation frame's 64 KiB. */
+#define PRO1000_GATHER_BYTES 65536
 
 /** What the mediation needs from the driver that owns the device. */
 struct pro1000_shadow_ops {
@@ -46,6 +52,9 @@ struct pro1000_shadow_counts {
     u64 rx_frames;   /**< frames put into the guest's ring */
     u64 rx_no_room;  /**< frames dropped: the guest's ring had no free descriptor, or was off */
     u64 dma_refused; /**< rings, buffers and frames refused: not guest RAM, or too long */
+    u64 offload_refused; /**< frames dropped: their offload could not be carried out */
+    u64 tso_frames;  /**< frames segmented (each counted once in tx_frames) */
+    u64 tso_segments; /**< the segments they became */
 };
 
 /** One mediated device. */
@@ -62,14 +71,23 @@ struct pro1000_shadow {
     bool tx_refused_said;                 /**< the transmit ring's refusal was said for this setting */
     u32 gathered;                         /**< bytes of the frame being gathered from descriptors */
     bool gather_bad;                      /**< that frame lost a piece: dropped at its end */
+    bool in_frame;                        /**< a data descriptor of that frame has come */
+    u8 popts;                             /**< its offloads: its first descriptor's POPTS */
+    bool tse;                             /**< its first descriptor asked for segmentation */
     bool reset_pending;                   /**< the guest reset the device; rings_lost() is due */
-    u8 frame[PRO1000_RX_BUF_BYTES];       /**< the frame being gathered */
+    /** The checksum context (a context descriptor without TSE) and the segmentation one. */
+    struct pro1000_offload_ctx ctx_sum, ctx_tso;
+    u8 *frame;                            /**< PRO1000_GATHER_BYTES: the frame being gathered */
+    u8 segment[PRO1000_RX_BUF_BYTES];     /**< one segment of a segmentation frame */
     struct pro1000_shadow_counts count;   /**< what happened */
 };
 
-/** Start mediating a device whose registers are at regs (zeroes the guest's view). */
+/**
+ * Start mediating a device whose registers are at regs (zeroes the guest's
+ * view); frame is the driver's buffer of PRO1000_GATHER_BYTES bytes.
+ */
 void pro1000_shadow_init(struct pro1000_shadow *s, const char *name, u64 regs,
-                         const struct pro1000_shadow_ops *ops, void *dev);
+                         const struct pro1000_shadow_ops *ops, void *dev, u8 *frame);
 
 /**
  * The guest accesses size (1, 2, 4 or 8) bytes at offset in BAR 0, offset a

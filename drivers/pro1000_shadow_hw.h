@@ -96,7 +96,8 @@ enum pro1000_txd_kind {
 /**
  * Read a guest transmit descriptor: legacy (DEXT clear) or extended (DEXT
  * set: a context descriptor, type 0, or a data descriptor, type 1, whose
- * length has 20 bits). Checksum offloads are not carried out.
+ * length has 20 bits). What a context asks for, and a data descriptor's
+ * offloads, are read by drivers/pro1000_shadow.c (drivers/pro1000_offload.h).
  */
 enum pro1000_txd_kind pro1000_txd_parse(const struct pro1000_tx_desc *d, u64 *addr, u32 *len,
                                         bool *eop);

@@ -9,13 +9,18 @@ Used by tests/emurun.py for four test keys (tests/emu/README.md):
   listen: udp             a UDP socket on 127.0.0.1:{udpport} that records datagrams
   tcp: TEXT xN within MS ms   N timed round trips to {hostport} (tcp_rounds; the
                           plain `tcp` exchange is emurun.py's tcp_exchange)
+  listen: http            an HTTP server on 127.0.0.1:{httpport} (QEMU only): GET /data
+                          gives HTTP_DATA, POST /upload answers `same N` when the N bytes
+                          posted are HTTP_DATA, `differs N` otherwise
 Each records what happened as lines of the runner's event log (port `emu`). Bochs runs
 in its own network namespace (tests/emu_process.py): its listening sockets are opened
 inside it by tests/emu_netns.py and handed back here (Listeners.adopt()).
 Standard library only; nothing here blocks for long but tcp_rounds (within its budget).
 """
 
+import http.server
 import os
+import random
 import socket
 import tty
 from pathlib import Path
@@ -23,6 +28,10 @@ import threading
 import time
 
 POLL_S = 0.1
+# What `listen: http` serves: 256 KiB that repeat nowhere, the same in every run, so
+# that a segment lost, doubled or put in the wrong place changes what comes back.
+# Text (hexadecimal digits): busybox's wget posts a file up to its first NUL byte.
+HTTP_DATA = random.Random(9).randbytes(128 * 1024).hex().encode()
 
 
 def tcp_rounds(events, port, text, rounds, bound_ms, budget_s=30.0):
@@ -202,12 +211,54 @@ def _shown(data):
     return data.decode(errors="replace").rstrip("\r\n")
 
 
+def _http_handler(listeners):
+    """The request handler of `listen: http`, recording each request in listeners.events
+    (read at request time: the runner sets it once the emulator runs)."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _answer(self, code, body):
+            self.send_response(code)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self):  # noqa: N802  (the name http.server calls)
+            if self.path != "/data":
+                listeners.events.append(f"listen http: GET {self.path}: not found")
+                self._answer(404, b"not found\n")
+                return
+            self._answer(200, HTTP_DATA)
+            listeners.events.append(f"listen http: GET /data ({len(HTTP_DATA)} bytes)")
+
+        def do_POST(self):  # noqa: N802
+            n = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(n)
+            same = self.path == "/upload" and body == HTTP_DATA
+            self._answer(200, f"{'same' if same else 'differs'} {len(body)}".encode())
+            listeners.events.append(f"listen http: POST {self.path} ({len(body)} bytes, "
+                                    f"{'the same as' if same else 'not'} /data)")
+
+        def log_message(self, *args):  # the event log says what happened
+            pass
+
+    return Handler
+
+
 class Listeners:
     """The `listen` sockets of one test; poll() records their traffic in EVENTS."""
 
     def __init__(self, kinds, events):
         self.events, self.tcp, self.udp, self.conns = events, None, None, []
         self.ports = {}
+        self.http = None
+        if "http" in kinds:
+            # Its own thread: a transfer of HTTP_DATA must not wait for the runner's polls.
+            self.http = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _http_handler(self))
+            self.http.daemon_threads = True
+            threading.Thread(target=self.http.serve_forever, args=(POLL_S,),
+                             daemon=True).start()
+            self.ports["httpport"] = self.http.server_address[1]
         if "tcp" in kinds:
             self.tcp = socket.socket()
             self.tcp.bind(("127.0.0.1", 0))
@@ -275,3 +326,7 @@ class Listeners:
             if s:
                 s.close()
         self.conns = []
+        if self.http:
+            self.http.shutdown()
+            self.http.server_close()
+            self.http = None

@@ -101,8 +101,8 @@ class TestSpec:
                     parse_send(value)
                 except ValueError as e:
                     raise ValueError(f"{where}: {e}") from None
-            if key == "listen" and value not in ("tcp", "udp"):
-                raise ValueError(f"{where}: 'listen' takes tcp or udp")
+            if key == "listen" and value not in ("tcp", "udp", "http"):
+                raise ValueError(f"{where}: 'listen' takes tcp, udp or http")
             if key == "tcp":
                 try:
                     parse_tcp(value)

@@ -146,7 +146,7 @@ def _run_started(spec, target, opts, res, tname, listeners, hostport, place):
         modules = [(str(ROOT / v.split()[0]), " ".join(v.split()[1:]))
                    for _p, v in spec.get_list("guest-module", tname) if v.split()]
         iso = build_iso(opts.out / "iso", ROOT / vmm, (ROOT / guest) if guest else "",
-                        _resolve(spec, "guest-args", tname, ""),
+                        place(_resolve(spec, "guest-args", tname, "")),
                         vmm_args, (ROOT / config) if config else "",
                         (ROOT / initrd) if initrd else "", modules)
     mem = _resolve(spec, "mem", tname, target.mem)
@@ -154,13 +154,16 @@ def _run_started(spec, target, opts, res, tname, listeners, hostport, place):
     end = spec.get_port_scalar("end", tname)
     # {root}: the checkout, for files such as disk images (chapter 12's chain boot).
     # {hostport}: a free TCP port of this machine, for QEMU's hostfwd (`tcp` lines).
-    # {listenport}, {udpport}: the ports of the `listen` sockets (tests/emu_host.py).
+    # {listenport}, {udpport}, {httpport}: the ports of the `listen` sockets
+    # (tests/emu_host.py); also in guest-args, for a guest that connects itself.
     extra = [place(v) for _p, v in spec.get_list("qemu-args" if target.kind == "qemu"
                                                  else "bochs-config", tname)]
     if target.kind == "qemu":
         extra = [a for v in extra for a in v.split()]
     sends = [(p, *parse_send(v)) for p, v in spec.get_list("send", tname)]
     tcps = [parse_tcp(v) for _p, v in spec.get_list("tcp", tname)]
+    if listeners.http and target.kind != "qemu":
+        raise RuntimeError("'listen: http' serves in this network namespace: QEMU targets only")
     if tcps and target.kind != "qemu":
         raise RuntimeError("'tcp' connects through QEMU's hostfwd: QEMU targets only")
     outdir = opts.out / "out" / _safe(spec.name) / tname

@@ -13,10 +13,17 @@
 #include "common/vm/guest_vm.h"
 #include "common/vm/vcpu_entry.h"
 #include "common/vm/vm_shootdown.h"
+#include "net/netapi.h"
+#include "net/net_vmm.h"
 
 static void print_line(const char *line)
 {
     kprintf("bookvisor: %s\n", line);
+}
+
+static void print_net_line(const char *line)
+{
+    kprintf("bookvisor: net: %s\n", line);
 }
 
 static unsigned printing_vcpu;
@@ -126,6 +133,9 @@ void guest_run_and_report(struct vcpu *v)
             (unsigned long long)vm->map.stats.leaves_4k, (unsigned long long)vm->map.stats.leaves_2m,
             (unsigned long long)vm->map.stats.leaves_1g, (unsigned long long)vm->map.stats.tables,
             (unsigned long long)vm->map.stats.reclaims, (unsigned long long)vm->mtrr_updates);
+    /* What crossed each NIC: under net=pass, the guest's whole traffic (chapter 09). */
+    if (netapi_nic(0))
+        net_print_state(print_net_line);
     if (BENCH_TICKS_ON)
         print_bench_ticks(vm, ticks_at_stop);
     bool canary = vmm_canary_intact();
