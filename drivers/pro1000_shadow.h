@@ -77,7 +77,8 @@ struct pro1000_shadow {
     bool reset_pending;                   /**< the guest reset the device; rings_lost() is due */
     bool stack_shares;                    /**< bookvisor's stack shares the NIC (ippass) */
     u8 stack_mac[6];                      /**< its MAC, kept in the device's RAL15/RAH15 */
-    u32 guest_ral15, guest_rah15;         /**< the guest's RAL15/RAH15, as it wrote them */
+    u32 guest_ral15;                      /**< the guest's RAL15, as it wrote it (under ippass) */
+    u32 guest_rah15;                      /**< the guest's RAH15, the same */
     /** The checksum context (a context descriptor without TSE) and the segmentation one. */
     struct pro1000_offload_ctx ctx_sum, ctx_tso;
     u8 *frame;                            /**< PRO1000_GATHER_BYTES: the frame being gathered */
