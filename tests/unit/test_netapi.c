@@ -207,13 +207,27 @@ START_TEST(each_module_routes_as_its_table_says)
     netapi_nic_receive(&ippass, f, n); /* for the stack's IP */
     n = make_frame(f, (const u8 *)"\xff\xff\xff\xff\xff\xff", NET_ETHERTYPE_ARP, STACK_IP);
     netapi_nic_receive(&ippass, f, n); /* a broadcast: both */
+    netapi_guest_send(&ippass, f, n); /* a broadcast: the wire and the stack */
+    netapi_stack_send(&ippass, f, n); /* the wire and the guest */
+    ck_assert_uint_eq(to_guest, 3);
+    ck_assert_uint_eq(to_stack, 3);
+    ck_assert_uint_eq(sent, 2);
+    /* One to the other: handed over, never on the wire (it would not come back). */
+    n = make_frame(f, stack_mac, NET_ETHERTYPE_IPV4, STACK_IP);
+    netapi_guest_send(&ippass, f, n);
+    n = make_frame(f, nic_mac, NET_ETHERTYPE_IPV4, 0x0A00020F);
+    netapi_stack_send(&ippass, f, n);
+    ck_assert_uint_eq(to_stack, 4);
+    ck_assert_uint_eq(to_guest, 4);
+    ck_assert_uint_eq(sent, 2);
+    /* For anyone else: the wire only. */
+    n = make_frame(f, (const u8 *)"\x52\x55\x0a\x00\x02\x02", NET_ETHERTYPE_IPV4, 0x0A000202);
     netapi_guest_send(&ippass, f, n);
     netapi_stack_send(&ippass, f, n);
-    ck_assert_uint_eq(to_guest, 2);
-    ck_assert_uint_eq(to_stack, 2);
-    ck_assert_uint_eq(sent, 2);
-    ck_assert_uint_eq(ippass.count.to_guest, 2);
-    ck_assert_uint_eq(ippass.count.to_stack, 2);
+    ck_assert_uint_eq(sent, 4);
+    ck_assert_uint_eq(to_stack + to_guest, 8);
+    ck_assert_uint_eq(ippass.count.to_guest, 4);
+    ck_assert_uint_eq(ippass.count.to_stack, 4);
     ck_assert_uint_eq(ippass.count.nic_in, 3);
     ck_assert_ptr_eq(netapi_nic(3), &ippass);
     ck_assert_ptr_null(netapi_nic(4));
