@@ -5,7 +5,7 @@
  *
  * A driver of the smallest kind: reset (through the I/O window, as Linux's
  * e1000 resets an 82540EM), the MAC from RAL0/RAH0, the other receive
- * addresses cleared (as Linux's e1000 does; they must read back 0), one
+ * addresses cleared (as a driver may at its start; they must read back 0), one
  * transmit and one receive ring of 8 legacy descriptors in the guest's own
  * memory, polled. bookvisor's `pass` module shadows the rings, so what the
  * guest sees must be what a bare device would show.
@@ -196,7 +196,7 @@ static bool nic_open(const struct check_context *ctx, struct check_result *res, 
         n->mac[i] = (u8)(ral >> (8 * i));
     n->mac[4] = (u8)rah;
     n->mac[5] = (u8)(rah >> 8);
-    /* The other receive address entries cleared, as Linux's e1000 does: under
+    /* The other receive address entries cleared, as a driver may at its start: under
      * ippass, bookvisor's stack keeps its MAC in the last one all the same. */
     for (u32 i = 1; i < 16; i++) {
         wr(n, REG_RAL0 + 8 * i, 0);
