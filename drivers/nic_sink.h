@@ -57,6 +57,12 @@ struct nic_sink {
     void (*receive)(void *handle, const u8 *frame, size_t len);
     /** The guest sent a frame through the NIC behind handle (its mediated transmit ring). */
     void (*guest_send)(void *handle, const u8 *frame, size_t len);
+    /**
+     * The NIC behind handle interrupted (a frame came): poll it at once,
+     * not at the next tick. Callable from an interrupt handler on any CPU;
+     * it touches no ring, it only wakes the thread that polls.
+     */
+    void (*wake)(void *handle);
 };
 
 /** Give the drivers their sink; once, at boot, before PCI binds (read-only afterwards: no lock). */

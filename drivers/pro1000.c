@@ -1,6 +1,7 @@
 /*
- * drivers/pro1000.c - the 82540EM owned by bookvisor: reset, MAC, rings,
- * polled receive and transmit (see pro1000.h; the pure part is pro1000_hw.c).
+ * drivers/pro1000.c - the 82540EM and 82574L owned by bookvisor: reset, MAC, rings,
+ * receive and transmit, polled or woken by the device's MSI (see pro1000.h;
+ * the pure part is pro1000_hw.c).
  */
 #include "drivers/pro1000.h"
 #include "arch/x86/phys.h"
@@ -12,7 +13,9 @@
 #include "drivers/nic_sink.h"
 #include "drivers/pro1000_hw.h"
 #include "drivers/pro1000_shadow.h"
+#include "drivers/pro1000_shadow_hw.h"
 #include "pci/pci_cfgspace.h"
+#include "pci/pci_irq.h"
 
 /* Devices one boot can own; more are refused. */
 #define PRO1000_MAX 4
@@ -20,6 +23,9 @@
 #define PRO1000_BUF_ORDER 5
 /* Pages for the guest's frame under pass: PRO1000_GATHER_BYTES = 2^4 pages. */
 #define PRO1000_GATHER_ORDER 4
+/* The causes that wake the network thread: a frame came, the ring runs low,
+ * a frame was lost for want of room. Transmit needs none: send() reclaims. */
+#define PRO1000_RX_CAUSES (PRO1000_ICR_RXT0 | PRO1000_ICR_RXDMT0 | PRO1000_ICR_RXO)
 
 struct pro1000 {
     struct pci_device *dev;
@@ -44,6 +50,8 @@ struct pro1000 {
     struct pro1000_shadow shadow;  /* the guest's view, when shared */
     const struct pro1000_model *model; /* 82540EM or 82574L */
     struct pci_mediator mediator;  /* BAR 0 and the I/O window, when shared */
+    int vector;                    /* the VMM vector of its MSI, or -1: polled only */
+    u64 interrupts;                /* MSIs taken (written by the handler alone) */
     u8 stack_mac[6];               /* bookvisor's stack's MAC under ippass */
     bool stack_shares;             /* the sink asked for it (nic_offer.accept_mac) */
 };
@@ -273,8 +281,14 @@ static void pro1000_status(void *ctx, char *line, size_t size)
     const struct pro1000 *p = ctx;
     const struct pro1000_shadow_counts *c = &p->shadow.count;
 
+    if (!p->shared && p->vector >= 0) {
+        ksnprintf(line, size, "device: rx-dropped=%llu, MSI on vector 0x%x: irq=%llu",
+                  (unsigned long long)p->rx_dropped, (unsigned)p->vector,
+                  (unsigned long long)__atomic_load_n(&p->interrupts, __ATOMIC_RELAXED));
+        return;
+    }
     if (!p->shared) {
-        ksnprintf(line, size, "device: rx-dropped=%llu", (unsigned long long)p->rx_dropped);
+        ksnprintf(line, size, "device: rx-dropped=%llu, polled", (unsigned long long)p->rx_dropped);
         return;
     }
     ksnprintf(line, size, "shadow rings: tx=%llu rx=%llu rx-no-room=%llu dma-refused=%llu "
@@ -316,10 +330,45 @@ static void mediator_init(struct pro1000 *p)
     }
 }
 
+/*
+ * The device's MSI, in an interrupt window: acknowledge and wake the network
+ * thread. The rings stay the thread's alone: no lock, no race with its poll.
+ */
+static void pro1000_interrupt(void *ctx, u8 vector)
+{
+    struct pro1000 *p = ctx;
+    const struct nic_sink *sink = nic_sink_get();
+
+    (void)vector;
+    /* Reading ICR clears the causes (IAME, start_interrupts()): the device may send the next MSI. */
+    (void)reg_read(p, PRO1000_ICR);
+    __atomic_add_fetch(&p->interrupts, 1, __ATOMIC_RELAXED);
+    if (sink && sink->wake && p->up)
+        sink->wake(p->up);
+}
+
+/* A hidden device with an MSI capability interrupts bookvisor; any other is polled. */
+static void start_interrupts(struct pro1000 *p, const char *msi)
+{
+    p->vector = -1;
+    if (p->shared || !p->dev->fn.cap_msi || (msi && strcmp(msi, "no") == 0))
+        return;
+    p->vector = pci_msi_to_vmm(p->dev, pro1000_interrupt, p);
+    if (p->vector < 0)
+        return; /* it said why; the thread's timer still polls */
+    /* The 82574L clears ICR on a read only with IAME (Linux's e1000e sets it
+     * too); IAM 0 masks nothing by itself: the causes stay unmasked. */
+    reg_write(p, PRO1000_IAM, 0);
+    reg_write(p, PRO1000_CTRL_EXT, reg_read(p, PRO1000_CTRL_EXT) | PRO1000_CTRL_EXT_IAME);
+    (void)reg_read(p, PRO1000_ICR);
+    reg_write(p, PRO1000_IMS, PRO1000_RX_CAUSES);
+}
+
 static bool pro1000_new(struct pci_device *dev, const char *const *options, u32 noptions)
 {
     const struct nic_sink *sink = nic_sink_get();
     const char *use = noptions >= 1 ? options[0] : NULL;
+    const char *msi = noptions >= 2 ? options[1] : NULL;
     const struct pci_bar *bar0 = &dev->fn.bars[0];
     struct pro1000 *p;
     char slot[8];
@@ -353,6 +402,7 @@ static bool pro1000_new(struct pci_device *dev, const char *const *options, u32 
     p = &nics[nnics];
     memset(p, 0, sizeof(*p));
     p->dev = dev;
+    p->vector = -1;
     p->model = model;
     p->regs = bar0->base;
     ksnprintf(p->name, sizeof(p->name), "pro1000.%u", nnics);
@@ -416,10 +466,14 @@ static bool pro1000_new(struct pci_device *dev, const char *const *options, u32 
         mediator_init(p);
         dev->mediator = &p->mediator;
     }
+    start_interrupts(p, msi);
+    char how[24] = "polled";
+    if (p->vector >= 0)
+        ksnprintf(how, sizeof(how), "MSI on vector 0x%x", (unsigned)p->vector);
     kprintf("bookvisor: pro1000: %s: %s, MAC %02x:%02x:%02x:%02x:%02x:%02x, net=%s, "
-            "%u-descriptor rings at 0x%llx, polled%s\n",
+            "%u-descriptor rings at 0x%llx, %s%s\n",
             slot, p->name, p->mac[0], p->mac[1], p->mac[2], p->mac[3], p->mac[4], p->mac[5], use,
-            PRO1000_RING_SIZE, (unsigned long long)ring_pa,
+            PRO1000_RING_SIZE, (unsigned long long)ring_pa, how,
             p->shared ? ", the guest's rings shadowed" : "");
     return true;
 }
@@ -435,6 +489,8 @@ static const char *pro1000_check_option(u32 index, const char *value)
 
     if (index == 0 && sink && sink->check_use)
         return sink->check_use(value);
+    if (index == 1 && strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
+        return "msi= takes yes or no";
     return NULL;
 }
 
@@ -442,7 +498,7 @@ const struct pci_driver pro1000_driver = {
     .name = "pro1000",
     .longname = "Intel 82540EM and 82574L gigabit Ethernet (e1000, e1000e)",
     .device = "class_code=020000, id=8086:100e|8086:10d3",
-    .driver_options = "net",
+    .driver_options = "net,msi",
     .ops = &pro1000_ops,
     .check_option = pro1000_check_option,
 };

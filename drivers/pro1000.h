@@ -1,11 +1,12 @@
 /**
  * @file drivers/pro1000.h
- * @brief pro1000: bookvisor's driver for Intel's 82540EM gigabit NIC
- *        (QEMU's and Bochs' `e1000`) (VMM only; chapter 09).
+ * @brief pro1000: bookvisor's driver for Intel's 82540EM and 82574L gigabit
+ *        NICs (QEMU's and Bochs' `e1000`, QEMU's `e1000e`) (VMM only; chapter 09).
  *
  * Declaration: name `pro1000`, default selector
- * `class_code=020000, id=8086:100e`, option `net=MODULE` (a network-API
- * module: `ip`, `ippass`, `pass`, `null`). Example, the seed's own:
+ * `class_code=020000, id=8086:100e|8086:10d3`, options `net=MODULE` (a
+ * network-API module: `ip`, `ippass`, `pass`, `null`, `filter`, `log`) and
+ * `msi=yes|no` (default yes). Example, the seed's own:
  * `vmm.driver.pci=device=pro1000, number=0, driver=pro1000, net=ip`.
  *
  * With a module that hides the NIC (`ip`), the device becomes bookvisor's:
@@ -13,7 +14,9 @@
  * its own receive and transmit descriptor rings and buffers in VMM memory,
  * interrupts masked, and offered to the network API through the drivers'
  * NIC sink (drivers/nic_sink.h). Received frames are found by polling
- * (the network thread calls the NIC's poll): interrupts are planned.
+ * (the network thread calls the NIC's poll, about once a millisecond); a
+ * device with MSI (the 82574L) also sends its receive interrupts to a VMM
+ * vector (pci/pci_irq.h), whose handler acknowledges and wakes the thread.
  * With a module that leaves the NIC to the guest (`pass`, `null`), the
  * device stays visible and the guest's own driver keeps working: its
  * register BAR is mediated and its rings shadowed (drivers/pro1000_shadow.h),

@@ -23,8 +23,14 @@
 #define PRO1000_CTRL 0x0000   /**< device control */
 #define PRO1000_STATUS 0x0008 /**< device status */
 #define PRO1000_EERD 0x0014   /**< EEPROM read */
+#define PRO1000_CTRL_EXT 0x0018 /**< extended device control */
 #define PRO1000_ICR 0x00C0    /**< interrupt cause read (reading clears) */
 #define PRO1000_IMC 0x00D8    /**< interrupt mask clear */
+#define PRO1000_IAM 0x00E0    /**< 82574L: interrupt causes masked automatically when ICR is read */
+/** Cause (ICR, IMS): the free receive descriptors fell below the threshold. */
+#define PRO1000_ICR_RXDMT0 (1u << 4)
+/** Cause (ICR, IMS): a frame was lost, the receive ring was full. */
+#define PRO1000_ICR_RXO (1u << 6)
 #define PRO1000_RCTL 0x0100   /**< receive control */
 #define PRO1000_TCTL 0x0400   /**< transmit control */
 #define PRO1000_TIPG 0x0410   /**< transmit inter-packet gap */
@@ -47,6 +53,8 @@
 /** @{ */
 #define PRO1000_CTRL_ASDE (1u << 5)  /**< auto speed detection */
 #define PRO1000_CTRL_SLU (1u << 6)   /**< set link up */
+/** CTRL_EXT (82574L): reading ICR clears it (and masks IAM's causes) while an interrupt is asserted. */
+#define PRO1000_CTRL_EXT_IAME (1u << 27)
 #define PRO1000_CTRL_RST (1u << 26)  /**< software reset (self-clearing) */
 #define PRO1000_STATUS_LU (1u << 1)  /**< link up */
 #define PRO1000_EERD_START (1u << 0) /**< start a read (both models) */

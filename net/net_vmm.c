@@ -37,6 +37,10 @@ static const char log_only_reason[] = "the stack's NIC carries only the log (net
  * is called from the network thread only (chapter 10 says why). */
 static struct net_request_queue requests;
 static u64 requests_dropped;
+/* Set by wake() (a NIC's interrupt handler, any CPU), taken by the network
+ * thread before it sleeps: a wake-up while the thread runs is not lost. Its
+ * address is also the event the sleeping thread waits for. */
+static u32 wake_pending;
 /* ippass: frames for the stack wait here, since a guest's exit may find them
  * (net_frame_queue.h); the lock is for exits on other processors. */
 static struct net_frame_queue stack_frames;
@@ -283,6 +287,8 @@ static void net_thread(void *arg)
     for (;;) {
         struct net_request r;
 
+        /* This round looks at every NIC: interrupts before it are served by it. */
+        (void)__atomic_exchange_n(&wake_pending, 0, __ATOMIC_SEQ_CST);
         netapi_poll_all();
         if (stack_queued)
             stack_drain();
@@ -301,7 +307,12 @@ static void net_thread(void *arg)
             net_request_pop(&requests, &r);
             run_request(&r);
         }
-        thread_sleep_us(NET_POLL_US);
+        /* A NIC interrupted while this round ran: poll again after the
+         * others had their turn. Else sleep, woken early by the next one. */
+        if (__atomic_load_n(&wake_pending, __ATOMIC_ACQUIRE))
+            thread_yield();
+        else
+            thread_sleep_us_or_wait(NET_POLL_US, &wake_pending);
     }
 }
 
@@ -375,7 +386,14 @@ static void guest_send(void *handle, const u8 *frame, size_t len)
     netapi_guest_send(handle, frame, len);
 }
 
-static const struct nic_sink net_sink = { check_use, attach, receive, guest_send };
+static void wake(void *handle)
+{
+    (void)handle; /* one thread polls every NIC */
+    __atomic_store_n(&wake_pending, 1, __ATOMIC_RELEASE);
+    thread_signal(&wake_pending);
+}
+
+static const struct nic_sink net_sink = { check_use, attach, receive, guest_send, wake };
 
 void net_init(void)
 {

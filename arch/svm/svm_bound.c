@@ -21,6 +21,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
 #include "arch/x86/lapic.h"
+#include "common/base/irq.h"
 #include "common/base/kprintf.h"
 #include "common/vm/vcpu_events.h"
 
@@ -122,6 +123,16 @@ static bool vector_requested(void)
     return (lapic_read(LAPIC_REG_IRR0) >> SVM_BOUND_VECTOR) & 1;
 }
 
+/* Is one of the VMM's own vectors (irq_register()) requested? Like the
+ * bound's, it is taken whatever the guest's IF: a hidden NIC's MSI (chapter
+ * 09) deferred behind a guest spinning with IF = 0 would wait as long, and
+ * meanwhile the deferral would keep the bound's vector out too. */
+static bool vmm_vector_requested(void)
+{
+    u32 owned = irq_vmm_vector_mask();
+    return owned && (lapic_read(LAPIC_REG_IRR0) & owned);
+}
+
 /* Take what is pending, as on_external_interrupt() would; bookvisor's
  * vector is acknowledged here, the guest's are queued for the guest (their
  * EOI is the guest's). Returns whether bookvisor's came. While the guest
@@ -199,13 +210,19 @@ void svm_bound_exit(struct svm_bound *b, struct vcpu *v, struct vmcb *vmcb, stru
     /* The deadline's vector is taken whatever the guest's IF: that is the
      * bound. A guest's interrupt only when the guest could take it. */
     bool intr = e->kind == VM_EXIT_EXTERNAL_INTERRUPT;
-    switch (svm_bound_take_choice(lapic_rate && vector_requested(), can_take, intr)) {
+    bool ours = (lapic_rate && vector_requested()) || vmm_vector_requested();
+    switch (svm_bound_take_choice(ours, can_take, intr)) {
     case SVM_BOUND_TAKE_NONE:
         break;
     case SVM_BOUND_TAKE_ALL:
-    case SVM_BOUND_TAKE_APIC_ONLY:
         if (take_vector(b, v, can_take) && intr)
             e->kind = VM_EXIT_VMM_TIMER;
+        break;
+    case SVM_BOUND_TAKE_APIC_ONLY:
+        if (take_vector(b, v, can_take))
+            e->kind = VM_EXIT_VMM_TIMER;
+        else /* a VMM vector's: an 8259's that came too stays at the 8259 */
+            e->details.interrupt.left_pending = true;
         break;
     case SVM_BOUND_TAKE_LATER:
         b->vector_stuck = true; /* the bound stays until it comes */

@@ -24,6 +24,24 @@ int irq_register(u8 vector, irq_handler_fn handler, void *ctx)
     return -1;
 }
 
+int irq_register_free(irq_handler_fn handler, void *ctx)
+{
+    u8 vector = 0;
+
+    spin_lock(&vmm_vectors_lock);
+    enum irq_register_result r = irq_table_register_free(&vmm_vectors, handler, ctx, &vector);
+    spin_unlock(&vmm_vectors_lock);
+    if (r == IRQ_REGISTERED)
+        return vector;
+    kprintf("bookvisor: irq: no vector: %s\n", irq_register_result_name(r));
+    return -1;
+}
+
+u32 irq_vmm_vector_mask(void)
+{
+    return irq_table_mask(&vmm_vectors);
+}
+
 bool irq_vmm_owns_vectors(void)
 {
     return irq_table_any(&vmm_vectors);

@@ -29,6 +29,20 @@
  */
 int irq_register(u8 vector, irq_handler_fn handler, void *ctx);
 
+/**
+ * Like irq_register(), on the lowest vector nobody owns (a source the VMM
+ * programs itself, such as a hidden device's MSI, needs no fixed one).
+ * @return the vector, or -1 with a line printed saying why
+ */
+int irq_register_free(irq_handler_fn handler, void *ctx);
+
+/**
+ * The VMM's vectors as bits over vectors 0 to 31 (the local APIC's first IRR
+ * word): for a backend that must tell the VMM's pending interrupts from the
+ * guest's while the guest cannot take one (arch/svm/svm_bound.c).
+ */
+u32 irq_vmm_vector_mask(void);
+
 /** Does the VMM own any vector? (then external interrupts must exit) */
 bool irq_vmm_owns_vectors(void);
 

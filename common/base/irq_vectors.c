@@ -28,12 +28,35 @@ enum irq_register_result irq_table_register(struct irq_table *t, u8 vector, irq_
     return IRQ_REGISTERED;
 }
 
+enum irq_register_result irq_table_register_free(struct irq_table *t, irq_handler_fn handler,
+                                                 void *ctx, u8 *vector)
+{
+    if (!handler)
+        return IRQ_NO_HANDLER;
+    for (unsigned v = IRQ_VMM_VECTOR_FIRST; v <= IRQ_VMM_VECTOR_LAST; v++) {
+        if (irq_vector_is_vmm((u8)v) && !t->owner[v - IRQ_VMM_VECTOR_FIRST].handler) {
+            *vector = (u8)v;
+            return irq_table_register(t, (u8)v, handler, ctx);
+        }
+    }
+    return IRQ_NONE_FREE;
+}
+
 const struct irq_owner *irq_table_owner(const struct irq_table *t, u8 vector)
 {
     if (!irq_vector_is_vmm(vector))
         return NULL;
     const struct irq_owner *o = &t->owner[vector - IRQ_VMM_VECTOR_FIRST];
     return __atomic_load_n(&o->handler, __ATOMIC_ACQUIRE) ? o : NULL;
+}
+
+u32 irq_table_mask(const struct irq_table *t)
+{
+    u32 mask = 0;
+    for (unsigned i = 0; i < IRQ_VMM_VECTORS; i++)
+        if (__atomic_load_n(&t->owner[i].handler, __ATOMIC_ACQUIRE))
+            mask |= 1u << (IRQ_VMM_VECTOR_FIRST + i);
+    return mask;
 }
 
 bool irq_table_any(const struct irq_table *t)
@@ -52,6 +75,7 @@ const char *irq_register_result_name(enum irq_register_result r)
     case IRQ_MACHINE_CHECK: return "0x12 is #MC's number";
     case IRQ_TAKEN: return "already registered";
     case IRQ_NO_HANDLER: return "no handler";
+    case IRQ_NONE_FREE: return "every VMM vector is taken";
     }
     return "?";
 }

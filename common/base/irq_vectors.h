@@ -45,6 +45,7 @@ enum irq_register_result {
     IRQ_MACHINE_CHECK,  /**< 0x12, \#MC's number */
     IRQ_TAKEN,          /**< another handler owns it */
     IRQ_NO_HANDLER,     /**< handler is NULL */
+    IRQ_NONE_FREE,      /**< every VMM vector is owned already */
 };
 
 /** May the VMM own this vector? (0x10-0x1F but 0x12) */
@@ -54,8 +55,23 @@ bool irq_vector_is_vmm(u8 vector);
 enum irq_register_result irq_table_register(struct irq_table *t, u8 vector, irq_handler_fn handler,
                                             void *ctx);
 
+/**
+ * Give the lowest free vector of the range to @p handler (for a source the
+ * VMM programs itself, an MSI: any vector will do) and store it in
+ * *@p vector. Allocating from the bottom keeps clear of the fixed vectors
+ * near the top (the tests' 0x1E). The caller serialises registrations.
+ */
+enum irq_register_result irq_table_register_free(struct irq_table *t, irq_handler_fn handler,
+                                                 void *ctx, u8 *vector);
+
 /** The owner of @p vector, or NULL when the VMM does not own it. */
 const struct irq_owner *irq_table_owner(const struct irq_table *t, u8 vector);
+
+/**
+ * The owned vectors as a bit mask over vectors 0 to 31 (bit v: vector v is
+ * the VMM's), in the layout of the local APIC's first IRR and ISR words.
+ */
+u32 irq_table_mask(const struct irq_table *t);
 
 /** Does the VMM own any vector at all? */
 bool irq_table_any(const struct irq_table *t);

@@ -83,6 +83,15 @@ void thread_sleep_us(u64 us)
     back_to_batch();
 }
 
+void thread_sleep_us_or_wait(u64 us, const void *event)
+{
+    u64 until = clock_now_us() + us;
+    spin_lock(&sched_lock);
+    thread_sched_sleep_or_wait(&sched, until, event);
+    spin_unlock(&sched_lock);
+    back_to_batch();
+}
+
 void thread_wait(const void *event)
 {
     spin_lock(&sched_lock);

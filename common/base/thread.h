@@ -31,6 +31,13 @@ void thread_yield(void);
 /** From a thread: go on after us microseconds of bookvisor's clock (or later). */
 void thread_sleep_us(u64 us);
 
+/**
+ * From a thread: go on after us microseconds, or at thread_signal(event) if
+ * that comes first. A signal while the thread runs is not kept: the caller
+ * that must not miss one keeps a flag of its own (net/net_vmm.c does).
+ */
+void thread_sleep_us_or_wait(u64 us, const void *event);
+
 /** From a thread: go on after thread_signal(event). */
 void thread_wait(const void *event);
 

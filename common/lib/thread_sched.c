@@ -54,6 +54,10 @@ static struct thread_entry *take_current(struct thread_sched *s)
 {
     struct thread_entry *t = s->current;
     s->current = NULL;
+    /* Whatever it waited for before, it waits for nothing now (a sleeper
+     * that woke on time keeps its event until here). */
+    if (t)
+        t->event = NULL;
     return t;
 }
 
@@ -96,10 +100,21 @@ void thread_sched_wait(struct thread_sched *s, const void *event)
     *p = t;
 }
 
-unsigned thread_sched_signal(struct thread_sched *s, const void *event)
+void thread_sched_sleep_or_wait(struct thread_sched *s, u64 until, const void *event)
+{
+    struct thread_entry *t = s->current;
+
+    thread_sched_sleep(s, until);
+    if (t)
+        t->event = event; /* among the sleepers, and thread_sched_signal() looks there too */
+}
+
+/* Take every thread of list that waits for event into the run queue, in list order. */
+static unsigned wake_waiting_for(struct thread_sched *s, struct thread_entry **list,
+                                 const void *event)
 {
     unsigned woke = 0;
-    struct thread_entry **p = &s->waiters;
+    struct thread_entry **p = list;
     while (*p) {
         struct thread_entry *t = *p;
         if (t->event == event) {
@@ -112,6 +127,14 @@ unsigned thread_sched_signal(struct thread_sched *s, const void *event)
         }
     }
     return woke;
+}
+
+unsigned thread_sched_signal(struct thread_sched *s, const void *event)
+{
+    /* The sleepers that wait for it too (thread_sched_sleep_or_wait()) first,
+     * in wake order; a plain sleeper's event is NULL, which is no event. */
+    unsigned woke = event ? wake_waiting_for(s, &s->sleepers, event) : 0;
+    return woke + wake_waiting_for(s, &s->waiters, event);
 }
 
 void thread_sched_exit(struct thread_sched *s)

@@ -78,8 +78,16 @@ void thread_sched_sleep(struct thread_sched *s, u64 until);
 void thread_sched_wait(struct thread_sched *s, const void *event);
 
 /**
- * Every thread waiting for event becomes runnable, in the order they began
- * to wait. @return how many woke
+ * The current thread sleeps until clock value until, or until event is
+ * signalled, whichever comes first: a thread that has periodic work and
+ * also something that should wake it at once (the network thread, chapter 09).
+ */
+void thread_sched_sleep_or_wait(struct thread_sched *s, u64 until, const void *event);
+
+/**
+ * Every thread waiting for event becomes runnable: first the sleepers that
+ * wait for it too (thread_sched_sleep_or_wait()), in wake order, then the
+ * waiters in the order they began to wait. @return how many woke
  */
 unsigned thread_sched_signal(struct thread_sched *s, const void *event);
 

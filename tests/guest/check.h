@@ -160,6 +160,9 @@ void check_e1000_pass(const struct check_context *ctx, struct check_result *res)
 void check_e1000_dma(const struct check_context *ctx, struct check_result *res);
 /** net-spin: spin net.spin_ms=N ms with IF = 0 and no exits, while the host talks to bookvisor. */
 void check_net_spin(const struct check_context *ctx, struct check_result *res);
+
+/** net-halt: halt net.halt_ms=N ms (woken by the PIT at 19 Hz), while the host talks to bookvisor. */
+void check_net_halt(const struct check_context *ctx, struct check_result *res);
 /** @} */
 
 /**

@@ -16,12 +16,21 @@
  * bound on the guest's run lets its network thread answer meanwhile
  * (chapter 07, "Threads wake on time"); the host judges that, this check
  * only spins (it fails only when the PIT cannot time the loop).
+ *
+ * net-halt, only by name, spends net.halt_ms=N milliseconds halted instead,
+ * after `# net-halt: halting N ms`: sti;hlt in a loop, woken only by the
+ * PIT's slowest tick (19 Hz), for the measurements of chapter 09 ("The
+ * NIC's own interrupt": bookvisor halts for the guest and its network thread
+ * must wake it, by its deadline or by the NIC's MSI).
  */
 #include "check.h"
 #include "cpu.h"
 #include "hypercall.h"
+#include "pic.h"
 #include "pit.h"
 #include "print.h"
+#include "runner.h"
+#include "trap.h"
 
 #define NET_WAIT_DEFAULT_MS 5000u
 #define NET_WAIT_MAX_MS 600000u
@@ -61,21 +70,57 @@ void check_net_wait(const struct check_context *ctx, struct check_result *res)
     check_note(res, "%u ms, %u exits", ms, reads);
 }
 
-void check_net_spin(const struct check_context *ctx, struct check_result *res)
+/* The TSC ticks of option key's milliseconds (*ms); false, failed, when the PIT cannot time them. */
+static bool option_ticks(const struct check_context *ctx, struct check_result *res,
+                         const char *key, u32 *ms, u64 *ticks)
 {
-    u32 ms = option_ms(ctx, "net.spin_ms=");
     u64 second = pit_tsc_per_second();
+    *ms = option_ms(ctx, key);
     if (!second) {
         check_fail(res, "the PIT's channel 2 never finished 50 ms");
-        return;
+        return false;
     }
     /* Ticks per ms by a 32-bit division (the guest has no 64-bit one):
      * second / 8 fits 32 bits for any TSC below 34 GHz. */
-    u64 ticks = (u64)((u32)(second >> 3) / 125u) * ms;
+    *ticks = (u64)((u32)(second >> 3) / 125u) * *ms;
+    return true;
+}
+
+void check_net_spin(const struct check_context *ctx, struct check_result *res)
+{
+    u32 ms;
+    u64 ticks;
+    if (!option_ticks(ctx, res, "net.spin_ms=", &ms, &ticks))
+        return;
     gprintf("# net-spin: spinning %u ms without exits\n", ms);
     cli(); /* no interrupt of the guest's own either: it never exits */
     u64 start = rdtsc();
     while (rdtsc() - start < ticks)
         __asm__ volatile("" ::: "memory");
     check_note(res, "%u ms without exits", ms);
+}
+
+/* The PIT's slowest periodic rate: the halted guest's only wake-up. */
+#define NET_HALT_TICK_HZ 19
+#define NET_HALT_TIMER_IRQ 0
+
+static void on_net_halt_tick(void)
+{
+}
+
+void check_net_halt(const struct check_context *ctx, struct check_result *res)
+{
+    u32 ms;
+    u64 ticks;
+    if (!option_ticks(ctx, res, "net.halt_ms=", &ms, &ticks))
+        return;
+    gprintf("# net-halt: halting %u ms\n", ms);
+    irq_set_handler(NET_HALT_TIMER_IRQ, on_net_halt_tick);
+    pit_start_periodic(NET_HALT_TICK_HZ);
+    pic_unmask(NET_HALT_TIMER_IRQ);
+    u64 start = rdtsc();
+    while (rdtsc() - start < ticks)
+        __asm__ volatile("sti; hlt; cli" ::: "memory"); /* STI's shadow: atomic */
+    runner_quiesce();
+    check_note(res, "%u ms halted", ms);
 }

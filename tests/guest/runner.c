@@ -80,6 +80,7 @@ static const struct check checks[] = {
     { "net-wait", check_net_wait, CHECK_BY_NAME },
     { "la57-ia32e", check_la57_ia32e, CHECK_BY_NAME },
     { "net-spin", check_net_spin, CHECK_BY_NAME },
+    { "net-halt", check_net_halt, CHECK_BY_NAME },
 };
 
 

@@ -83,6 +83,28 @@ START_TEST(every_vmm_vector_can_be_owned)
 }
 END_TEST
 
+START_TEST(free_vectors_from_the_bottom_without_machine_check)
+{
+    u8 v = 0;
+    ck_assert_uint_eq(irq_table_mask(&table), 0);
+    ck_assert_int_eq(irq_table_register_free(&table, NULL, NULL, &v), IRQ_NO_HANDLER);
+    ck_assert_int_eq(irq_table_register(&table, 0x10, handler_a, NULL), IRQ_REGISTERED);
+    ck_assert_int_eq(irq_table_register_free(&table, handler_b, NULL, &v), IRQ_REGISTERED);
+    ck_assert_uint_eq(v, 0x11);
+    ck_assert_uint_eq(irq_table_mask(&table), 0x30000u); /* IRR0's bits 16 and 17 */
+    ck_assert_int_eq(irq_table_register_free(&table, handler_b, NULL, &v), IRQ_REGISTERED);
+    ck_assert_uint_eq(v, 0x13); /* 0x12 is #MC's, never handed out */
+    ck_assert_ptr_eq(irq_table_owner(&table, 0x13)->handler, handler_b);
+    unsigned got = 3;
+    while (irq_table_register_free(&table, handler_a, NULL, &v) == IRQ_REGISTERED)
+        got++;
+    ck_assert_uint_eq(got, IRQ_VMM_VECTORS - 1);
+    ck_assert_int_eq(irq_table_register_free(&table, handler_a, NULL, &v), IRQ_NONE_FREE);
+    ck_assert_uint_eq(irq_table_mask(&table), 0xFFFB0000u); /* 0x10-0x1F but 0x12 */
+    ck_assert_str_eq(irq_register_result_name(IRQ_NONE_FREE), "every VMM vector is taken");
+}
+END_TEST
+
 START_TEST(lapic_mode_follows_apic_base)
 {
     ck_assert_int_eq(lapic_mode_of(0xFEE00000), LAPIC_MODE_OFF);
@@ -220,6 +242,7 @@ int main(void)
     tcase_add_test(t, register_and_find);
     tcase_add_test(t, refusals_say_why);
     tcase_add_test(t, every_vmm_vector_can_be_owned);
+    tcase_add_test(t, free_vectors_from_the_bottom_without_machine_check);
     suite_add_tcase(s, t);
     t = tcase_create("lapic");
     tcase_add_test(t, lapic_mode_follows_apic_base);

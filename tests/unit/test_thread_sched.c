@@ -250,6 +250,35 @@ START_TEST(context_switch_runs_a_new_stack_and_comes_back)
 }
 END_TEST
 
+START_TEST(a_sleeper_with_an_event_wakes_on_whichever_comes_first)
+{
+    static int ev, other;
+    thread_sched_add(&s, &a);
+    thread_sched_add(&s, &b);
+    thread_sched_pick(&s, 0);
+    thread_sched_sleep_or_wait(&s, 1000, &ev); /* a */
+    thread_sched_pick(&s, 0);
+    thread_sched_sleep(&s, 500); /* b: a plain sleeper, no event */
+    ck_assert_int_eq(a.state, THREAD_SLEEPING);
+    ck_assert_uint_eq(thread_sched_due_at(&s), 500);
+    ck_assert_uint_eq(thread_sched_signal(&s, &other), 0);
+    ck_assert_uint_eq(thread_sched_signal(&s, NULL), 0); /* b's missing event is no event */
+    ck_assert_uint_eq(thread_sched_signal(&s, &ev), 1); /* a, long before 1000 */
+    ck_assert_int_eq(b.state, THREAD_SLEEPING);
+    ck_assert_ptr_eq(thread_sched_pick(&s, 10), &a);
+    ck_assert_ptr_null(a.event);
+    ck_assert_uint_eq(thread_sched_due_at(&s), 500); /* only b sleeps: a left the sleepers */
+    /* On time this time: the event is forgotten once it runs again. */
+    thread_sched_sleep_or_wait(&s, 2000, &ev);
+    ck_assert_ptr_eq(thread_sched_pick(&s, 600), &b);
+    thread_sched_exit(&s);
+    ck_assert_ptr_eq(thread_sched_pick(&s, 2000), &a);
+    thread_sched_sleep(&s, 5000);
+    ck_assert_uint_eq(thread_sched_signal(&s, &ev), 0); /* a plain sleep again */
+    ck_assert_int_eq(a.state, THREAD_SLEEPING);
+}
+END_TEST
+
 int main(void)
 {
     Suite *su = suite_create("thread_sched");
@@ -262,6 +291,7 @@ int main(void)
     tcase_add_test(tc, due_at_is_now_when_runnable_else_the_earliest_wake);
     tcase_add_test(tc, the_run_queue_empties_and_fills_again);
     tcase_add_test(tc, waiters_wake_on_their_event_only);
+    tcase_add_test(tc, a_sleeper_with_an_event_wakes_on_whichever_comes_first);
     tcase_add_test(tc, one_cpu_runs_the_batch);
     tcase_add_test(tc, context_switch_runs_a_new_stack_and_comes_back);
     suite_add_tcase(su, tc);
