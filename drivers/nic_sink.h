@@ -27,6 +27,12 @@ struct nic_offer {
      * guest's endpoint of the NIC; the bytes are only valid during the call).
      */
     void (*to_guest)(void *ctx, const u8 *frame, size_t len);
+    /**
+     * With can_share: make the device accept frames for a second unicast
+     * MAC, bookvisor's stack's on a shared NIC (`ippass`), whatever the
+     * guest writes to the receive filter (NULL: the driver cannot).
+     */
+    void (*accept_mac)(void *ctx, const u8 mac[6]);
     /** The driver's own counters as one line of text for the shell's `net` (NULL: none). */
     void (*status)(void *ctx, char *line, size_t size);
     /** Send one frame; 0, or negative when the NIC could not take it. */

@@ -52,6 +52,8 @@ struct pro1000 {
     struct pci_mediator mediator;  /* BAR 0 and the I/O window, when shared */
     int vector;                    /* the VMM vector of its MSI, or -1: polled only */
     u64 interrupts;                /* MSIs taken (written by the handler alone) */
+    u8 stack_mac[6];               /* bookvisor's stack's MAC under ippass */
+    bool stack_shares;             /* the sink asked for it (nic_offer.accept_mac) */
 };
 
 static struct pro1000 nics[PRO1000_MAX];
@@ -265,6 +267,15 @@ static void pro1000_to_guest(void *ctx, const u8 *frame, size_t len)
     pro1000_shadow_to_guest(&p->shadow, frame, len);
 }
 
+/* ippass: kept until the shadow exists, which puts it into the device (pro1000_shadow_share()). */
+static void pro1000_accept_mac(void *ctx, const u8 mac[6])
+{
+    struct pro1000 *p = ctx;
+
+    memcpy(p->stack_mac, mac, 6);
+    p->stack_shares = true;
+}
+
 static void pro1000_status(void *ctx, char *line, size_t size)
 {
     const struct pro1000 *p = ctx;
@@ -427,7 +438,8 @@ static bool pro1000_new(struct pci_device *dev, const char *const *options, u32 
      * mediated; the sink refuses such a module on a model that cannot be. */
     struct nic_offer offer = { .name = p->name, .mac = p->mac, .use = use,
                                .can_share = model->can_share,
-                               .to_guest = pro1000_to_guest, .send = pro1000_send,
+                               .to_guest = pro1000_to_guest, .accept_mac = pro1000_accept_mac,
+                               .send = pro1000_send,
                                .poll = pro1000_poll, .status = pro1000_status, .ctx = p };
     p->up = sink->attach(&offer, &hide);
     if (!p->up) {
@@ -449,6 +461,8 @@ static bool pro1000_new(struct pci_device *dev, const char *const *options, u32 
     if (p->shared) {
         pro1000_shadow_init(&p->shadow, p->name, p->regs, &shadow_ops, p,
                             phys_to_virt(gather_pa));
+        if (p->stack_shares)
+            pro1000_shadow_share(&p->shadow, p->stack_mac);
         mediator_init(p);
         dev->mediator = &p->mediator;
     }

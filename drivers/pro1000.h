@@ -20,7 +20,9 @@
  * With a module that leaves the NIC to the guest (`pass`, `null`), the
  * device stays visible and the guest's own driver keeps working: its
  * register BAR is mediated and its rings shadowed (drivers/pro1000_shadow.h),
- * on top of the same rings of bookvisor's. `ippass` is refused (planned).
+ * on top of the same rings of bookvisor's; with `ippass` bookvisor's stack
+ * sends and receives on them too, with its own MAC in the device's last
+ * receive address entry (pro1000_shadow_share()).
  * Without `net=` the device is refused as well.
  */
 #ifndef BOOKVISOR_DRIVERS_PRO1000_H

@@ -238,6 +238,28 @@ out:
     spin_unlock(&s->lock);
 }
 
+/* The device's side of sharing with the stack: its MAC, transmitter and receiver on. */
+static void stack_filter_to_device(struct pro1000_shadow *s)
+{
+    u32 ral, rah;
+
+    pro1000_mac_to_ral(s->stack_mac, &ral, &rah);
+    phys_write(s->regs + PRO1000_RAL_STACK, 4, ral);
+    phys_write(s->regs + PRO1000_RAH_STACK, 4, rah);
+    phys_write(s->regs + PRO1000_TCTL, 4, PRO1000_TCTL_VALUE |
+               ((u32)phys_read(s->regs + PRO1000_TCTL, 4) & ~PRO1000_TCTL_VALUE));
+    phys_write(s->regs + PRO1000_RCTL, 4, pro1000_rctl_for_shared_device(s->rctl));
+}
+
+void pro1000_shadow_share(struct pro1000_shadow *s, const u8 mac[6])
+{
+    spin_lock(&s->lock);
+    memcpy(s->stack_mac, mac, 6);
+    s->stack_shares = true;
+    stack_filter_to_device(s);
+    spin_unlock(&s->lock);
+}
+
 /* The guest's reset resets the rings too: bookvisor's on the device, the guest's view here. */
 static void guest_reset(struct pro1000_shadow *s, u32 ctrl)
 {
@@ -255,6 +277,7 @@ static void guest_reset(struct pro1000_shadow *s, u32 ctrl)
     memset(&s->ctx_sum, 0, sizeof(s->ctx_sum));
     memset(&s->ctx_tso, 0, sizeof(s->ctx_tso));
     s->rx_refused_said = s->tx_refused_said = false;
+    s->guest_ral15 = s->guest_rah15 = 0; /* the reset clears the entry, as on the device */
     s->reset_pending = true; /* bookvisor's rings: once the lock is let go (pro1000_shadow.h) */
 }
 
@@ -278,6 +301,10 @@ static u32 dword_read(struct pro1000_shadow *s, u32 reg, enum pro1000_vreg r)
         return *ring_field(s, r);
     if (r == PRO1000_VREG_RCTL)
         return s->rctl;
+    if (s->stack_shares && r == PRO1000_VREG_RAL_STACK)
+        return s->guest_ral15;
+    if (s->stack_shares && r == PRO1000_VREG_RAH_STACK)
+        return s->guest_rah15;
     return (u32)phys_read(s->regs + reg, 4);
 }
 
@@ -293,7 +320,21 @@ static void dword_write(struct pro1000_shadow *s, u32 reg, enum pro1000_vreg r, 
         return;
     case PRO1000_VREG_RCTL:
         s->rctl = value;
-        phys_write(s->regs + reg, 4, pro1000_rctl_for_device(value));
+        phys_write(s->regs + reg, 4, s->stack_shares ? pro1000_rctl_for_shared_device(value)
+                                                     : pro1000_rctl_for_device(value));
+        return;
+    case PRO1000_VREG_TCTL:
+        /* The stack sends on the same transmitter: the guest cannot switch it off. */
+        phys_write(s->regs + reg, 4, value | (s->stack_shares ? PRO1000_TCTL_EN : 0));
+        return;
+    case PRO1000_VREG_RAL_STACK: case PRO1000_VREG_RAH_STACK:
+        /* The stack's entry: the guest keeps its own value, the device the stack's MAC. */
+        if (!s->stack_shares)
+            phys_write(s->regs + reg, 4, value);
+        else if (r == PRO1000_VREG_RAL_STACK)
+            s->guest_ral15 = value;
+        else
+            s->guest_rah15 = value;
         return;
     case PRO1000_VREG_RDBAL: case PRO1000_VREG_TDBAL:
         value &= ~0xFu; /* the device ignores the low four bits */
@@ -365,8 +406,14 @@ void pro1000_shadow_access(struct pro1000_shadow *s, u64 offset, u8 size, bool w
     reset = s->reset_pending;
     s->reset_pending = false;
     spin_unlock(&s->lock);
-    if (reset)
-        s->ops->rings_lost(s->dev);
+    if (!reset)
+        return;
+    s->ops->rings_lost(s->dev);
+    /* The stack's filter and enables after the rings: the receiver needs a ring. */
+    spin_lock(&s->lock);
+    if (s->stack_shares)
+        stack_filter_to_device(s);
+    spin_unlock(&s->lock);
 }
 
 void pro1000_shadow_io(struct pro1000_shadow *s, u32 offset, u8 size, bool write, u32 *value)

@@ -75,6 +75,10 @@ struct pro1000_shadow {
     u8 popts;                             /**< its offloads: its first descriptor's POPTS */
     bool tse;                             /**< its first descriptor asked for segmentation */
     bool reset_pending;                   /**< the guest reset the device; rings_lost() is due */
+    bool stack_shares;                    /**< bookvisor's stack shares the NIC (ippass) */
+    u8 stack_mac[6];                      /**< its MAC, kept in the device's RAL15/RAH15 */
+    u32 guest_ral15;                      /**< the guest's RAL15, as it wrote it (under ippass) */
+    u32 guest_rah15;                      /**< the guest's RAH15, the same */
     /** The checksum context (a context descriptor without TSE) and the segmentation one. */
     struct pro1000_offload_ctx ctx_sum, ctx_tso;
     u8 *frame;                            /**< PRO1000_GATHER_BYTES: the frame being gathered */
@@ -88,6 +92,16 @@ struct pro1000_shadow {
  */
 void pro1000_shadow_init(struct pro1000_shadow *s, const char *name, u64 regs,
                          const struct pro1000_shadow_ops *ops, void *dev, u8 *frame);
+
+/**
+ * bookvisor's stack shares the device (`ippass`): put mac into the device's
+ * last receive address entry (RAL15/RAH15, valid) and keep it there. From
+ * now on the guest's RAL15/RAH15 are virtual (it reads what it wrote, the
+ * device keeps mac), its TCTL and RCTL writes leave the transmitter and the
+ * receiver on (and broadcasts accepted), and after a reset by the guest all
+ * of this is written to the device again.
+ */
+void pro1000_shadow_share(struct pro1000_shadow *s, const u8 mac[6]);
 
 /**
  * The guest accesses size (1, 2, 4 or 8) bytes at offset in BAR 0, offset a

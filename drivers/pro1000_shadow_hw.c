@@ -29,6 +29,12 @@ enum pro1000_vreg pro1000_vreg_of(u32 offset)
         return PRO1000_VREG_CTRL;
     if (reg == PRO1000_RCTL)
         return PRO1000_VREG_RCTL;
+    if (reg == PRO1000_TCTL)
+        return PRO1000_VREG_TCTL;
+    if (reg == PRO1000_RAL_STACK)
+        return PRO1000_VREG_RAL_STACK;
+    if (reg == PRO1000_RAH_STACK)
+        return PRO1000_VREG_RAH_STACK;
     if (reg >= PRO1000_RDBAL && reg <= PRO1000_RDT)
         return ring_reg(reg - PRO1000_RDBAL, false);
     if (reg >= PRO1000_TDBAL && reg <= PRO1000_TDT)
@@ -112,6 +118,11 @@ u32 pro1000_rctl_buf_bytes(u32 rctl)
 u32 pro1000_rctl_for_device(u32 guest_rctl)
 {
     return (guest_rctl & ~(PRO1000_RCTL_BSIZE | PRO1000_RCTL_BSEX)) | PRO1000_RCTL_SECRC;
+}
+
+u32 pro1000_rctl_for_shared_device(u32 guest_rctl)
+{
+    return pro1000_rctl_for_device(guest_rctl) | PRO1000_RCTL_EN | PRO1000_RCTL_BAM;
 }
 
 void pro1000_rxd_complete(struct pro1000_rx_desc *d, u16 len)

@@ -46,7 +46,16 @@ enum pro1000_vreg {
     PRO1000_VREG_TDT, /**< transmit tail (virtual) */
     PRO1000_VREG_CTRL, /**< device control: passed on, but a reset loses bookvisor's rings */
     PRO1000_VREG_RCTL, /**< receive control: passed on with bookvisor's buffer size */
+    PRO1000_VREG_TCTL, /**< transmit control: passed on, kept on while the stack shares the NIC */
+    PRO1000_VREG_RAL_STACK, /**< RAL15: the stack's MAC under ippass (else passed on) */
+    PRO1000_VREG_RAH_STACK, /**< RAH15: the same, high word and valid bit */
 };
+
+/** @name The receive address entry bookvisor's stack takes on a shared NIC (ippass) */
+/** @{ */
+#define PRO1000_RAL_STACK (PRO1000_RAL0 + 8 * 15) /**< RAL15, the last of the 16 entries */
+#define PRO1000_RAH_STACK (PRO1000_RAH0 + 8 * 15) /**< RAH15 */
+/** @} */
 
 /**
  * The class of the dword register at byte offset (offset & ~3) in BAR 0.
@@ -114,6 +123,13 @@ u32 pro1000_rctl_buf_bytes(u32 rctl);
  * stripped, since the device fills bookvisor's buffers, not the guest's.
  */
 u32 pro1000_rctl_for_device(u32 guest_rctl);
+
+/**
+ * The same while bookvisor's stack shares the NIC (`ippass`): the receiver
+ * stays on and accepts broadcasts (ARP, DHCP) whatever the guest asks;
+ * what the guest did not ask for never reaches its ring (its RCTL is kept).
+ */
+u32 pro1000_rctl_for_shared_device(u32 guest_rctl);
 
 /**
  * A receive descriptor holding one whole good frame of len bytes (DD, EOP,

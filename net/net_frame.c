@@ -92,3 +92,12 @@ enum net_frame_to net_frame_classify(const struct net_frame_info *f, const u8 st
         return NET_TO_STACK;
     return NET_TO_GUEST;
 }
+
+void net_stack_mac(const u8 nic_mac[6], u8 out[6])
+{
+    for (int i = 0; i < 6; i++)
+        out[i] = nic_mac[i];
+    /* IEEE 802: bit 1 of the first byte says "locally administered", bit 0 "group". */
+    out[0] = (u8)((out[0] | 0x02) & ~0x01);
+    out[5] ^= 0x01;
+}

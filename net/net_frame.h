@@ -80,4 +80,13 @@ enum net_frame_to {
 enum net_frame_to net_frame_classify(const struct net_frame_info *f, const u8 stack_mac[6],
                                      u32 stack_ip);
 
+/**
+ * The MAC bookvisor's stack uses on a NIC it shares with the guest
+ * (`ippass`), derived from the NIC's own: the locally administered bit set,
+ * the group bit clear, and the lowest bit of the last byte flipped, so that
+ * it differs from the NIC's even when that is locally administered already
+ * (QEMU's 52:54:00:12:34:56 gives 52:54:00:12:34:57).
+ */
+void net_stack_mac(const u8 nic_mac[6], u8 out[6]);
+
 #endif

@@ -9,12 +9,14 @@
 #include "common/base/thread.h"
 #include "common/lib/format.h"
 #include "common/lib/kstring.h"
+#include "common/lib/spinlock.h"
 #include "common/lib/version.h"
 #include "drivers/nic_sink.h"
 #include "net/ip_text.h"
 #include "net/lwip/bv_echo.h"
 #include "net/lwip/bv_ip.h"
 #include "net/lwip/bv_status.h"
+#include "net/net_frame_queue.h"
 #include "net/net_status.h"
 #include "net/netapi.h"
 #include "net/syslog_vmm.h"
@@ -39,6 +41,12 @@ static u64 requests_dropped;
  * thread before it sleeps: a wake-up while the thread runs is not lost. Its
  * address is also the event the sleeping thread waits for. */
 static u32 wake_pending;
+/* ippass: frames for the stack wait here, since a guest's exit may find them
+ * (net_frame_queue.h); the lock is for exits on other processors. */
+static struct net_frame_queue stack_frames;
+static struct spinlock stack_frames_lock;
+static struct net_endpoint stack_direct; /* lwIP's own endpoint, fed from the queue */
+static bool stack_queued;
 
 static const char *check_use(const char *value)
 {
@@ -90,6 +98,31 @@ static bool stack_config(struct bv_ip_config *cfg)
            ip_option("ip.gateway", vmm_options.ip_gateway, &cfg->gateway);
 }
 
+/* The stack's endpoint on a shared NIC: called wherever the NIC was polled. */
+static void stack_enqueue(void *ctx, const u8 *frame, size_t len)
+{
+    (void)ctx;
+    spin_lock(&stack_frames_lock);
+    (void)net_frame_queue_push(&stack_frames, frame, len);
+    spin_unlock(&stack_frames_lock);
+}
+
+/* From the network thread: hand the queued frames to lwIP. */
+static void stack_drain(void)
+{
+    static u8 frame[NET_FRAME_QUEUE_BYTES];
+    size_t len = 0;
+    bool got;
+
+    do {
+        spin_lock(&stack_frames_lock);
+        got = net_frame_queue_pop(&stack_frames, frame, &len);
+        spin_unlock(&stack_frames_lock);
+        if (got)
+            stack_direct.deliver(stack_direct.ctx, frame, len);
+    } while (got);
+}
+
 static void start_stack(struct net_nic *nic)
 {
     struct bv_ip_config cfg;
@@ -109,6 +142,11 @@ static void start_stack(struct net_nic *nic)
     }
     stack_started = true;
     stack_log_only = nic->module->log_only;
+    if (strcmp(nic->module->name, "ippass") == 0) {
+        stack_direct = nic->stack;
+        nic->stack = (struct net_endpoint){ stack_enqueue, NULL };
+        stack_queued = true;
+    }
     if (stack_log_only && !vmm_options.ip_syslog[0])
         kprintf("bookvisor: ip: %s: net=log without ip.syslog: the NIC has nothing to carry\n",
                 nic->name);
@@ -175,6 +213,11 @@ void net_print_state(void (*print)(const char *line))
         ksnprintf(line, sizeof(line), "%s: module %s, mac %02x:%02x:%02x:%02x:%02x:%02x", n->name,
                   n->module ? n->module->name : "?", n->mac[0], n->mac[1], n->mac[2], n->mac[3],
                   n->mac[4], n->mac[5]);
+        if (n->module && strcmp(n->module->name, "ippass") == 0)
+            ksnprintf(line + strlen(line), sizeof(line) - strlen(line),
+                      ", the stack's %02x:%02x:%02x:%02x:%02x:%02x", n->stack_mac[0],
+                      n->stack_mac[1], n->stack_mac[2], n->stack_mac[3], n->stack_mac[4],
+                      n->stack_mac[5]);
         print(line);
         ksnprintf(line, sizeof(line), "%s: nic-in=%llu nic-out=%llu to-stack=%llu from-stack=%llu "
                   "to-guest=%llu from-guest=%llu dropped=%llu send-failed=%llu", n->name,
@@ -202,6 +245,9 @@ void net_print_state(void (*print)(const char *line))
         ksnprintf(line, sizeof(line), "stack: address %u.%u.%u.%u, requests waiting %u, dropped %llu",
                   ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff, requests.count,
                   (unsigned long long)requests_dropped);
+    if (stack_queued)
+        ksnprintf(line + strlen(line), sizeof(line) - strlen(line),
+                  ", frames queued for it dropped %llu", (unsigned long long)stack_frames.dropped);
     print(line);
     if (vmm_options.ip_syslog[0]) {
         u64 dropped, failed;
@@ -244,6 +290,8 @@ static void net_thread(void *arg)
         /* This round looks at every NIC: interrupts before it are served by it. */
         (void)__atomic_exchange_n(&wake_pending, 0, __ATOMIC_SEQ_CST);
         netapi_poll_all();
+        if (stack_queued)
+            stack_drain();
         bv_ip_poll();
         /* Requests wait for an address: a client cannot connect before DHCP answered. */
         if (stack_started && bv_ip_address()) {
@@ -279,9 +327,10 @@ static void *attach(const struct nic_offer *offer, bool *hide)
                 netapi_module_names());
         return NULL;
     }
-    if (strcmp(m->name, "ippass") == 0) {
-        kprintf("bookvisor: net: %s: net=ippass (a stack of bookvisor's on the guest's NIC) "
-                "is planned; the device stays the guest's\n", offer->name);
+    if (strcmp(m->name, "ippass") == 0 && offer->can_share && !offer->accept_mac) {
+        kprintf("bookvisor: net: %s: net=ippass needs a second MAC in the device's receive "
+                "filter, which this driver cannot set; the device stays the guest's\n",
+                offer->name);
         return NULL;
     }
     if (!m->hides_nic && (!offer->can_share || !offer->to_guest)) {
@@ -304,6 +353,11 @@ static void *attach(const struct nic_offer *offer, bool *hide)
     nic->ctx = offer->ctx;
     if (!m->hides_nic)
         nic->guest = (struct net_endpoint){ offer->to_guest, offer->ctx };
+    /* ippass: the stack's own MAC beside the guest's (chapter 09 says why). */
+    if (strcmp(m->name, "ippass") == 0) {
+        net_stack_mac(offer->mac, nic->stack_mac);
+        offer->accept_mac(offer->ctx, nic->stack_mac);
+    }
     err = netapi_nic_register(nic, offer->use);
     if (err) {
         kprintf("bookvisor: net: %s: not registered (error %d)\n", offer->name, err);

@@ -76,6 +76,50 @@ static void ippass_from_nic(struct net_nic *nic, const u8 *frame, size_t len,
         deliver(nic, &nic->guest, &nic->count.to_guest, frame, len);
 }
 
+static bool addressed_to(const struct net_frame_info *f, const u8 mac[6])
+{
+    for (int i = 0; i < 6; i++)
+        if (f->dst[i] != mac[i])
+            return false;
+    return true;
+}
+
+/*
+ * ippass, the two senders on the NIC: a frame one sends to the other never
+ * comes back from the wire (a switch does not send a frame out of the port
+ * it came in by; QEMU's user network answers only for itself), so it is
+ * handed over here: to the other's MAC, there only; a broadcast or
+ * multicast, to the other and the wire. The guest's MAC is the NIC's.
+ */
+static void ippass_from_guest(struct net_nic *nic, const u8 *frame, size_t len)
+{
+    struct net_frame_info f;
+
+    /* Checked on the way in already; parsed again only to be described. */
+    if (net_frame_parse(frame, len, &f) != NET_FRAME_OK) {
+        nic->count.dropped++;
+        return;
+    }
+    if (f.multicast || addressed_to(&f, nic->stack_mac))
+        deliver(nic, &nic->stack, &nic->count.to_stack, frame, len);
+    if (!addressed_to(&f, nic->stack_mac))
+        to_wire(nic, frame, len);
+}
+
+static void ippass_from_stack(struct net_nic *nic, const u8 *frame, size_t len)
+{
+    struct net_frame_info f;
+
+    if (net_frame_parse(frame, len, &f) != NET_FRAME_OK) {
+        nic->count.dropped++;
+        return;
+    }
+    if (f.multicast || addressed_to(&f, nic->mac))
+        deliver(nic, &nic->guest, &nic->count.to_guest, frame, len);
+    if (!addressed_to(&f, nic->mac))
+        to_wire(nic, frame, len);
+}
+
 /* filter: ip with a guard between the NIC and the stack (net_filter.c). */
 static void filter_from_nic(struct net_nic *nic, const u8 *frame, size_t len,
                             const struct net_frame_info *f)
@@ -139,7 +183,7 @@ static const struct net_module modules[] = {
     { "pass", false, false, pass_from_nic, pass_from_guest, drop_side },
     { "null", false, false, drop_nic, drop_side, drop_side },
     { "ip", true, false, ip_from_nic, drop_side, stack_to_wire },
-    { "ippass", false, false, ippass_from_nic, pass_from_guest, stack_to_wire },
+    { "ippass", false, false, ippass_from_nic, ippass_from_guest, ippass_from_stack },
     { "filter", true, false, filter_from_nic, drop_side, filter_from_stack },
     { "log", true, true, log_from_nic, drop_side, log_from_stack },
 };

@@ -23,7 +23,7 @@
  *   | `pass` | guest | NIC | (none) | yes |
  *   | `null` | dropped | dropped | dropped | yes, but nothing flows |
  *   | `ip` | stack | (none) | NIC | no: the NIC is hidden |
- *   | `ippass` | stack, guest or both (net_frame_classify()) | NIC | NIC | yes |
+ *   | `ippass` | stack, guest or both (net_frame_classify()) | NIC; stack if to its MAC | NIC; guest if to its MAC | yes |
  *   | `filter` | stack, if net_filter_judge() passes it | (none) | NIC, if it passes | no |
  *   | `log` | stack, ARP and UDP only | (none) | NIC, ARP and UDP only | no |
  *   `log` carries bookvisor's log (syslog over UDP, chapter 10) and nothing

@@ -4,7 +4,8 @@
  *        while bookvisor mediates it (`net=pass`, chapter 09).
  *
  * A driver of the smallest kind: reset (through the I/O window, as Linux's
- * e1000 resets an 82540EM), the MAC from RAL0/RAH0, one
+ * e1000 resets an 82540EM), the MAC from RAL0/RAH0, the other receive
+ * addresses cleared (as a driver may at its start; they must read back 0), one
  * transmit and one receive ring of 8 legacy descriptors in the guest's own
  * memory, polled. bookvisor's `pass` module shadows the rings, so what the
  * guest sees must be what a bare device would show.
@@ -195,6 +196,16 @@ static bool nic_open(const struct check_context *ctx, struct check_result *res, 
         n->mac[i] = (u8)(ral >> (8 * i));
     n->mac[4] = (u8)rah;
     n->mac[5] = (u8)(rah >> 8);
+    /* The other receive address entries cleared, as a driver may at its start: under
+     * ippass, bookvisor's stack keeps its MAC in the last one all the same. */
+    for (u32 i = 1; i < 16; i++) {
+        wr(n, REG_RAL0 + 8 * i, 0);
+        wr(n, REG_RAH0 + 8 * i, 0);
+    }
+    if (rd(n, REG_RAH0 + 8 * 15) != 0) {
+        check_fail(res, "RAH15 reads 0x%x after the guest cleared it", rd(n, REG_RAH0 + 8 * 15));
+        return false;
+    }
     wr(n, REG_CTRL, rd(n, REG_CTRL) | CTRL_SLU | CTRL_ASDE);
     rings_setup(n, (u32)rx_ring, (u32)tx_ring);
     wr(n, REG_TIPG, 10u | (8u << 10) | (6u << 20));

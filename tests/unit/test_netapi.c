@@ -102,6 +102,30 @@ START_TEST(classify_by_mac_and_ip)
 }
 END_TEST
 
+START_TEST(stack_mac_is_its_own_and_sorts_apart)
+{
+    u8 mine[6], f[64];
+    struct net_frame_info i;
+
+    /* QEMU's MAC is locally administered already: the last bit tells them apart. */
+    net_stack_mac(nic_mac, mine);
+    ck_assert_mem_eq(mine, "\x52\x54\x00\x12\x34\x57", 6);
+    /* A universal (burned-in) MAC becomes a local one; a group bit never survives. */
+    net_stack_mac((const u8 *)"\x00\x1b\x21\xaa\xbb\xcc", mine);
+    ck_assert_mem_eq(mine, "\x02\x1b\x21\xaa\xbb\xcd", 6);
+    net_stack_mac((const u8 *)"\x01\x00\x00\x00\x00\x01", mine);
+    ck_assert_mem_eq(mine, "\x02\x00\x00\x00\x00\x00", 6);
+    /* Sorted with it: the stack's MAC to the stack, the NIC's (the guest's) to the guest. */
+    net_stack_mac(nic_mac, mine);
+    make_frame(f, mine, NET_ETHERTYPE_ARP, 0x0A000264);
+    net_frame_parse(f, 42, &i);
+    ck_assert_int_eq(net_frame_classify(&i, mine, 0x0A000264), NET_TO_STACK);
+    make_frame(f, nic_mac, NET_ETHERTYPE_IPV4, 0x0A00020F);
+    net_frame_parse(f, 42, &i);
+    ck_assert_int_eq(net_frame_classify(&i, mine, 0x0A000264), NET_TO_GUEST);
+}
+END_TEST
+
 /* A fake NIC and two endpoints that count what they get. */
 static unsigned sent, to_guest, to_stack;
 static int send_result;
@@ -183,13 +207,27 @@ START_TEST(each_module_routes_as_its_table_says)
     netapi_nic_receive(&ippass, f, n); /* for the stack's IP */
     n = make_frame(f, (const u8 *)"\xff\xff\xff\xff\xff\xff", NET_ETHERTYPE_ARP, STACK_IP);
     netapi_nic_receive(&ippass, f, n); /* a broadcast: both */
+    netapi_guest_send(&ippass, f, n); /* a broadcast: the wire and the stack */
+    netapi_stack_send(&ippass, f, n); /* the wire and the guest */
+    ck_assert_uint_eq(to_guest, 3);
+    ck_assert_uint_eq(to_stack, 3);
+    ck_assert_uint_eq(sent, 2);
+    /* One to the other: handed over, never on the wire (it would not come back). */
+    n = make_frame(f, stack_mac, NET_ETHERTYPE_IPV4, STACK_IP);
+    netapi_guest_send(&ippass, f, n);
+    n = make_frame(f, nic_mac, NET_ETHERTYPE_IPV4, 0x0A00020F);
+    netapi_stack_send(&ippass, f, n);
+    ck_assert_uint_eq(to_stack, 4);
+    ck_assert_uint_eq(to_guest, 4);
+    ck_assert_uint_eq(sent, 2);
+    /* For anyone else: the wire only. */
+    n = make_frame(f, (const u8 *)"\x52\x55\x0a\x00\x02\x02", NET_ETHERTYPE_IPV4, 0x0A000202);
     netapi_guest_send(&ippass, f, n);
     netapi_stack_send(&ippass, f, n);
-    ck_assert_uint_eq(to_guest, 2);
-    ck_assert_uint_eq(to_stack, 2);
-    ck_assert_uint_eq(sent, 2);
-    ck_assert_uint_eq(ippass.count.to_guest, 2);
-    ck_assert_uint_eq(ippass.count.to_stack, 2);
+    ck_assert_uint_eq(sent, 4);
+    ck_assert_uint_eq(to_stack + to_guest, 8);
+    ck_assert_uint_eq(ippass.count.to_guest, 4);
+    ck_assert_uint_eq(ippass.count.to_stack, 4);
     ck_assert_uint_eq(ippass.count.nic_in, 3);
     ck_assert_ptr_eq(netapi_nic(3), &ippass);
     ck_assert_ptr_null(netapi_nic(4));
@@ -308,6 +346,7 @@ int main(void)
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, parse_checks_every_header_it_reads);
     tcase_add_test(tc, classify_by_mac_and_ip);
+    tcase_add_test(tc, stack_mac_is_its_own_and_sorts_apart);
     tcase_add_test(tc, each_module_routes_as_its_table_says);
     tcase_add_test(tc, log_carries_arp_and_udp_only);
     tcase_add_test(tc, malformed_frames_never_pass_and_are_counted);

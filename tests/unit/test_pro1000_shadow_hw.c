@@ -26,9 +26,13 @@ static const struct {
     { 0x420, PRO1000_VREG_TDBAL },         { 0x438, PRO1000_VREG_TDT },
     /* a byte inside a register is that register */
     { PRO1000_TDBAL + 3, PRO1000_VREG_TDBAL },
-    /* CTRL and RCTL are watched; the rest is the device's, holes between ring registers too */
+    /* CTRL, RCTL, TCTL and the stack's RAL15/RAH15 are watched; the rest is the device's,
+     * holes between ring registers too, and the other receive address entries */
     { PRO1000_CTRL, PRO1000_VREG_CTRL },   { PRO1000_RCTL, PRO1000_VREG_RCTL },
-    { PRO1000_ICR, PRO1000_VREG_PASS },    { PRO1000_TCTL, PRO1000_VREG_PASS },
+    { PRO1000_ICR, PRO1000_VREG_PASS },    { PRO1000_TCTL, PRO1000_VREG_TCTL },
+    { 0x5478, PRO1000_VREG_RAL_STACK },    { 0x547C, PRO1000_VREG_RAH_STACK },
+    { 0x547E, PRO1000_VREG_RAH_STACK },    { 0x5470, PRO1000_VREG_PASS },
+    { 0x5480, PRO1000_VREG_PASS },         { PRO1000_RAH0, PRO1000_VREG_PASS },
     { PRO1000_RAL0, PRO1000_VREG_PASS },   { 0x280C, PRO1000_VREG_PASS },
     { 0x3814, PRO1000_VREG_PASS },         { 0x3828, PRO1000_VREG_PASS },
 };
@@ -43,6 +47,8 @@ START_TEST(ring_registers_are_virtual_the_rest_passes)
     ck_assert(!pro1000_vreg_is_ring(PRO1000_VREG_PASS));
     ck_assert(!pro1000_vreg_is_ring(PRO1000_VREG_CTRL));
     ck_assert(!pro1000_vreg_is_ring(PRO1000_VREG_RCTL));
+    ck_assert(!pro1000_vreg_is_ring(PRO1000_VREG_TCTL));
+    ck_assert(!pro1000_vreg_is_ring(PRO1000_VREG_RAH_STACK));
 }
 END_TEST
 
@@ -136,6 +142,11 @@ START_TEST(receive_buffer_sizes_and_the_device_rctl)
     u32 guest = PRO1000_RCTL_EN | PRO1000_RCTL_BAM | PRO1000_RCTL_BSEX | 1u << 16;
     ck_assert_uint_eq(pro1000_rctl_for_device(guest),
                       PRO1000_RCTL_EN | PRO1000_RCTL_BAM | PRO1000_RCTL_SECRC);
+    /* shared with the stack (ippass): on, with broadcasts, even if the guest has it off */
+    ck_assert_uint_eq(pro1000_rctl_for_shared_device(0),
+                      PRO1000_RCTL_EN | PRO1000_RCTL_BAM | PRO1000_RCTL_SECRC);
+    ck_assert_uint_eq(pro1000_rctl_for_shared_device((1u << 3) | 2u << 16), /* UPE */
+                      (1u << 3) | PRO1000_RCTL_EN | PRO1000_RCTL_BAM | PRO1000_RCTL_SECRC);
 }
 END_TEST
 
