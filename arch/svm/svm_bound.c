@@ -21,6 +21,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
 #include "arch/x86/lapic.h"
+#include "arch/x86/percpu.h"
 #include "common/base/irq.h"
 #include "common/base/kprintf.h"
 #include "common/vm/vcpu_events.h"
@@ -263,6 +264,18 @@ void svm_bound_set(struct svm_bound *b, struct vcpu *v, struct vmcb *vmcb, u64 t
         bound_on(b, c);
     b->tpr_entered = (u8)(read_cr8() & SVM_VINTR_V_TPR_MASK);
     c->vintr = (c->vintr & ~SVM_VINTR_V_TPR_MASK) | b->tpr_entered;
+    /* Only a VMM timer borrows the guest's timer. A guest that starts its own
+     * timer while it is borrowed races the loan: Linux booting under
+     * net=pass or ippass, whose network thread sleeps 1 ms at a time, hung
+     * at "Switch to symmetric I/O mode" or triple-faulted in about one boot
+     * of four on a loaded qemu-svm, and never with the loan left out. A
+     * sleeping thread's deadline keeps the rest of the bound: every physical
+     * interrupt exits whatever the guest's IF (a hidden NIC's MSI too). */
+    if (!this_cpu()->deadline_is_timer) {
+        if (b->borrowed)
+            give_back(b);
+        return;
+    }
     if (!lapic_rate || b->vector_stuck || lapic_mode() == LAPIC_MODE_OFF)
         return;
     if (!b->borrowed) {

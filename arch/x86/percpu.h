@@ -45,6 +45,10 @@ struct cpu {
     /** The host's NMI handler took a shootdown NMI: on AMD-V the NMI that
      *  exited reaches the host's IDT at STGI, before the exit handler asks. */
     u32 shootdown_nmi_in_host;
+    /** A VMM timer waits on this CPU, besides any sleeping thread, as of the
+     *  last deadline the run bound was given (common/start/guest_report.c):
+     *  AMD-V borrows the guest's local APIC timer only then (chapter 07). */
+    bool deadline_is_timer;
     /** The CPU's GDT; its TSS descriptor points at tss. */
     u64 gdt[DESC_GDT_ENTRIES] __attribute__((aligned(16)));
     struct desc_tss tss __attribute__((aligned(16))); /**< the CPU's TSS: its IST stacks */

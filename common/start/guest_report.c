@@ -94,7 +94,9 @@ static bool vmm_work_run(void)
 static u64 vmm_work_deadline_tsc(void)
 {
     u64 deadline = timer_next_deadline_tsc();
-    if (thread_count() && this_cpu()->index == 0) {
+    struct cpu *c = this_cpu();
+    c->deadline_is_timer = deadline != ~0ULL;
+    if (thread_count() && c->index == 0) {
         u64 due_us = thread_next_due_us();
         u64 due = due_us == ~0ULL ? ~0ULL : clock_us_to_tsc(due_us);
         if (due < deadline)
