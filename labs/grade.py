@@ -294,13 +294,10 @@ class Emu:
 
 
 def earlier_part_hint(lab, part, todos):
-    """A line saying so when a later part's emulator check stopped at a stub of the
-    lab's first part: the check boots the whole lab, so the student who did part 2
-    first sees why it fails (the stub's own message follows). [] otherwise."""
-    if part <= 1:
-        return []
+    """[a line] when a later part's emulator check stopped at a part 1 stub of the lab
+    (the check boots the whole lab; the stub's own message follows), else []."""
     own = re.compile(rf"LAB {lab} TODO: (?!part \d+:)")
-    if not any(own.match(t) for t in todos):
+    if part <= 1 or not any(own.match(t) for t in todos):
         return []
     return [f"this part {part} check boots the whole lab, and part 1 is not done yet: "
             f"finish it first (make grade LAB={lab} PART=1)"]
