@@ -259,10 +259,8 @@ class Emu:
                "--target", self.target, "--jobs", "1", "--out", str(out_dir),
                "--timeout-scale", str(ctx.timeout_scale)]
         rc, out = run(cmd, ctx.tree, self.timeout * ctx.timeout_scale)
-        logs = self._logs(out_dir)
-        # A stub reached is the whole story; otherwise the panic, fault, `not ok`
-        # and stop lines come first.
-        todos = todo_lines(logs)
+        todos = todo_lines(self._logs(out_dir))
+        # A stub reached is the whole story; otherwise the panic, fault, `not ok` and stop lines.
         first = earlier_part_hint(ctx.lab, part_of(self), todos) + todos + report_lines(
             {p: self._port_text(out_dir, p) for p in PORTS}, self._events(out_dir),
             ctx.tree / "build" / "bookvisor.elf")
