@@ -91,7 +91,10 @@ static bool addressed_to(const struct net_frame_info *f, const u8 mac[6])
  * handed over here: to the other's MAC, there only; a broadcast or
  * multicast, to the other and the wire. The guest's MAC is the NIC's.
  */
-static void ippass_from_guest(struct net_nic *nic, const u8 *frame, size_t len)
+/* One side's frame: to the other side when addressed to it (to_mac) or sent
+ * to many, and to the wire unless only the other side is meant. */
+static void ippass_hand_over(struct net_nic *nic, const u8 *frame, size_t len, const u8 *to_mac,
+                             const struct net_endpoint *to, u64 *to_count)
 {
     struct net_frame_info f;
 
@@ -100,24 +103,20 @@ static void ippass_from_guest(struct net_nic *nic, const u8 *frame, size_t len)
         nic->count.dropped++;
         return;
     }
-    if (f.multicast || addressed_to(&f, nic->stack_mac))
-        deliver(nic, &nic->stack, &nic->count.to_stack, frame, len);
-    if (!addressed_to(&f, nic->stack_mac))
+    if (f.multicast || addressed_to(&f, to_mac))
+        deliver(nic, to, to_count, frame, len);
+    if (!addressed_to(&f, to_mac))
         to_wire(nic, frame, len);
+}
+
+static void ippass_from_guest(struct net_nic *nic, const u8 *frame, size_t len)
+{
+    ippass_hand_over(nic, frame, len, nic->stack_mac, &nic->stack, &nic->count.to_stack);
 }
 
 static void ippass_from_stack(struct net_nic *nic, const u8 *frame, size_t len)
 {
-    struct net_frame_info f;
-
-    if (net_frame_parse(frame, len, &f) != NET_FRAME_OK) {
-        nic->count.dropped++;
-        return;
-    }
-    if (f.multicast || addressed_to(&f, nic->mac))
-        deliver(nic, &nic->guest, &nic->count.to_guest, frame, len);
-    if (!addressed_to(&f, nic->mac))
-        to_wire(nic, frame, len);
+    ippass_hand_over(nic, frame, len, nic->mac, &nic->guest, &nic->count.to_guest);
 }
 
 /* filter: ip with a guard between the NIC and the stack (net_filter.c). */
