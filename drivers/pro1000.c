@@ -351,6 +351,11 @@ static void pro1000_interrupt(void *ctx, u8 vector)
 static void start_interrupts(struct pro1000 *p, const char *msi)
 {
     p->vector = -1;
+    /* msi=yes where it cannot be: said, and the device works as without it. */
+    if (msi && strcmp(msi, "yes") == 0 && (p->shared || !p->dev->fn.cap_msi))
+        kprintf("bookvisor: pro1000: %s: msi=yes, but %s; ignored\n", p->name,
+                p->shared ? "the guest keeps the device and its interrupt"
+                          : "the device has no MSI capability (polled)");
     if (p->shared || !p->dev->fn.cap_msi || (msi && strcmp(msi, "no") == 0))
         return;
     p->vector = pci_msi_to_vmm(p->dev, pro1000_interrupt, p);
