@@ -4,6 +4,7 @@
  * the pure part is pro1000_hw.c).
  */
 #include "drivers/pro1000.h"
+#include "arch/x86/percpu.h"
 #include "arch/x86/phys.h"
 #include "common/base/clock.h"
 #include "common/base/kprintf.h"
@@ -42,6 +43,9 @@ struct pro1000 {
     u32 tx_clean;                  /* the oldest transmit descriptor not yet seen done */
     u32 tx_told;                   /* the TDT the device was last given */
     bool tx_hold;                  /* test.pro1000_tx_hold: TDT written only by the poll */
+    /* Shared with the stack (ippass): the CPU whose guest frame was just promised
+     * room (shadow_tx_room()); other CPUs' sends leave it one descriptor. */
+    const struct cpu *tx_promised_to;
     void *up;                      /* the sink's handle */
     u64 rx_dropped;                /* frames the device marked bad or split */
     bool shared;                   /* the guest keeps the device: its rings are mediated */
@@ -194,7 +198,9 @@ static void tx_tell_locked(struct pro1000 *p)
 /* pro1000_send() with tx_lock held. */
 static int send_locked(struct pro1000 *p, const u8 *frame, size_t len)
 {
-    if (tx_free_locked(p) == 0)
+    u32 kept = p->tx_promised_to && p->tx_promised_to != this_cpu() ? 1 : 0;
+
+    if (tx_free_locked(p) <= kept)
         return -1;
     memcpy(phys_to_virt(tx_buf_pa(p, p->tx_tail)), frame, len);
     pro1000_tx_fill(&p->tx[p->tx_tail], tx_buf_pa(p, p->tx_tail), (u16)len);
@@ -288,8 +294,19 @@ static void shadow_guest_send(void *dev, const u8 *frame, size_t len)
 
     if (sink && p->up)
         sink->guest_send(p->up, frame, len);
+    if (p->stack_shares) {
+        spin_lock(&p->tx_lock);
+        p->tx_promised_to = NULL;
+        spin_unlock(&p->tx_lock);
+    }
 }
 
+/*
+ * Room for the guest's next frame. Under ippass the network thread's stack
+ * sends on the same ring, maybe on another CPU: the descriptor promised here
+ * stays this CPU's until shadow_guest_send() is done (the shadow's lock lets
+ * one guest frame at a time through), so the frame cannot find it gone.
+ */
 static u32 shadow_tx_room(void *dev)
 {
     struct pro1000 *p = dev;
@@ -297,6 +314,8 @@ static u32 shadow_tx_room(void *dev)
 
     spin_lock(&p->tx_lock);
     room = tx_free_locked(p);
+    if (room && p->stack_shares)
+        p->tx_promised_to = this_cpu();
     spin_unlock(&p->tx_lock);
     return room;
 }

@@ -187,14 +187,11 @@ static bool take_frame(struct pro1000_shadow *s)
 /* Send what is left of the held frame while bookvisor's ring has room; false if it ran out. */
 static bool send_held(struct pro1000_shadow *s)
 {
-    size_t len = 0;
-
     while (s->held_sent < s->held_sends) {
-        if (s->ops->tx_room(s->dev) == 0)
-            return false;
-        if (!s->tse) {
-            s->ops->guest_send(s->dev, s->frame, s->gathered);
-        } else {
+        const u8 *out = s->frame;
+        size_t len = s->gathered;
+
+        if (s->tse) {
             enum pro1000_offload_result r =
                 pro1000_tso_segment(s->frame, s->gathered, &s->ctx_tso, s->popts, s->held_sent,
                                     s->segment, sizeof(s->segment), &len);
@@ -202,9 +199,14 @@ static bool send_held(struct pro1000_shadow *s)
                 offload_refused(s, r); /* the rest of the frame is dropped */
                 return true;
             }
-            s->count.tso_segments++;
-            s->ops->guest_send(s->dev, s->segment, len);
+            out = s->segment;
         }
+        /* The room it is given is kept for it until guest_send() returns (pro1000.c). */
+        if (s->ops->tx_room(s->dev) == 0)
+            return false;
+        if (s->tse)
+            s->count.tso_segments++;
+        s->ops->guest_send(s->dev, out, len);
         s->held_sent++;
     }
     return true;

@@ -47,7 +47,12 @@ struct pro1000_shadow_ops {
     void (*poll)(void *dev);
     /** The guest sent one whole frame (the bytes are only valid during the call). */
     void (*guest_send)(void *dev, const u8 *frame, size_t len);
-    /** Descriptors free in bookvisor's transmit ring now (called with the shadow's lock). */
+    /**
+     * Descriptors free in bookvisor's transmit ring now (called with the
+     * shadow's lock). When it answers more than 0, one of them stays kept
+     * for the guest_send() that follows at once (the stack's frames under
+     * ippass cannot take it in between).
+     */
     u32 (*tx_room)(void *dev);
 };
 
