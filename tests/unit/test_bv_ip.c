@@ -5,7 +5,9 @@
  * sequence number and data, ignores an echo request whose checksum is bad,
  * logs its address, and with DHCP starts by broadcasting a DISCOVER. Its
  * TCP echo server (net/lwip/bv_echo.c) accepts a connection, sends the
- * bytes back with a valid checksum, and closes when the client does.
+ * bytes back with a valid checksum, and closes when the client does; what
+ * arrives while its send buffer is full is held, never refused, so the ACKs
+ * that come with more data still free the buffer and every byte comes back.
  * unit-sources: net/lwip/bv_ip.c net/lwip/bv_echo.c net/lwip/bv_log.c net/lwip/bv_tcp.c net/netapi.c net/net_frame.c net/net_filter.c common/lib/format.c common/lib/kstring.c third_party/lwip-src/src/core/[a-z]*.c third_party/lwip-src/src/core/ipv4/[a-z]*.c third_party/lwip-src/src/netif/ethernet.c
  * unit-cflags: -Inet/lwip -Ithird_party/lwip-src/src/include -Wno-unused-parameter -Wno-missing-field-initializers -Wno-address -Wno-sign-compare
  */
@@ -224,11 +226,11 @@ static u16 tcp_sum(u32 src, u32 dst, const u8 *seg, size_t len)
     return inet_sum(buf, 12 + len);
 }
 
-/* A segment from the peer (10.0.2.2:40000) to the stack's port 7. */
-static size_t tcp_segment(u8 *f, u32 seq, u32 ack, u8 flags, const char *data)
+/* A segment from the peer (10.0.2.2:40000) to the stack's port 7 with dlen
+ * bytes of data; f holds at least 60 bytes and the whole frame. */
+static size_t tcp_segment_bytes(u8 *f, u32 seq, u32 ack, u8 flags, const u8 *data, size_t dlen)
 {
-    size_t dlen = strlen(data);
-    memset(f, 0, 128);
+    memset(f, 0, 60);
     memcpy(f, nic_mac, 6);
     memcpy(f + 6, peer_mac, 6);
     put16(f + 12, 0x0800);
@@ -251,6 +253,12 @@ static size_t tcp_segment(u8 *f, u32 seq, u32 ack, u8 flags, const char *data)
     memcpy(t + 20, data, dlen);
     put16(t + 16, tcp_sum(IP(10, 0, 2, 2), IP(10, 0, 2, 15), t, 20 + dlen));
     return 14 + 40 + dlen < 60 ? 60 : 14 + 40 + dlen;
+}
+
+/* The same with a text as its data (f holds at least 128 bytes). */
+static size_t tcp_segment(u8 *f, u32 seq, u32 ack, u8 flags, const char *data)
+{
+    return tcp_segment_bytes(f, seq, ack, flags, (const u8 *)data, strlen(data));
 }
 
 /* The first captured segment from port 7 to the peer whose flags include want, or NULL. */
@@ -312,6 +320,68 @@ START_TEST(echo_server_sends_the_bytes_back)
 }
 END_TEST
 
+/* Copy the data of every captured segment from port 7 into echo, at its offset
+ * from the server's first sequence number; *end: the furthest byte so far,
+ * *ack: the latest acknowledgement number the server sent. */
+static void collect_echo(u32 server_seq, u8 *echo, u32 size, u32 *end, u32 *ack)
+{
+    ck_assert_uint_le(out_n, 8); /* nothing was lost to the capture's limit */
+    for (unsigned i = 0; i < out_n; i++) {
+        const u8 *ip = find_segment(i, TCP_ACK);
+        if (ip != out[i] + 14)
+            continue;
+        const u8 *t = ip + 20;
+        u32 off = get32(t + 4) - server_seq, len = get16(ip + 2) - 20 - (t[12] >> 4) * 4;
+        ck_assert_uint_le(off + len, size);
+        memcpy(echo + off, t + (t[12] >> 4) * 4, len);
+        if (off + len > *end)
+            *end = off + len;
+        *ack = get32(t + 8);
+    }
+}
+
+START_TEST(echo_server_holds_what_its_send_buffer_cannot_take)
+{
+    enum { SEGS = 7, SEG = 1000, TOTAL = SEGS * SEG };
+    static u8 data[TOTAL], echo[TOTAL];
+    u8 f[1600];
+    u32 end = 0, ack = 0;
+
+    for (u32 i = 0; i < TOTAL; i++)
+        data[i] = (u8)(i * 7 + i / 251);
+    start(false);
+    netapi_nic_receive(&nic, f, arp_request(f));
+    ck_assert_int_eq(bv_echo_start(7, log_line), 0);
+    out_n = 0;
+    netapi_nic_receive(&nic, f, tcp_segment(f, 1000, 0, TCP_SYN, ""));
+    const u8 *ip = find_segment(0, TCP_SYN | TCP_ACK);
+    ck_assert_ptr_nonnull(ip);
+    u32 server_seq = get32(ip + 20 + 4) + 1;
+
+    /* Seven segments that acknowledge none of the echo: five leave 840 bytes of
+     * the send buffer (4 * 1460), the sixth does not fit whole, the seventh
+     * finds it full. */
+    for (u32 k = 0; k < SEGS; k++) {
+        out_n = 0;
+        netapi_nic_receive(&nic, f, tcp_segment_bytes(f, 1001 + k * SEG, server_seq,
+                                                      TCP_ACK | TCP_PSH, data + k * SEG, SEG));
+        collect_echo(server_seq, echo, TOTAL, &end, &ack);
+    }
+    /* The client acknowledges what came back, again and again, until nothing more comes. */
+    for (int round = 0; round < 20; round++) {
+        u32 before = end;
+        out_n = 0;
+        netapi_nic_receive(&nic, f, tcp_segment(f, 1001 + TOTAL, server_seq + end, TCP_ACK, ""));
+        collect_echo(server_seq, echo, TOTAL, &end, &ack);
+        if (end == before && end == TOTAL)
+            break;
+    }
+    ck_assert_uint_eq(ack, 1001 + TOTAL); /* every segment taken, the seventh too */
+    ck_assert_uint_eq(end, TOTAL);
+    ck_assert_mem_eq(echo, data, TOTAL);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("bv_ip");
@@ -320,6 +390,7 @@ int main(void)
     tcase_add_test(tc, ping_answered_with_its_own_data);
     tcase_add_test(tc, dhcp_starts_with_a_discover);
     tcase_add_test(tc, echo_server_sends_the_bytes_back);
+    tcase_add_test(tc, echo_server_holds_what_its_send_buffer_cannot_take);
     suite_add_tcase(s, tc);
     return unit_run_suite(s);
 }
