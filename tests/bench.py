@@ -44,6 +44,10 @@ kernel's short power-off path that /init asks for. One table, a row per goal:
 (a), (c) and (d) come from one boot on bochs-vmx. A missing kernel or bench build
 says SKIP with the reason; OVER is said, not failed; a run with no measurement
 fails.
+
+net-throughput: TCP echo throughput through QEMU's hostfwd, net=ip (bookvisor's
+lwIP echo server) against Linux's own e1000 driver under net=pass (busybox nc and
+cat), on qemu-svm; goal ip/pass >= 0.9 (tests/bench_net.py).
 """
 import argparse
 import os
@@ -55,6 +59,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import bench_net
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NPT_MIN_RATIO = 100         # goal: 4k-only takes 100 times more faults than default
@@ -470,7 +476,7 @@ def main():
     ap.add_argument("--mem", type=int, default=1536)
     ap.add_argument("--timeout", type=int, default=900)
     ap.add_argument("--part", choices=("all", "nested-paging", "cpuid-cost", "exit-costs",
-                                       "linux"),
+                                       "linux", "net-throughput"),
                     default="all",
                     help="run only one benchmark (default: all)")
     ap.add_argument("--linux-only", choices=("bochs", "qemu"),
@@ -485,6 +491,8 @@ def main():
         rc |= exit_costs(args)
     if args.part in ("all", "linux"):
         rc |= linux(args)
+    if args.part in ("all", "net-throughput"):
+        rc |= bench_net.net_throughput(args)
     return rc
 
 

@@ -2,16 +2,21 @@
 """tests/test_bench.py - the parsing and arithmetic of `make bench`'s linux part
 (tests/bench.py): bookvisor's counters and lines as it prints them at a stop, the
 bench build's tick sums and the share computed from them, the medians of the wall
-times, PASS/OVER. Runs in a second, without an emulator (`make test` runs it).
+times, PASS/OVER; and of its net-throughput part (tests/bench_net.py): its row, and
+its echo rounds against echo servers on this machine's loopback, a right one and
+wrong ones. Runs in a second, without an emulator (`make test` runs it).
 Prints one PASS/FAIL line per test and "bench-parse: N passed, M failed".
 """
 
+import socket
 import sys
+import threading
 import unittest
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench  # noqa: E402  (the path is set just above)
+import bench_net  # noqa: E402
 
 # The end of a real COM2 log (bochs-vmx, the bench build), with a second vCPU's
 # counters added as guest_report.c prints them.
@@ -101,6 +106,72 @@ class VerdictTest(unittest.TestCase):
     def test_missing_kernel_says_why(self):
         why = bench.linux_missing(Path(bench.ROOT) / "build" / "no-such-vmm.elf")
         self.assertIn("is missing", why)
+
+
+class NetRowTest(unittest.TestCase):
+    def test_row_round_trip(self):
+        row = bench_net.net_row(14.81e6, 2.03e6, "a note")
+        ip, pas, ratio, goal, mark, note = bench_net.parse_net_row(row)
+        self.assertEqual((ip, pas, goal, mark, note), (14.81, 2.03, 0.9, "PASS", "a note"))
+        self.assertAlmostEqual(ratio, 7.30)
+
+    def test_over_is_said(self):
+        self.assertEqual(bench_net.parse_net_row(bench_net.net_row(8.9e6, 10e6, "n"))[4],
+                         "OVER")
+        self.assertEqual(bench_net.parse_net_row(bench_net.net_row(9e6, 10e6, "n"))[4],
+                         "PASS")
+
+    def test_other_lines_refused(self):
+        self.assertIsNone(bench_net.parse_net_row("bench: net-throughput SKIP x is missing"))
+        self.assertIsNone(bench_net.parse_net_row("bench: FAIL net-throughput ip: why"))
+
+
+def serve_once(answer):
+    """A listener on 127.0.0.1 whose one connection is handed to ANSWER(conn); its port."""
+    srv = socket.create_server(("127.0.0.1", 0))
+
+    def run():
+        with srv:
+            conn, _ = srv.accept()
+            with conn:
+                answer(conn)
+
+    threading.Thread(target=run, daemon=True).start()
+    return srv.getsockname()[1]
+
+
+def echo_all(conn, change=None):
+    """Echo until the peer has sent everything; CHANGE(bytes) may spoil a chunk."""
+    while True:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return
+        conn.sendall(change(chunk) if change else chunk)
+
+
+class EchoRoundTest(unittest.TestCase):
+    DATA = bench_net.payload(300000)
+
+    def test_right_echo_is_timed(self):
+        seconds, why = bench_net.echo_round(serve_once(echo_all), self.DATA, 10)
+        self.assertIsNone(why)
+        self.assertGreater(seconds, 0)
+
+    def test_changed_byte_fails(self):
+        def flip(chunk):
+            return bytes([chunk[0] ^ 1]) + chunk[1:]
+        _, why = bench_net.echo_round(serve_once(lambda c: echo_all(c, flip)), self.DATA, 10)
+        self.assertRegex(why, r"^the echoed bytes differ from offset \d+$")
+
+    def test_early_close_fails(self):
+        def half(conn):
+            conn.sendall(conn.recv(1000))
+        _, why = bench_net.echo_round(serve_once(half), self.DATA, 10)
+        self.assertRegex(why, r"^the server closed after \d+ of 300000 bytes$|^receive after")
+
+    def test_no_server_fails(self):
+        _, why = bench_net.echo_round(bench_net.free_port(), self.DATA, 2)
+        self.assertRegex(why, r"^cannot connect: ")
 
 
 class Counting(unittest.TextTestResult):

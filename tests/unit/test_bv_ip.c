@@ -5,7 +5,10 @@
  * sequence number and data, ignores an echo request whose checksum is bad,
  * logs its address, and with DHCP starts by broadcasting a DISCOVER. Its
  * TCP echo server (net/lwip/bv_echo.c) accepts a connection, sends the
- * bytes back with a valid checksum, and closes when the client does.
+ * bytes back with a valid checksum, and closes when the client does; what
+ * arrives while its send buffer is full is held, never refused, so the ACKs
+ * that come with more data still free the buffer and every byte comes back;
+ * a fifth connection at once is refused with a reset.
  * unit-sources: net/lwip/bv_ip.c net/lwip/bv_echo.c net/lwip/bv_log.c net/lwip/bv_tcp.c net/netapi.c net/net_frame.c net/net_filter.c common/lib/format.c common/lib/kstring.c third_party/lwip-src/src/core/[a-z]*.c third_party/lwip-src/src/core/ipv4/[a-z]*.c third_party/lwip-src/src/netif/ethernet.c
  * unit-cflags: -Inet/lwip -Ithird_party/lwip-src/src/include -Wno-unused-parameter -Wno-missing-field-initializers -Wno-address -Wno-sign-compare
  */
@@ -28,6 +31,7 @@ static u8 out[8][1600];
 static size_t out_len[8];
 static unsigned out_n;
 static char logged[4][80];
+static char last_logged[80];
 static unsigned log_n;
 static u64 now;
 
@@ -51,6 +55,7 @@ static void log_line(const char *line)
 {
     if (log_n < 4)
         snprintf(logged[log_n], sizeof(logged[0]), "%s", line);
+    snprintf(last_logged, sizeof(last_logged), "%s", line);
     log_n++;
 }
 
@@ -206,6 +211,7 @@ START_TEST(dhcp_starts_with_a_discover)
 END_TEST
 
 #define PEER_PORT 40000
+static u16 peer_port = PEER_PORT; /* the peer's port in the segments below */
 #define TCP_FIN 0x01
 #define TCP_SYN 0x02
 #define TCP_PSH 0x08
@@ -224,11 +230,11 @@ static u16 tcp_sum(u32 src, u32 dst, const u8 *seg, size_t len)
     return inet_sum(buf, 12 + len);
 }
 
-/* A segment from the peer (10.0.2.2:40000) to the stack's port 7. */
-static size_t tcp_segment(u8 *f, u32 seq, u32 ack, u8 flags, const char *data)
+/* A segment from the peer (10.0.2.2:40000) to the stack's port 7 with dlen
+ * bytes of data; f holds at least 60 bytes and the whole frame. */
+static size_t tcp_segment_bytes(u8 *f, u32 seq, u32 ack, u8 flags, const u8 *data, size_t dlen)
 {
-    size_t dlen = strlen(data);
-    memset(f, 0, 128);
+    memset(f, 0, 60);
     memcpy(f, nic_mac, 6);
     memcpy(f + 6, peer_mac, 6);
     put16(f + 12, 0x0800);
@@ -241,7 +247,7 @@ static size_t tcp_segment(u8 *f, u32 seq, u32 ack, u8 flags, const char *data)
     put32(ip + 16, IP(10, 0, 2, 15));
     put16(ip + 10, inet_sum(ip, 20));
     u8 *t = ip + 20;
-    put16(t, PEER_PORT);
+    put16(t, peer_port);
     put16(t + 2, 7);
     put32(t + 4, seq);
     put32(t + 8, ack);
@@ -253,6 +259,12 @@ static size_t tcp_segment(u8 *f, u32 seq, u32 ack, u8 flags, const char *data)
     return 14 + 40 + dlen < 60 ? 60 : 14 + 40 + dlen;
 }
 
+/* The same with a text as its data (f holds at least 128 bytes). */
+static size_t tcp_segment(u8 *f, u32 seq, u32 ack, u8 flags, const char *data)
+{
+    return tcp_segment_bytes(f, seq, ack, flags, (const u8 *)data, strlen(data));
+}
+
 /* The first captured segment from port 7 to the peer whose flags include want, or NULL. */
 static const u8 *find_segment(unsigned from, u8 want)
 {
@@ -261,7 +273,7 @@ static const u8 *find_segment(unsigned from, u8 want)
         if (get16(out[i] + 12) != 0x0800 || ip[9] != 6)
             continue;
         const u8 *t = ip + (ip[0] & 0xF) * 4;
-        if (get16(t) == 7 && get16(t + 2) == PEER_PORT && (t[13] & want) == want)
+        if (get16(t) == 7 && get16(t + 2) == peer_port && (t[13] & want) == want)
             return ip;
     }
     return NULL;
@@ -312,6 +324,97 @@ START_TEST(echo_server_sends_the_bytes_back)
 }
 END_TEST
 
+/* Copy the data of every captured segment from port 7 into echo, at its offset
+ * from the server's first sequence number; *end: the furthest byte so far,
+ * *ack: the latest acknowledgement number the server sent. */
+static void collect_echo(u32 server_seq, u8 *echo, u32 size, u32 *end, u32 *ack)
+{
+    ck_assert_uint_le(out_n, 8); /* nothing was lost to the capture's limit */
+    for (unsigned i = 0; i < out_n; i++) {
+        const u8 *ip = find_segment(i, TCP_ACK);
+        if (ip != out[i] + 14)
+            continue;
+        const u8 *t = ip + 20;
+        u32 off = get32(t + 4) - server_seq, len = get16(ip + 2) - 20 - (t[12] >> 4) * 4;
+        ck_assert_uint_le(off + len, size);
+        memcpy(echo + off, t + (t[12] >> 4) * 4, len);
+        if (off + len > *end)
+            *end = off + len;
+        *ack = get32(t + 8);
+    }
+}
+
+START_TEST(echo_server_holds_what_its_send_buffer_cannot_take)
+{
+    enum { SEGS = 7, SEG = 1000, TOTAL = SEGS * SEG };
+    static u8 data[TOTAL], echo[TOTAL];
+    u8 f[1600];
+    u32 end = 0, ack = 0;
+
+    for (u32 i = 0; i < TOTAL; i++)
+        data[i] = (u8)(i * 7 + i / 251);
+    start(false);
+    netapi_nic_receive(&nic, f, arp_request(f));
+    ck_assert_int_eq(bv_echo_start(7, log_line), 0);
+    out_n = 0;
+    netapi_nic_receive(&nic, f, tcp_segment(f, 1000, 0, TCP_SYN, ""));
+    const u8 *ip = find_segment(0, TCP_SYN | TCP_ACK);
+    ck_assert_ptr_nonnull(ip);
+    u32 server_seq = get32(ip + 20 + 4) + 1;
+
+    /* Seven segments that acknowledge none of the echo: five leave 840 bytes of
+     * the send buffer (4 * 1460), the sixth does not fit whole, the seventh
+     * finds it full. */
+    for (u32 k = 0; k < SEGS; k++) {
+        out_n = 0;
+        netapi_nic_receive(&nic, f, tcp_segment_bytes(f, 1001 + k * SEG, server_seq,
+                                                      TCP_ACK | TCP_PSH, data + k * SEG, SEG));
+        collect_echo(server_seq, echo, TOTAL, &end, &ack);
+    }
+    /* The client acknowledges what came back, again and again, until nothing more comes. */
+    for (int round = 0; round < 20; round++) {
+        u32 before = end;
+        out_n = 0;
+        netapi_nic_receive(&nic, f, tcp_segment(f, 1001 + TOTAL, server_seq + end, TCP_ACK, ""));
+        collect_echo(server_seq, echo, TOTAL, &end, &ack);
+        if (end == before && end == TOTAL)
+            break;
+    }
+    ck_assert_uint_eq(ack, 1001 + TOTAL); /* every segment taken, the seventh too */
+    ck_assert_uint_eq(end, TOTAL);
+    ck_assert_mem_eq(echo, data, TOTAL);
+}
+END_TEST
+
+#define TCP_RST 0x04
+
+START_TEST(echo_server_refuses_a_fifth_connection)
+{
+    u8 f[128];
+
+    start(false);
+    netapi_nic_receive(&nic, f, arp_request(f));
+    ck_assert_int_eq(bv_echo_start(7, log_line), 0);
+    for (u16 i = 0; i < 5; i++) {
+        peer_port = (u16)(PEER_PORT + i);
+        out_n = 0;
+        netapi_nic_receive(&nic, f, tcp_segment(f, 1000, 0, TCP_SYN, ""));
+        const u8 *ip = find_segment(0, TCP_SYN | TCP_ACK);
+        ck_assert_ptr_nonnull(ip);
+        out_n = 0;
+        netapi_nic_receive(&nic, f, tcp_segment(f, 1001, get32(ip + 20 + 4) + 1, TCP_ACK, ""));
+        if (i < 4) {
+            ck_assert_str_eq(last_logged, "echo: connection accepted");
+            ck_assert_ptr_null(find_segment(0, TCP_RST));
+        }
+    }
+    /* The table is full: the fifth gets a reset and a line; the four go on. */
+    ck_assert_str_eq(last_logged, "echo: connection refused, 4 open already");
+    ck_assert_ptr_nonnull(find_segment(0, TCP_RST));
+    peer_port = PEER_PORT;
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("bv_ip");
@@ -320,6 +423,8 @@ int main(void)
     tcase_add_test(tc, ping_answered_with_its_own_data);
     tcase_add_test(tc, dhcp_starts_with_a_discover);
     tcase_add_test(tc, echo_server_sends_the_bytes_back);
+    tcase_add_test(tc, echo_server_holds_what_its_send_buffer_cannot_take);
+    tcase_add_test(tc, echo_server_refuses_a_fifth_connection);
     suite_add_tcase(s, tc);
     return unit_run_suite(s);
 }
