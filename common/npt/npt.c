@@ -2,9 +2,9 @@
  * @file common/npt/npt.c
  * @brief The guest-physical map builder (see common/npt/npt.h).
  *
- * Two parts: the page-size rule (npt_largest_size) and the tables (walk,
- * split, merge, reclaim). The layout they read, a sorted range list, is
- * common/npt/npt_layout.c.
+ * Three parts: the layout's lookups, the page-size rule (npt_largest_size)
+ * and the tables (walk, split, merge, reclaim). Changing the layout, a
+ * sorted range list, is common/npt/npt_layout.c.
  * Table levels follow the hardware: 4 = PML4 ... 1 = PT; "a table at level L"
  * holds entries of level L, each covering npt_level_size(L) bytes.
  */
@@ -14,13 +14,71 @@
 #define ENTRIES_PER_TABLE 512
 #define TABLE_BYTES 4096
 
-/* ==== the layout's questions the page-size rule asks (the rest: npt_layout.c) ==== */
+/* ==== the layout's lookups (changing it: npt_layout.c) ==== */
+
+/* Index of the first range ending after gpa (nranges if none). Static, so
+ * that the lookups and the builder inline it (the fault path: chapter 14). */
+static unsigned find_range(const struct npt_layout *layout, u64 gpa)
+{
+    unsigned lo = 0, hi = layout->nranges;
+
+    while (lo < hi) {
+        unsigned mid = lo + (hi - lo) / 2;
+
+        if (layout->ranges[mid].end > gpa)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+static const struct npt_range *range_at(const struct npt_layout *layout, u64 gpa)
+{
+    unsigned i = find_range(layout, gpa);
+
+    if (i < layout->nranges && layout->ranges[i].start <= gpa)
+        return &layout->ranges[i];
+    return NULL;
+}
+
+unsigned npt_layout_range_index(const struct npt_layout *layout, u64 gpa)
+{
+    return find_range(layout, gpa);
+}
+
+const struct npt_range *npt_layout_range_at(const struct npt_layout *layout, u64 gpa)
+{
+    return range_at(layout, gpa);
+}
+
+enum npt_kind npt_layout_kind_at(const struct npt_layout *layout, u64 gpa)
+{
+    const struct npt_range *r = range_at(layout, gpa);
+
+    return r ? (enum npt_kind)r->kind : NPT_KIND_NOT_BACKED;
+}
+
+void npt_layout_kinds_at(const struct npt_layout *layout, u64 first, u64 last,
+                         enum npt_kind *kind_first, enum npt_kind *kind_last)
+{
+    unsigned i = find_range(layout, first);
+    const struct npt_range *r = i < layout->nranges ? &layout->ranges[i] : NULL;
+
+    *kind_first = r && r->start <= first ? (enum npt_kind)r->kind : NPT_KIND_NOT_BACKED;
+    /* The ranges are sorted: below r's end, last is in r or in the gap before it. */
+    if (r && last < r->end) {
+        *kind_last = r->start <= last ? (enum npt_kind)r->kind : NPT_KIND_NOT_BACKED;
+        return;
+    }
+    *kind_last = npt_layout_kind_at(layout, last);
+}
 
 /* Is [base, base + size) covered, without gaps, by ranges of one kind? */
 static bool block_is_one_kind(const struct npt_layout *layout, u64 base, u64 size,
                               enum npt_kind kind)
 {
-    unsigned i = npt_layout_range_index(layout, base);
+    unsigned i = find_range(layout, base);
     u64 pos = base, end = base + size;
 
     while (pos < end) {
@@ -367,7 +425,7 @@ static bool block_has_mapping(const struct npt *map, u64 gpa, u64 size)
 /* End of the unmappable stretch starting at gpa, at most e. */
 static u64 unmappable_end(const struct npt_layout *layout, u64 gpa, u64 e)
 {
-    unsigned i = npt_layout_range_index(layout, gpa);
+    unsigned i = find_range(layout, gpa);
     u64 next = NPT_ADDR_LIMIT;
 
     if (i < layout->nranges)
@@ -528,7 +586,7 @@ enum npt_status npt_unhook_page(struct npt *map, struct npt_layout *layout, u64 
 
     if (gpa >= NPT_ADDR_LIMIT)
         return NPT_ERR_BAD_ARG;
-    r = npt_layout_range_at(layout, page);
+    r = range_at(layout, page);
     if (!r || r->kind != NPT_KIND_HOOKED)
         return NPT_ERR_NOT_HOOKED;
     st = npt_layout_set(layout, page, NPT_4K, (enum npt_kind)r->hooked_over);

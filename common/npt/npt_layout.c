@@ -1,64 +1,19 @@
 /**
  * @file common/npt/npt_layout.c
- * @brief The guest-physical layout (see common/npt/npt.h): a sorted list of
- *        ranges, each of one kind, that the map builder (common/npt/npt.c)
- *        reads. Pure: the VMM and the unit tests compile the same file.
+ * @brief Changing the guest-physical layout (see common/npt/npt.h): a sorted
+ *        list of ranges, each of one kind, split and merged as kinds are set.
+ *        Its lookups, which the fault and emulation paths call, are in
+ *        common/npt/npt.c, where the map builder inlines them (chapter 14).
+ *        Pure: the VMM and the unit tests compile the same file.
  */
 #include "common/npt/npt.h"
 #include "common/lib/kstring.h"
-
-/* Index of the first range ending after gpa (nranges if none). */
-unsigned npt_layout_range_index(const struct npt_layout *layout, u64 gpa)
-{
-    unsigned lo = 0, hi = layout->nranges;
-
-    while (lo < hi) {
-        unsigned mid = lo + (hi - lo) / 2;
-
-        if (layout->ranges[mid].end > gpa)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return lo;
-}
-
-const struct npt_range *npt_layout_range_at(const struct npt_layout *layout, u64 gpa)
-{
-    unsigned i = npt_layout_range_index(layout, gpa);
-
-    if (i < layout->nranges && layout->ranges[i].start <= gpa)
-        return &layout->ranges[i];
-    return NULL;
-}
 
 void npt_layout_init(struct npt_layout *layout, const struct mtrr_state *mtrr, u32 flags)
 {
     layout->nranges = 0;
     layout->mtrr = *mtrr;
     layout->flags = flags;
-}
-
-enum npt_kind npt_layout_kind_at(const struct npt_layout *layout, u64 gpa)
-{
-    const struct npt_range *r = npt_layout_range_at(layout, gpa);
-
-    return r ? (enum npt_kind)r->kind : NPT_KIND_NOT_BACKED;
-}
-
-void npt_layout_kinds_at(const struct npt_layout *layout, u64 first, u64 last,
-                         enum npt_kind *kind_first, enum npt_kind *kind_last)
-{
-    unsigned i = npt_layout_range_index(layout, first);
-    const struct npt_range *r = i < layout->nranges ? &layout->ranges[i] : NULL;
-
-    *kind_first = r && r->start <= first ? (enum npt_kind)r->kind : NPT_KIND_NOT_BACKED;
-    /* The ranges are sorted: below r's end, last is in r or in the gap before it. */
-    if (r && last < r->end) {
-        *kind_last = r->start <= last ? (enum npt_kind)r->kind : NPT_KIND_NOT_BACKED;
-        return;
-    }
-    *kind_last = npt_layout_kind_at(layout, last);
 }
 
 /* Cut the range holding x in two at x, so no range straddles x. */
