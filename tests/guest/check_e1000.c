@@ -1,7 +1,7 @@
 /**
  * @file tests/guest/check_e1000.c
- * @brief e1000-pass and e1000-dma: the guest drives an 82540EM itself
- *        while bookvisor mediates it (`net=pass`, chapter 09).
+ * @brief e1000-pass and e1000-dma: the guest drives an 82540EM or an 82574L
+ *        itself while bookvisor mediates it (`net=pass`, chapter 09).
  *
  * A driver of the smallest kind: reset (through the I/O window, as Linux's
  * e1000 resets an 82540EM), the MAC from RAL0/RAH0, the other receive
@@ -23,7 +23,13 @@
  *   bookvisor's canary must be intact. A device left raw to the guest would
  *   instead read and write bookvisor's memory.
  *
- * The device's slot is `e1000.slot=bb:dd.f` (default 00:02.0).
+ * The device's slot is `e1000.slot=bb:dd.f` (default 00:02.0). On an 82574L
+ * (QEMU's e1000e) the I/O window is whichever BAR is an I/O one (BAR2 there),
+ * and `e1000.rx=ext` makes the receive ring one of *extended* descriptors
+ * (RFCTL.EXSTEN, as Linux's e1000e has it): the driver reads the write-back
+ * format (status and errors in bytes 8-11, the length in 12-13) and gives
+ * each descriptor its buffer address again; ICR must then also have shown
+ * the queue causes TXQ0 and RXQ0, which the 82574L's MSI-X vectors follow.
  */
 #include "check.h"
 #include "cpu.h"
@@ -49,6 +55,13 @@
 #define REG_TDT 0x3818
 #define REG_RAL0 0x5400
 #define REG_RAH0 0x5404
+#define REG_RFCTL 0x5008
+
+#define ID_82540EM 0x100E8086u
+#define ID_82574L 0x10D38086u
+#define RFCTL_EXSTEN (1u << 15)
+#define ICR_TXQ0 (1u << 22)
+#define ICR_RXQ0 (1u << 20)
 
 #define CTRL_RST (1u << 26)
 #define CTRL_SLU (1u << 6)
@@ -86,7 +99,42 @@ struct nic {
     u8 mac[6];
     u32 tx_next, rx_next; /* the next descriptor to fill, to look at */
     u32 icr_seen;         /* every cause ICR showed */
+    bool ext;             /* the receive ring holds extended descriptors (82574L) */
+    bool is_82574l;
 };
+
+/* The receive ring's current format: every look at a descriptor goes through these. */
+static bool rx_extended;
+
+static bool rx_done(u32 i)
+{
+    const volatile u8 *b = (const volatile u8 *)&rx_ring[i];
+
+    return b[rx_extended ? 8 : 12] & 1;
+}
+
+static u16 rx_len(u32 i)
+{
+    const volatile u8 *b = (const volatile u8 *)&rx_ring[i];
+    u32 at = rx_extended ? 12 : 8;
+
+    return (u16)(b[at] | b[at + 1] << 8);
+}
+
+static u8 rx_errors(u32 i)
+{
+    /* Extended: the errors are bits 31:24 of the status/error dword, in the legacy order. */
+    return ((const volatile u8 *)&rx_ring[i])[rx_extended ? 11 : 13];
+}
+
+/* Give descriptor i its buffer again: extended write-back overwrote the address. */
+static void rx_give(u32 i, u64 addr)
+{
+    volatile u8 *b = (volatile u8 *)&rx_ring[i];
+
+    for (u32 k = 0; k < 16; k++)
+        b[k] = k < 8 ? (u8)(addr >> (8 * k)) : 0;
+}
 
 static u32 rd(struct nic *n, u32 reg)
 {
@@ -126,9 +174,8 @@ static void cfg_write(struct slot s, u32 off, u32 value)
 static void rings_setup(struct nic *n, u32 rx_base, u32 tx_base)
 {
     memset(tx_ring, 0, sizeof(tx_ring));
-    memset(rx_ring, 0, sizeof(rx_ring));
     for (u32 i = 0; i < RING; i++)
-        rx_ring[i].addr = (u32)rx_buf[i];
+        rx_give(i, (u32)rx_buf[i]);
     wr(n, REG_TDBAL, tx_base);
     wr(n, REG_TDBAH, 0);
     wr(n, REG_TDLEN, sizeof(tx_ring));
@@ -157,6 +204,25 @@ static bool nic_slot(const struct check_context *ctx, struct check_result *res, 
     return true;
 }
 
+/* e1000.rx=ext: extended receive descriptors, an 82574L's only; false with the reason in res. */
+static bool rx_mode(const struct check_context *ctx, struct check_result *res, struct nic *n)
+{
+    const char *cmdline = ctx->boot->has_cmdline ? ctx->boot->cmdline : "";
+    u32 len = 0;
+    const char *v = cmdline_value(cmdline, "e1000.rx=", &len);
+
+    n->ext = v && len == 3 && memcmp(v, "ext", 3) == 0;
+    if (v && !n->ext && !(len == 6 && memcmp(v, "legacy", 6) == 0)) {
+        check_fail(res, "e1000.rx: want ext or legacy");
+        return false;
+    }
+    if (n->ext && !n->is_82574l) {
+        check_fail(res, "e1000.rx=ext needs an 82574L");
+        return false;
+    }
+    return true;
+}
+
 /* Find, reset and start the device; false with the reason in res. */
 static bool nic_open(const struct check_context *ctx, struct check_result *res, struct nic *n)
 {
@@ -165,18 +231,24 @@ static bool nic_open(const struct check_context *ctx, struct check_result *res, 
     memset(n, 0, sizeof(*n));
     if (!nic_slot(ctx, res, &s))
         return false;
-    if (cfg_read(s, 0) != 0x100E8086u) {
-        check_fail(res, "no 82540EM at %02x:%02x.%x (id 0x%08x)", s.bus, s.dev, s.fn,
-                   cfg_read(s, 0));
+    u32 id = cfg_read(s, 0);
+    if (id != ID_82540EM && id != ID_82574L) {
+        check_fail(res, "no 82540EM or 82574L at %02x:%02x.%x (id 0x%08x)", s.bus, s.dev, s.fn,
+                   id);
         return false;
     }
+    n->is_82574l = id == ID_82574L;
+    if (!rx_mode(ctx, res, n))
+        return false;
     cfg_write(s, 0x04, cfg_read(s, 0x04) | 0x7); /* I/O and memory decoding, bus mastering */
     n->regs = (volatile u8 *)(cfg_read(s, 0x10) & ~0xFu);
-    if ((cfg_read(s, 0x14) & 1) == 0) {
-        check_fail(res, "BAR1 is not the I/O window (0x%x)", cfg_read(s, 0x14));
+    for (u32 bar = 0x14; bar <= 0x24 && !n->io; bar += 4) /* QEMU: BAR1 (e1000), BAR2 (e1000e) */
+        if (cfg_read(s, bar) & 1)
+            n->io = (u16)(cfg_read(s, bar) & ~3u);
+    if (!n->io) {
+        check_fail(res, "no I/O BAR: no I/O window");
         return false;
     }
-    n->io = (u16)(cfg_read(s, 0x14) & ~3u);
     wr(n, REG_IMC, ~0u);
     io_wr(n, REG_CTRL, io_rd(n, REG_CTRL) | CTRL_RST);
     for (u32 i = 0; rd(n, REG_CTRL) & CTRL_RST; i++) {
@@ -207,6 +279,9 @@ static bool nic_open(const struct check_context *ctx, struct check_result *res, 
         return false;
     }
     wr(n, REG_CTRL, rd(n, REG_CTRL) | CTRL_SLU | CTRL_ASDE);
+    if (n->ext)
+        wr(n, REG_RFCTL, rd(n, REG_RFCTL) | RFCTL_EXSTEN);
+    rx_extended = n->ext;
     rings_setup(n, (u32)rx_ring, (u32)tx_ring);
     wr(n, REG_TIPG, 10u | (8u << 10) | (6u << 20));
     wr(n, REG_TCTL, (1u << 1) | (1u << 3) | (0x0Fu << 4) | (0x40u << 12)); /* EN, PSP */
@@ -259,8 +334,7 @@ static bool is_arp_reply(const u8 *f, u32 len)
  * descriptor or WAIT_MS passes. Every look reads ICR, an exit, so bookvisor's
  * network thread gets to run.
  */
-static volatile struct rxd *wait_rx(struct nic *n, bool (*want)(volatile struct rxd *d), u32 *ms,
-                                    u32 *sent)
+static volatile struct rxd *wait_rx(struct nic *n, bool (*want)(u32 i), u32 *ms, u32 *sent)
 {
     u64 start = 0, now = 0, last = 0;
 
@@ -275,25 +349,25 @@ static volatile struct rxd *wait_rx(struct nic *n, bool (*want)(volatile struct 
             (*sent)++;
             last = now;
         }
-        if (!(d->status & 1))
+        if (!rx_done(n->rx_next))
             continue;
-        if (want(d)) {
+        if (want(n->rx_next)) {
             /* The cause may have come with the frame, after this round's ICR read. */
             n->icr_seen |= rd(n, REG_ICR);
             *ms = (u32)(now - start) / 1000; /* under WAIT_MS: 32 bits hold it */
             return d;
         }
         /* Someone else's frame: give the descriptor back. */
-        d->status = 0;
+        rx_give(n->rx_next, (u32)rx_buf[n->rx_next]);
         wr(n, REG_RDT, n->rx_next);
         n->rx_next = (n->rx_next + 1) % RING;
     }
     return NULL;
 }
 
-static bool want_reply(volatile struct rxd *d)
+static bool want_reply(u32 i)
 {
-    return d->errors == 0 && is_arp_reply(rx_buf[d - rx_ring], d->length);
+    return rx_errors(i) == 0 && is_arp_reply(rx_buf[i], rx_len(i));
 }
 
 void check_e1000_pass(const struct check_context *ctx, struct check_result *res)
@@ -316,20 +390,24 @@ void check_e1000_pass(const struct check_context *ctx, struct check_result *res)
                    WAIT_MS, sent, rd(&n, REG_RDH), n.icr_seen);
         return;
     }
-    const u8 *f = rx_buf[d - rx_ring];
-    if ((n.icr_seen & (ICR_TXDW | ICR_RXT0)) != (ICR_TXDW | ICR_RXT0)) {
-        check_fail(res, "ICR never showed TXDW and RXT0 (seen 0x%x)", n.icr_seen);
+    const u8 *f = rx_buf[n.rx_next];
+    u32 causes = ICR_TXDW | ICR_RXT0 | (n.ext ? ICR_TXQ0 | ICR_RXQ0 : 0);
+    if ((n.icr_seen & causes) != causes) {
+        check_fail(res, "ICR never showed %s (seen 0x%x)",
+                   n.ext ? "TXDW, RXT0, TXQ0 and RXQ0" : "TXDW and RXT0", n.icr_seen);
         return;
     }
     check_note(res, "ARP reply from 10.0.2.2 (%02x:%02x:%02x:%02x:%02x:%02x) after %u ms, "
-               "%u requests, ICR TXDW and RXT0",
-               f[22], f[23], f[24], f[25], f[26], f[27], ms, sent);
+               "%u requests, ICR %s%s",
+               f[22], f[23], f[24], f[25], f[26], f[27], ms, sent,
+               n.ext ? "TXDW, RXT0, TXQ0 and RXQ0" : "TXDW and RXT0",
+               n.ext ? ", extended receive descriptors" : "");
 }
 
 /* A descriptor done with an error and nothing stored: bookvisor refused its buffer. */
-static bool want_refused(volatile struct rxd *d)
+static bool want_refused(u32 i)
 {
-    return d->errors != 0 && d->length == 0;
+    return rx_errors(i) != 0 && rx_len(i) == 0;
 }
 
 /*
@@ -396,12 +474,12 @@ void check_e1000_dma(const struct check_context *ctx, struct check_result *res)
     wr(&n, REG_RDT, 3);
     /* 4. A good receive ring whose first buffer is bookvisor's: the reply is refused. */
     rings_setup(&n, (u32)rx_ring, (u32)tx_ring);
-    rx_ring[0].addr = vmm + 0x3000;
+    rx_give(0, vmm + 0x3000);
     volatile struct rxd *d = wait_rx(&n, want_refused, &ms, &sent);
     if (!d) {
-        check_fail(res, "no receive descriptor came back refused in %u ms (first: status 0x%x "
+        check_fail(res, "no receive descriptor came back refused in %u ms (first: done %u "
                    "errors 0x%x length %u)",
-                   WAIT_MS, rx_ring[0].status, rx_ring[0].errors, rx_ring[0].length);
+                   WAIT_MS, rx_done(0), rx_errors(0), rx_len(0));
         return;
     }
     struct hypercall_regs c = { BOOKVISOR_HC_CHECK_CANARY, 0, 0, 0 };
