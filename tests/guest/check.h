@@ -158,6 +158,8 @@ void check_la57_ia32e(const struct check_context *ctx, struct check_result *res)
 void check_e1000_pass(const struct check_context *ctx, struct check_result *res);
 /** e1000-dma: rings and buffers aimed at bookvisor's memory are refused; the canary stays intact. */
 void check_e1000_dma(const struct check_context *ctx, struct check_result *res);
+/** e1000-msix: on an 82574L, the guest's own MSI-X entry takes its queue causes; one aimed at bookvisor is kept masked. */
+void check_e1000_msix(const struct check_context *ctx, struct check_result *res);
 /** net-spin: spin net.spin_ms=N ms with IF = 0 and no exits, while the host talks to bookvisor. */
 void check_net_spin(const struct check_context *ctx, struct check_result *res);
 

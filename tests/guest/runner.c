@@ -77,6 +77,7 @@ static const struct check checks[] = {
     /* Before net-wait, so that net-wait can keep bookvisor running after them. */
     { "e1000-pass", check_e1000_pass, CHECK_BY_NAME },
     { "e1000-dma", check_e1000_dma, CHECK_BY_NAME },
+    { "e1000-msix", check_e1000_msix, CHECK_BY_NAME },
     { "net-wait", check_net_wait, CHECK_BY_NAME },
     { "la57-ia32e", check_la57_ia32e, CHECK_BY_NAME },
     { "net-spin", check_net_spin, CHECK_BY_NAME },
