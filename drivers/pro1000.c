@@ -4,10 +4,12 @@
  * the pure part is pro1000_hw.c).
  */
 #include "drivers/pro1000.h"
+#include "arch/x86/percpu.h"
 #include "arch/x86/phys.h"
 #include "common/base/clock.h"
 #include "common/base/kprintf.h"
 #include "common/base/mem.h"
+#include "common/base/options.h"
 #include "common/lib/format.h"
 #include "common/lib/kstring.h"
 #include "drivers/nic_sink.h"
@@ -40,6 +42,11 @@ struct pro1000 {
     u32 rx_next;                   /* the next receive descriptor to look at */
     u32 tx_tail;                   /* the next transmit descriptor to fill */
     u32 tx_clean;                  /* the oldest transmit descriptor not yet seen done */
+    u32 tx_told;                   /* the TDT the device was last given */
+    bool tx_hold;                  /* test.pro1000_tx_hold: TDT written only by the poll */
+    /* Shared with the stack (ippass): the CPU whose guest frame was just promised
+     * room (shadow_tx_room()); other CPUs' sends leave it one descriptor. */
+    const struct cpu *tx_promised_to;
     void *up;                      /* the sink's handle */
     u64 rx_dropped;                /* frames the device marked bad or split */
     bool shared;                   /* the guest keeps the device: its rings are mediated */
@@ -132,7 +139,7 @@ static void program_rings(struct pro1000 *p)
     reg_write(p, PRO1000_TDLEN, PRO1000_RING_SIZE * sizeof(struct pro1000_tx_desc));
     reg_write(p, PRO1000_TDH, 0);
     reg_write(p, PRO1000_TDT, 0);
-    p->tx_tail = p->tx_clean = 0;
+    p->tx_tail = p->tx_clean = p->tx_told = 0;
 }
 
 /* Reset, then set up rings, address filter and both directions; interrupts stay masked. */
@@ -171,19 +178,37 @@ static bool bring_up(struct pro1000 *p, const char *slot)
     return true;
 }
 
-/* pro1000_send() with tx_lock held. */
-static int send_locked(struct pro1000 *p, const u8 *frame, size_t len)
+/* Reclaim what the device has sent; the descriptors free in the transmit ring (tx_lock held). */
+static u32 tx_free_locked(struct pro1000 *p)
 {
     while (p->tx_clean != p->tx_tail && pro1000_tx_done(&p->tx[p->tx_clean]))
         p->tx_clean = pro1000_ring_next(p->tx_clean, PRO1000_RING_SIZE);
-    if (pro1000_ring_free(p->tx_clean, p->tx_tail, PRO1000_RING_SIZE) == 0)
+    return pro1000_ring_free(p->tx_clean, p->tx_tail, PRO1000_RING_SIZE);
+}
+
+/* Tell the device of every filled descriptor (tx_lock held). */
+static void tx_tell_locked(struct pro1000 *p)
+{
+    /* The descriptors are in memory before the device is told: x86 keeps stores in order. */
+    __asm__ volatile("" ::: "memory");
+    if (p->tx_told != p->tx_tail)
+        reg_write(p, PRO1000_TDT, p->tx_tail);
+    p->tx_told = p->tx_tail;
+}
+
+/* pro1000_send() with tx_lock held. */
+static int send_locked(struct pro1000 *p, const u8 *frame, size_t len)
+{
+    u32 kept = p->tx_promised_to && p->tx_promised_to != this_cpu() ? 1 : 0;
+
+    if (tx_free_locked(p) <= kept)
         return -1;
     memcpy(phys_to_virt(tx_buf_pa(p, p->tx_tail)), frame, len);
     pro1000_tx_fill(&p->tx[p->tx_tail], tx_buf_pa(p, p->tx_tail), (u16)len);
     p->tx_tail = pro1000_ring_next(p->tx_tail, PRO1000_RING_SIZE);
-    /* The descriptor is in memory before the device is told: x86 keeps stores in order. */
-    __asm__ volatile("" ::: "memory");
-    reg_write(p, PRO1000_TDT, p->tx_tail);
+    /* Held for the test: a device that is slow to send, whose ring therefore fills. */
+    if (!p->tx_hold)
+        tx_tell_locked(p);
     return 0;
 }
 
@@ -225,7 +250,11 @@ static int pro1000_send(void *ctx, const u8 *frame, size_t len)
     return sent;
 }
 
-/* Hand every filled receive descriptor up, then give it back to the device. */
+/*
+ * Hand every filled receive descriptor up, then give it back to the device.
+ * Shared, also send the guest's frames that waited for room in the
+ * transmit ring (the shadow's lock, then tx_lock: after rx_lock is let go).
+ */
 static void pro1000_poll(void *ctx)
 {
     struct pro1000 *p = ctx;
@@ -233,6 +262,13 @@ static void pro1000_poll(void *ctx)
     spin_lock(&p->rx_lock);
     poll_locked(p);
     spin_unlock(&p->rx_lock);
+    if (p->tx_hold) {
+        spin_lock(&p->tx_lock);
+        tx_tell_locked(p);
+        spin_unlock(&p->tx_lock);
+    }
+    if (p->shared)
+        pro1000_shadow_tx_retry(&p->shadow);
 }
 
 /* net=pass: the guest's frames and its register accesses (pro1000_shadow.c). */
@@ -259,6 +295,30 @@ static void shadow_guest_send(void *dev, const u8 *frame, size_t len)
 
     if (sink && p->up)
         sink->guest_send(p->up, frame, len);
+    if (p->stack_shares) {
+        spin_lock(&p->tx_lock);
+        p->tx_promised_to = NULL;
+        spin_unlock(&p->tx_lock);
+    }
+}
+
+/*
+ * Room for the guest's next frame. Under ippass the network thread's stack
+ * sends on the same ring, maybe on another CPU: the descriptor promised here
+ * stays this CPU's until shadow_guest_send() is done (the shadow's lock lets
+ * one guest frame at a time through), so the frame cannot find it gone.
+ */
+static u32 shadow_tx_room(void *dev)
+{
+    struct pro1000 *p = dev;
+    u32 room;
+
+    spin_lock(&p->tx_lock);
+    room = tx_free_locked(p);
+    if (room && p->stack_shares)
+        p->tx_promised_to = this_cpu();
+    spin_unlock(&p->tx_lock);
+    return room;
 }
 
 static void pro1000_to_guest(void *ctx, const u8 *frame, size_t len)
@@ -293,11 +353,12 @@ static void pro1000_status(void *ctx, char *line, size_t size)
         return;
     }
     ksnprintf(line, size, "shadow rings: tx=%llu rx=%llu rx-no-room=%llu dma-refused=%llu "
-              "rx-dropped=%llu tso=%llu segments=%llu offload-refused=%llu",
+              "rx-dropped=%llu tso=%llu segments=%llu offload-refused=%llu tx-waits=%llu",
               (unsigned long long)c->tx_frames, (unsigned long long)c->rx_frames,
               (unsigned long long)c->rx_no_room, (unsigned long long)c->dma_refused,
               (unsigned long long)p->rx_dropped, (unsigned long long)c->tso_frames,
-              (unsigned long long)c->tso_segments, (unsigned long long)c->offload_refused);
+              (unsigned long long)c->tso_segments, (unsigned long long)c->offload_refused,
+              (unsigned long long)c->tx_waits);
     size_t used = strlen(line);
     if (p->shadow.ext.on && used < size) /* the 82574L's one refusal more */
         ksnprintf(line + used, size - used, " split-refused=%llu",
@@ -312,7 +373,7 @@ static void pro1000_bar_access(void *driver_data, u64 offset, u8 size, bool writ
 }
 
 static const struct pro1000_shadow_ops shadow_ops = { shadow_rings_lost, shadow_poll,
-                                                      shadow_guest_send };
+                                                      shadow_guest_send, shadow_tx_room };
 static void pro1000_io_access(void *driver_data, u32 offset, u8 size, bool write, u32 *value)
 {
     struct pro1000 *p = driver_data;
@@ -356,6 +417,11 @@ static void pro1000_interrupt(void *ctx, u8 vector)
 static void start_interrupts(struct pro1000 *p, const char *msi)
 {
     p->vector = -1;
+    /* msi=yes where it cannot be: said, and the device works as without it. */
+    if (msi && strcmp(msi, "yes") == 0 && (p->shared || !p->dev->fn.cap_msi))
+        kprintf("bookvisor: pro1000: %s: msi=yes, but %s; ignored\n", p->name,
+                p->shared ? "the guest keeps the device and its interrupt"
+                          : "the device has no MSI capability (polled)");
     if (p->shared || !p->dev->fn.cap_msi || (msi && strcmp(msi, "no") == 0))
         return;
     p->vector = pci_msi_to_vmm(p->dev, pro1000_interrupt, p);
@@ -410,6 +476,7 @@ static bool pro1000_new(struct pci_device *dev, const char *const *options, u32 
     p->vector = -1;
     p->model = model;
     p->regs = bar0->base;
+    p->tx_hold = vmm_options.test_pro1000_tx_hold;
     ksnprintf(p->name, sizeof(p->name), "pro1000.%u", nnics);
     /* The device decodes its registers and may DMA; the guest's writes to
      * the command register no longer reach it once it is hidden. */

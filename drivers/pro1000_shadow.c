@@ -89,43 +89,6 @@ static void offload_refused(struct pro1000_shadow *s, enum pro1000_offload_resul
                 s->name, s->gathered, pro1000_offload_result_text(r));
 }
 
-/* A segmentation frame goes out as its segments, each a frame of its own. */
-static enum pro1000_offload_result send_segments(struct pro1000_shadow *s)
-{
-    u32 count = 0;
-    size_t len = 0;
-    enum pro1000_offload_result r = pro1000_tso_check(s->gathered, &s->ctx_tso, &count);
-
-    for (u32 i = 0; r == PRO1000_OFFLOAD_OK && i < count; i++) {
-        r = pro1000_tso_segment(s->frame, s->gathered, &s->ctx_tso, s->popts, i, s->segment,
-                                sizeof(s->segment), &len);
-        if (r == PRO1000_OFFLOAD_OK) {
-            s->count.tso_segments++;
-            s->ops->guest_send(s->dev, s->segment, len);
-        }
-    }
-    if (r == PRO1000_OFFLOAD_OK)
-        s->count.tso_frames++;
-    return r;
-}
-
-/* The gathered frame is whole: carry out its offloads, send it. */
-static void send_gathered(struct pro1000_shadow *s)
-{
-    enum pro1000_offload_result r;
-
-    s->count.tx_frames++;
-    if (s->tse) {
-        r = send_segments(s);
-    } else {
-        r = pro1000_offload_checksums(s->frame, s->gathered, &s->ctx_sum, s->popts);
-        if (r == PRO1000_OFFLOAD_OK)
-            s->ops->guest_send(s->dev, s->frame, s->gathered);
-    }
-    if (r != PRO1000_OFFLOAD_OK)
-        offload_refused(s, r);
-}
-
 /* A context descriptor sets the context its TSE names, for the frames that follow. */
 static void take_context(struct pro1000_shadow *s, const struct pro1000_tx_desc *d)
 {
@@ -148,97 +111,259 @@ static void frame_begins(struct pro1000_shadow *s, const struct pro1000_tx_desc 
     s->tse = extended && (d->cmd & PRO1000_DCMD_TSE);
 }
 
-/* The guest moved TDT: send what it handed over, mark it done. */
-static void transmit(struct pro1000_shadow *s)
+/* The frame is whole: count it, carry out its checksums, and say what it becomes on the wire. */
+static void frame_ends(struct pro1000_shadow *s, const struct pro1000_tx_desc *last)
 {
-    bool any = false;
+    enum pro1000_offload_result r = PRO1000_OFFLOAD_OK;
+    struct pro1000_offload_ctx legacy;
+    u32 count = 1;
 
-    /* Tail on head hands nothing over (a driver's set-up writes TDT = 0 so, ring or not). */
-    if (s->tx.tail == s->tx.head || !ring_usable(s, &s->tx, &s->tx_refused_said, "transmit"))
+    s->tx_held = true;
+    s->held_sends = 0;
+    s->held_sent = 0;
+    if (s->gather_bad || s->gathered == 0)
         return;
-    while (pro1000_vring_pending(&s->tx)) {
-        u64 at = pro1000_vring_desc_addr(&s->tx, s->tx.head);
+    s->count.tx_frames++;
+    if (s->tse)
+        r = pro1000_tso_check(s->gathered, &s->ctx_tso, &count);
+    else if (pro1000_txd_legacy_checksum(last, &legacy))
+        r = pro1000_offload_checksums(s->frame, s->gathered, &legacy, PRO1000_POPTS_TXSM);
+    else
+        r = pro1000_offload_checksums(s->frame, s->gathered, &s->ctx_sum, s->popts);
+    if (r != PRO1000_OFFLOAD_OK) {
+        offload_refused(s, r);
+        return;
+    }
+    if (s->tse)
+        s->count.tso_frames++;
+    s->held_sends = count;
+}
+
+/*
+ * Gather the frame that starts at the guest's TDH, reading its descriptors
+ * but leaving them the guest's: false when its last descriptor has not been
+ * handed over yet. A context descriptor, or one of a type the device does
+ * not know, at TDH is a unit of its own (so that nonsense cannot stop the
+ * ring); inside a frame the latter spoils the frame.
+ */
+static bool take_frame(struct pro1000_shadow *s)
+{
+    u32 n = pro1000_vring_count(&s->tx), at = s->tx.head;
+
+    s->gathered = 0;
+    s->gather_bad = false;
+    s->in_frame = false;
+    for (u32 i = 0; i < pro1000_vring_pending(&s->tx); i++, at = pro1000_ring_next(at, n)) {
         struct pro1000_tx_desc d;
         u64 addr = 0;
         u32 len = 0;
         bool eop = false;
 
-        if (!pci_guest_ram_read(at, &d, sizeof(d)))
-            return; /* the ring was checked: only a change of the map gets here */
+        if (!pci_guest_ram_read(pro1000_vring_desc_addr(&s->tx, at), &d, sizeof(d)))
+            return false; /* the ring was checked: only a change of the map gets here */
         enum pro1000_txd_kind kind = pro1000_txd_parse(&d, &addr, &len, &eop);
-        if (kind == PRO1000_TXD_DATA) {
-            if (!s->in_frame)
-                frame_begins(s, &d);
-            gather(s, addr, len);
-        } else if (kind == PRO1000_TXD_CONTEXT) {
-            take_context(s, &d);
-        } else {
-            s->gather_bad = true;
+        s->held_descs = i + 1;
+        if (kind != PRO1000_TXD_DATA) {
+            if (kind == PRO1000_TXD_CONTEXT)
+                take_context(s, &d);
+            else
+                s->gather_bad = true;
+            if (!s->in_frame) {
+                frame_ends(s, &d); /* nothing gathered: nothing to send */
+                return true;
+            }
+            continue;
         }
-        if (kind == PRO1000_TXD_DATA && eop) {
-            if (!s->gather_bad && s->gathered)
-                send_gathered(s);
-            s->gathered = 0;
-            s->gather_bad = false;
-            s->in_frame = false;
+        if (!s->in_frame)
+            frame_begins(s, &d);
+        gather(s, addr, len);
+        if (eop) {
+            frame_ends(s, &d);
+            return true;
         }
-        pro1000_txd_complete(&d);
-        pci_guest_ram_write(at + 12, &d.status, 1);
-        s->tx.head = pro1000_ring_next(s->tx.head, pro1000_vring_count(&s->tx));
-        any = true;
     }
-    if (any)
+    return false;
+}
+
+/* Send what is left of the held frame while bookvisor's ring has room; false if it ran out. */
+static bool send_held(struct pro1000_shadow *s)
+{
+    while (s->held_sent < s->held_sends) {
+        const u8 *out = s->frame;
+        size_t len = s->gathered;
+
+        if (s->tse) {
+            enum pro1000_offload_result r =
+                pro1000_tso_segment(s->frame, s->gathered, &s->ctx_tso, s->popts, s->held_sent,
+                                    s->segment, sizeof(s->segment), &len);
+            if (r != PRO1000_OFFLOAD_OK) {
+                offload_refused(s, r); /* the rest of the frame is dropped */
+                return true;
+            }
+            out = s->segment;
+        }
+        /* The room it is given is kept for it until guest_send() returns (pro1000.c). */
+        if (s->ops->tx_room(s->dev) == 0)
+            return false;
+        if (s->tse)
+            s->count.tso_segments++;
+        s->ops->guest_send(s->dev, out, len);
+        s->held_sent++;
+    }
+    return true;
+}
+
+/* The held frame is gone: its descriptors are done, DD where RS asks. True if any asked. */
+static bool held_done(struct pro1000_shadow *s)
+{
+    u32 n = pro1000_vring_count(&s->tx);
+    bool reported = false;
+
+    for (u32 i = 0; i < s->held_descs; i++) {
+        u64 at = pro1000_vring_desc_addr(&s->tx, s->tx.head);
+        struct pro1000_tx_desc d;
+
+        if (pci_guest_ram_read(at, &d, sizeof(d)) && pro1000_txd_reports(&d)) {
+            pro1000_txd_complete(&d);
+            pci_guest_ram_write(at + 12, &d.status, 1);
+            reported = true;
+        }
+        s->tx.head = pro1000_ring_next(s->tx.head, n);
+    }
+    s->tx_held = false;
+    return reported;
+}
+
+/* Forget a held frame (the guest moved its ring or its head under it). */
+static void drop_held(struct pro1000_shadow *s)
+{
+    s->tx_held = false;
+    s->gathered = 0;
+    s->gather_bad = false;
+    s->in_frame = false;
+}
+
+/*
+ * Send every whole frame the guest handed over. A frame that finds
+ * bookvisor's transmit ring full stays in the guest's ring, TDH on its first
+ * descriptor, as a device leaves a frame it has not sent yet; the next TDT
+ * write or pro1000_shadow_tx_retry() goes on where it stopped.
+ */
+static void transmit(struct pro1000_shadow *s)
+{
+    bool reported = false;
+
+    /* Tail on head hands nothing over (a driver's set-up writes TDT = 0 so, ring or not). */
+    if (s->tx.tail == s->tx.head || !ring_usable(s, &s->tx, &s->tx_refused_said, "transmit"))
+        return;
+    while (s->tx_held || take_frame(s)) {
+        if (!send_held(s)) {
+            s->count.tx_waits++;
+            break;
+        }
+        reported |= held_done(s);
+    }
+    /* TXDW: a descriptor with RS was written back. Raised at once: bookvisor
+     * does not model the delay timers (IDE, TIDV, TADV; chapter 09). */
+    if (reported)
         raise_cause(s, PRO1000_ICR_TXDW);
+}
+
+void pro1000_shadow_tx_retry(struct pro1000_shadow *s)
+{
+    spin_lock(&s->lock);
+    if (s->tx_held)
+        transmit(s);
+    spin_unlock(&s->lock);
+}
+
+/* A frame for a guest receive buffer that is not its RAM: its descriptors come back with RXE. */
+static void to_guest_refused(struct pro1000_shadow *s, u32 descs, u64 addr, u32 len)
+{
+    u32 n = pro1000_vring_count(&s->rx);
+    struct pro1000_rx_desc d;
+
+    buffer_refused(s, "receive", addr, len);
+    for (u32 i = 0; i < descs; i++) {
+        u64 at = pro1000_vring_desc_addr(&s->rx, s->rx.head);
+        if (!pci_guest_ram_read(at, &d, sizeof(d)))
+            return;
+        /* Done with an error and no bytes, so that the guest's driver moves past it. */
+        pro1000_rxd_complete_piece(&d, 0, i + 1 == descs);
+        d.errors = PRO1000_RXD_RXE;
+        u32 wb = pro1000_shadow_rx_extend(s, &d); /* the guest's format: legacy or extended */
+        pci_guest_ram_write(at + wb, (const u8 *)&d + wb, 16 - wb);
+        s->rx.head = pro1000_ring_next(s->rx.head, n);
+    }
+}
+
+/*
+ * Put a frame of len bytes (and its CRC, when the guest keeps it) into
+ * descs descriptors from RDH on, buf bytes in each but the last. Every
+ * buffer is checked before a byte is written: a frame lands whole or not
+ * at all.
+ */
+static bool to_guest_pieces(struct pro1000_shadow *s, const u8 *frame, size_t len, bool fcs,
+                            u32 descs, u32 buf)
+{
+    u32 n = pro1000_vring_count(&s->rx), total = (u32)len + (fcs ? 4 : 0), at = s->rx.head;
+    struct pro1000_rx_desc d;
+    u8 tail[4];
+
+    for (u32 i = 0; i < descs; i++, at = pro1000_ring_next(at, n)) {
+        u32 piece = i + 1 < descs ? buf : total - i * buf;
+        if (!pci_guest_ram_read(pro1000_vring_desc_addr(&s->rx, at), &d, sizeof(d)))
+            return false;
+        if (!pci_guest_ram(d.addr, piece)) {
+            to_guest_refused(s, descs, d.addr, piece);
+            return false;
+        }
+    }
+    u32 crc = fcs ? pro1000_fcs(frame, len) : 0;
+    for (int i = 0; i < 4; i++)
+        tail[i] = (u8)(crc >> (8 * i));
+    for (u32 i = 0; i < descs; i++) {
+        u64 at_desc = pro1000_vring_desc_addr(&s->rx, s->rx.head);
+        u32 from = i * buf, piece = i + 1 < descs ? buf : total - from;
+        if (!pci_guest_ram_read(at_desc, &d, sizeof(d)))
+            return false;
+        /* The frame's bytes in this piece, then what of the CRC falls in it. */
+        u32 data = from >= len ? 0 : (u32)(len - from < piece ? len - from : piece);
+        pci_guest_ram_write(d.addr, frame + from, data);
+        if (data < piece)
+            pci_guest_ram_write(d.addr + data, tail + (from + data - len), piece - data);
+        pro1000_rxd_complete_piece(&d, (u16)piece, i + 1 == descs);
+        u32 wb = pro1000_shadow_rx_extend(s, &d); /* the guest's format: legacy or extended */
+        pci_guest_ram_write(at_desc + wb, (const u8 *)&d + wb, 16 - wb);
+        s->rx.head = pro1000_ring_next(s->rx.head, n);
+    }
+    return true;
 }
 
 void pro1000_shadow_to_guest(struct pro1000_shadow *s, const u8 *frame, size_t len)
 {
-    struct pro1000_rx_desc d;
-
     spin_lock(&s->lock);
-    u32 room = pro1000_shadow_rx_room(s);
+    u32 buf = pro1000_shadow_rx_room(s);
     bool fcs = !(s->rctl & PRO1000_RCTL_SECRC);
     size_t total = len + (fcs ? 4 : 0);
+    u32 descs = total > 0xFFFF ? 0 : pro1000_rx_descs_for((u32)total, buf);
 
-    if (!(s->rctl & PRO1000_RCTL_EN) || !pro1000_vring_pending(&s->rx)) {
+    if (!(s->rctl & PRO1000_RCTL_EN) || !pro1000_vring_pending(&s->rx) ||
+        !ring_usable(s, &s->rx, &s->rx_refused_said, "receive")) {
         s->count.rx_no_room++;
-        goto out;
-    }
-    if (!ring_usable(s, &s->rx, &s->rx_refused_said, "receive")) {
+    } else if (!pro1000_shadow_rx_format_ok(s)) {
+        /* packet split on an 82574L: counted and said there */
+    } else if (descs == 0) {
+        s->count.dma_refused++; /* a reserved buffer size: no descriptor can take it */
+    } else if (pro1000_vring_pending(&s->rx) < descs) {
+        /* Not all the room it needs: dropped whole, never half-written. */
         s->count.rx_no_room++;
-        goto out;
-    }
-    if (!pro1000_shadow_rx_format_ok(s))
-        goto out;
-    u64 at = pro1000_vring_desc_addr(&s->rx, s->rx.head);
-    if (!pci_guest_ram_read(at, &d, sizeof(d)))
-        goto out;
-    if (total > room || total > 0xFFFF) {
-        s->count.dma_refused++;
-        goto out; /* the descriptor stays the guest's for the next frame */
-    }
-    u8 tail[4];
-    u32 crc = fcs ? pro1000_fcs(frame, len) : 0;
-    for (int i = 0; i < 4; i++)
-        tail[i] = (u8)(crc >> (8 * i));
-    /* The whole buffer is checked first: nothing is written unless all of it may be. */
-    if (!pci_guest_ram(d.addr, total)) {
-        buffer_refused(s, "receive", d.addr, (u32)total);
-        /* Done with an error, so that the guest's driver moves past it. */
-        pro1000_rxd_complete(&d, 0);
-        d.errors = PRO1000_RXD_RXE;
     } else {
-        pci_guest_ram_write(d.addr, frame, len);
-        if (fcs)
-            pci_guest_ram_write(d.addr + len, tail, 4);
-        pro1000_rxd_complete(&d, (u16)total);
-        s->count.rx_frames++;
+        if (to_guest_pieces(s, frame, len, fcs, descs, buf))
+            s->count.rx_frames++;
+        /* RXT0 at once: bookvisor does not model the delay timers (RDTR, RADV; chapter 09). */
+        raise_cause(s, PRO1000_ICR_RXT0);
     }
-    u32 from = pro1000_shadow_rx_extend(s, &d); /* the guest's format: legacy or extended */
-    pci_guest_ram_write(at + from, (const u8 *)&d + from, 16 - from);
-    s->rx.head = pro1000_ring_next(s->rx.head, pro1000_vring_count(&s->rx));
-    raise_cause(s, PRO1000_ICR_RXT0);
-out:
     spin_unlock(&s->lock);
 }
 
@@ -275,9 +400,7 @@ static void guest_reset(struct pro1000_shadow *s, u32 ctrl)
     memset(&s->rx, 0, sizeof(s->rx));
     memset(&s->tx, 0, sizeof(s->tx));
     s->rctl = 0;
-    s->gathered = 0;
-    s->gather_bad = false;
-    s->in_frame = false;
+    drop_held(s);
     memset(&s->ctx_sum, 0, sizeof(s->ctx_sum));
     memset(&s->ctx_tso, 0, sizeof(s->ctx_tso));
     s->rx_refused_said = s->tx_refused_said = false;
@@ -359,6 +482,10 @@ static void dword_write(struct pro1000_shadow *s, u32 reg, enum pro1000_vreg r, 
         break;
     }
     *ring_field(s, r) = value;
+    /* A held frame's descriptors were counted from the old head, in the old ring. */
+    if (r == PRO1000_VREG_TDBAL || r == PRO1000_VREG_TDBAH || r == PRO1000_VREG_TDLEN ||
+        r == PRO1000_VREG_TDH)
+        drop_held(s);
     /* A new base or length is a new setting: its refusal is said again. */
     if (r == PRO1000_VREG_TDBAL || r == PRO1000_VREG_TDBAH || r == PRO1000_VREG_TDLEN)
         s->tx_refused_said = false;

@@ -8,14 +8,17 @@
  * virtual: the device runs on bookvisor's rings (drivers/pro1000.c), and
  * bookvisor moves the guest's frames between those and the guest's rings:
  *
- * - a write of the guest's TDT sends every frame from its TDH up to the new
- *   tail through the network API (the `pass` module puts it on the wire),
- *   after carrying out the checksum and segmentation offloads the guest's
- *   descriptors ask for (drivers/pro1000_offload.h), marks the descriptors
- *   done and raises TXDW through ICS;
- * - a frame the API delivers to the guest goes into the descriptor at the
- *   guest's RDH (if RDH has not reached RDT), which is marked done, and
- *   raises RXT0 through ICS.
+ * - a write of the guest's TDT sends every whole frame from its TDH up to
+ *   the new tail through the network API (the `pass` module puts it on the
+ *   wire), after carrying out the checksum and segmentation offloads the
+ *   guest's descriptors ask for (drivers/pro1000_offload.h), writes DD back
+ *   into those that ask for it (RS) and raises TXDW through ICS if any did;
+ *   when bookvisor's transmit ring is full the frame stays in the guest's
+ *   ring, TDH short of it, until pro1000_shadow_tx_retry() finds room;
+ * - a frame the API delivers to the guest goes into the descriptors from the
+ *   guest's RDH on, as many as its receive buffer size needs (EOP on the
+ *   last), if RDH is that far short of RDT (else it is dropped whole and
+ *   counted); they are marked done and RXT0 is raised through ICS.
  *
  * Guest memory is read and written only through pci_guest_ram_read() and
  * pci_guest_ram_write(): a ring or a buffer outside the guest's RAM (in
@@ -45,6 +48,13 @@ struct pro1000_shadow_ops {
     void (*poll)(void *dev);
     /** The guest sent one whole frame (the bytes are only valid during the call). */
     void (*guest_send)(void *dev, const u8 *frame, size_t len);
+    /**
+     * Descriptors free in bookvisor's transmit ring now (called with the
+     * shadow's lock). When it answers more than 0, one of them stays kept
+     * for the guest_send() that follows at once (the stack's frames under
+     * ippass cannot take it in between).
+     */
+    u32 (*tx_room)(void *dev);
 };
 
 /** Counts of what the mediation did and refused. */
@@ -56,6 +66,7 @@ struct pro1000_shadow_counts {
     u64 offload_refused; /**< frames dropped: their offload could not be carried out */
     u64 tso_frames;  /**< frames segmented (each counted once in tx_frames) */
     u64 tso_segments; /**< the segments they became */
+    u64 tx_waits;    /**< frames that waited in the guest's ring for room in bookvisor's */
 };
 
 /** One mediated device. */
@@ -75,6 +86,10 @@ struct pro1000_shadow {
     bool in_frame;                        /**< a data descriptor of that frame has come */
     u8 popts;                             /**< its offloads: its first descriptor's POPTS */
     bool tse;                             /**< its first descriptor asked for segmentation */
+    bool tx_held;                         /**< a whole frame gathered, not all sent yet */
+    u32 held_descs;                       /**< its descriptors, from the guest's TDH on */
+    u32 held_sends;                       /**< frames it becomes on the wire (segments; 0: dropped) */
+    u32 held_sent;                        /**< of those, sent already */
     bool reset_pending;                   /**< the guest reset the device; rings_lost() is due */
     bool stack_shares;                    /**< bookvisor's stack shares the NIC (ippass) */
     u8 stack_mac[6];                      /**< its MAC, kept in the device's RAL15/RAH15 */
@@ -119,6 +134,14 @@ void pro1000_shadow_access(struct pro1000_shadow *s, u64 offset, u8 size, bool w
  * Other offsets and sizes read all ones and drop writes.
  */
 void pro1000_shadow_io(struct pro1000_shadow *s, u32 offset, u8 size, bool write, u32 *value);
+
+/**
+ * Send what waits in the guest's transmit ring for room in bookvisor's
+ * (a frame held by a full ring), now that the driver may have reclaimed
+ * some; nothing when none waits. Called by the driver's poll, without its
+ * ring locks.
+ */
+void pro1000_shadow_tx_retry(struct pro1000_shadow *s);
 
 /** Put one frame received for the guest into its receive ring (the guest's endpoint). */
 void pro1000_shadow_to_guest(struct pro1000_shadow *s, const u8 *frame, size_t len);

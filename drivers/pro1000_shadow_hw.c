@@ -105,6 +105,21 @@ void pro1000_txd_complete(struct pro1000_tx_desc *d)
     d->status |= PRO1000_TXD_DD;
 }
 
+bool pro1000_txd_reports(const struct pro1000_tx_desc *d)
+{
+    return d->cmd & PRO1000_TXD_RS;
+}
+
+bool pro1000_txd_legacy_checksum(const struct pro1000_tx_desc *d, struct pro1000_offload_ctx *c)
+{
+    if ((d->cmd & PRO1000_TXD_DEXT) || !(d->cmd & PRO1000_TXD_IC))
+        return false;
+    /* TCP's rule for the result: a legacy checksum is stored as computed, 0 included. */
+    *c = (struct pro1000_offload_ctx){ .valid = true, .tucss = d->css, .tucso = d->cso,
+                                       .tucse = 0, .tucmd = PRO1000_TUCMD_TCP };
+    return true;
+}
+
 u32 pro1000_rctl_buf_bytes(u32 rctl)
 {
     static const u32 plain[4] = { 2048, 1024, 512, 256 };
@@ -127,11 +142,23 @@ u32 pro1000_rctl_for_shared_device(u32 guest_rctl)
 
 void pro1000_rxd_complete(struct pro1000_rx_desc *d, u16 len)
 {
+    pro1000_rxd_complete_piece(d, len, true);
+}
+
+void pro1000_rxd_complete_piece(struct pro1000_rx_desc *d, u16 len, bool last)
+{
     d->length = len;
     d->checksum = 0;
     d->errors = 0;
     d->special = 0;
-    d->status = PRO1000_RXD_DD | PRO1000_RXD_EOP | PRO1000_RXD_IXSM;
+    d->status = PRO1000_RXD_DD | PRO1000_RXD_IXSM | (last ? PRO1000_RXD_EOP : 0);
+}
+
+u32 pro1000_rx_descs_for(u32 total, u32 buf_bytes)
+{
+    if (buf_bytes == 0)
+        return 0;
+    return total / buf_bytes + (total % buf_bytes != 0);
 }
 
 u32 pro1000_fcs(const u8 *frame, size_t len)

@@ -17,6 +17,7 @@
 
 #include "common/lib/types.h"
 #include "drivers/pro1000_hw.h"
+#include "drivers/pro1000_offload.h"
 
 /** @name More registers and bits the mediation needs */
 /** @{ */
@@ -27,6 +28,7 @@
 #define PRO1000_RCTL_BSIZE (3u << 16) /**< receive buffer size field */
 #define PRO1000_RCTL_BSEX (1u << 25)  /**< buffer size times 16 */
 #define PRO1000_TXD_DEXT 0x20       /**< transmit command: an extended descriptor */
+#define PRO1000_TXD_IC 0x04         /**< legacy transmit command: insert a checksum (CSO, CSS) */
 #define PRO1000_RXD_IXSM 0x04       /**< receive status: ignore the checksum indications */
 #define PRO1000_RXD_RXE 0x80        /**< receive error: the frame was not received */
 /** @} */
@@ -118,6 +120,21 @@ enum pro1000_txd_kind pro1000_txd_parse(const struct pro1000_tx_desc *d, u64 *ad
 /** Mark a guest transmit descriptor done (status DD; the same byte in every format). */
 void pro1000_txd_complete(struct pro1000_tx_desc *d);
 
+/**
+ * Does the guest's transmit descriptor ask for its status back (RS, the same
+ * bit in all three formats)? Only then does the device write DD, and only
+ * such a descriptor raises TXDW (the 8254x manual's "Report Status").
+ */
+bool pro1000_txd_reports(const struct pro1000_tx_desc *d);
+
+/**
+ * A legacy descriptor's own checksum insertion (CMD.IC, read from a frame's
+ * last descriptor) as a checksum context: the sum from CSS to the frame's
+ * end, stored at CSO. False when the descriptor is extended or asks for none.
+ * Carry it out with pro1000_offload_checksums() and PRO1000_POPTS_TXSM.
+ */
+bool pro1000_txd_legacy_checksum(const struct pro1000_tx_desc *d, struct pro1000_offload_ctx *c);
+
 /** Bytes of each receive buffer a receive control value selects (BSIZE, BSEX). */
 u32 pro1000_rctl_buf_bytes(u32 rctl);
 
@@ -140,6 +157,20 @@ u32 pro1000_rctl_for_shared_device(u32 guest_rctl);
  * and IXSM: bookvisor computed no checksum for the guest to trust).
  */
 void pro1000_rxd_complete(struct pro1000_rx_desc *d, u16 len);
+
+/**
+ * A receive descriptor holding one piece of len bytes of a good frame spread
+ * over several (DD and IXSM; EOP only when last, the frame's final piece).
+ */
+void pro1000_rxd_complete_piece(struct pro1000_rx_desc *d, u16 len, bool last);
+
+/**
+ * Receive descriptors a frame of total bytes (its CRC included, if kept)
+ * fills with buffers of buf_bytes each: the device spreads a frame longer
+ * than one buffer over consecutive descriptors. 0 when buf_bytes is 0 (a
+ * reserved buffer size) or total is 0.
+ */
+u32 pro1000_rx_descs_for(u32 total, u32 buf_bytes);
 
 /** The Ethernet frame check sequence (CRC-32, IEEE 802.3) of len bytes. */
 u32 pro1000_fcs(const u8 *frame, size_t len);

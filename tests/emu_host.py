@@ -9,7 +9,7 @@ Used by tests/emurun.py for four test keys (tests/emu/README.md):
   listen: udp             a UDP socket on 127.0.0.1:{udpport} that records datagrams
   tcp: TEXT xN within MS ms   N timed round trips to {hostport} (tcp_rounds; the
                           plain `tcp` exchange is emurun.py's tcp_exchange)
-  listen: http            an HTTP server on 127.0.0.1:{httpport} (QEMU only): GET /data
+  listen: http            an HTTP server on 127.0.0.1:{httpport}: GET /data
                           gives HTTP_DATA, POST /upload answers `same N` when the N bytes
                           posted are HTTP_DATA, `differs N` otherwise
 Each records what happened as lines of the runner's event log (port `emu`). Bochs runs
@@ -253,11 +253,8 @@ class Listeners:
         self.ports = {}
         self.http = None
         if "http" in kinds:
-            # Its own thread: a transfer of HTTP_DATA must not wait for the runner's polls.
             self.http = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _http_handler(self))
-            self.http.daemon_threads = True
-            threading.Thread(target=self.http.serve_forever, args=(POLL_S,),
-                             daemon=True).start()
+            self._serve_http()
             self.ports["httpport"] = self.http.server_address[1]
         if "tcp" in kinds:
             self.tcp = socket.socket()
@@ -271,10 +268,29 @@ class Listeners:
             self.udp.setblocking(False)
             self.ports["udpport"] = self.udp.getsockname()[1]
 
+    def _serve_http(self):
+        """Serve self.http from its own thread: a transfer of HTTP_DATA must not wait
+        for the runner's polls."""
+        self.http.daemon_threads = True
+        threading.Thread(target=self.http.serve_forever, args=(POLL_S,), daemon=True).start()
+
+    def _adopt_http(self, sock):
+        """Serve HTTP on SOCK (listening in Bochs' namespace) instead of our own socket."""
+        self.http.shutdown()
+        self.http.server_close()
+        self.http = http.server.ThreadingHTTPServer(sock.getsockname(), _http_handler(self),
+                                                    bind_and_activate=False)
+        self.http.socket.close()
+        self.http.socket = sock
+        self._serve_http()
+
     def adopt(self, socks):
-        """Use SOCKS ({'tcp'|'udp': socket}, opened on the same ports inside Bochs'
-        network namespace by tests/emu_netns.py) instead of this namespace's own."""
+        """Use SOCKS ({'tcp'|'udp'|'http': socket}, opened on the same ports inside
+        Bochs' network namespace by tests/emu_netns.py) instead of this namespace's own."""
         for kind, sock in socks.items():
+            if kind == "http":
+                self._adopt_http(sock)
+                continue
             sock.setblocking(False)
             old = getattr(self, kind)
             if old is not None:

@@ -8,7 +8,8 @@ nobody reaches its RFB server. Bochs' user network (slirp) takes a guest's packe
 10.0.2.2 to 127.0.0.1 of that namespace, not of the runner's, so the runner's `listen`
 sockets (tests/emu_host.py) would never see them. This program runs first inside the
 namespace: it brings the loopback interface up (a new namespace has it down), binds a
-socket of each KIND (tcp or udp) to 127.0.0.1:PORT, hands their descriptors to the
+socket of each KIND (tcp, udp, or http: a TCP one the runner serves HTTP on) to
+127.0.0.1:PORT, hands their descriptors to the
 runner over the inherited UNIX socket FD (SCM_RIGHTS; a socket stays in the namespace
 it was made in, whoever holds it), then becomes COMMAND. Standard library only.
 """
@@ -35,10 +36,10 @@ def loopback_up():
 
 def open_listener(kind, port):
     """A socket of KIND bound to 127.0.0.1:PORT (a TCP one listening)."""
-    sock = socket.socket(socket.AF_INET,
-                         socket.SOCK_STREAM if kind == "tcp" else socket.SOCK_DGRAM)
+    stream = kind in ("tcp", "http")
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM if stream else socket.SOCK_DGRAM)
     sock.bind(("127.0.0.1", port))
-    if kind == "tcp":
+    if stream:
         sock.listen(4)
     return sock
 
@@ -53,7 +54,7 @@ def main(argv):
         loopback_up()
         for item in argv[2:split]:
             kind, port = item.split(":")
-            if kind not in ("tcp", "udp"):
+            if kind not in ("tcp", "udp", "http"):
                 raise ValueError(f"unknown socket kind '{kind}'")
             socks.append(open_listener(kind, int(port)))
             kinds.append(kind)

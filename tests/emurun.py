@@ -162,8 +162,6 @@ def _run_started(spec, target, opts, res, tname, listeners, hostport, place):
         extra = [a for v in extra for a in v.split()]
     sends = [(p, *parse_send(v)) for p, v in spec.get_list("send", tname)]
     tcps = [parse_tcp(v) for _p, v in spec.get_list("tcp", tname)]
-    if listeners.http and target.kind != "qemu":
-        raise RuntimeError("'listen: http' serves in this network namespace: QEMU targets only")
     if tcps and target.kind != "qemu":
         raise RuntimeError("'tcp' connects through QEMU's hostfwd: QEMU targets only")
     outdir = opts.out / "out" / _safe(spec.name) / tname
@@ -171,7 +169,8 @@ def _run_started(spec, target, opts, res, tname, listeners, hostport, place):
         shutil.rmtree(outdir)
     res.outdir = outdir
     listen_ports = {"tcp": listeners.ports.get("listenport"),
-                    "udp": listeners.ports.get("udpport")}
+                    "udp": listeners.ports.get("udpport"),
+                    "http": listeners.ports.get("httpport")}
     emu = Emulator(target, iso, outdir, mem, extra, input_ports={p for p, _b, _r in sends},
                    listen_ports={k: v for k, v in listen_ports.items() if v})
     emu.start()

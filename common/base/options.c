@@ -71,6 +71,8 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
           "the event-model test hypercalls: unmap a page, queue an interrupt or NMI, #GP on a fault" },
         { "test.vmm_vector", CMDLINE_BOOL, &vmm_options.test_vmm_vector, NULL,
           "own a VMM vector (0x1e), count its interrupts, send it on a hypercall" },
+        { "test.pro1000_tx_hold", CMDLINE_BOOL, &vmm_options.test_pro1000_tx_hold, NULL,
+          "pro1000 tells the device of new frames only when it polls, so its transmit ring can fill" },
         { "vmm.driver.pci", CMDLINE_STRING, &pci, NULL, "PCI driver configuration" },
         { "vmm.pci.list", CMDLINE_BOOL, &vmm_options.pci_list, NULL,
           "print the PCI device list after drivers bind" },
@@ -109,6 +111,7 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
     vmm_options.test_alloc_stress = false;
     vmm_options.test_events = false;
     vmm_options.test_vmm_vector = false;
+    vmm_options.test_pro1000_tx_hold = false;
     vmm_options.test_crash = false;
     vmm_options.test_panic = false;
     vmm_options.test_wrmsr_safe = false;

@@ -33,6 +33,7 @@ struct vmm_options {
     bool test_alloc_stress; /**< test.alloc_stress: every CPU allocates and frees pages and heap blocks at once, at boot (common/start/smp_stress.h) */
     bool test_events;       /**< test.events: the event-model test hypercalls (common/exits/test_hypercalls.h) */
     bool test_vmm_vector;   /**< test.vmm_vector: register a VMM vector, count its interrupts (common/platform/test_vmm_vector.h) */
+    bool test_pro1000_tx_hold; /**< test.pro1000_tx_hold: pro1000 tells the device of new frames only at its poll, so its transmit ring can fill (drivers/pro1000.c) */
     /** vmm.driver.pci=...: the PCI driver configuration. One byte longer than the
      *  PCI parser takes (PCI_CONFIG_MAX_LEN), so an over-long value reaches it
      *  over-long: it then reports it and drops the entry that was cut. */

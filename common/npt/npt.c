@@ -2,8 +2,9 @@
  * @file common/npt/npt.c
  * @brief The guest-physical map builder (see common/npt/npt.h).
  *
- * Three parts: the layout (a sorted range list), the page-size rule
- * (npt_largest_size), and the tables (walk, split, merge, reclaim).
+ * Two parts: the page-size rule (npt_largest_size) and the tables (walk,
+ * split, merge, reclaim). The layout they read, a sorted range list, is
+ * common/npt/npt_layout.c.
  * Table levels follow the hardware: 4 = PML4 ... 1 = PT; "a table at level L"
  * holds entries of level L, each covering npt_level_size(L) bytes.
  */
@@ -13,145 +14,13 @@
 #define ENTRIES_PER_TABLE 512
 #define TABLE_BYTES 4096
 
-/* ==== layout ==== */
-
-/* Index of the first range ending after gpa (nranges if none). */
-static unsigned find_range(const struct npt_layout *layout, u64 gpa)
-{
-    unsigned lo = 0, hi = layout->nranges;
-
-    while (lo < hi) {
-        unsigned mid = lo + (hi - lo) / 2;
-
-        if (layout->ranges[mid].end > gpa)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return lo;
-}
-
-static const struct npt_range *range_at(const struct npt_layout *layout, u64 gpa)
-{
-    unsigned i = find_range(layout, gpa);
-
-    if (i < layout->nranges && layout->ranges[i].start <= gpa)
-        return &layout->ranges[i];
-    return NULL;
-}
-
-void npt_layout_init(struct npt_layout *layout, const struct mtrr_state *mtrr, u32 flags)
-{
-    layout->nranges = 0;
-    layout->mtrr = *mtrr;
-    layout->flags = flags;
-}
-
-enum npt_kind npt_layout_kind_at(const struct npt_layout *layout, u64 gpa)
-{
-    const struct npt_range *r = range_at(layout, gpa);
-
-    return r ? (enum npt_kind)r->kind : NPT_KIND_NOT_BACKED;
-}
-
-void npt_layout_kinds_at(const struct npt_layout *layout, u64 first, u64 last,
-                         enum npt_kind *kind_first, enum npt_kind *kind_last)
-{
-    unsigned i = find_range(layout, first);
-    const struct npt_range *r = i < layout->nranges ? &layout->ranges[i] : NULL;
-
-    *kind_first = r && r->start <= first ? (enum npt_kind)r->kind : NPT_KIND_NOT_BACKED;
-    /* The ranges are sorted: below r's end, last is in r or in the gap before it. */
-    if (r && last < r->end) {
-        *kind_last = r->start <= last ? (enum npt_kind)r->kind : NPT_KIND_NOT_BACKED;
-        return;
-    }
-    *kind_last = npt_layout_kind_at(layout, last);
-}
-
-/* Cut the range holding x in two at x, so no range straddles x. */
-static void split_range_at(struct npt_layout *layout, u64 x)
-{
-    unsigned i = find_range(layout, x);
-    struct npt_range *r = &layout->ranges[i];
-
-    if (i >= layout->nranges || r->start >= x)
-        return;
-    memmove(r + 1, r, (layout->nranges - i) * sizeof(*r));
-    layout->nranges++;
-    r[0].end = x;
-    r[1].start = x;
-}
-
-/* Join neighbours that touch and say the same thing. */
-static void merge_ranges(struct npt_layout *layout)
-{
-    unsigned in, out = 0;
-
-    for (in = 0; in < layout->nranges; in++) {
-        struct npt_range *cur = &layout->ranges[in];
-        struct npt_range *prev = out ? &layout->ranges[out - 1] : NULL;
-
-        if (prev && prev->end == cur->start && prev->kind == cur->kind &&
-            prev->hooked_over == cur->hooked_over) {
-            prev->end = cur->end;
-            continue;
-        }
-        layout->ranges[out++] = *cur;
-    }
-    layout->nranges = out;
-}
-
-enum npt_status npt_layout_set(struct npt_layout *layout, u64 start, u64 len, enum npt_kind kind)
-{
-    u64 s = ALIGN_DOWN(start, NPT_4K);
-    u64 e = ALIGN_UP(start + len, NPT_4K);
-    u8 under = NPT_KIND_NOT_BACKED;
-    unsigned first, last;
-
-    if (len == 0)
-        return NPT_OK;
-    if (kind > NPT_KIND_HOOKED || start + len < start || e == 0)
-        return NPT_ERR_BAD_ARG;
-    /* Splitting adds at most two ranges before anything is removed. */
-    if (layout->nranges + 2 > NPT_LAYOUT_MAX_RANGES)
-        return NPT_ERR_LAYOUT_FULL;
-
-    if (kind == NPT_KIND_HOOKED) {
-        const struct npt_range *r = range_at(layout, s);
-
-        if (r)
-            under = r->kind == NPT_KIND_HOOKED ? r->hooked_over : r->kind;
-    }
-
-    split_range_at(layout, s);
-    split_range_at(layout, e);
-    first = find_range(layout, s);
-    for (last = first; last < layout->nranges && layout->ranges[last].start < e; last++)
-        ;
-    /* Ranges first..last-1 lie inside [s, e): replace them with one. */
-    memmove(&layout->ranges[first], &layout->ranges[last],
-            (layout->nranges - last) * sizeof(layout->ranges[0]));
-    layout->nranges -= last - first;
-    if (kind != NPT_KIND_NOT_BACKED) {
-        struct npt_range *r = &layout->ranges[first];
-
-        memmove(r + 1, r, (layout->nranges - first) * sizeof(*r));
-        layout->nranges++;
-        r->start = s;
-        r->end = e;
-        r->kind = (u8)kind;
-        r->hooked_over = kind == NPT_KIND_HOOKED ? under : NPT_KIND_NOT_BACKED;
-    }
-    merge_ranges(layout);
-    return NPT_OK;
-}
+/* ==== the layout's questions the page-size rule asks (the rest: npt_layout.c) ==== */
 
 /* Is [base, base + size) covered, without gaps, by ranges of one kind? */
 static bool block_is_one_kind(const struct npt_layout *layout, u64 base, u64 size,
                               enum npt_kind kind)
 {
-    unsigned i = find_range(layout, base);
+    unsigned i = npt_layout_range_index(layout, base);
     u64 pos = base, end = base + size;
 
     while (pos < end) {
@@ -498,7 +367,7 @@ static bool block_has_mapping(const struct npt *map, u64 gpa, u64 size)
 /* End of the unmappable stretch starting at gpa, at most e. */
 static u64 unmappable_end(const struct npt_layout *layout, u64 gpa, u64 e)
 {
-    unsigned i = find_range(layout, gpa);
+    unsigned i = npt_layout_range_index(layout, gpa);
     u64 next = NPT_ADDR_LIMIT;
 
     if (i < layout->nranges)
@@ -659,7 +528,7 @@ enum npt_status npt_unhook_page(struct npt *map, struct npt_layout *layout, u64 
 
     if (gpa >= NPT_ADDR_LIMIT)
         return NPT_ERR_BAD_ARG;
-    r = range_at(layout, page);
+    r = npt_layout_range_at(layout, page);
     if (!r || r->kind != NPT_KIND_HOOKED)
         return NPT_ERR_NOT_HOOKED;
     st = npt_layout_set(layout, page, NPT_4K, (enum npt_kind)r->hooked_over);

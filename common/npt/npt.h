@@ -177,6 +177,12 @@ void npt_layout_init(struct npt_layout *layout, const struct mtrr_state *mtrr, u
  */
 enum npt_status npt_layout_set(struct npt_layout *layout, u64 start, u64 len, enum npt_kind kind);
 
+/** Index of the first range of @p layout that ends after @p gpa (nranges if none). */
+unsigned npt_layout_range_index(const struct npt_layout *layout, u64 gpa);
+
+/** The range of @p layout that holds @p gpa, or NULL (not backed). */
+const struct npt_range *npt_layout_range_at(const struct npt_layout *layout, u64 gpa);
+
 /** Kind of the page holding @p gpa. */
 enum npt_kind npt_layout_kind_at(const struct npt_layout *layout, u64 gpa);
 

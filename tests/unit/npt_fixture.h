@@ -1,9 +1,10 @@
 /*
- * tests/unit/npt_fixture.h - the map-builder fixture of test_npt.c and
- * test_npt_reclaim.c (lab 4's two parts): a table pool in a host arena that
+ * tests/unit/npt_fixture.h - the map-builder fixture of test_npt.c,
+ * test_npt_reclaim.c (lab 4's two parts) and test_npt_format.c: a table pool in a host arena that
  * pretends to live at FAKE_PA, a map and a layout, and an independent walk
  * that checks the builder's counters against the tables. Included by one
- * test file each; everything here is static to it.
+ * test file each; everything here is static to it (inline: not every file
+ * uses every helper).
  */
 #ifndef BOOKVISOR_TESTS_UNIT_NPT_FIXTURE_H
 #define BOOKVISOR_TESTS_UNIT_NPT_FIXTURE_H
@@ -26,7 +27,20 @@ static struct npt_mem mem;
 static struct npt map;
 static struct npt_layout layout;
 
-static void start_map(const struct npt_format *fmt, u32 npages)
+#define ADDR_BITS 0x000FFFFFFFFFF000ULL
+
+/* A variable MTRR over [base, base + size) of type @p type (inline: not every
+ * file that includes this uses it). */
+static inline void add_var(u64 base, u64 size, u8 type)
+{
+    struct mtrr_state *st = &layout.mtrr;
+
+    st->var[st->nvar].base = base | type;
+    st->var[st->nvar].mask = (~(size - 1) & ADDR_BITS) | MTRR_PHYSMASK_VALID;
+    st->nvar++;
+}
+
+static inline void start_map(const struct npt_format *fmt, u32 npages)
 {
     arena_pages = npages;
     arena = aligned_alloc(4096, (size_t)npages * 4096);
@@ -37,7 +51,7 @@ static void start_map(const struct npt_format *fmt, u32 npages)
     ck_assert_int_eq(npt_init(&map, fmt, &mem), NPT_OK);
 }
 
-static void start_layout(u32 flags)
+static inline void start_layout(u32 flags)
 {
     struct mtrr_state st;
 
@@ -45,13 +59,13 @@ static void start_layout(u32 flags)
     npt_layout_init(&layout, &st, flags);
 }
 
-static void set_kind(u64 start, u64 len, enum npt_kind kind)
+static inline void set_kind(u64 start, u64 len, enum npt_kind kind)
 {
     ck_assert_int_eq(npt_layout_set(&layout, start, len, kind), NPT_OK);
 }
 
 /* Independent walk: count leaves per level and table pages. */
-static void walk_count(u64 pa, unsigned level, u64 leaves[4], u64 *tables)
+static inline void walk_count(u64 pa, unsigned level, u64 leaves[4], u64 *tables)
 {
     const u64 *t = npt_pool_ptr(&pool, pa);
     unsigned i;
@@ -69,7 +83,7 @@ static void walk_count(u64 pa, unsigned level, u64 leaves[4], u64 *tables)
 }
 
 /* The counters must agree with what is really in the tables. */
-static void check_stats(void)
+static inline void check_stats(void)
 {
     u64 leaves[4] = { 0, 0, 0, 0 }, tables = 0;
 
@@ -81,7 +95,7 @@ static void check_stats(void)
     ck_assert_uint_eq(pool.free_count, arena_pages - tables);
 }
 
-static void end_map(void)
+static inline void end_map(void)
 {
     check_stats();
     npt_destroy(&map);
@@ -90,7 +104,7 @@ static void end_map(void)
 }
 
 /* Size of the leaf mapping gpa (0 if unmapped); also checks identity. */
-static u64 leaf_size(u64 gpa)
+static inline u64 leaf_size(u64 gpa)
 {
     u64 hpa = 0, size = 0;
 

@@ -9,7 +9,7 @@
  * for a flush. The VM's vCPU list (common/vm/vm_vcpus.c) and its nested
  * faults (common/vm/vm_nested.c) are tested here too.
  *
- * unit-sources: common/vm/hooks.c common/vm/vm_nested.c common/vm/vm_vcpus.c common/npt/npt.c common/npt/npt_format.c common/npt/npt_pool.c common/npt/mtrr.c common/lib/shootdown.c
+ * unit-sources: common/vm/hooks.c common/vm/vm_nested.c common/vm/vm_vcpus.c common/npt/npt.c common/npt/npt_layout.c common/npt/npt_format.c common/npt/npt_pool.c common/npt/mtrr.c common/lib/shootdown.c
  */
 #include <check.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * chosen by the clock hand, never the one being worked on, and the map stays
  * consistent (common/npt/npt.h, "Table memory and reclaim").
  *
- * unit-sources: common/npt/npt.c common/npt/npt_format.c common/npt/npt_pool.c common/npt/mtrr.c
+ * unit-sources: common/npt/npt.c common/npt/npt_layout.c common/npt/npt_format.c common/npt/npt_pool.c common/npt/mtrr.c
  */
 #include "tests/unit/npt_fixture.h"
 

@@ -3,8 +3,10 @@
  * virtual (the 82542 aliases among them), the guest's ring as numbers (what
  * counts as a ring, how many descriptors wait, where one is), the transmit
  * descriptor formats, the guest's buffer size and the receive control
- * bookvisor writes instead, and the frame check sequence.
- * unit-sources: drivers/pro1000_shadow_hw.c drivers/pro1000_hw.c common/lib/kstring.c
+ * bookvisor writes instead, a frame spread over several receive descriptors,
+ * RS and the legacy descriptor's checksum insertion (IC), and the frame
+ * check sequence.
+ * unit-sources: drivers/pro1000_shadow_hw.c drivers/pro1000_hw.c drivers/pro1000_offload.c common/lib/kstring.c
  */
 #include <check.h>
 #include <string.h>
@@ -150,7 +152,7 @@ START_TEST(receive_buffer_sizes_and_the_device_rctl)
 }
 END_TEST
 
-START_TEST(receive_descriptor_done_whole_and_good)
+START_TEST(receive_descriptor_done_whole_or_in_pieces)
 {
     struct pro1000_rx_desc d;
     u16 len = 0;
@@ -164,6 +166,80 @@ START_TEST(receive_descriptor_done_whole_and_good)
     /* no checksum computed: the guest must not trust the checksum bits */
     ck_assert_uint_eq(d.status & PRO1000_RXD_IXSM, PRO1000_RXD_IXSM);
     ck_assert_uint_eq(d.errors, 0);
+    /* a piece of a frame spread over several: EOP only on the last */
+    pro1000_rxd_complete_piece(&d, 256, false);
+    ck_assert_uint_eq(d.status, PRO1000_RXD_DD | PRO1000_RXD_IXSM);
+    ck_assert_uint_eq(d.length, 256);
+    ck_assert_uint_eq(d.addr, 0x5000);
+    /* bookvisor's own receive path drops such a piece: it is part of a frame */
+    ck_assert_int_eq(pro1000_rx_parse(&d, &len), PRO1000_RX_PARTIAL);
+    pro1000_rxd_complete_piece(&d, 82, true);
+    ck_assert_uint_eq(d.status, PRO1000_RXD_DD | PRO1000_RXD_EOP | PRO1000_RXD_IXSM);
+    ck_assert_uint_eq(d.length, 82);
+}
+END_TEST
+
+START_TEST(a_long_frame_takes_several_receive_descriptors)
+{
+    ck_assert_uint_eq(pro1000_rx_descs_for(60, 2048), 1);
+    ck_assert_uint_eq(pro1000_rx_descs_for(2048, 2048), 1);
+    ck_assert_uint_eq(pro1000_rx_descs_for(256, 256), 1);
+    ck_assert_uint_eq(pro1000_rx_descs_for(257, 256), 2);
+    ck_assert_uint_eq(pro1000_rx_descs_for(594, 256), 3); /* a DHCP offer with its CRC */
+    ck_assert_uint_eq(pro1000_rx_descs_for(1518, 256), 6);
+    ck_assert_uint_eq(pro1000_rx_descs_for(1518, 512), 3);
+    ck_assert_uint_eq(pro1000_rx_descs_for(1518, 1024), 2);
+    /* a reserved buffer size takes nothing; nor does an empty frame */
+    ck_assert_uint_eq(pro1000_rx_descs_for(60, 0), 0);
+    ck_assert_uint_eq(pro1000_rx_descs_for(0, 256), 0);
+}
+END_TEST
+
+START_TEST(rs_asks_for_status_in_every_format)
+{
+    struct pro1000_tx_desc d;
+
+    memset(&d, 0, sizeof(d));
+    d.cmd = PRO1000_TXD_EOP | PRO1000_TXD_IFCS;
+    ck_assert(!pro1000_txd_reports(&d));
+    d.cmd |= PRO1000_TXD_RS;
+    ck_assert(pro1000_txd_reports(&d));
+    /* extended data and context descriptors keep RS in the same bit */
+    d.cmd = PRO1000_TXD_DEXT | PRO1000_TXD_RS;
+    ck_assert(pro1000_txd_reports(&d));
+    d.cmd = PRO1000_TXD_DEXT;
+    ck_assert(!pro1000_txd_reports(&d));
+}
+END_TEST
+
+START_TEST(legacy_ic_inserts_a_checksum_from_css_to_the_end)
+{
+    /* A textbook IPv4 header behind an Ethernet header: its checksum is 0xb861. */
+    u8 frame[34] = { [12] = 0x08, [13] = 0x00,
+                     0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
+                     0x00, 0x00, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7 };
+    struct pro1000_tx_desc d;
+    struct pro1000_offload_ctx c;
+
+    memset(&d, 0, sizeof(d));
+    d.cmd = PRO1000_TXD_EOP | PRO1000_TXD_RS;
+    ck_assert(!pro1000_txd_legacy_checksum(&d, &c)); /* IC not set */
+    d.cmd |= PRO1000_TXD_IC;
+    d.css = 14;
+    d.cso = 24;
+    ck_assert(pro1000_txd_legacy_checksum(&d, &c));
+    ck_assert_int_eq(pro1000_offload_checksums(frame, sizeof(frame), &c, PRO1000_POPTS_TXSM),
+                     PRO1000_OFFLOAD_OK);
+    ck_assert_uint_eq(frame[24], 0xb8);
+    ck_assert_uint_eq(frame[25], 0x61);
+    /* a place outside the frame is refused, nothing written */
+    d.cso = 40;
+    ck_assert(pro1000_txd_legacy_checksum(&d, &c));
+    ck_assert_int_eq(pro1000_offload_checksums(frame, sizeof(frame), &c, PRO1000_POPTS_TXSM),
+                     PRO1000_OFFLOAD_BAD_RANGE);
+    /* an extended descriptor's bytes 10 and 13 are something else: no legacy checksum */
+    d.cmd = PRO1000_TXD_DEXT | PRO1000_TXD_IC;
+    ck_assert(!pro1000_txd_legacy_checksum(&d, &c));
 }
 END_TEST
 
@@ -184,7 +260,10 @@ int main(void)
     tcase_add_test(tc, pending_counts_from_head_to_tail_and_wraps);
     tcase_add_test(tc, transmit_descriptors_in_all_three_formats);
     tcase_add_test(tc, receive_buffer_sizes_and_the_device_rctl);
-    tcase_add_test(tc, receive_descriptor_done_whole_and_good);
+    tcase_add_test(tc, receive_descriptor_done_whole_or_in_pieces);
+    tcase_add_test(tc, a_long_frame_takes_several_receive_descriptors);
+    tcase_add_test(tc, rs_asks_for_status_in_every_format);
+    tcase_add_test(tc, legacy_ic_inserts_a_checksum_from_css_to_the_end);
     tcase_add_test(tc, fcs_is_ieee_crc32);
     suite_add_tcase(s, tc);
     return unit_run_suite(s);
