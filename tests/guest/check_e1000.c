@@ -33,6 +33,9 @@
  *   the device, MSI off, each said); without that the table's BAR is dark
  *   and no interrupt comes.
  *
+ * - e1000-ps (by name, an 82574L): a packet-split receive ring (RCTL.DTYP
+ *   01), which bookvisor refuses to fill: no descriptor may come back done.
+ *
  * The device's slot is `e1000.slot=bb:dd.f` (default 00:02.0).
  */
 #include "check.h"
@@ -336,4 +339,32 @@ void check_e1000_msix(const struct check_context *ctx, struct check_result *res)
     check_note(res, "ARP reply with %u interrupts on vector 0x%x by MSI-X entry 0 (IVAR), "
                "entry 1 at 0x%x kept from the device",
                msix_taken, MSIX_VECTOR, r.eax);
+}
+
+/*
+ * e1000-ps: a receive ring of packet-split descriptors (RCTL.DTYP 01, an
+ * 82574L's) is one bookvisor does not fill: for WAIT_MS of ARP requests no
+ * descriptor may come back done (bookvisor says so and counts the frames).
+ */
+void check_e1000_ps(const struct check_context *ctx, struct check_result *res)
+{
+    struct e1000_nic n;
+    u32 ms = 0, sent = 0;
+
+    if (!e1000_open(ctx, res, &n, E1000_RCTL_DTYP_SPLIT))
+        return;
+    if (!n.is_82574l) {
+        check_fail(res, "needs an 82574L (packet split)");
+        return;
+    }
+    (void)wait_rx(&n, want_reply, &ms, &sent);
+    /* Nothing may have been written back, in any format: bytes 8-15 stay as given (0). */
+    const volatile u8 *first = (const volatile u8 *)&e1000_rx_ring[0];
+    for (u32 k = 8; k < 16; k++) {
+        if (first[k] != 0) {
+            check_fail(res, "a frame landed in a packet-split ring (byte %u: 0x%x)", k, first[k]);
+            return;
+        }
+    }
+    check_note(res, "%u ARP requests, nothing in the packet-split ring", sent);
 }

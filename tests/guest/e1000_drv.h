@@ -45,6 +45,7 @@
 #define E1000_RAH0 0x5404
 #define E1000_RFCTL 0x5008           /**< 82574L: receive filter control */
 #define E1000_RFCTL_EXSTEN (1u << 15) /**< extended receive descriptors */
+#define E1000_RCTL_DTYP_SPLIT (1u << 10) /**< 82574L: packet-split receive descriptors */
 #define E1000_ICR_RXQ0 (1u << 20)    /**< 82574L: receive queue 0 (MSI-X) */
 #define E1000_ICR_TXQ0 (1u << 22)    /**< 82574L: transmit queue 0 (MSI-X) */
 #define E1000_ID_82540EM 0x100E8086u /**< vendor and device ID */
