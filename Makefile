@@ -79,8 +79,8 @@ LINUX_DISK := $(BUILD)/guest/disk-linux.img
 # The Linux disk's initramfs: busybox with our checks (scripts/mkinitramfs), as `make run`.
 BUSYBOX_BIN := third_party/guests/busybox
 BUSYBOX_INITRD := $(BUILD)/guest/busybox-initrd.gz
-# Linux's e1000 driver for the initramfs' network check, when scripts/setup fetched it.
-E1000_KO := third_party/guests/e1000.ko
+# Linux's e1000 and e1000e drivers for the initramfs' network check, when scripts/setup fetched them.
+NIC_KOS := third_party/guests/e1000.ko third_party/guests/e1000e.ko
 DISKS := $(GUEST_DISK) $(if $(wildcard $(MEMTEST_BIN)),$(MEMTEST_DISK)) \
 	$(if $(and $(wildcard $(LINUX_BIN)),$(wildcard $(BUSYBOX_BIN))),$(LINUX_DISK))
 
@@ -188,7 +188,7 @@ $(MEMTEST_DISK): tests/disks/memtest.cfg $(MEMTEST_BIN) scripts/mkdisk | $(STAMP
 	@echo "  MKDISK  $@"
 	@scripts/mkdisk $@ tests/disks/memtest.cfg $(MEMTEST_BIN)=memtest.bin >/dev/null
 $(BUSYBOX_INITRD): scripts/mkinitramfs scripts/newc_cpio.py scripts/initramfs/init \
-		scripts/initramfs/udhcpc.script $(BUSYBOX_BIN) $(wildcard $(E1000_KO)) | $(STAMP)
+		scripts/initramfs/udhcpc.script $(BUSYBOX_BIN) $(wildcard $(NIC_KOS)) | $(STAMP)
 	@echo "  INITRAMFS $@"
 	@python3 scripts/mkinitramfs $@ $(BUSYBOX_BIN) >/dev/null
 $(LINUX_DISK): tests/disks/linux.cfg $(LINUX_BIN) $(BUSYBOX_INITRD) scripts/mkdisk | $(STAMP)

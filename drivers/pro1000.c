@@ -15,6 +15,7 @@
 #include "drivers/nic_sink.h"
 #include "drivers/pro1000_hw.h"
 #include "drivers/pro1000_shadow.h"
+#include "drivers/pro1000_shadow_ext.h"
 #include "drivers/pro1000_shadow_hw.h"
 #include "pci/pci_cfgspace.h"
 #include "pci/pci_irq.h"
@@ -358,6 +359,10 @@ static void pro1000_status(void *ctx, char *line, size_t size)
               (unsigned long long)p->rx_dropped, (unsigned long long)c->tso_frames,
               (unsigned long long)c->tso_segments, (unsigned long long)c->offload_refused,
               (unsigned long long)c->tx_waits);
+    size_t used = strlen(line);
+    if (p->shadow.ext.on && used < size) /* the 82574L's one refusal more */
+        ksnprintf(line + used, size - used, " split-refused=%llu",
+                  (unsigned long long)p->shadow.ext.split_refused);
 }
 
 static void pro1000_bar_access(void *driver_data, u64 offset, u8 size, bool write, u64 *value)
@@ -528,6 +533,8 @@ static bool pro1000_new(struct pci_device *dev, const char *const *options, u32 
     if (p->shared) {
         pro1000_shadow_init(&p->shadow, p->name, p->regs, &shadow_ops, p,
                             phys_to_virt(gather_pa));
+        if (model->ext_regs)
+            pro1000_shadow_ext_enable(&p->shadow);
         if (p->stack_shares)
             pro1000_shadow_share(&p->shadow, p->stack_mac);
         mediator_init(p);

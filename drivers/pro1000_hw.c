@@ -88,8 +88,8 @@ void pro1000_mac_to_ral(const u8 mac[6], u32 *ral, u32 *rah)
 /* 8254x manual, EERD: address in bits 15:8, done bit 4; 82574 datasheet, EERD:
  * address in bits 15:2, done bit 1. Data in bits 31:16 on both. */
 static const struct pro1000_model models[] = {
-    { 0x100E, "82540EM", 8, 1u << 4, true },
-    { 0x10D3, "82574L", 2, 1u << 1, false },
+    { 0x100E, "82540EM", 8, 1u << 4, true, false },
+    { 0x10D3, "82574L", 2, 1u << 1, true, true },
 };
 
 const struct pro1000_model *pro1000_model_of(u16 device_id)

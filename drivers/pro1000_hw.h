@@ -154,9 +154,10 @@ void pro1000_mac_to_ral(const u8 mac[6], u32 *ral, u32 *rah);
  * A device model the driver knows: what differs between them for bookvisor.
  * The 82574L (QEMU's `e1000e`) keeps the 82540EM's legacy registers and
  * descriptors, which are all the driver uses when it owns the NIC; its EERD
- * register moved the address and the done bit, and its guest driver (extended
- * receive descriptors, MSI-X, IVAR, ...) is one the shadow rings do not
- * mediate, so it cannot be shared with the guest yet (chapter 09).
+ * register moved the address and the done bit, and a guest that keeps it
+ * (`net=pass`) may use its extended receive descriptors, its second queue's
+ * registers and MSI-X, which the shadow rings mediate as well (ext_regs;
+ * chapter 09).
  */
 struct pro1000_model {
     u16 device_id;         /**< PCI device ID (vendor 8086) */
@@ -164,6 +165,7 @@ struct pro1000_model {
     u8 eerd_addr_shift;    /**< where EERD takes the word address */
     u32 eerd_done;         /**< EERD's "read done" bit */
     bool can_share;        /**< the shadow rings can mediate its guest driver */
+    bool ext_regs;         /**< the 82574L's registers beyond the 82540EM's (drivers/pro1000_shadow_ext.h) */
 };
 
 /** The model of device ID device_id (vendor 8086), or NULL if the driver knows none. */

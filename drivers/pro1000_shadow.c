@@ -3,6 +3,7 @@
  * net=pass (see pro1000_shadow.h; the pure part is pro1000_shadow_hw.c).
  */
 #include "drivers/pro1000_shadow.h"
+#include "drivers/pro1000_shadow_ext.h"
 #include "arch/x86/phys.h"
 #include "common/base/clock.h"
 #include "common/base/kprintf.h"
@@ -31,7 +32,7 @@ static void raise_cause(struct pro1000_shadow *s, u32 cause)
 {
     /* ICS sets the cause on the device itself: the guest's ICR read and its
      * interrupt line then work exactly as without bookvisor. */
-    phys_write(s->regs + PRO1000_ICS, 4, cause);
+    phys_write(s->regs + PRO1000_ICS, 4, pro1000_shadow_causes(s, cause));
 }
 
 /* Is the ring in guest RAM? If not, say so once for this setting of it. */
@@ -290,7 +291,8 @@ static void to_guest_refused(struct pro1000_shadow *s, u32 descs, u64 addr, u32 
         /* Done with an error and no bytes, so that the guest's driver moves past it. */
         pro1000_rxd_complete_piece(&d, 0, i + 1 == descs);
         d.errors = PRO1000_RXD_RXE;
-        pci_guest_ram_write(at + 8, (const u8 *)&d + 8, 8);
+        u32 wb = pro1000_shadow_rx_extend(s, &d); /* the guest's format: legacy or extended */
+        pci_guest_ram_write(at + wb, (const u8 *)&d + wb, 16 - wb);
         s->rx.head = pro1000_ring_next(s->rx.head, n);
     }
 }
@@ -331,7 +333,8 @@ static bool to_guest_pieces(struct pro1000_shadow *s, const u8 *frame, size_t le
         if (data < piece)
             pci_guest_ram_write(d.addr + data, tail + (from + data - len), piece - data);
         pro1000_rxd_complete_piece(&d, (u16)piece, i + 1 == descs);
-        pci_guest_ram_write(at_desc + 8, (const u8 *)&d + 8, 8);
+        u32 wb = pro1000_shadow_rx_extend(s, &d); /* the guest's format: legacy or extended */
+        pci_guest_ram_write(at_desc + wb, (const u8 *)&d + wb, 16 - wb);
         s->rx.head = pro1000_ring_next(s->rx.head, n);
     }
     return true;
@@ -340,7 +343,7 @@ static bool to_guest_pieces(struct pro1000_shadow *s, const u8 *frame, size_t le
 void pro1000_shadow_to_guest(struct pro1000_shadow *s, const u8 *frame, size_t len)
 {
     spin_lock(&s->lock);
-    u32 buf = pro1000_rctl_buf_bytes(s->rctl);
+    u32 buf = pro1000_shadow_rx_room(s);
     bool fcs = !(s->rctl & PRO1000_RCTL_SECRC);
     size_t total = len + (fcs ? 4 : 0);
     u32 descs = total > 0xFFFF ? 0 : pro1000_rx_descs_for((u32)total, buf);
@@ -348,6 +351,8 @@ void pro1000_shadow_to_guest(struct pro1000_shadow *s, const u8 *frame, size_t l
     if (!(s->rctl & PRO1000_RCTL_EN) || !pro1000_vring_pending(&s->rx) ||
         !ring_usable(s, &s->rx, &s->rx_refused_said, "receive")) {
         s->count.rx_no_room++;
+    } else if (!pro1000_shadow_rx_format_ok(s)) {
+        /* packet split on an 82574L: counted and said there */
     } else if (descs == 0) {
         s->count.dma_refused++; /* a reserved buffer size: no descriptor can take it */
     } else if (pro1000_vring_pending(&s->rx) < descs) {
@@ -372,7 +377,7 @@ static void stack_filter_to_device(struct pro1000_shadow *s)
     phys_write(s->regs + PRO1000_RAH_STACK, 4, rah);
     phys_write(s->regs + PRO1000_TCTL, 4, PRO1000_TCTL_VALUE |
                ((u32)phys_read(s->regs + PRO1000_TCTL, 4) & ~PRO1000_TCTL_VALUE));
-    phys_write(s->regs + PRO1000_RCTL, 4, pro1000_rctl_for_shared_device(s->rctl));
+    phys_write(s->regs + PRO1000_RCTL, 4, pro1000_shadow_device_rctl(s));
 }
 
 void pro1000_shadow_share(struct pro1000_shadow *s, const u8 mac[6])
@@ -400,6 +405,7 @@ static void guest_reset(struct pro1000_shadow *s, u32 ctrl)
     memset(&s->ctx_tso, 0, sizeof(s->ctx_tso));
     s->rx_refused_said = s->tx_refused_said = false;
     s->guest_ral15 = s->guest_rah15 = 0; /* the reset clears the entry, as on the device */
+    pro1000_shadow_ext_reset(s);
     s->reset_pending = true; /* bookvisor's rings: once the lock is let go (pro1000_shadow.h) */
 }
 
@@ -427,6 +433,8 @@ static u32 dword_read(struct pro1000_shadow *s, u32 reg, enum pro1000_vreg r)
         return s->guest_ral15;
     if (s->stack_shares && r == PRO1000_VREG_RAH_STACK)
         return s->guest_rah15;
+    if (r >= PRO1000_VREG_RFCTL)
+        return pro1000_shadow_ext_read(s, reg, r);
     return (u32)phys_read(s->regs + reg, 4);
 }
 
@@ -442,8 +450,7 @@ static void dword_write(struct pro1000_shadow *s, u32 reg, enum pro1000_vreg r, 
         return;
     case PRO1000_VREG_RCTL:
         s->rctl = value;
-        phys_write(s->regs + reg, 4, s->stack_shares ? pro1000_rctl_for_shared_device(value)
-                                                     : pro1000_rctl_for_device(value));
+        phys_write(s->regs + reg, 4, pro1000_shadow_device_rctl(s));
         return;
     case PRO1000_VREG_TCTL:
         /* The stack sends on the same transmitter: the guest cannot switch it off. */
@@ -457,6 +464,10 @@ static void dword_write(struct pro1000_shadow *s, u32 reg, enum pro1000_vreg r, 
             s->guest_ral15 = value;
         else
             s->guest_rah15 = value;
+        return;
+    case PRO1000_VREG_RFCTL: case PRO1000_VREG_MRQC: case PRO1000_VREG_RX1:
+    case PRO1000_VREG_TX1:
+        pro1000_shadow_ext_write(s, reg, r, value);
         return;
     case PRO1000_VREG_RDBAL: case PRO1000_VREG_TDBAL:
         value &= ~0xFu; /* the device ignores the low four bits */
@@ -490,7 +501,7 @@ static void dword_write(struct pro1000_shadow *s, u32 reg, enum pro1000_vreg r, 
 static void piece(struct pro1000_shadow *s, u32 offset, u8 size, bool write, u64 *value)
 {
     u32 reg = offset & ~3u, shift = (offset & 3) * 8;
-    enum pro1000_vreg r = pro1000_vreg_of(reg);
+    enum pro1000_vreg r = s->ext.on ? pro1000_vreg_of_82574l(reg) : pro1000_vreg_of(reg);
     u32 mask = size == 4 ? ~0u : ((1u << (8 * size)) - 1) << shift;
 
     if (r == PRO1000_VREG_PASS) {
@@ -515,8 +526,11 @@ void pro1000_shadow_access(struct pro1000_shadow *s, u64 offset, u8 size, bool w
 
     /* The guest asks what happened: first let bookvisor's ring deliver what
      * has arrived, so that a frame behind RXT0 is in the guest's ring when it
-     * looks (and a guest that waits for its interrupt needs no other exit). */
-    if (!write && (offset & ~3ULL) == PRO1000_ICR)
+     * looks (and a guest that waits for its interrupt needs no other exit).
+     * Under MSI-X an 82574L's guest reads no ICR: it unmasks its queue's cause
+     * in IMS when its ring is empty, and that is when bookvisor looks. */
+    if ((!write && (offset & ~3ULL) == PRO1000_ICR) ||
+        (write && s->ext.on && (offset & ~3ULL) == PRO1000_IMS))
         s->ops->poll(s->dev);
     spin_lock(&s->lock);
     if (size == 8) {

@@ -30,6 +30,7 @@
 #include "common/lib/spinlock.h"
 #include "common/lib/types.h"
 #include "drivers/pro1000_offload.h"
+#include "drivers/pro1000_shadow_ext_hw.h"
 #include "drivers/pro1000_shadow_hw.h"
 
 /** Bytes of the buffer a guest's frame is gathered into: a segmentation frame's 64 KiB. */
@@ -99,6 +100,7 @@ struct pro1000_shadow {
     u8 *frame;                            /**< PRO1000_GATHER_BYTES: the frame being gathered */
     u8 segment[PRO1000_RX_BUF_BYTES];     /**< one segment of a segmentation frame */
     struct pro1000_shadow_counts count;   /**< what happened */
+    struct pro1000_shadow_82574l ext;     /**< an 82574L's own registers (drivers/pro1000_shadow_ext.h) */
 };
 
 /**

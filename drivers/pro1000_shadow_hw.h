@@ -51,6 +51,10 @@ enum pro1000_vreg {
     PRO1000_VREG_TCTL, /**< transmit control: passed on, kept on while the stack shares the NIC */
     PRO1000_VREG_RAL_STACK, /**< RAL15: the stack's MAC under ippass (else passed on) */
     PRO1000_VREG_RAH_STACK, /**< RAH15: the same, high word and valid bit */
+    PRO1000_VREG_RFCTL, /**< 82574L: receive filter control (EXSTEN kept from the device) */
+    PRO1000_VREG_MRQC, /**< 82574L: multiple receive queues (one queue on the device) */
+    PRO1000_VREG_RX1, /**< 82574L: queue 1's receive ring registers (virtual, never served) */
+    PRO1000_VREG_TX1, /**< 82574L: queue 1's transmit ring registers (the same) */
 };
 
 /** @name The receive address entry bookvisor's stack takes on a shared NIC (ippass) */

@@ -17,6 +17,7 @@
 #include "pci/pci_access.h"
 #include "pci/pci_chipset.h"
 #include "pci/pci_mediate.h"
+#include "pci/pci_msi_guard.h"
 #include "pci/pci_route.h"
 
 static struct pci_route_table routes;
@@ -311,11 +312,16 @@ void pci_intercept_install(struct guest_vm *vm, struct pci_device *devs, u32 nde
             hide_bars(vm, &devs[i], slot, 0);
         if (route == PCI_ROUTE_DRIVER && devs[i].mediator) {
             const struct pci_mediator *m = devs[i].mediator;
+            /* The MSI-X table's BAR is guarded instead (pci/pci_msi_guard.h). */
+            u32 msix = pci_msi_guard_bars(&devs[i]);
             /* The other BARs must not go around the mediation. */
-            hide_bars(vm, &devs[i], slot, 1u << m->bar | (m->io_access ? 1u << m->io_bar : 0));
+            hide_bars(vm, &devs[i], slot,
+                      1u << m->bar | (m->io_access ? 1u << m->io_bar : 0) | msix);
             int err = pci_mediate_install(vm, &devs[i], slot);
             if (err) /* dark rather than unmediated */
-                hide_bars(vm, &devs[i], slot, err == -2 ? 1u << m->bar : 0);
+                hide_bars(vm, &devs[i], slot, err == -2 ? 1u << m->bar | msix : msix);
+            if (err == -1 || pci_msi_guard_install(vm, &devs[i], slot) != 0)
+                hide_bars(vm, &devs[i], slot, ~msix);
         }
     }
     if (!routes.count)

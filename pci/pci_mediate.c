@@ -11,6 +11,7 @@
 #include "common/vm/io_ports.h"
 #include "pci/pci_cfgspace.h"
 #include "pci/pci_driver.h"
+#include "pci/pci_msi_guard.h"
 
 /* The VM whose RAM the drivers may move bytes in; set before the guest runs. */
 static struct guest_vm *ram_vm;
@@ -118,6 +119,8 @@ bool pci_mediate_config(struct pci_device *dev, u16 offset, u8 size, bool write,
 
     if (!m)
         return false;
+    if (pci_msi_guard_config(dev, offset, size, write, value))
+        return true;
     if (offset == PCI_REG_COMMAND && write) {
         pci_device_write(dev, offset, size, *value | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
         return true;

@@ -39,3 +39,22 @@ u16 pci_msi_control_enabled(u16 control)
 {
     return (u16)((control & ~PCI_MSI_CONTROL_MME_MASK) | PCI_MSI_CONTROL_ENABLE);
 }
+
+bool pci_msi_address_safe(u32 address_lo, u32 address_hi)
+{
+    return address_hi == 0 && (address_lo & 0xFFF00000u) == PCI_MSI_ADDRESS_BASE;
+}
+
+u16 pci_msi_control_for_device(u16 guest_control, u32 address_lo, u32 address_hi)
+{
+    if (pci_msi_address_safe(address_lo, address_hi))
+        return guest_control;
+    return (u16)(guest_control & ~PCI_MSI_CONTROL_ENABLE);
+}
+
+u32 pci_msix_control_for_device(const u32 guest_entry[4])
+{
+    if (pci_msi_address_safe(guest_entry[0], guest_entry[1]))
+        return guest_entry[3];
+    return guest_entry[3] | PCI_MSIX_ENTRY_MASKED;
+}

@@ -1,7 +1,8 @@
 /**
  * @file pci/pci_msi.h
- * @brief The MSI capability of a PCI function: where its registers are, and
- *        the message that reaches one CPU on one vector (pure; chapter 09).
+ * @brief The MSI capability of a PCI function: where its registers are, the
+ *        message that reaches one CPU on one vector, and which messages a
+ *        guest may give a mediated device (pure; chapter 09).
  *
  * An MSI is a memory write the device makes: the address selects the local
  * APIC that receives it, the data carries the vector. bookvisor sends a
@@ -54,6 +55,32 @@ struct pci_msi_message {
     u32 address_hi; /**< its high half: always 0 (the APIC window is below 4 GiB) */
     u16 data;       /**< vector, delivery mode, trigger mode */
 };
+
+/** MSI-X: a table entry's bytes (address low, high, data, vector control). */
+#define PCI_MSIX_ENTRY_BYTES 16
+/** MSI-X vector control: the entry is masked. */
+#define PCI_MSIX_ENTRY_MASKED 1u
+
+/**
+ * May a device the guest programs send a message to this address? Only
+ * into the local APICs' window (0xFEE00000-0xFEEFFFFF, high half 0): an
+ * MSI is a memory write the device makes, and any other address would let
+ * the guest aim that write at memory, bookvisor's included.
+ */
+bool pci_msi_address_safe(u32 address_lo, u32 address_hi);
+
+/**
+ * The MSI message control a mediated device gets for the guest's: as the
+ * guest wrote it, but MSI off while its address is not safe.
+ */
+u16 pci_msi_control_for_device(u16 guest_control, u32 address_lo, u32 address_hi);
+
+/**
+ * The MSI-X vector control a mediated device's entry gets for the guest's
+ * entry (address low, high, data, vector control): the guest's, but masked
+ * while its address is not safe.
+ */
+u32 pci_msix_control_for_device(const u32 guest_entry[4]);
 
 /**
  * The registers of the MSI capability at config offset @p cap, whose

@@ -158,6 +158,10 @@ void check_la57_ia32e(const struct check_context *ctx, struct check_result *res)
 void check_e1000_pass(const struct check_context *ctx, struct check_result *res);
 /** e1000-dma: rings and buffers aimed at bookvisor's memory are refused; the canary stays intact. */
 void check_e1000_dma(const struct check_context *ctx, struct check_result *res);
+/** e1000-msix: on an 82574L, the guest's own MSI-X entry takes its queue causes; one aimed at bookvisor is kept masked. */
+void check_e1000_msix(const struct check_context *ctx, struct check_result *res);
+/** e1000-ps: on an 82574L, a packet-split receive ring is never filled (bookvisor refuses it). */
+void check_e1000_ps(const struct check_context *ctx, struct check_result *res);
 /** e1000-split: with 256-byte receive buffers a DHCP offer arrives spread over three descriptors. */
 void check_e1000_split(const struct check_context *ctx, struct check_result *res);
 /** e1000-burst: 48 frames queued at once all go; DD comes back only where RS asked. */

@@ -6,6 +6,7 @@
 #include "cpu.h"
 #include "gstring.h"
 #include "pci_util.h"
+#include "select.h"
 
 #define CTRL_RST (1u << 26)
 #define CTRL_SLU (1u << 6)
@@ -15,6 +16,37 @@ struct e1000_txd e1000_tx_ring[E1000_RING] __attribute__((aligned(128)));
 struct e1000_rxd e1000_rx_ring[E1000_RING] __attribute__((aligned(128)));
 u8 e1000_tx_buf[E1000_BUF] __attribute__((aligned(16)));
 u8 e1000_rx_buf[E1000_RING][E1000_BUF] __attribute__((aligned(16)));
+
+/* The receive ring's format: every look at a descriptor goes through the accessors. */
+static bool rx_extended;
+
+bool e1000_rx_done(u32 i)
+{
+    const volatile u8 *b = (const volatile u8 *)&e1000_rx_ring[i];
+
+    return b[rx_extended ? 8 : 12] & E1000_RXD_DD;
+}
+
+u16 e1000_rx_len(u32 i)
+{
+    const volatile u8 *b = (const volatile u8 *)&e1000_rx_ring[i];
+    u32 at = rx_extended ? 12 : 8;
+
+    return (u16)(b[at] | b[at + 1] << 8);
+}
+
+u8 e1000_rx_errors(u32 i)
+{
+    return ((const volatile u8 *)&e1000_rx_ring[i])[rx_extended ? 11 : 13];
+}
+
+void e1000_rx_give(u32 i, u64 addr)
+{
+    volatile u8 *b = (volatile u8 *)&e1000_rx_ring[i];
+
+    for (u32 k = 0; k < 16; k++)
+        b[k] = k < 8 ? (u8)(addr >> (8 * k)) : 0;
+}
 
 u32 e1000_rd(struct e1000_nic *n, u32 reg)
 {
@@ -54,9 +86,8 @@ void e1000_cfg_write(struct slot s, u32 off, u32 value)
 void e1000_rings_setup(struct e1000_nic *n, u32 rx_base, u32 tx_base)
 {
     memset(e1000_tx_ring, 0, sizeof(e1000_tx_ring));
-    memset(e1000_rx_ring, 0, sizeof(e1000_rx_ring));
     for (u32 i = 0; i < E1000_RING; i++)
-        e1000_rx_ring[i].addr = (u32)e1000_rx_buf[i];
+        e1000_rx_give(i, (u32)e1000_rx_buf[i]);
     e1000_wr(n, E1000_TDBAL, tx_base);
     e1000_wr(n, E1000_TDBAH, 0);
     e1000_wr(n, E1000_TDLEN, sizeof(e1000_tx_ring));
@@ -84,6 +115,26 @@ bool e1000_slot(const struct check_context *ctx, struct check_result *res, struc
     return true;
 }
 
+/* e1000.rx=ext: extended receive descriptors, an 82574L's only; false with the reason in res. */
+static bool rx_mode(const struct check_context *ctx, struct check_result *res,
+                    struct e1000_nic *n)
+{
+    const char *cmdline = ctx->boot->has_cmdline ? ctx->boot->cmdline : "";
+    u32 len = 0;
+    const char *v = cmdline_value(cmdline, "e1000.rx=", &len);
+
+    n->ext = v && len == 3 && memcmp(v, "ext", 3) == 0;
+    if (v && !n->ext && !(len == 6 && memcmp(v, "legacy", 6) == 0)) {
+        check_fail(res, "e1000.rx: want ext or legacy");
+        return false;
+    }
+    if (n->ext && !n->is_82574l) {
+        check_fail(res, "e1000.rx=ext needs an 82574L");
+        return false;
+    }
+    return true;
+}
+
 bool e1000_open(const struct check_context *ctx, struct check_result *res, struct e1000_nic *n,
                 u32 rctl_change)
 {
@@ -92,19 +143,25 @@ bool e1000_open(const struct check_context *ctx, struct check_result *res, struc
     memset(n, 0, sizeof(*n));
     if (!e1000_slot(ctx, res, &s))
         return false;
-    if (e1000_cfg_read(s, 0) != 0x100E8086u) {
-        check_fail(res, "no 82540EM at %02x:%02x.%x (id 0x%08x)", s.bus, s.dev, s.fn,
-                   e1000_cfg_read(s, 0));
+    u32 id = e1000_cfg_read(s, 0);
+    if (id != E1000_ID_82540EM && id != E1000_ID_82574L) {
+        check_fail(res, "no 82540EM or 82574L at %02x:%02x.%x (id 0x%08x)", s.bus, s.dev, s.fn,
+                   id);
         return false;
     }
+    n->is_82574l = id == E1000_ID_82574L;
+    if (!rx_mode(ctx, res, n))
+        return false;
     /* I/O and memory decoding, bus mastering */
     e1000_cfg_write(s, 0x04, e1000_cfg_read(s, 0x04) | 0x7);
     n->regs = (volatile u8 *)(e1000_cfg_read(s, 0x10) & ~0xFu);
-    if ((e1000_cfg_read(s, 0x14) & 1) == 0) {
-        check_fail(res, "BAR1 is not the I/O window (0x%x)", e1000_cfg_read(s, 0x14));
+    for (u32 bar = 0x14; bar <= 0x24 && !n->io; bar += 4) /* QEMU: BAR1 (e1000), BAR2 (e1000e) */
+        if (e1000_cfg_read(s, bar) & 1)
+            n->io = (u16)(e1000_cfg_read(s, bar) & ~3u);
+    if (!n->io) {
+        check_fail(res, "no I/O BAR: no I/O window");
         return false;
     }
-    n->io = (u16)(e1000_cfg_read(s, 0x14) & ~3u);
     e1000_wr(n, E1000_IMC, ~0u);
     e1000_io_wr(n, E1000_CTRL, e1000_io_rd(n, E1000_CTRL) | CTRL_RST);
     for (u32 i = 0; e1000_rd(n, E1000_CTRL) & CTRL_RST; i++) {
@@ -136,6 +193,9 @@ bool e1000_open(const struct check_context *ctx, struct check_result *res, struc
         return false;
     }
     e1000_wr(n, E1000_CTRL, e1000_rd(n, E1000_CTRL) | CTRL_SLU | CTRL_ASDE);
+    if (n->ext)
+        e1000_wr(n, E1000_RFCTL, e1000_rd(n, E1000_RFCTL) | E1000_RFCTL_EXSTEN);
+    rx_extended = n->ext;
     e1000_rings_setup(n, (u32)e1000_rx_ring, (u32)e1000_tx_ring);
     e1000_wr(n, E1000_TIPG, 10u | (8u << 10) | (6u << 20));
     e1000_wr(n, E1000_TCTL, (1u << 1) | (1u << 3) | (0x0Fu << 4) | (0x40u << 12)); /* EN, PSP */

@@ -1,14 +1,20 @@
 /**
  * @file tests/guest/e1000_drv.h
- * @brief The test guest's own small driver for the 82540EM (`e1000`), which
- *        the e1000 checks drive under bookvisor's `net=pass` (chapter 09).
+ * @brief The test guest's own small driver for the 82540EM (`e1000`) and the
+ *        82574L (`e1000e`), which the e1000 checks drive under bookvisor's
+ *        `net=pass` (chapter 09).
  *
  * A driver of the smallest kind: reset (through the I/O window, as Linux's
  * e1000 resets an 82540EM), the MAC from RAL0/RAH0, the other receive
  * addresses cleared (as a driver may at its start; they must read back 0),
  * one transmit and one receive ring of E1000_RING legacy descriptors in the
  * guest's own memory, polled. The device's slot is `e1000.slot=bb:dd.f`
- * (default 00:02.0).
+ * (default 00:02.0). On an 82574L the I/O window is whichever BAR is an I/O
+ * one (BAR2 there), and `e1000.rx=ext` makes the receive ring one of
+ * *extended* descriptors (RFCTL.EXSTEN, as Linux's e1000e has it): written
+ * back as status and errors in bytes 8-11 and the length in 12-13, and each
+ * descriptor given its buffer address again. The e1000_rx_*() accessors
+ * read either format.
  */
 #ifndef GUEST_E1000_DRV_H
 #define GUEST_E1000_DRV_H
@@ -37,6 +43,13 @@
 #define E1000_TDT 0x3818
 #define E1000_RAL0 0x5400
 #define E1000_RAH0 0x5404
+#define E1000_RFCTL 0x5008           /**< 82574L: receive filter control */
+#define E1000_RFCTL_EXSTEN (1u << 15) /**< extended receive descriptors */
+#define E1000_RCTL_DTYP_SPLIT (1u << 10) /**< 82574L: packet-split receive descriptors */
+#define E1000_ICR_RXQ0 (1u << 20)    /**< 82574L: receive queue 0 (MSI-X) */
+#define E1000_ICR_TXQ0 (1u << 22)    /**< 82574L: transmit queue 0 (MSI-X) */
+#define E1000_ID_82540EM 0x100E8086u /**< vendor and device ID */
+#define E1000_ID_82574L 0x10D38086u  /**< vendor and device ID */
 #define E1000_ICR_TXDW (1u << 0)
 #define E1000_ICR_RXT0 (1u << 7)
 #define E1000_RCTL_SECRC (1u << 26)  /**< strip the CRC */
@@ -82,6 +95,8 @@ struct e1000_nic {
     u32 tx_next;          /**< the next transmit descriptor to fill */
     u32 rx_next;          /**< the next receive descriptor to look at */
     u32 icr_seen;         /**< every cause ICR showed */
+    bool is_82574l;       /**< the device is an 82574L */
+    bool ext;             /**< its receive ring holds extended descriptors (e1000.rx=ext) */
 };
 
 /** The rings and buffers (one device at a time). */
@@ -113,6 +128,15 @@ bool e1000_slot(const struct check_context *ctx, struct check_result *res, struc
  */
 bool e1000_open(const struct check_context *ctx, struct check_result *res, struct e1000_nic *n,
                 u32 rctl_change);
+/** Has receive descriptor i been written back (DD), in the ring's format? */
+bool e1000_rx_done(u32 i);
+/** Its length. */
+u16 e1000_rx_len(u32 i);
+/** Its errors (the legacy bits: an extended descriptor's bits 31:24). */
+u8 e1000_rx_errors(u32 i);
+/** Give receive descriptor i back with its buffer at addr (the extended write-back overwrote it). */
+void e1000_rx_give(u32 i, u64 addr);
+
 /** Queue one frame of len bytes at buffer address addr; true once its descriptor is done. */
 bool e1000_send(struct e1000_nic *n, u32 addr, u16 len);
 /** An ARP request for 10.0.2.2 from 10.0.2.15 in e1000_tx_buf (42 bytes). */

@@ -77,6 +77,8 @@ static const struct check checks[] = {
     /* Before net-wait, so that net-wait can keep bookvisor running after them. */
     { "e1000-pass", check_e1000_pass, CHECK_BY_NAME },
     { "e1000-dma", check_e1000_dma, CHECK_BY_NAME },
+    { "e1000-msix", check_e1000_msix, CHECK_BY_NAME },
+    { "e1000-ps", check_e1000_ps, CHECK_BY_NAME },
     { "e1000-split", check_e1000_split, CHECK_BY_NAME },
     { "e1000-burst", check_e1000_burst, CHECK_BY_NAME },
     { "net-wait", check_net_wait, CHECK_BY_NAME },

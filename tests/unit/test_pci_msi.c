@@ -76,6 +76,27 @@ START_TEST(enable_word_one_vector)
 }
 END_TEST
 
+START_TEST(a_guest_message_only_into_the_apic_window)
+{
+    ck_assert(pci_msi_address_safe(0xFEE00000u, 0));
+    ck_assert(pci_msi_address_safe(0xFEEFF00Cu, 0));
+    ck_assert(!pci_msi_address_safe(0xFEF00000u, 0));
+    ck_assert(!pci_msi_address_safe(0xFED00000u, 0));
+    ck_assert(!pci_msi_address_safe(0x01000000u, 0)); /* RAM: bookvisor's, say */
+    ck_assert(!pci_msi_address_safe(0xFEE00000u, 1)); /* above 4 GiB */
+    /* MSI: the enable cleared while the address is not safe, nothing else */
+    ck_assert_uint_eq(pci_msi_control_for_device(0x0081, 0xFEE01000u, 0), 0x0081);
+    ck_assert_uint_eq(pci_msi_control_for_device(0x0081, 0x00100000u, 0), 0x0080);
+    ck_assert_uint_eq(pci_msi_control_for_device(0x0080, 0xFEE00000u, 7), 0x0080);
+    /* MSI-X: the entry masked while its address is not safe */
+    u32 good[4] = { 0xFEE00000u, 0, 0x4041, 0 }, bad[4] = { 0x3EE00000u, 0, 0x4041, 0 };
+    ck_assert_uint_eq(pci_msix_control_for_device(good), 0);
+    ck_assert_uint_eq(pci_msix_control_for_device(bad), PCI_MSIX_ENTRY_MASKED);
+    good[3] = PCI_MSIX_ENTRY_MASKED;
+    ck_assert_uint_eq(pci_msix_control_for_device(good), PCI_MSIX_ENTRY_MASKED);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("pci_msi");
@@ -85,6 +106,7 @@ int main(void)
     tcase_add_test(t, message_fixed_edge_physical);
     tcase_add_test(t, message_refused_beyond_8_bit_ids_and_low_vectors);
     tcase_add_test(t, enable_word_one_vector);
+    tcase_add_test(t, a_guest_message_only_into_the_apic_window);
     suite_add_tcase(s, t);
     return unit_run_suite(s);
 }

@@ -128,11 +128,13 @@ START_TEST(eerd_of_the_82574l)
 }
 END_TEST
 
-/* Which models the driver knows, and which the shadow rings can share. */
+/* Which models the driver knows; both can be shared, the 82574L with its own registers. */
 START_TEST(models_known_and_shareable)
 {
     ck_assert(pro1000_model_of(0x100E)->can_share);
-    ck_assert(!pro1000_model_of(0x10D3)->can_share);
+    ck_assert(!pro1000_model_of(0x100E)->ext_regs);
+    ck_assert(pro1000_model_of(0x10D3)->can_share);
+    ck_assert(pro1000_model_of(0x10D3)->ext_regs);
     ck_assert_ptr_null(pro1000_model_of(0x10D2));
     ck_assert_ptr_null(pro1000_model_of(0));
 }
