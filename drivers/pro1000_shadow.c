@@ -451,6 +451,7 @@ static void dword_write(struct pro1000_shadow *s, u32 reg, enum pro1000_vreg r, 
     case PRO1000_VREG_RCTL:
         s->rctl = value;
         phys_write(s->regs + reg, 4, pro1000_shadow_device_rctl(s));
+        pro1000_shadow_rx_format_note(s);
         return;
     case PRO1000_VREG_TCTL:
         /* The stack sends on the same transmitter: the guest cannot switch it off. */

@@ -76,11 +76,14 @@ u32 pro1000_shadow_causes(const struct pro1000_shadow *s, u32 causes)
     return s->ext.on ? pro1000_causes_82574l(causes) : causes;
 }
 
-bool pro1000_shadow_rx_format_ok(struct pro1000_shadow *s)
+/* Is the guest's receive ring of packet-split descriptors? Said once, the first
+ * time it is found so: when the guest turns receive on (RCTL.EN) or a frame
+ * comes, whichever is first, so the refusal is on the console even if no frame
+ * ever comes. */
+static bool rx_is_split(struct pro1000_shadow *s)
 {
     if (!s->ext.on || pro1000_rx_format_of(s->rctl, s->ext.rfctl) != PRO1000_RX_SPLIT)
-        return true;
-    s->ext.split_refused++;
+        return false;
     if (!s->ext.split_said) {
         kprintf("bookvisor: pro1000: %s: the guest's receive ring uses packet-split "
                 "descriptors (RCTL.DTYP %u), which the shadow rings do not fill; frames "
@@ -88,6 +91,20 @@ bool pro1000_shadow_rx_format_ok(struct pro1000_shadow *s)
                 s->name, (s->rctl & PRO1000_RCTL_DTYP) >> 10);
         s->ext.split_said = true;
     }
+    return true;
+}
+
+void pro1000_shadow_rx_format_note(struct pro1000_shadow *s)
+{
+    if (s->rctl & PRO1000_RCTL_EN)
+        (void)rx_is_split(s);
+}
+
+bool pro1000_shadow_rx_format_ok(struct pro1000_shadow *s)
+{
+    if (!rx_is_split(s))
+        return true;
+    s->ext.split_refused++;
     return false;
 }
 

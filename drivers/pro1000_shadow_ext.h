@@ -42,6 +42,12 @@ u32 pro1000_shadow_causes(const struct pro1000_shadow *s, u32 causes);
  */
 bool pro1000_shadow_rx_format_ok(struct pro1000_shadow *s);
 
+/**
+ * The guest wrote RCTL: with receive on in a packet-split ring, say at once
+ * (once) that the shadow rings will not fill it, before any frame comes.
+ */
+void pro1000_shadow_rx_format_note(struct pro1000_shadow *s);
+
 /** Bytes of each of the guest's receive buffers. */
 u32 pro1000_shadow_rx_room(const struct pro1000_shadow *s);
 
