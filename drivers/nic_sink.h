@@ -19,7 +19,8 @@
 struct nic_offer {
     const char *name; /**< e.g. "pro1000.0" */
     const u8 *mac;    /**< its MAC address (6 bytes) */
-    const char *use;  /**< the driver's `net=` value, e.g. "ip" */
+    const char *use;  /**< the module: the driver's `net=` value, e.g. "ip" (nic_offer_module()) */
+    const char *tty;  /**< the driver's `tty=` value ("0" or "1"), NULL when not given */
     /** The driver can leave the NIC to the guest and still see its frames (mediated rings). */
     bool can_share;
     /**
@@ -64,6 +65,21 @@ struct nic_sink {
      */
     void (*wake)(void *handle);
 };
+
+/**
+ * Why a NIC driver's `tty=` value cannot be used (it is "0", the default,
+ * or "1": the NIC carries bookvisor's log), or NULL when it can. For the
+ * driver's check_option, while the PCI string is parsed.
+ */
+const char *nic_tty_check(const char *value);
+
+/**
+ * The module a NIC driver offers its NIC under: its `net=` value, or `log`
+ * when only `tty=1` is given (the seed's `driver=pro1000, tty=1`: a NIC
+ * hidden and used for the log, which is what `net=log` is).
+ * @return the module's name, or NULL when neither says one
+ */
+const char *nic_offer_module(const char *net, const char *tty);
 
 /** Give the drivers their sink; once, at boot, before PCI binds (read-only afterwards: no lock). */
 void nic_sink_set(const struct nic_sink *sink);

@@ -44,8 +44,9 @@ struct pro1000 {
     u32 tx_clean;                  /* the oldest transmit descriptor not yet seen done */
     u32 tx_told;                   /* the TDT the device was last given */
     bool tx_hold;                  /* test.pro1000_tx_hold: TDT written only by the poll */
-    /* Shared with the stack (ippass): the CPU whose guest frame was just promised
-     * room (shadow_tx_room()); other CPUs' sends leave it one descriptor. */
+    /* Shared with bookvisor's sends (ippass's stack, tty=1's log): the CPU whose
+     * guest frame was just promised room (shadow_tx_room()); other CPUs' sends
+     * leave it one descriptor. */
     const struct cpu *tx_promised_to;
     void *up;                      /* the sink's handle */
     u64 rx_dropped;                /* frames the device marked bad or split */
@@ -62,6 +63,7 @@ struct pro1000 {
     u64 interrupts;                /* MSIs taken (written by the handler alone) */
     u8 stack_mac[6];               /* bookvisor's stack's MAC under ippass */
     bool stack_shares;             /* the sink asked for it (nic_offer.accept_mac) */
+    bool vmm_sends;                /* bookvisor sends beside the guest: ippass, or tty=1 */
 };
 
 static struct pro1000 nics[PRO1000_MAX];
@@ -295,7 +297,7 @@ static void shadow_guest_send(void *dev, const u8 *frame, size_t len)
 
     if (sink && p->up)
         sink->guest_send(p->up, frame, len);
-    if (p->stack_shares) {
+    if (p->vmm_sends) {
         spin_lock(&p->tx_lock);
         p->tx_promised_to = NULL;
         spin_unlock(&p->tx_lock);
@@ -304,7 +306,8 @@ static void shadow_guest_send(void *dev, const u8 *frame, size_t len)
 
 /*
  * Room for the guest's next frame. Under ippass the network thread's stack
- * sends on the same ring, maybe on another CPU: the descriptor promised here
+ * sends on the same ring, maybe on another CPU, and so does the log under
+ * `pass, tty=1`: the descriptor promised here
  * stays this CPU's until shadow_guest_send() is done (the shadow's lock lets
  * one guest frame at a time through), so the frame cannot find it gone.
  */
@@ -315,7 +318,7 @@ static u32 shadow_tx_room(void *dev)
 
     spin_lock(&p->tx_lock);
     room = tx_free_locked(p);
-    if (room && p->stack_shares)
+    if (room && p->vmm_sends)
         p->tx_promised_to = this_cpu();
     spin_unlock(&p->tx_lock);
     return room;
@@ -438,7 +441,8 @@ static void start_interrupts(struct pro1000 *p, const char *msi)
 static bool pro1000_new(struct pci_device *dev, const char *const *options, u32 noptions)
 {
     const struct nic_sink *sink = nic_sink_get();
-    const char *use = noptions >= 1 ? options[0] : NULL;
+    const char *tty = noptions >= 3 ? options[2] : NULL;
+    const char *use = nic_offer_module(noptions >= 1 ? options[0] : NULL, tty);
     const char *msi = noptions >= 2 ? options[1] : NULL;
     const struct pci_bar *bar0 = &dev->fn.bars[0];
     struct pro1000 *p;
@@ -508,7 +512,7 @@ static bool pro1000_new(struct pci_device *dev, const char *const *options, u32 
     }
     /* can_share: with a module that leaves the NIC to the guest, its rings are
      * mediated; the sink refuses such a module on a model that cannot be. */
-    struct nic_offer offer = { .name = p->name, .mac = p->mac, .use = use,
+    struct nic_offer offer = { .name = p->name, .mac = p->mac, .use = use, .tty = tty,
                                .can_share = model->can_share,
                                .to_guest = pro1000_to_guest, .accept_mac = pro1000_accept_mac,
                                .send = pro1000_send,
@@ -528,6 +532,7 @@ static bool pro1000_new(struct pci_device *dev, const char *const *options, u32 
     dev->driver_data = p;
     dev->hidden = hide;
     p->shared = !hide;
+    p->vmm_sends = p->stack_shares || (tty && strcmp(tty, "1") == 0);
     if (!p->shared)
         mem_free_pages(gather_pa, PRO1000_GATHER_ORDER);
     if (p->shared) {
@@ -556,7 +561,7 @@ static const struct pci_driver_ops pro1000_ops = {
     .new_device = pro1000_new,
 };
 
-/* Refuse a net= no module has while the string is parsed, with its column. */
+/* Refuse a net= no module has, a bad msi= or tty=, while the string is parsed, with its column. */
 static const char *pro1000_check_option(u32 index, const char *value)
 {
     const struct nic_sink *sink = nic_sink_get();
@@ -565,6 +570,8 @@ static const char *pro1000_check_option(u32 index, const char *value)
         return sink->check_use(value);
     if (index == 1 && strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
         return "msi= takes yes or no";
+    if (index == 2)
+        return nic_tty_check(value);
     return NULL;
 }
 
@@ -572,7 +579,7 @@ const struct pci_driver pro1000_driver = {
     .name = "pro1000",
     .longname = "Intel 82540EM and 82574L gigabit Ethernet (e1000, e1000e)",
     .device = "class_code=020000, id=8086:100e|8086:10d3",
-    .driver_options = "net,msi",
+    .driver_options = "net,msi,tty",
     .ops = &pro1000_ops,
     .check_option = pro1000_check_option,
 };

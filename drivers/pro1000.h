@@ -6,8 +6,10 @@
  * Declaration: name `pro1000`, default selector
  * `class_code=020000, id=8086:100e|8086:10d3`, options `net=MODULE` (a
  * network-API module: `ip`, `ippass`, `pass`, `null`, `filter`, `log`) and
- * `msi=yes|no` (default yes). Example, the seed's own:
- * `vmm.driver.pci=device=pro1000, number=0, driver=pro1000, net=ip`.
+ * `msi=yes|no` (default yes) and `tty=0|1` (default 0; 1: the NIC carries
+ * bookvisor's log, and `tty=1` without `net=` is `net=log`). Examples, the
+ * seed's own: `vmm.driver.pci=device=pro1000, number=0, driver=pro1000, net=ip`;
+ * `driver=pro1000, net=pass, tty=1` (the guest's NIC, and the log on it).
  *
  * With a module that hides the NIC (`ip`), the device becomes bookvisor's:
  * concealed from the guest, reset, its MAC read from the EEPROM (or RAL0),
@@ -23,7 +25,8 @@
  * on top of the same rings of bookvisor's; with `ippass` bookvisor's stack
  * sends and receives on them too, with its own MAC in the device's last
  * receive address entry (pro1000_shadow_share()).
- * Without `net=` the device is refused as well.
+ * Under `pass, tty=1` the log's frames share the rings likewise. Without
+ * `net=` (or `tty=1`) the device is refused as well.
  */
 #ifndef BOOKVISOR_DRIVERS_PRO1000_H
 #define BOOKVISOR_DRIVERS_PRO1000_H

@@ -3,6 +3,7 @@
  * 82540EM does them, for net=pass (see pro1000_offload.h).
  */
 #include "drivers/pro1000_offload.h"
+#include "common/lib/inet_sum.h"
 #include "common/lib/kstring.h"
 
 /* Header sizes the fields below need, and the fields' places in them. */
@@ -94,17 +95,7 @@ static bool range_fits(struct sum_range *r, size_t len)
 /* The checksum of bytes start..end (inclusive) plus extra, stored at place. */
 static void sum_insert(u8 *frame, const struct sum_range *r, u32 extra, bool udp)
 {
-    u32 sum = extra;
-
-    for (u32 i = r->start; i <= r->end; i += 2) {
-        /* An odd last byte is the high half of a word whose low half is 0. */
-        sum += (u32)frame[i] << 8;
-        if (i + 1 <= r->end)
-            sum += frame[i + 1];
-    }
-    while (sum >> 16)
-        sum = (sum & 0xFFFF) + (sum >> 16);
-    u16 check = (u16)~sum;
+    u16 check = inet_sum_fold(inet_sum_add(extra, frame + r->start, r->end - r->start + 1));
     if (udp && check == 0)
         check = 0xFFFF;
     be16_put(frame + r->place, check);

@@ -62,3 +62,34 @@ bool ip_text_parse_endpoint(const char *s, u32 *ip, u16 *port, u16 default_port)
     *port = (u16)p;
     return true;
 }
+
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+bool ip_text_parse_mac(const char *s, u8 out[6])
+{
+    u8 mac[6];
+
+    if (!s)
+        return false;
+    for (int i = 0; i < 6; i++) {
+        int hi = hex_digit(s[0]), lo = hi < 0 ? -1 : hex_digit(s[1]);
+        if (lo < 0 || (i < 5 && s[2] != ':'))
+            return false;
+        mac[i] = (u8)(hi << 4 | lo);
+        s += i < 5 ? 3 : 2;
+    }
+    if (*s)
+        return false;
+    for (int i = 0; i < 6; i++)
+        out[i] = mac[i];
+    return true;
+}

@@ -1,7 +1,7 @@
 /**
  * @file net/ip_text.h
- * @brief IPv4 addresses as text, for the options `ip.ipaddr`, `ip.netmask` and
- *        `ip.gateway` (pure; chapter 10).
+ * @brief IPv4 and MAC addresses as text, for the options `ip.ipaddr`,
+ *        `ip.netmask`, `ip.gateway`, `ip.syslog` and `ip.syslog_mac` (pure; chapter 10).
  */
 #ifndef BOOKVISOR_NET_IP_TEXT_H
 #define BOOKVISOR_NET_IP_TEXT_H
@@ -25,5 +25,12 @@ bool ip_text_parse(const char *s, u32 *out);
  * @return false, leaving *ip and *port alone, when @p s is not of that form
  */
 bool ip_text_parse_endpoint(const char *s, u32 *ip, u16 *port, u16 default_port);
+
+/**
+ * Parse a MAC address "xx:xx:xx:xx:xx:xx" (six pairs of hexadecimal digits,
+ * either case, colons between; the `ip.syslog_mac` option).
+ * @return true, or false (and out untouched) for anything else
+ */
+bool ip_text_parse_mac(const char *s, u8 out[6]);
 
 #endif

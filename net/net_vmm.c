@@ -29,6 +29,9 @@ static struct net_nic_ops nic_ops[NETAPI_MAX_NICS];
 static void (*nic_status[NETAPI_MAX_NICS])(void *ctx, char *line, size_t size);
 static unsigned nnics;
 static bool thread_started, stack_started;
+static struct net_nic *stack_nic; /* the NIC the stack runs on, or NULL */
+/* The log's NIC has no stack on it (pass, tty=1): its frames are bookvisor's own. */
+static bool log_by_frames;
 /* The stack's NIC is a `log` NIC: it sends the log and offers no service. */
 static bool stack_log_only;
 static const char log_only_reason[] = "the stack's NIC carries only the log (net=log)";
@@ -141,15 +144,13 @@ static void start_stack(struct net_nic *nic)
         return;
     }
     stack_started = true;
+    stack_nic = nic;
     stack_log_only = nic->module->log_only;
     if (strcmp(nic->module->name, "ippass") == 0) {
         stack_direct = nic->stack;
         nic->stack = (struct net_endpoint){ stack_enqueue, NULL };
         stack_queued = true;
     }
-    if (stack_log_only && !vmm_options.ip_syslog[0])
-        kprintf("bookvisor: ip: %s: net=log without ip.syslog: the NIC has nothing to carry\n",
-                nic->name);
     if (cfg.use_dhcp)
         kprintf("bookvisor: ip: %s: asking DHCP for an address\n", nic->name);
     else
@@ -218,6 +219,8 @@ void net_print_state(void (*print)(const char *line))
                       ", the stack's %02x:%02x:%02x:%02x:%02x:%02x", n->stack_mac[0],
                       n->stack_mac[1], n->stack_mac[2], n->stack_mac[3], n->stack_mac[4],
                       n->stack_mac[5]);
+        if (n->log && n->module && !n->module->log_only)
+            ksnprintf(line + strlen(line), sizeof(line) - strlen(line), ", carries the log (tty=1)");
         print(line);
         ksnprintf(line, sizeof(line), "%s: nic-in=%llu nic-out=%llu to-stack=%llu from-stack=%llu "
                   "to-guest=%llu from-guest=%llu dropped=%llu send-failed=%llu", n->name,
@@ -252,8 +255,9 @@ void net_print_state(void (*print)(const char *line))
     if (vmm_options.ip_syslog[0]) {
         u64 dropped, failed;
         syslog_counts(&dropped, &failed);
-        ksnprintf(line, sizeof(line), "syslog to %s: chunks dropped %llu, datagrams refused %llu",
-                  vmm_options.ip_syslog, (unsigned long long)dropped, (unsigned long long)failed);
+        ksnprintf(line, sizeof(line), "syslog to %s: chunks dropped %llu, datagrams refused %llu%s",
+                  vmm_options.ip_syslog, (unsigned long long)dropped, (unsigned long long)failed,
+                  log_by_frames ? ", in frames of bookvisor's own" : "");
         print(line);
     }
 }
@@ -265,6 +269,14 @@ void net_print_state(void (*print)(const char *line))
 static void net_thread(void *arg)
 {
     (void)arg;
+    /* Every NIC is attached by now. The log's NIC without the stack on it
+     * (pass): bookvisor builds the log's frames itself, and the stack (on
+     * another NIC, if any) sends no log. */
+    struct net_nic *log_nic = netapi_log_nic();
+    if (log_nic && log_nic != stack_nic) {
+        log_by_frames = true;
+        syslog_start_frames(log_nic);
+    }
     /* Services are started here, not at boot: every lwIP call from this thread. */
     if (stack_log_only && (vmm_options.ip_echo_port || vmm_options.ip_status_port)) {
         kprintf("bookvisor: ip: %s; no echo server or status service\n", log_only_reason);
@@ -294,7 +306,9 @@ static void net_thread(void *arg)
             stack_drain();
         bv_ip_poll();
         /* Requests wait for an address: a client cannot connect before DHCP answered. */
-        if (stack_started && bv_ip_address()) {
+        if (log_by_frames) {
+            syslog_drain();
+        } else if (stack_started && bv_ip_address()) {
             syslog_start(); /* once: the log goes out from the next line on */
             syslog_drain();
         }
@@ -313,6 +327,36 @@ static void net_thread(void *arg)
             thread_yield();
         else
             thread_sleep_us_or_wait(NET_POLL_US, &wake_pending);
+    }
+}
+
+/*
+ * The driver's tty= (chapter 09): 1 makes the NIC the log's whatever its
+ * module (tty=1 alone came as net=log, which is the log's already); 0 is
+ * the default, and beside net=log it changes nothing, which is said.
+ */
+static void tty_option(struct net_nic *nic, const char *tty)
+{
+    const struct net_nic *holder = netapi_log_nic();
+
+    if (strcmp(tty, "1") != 0) {
+        if (nic->module->log_only)
+            kprintf("bookvisor: net: %s: tty=0 beside net=log: a log NIC carries the log "
+                    "whatever tty= says\n", nic->name);
+        return;
+    }
+    switch (netapi_nic_take_log(nic)) {
+    case 0:
+        kprintf("bookvisor: net: %s carries the log (tty=1)\n", nic->name);
+        break;
+    case -1:
+        kprintf("bookvisor: net: %s: tty=1, but %s carries the log already; this NIC does not\n",
+                nic->name, holder ? holder->name : "another NIC");
+        break;
+    default:
+        kprintf("bookvisor: net: %s: tty=1 with net=%s, which drops every frame, the log's "
+                "too; no log on this NIC\n", nic->name, nic->module->name);
+        break;
     }
 }
 
@@ -366,6 +410,11 @@ static void *attach(const struct nic_offer *offer, bool *hide)
     nnics++;
     *hide = m->hides_nic;
     kprintf("bookvisor: net: %s registered, module %s\n", nic->name, m->name);
+    if (offer->tty)
+        tty_option(nic, offer->tty);
+    if (nic->log && !vmm_options.ip_syslog[0])
+        kprintf("bookvisor: net: %s: %s without ip.syslog: the NIC has nothing to carry\n",
+                nic->name, m->log_only ? "net=log" : "tty=1");
     if (strcmp(m->name, "ip") == 0 || strcmp(m->name, "ippass") == 0 ||
         strcmp(m->name, "filter") == 0 || m->log_only)
         start_stack(nic);

@@ -20,11 +20,14 @@ static void deliver(struct net_nic *nic, const struct net_endpoint *ep, u64 *cou
     ep->deliver(ep->ctx, frame, len);
 }
 
-static void to_wire(struct net_nic *nic, const u8 *frame, size_t len)
+/* 0, or -1 (counted) when the NIC had no room. */
+static int to_wire(struct net_nic *nic, const u8 *frame, size_t len)
 {
     nic->count.nic_out++;
-    if (nic->ops->send(nic->ctx, frame, len) != 0)
-        nic->count.send_failed++;
+    if (nic->ops->send(nic->ctx, frame, len) == 0)
+        return 0;
+    nic->count.send_failed++;
+    return -1;
 }
 
 /* pass: the guest keeps the NIC; bookvisor sees every frame and lets it by. */
@@ -236,6 +239,33 @@ static bool checked(struct net_nic *nic, const u8 *frame, size_t len, struct net
     if ((size_t)e < ARRAY_SIZE(nic->count.malformed))
         nic->count.malformed[e]++;
     return false;
+}
+
+int netapi_nic_take_log(struct net_nic *nic)
+{
+    struct net_nic *holder = netapi_log_nic();
+
+    if (nic->log)
+        return 0;
+    /* null drops every frame: a log it carried would be dropped too. */
+    if (KSTR(strcmp)(nic->module->name, "null") == 0)
+        return -2;
+    if (holder)
+        return -1;
+    nic->log = true;
+    return 0;
+}
+
+int netapi_log_send(struct net_nic *nic, const u8 *frame, size_t len)
+{
+    struct net_frame_info f;
+
+    if (!nic->log)
+        return -1;
+    nic->count.from_log++;
+    if (!checked(nic, frame, len, &f))
+        return -1;
+    return to_wire(nic, frame, len);
 }
 
 void netapi_nic_receive(struct net_nic *nic, const u8 *frame, size_t len)

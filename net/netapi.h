@@ -27,9 +27,12 @@
  *   | `filter` | stack, if net_filter_judge() passes it | (none) | NIC, if it passes | no |
  *   | `log` | stack, ARP and UDP only | (none) | NIC, ARP and UDP only | no |
  *   `log` carries bookvisor's log (syslog over UDP, chapter 10) and nothing
- *   else: the stack runs on the NIC only to send it. The seed's NIC option
- *   `tty=1` (the log on a NIC of another module) is planned; today the log
- *   also leaves by the stack's NIC under `ip`, `ippass` and `filter`.
+ *   else: the stack runs on the NIC only to send it.
+ * - **The log.** One NIC carries bookvisor's log (its `log` flag): the `log`
+ *   module's, or one whose driver was given the seed's option `tty=1`
+ *   (netapi_nic_take_log()). Where the stack runs on that NIC the log leaves
+ *   through it; where none does (`pass`), bookvisor builds the datagrams
+ *   itself and sends them with netapi_log_send(), beside the module.
  *
  * Every frame is checked once on its way in (net/net_frame.h); a malformed
  * one is dropped and counted by cause, never passed on. Counters per NIC say
@@ -71,6 +74,7 @@ struct net_nic_counters {
     u64 nic_out;       /**< frames given to the NIC to send */
     u64 send_failed;   /**< frames the NIC refused */
     u64 dropped;       /**< frames a module dropped on purpose (null, no endpoint) */
+    u64 from_log;      /**< log frames bookvisor built itself (netapi_log_send()) */
     u64 malformed[5];  /**< frames refused by net_frame_parse(), by enum net_frame_error */
 };
 
@@ -87,7 +91,7 @@ struct net_nic {
     struct net_endpoint stack;       /**< bookvisor's stack (deliver NULL: none) */
     u8 stack_mac[6];                 /**< the stack's MAC on this NIC (ippass sorts by it) */
     u32 stack_ip;                    /**< the stack's IPv4 address, 0 = none yet */
-    bool log;                        /**< carries bookvisor's log: set for `net=log` (tty=1 on other modules planned) */
+    bool log;                        /**< carries bookvisor's log: `net=log`, or `tty=1` (netapi_nic_take_log()) */
     struct net_nic_counters count;   /**< what went where */
     struct net_filter_counts filter; /**< the `filter` module's counters (zero for the others) */
 };
@@ -121,8 +125,25 @@ int netapi_nic_register(struct net_nic *nic, const char *module_name);
 /** The registered NIC number index (0 first), or NULL. */
 struct net_nic *netapi_nic(unsigned index);
 
-/** The first NIC that carries bookvisor's log (`net=log`), or NULL. */
+/** The first NIC that carries bookvisor's log (`net=log` or `tty=1`), or NULL. */
 struct net_nic *netapi_log_nic(void);
+
+/**
+ * Make a registered NIC the log's (the NIC option `tty=1`), whatever its
+ * module; one NIC carries the log.
+ * @return 0 (also when it is the log's already); -1 when another NIC
+ *         carries it; -2 when its module is `null`, which would drop the log
+ */
+int netapi_nic_take_log(struct net_nic *nic);
+
+/**
+ * Send a frame of bookvisor's log that it built itself (no stack on the
+ * NIC: `pass, tty=1`) straight to the wire, whatever the module: checked
+ * and counted like any other (`from_log`, `nic_out`).
+ * @return 0; -1 when nic is not the log's, the frame is malformed or the
+ *         NIC had no room (then the caller may try again later)
+ */
+int netapi_log_send(struct net_nic *nic, const u8 *frame, size_t len);
 
 /** Driver: the NIC received a frame. */
 void netapi_nic_receive(struct net_nic *nic, const u8 *frame, size_t len);

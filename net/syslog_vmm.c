@@ -9,9 +9,15 @@
 #include "net/ip_text.h"
 #include "net/log_ring.h"
 #include "net/lwip/bv_syslog.h"
+#include "net/netapi.h"
+#include "net/syslog_frame.h"
 
 /* Spins a writer waits for the ring before it drops its text. */
 #define SYSLOG_SPINS 10000
+/* Frames of its own the log sends per round of the network thread: a
+ * quarter of the pro1000's transmit ring, so that a burst of log lines
+ * never fills the ring the guest sends on (under pass, tty=1). */
+#define SYSLOG_FRAMES_PER_ROUND 8
 
 static struct log_ring ring;
 /* A flag, not a ticket lock: a writer gives up after SYSLOG_SPINS (an NMI's
@@ -19,6 +25,13 @@ static struct log_ring ring;
 static u8 ring_busy;
 static u64 busy_drops, send_failed;
 static bool started;
+/* The frames' way out (pass, tty=1): the NIC, the addresses and the chunk
+ * that found the NIC's ring full, sent again at the next round. */
+static struct net_nic *frames_nic;
+static struct syslog_frame_addr frames_to;
+static u16 frames_ip_id;
+static struct log_chunk held;
+static bool holding;
 
 static bool ring_lock(void)
 {
@@ -67,6 +80,81 @@ void syslog_start(void)
     console_set_tap(tap); /* from the next line on */
 }
 
+/* A missing or bad option of the frames' way: said; false. */
+static bool frames_config(struct net_nic *nic, struct syslog_frame_addr *a)
+{
+    const char *mac = vmm_options.ip_syslog_mac;
+
+    if (!ip_text_parse_endpoint(vmm_options.ip_syslog, &a->dst_ip, &a->dst_port,
+                                SYSLOG_DEFAULT_PORT)) {
+        kprintf("bookvisor: net: syslog: ip.syslog=%s is not <a.b.c.d>[:<port>]; no syslog\n",
+                vmm_options.ip_syslog);
+        return false;
+    }
+    if (!ip_text_parse(vmm_options.ip_addr, &a->src_ip)) {
+        kprintf("bookvisor: net: syslog: %s has no stack (net=%s), so the log's frames need "
+                "their source address in ip.ipaddr=a.b.c.d (given: '%s'); no syslog\n",
+                nic->name, nic->module->name, vmm_options.ip_addr);
+        return false;
+    }
+    if (!mac[0]) {
+        memset(a->dst_mac, 0xff, 6);
+    } else if (!ip_text_parse_mac(mac, a->dst_mac)) {
+        kprintf("bookvisor: net: syslog: ip.syslog_mac=%s is not xx:xx:xx:xx:xx:xx; no syslog\n",
+                mac);
+        return false;
+    }
+    memcpy(a->src_mac, nic->mac, 6);
+    a->src_port = SYSLOG_DEFAULT_PORT;
+    return true;
+}
+
+void syslog_start_frames(struct net_nic *nic)
+{
+    struct syslog_frame_addr *a = &frames_to;
+
+    if (started || !vmm_options.ip_syslog[0])
+        return;
+    started = true;
+    if (!frames_config(nic, a))
+        return;
+    frames_nic = nic;
+    kprintf("bookvisor: net: syslog: sending the log to %u.%u.%u.%u port %u in frames of its "
+            "own on %s, from %u.%u.%u.%u to %02x:%02x:%02x:%02x:%02x:%02x\n", a->dst_ip >> 24,
+            (a->dst_ip >> 16) & 0xff, (a->dst_ip >> 8) & 0xff, a->dst_ip & 0xff, a->dst_port,
+            nic->name, a->src_ip >> 24, (a->src_ip >> 16) & 0xff, (a->src_ip >> 8) & 0xff,
+            a->src_ip & 0xff, a->dst_mac[0], a->dst_mac[1], a->dst_mac[2], a->dst_mac[3],
+            a->dst_mac[4], a->dst_mac[5]);
+    console_set_tap(tap); /* from the next line on */
+}
+
+/* One datagram the frames' way: 0 sent; 1 the NIC had no room (try again); -1 lost. */
+static int send_frame(const char *text, size_t len)
+{
+    static u8 frame[SYSLOG_FRAME_MAX];
+    size_t n = syslog_frame_build(&frames_to, frames_ip_id++, text, len, frame, sizeof(frame));
+
+    if (!n)
+        return -1;
+    return netapi_log_send(frames_nic, frame, n) == 0 ? 0 : 1;
+}
+
+/* The next chunk: the one held back, or the ring's oldest. */
+static bool next_chunk(struct log_chunk *c)
+{
+    if (holding) {
+        *c = held;
+        holding = false;
+        return true;
+    }
+    /* Out of the ring under the flag; sent without it, since sending may log. */
+    if (!ring_lock())
+        return false;
+    bool got = log_ring_take(&ring, c);
+    ring_unlock();
+    return got;
+}
+
 void syslog_drain(void)
 {
     static const char tag[] = "<14>bookvisor: ";
@@ -74,13 +162,8 @@ void syslog_drain(void)
     char datagram[sizeof(tag) + LOG_RING_CHUNK];
     struct log_chunk c;
 
-    for (;;) {
-        /* Out of the ring under the flag; sent without it, since sending may log. */
-        if (!ring_lock())
-            return;
-        bool got = log_ring_take(&ring, &c);
-        ring_unlock();
-        if (!got)
+    for (unsigned sent = 0; !frames_nic || sent < SYSLOG_FRAMES_PER_ROUND; sent++) {
+        if (!next_chunk(&c))
             return;
         const char *text = c.text;
         size_t len = c.len;
@@ -91,7 +174,18 @@ void syslog_drain(void)
         }
         memcpy(datagram, tag, tag_len);
         memcpy(datagram + tag_len, text, len);
-        if (bv_syslog_send(datagram, (u16)(tag_len + len)) != 0)
+        if (!frames_nic) {
+            if (bv_syslog_send(datagram, (u16)(tag_len + len)) != 0)
+                send_failed++;
+            continue;
+        }
+        int r = send_frame(datagram, tag_len + len);
+        if (r > 0) { /* the guest's frames fill the ring: this one waits for the next round */
+            held = c;
+            holding = true;
+            return;
+        }
+        if (r < 0)
             send_failed++;
     }
 }

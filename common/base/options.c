@@ -26,6 +26,8 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
     static struct cmdline_string netmask = { vmm_options.ip_netmask, sizeof(vmm_options.ip_netmask) };
     static struct cmdline_string gateway = { vmm_options.ip_gateway, sizeof(vmm_options.ip_gateway) };
     static struct cmdline_string syslog = { vmm_options.ip_syslog, sizeof(vmm_options.ip_syslog) };
+    static struct cmdline_string syslog_mac = { vmm_options.ip_syslog_mac,
+                                                sizeof(vmm_options.ip_syslog_mac) };
     static struct cmdline_string shell = { vmm_options.shell_commands,
                                            sizeof(vmm_options.shell_commands) };
     const struct cmdline_key keys[] = {
@@ -88,6 +90,8 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
           "answer 'status' and 'version' lines on this TCP port, e.g. 79 (default none)" },
         { "ip.syslog", CMDLINE_STRING, &syslog, NULL,
           "send the log as syslog datagrams over UDP to a.b.c.d[:port] (default port 514)" },
+        { "ip.syslog_mac", CMDLINE_STRING, &syslog_mac, NULL,
+          "the log's frames on a NIC with no stack (net=pass, tty=1) go to this MAC (default broadcast)" },
         { "vmm.shell", CMDLINE_BOOL, &vmm_options.shell_listen, NULL,
           "run the debug shell on COM2 (chapter 13)" },
         { "shell", CMDLINE_LIST, &shell, NULL,
@@ -126,6 +130,7 @@ unsigned options_parse_layers(const char *config, void (*config_report)(void *ct
     vmm_options.shell_commands[0] = '\0';
     vmm_options.shell_listen = false;
     vmm_options.ip_syslog[0] = '\0';
+    vmm_options.ip_syslog_mac[0] = '\0';
     unsigned bad = 0;
     if (config) /* first, so that the command line wins */
         bad += cmdline_parse(config, keys, sizeof(keys) / sizeof(keys[0]), config_report, config_ctx);

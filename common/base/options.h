@@ -46,6 +46,9 @@ struct vmm_options {
     u64 ip_echo_port;       /**< ip.echo_port=N: a TCP echo server on port N of bookvisor's stack (0: none) */
     u64 ip_status_port;     /**< ip.status_port=N: the status service on port N (net/lwip/bv_status.h; 0: none) */
     char ip_syslog[24];     /**< ip.syslog=a.b.c.d[:port]: send the log there as syslog datagrams (net/syslog_vmm.h); "" = none */
+    /** ip.syslog_mac=xx:xx:xx:xx:xx:xx: where the log's own frames go on a NIC with no
+     *  stack (`net=pass, tty=1`; net/syslog_vmm.h); "" = the broadcast address */
+    char ip_syslog_mac[24];
     bool shell_listen;      /**< vmm.shell: the debug shell reads commands from COM2 (shell/shell_vmm.h) */
     /** shell=COMMAND (repeatable): debug-shell commands run at start-up, one per line (shell/shell_vmm.h) */
     char shell_commands[1024];

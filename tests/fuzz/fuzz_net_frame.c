@@ -1,7 +1,8 @@
 /*
  * Fuzz target for the network API's frame path (net/net_frame.c,
  * net/netapi.c; chapter 09): any bytes, as a frame received by a NIC, sent
- * by the guest and sent by the stack, through every module. Invariants,
+ * by the guest, sent by the stack and sent as a log frame bookvisor built
+ * (tty=1; netapi_log_send()), through every module. Invariants,
  * checked with abort():
  *  - a frame is delivered or sent only when net_frame_parse() accepts it,
  *    and then whole (the length given is the length received);
@@ -88,11 +89,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         netapi_nic_receive(&nic, frame, len);
         netapi_guest_send(&nic, frame, len);
         netapi_stack_send(&nic, frame, len);
-        /* Three frames in; each handled once (ippass delivers a broadcast twice, from
-         * each side: to the other side and the wire, or to both sides). */
-        u64 in = nic.count.nic_in + nic.count.from_guest + nic.count.from_stack;
+        /* The NIC as the log's (tty=1; only null refuses), and a log frame bookvisor built. */
+        int took = netapi_nic_take_log(&nic);
+        if ((took != 0) != (m == 1))
+            abort();
+        if (took == 0)
+            (void)netapi_log_send(&nic, frame, len);
+        /* Three or four frames in; each handled once (ippass delivers a broadcast twice,
+         * from each side: to the other side and the wire, or to both sides). */
+        u64 in = nic.count.nic_in + nic.count.from_guest + nic.count.from_stack +
+                 nic.count.from_log;
         u64 out = handled(&nic.count);
-        if (in != 3 || out < 3 || out > (m == 3 ? 6u : 4u))
+        if (in != (took == 0 ? 4u : 3u) || out < in || out > in + (m == 3 ? 3u : 1u))
             abort();
         if (e != NET_FRAME_OK && delivered != 0)
             abort();

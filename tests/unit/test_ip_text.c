@@ -1,6 +1,6 @@
 /*
- * Unit tests for net/ip_text.c: dotted quads parse; everything else is
- * refused and leaves the result alone.
+ * Unit tests for net/ip_text.c: dotted quads, endpoints and MAC addresses
+ * parse; everything else is refused and leaves the result alone.
  * unit-sources: net/ip_text.c
  */
 #include <check.h>
@@ -66,6 +66,29 @@ START_TEST(endpoints_parse)
 }
 END_TEST
 
+START_TEST(macs_parse)
+{
+    u8 m[6] = { 1, 2, 3, 4, 5, 6 };
+    static const u8 qemu[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+    static const u8 bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+    ck_assert(ip_text_parse_mac("52:54:00:12:34:56", m));
+    ck_assert_mem_eq(m, qemu, 6);
+    ck_assert(ip_text_parse_mac("FF:ff:Ff:fF:ff:ff", m));
+    ck_assert_mem_eq(m, bcast, 6);
+    static const char *const bad[] = {
+        "", "52:54:00:12:34", "52:54:00:12:34:56:", "52:54:00:12:34:5", "52-54-00-12-34-56",
+        "5:254:00:12:34:56", "52:54:00:12:34:5g", "52:54:00:12:34:567", " 52:54:00:12:34:56",
+        "525400123456",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        ck_assert_msg(!ip_text_parse_mac(bad[i], m), "'%s' parsed", bad[i]);
+        ck_assert_mem_eq(m, bcast, 6); /* untouched */
+    }
+    ck_assert(!ip_text_parse_mac(NULL, m));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("ip_text");
@@ -73,6 +96,7 @@ int main(void)
     tcase_add_test(tc, dotted_quads_parse);
     tcase_add_test(tc, everything_else_is_refused);
     tcase_add_test(tc, endpoints_parse);
+    tcase_add_test(tc, macs_parse);
     suite_add_tcase(s, tc);
     return unit_run_suite(s);
 }

@@ -2,7 +2,9 @@
  * Unit tests for net/net_frame.c and net/netapi.c: frames are checked once
  * and malformed ones dropped by cause; each module sends each side's frames
  * where its table says; ippass sorts by MAC and IP; log lets only ARP and
- * UDP cross and marks its NIC as the log's.
+ * UDP cross and marks its NIC as the log's; tty=1 makes a NIC of another
+ * module the log's (not null's, one NIC only), and the log's own frames
+ * leave it whatever the module.
  * unit-sources: net/netapi.c net/net_frame.c net/net_filter.c common/lib/format.c common/lib/kstring.c
  */
 #include <check.h>
@@ -339,6 +341,53 @@ START_TEST(registration_and_a_refusing_nic)
 }
 END_TEST
 
+START_TEST(tty_makes_one_nic_the_logs_and_its_frames_leave)
+{
+    static struct net_nic pass, ip, null, log;
+    u8 f[64];
+    size_t n = make_ipv4(f, NET_IP_PROTO_UDP);
+
+    new_nic(&null, "null");
+    new_nic(&pass, "pass");
+    new_nic(&ip, "ip");
+    /* Not the log's yet: its own frames are refused, not sent. */
+    ck_assert_int_eq(netapi_log_send(&pass, f, n), -1);
+    ck_assert_uint_eq(sent, 0);
+    ck_assert_int_eq(netapi_nic_take_log(&null), -2); /* null would drop the log */
+    ck_assert(!null.log);
+    ck_assert_ptr_null(netapi_log_nic());
+    ck_assert_int_eq(netapi_nic_take_log(&pass), 0);
+    ck_assert_ptr_eq(netapi_log_nic(), &pass);
+    ck_assert_int_eq(netapi_nic_take_log(&pass), 0); /* again: still its */
+    ck_assert_int_eq(netapi_nic_take_log(&ip), -1);  /* one NIC carries the log */
+    ck_assert(!ip.log);
+
+    /* pass drops what a stack sends; the log's own frame leaves, counted as the log's. */
+    netapi_stack_send(&pass, f, n);
+    ck_assert_uint_eq(sent, 0);
+    ck_assert_int_eq(netapi_log_send(&pass, f, n), 0);
+    ck_assert_uint_eq(sent, 1);
+    ck_assert_uint_eq(pass.count.from_log, 1);
+    ck_assert_uint_eq(pass.count.nic_out, 1);
+    ck_assert_uint_eq(to_guest, 0); /* the guest does not hear its own NIC send */
+    /* A full ring: -1, counted, for the caller to try again. */
+    send_result = -1;
+    ck_assert_int_eq(netapi_log_send(&pass, f, n), -1);
+    ck_assert_uint_eq(pass.count.send_failed, 1);
+    send_result = 0;
+    /* A malformed frame never leaves. */
+    ck_assert_int_eq(netapi_log_send(&pass, f, 10), -1);
+    ck_assert_uint_eq(sent, 2);
+    ck_assert_uint_eq(pass.count.malformed[NET_FRAME_TOO_SHORT], 1);
+
+    /* net=log is the log's from its registration: take_log says so. */
+    netapi_reset();
+    new_nic(&log, "log");
+    ck_assert_int_eq(netapi_nic_take_log(&log), 0);
+    ck_assert_ptr_eq(netapi_log_nic(), &log);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("netapi");
@@ -351,6 +400,7 @@ int main(void)
     tcase_add_test(tc, log_carries_arp_and_udp_only);
     tcase_add_test(tc, malformed_frames_never_pass_and_are_counted);
     tcase_add_test(tc, registration_and_a_refusing_nic);
+    tcase_add_test(tc, tty_makes_one_nic_the_logs_and_its_frames_leave);
     suite_add_tcase(s, tc);
     return unit_run_suite(s);
 }

@@ -7,7 +7,7 @@
  * context unfit for segmentation, a payload that is not PAYLEN, a segment
  * larger than the buffer; nothing written past the buffer or into a frame
  * refused.
- * unit-sources: drivers/pro1000_offload.c common/lib/kstring.c
+ * unit-sources: drivers/pro1000_offload.c common/lib/inet_sum.c common/lib/kstring.c
  */
 #include <check.h>
 #include <string.h>
