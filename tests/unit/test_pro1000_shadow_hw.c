@@ -6,7 +6,7 @@
  * bookvisor writes instead, a frame spread over several receive descriptors,
  * RS and the legacy descriptor's checksum insertion (IC), and the frame
  * check sequence.
- * unit-sources: drivers/pro1000_shadow_hw.c drivers/pro1000_hw.c drivers/pro1000_offload.c common/lib/kstring.c
+ * unit-sources: drivers/pro1000_shadow_hw.c drivers/pro1000_hw.c drivers/pro1000_offload.c common/lib/inet_sum.c common/lib/kstring.c
  */
 #include <check.h>
 #include <string.h>
