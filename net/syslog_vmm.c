@@ -80,28 +80,32 @@ void syslog_start(void)
     console_set_tap(tap); /* from the next line on */
 }
 
-/* A missing or bad option of the frames' way: said; false. */
+/* The frames' way's options: each missing or bad one said; false if any. */
 static bool frames_config(struct net_nic *nic, struct syslog_frame_addr *a)
 {
     const char *mac = vmm_options.ip_syslog_mac;
+    bool ok = true;
 
     if (!ip_text_parse_endpoint(vmm_options.ip_syslog, &a->dst_ip, &a->dst_port,
                                 SYSLOG_DEFAULT_PORT)) {
-        kprintf("bookvisor: net: syslog: ip.syslog=%s is not <a.b.c.d>[:<port>]; no syslog\n",
+        kprintf("bookvisor: net: syslog: ip.syslog=%s is not <a.b.c.d>[:<port>]\n",
                 vmm_options.ip_syslog);
-        return false;
+        ok = false;
     }
     if (!ip_text_parse(vmm_options.ip_addr, &a->src_ip)) {
         kprintf("bookvisor: net: syslog: %s has no stack (net=%s), so the log's frames need "
-                "their source address in ip.ipaddr=a.b.c.d (given: '%s'); no syslog\n",
+                "their source address in ip.ipaddr=a.b.c.d (given: '%s')\n",
                 nic->name, nic->module->name, vmm_options.ip_addr);
-        return false;
+        ok = false;
     }
     if (!mac[0]) {
         memset(a->dst_mac, 0xff, 6);
     } else if (!ip_text_parse_mac(mac, a->dst_mac)) {
-        kprintf("bookvisor: net: syslog: ip.syslog_mac=%s is not xx:xx:xx:xx:xx:xx; no syslog\n",
-                mac);
+        kprintf("bookvisor: net: syslog: ip.syslog_mac=%s is not xx:xx:xx:xx:xx:xx\n", mac);
+        ok = false;
+    }
+    if (!ok) {
+        kprintf("bookvisor: net: syslog: %s: no syslog\n", nic->name);
         return false;
     }
     memcpy(a->src_mac, nic->mac, 6);
