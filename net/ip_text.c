@@ -2,6 +2,7 @@
  * net/ip_text.c - dotted quads (see ip_text.h).
  */
 #include "net/ip_text.h"
+#include "common/lib/kstring.h"
 
 bool ip_text_parse(const char *s, u32 *out)
 {
@@ -63,17 +64,6 @@ bool ip_text_parse_endpoint(const char *s, u32 *ip, u16 *port, u16 default_port)
     return true;
 }
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 bool ip_text_parse_mac(const char *s, u8 out[6])
 {
     u8 mac[6];
@@ -81,10 +71,11 @@ bool ip_text_parse_mac(const char *s, u8 out[6])
     if (!s)
         return false;
     for (int i = 0; i < 6; i++) {
-        int hi = hex_digit(s[0]), lo = hi < 0 ? -1 : hex_digit(s[1]);
-        if (lo < 0 || (i < 5 && s[2] != ':'))
+        u64 byte;
+        /* Two hex digits exactly: strnlen stops a short string at its end. */
+        if (strnlen(s, 2) < 2 || !kstr_to_u64(s, 2, 16, &byte) || (i < 5 && s[2] != ':'))
             return false;
-        mac[i] = (u8)(hi << 4 | lo);
+        mac[i] = (u8)byte;
         s += i < 5 ? 3 : 2;
     }
     if (*s)

@@ -1,7 +1,7 @@
 /*
  * Unit tests for net/ip_text.c: dotted quads, endpoints and MAC addresses
  * parse; everything else is refused and leaves the result alone.
- * unit-sources: net/ip_text.c
+ * unit-sources: net/ip_text.c common/lib/kstring.c
  */
 #include <check.h>
 #include "net/ip_text.h"
@@ -79,7 +79,7 @@ START_TEST(macs_parse)
     static const char *const bad[] = {
         "", "52:54:00:12:34", "52:54:00:12:34:56:", "52:54:00:12:34:5", "52-54-00-12-34-56",
         "5:254:00:12:34:56", "52:54:00:12:34:5g", "52:54:00:12:34:567", " 52:54:00:12:34:56",
-        "525400123456",
+        "525400123456", "0x:54:00:12:34:56",
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         ck_assert_msg(!ip_text_parse_mac(bad[i], m), "'%s' parsed", bad[i]);
