@@ -33,26 +33,15 @@ static enum exit_action string_io(struct vcpu *v, struct vm_exit *e)
     return emul_string(&w, &acc, e, 0, false);
 }
 
+enum exit_action __attribute__((noinline, cold)) io_exit_unclaimed(struct vcpu *v, u16 port)
+{
+    return vcpu_stop(v, VCPU_STOP_ERROR, "I/O exit for port 0x%x that no hook claims", port);
+}
+
 enum exit_action io_exit(struct vcpu *v, struct vm_exit *e)
 {
     const struct vm_exit_io *io = &e->details.io;
-    struct io_hook tmp;
-
     if (io->string)
         return string_io(v, e);
-    const struct io_hook *hook = io_hook_find_memo(v->vm, &v->io_hooks, io->port, io->size, &tmp);
-    if (!hook)
-        return vcpu_stop(v, VCPU_STOP_ERROR, "I/O exit for port 0x%x that no hook claims",
-                         io->port);
-    u32 value = (u32)v->gprs.rax;
-    enum exit_action a = hook->fn(hook->ctx, v, io->port, io->size, !io->in, &value);
-    if (io->in && a == EXIT_SKIP) {
-        /* IN to AL/AX keeps the rest of RAX; IN to EAX clears bits 63:32. */
-        u64 mask = io->size == 4 ? 0xFFFFFFFFull : io->size == 2 ? 0xFFFF : 0xFF;
-        if (io->size == 4)
-            v->gprs.rax = value;
-        else
-            v->gprs.rax = (v->gprs.rax & ~mask) | (value & mask);
-    }
-    return a;
+    return io_exit_port(v, io->port, io->size, io->in);
 }
