@@ -14,13 +14,14 @@ Informational: the budget (under 100 instructions of VMM code) is not met yet
 (chapters/02-exit-dispatch.md, "The fast path"), so being over it prints
 "(budget not met)" but does not fail; only a run with no measurement fails.
 
-exit-costs: the guest's minimum round trip of each common exit kind
+exit-costs: the guest's minimum round trip of each exit kind
 (tests=exit-cost: CPUID of a remembered leaf and of leaf 1, an intercepted
 I/O port read, the hypercall, a WRMSR of EFER, a CR0 write flipping CR0.NE,
 a CR4 write flipping CR4.PGE, a load from the MMIO test page: a nested page
 fault) on Bochs VT-x and AMD-V, in Bochs instructions, against a goal of
-EXIT_GOAL each (chapter 14): one line per kind with its cost, the goal and
-PASS or OVER, and for a kind over the goal the reason it is (EXIT_WHY).
+EXIT_GOAL each for the common kinds (chapter 14; EXIT_KINDS says which): one line
+per kind with its cost, the goal and PASS or OVER, and for a kind over the goal
+the reason it is (EXIT_WHY); a last line says whether every common kind is within.
 Informational like cpuid-cost: OVER is said, not failed; only a run with no
 measurement fails.
 
@@ -156,16 +157,23 @@ def cpuid_cost(args):
     return 0
 
 
-# The kinds the guest's exit-cost note names, in its order, and what each one times.
+# The kinds the guest's exit-cost note names, in its order, what each one times, and
+# whether the goal is theirs. The goal is "no COMMON exit kind over EXIT_GOAL"
+# (chapter 14, "Which kinds are common"): the kinds a running guest makes all the
+# time (CPUID and I/O are 1,420 of the 1,878 exits of Linux's boot to init, the
+# hypercall is a paravirtual guest's call, CR4.PGE flips come with every global TLB
+# flush). A WRMSR of EFER and a CR0.NE flip happen a few times per boot (6 and 3 in
+# that boot), and an MMIO load is an emulation, not a round trip: measured and
+# printed, so that they do not grow unseen, but not held to the goal.
 EXIT_KINDS = (
-    ("cpuid0", "CPUID leaf 0 (remembered)"),
-    ("cpuid1", "CPUID leaf 1"),
-    ("io", "IN from port 0x92 (hooked)"),
-    ("vmcall", "hypercall (ping)"),
-    ("msr", "WRMSR EFER (same value)"),
-    ("cr0", "MOV to CR0 flipping NE"),
-    ("cr4", "MOV to CR4 flipping PGE"),
-    ("mmio", "load from the MMIO test page"),
+    ("cpuid0", "CPUID leaf 0 (remembered)", True),
+    ("cpuid1", "CPUID leaf 1", True),
+    ("io", "IN from port 0x92 (hooked)", True),
+    ("vmcall", "hypercall (ping)", True),
+    ("msr", "WRMSR EFER (same value)", False),
+    ("cr0", "MOV to CR0 flipping NE", False),
+    ("cr4", "MOV to CR4 flipping PGE", True),
+    ("mmio", "load from the MMIO test page", False),
 )
 
 # Why a kind is over EXIT_GOAL where it is, in a few words (chapter 14, "What is
@@ -174,32 +182,43 @@ EXIT_KINDS = (
 EXIT_WHY = {
     ("cpuid1", None): "C path: leaf 1 is remembered only where CR4.OSXSAVE writes exit",
     ("io", None): "C path + io_exit + the hook's call and the port access",
-    ("msr", None): "C path + EFER read and its rules",
-    ("cr0", "bochs-vmx"): "C path + the CR0 rules + VMCS writes",
-    ("cr0", "bochs-svm"): "no decode assists: fetch the MOV through the guest's page tables",
-    ("mmio", None): "fetch, decode and emulate the access",
+    ("msr", None): "rare: the EFER read and its rules",
+    ("cr0", "bochs-vmx"): "rare: the CR0 rules + VMCS writes",
+    ("cr0", "bochs-svm"): "rare; no decode assists: fetch the MOV through the guest's page tables",
+    ("mmio", None): "an emulation: fetch, decode and emulate the access",
     ("cpuid1", "bochs-svm"): "C path: CR4 writes stay in the guest, so leaf 1 is not remembered",
     ("vmcall", "bochs-svm"): "C path: VMSAVE/VMLOAD, the VMCB's RAX",
 }
 
 
 def exit_costs(args):
-    """Each common exit kind's round trip on the Bochs targets, against EXIT_GOAL."""
-    within = total = 0
+    """Each exit kind's round trip on the Bochs targets, against EXIT_GOAL."""
+    results = []
     for target in ("bochs-vmx", "bochs-svm"):
         m = guest_note("exit-costs", target, "console=com2 test.mmio_page", "exit-cost",
                        r"exit-cost \(([^)]*)\)")
         if not m:
             return 1
         costs = dict(kv.split("=") for kv in m.group(1).split())
-        for key, what in EXIT_KINDS:
+        for key, what, common in EXIT_KINDS:
             cost = int(costs[key])
-            print(exit_line(target, what, cost, exit_why(key, target)))
-            total += 1
-            within += cost <= EXIT_GOAL
-    print(f"bench: exit-costs: {within} of {total} kinds within the goal of {EXIT_GOAL} "
-          f"(informational: OVER is said, not failed)")
+            print(exit_line(target, what, cost, exit_why(key, target), common))
+            results.append((cost, common))
+    print(exit_summary(results))
     return 0
+
+
+def exit_summary(results):
+    """The exit-costs verdict from (cost, common) pairs: the goal is met when no
+    common kind is over EXIT_GOAL; the rare kinds are counted apart."""
+    common = [cost for cost, is_common in results if is_common]
+    rare = [cost for cost, is_common in results if not is_common]
+    met = sum(cost <= EXIT_GOAL for cost in common)
+    verdict = "goal met" if met == len(common) else "goal not met"
+    return (f"bench: exit-costs: {met} of {len(common)} common kinds within the goal of "
+            f"{EXIT_GOAL} ({verdict}); rare kinds and emulation: "
+            f"{sum(cost <= EXIT_GOAL for cost in rare)} of {len(rare)} within it "
+            f"(informational: OVER is said, not failed)")
 
 
 def exit_why(key, target):
@@ -207,12 +226,14 @@ def exit_why(key, target):
     return EXIT_WHY.get((key, target), EXIT_WHY.get((key, None), ""))
 
 
-def exit_line(target, what, total, why=""):
-    """One exit kind's result line: cost, goal, PASS or OVER (and why, when known)."""
+def exit_line(target, what, total, why="", common=True):
+    """One exit kind's result line: cost, goal, PASS or OVER (and why, when known);
+    a kind the goal is not held to says "rare"."""
     mark = "PASS" if total <= EXIT_GOAL else "OVER"
     note = f" ({why})" if mark == "OVER" and why else ""
+    kind = "" if common else " [rare]"
     return (f"bench: exit-cost {target:10s} {what:30s} {total:6d} instructions "
-            f"goal {EXIT_GOAL:3d} {mark}{note}")
+            f"goal {EXIT_GOAL:3d} {mark}{kind}{note}")
 
 
 def cpuid_line(target, total, label=""):

@@ -108,6 +108,28 @@ class VerdictTest(unittest.TestCase):
         self.assertIn("is missing", why)
 
 
+class ExitGoalTest(unittest.TestCase):
+    def test_rare_kind_over_does_not_miss_the_goal(self):
+        line = bench.exit_summary([(49, True), (140, True), (430, False)])
+        self.assertIn("2 of 2 common kinds within the goal", line)
+        self.assertIn("(goal met)", line)
+        self.assertIn("0 of 1 within it", line)
+
+    def test_common_kind_over_misses_it(self):
+        line = bench.exit_summary([(49, True), (151, True)])
+        self.assertIn("1 of 2 common kinds", line)
+        self.assertIn("(goal not met)", line)
+
+    def test_line_marks_rare_and_says_why(self):
+        line = bench.exit_line("bochs-svm", "MOV to CR0", 970, "no decode assists", False)
+        self.assertIn("OVER [rare] (no decode assists)", line)
+        self.assertTrue(bench.exit_line("bochs-vmx", "IN", 150).endswith("PASS"))
+
+    def test_every_kind_of_the_guest_note_is_classed(self):
+        keys = [k for k, _, _ in bench.EXIT_KINDS]
+        self.assertEqual(keys, ["cpuid0", "cpuid1", "io", "vmcall", "msr", "cr0", "cr4", "mmio"])
+
+
 class NetRowTest(unittest.TestCase):
     def test_row_round_trip(self):
         row = bench_net.net_row(14.81e6, 2.03e6, "a note")
