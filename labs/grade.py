@@ -442,7 +442,8 @@ LABS = {
         Emu("no-npt", "qemu-svm"),
     ), parts={2: "whether this CPU can host bookvisor, and why not"}),
     # Part 2, the memo's stable leaves: bochs-svm is the target where CR4
-    # writes stay in the guest, so a remembered leaf 1 goes stale there.
+    # writes stay in the guest, so leaf 1, which the memo must keep there, is
+    # right only because the exit assembly copies CR4.OSXSAVE into it.
     2: Lab("the CPUID policy", [
         Written(),
         Unit("test_cpuid_policy"),

@@ -180,13 +180,11 @@ EXIT_KINDS = (
 # left over the goal", says it in full). A kind over the goal without a reason
 # here is a regression to look at.
 EXIT_WHY = {
-    ("cpuid1", None): "C path: leaf 1 is remembered only where CR4.OSXSAVE writes exit",
     ("io", None): "C path + io_exit + the hook's call and the port access",
     ("msr", None): "rare: the EFER read and its rules",
     ("cr0", "bochs-vmx"): "rare: the CR0 rules + VMCS writes",
     ("cr0", "bochs-svm"): "rare; no decode assists: fetch the MOV through the guest's page tables",
     ("mmio", None): "an emulation: fetch, decode and emulate the access",
-    ("cpuid1", "bochs-svm"): "C path: CR4 writes stay in the guest, so leaf 1 is not remembered",
     ("vmcall", "bochs-svm"): "C path: VMSAVE/VMLOAD, the VMCB's RAX",
 }
 

@@ -42,6 +42,8 @@ _Static_assert(__builtin_offsetof(struct vmcb, control.next_rip) == SVM_ASM_NEXT
 _Static_assert(__builtin_offsetof(struct vmcb, save.rflags) == SVM_ASM_RFLAGS, "rflags");
 _Static_assert(__builtin_offsetof(struct vmcb, save.rip) == SVM_ASM_RIP, "rip");
 _Static_assert(__builtin_offsetof(struct vmcb, save.rax) == SVM_ASM_RAX, "rax");
+_Static_assert(__builtin_offsetof(struct vmcb, save.cr4) == SVM_ASM_CR4, "cr4");
+_Static_assert((1ULL << SVM_ASM_CR4_OSXSAVE_BIT) == VCPU_CR4_OSXSAVE, "CR4.OSXSAVE");
 _Static_assert(SVM_ASM_EXIT_CPUID == SVM_EXIT_CPUID, "CPUID exit code");
 
 #define RFLAGS_TF (1ULL << 8)
@@ -212,6 +214,8 @@ static int svm_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
     c->guest_asid = asid; /* its own TLB tag on the CPU that owns it */
     c->tlb_control = 1; /* flush everything on the first entry (the ASID may have been used before) */
     c->np_enable = 1;
+    /* svm_enter.S copies CR4.OSXSAVE into a remembered leaf 1 at each answer. */
+    v->osxsave_writes_exit = true;
     /* EFER.SVME must stay set in the guest's EFER: keep the guest away from it. */
     msrpm_set(s->msrpm, MSR_IA32_EFER, true, true);
 
@@ -240,10 +244,7 @@ static bool svm_set_intercept(struct vcpu *v, enum vm_intercept what)
         break;
     /* The selective intercept: CLTS and MOVs that change only TS or MP stay in the guest. */
     case VM_INTERCEPT_CR0_WRITE: c->intercept_misc1 |= SVM_INTERCEPT1_CR0_SEL_WRITE; break;
-    case VM_INTERCEPT_CR4_WRITE:
-        c->intercept_cr |= SVM_INTERCEPT_CR_WRITE(4);
-        v->osxsave_writes_exit = true; /* CPUID leaf 1 may be remembered */
-        break;
+    case VM_INTERCEPT_CR4_WRITE: c->intercept_cr |= SVM_INTERCEPT_CR_WRITE(4); break;
     /* The interrupt stays pending at the exit; the VMM takes it with its
      * own IDT (desc_take_interrupt()). */
     case VM_INTERCEPT_EXTERNAL_INTERRUPT: c->intercept_misc1 |= SVM_INTERCEPT1_INTR; break;

@@ -30,7 +30,10 @@
  * no event to deliver, no window open, no flush asked for; chapter 02), is
  * answered from v->cpuid_memo and the guest entered again at once, without
  * VMSAVE/VMLOAD, without saving its registers and without C. Anything else
- * takes the full path, which ends in vcpu_before_entry().
+ * takes the full path, which ends in vcpu_before_entry(). Leaf 1 is
+ * remembered too: its OSXSAVE bit mirrors the guest's CR4.OSXSAVE, whose
+ * writes do not exit where CR4 writes are not intercepted, so the answer
+ * takes that bit from the VMCB's CR4 each time (v->osxsave_writes_exit).
  */
 #include "arch/svm/svm_enter_asm.h"
 #include "arch/x86/gprs_asm.h"
@@ -79,6 +82,16 @@ svm_vmrun_return:               /* trap_note_guest_step_site(): a guest's stray 
     addq 48(%rsp), %rdx                     /* + v */
     cmpl VCPU_OFF_CPUID_MEMO + CPUID_ANSWER_LEAF(%rdx), %eax
     jne .Lfull_path
+    /* Leaf 1: its OSXSAVE bit is the guest's CR4.OSXSAVE, which may have
+     * changed without an exit; the memo's bit becomes CR4's as it is now. */
+    cmpl $1, %eax
+    jne .Lanswer
+    movl SVM_ASM_CR4(%rcx), %eax
+    shll $(SVM_ASM_LEAF1_OSXSAVE_BIT - SVM_ASM_CR4_OSXSAVE_BIT), %eax /* to leaf 1's place */
+    xorl VCPU_OFF_CPUID_MEMO + CPUID_ANSWER_ECX(%rdx), %eax
+    andl $(1 << SVM_ASM_LEAF1_OSXSAVE_BIT), %eax  /* set where CR4 and the memo differ */
+    xorl %eax, VCPU_OFF_CPUID_MEMO + CPUID_ANSWER_ECX(%rdx)
+.Lanswer:
     movq SVM_ASM_NEXT_RIP(%rcx), %rax
     movq %rax, SVM_ASM_RIP(%rcx)
     movb $0, SVM_ASM_TLB_CONTROL(%rcx)

@@ -1,6 +1,6 @@
 /**
  * @file arch/svm/svm_enter_asm.h
- * @brief VMCB offsets and exit codes svm_enter.S's fast path uses.
+ * @brief VMCB offsets, exit codes and bits svm_enter.S's fast path uses.
  *
  * Checked against struct vmcb (arch/svm/vmcb.h) by _Static_assert in
  * arch/svm/svm_backend.c: a change of layout breaks the build.
@@ -13,9 +13,12 @@
 #define SVM_ASM_EXITCODE 0x070         /**< control.exitcode */
 #define SVM_ASM_EVENTINJ 0x0A8         /**< control.eventinj */
 #define SVM_ASM_NEXT_RIP 0x0C8         /**< control.next_rip */
+#define SVM_ASM_CR4 0x548              /**< save.cr4 (the guest's, at every #VMEXIT) */
 #define SVM_ASM_RFLAGS 0x570           /**< save.rflags (TF is bit 0 of its second byte) */
 #define SVM_ASM_RIP 0x578              /**< save.rip */
 #define SVM_ASM_RAX 0x5F8              /**< save.rax */
 #define SVM_ASM_EXIT_CPUID 0x72        /**< the CPUID exit code */
+#define SVM_ASM_CR4_OSXSAVE_BIT 18     /**< CR4.OSXSAVE */
+#define SVM_ASM_LEAF1_OSXSAVE_BIT 27   /**< CPUID.1:ECX.OSXSAVE, which mirrors it */
 
 #endif

@@ -39,12 +39,13 @@ void cpuid_policy_apply(u32 leaf, u32 subleaf, struct cpuid_result *r)
 
 /*
  * Stable: the vendor and highest leaves, the brand string, the address
- * sizes, bookvisor's own leaves, and leaf 1 where a change of CR4.OSXSAVE
- * exits. Leaf 0's highest-leaf answer changes
- * with IA32_MISC_ENABLE's "limit CPUID maxval" bit on Intel, so writes to
- * that MSR empty the memo (on_wrmsr). Everything with a bit that follows
- * guest state (leaf 1's OSXSAVE where it changes unseen; 7: OSPKE; 0xB; 0xD:
- * XCR0) or a subleaf is never remembered.
+ * sizes, bookvisor's own leaves, and leaf 1 where its remembered OSXSAVE bit
+ * follows CR4.OSXSAVE (a change exits, or the backend copies the bit at each
+ * answer). Leaf 0's highest-leaf answer changes with IA32_MISC_ENABLE's
+ * "limit CPUID maxval" bit on Intel, so writes to that MSR empty the memo
+ * (on_wrmsr). Everything with a bit that follows guest state (leaf 1's
+ * OSXSAVE where it could go stale; 7: OSPKE; 0xB; 0xD: XCR0) or a subleaf is
+ * never remembered.
  */
 bool cpuid_policy_stable_leaf(u32 leaf, bool osxsave_writes_exit)
 {

@@ -38,11 +38,14 @@ void cpuid_policy_apply(u32 leaf, u32 subleaf, struct cpuid_result *r);
  * bit that follows guest state (7: OSPKE; 0xB; 0xD: XCR0), with subleaves
  * (4, 7, 0xB, 0xD...), or that nobody asks twice.
  * @param leaf                the leaf
- * @param osxsave_writes_exit every guest write that changes CR4.OSXSAVE
- *                            exits (struct vcpu): leaf 1, which mirrors it,
- *                            is then stable too, the handlers forgetting it
- *                            at such a write and at the MSR writes that
- *                            change it (IA32_APIC_BASE, IA32_MISC_ENABLE)
+ * @param osxsave_writes_exit a remembered leaf 1 always shows the guest's
+ *                            current CR4.OSXSAVE, which it mirrors (struct
+ *                            vcpu: the write exits and the handler forgets
+ *                            the answer, or the backend's exit assembly
+ *                            copies the bit into it): leaf 1 is then stable
+ *                            too, the handlers forgetting it at the MSR
+ *                            writes that change it (IA32_APIC_BASE,
+ *                            IA32_MISC_ENABLE)
  */
 bool cpuid_policy_stable_leaf(u32 leaf, bool osxsave_writes_exit);
 

@@ -112,12 +112,17 @@ struct vcpu {
     /** The CPU that created the vCPU (backend vcpu_init): only it runs the vCPU
      *  and uses its native state (VMCB/VMCS); common/vm/vcpu_owner.h. */
     struct cpu *cpu;
-    /** Every guest write that changes CR4.OSXSAVE exits (set by the backend:
-     *  VT-x owns the bit, AMD-V where CR4 writes are intercepted): CPUID leaf
-     *  1, which mirrors it, may then be remembered (cpuid_policy_stable_leaf()). */
+    /** A remembered answer to CPUID leaf 1 always shows the guest's current
+     *  CR4.OSXSAVE, which that leaf mirrors, so it may be remembered
+     *  (cpuid_policy_stable_leaf()). Set by the backend that makes it so: on
+     *  VT-x a write that changes the bit exits (the CR4 mask owns it) and
+     *  empties the memo; on AMD-V, where CR4 writes may stay in the guest, the
+     *  exit assembly copies the bit from the VMCB's CR4 into each answer.
+     *  (The name is from when the exit was the only way.) */
     bool osxsave_writes_exit;
     /** Answers the backends' exit assembly may give without common code
-     *  (common/vm/cpuid_memo.h); filled by on_cpuid(), emptied by vcpu_run(). */
+     *  (common/vm/cpuid_memo.h); filled by on_cpuid(), emptied by vcpu_run()
+     *  (AMD-V's assembly rewrites leaf 1's OSXSAVE bit in it as it answers). */
     struct cpuid_memo cpuid_memo __attribute__((aligned(32)));
     /** The events this vCPU owes its guest (common/vm/event.h, chapter 08). */
     struct event_queue events;

@@ -245,12 +245,31 @@ void check_cpuid_memo(const struct check_context *ctx, struct check_result *res)
         check_note(res, "stable; follows the MISC_ENABLE limit");
 }
 
+/* One CPUID of leaf, its ECX, and how long it took: on Bochs, where the TSC
+ * counts instructions, what the round trip through bookvisor costs. */
+static u32 timed_cpuid(u32 leaf, u32 *ecx)
+{
+    u32 a = leaf, b, c = 0, d;
+    u64 t0 = rdtsc();
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+    u64 t1 = rdtsc();
+    *ecx = c;
+    return (u32)(t1 - t0);
+}
+
 /*
- * CPUID.1:ECX.OSXSAVE (bit 27) mirrors CR4.OSXSAVE. Where bookvisor
- * remembers leaf 1 (VT-x, where a write changing CR4.OSXSAVE exits), the
- * second answer in each state comes from the memo: a memo the write did not
- * empty would answer with the old bit.
+ * CPUID.1:ECX.OSXSAVE (bit 27) mirrors CR4.OSXSAVE. The bit is flipped four
+ * times and leaf 1 asked OSXSAVE_ASKS times in each state: where bookvisor
+ * remembers leaf 1 (both backends, wherever their exit assembly answers; not
+ * under QEMU's AMD-V, which gives no next-RIP), the later answers come from
+ * its memo, so a remembered answer that did not follow the write would show
+ * the old bit. The note says whether leaf 1 was remembered in every
+ * state: its slowest state's fastest later answer took less than half what
+ * leaf 0x80000001, which is never remembered, takes through the whole exit
+ * path (on Bochs about 50 instructions against 250).
  */
+#define OSXSAVE_ASKS 4
+
 void check_cpuid_osxsave(const struct check_context *ctx, struct check_result *res)
 {
     (void)ctx;
@@ -258,19 +277,32 @@ void check_cpuid_osxsave(const struct check_context *ctx, struct check_result *r
         check_skip(res, "the CPU has no XSAVE");
         return;
     }
-    u32 cr4 = read_cr4();
+    u32 cr4 = read_cr4(), slowest = 0, full = ~0u, ecx;
     for (u32 round = 0; round < 4; round++) {
         bool on = round & 1;
+        u32 best = ~0u;
         write_cr4(on ? cr4 | CR4_OSXSAVE : cr4 & ~CR4_OSXSAVE);
-        for (u32 ask = 1; ask <= 2; ask++) {
-            bool says = (cpuid(LEAF_FEATURES).ecx & ECX_OSXSAVE) != 0;
+        for (u32 ask = 1; ask <= OSXSAVE_ASKS; ask++) {
+            u32 took = timed_cpuid(LEAF_FEATURES, &ecx);
+            bool says = (ecx & ECX_OSXSAVE) != 0;
             if (says != on) {
                 write_cr4(cr4);
                 check_fail(res, "CPUID.1:ECX.OSXSAVE is %u with CR4.OSXSAVE %u (asked %u. time)",
                            says, on, ask);
                 return;
             }
+            if (ask > 1 && took < best) /* the first may be the one that fills the memo */
+                best = took;
         }
+        if (best > slowest)
+            slowest = best;
     }
     write_cr4(cr4);
+    for (u32 ask = 0; ask < OSXSAVE_ASKS; ask++) {
+        u32 took = timed_cpuid(LEAF_EXT_FEATURES, &ecx);
+        if (took < full)
+            full = took;
+    }
+    check_note(res, "leaf 1 %s: %u TSC ticks, leaf 0x80000001 %u",
+               slowest < full / 2 ? "remembered" : "not remembered", slowest, full);
 }

@@ -46,8 +46,9 @@ END_TEST
 
 START_TEST(leaf1_only_where_osxsave_writes_exit)
 {
-    /* Leaf 1 mirrors CR4.OSXSAVE: stable only where a change of it exits
-     * (and the handler empties the memo). */
+    /* Leaf 1 mirrors CR4.OSXSAVE: stable exactly where a remembered answer's
+     * bit follows it (a change exits and the handler empties the memo, or the
+     * backend's assembly copies the bit into each answer). */
     ck_assert(!cpuid_policy_stable_leaf(1, false));
     ck_assert(cpuid_policy_stable_leaf(1, true));
 }
