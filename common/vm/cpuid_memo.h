@@ -4,7 +4,10 @@
  *
  * Most CPUID exits ask the same few leaves again and again (leaf 0 is the
  * usual serialising CPUID). For a handful of leaves whose answer depends on
- * nothing the guest can change, on_cpuid() (common/exits/exit_handlers.c) stores
+ * nothing the guest can change without an exit that empties the memo (or, for
+ * leaf 1's OSXSAVE bit on AMD-V, on a bit the fast path copies from the VMCB's
+ * CR4 at every answer: struct vcpu's osxsave_writes_exit), on_cpuid()
+ * (common/exits/exit_handlers.c) stores
  * the answer the policy gave, and the backend's exit assembly answers the
  * next CPUID of that leaf from here without leaving assembly: the same
  * answer, the same exit counter, about a third of the instructions. Which
