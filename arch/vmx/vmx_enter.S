@@ -4,8 +4,8 @@
  * int vmx_run_loop(struct vcpu *v, int launched)
  *
  * Enters the guest, and at every VM exit saves the guest's general registers
- * into v->gprs (at offset 0 of struct vcpu) and calls vmx_on_exit(v), or a
- * direct entry (below), on this same stack. While that returns nonzero the
+ * into v->gprs (at offset 0 of struct vcpu) and calls vmx_on_exit(v, the
+ * exit reason), or a direct entry (below), on this same stack. While that returns nonzero the
  * loop enters again with VMRESUME, without ever leaving this frame: the
  * host's callee-saved registers are pushed once per loop, not once per exit
  * (chapter 02, "The fast path").
@@ -118,6 +118,7 @@ vmx_exit_point:
     je .Lio
     cmpl $VMX_ASM_REASON_VMCALL, %edx
     je .Lvmcall
+    movl %edx, %esi
     call vmx_on_exit
     testl %eax, %eax
     jz .Lout                    /* eax = 0 (VMX_RUN_STOPPED): stop */

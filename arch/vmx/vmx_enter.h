@@ -51,9 +51,11 @@ int vmx_run_loop(struct vcpu *v, int launched);
 
 /**
  * Called by vmx_run_loop() at every VM exit, on the loop's own stack.
+ * @param v   the vCPU that exited (its VMCS is current)
+ * @param raw the exit-reason field, which the assembly has read already
  * @return true to enter the guest again, false to leave the loop
  */
-bool vmx_on_exit(struct vcpu *v);
+bool vmx_on_exit(struct vcpu *v, u32 raw);
 
 /**
  * Called by vmx_run_loop() instead of vmx_on_exit() for an I/O exit (the

@@ -196,8 +196,9 @@ enum vm_skip vmx_skip_instruction_op(struct vcpu *v, const struct vm_exit *e)
 }
 
 /*
- * Hot path: vmx_run_loop calls this at every exit. Things it does NOT do,
- * and why that is right:
+ * Hot path: vmx_run_loop calls this at every exit the direct path does not
+ * take, with the exit reason it read. Things it does NOT do, and why that
+ * is right:
  * - clear VMCS_ENTRY_INTR_INFO: every VM exit clears its valid bit (SDM vol. 3,
  *   "Updating VM-entry control fields"), except a failed entry, which stops
  *   the guest anyway;
@@ -205,10 +206,9 @@ enum vm_skip vmx_skip_instruction_op(struct vcpu *v, const struct vm_exit *e)
  *   VMCALL, MSR and CR accesses, ...): an exit caused by executing an
  *   instruction cannot happen while an event is being delivered.
  */
-bool vmx_on_exit(struct vcpu *v)
+bool vmx_on_exit(struct vcpu *v, u32 raw)
 {
     struct vm_exit e;
-    u32 raw = (u32)vmread(VMCS_EXIT_REASON);
     if (__builtin_expect(raw == VMX_EXIT_CPUID, 1)) {
         e.kind = VM_EXIT_CPUID;
         e.native_code = VMX_EXIT_CPUID;
@@ -235,8 +235,8 @@ bool vmx_on_exit(struct vcpu *v)
  * handler, skip, vcpu_before_entry(). Nothing is cut short by an instruction
  * exit, so there is nothing to take back; a failed entry (bit 31) is never
  * reason 30 or 18, so it never comes here. What the direct path does not
- * cover goes to vmx_on_exit() before anything has changed: it reads the exit
- * again from the start.
+ * cover goes to vmx_on_exit() before anything has changed, to be decoded
+ * from the start.
  */
 
 /* The rare ends of the direct path, out of line: an action other than
@@ -279,7 +279,7 @@ bool vmx_exit_io(struct vcpu *v)
     if (__builtin_expect(v->handlers->handler[VM_EXIT_IO] != io_exit ||
                              !vmx_decode_io_plain(qual, &q),
                          0))
-        return vmx_on_exit(v);
+        return vmx_on_exit(v, VMX_EXIT_IO);
     BENCH_TICKS_BEGIN(t0); /* nothing outside a bench build (bench_ticks.h) */
     v->exit_counts[VM_EXIT_IO]++;
     /* An inline copy of io_exit_port() for each size of IN, and one for OUT:
@@ -307,7 +307,7 @@ bool vmx_exit_vmcall(struct vcpu *v)
 {
     exit_handler_fn fn = v->handlers->handler[VM_EXIT_VMCALL];
     if (__builtin_expect(!fn, 0))
-        return vmx_on_exit(v);
+        return vmx_on_exit(v, VMX_EXIT_VMCALL);
     BENCH_TICKS_BEGIN(t0);
     struct vm_exit e;
     e.kind = VM_EXIT_VMCALL;
