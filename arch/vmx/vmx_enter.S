@@ -71,7 +71,7 @@ vmx_exit_point:
     jne .Lfull_path
     movq 24(%rsp), %rcx
     cmpl $0, VCPU_OFF_WORK_PENDING(%rcx) /* work before the entry: the full path */
-    jne .Lcpuid_slow
+    jne .Lfull_path             /* EDX still holds the reason; from here on it does not */
     CPUID_MEMO_SLOT_OFFSET(%eax, %edx)      /* the leaf's slot in the memo */
     leaq VCPU_OFF_CPUID_MEMO(%rcx,%rdx), %rdx
     cmpl CPUID_ANSWER_LEAF(%rdx), %eax
