@@ -21,7 +21,7 @@
 #define VMX_RUN_FAIL_INVALID 4
 /** @} */
 
-/** @name VMCS fields and the exit reason the fast path uses (checked against vmcs_fields.h) */
+/** @name VMCS fields and exit reasons the fast and direct paths use (checked in vmx_exit.c) */
 /** @{ */
 #define VMX_ASM_EXIT_REASON 0x4402            /**< VMCS_EXIT_REASON */
 #define VMX_ASM_EXIT_INSN_LEN 0x440C          /**< VMCS_EXIT_INSN_LEN */
@@ -29,6 +29,8 @@
 #define VMX_ASM_GUEST_RFLAGS 0x6820           /**< VMCS_GUEST_RFLAGS */
 #define VMX_ASM_GUEST_INTERRUPTIBILITY 0x4824 /**< VMCS_GUEST_INTERRUPTIBILITY */
 #define VMX_ASM_REASON_CPUID 10               /**< basic exit reason of CPUID */
+#define VMX_ASM_REASON_VMCALL 18              /**< basic exit reason of VMCALL */
+#define VMX_ASM_REASON_IO 30                  /**< basic exit reason of IN, OUT, INS and OUTS */
 /** @} */
 
 #ifndef __ASSEMBLER__
@@ -49,9 +51,25 @@ int vmx_run_loop(struct vcpu *v, int launched);
 
 /**
  * Called by vmx_run_loop() at every VM exit, on the loop's own stack.
+ * @param v   the vCPU that exited (its VMCS is current)
+ * @param raw the exit-reason field, which the assembly has read already
  * @return true to enter the guest again, false to leave the loop
  */
-bool vmx_on_exit(struct vcpu *v);
+bool vmx_on_exit(struct vcpu *v, u32 raw);
+
+/**
+ * Called by vmx_run_loop() instead of vmx_on_exit() for an I/O exit (the
+ * direct path, chapter 14); it hands what it does not cover to vmx_on_exit().
+ * @return as vmx_on_exit()
+ */
+bool vmx_exit_io(struct vcpu *v);
+
+/**
+ * Called by vmx_run_loop() instead of vmx_on_exit() for a VMCALL exit (the
+ * direct path, chapter 14).
+ * @return as vmx_on_exit()
+ */
+bool vmx_exit_vmcall(struct vcpu *v);
 #endif
 
 #endif

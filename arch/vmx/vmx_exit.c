@@ -2,7 +2,9 @@
  * arch/vmx/vmx_exit.c - the VT-x exit path (chapters 02 and 04): vmx_on_exit(),
  * which vmx_run_loop() calls at every exit, the VMCS exit record read into a
  * generic struct vm_exit, the event an exit cut short with the NMI rules
- * that go with it, and skipping the exiting instruction.
+ * that go with it, and skipping the exiting instruction; and the direct
+ * path for I/O and VMCALL exits (chapter 14), vmx_exit_io() and
+ * vmx_exit_vmcall(), which vmx_run_loop() calls instead for those.
  *
  * The exit path uses no vmcs_use(): the VMCS that exited is current by
  * construction. What vmx_on_exit() runs on a CPUID exit is in this file or
@@ -15,6 +17,7 @@
 #include "arch/vmx/vmx_internal.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
+#include "common/exits/io_exit.h"
 #include "common/vm/exit_dispatch.h"
 
 /* vmx_enter.S's fast path spells these without vmcs_fields.h. */
@@ -24,6 +27,8 @@ _Static_assert(VMX_ASM_GUEST_RIP == VMCS_GUEST_RIP, "guest RIP field");
 _Static_assert(VMX_ASM_GUEST_RFLAGS == VMCS_GUEST_RFLAGS, "guest RFLAGS field");
 _Static_assert(VMX_ASM_GUEST_INTERRUPTIBILITY == VMCS_GUEST_INTERRUPTIBILITY, "interruptibility");
 _Static_assert(VMX_ASM_REASON_CPUID == VMX_EXIT_CPUID, "CPUID exit reason");
+_Static_assert(VMX_ASM_REASON_IO == VMX_EXIT_IO, "I/O exit reason");
+_Static_assert(VMX_ASM_REASON_VMCALL == VMX_EXIT_VMCALL, "VMCALL exit reason");
 
 #define RFLAGS_TF (1ULL << 8)
 
@@ -40,6 +45,12 @@ _Static_assert(VMX_ASM_REASON_CPUID == VMX_EXIT_CPUID, "CPUID exit reason");
 _Static_assert(VM_EXIT_KIND_COUNT <= 32, "one bit per kind");
 
 #define EXIT_REASON_ENTRY_FAILURE (1u << 31)
+
+/* The guest's CPL, which a VMCALL handler needs (the call is privileged): SS.DPL. */
+static inline u8 vmcall_cpl(void)
+{
+    return (vmread(VMCS_GUEST_SS_AR) >> 5) & 3;
+}
 
 /* Inlined into vmx_on_exit(): read only the fields this exit needs, no
  * memset, and no call for the instruction exits. Each case fills the
@@ -58,7 +69,7 @@ static inline __attribute__((always_inline)) void decode_exit(struct vcpu *v, st
      * qualification bookvisor reads. */
     switch (e->kind) {
     case VM_EXIT_RDMSR: case VM_EXIT_WRMSR: e->details.msr = (u32)v->gprs.rcx; break;
-    case VM_EXIT_VMCALL: e->details.cpl = (vmread(VMCS_GUEST_SS_AR) >> 5) & 3; break; /* SS.DPL */
+    case VM_EXIT_VMCALL: e->details.cpl = vmcall_cpl(); break;
     case VM_EXIT_SIPI:
         e->raw_info1 = vmread(VMCS_EXIT_QUALIFICATION);
         e->details.vector = e->raw_info1 & 0xFF;
@@ -150,14 +161,14 @@ static void __attribute__((noinline)) decode_event_exit(struct vcpu *v, struct v
     }
 }
 
-/* Inlined into the hot path; the ops table gets an out-of-line copy. */
-static inline __attribute__((always_inline)) enum vm_skip vmx_skip_instruction(struct vcpu *v,
-                                                                              const struct vm_exit *e)
+/* Step RIP over the len bytes of the instruction, end an STI or MOV SS
+ * shadow, and say whether a single-step trap is due: the skip of the
+ * generic and of the direct path (inline in both). */
+static inline __attribute__((always_inline)) enum vm_skip skip_by(u64 len)
 {
-    (void)v;
-    if (!e->insn_len)
+    if (__builtin_expect(!len, 0))
         return VM_SKIP_FAILED;
-    u64 rip = vmread(VMCS_GUEST_RIP) + e->insn_len;
+    u64 rip = vmread(VMCS_GUEST_RIP) + len;
     /* Only a RIP that crosses 4 GiB needs the mode: outside 64-bit code EIP wraps. */
     if ((rip >> 32) && !((vmread(VMCS_GUEST_EFER) & EFER_LMA) && (vmread(VMCS_GUEST_CS_AR) & VMX_AR_L)))
         rip &= 0xFFFFFFFF;
@@ -169,6 +180,14 @@ static inline __attribute__((always_inline)) enum vm_skip vmx_skip_instruction(s
                                                                      : VM_SKIP_DONE;
 }
 
+/* Inlined into the hot path; the ops table gets an out-of-line copy. */
+static inline __attribute__((always_inline)) enum vm_skip vmx_skip_instruction(struct vcpu *v,
+                                                                              const struct vm_exit *e)
+{
+    (void)v;
+    return skip_by(e->insn_len);
+}
+
 /* The ops table's copy, for callers outside the exit path: v's VMCS first. */
 enum vm_skip vmx_skip_instruction_op(struct vcpu *v, const struct vm_exit *e)
 {
@@ -177,8 +196,9 @@ enum vm_skip vmx_skip_instruction_op(struct vcpu *v, const struct vm_exit *e)
 }
 
 /*
- * Hot path: vmx_run_loop calls this at every exit. Things it does NOT do,
- * and why that is right:
+ * Hot path: vmx_run_loop calls this at every exit the direct path does not
+ * take, with the exit reason it read. Things it does NOT do, and why that
+ * is right:
  * - clear VMCS_ENTRY_INTR_INFO: every VM exit clears its valid bit (SDM vol. 3,
  *   "Updating VM-entry control fields"), except a failed entry, which stops
  *   the guest anyway;
@@ -186,10 +206,9 @@ enum vm_skip vmx_skip_instruction_op(struct vcpu *v, const struct vm_exit *e)
  *   VMCALL, MSR and CR accesses, ...): an exit caused by executing an
  *   instruction cannot happen while an event is being delivered.
  */
-bool vmx_on_exit(struct vcpu *v)
+bool vmx_on_exit(struct vcpu *v, u32 raw)
 {
     struct vm_exit e;
-    u32 raw = (u32)vmread(VMCS_EXIT_REASON);
     if (__builtin_expect(raw == VMX_EXIT_CPUID, 1)) {
         e.kind = VM_EXIT_CPUID;
         e.native_code = VMX_EXIT_CPUID;
@@ -206,4 +225,102 @@ bool vmx_on_exit(struct vcpu *v)
             decode_event_exit(v, &e);
     }
     return vcpu_handle_exit_inline(v, &e, vmx_skip_instruction);
+}
+
+/*
+ * The direct path (chapter 14): for an I/O exit (reason 30) and a VMCALL
+ * (18), vmx_run_loop calls vmx_exit_io() or vmx_exit_vmcall() instead of
+ * vmx_on_exit(), with the guest's registers saved as always. Each reads only
+ * what its kind needs and does what vcpu_handle_exit_inline() would: count,
+ * handler, skip, vcpu_before_entry(). Nothing is cut short by an instruction
+ * exit, so there is nothing to take back; a failed entry (bit 31) is never
+ * reason 30 or 18, so it never comes here. What the direct path does not
+ * cover goes to vmx_on_exit() before anything has changed, to be decoded
+ * from the start.
+ */
+
+/* The rare ends of the direct path, out of line: an action other than
+ * EXIT_SKIP, or a skip that did more than VM_SKIP_DONE, carried out by the
+ * generic code with the whole exit read into a struct vm_exit (the VMCS's
+ * exit fields stay until the next entry; the generic skip reads the VMCS
+ * after the handler too). */
+static bool __attribute__((noinline, cold)) direct_unusual(struct vcpu *v, u32 raw,
+                                                           enum exit_action a, enum vm_skip r)
+{
+    struct vm_exit e;
+    decode_exit(v, &e, raw);
+    e.cut_short.delivery = VM_DELIVERY_NONE;
+    return a == EXIT_SKIP ? exit_skip_unusual(v, &e, r) : exit_apply_action(v, &e, a);
+}
+
+/* After the handler, as vcpu_handle_exit_inline() ends: len is the
+ * instruction's length (the skip's). */
+static inline __attribute__((always_inline)) bool direct_end(struct vcpu *v, u32 raw,
+                                                             enum exit_action a, u64 len)
+{
+    bool go;
+    if (__builtin_expect(a == EXIT_SKIP, 1)) {
+        enum vm_skip r = skip_by(len);
+        go = __builtin_expect(r == VM_SKIP_DONE, 1) ? true : direct_unusual(v, raw, a, r);
+    } else {
+        go = direct_unusual(v, raw, a, VM_SKIP_DONE);
+    }
+    return go && vcpu_before_entry(v);
+}
+
+/* IN or OUT, not a string one, to bookvisor's own io_exit(): straight to the
+ * hook that holds the port (io_exit_port(), the code io_exit() runs for it).
+ * A string access, a size the qualification does not encode, or another
+ * handler table (a test's) take the generic path. */
+bool vmx_exit_io(struct vcpu *v)
+{
+    u64 qual = vmread(VMCS_EXIT_QUALIFICATION);
+    struct vmx_io_qual q;
+    if (__builtin_expect(v->handlers->handler[VM_EXIT_IO] != io_exit ||
+                             !vmx_decode_io_plain(qual, &q),
+                         0))
+        return vmx_on_exit(v, VMX_EXIT_IO);
+    BENCH_TICKS_BEGIN(t0); /* nothing outside a bench build (bench_ticks.h) */
+    v->exit_counts[VM_EXIT_IO]++;
+    /* An inline copy of io_exit_port() for each size of IN, and one for OUT:
+     * none tests the direction again, and an IN merges into RAX with a
+     * constant mask. */
+    enum exit_action a;
+    if (!q.in)
+        a = io_exit_port(v, q.port, q.size, false);
+    else if (q.size == 1)
+        a = io_exit_port(v, q.port, 1, true);
+    else if (q.size == 2)
+        a = io_exit_port(v, q.port, 2, true);
+    else
+        a = io_exit_port(v, q.port, 4, true);
+    bool go = direct_end(v, VMX_EXIT_IO, a, vmread(VMCS_EXIT_INSN_LEN));
+    BENCH_TICKS_ADD(v, in_exits, t0);
+    BENCH_TICKS_COUNT(v);
+    return go;
+}
+
+/* VMCALL: the few fields a hypercall handler reads (the CPL with them), and
+ * the table's handler called as the dispatcher would call it; a table
+ * without one takes the generic path, which refuses the exit. */
+bool vmx_exit_vmcall(struct vcpu *v)
+{
+    exit_handler_fn fn = v->handlers->handler[VM_EXIT_VMCALL];
+    if (__builtin_expect(!fn, 0))
+        return vmx_on_exit(v, VMX_EXIT_VMCALL);
+    BENCH_TICKS_BEGIN(t0);
+    struct vm_exit e;
+    e.kind = VM_EXIT_VMCALL;
+    e.native_code = VMX_EXIT_VMCALL;
+    e.insn_len = (u8)vmread(VMCS_EXIT_INSN_LEN);
+    e.details.cpl = vmcall_cpl();
+    e.raw_info1 = 0;
+    e.raw_info2 = 0;
+    e.cut_short.delivery = VM_DELIVERY_NONE;
+    v->exit_counts[VM_EXIT_VMCALL]++;
+    enum exit_action a = fn(v, &e);
+    bool go = direct_end(v, VMX_EXIT_VMCALL, a, e.insn_len);
+    BENCH_TICKS_ADD(v, in_exits, t0);
+    BENCH_TICKS_COUNT(v);
+    return go;
 }

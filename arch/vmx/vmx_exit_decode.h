@@ -189,6 +189,33 @@ static inline bool vmx_decode_io(u64 qual, struct vmx_io_qual *out)
     return out->size != 0;
 }
 
+/**
+ * Bits 4:0 of an I/O qualification (string, IN, size - 1) as an index, one
+ * bit per value: set for IN or OUT, not a string one, of 1, 2 or 4 bytes
+ * (size codes 0, 1 and 3, bit 4 clear).
+ */
+#define VMX_IO_PLAIN_FORMS 0x0B0Bu
+
+/**
+ * vmx_decode_io() for the direct path (chapter 14), with one test: decode
+ * the qualification of an IN or OUT, not a string one, of a size the field
+ * encodes.
+ * @return false (out not filled) for INS, OUTS and an unused size; else true,
+ *         out filled as vmx_decode_io() fills it
+ */
+static inline bool vmx_decode_io_plain(u64 qual, struct vmx_io_qual *out)
+{
+    if (!((VMX_IO_PLAIN_FORMS >> (qual & 0x1F)) & 1))
+        return false;
+    out->port = (u16)(qual >> 16);
+    out->size = (u8)((qual & 7) + 1);
+    out->in = vmx_qual_bit(qual, 3);
+    out->string = false;
+    out->rep = vmx_qual_bit(qual, 5);
+    out->imm_operand = vmx_qual_bit(qual, 6);
+    return true;
+}
+
 /** Kind of control-register access (exit qualification bits 5:4). */
 enum vmx_cr_access_type {
     VMX_CR_MOV_TO = 0,   /**< MOV to CR */

@@ -30,10 +30,9 @@
     movq 120(%rax), %r15
 .endm
 
-/* Store every guest GPR but RAX (and RSP) into the struct at (%rax). */
-.macro SAVE_GUEST_GPRS_EXCEPT_RAX
-    movq %rcx, 8(%rax)
-    movq %rdx, 16(%rax)
+/* Store every guest GPR but RAX, RCX, RDX (and RSP) into the struct at (%rax):
+ * VT-x's exit path keeps those three on the stack while it uses them. */
+.macro SAVE_GUEST_GPRS_FROM_RBX
     movq %rbx, 24(%rax)
     movq %rbp, 40(%rax)
     movq %rsi, 48(%rax)
@@ -46,6 +45,13 @@
     movq %r13, 104(%rax)
     movq %r14, 112(%rax)
     movq %r15, 120(%rax)
+.endm
+
+/* Store every guest GPR but RAX (and RSP) into the struct at (%rax). */
+.macro SAVE_GUEST_GPRS_EXCEPT_RAX
+    movq %rcx, 8(%rax)
+    movq %rdx, 16(%rax)
+    SAVE_GUEST_GPRS_FROM_RBX
 .endm
 
 /* Save / restore the host's callee-saved registers around an entry. */

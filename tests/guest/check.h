@@ -146,6 +146,8 @@ void check_vmm_vector(const struct check_context *ctx, struct check_result *res)
 void check_step_cpuid(const struct check_context *ctx, struct check_result *res);
 /** step-io: the same over an intercepted port read. */
 void check_step_io(const struct check_context *ctx, struct check_result *res);
+/** step-vmcall: the same over the ping hypercall. */
+void check_step_vmcall(const struct check_context *ctx, struct check_result *res);
 /** exit-cost (named only): the instructions each common exit costs, as a note for `make bench`. */
 void check_exit_cost(const struct check_context *ctx, struct check_result *res);
 /** smp: the guest starts its other processors (INIT, SIPI, SIPI); each runs under bookvisor. */

@@ -16,10 +16,13 @@
  *   the backends' assembly, when nobody steps) and of leaf 1.
  * - step-io: IN from the ACPI PM1a control port, which bookvisor
  *   intercepts (it reads the real port for the guest).
+ * - step-vmcall: the ping hypercall (VMCALL, or VMMCALL on AMD), which the
+ *   backends carry out on a path of its own (chapter 14, "The direct path").
  */
 #include "acpi.h"
 #include "check.h"
 #include "cpu.h"
+#include "hypercall.h"
 #include "trap.h"
 
 #define VECTOR_DB 1
@@ -94,6 +97,34 @@ static void __attribute__((noinline)) step_over_in(u16 port)
     (void)value;
 }
 
+#define PING_ARGUMENT 0x5EEDu
+
+/* The ping with TF set: 0F 01 and the third byte of the hypercall
+ * instruction, the address right after it into AFTER. */
+#define STEP_OVER_PING(third, a, b, after)                                                 \
+    __asm__ volatile("movl $1f, %2\n\t"                                                  \
+                     "pushfl\n\t"                                                        \
+                     "orl $0x100, (%%esp)\n\t"                                           \
+                     "popfl\n\t"                                                         \
+                     ".byte 0x0f, 0x01, " third "\n"                                      \
+                     "1:\n\t"                                                            \
+                     "nop"                                                               \
+                     : "+a"(a), "+b"(b), "=&S"(after)                                    \
+                     :                                                                   \
+                     : "ecx", "edx", "memory", "cc")
+
+/* The ping with TF set (VMMCALL on AMD, else VMCALL); true when it answered
+ * as a ping does. *after: the address right after the instruction. */
+static bool __attribute__((noinline)) step_over_ping(bool amd, u32 *after)
+{
+    u32 a = BOOKVISOR_HC_PING, b = PING_ARGUMENT;
+    if (amd)
+        STEP_OVER_PING("0xd9", a, b, *after);
+    else
+        STEP_OVER_PING("0xc1", a, b, *after);
+    return a == BOOKVISOR_PING_MAGIC && b == PING_ARGUMENT + 1;
+}
+
 void check_step_cpuid(const struct check_context *ctx, struct check_result *res)
 {
     (void)ctx;
@@ -119,4 +150,16 @@ void check_step_io(const struct check_context *ctx, struct check_result *res)
     step_expect(res, "IN from PM1a_CNT", (u32)after_step_in);
     if (res->status == CHECK_PASS)
         check_note(res, "port 0x%x", acpi.pm1a_cnt);
+}
+
+void check_step_vmcall(const struct check_context *ctx, struct check_result *res)
+{
+    (void)ctx;
+    bool amd = hypercall_insn_name()[2] == 'M'; /* "VMMCALL" */
+    u32 after;
+    step_reset();
+    bool answered = step_over_ping(amd, &after);
+    step_expect(res, hypercall_insn_name(), after);
+    if (res->status == CHECK_PASS && !answered)
+        check_fail(res, "the %s ping did not answer", hypercall_insn_name());
 }

@@ -46,6 +46,7 @@ static const struct check checks[] = {
     { "io-string", check_io_string, CHECK_IN_ALL },
     { "step-cpuid", check_step_cpuid, CHECK_IN_ALL },
     { "step-io", check_step_io, CHECK_IN_ALL },
+    { "step-vmcall", check_step_vmcall, CHECK_IN_ALL },
     { "cpuid-osxsave", check_cpuid_osxsave, CHECK_IN_ALL },
     /* The adversarial suite (tests=hostile): not part of all. */
     { "hostile-msr-sweep", check_hostile_msr_sweep, CHECK_BY_GROUP },

@@ -160,6 +160,29 @@ START_TEST(io_qualification)
 }
 END_TEST
 
+/* The direct path's decoder agrees with vmx_decode_io() on every form of the
+ * low seven bits (size, IN, string, REP, immediate): it takes exactly the
+ * IN and OUT that are no string and have a legal size, and decodes them alike. */
+START_TEST(io_qualification_plain)
+{
+    for (u64 low = 0; low < 128; low++) {
+        u64 qual = 0xABCD0000ull | low;
+        struct vmx_io_qual full, plain;
+        bool full_ok = vmx_decode_io(qual, &full);
+        bool plain_ok = vmx_decode_io_plain(qual, &plain);
+        ck_assert_msg(plain_ok == (full_ok && !full.string), "bits 6:0 = 0x%02x", (unsigned)low);
+        if (!plain_ok)
+            continue;
+        ck_assert_uint_eq(plain.port, full.port);
+        ck_assert_uint_eq(plain.size, full.size);
+        ck_assert_int_eq(plain.in, full.in);
+        ck_assert_int_eq(plain.string, full.string);
+        ck_assert_int_eq(plain.rep, full.rep);
+        ck_assert_int_eq(plain.imm_operand, full.imm_operand);
+    }
+}
+END_TEST
+
 /* ---- control-register accesses ---- */
 
 static const struct {
@@ -305,6 +328,7 @@ static Suite *vmx_exit_decode_suite(void)
     tcase_add_loop_test(t, exit_kind_of_reason, 0, (int)ARRAY_SIZE(kind_samples));
     tcase_add_test(t, exit_kind_unlisted_reasons_are_unknown);
     tcase_add_loop_test(t, io_qualification, 0, (int)ARRAY_SIZE(io_samples));
+    tcase_add_test(t, io_qualification_plain);
     tcase_add_loop_test(t, cr_qualification, 0, (int)ARRAY_SIZE(cr_samples));
     tcase_add_loop_test(t, ept_qualification, 0, (int)ARRAY_SIZE(ept_samples));
     tcase_add_loop_test(t, cut_short_decode, 0, (int)ARRAY_SIZE(cut_samples));
