@@ -17,7 +17,7 @@
 #include "arch/vmx/vmx_internal.h"
 #include "arch/x86/cpu.h"
 #include "arch/x86/desc.h"
-#include "common/exits/io_exit.h"
+#include "common/vm/io_ports.h"
 #include "common/vm/exit_dispatch.h"
 
 /* vmx_enter.S's fast path spells these without vmcs_fields.h. */
@@ -268,15 +268,15 @@ static inline __attribute__((always_inline)) bool direct_end(struct vcpu *v, u32
     return go && vcpu_before_entry(v);
 }
 
-/* IN or OUT, not a string one, to bookvisor's own io_exit(): straight to the
- * hook that holds the port (io_exit_port(), the code io_exit() runs for it).
+/* IN or OUT, not a string one, where the handler table says its I/O handler
+ * is io_exit_port() (io_port_direct): straight to the hook that holds the port.
  * A string access, a size the qualification does not encode, or another
  * handler table (a test's) take the generic path. */
 bool vmx_exit_io(struct vcpu *v)
 {
     u64 qual = vmread(VMCS_EXIT_QUALIFICATION);
     struct vmx_io_qual q;
-    if (__builtin_expect(v->handlers->handler[VM_EXIT_IO] != io_exit ||
+    if (__builtin_expect(!v->handlers->io_port_direct ||
                              !vmx_decode_io_plain(qual, &q),
                          0))
         return vmx_on_exit(v, VMX_EXIT_IO);

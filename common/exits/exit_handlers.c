@@ -615,4 +615,5 @@ const struct exit_handler_table guest_exit_handlers = {
         [VM_EXIT_TASK_SWITCH] = on_task_switch,
         [VM_EXIT_VMM_TIMER] = on_vmm_timer,
     },
+    .io_port_direct = true, /* io_exit() runs io_exit_port() for IN and OUT */
 };

@@ -5,6 +5,7 @@
 #include "common/exits/emul_string.h"
 #include "common/vm/backend.h"
 #include "common/vm/guest_vm.h"
+#include "common/vm/io_ports.h"
 
 /*
  * INS or OUTS: the exit says port, size and direction; the instruction
@@ -31,11 +32,6 @@ static enum exit_action string_io(struct vcpu *v, struct vm_exit *e)
         return vcpu_stop(v, VCPU_STOP_ERROR, "string I/O exit for port 0x%x with DX 0x%x",
                          io->port, (unsigned)(u16)w.regs.gpr[2]);
     return emul_string(&w, &acc, e, 0, false);
-}
-
-enum exit_action __attribute__((noinline, cold)) io_exit_unclaimed(struct vcpu *v, u16 port)
-{
-    return vcpu_stop(v, VCPU_STOP_ERROR, "I/O exit for port 0x%x that no hook claims", port);
 }
 
 enum exit_action io_exit(struct vcpu *v, struct vm_exit *e)

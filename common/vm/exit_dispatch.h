@@ -20,6 +20,13 @@ typedef enum exit_action (*exit_handler_fn)(struct vcpu *v, struct vm_exit *e);
 /** One handler per exit kind; NULL means "not handled": the guest stops. */
 struct exit_handler_table {
     exit_handler_fn handler[VM_EXIT_KIND_COUNT]; /**< indexed by enum vm_exit_kind */
+    /**
+     * handler[VM_EXIT_IO] carries out an IN or OUT (not a string) exactly as
+     * io_exit_port() (common/vm/io_ports.h) does, so a backend's direct path
+     * may call that itself (chapter 14, "The direct path"). False in a table
+     * with another I/O handler (a test's): its exits take the generic path.
+     */
+    bool io_port_direct;
 };
 
 /**

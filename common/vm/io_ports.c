@@ -79,3 +79,8 @@ enum exit_action io_pass_on_lanes(struct vcpu *v, io_hook_fn fn, void *ctx, u16 
     }
     return EXIT_SKIP;
 }
+
+enum exit_action __attribute__((noinline, cold)) io_exit_unclaimed(struct vcpu *v, u16 port)
+{
+    return vcpu_stop(v, VCPU_STOP_ERROR, "I/O exit for port 0x%x that no hook claims", port);
+}

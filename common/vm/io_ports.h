@@ -17,6 +17,7 @@
 
 #include "arch/x86/io.h"
 #include "common/vm/hooks.h"
+#include "common/vm/vcpu.h"
 
 struct vcpu;
 
@@ -73,6 +74,39 @@ static inline enum exit_action io_pass_on(struct vcpu *v, io_hook_fn fn, void *c
         return EXIT_SKIP;
     }
     return io_pass_on_lanes(v, fn, ctx, port, size, write, value, own);
+}
+
+/** io_exit_port()'s cold end: no hook claims the port; stops the guest. */
+enum exit_action io_exit_unclaimed(struct vcpu *v, u16 port);
+
+/**
+ * IN or OUT (not a string) of size bytes at port, carried out: the hook
+ * that holds the port gets it, and an IN's answer goes into RAX as the CPU
+ * would put it there (AL or AX keep the rest of RAX; EAX clears bits 63:32).
+ * The one copy of that logic: io_exit() (common/exits/io_exit.h) calls it,
+ * and so do the backends' direct paths for I/O exits, inlined, where the
+ * vCPU's handler table says its I/O handler is io_exit() (struct
+ * exit_handler_table's io_port_direct; chapter 14, "The direct path").
+ * @return EXIT_SKIP, or what the hook answered (EXIT_STOP, ...)
+ */
+static inline __attribute__((always_inline)) enum exit_action
+io_exit_port(struct vcpu *v, u16 port, u8 size, bool in)
+{
+    struct io_hook tmp;
+    const struct io_hook *hook = io_hook_find_memo(v->vm, &v->io_hooks, port, size, &tmp);
+    if (__builtin_expect(!hook, 0))
+        return io_exit_unclaimed(v, port);
+    u32 value = (u32)v->gprs.rax;
+    enum exit_action a = hook->fn(hook->ctx, v, port, size, !in, &value);
+    if (in && a == EXIT_SKIP) {
+        if (size == 4)
+            v->gprs.rax = value;
+        else {
+            u64 mask = size == 2 ? 0xFFFF : 0xFF;
+            v->gprs.rax = (v->gprs.rax & ~mask) | (value & mask);
+        }
+    }
+    return a;
 }
 
 #endif
