@@ -121,6 +121,13 @@ struct io_hook_memo {
     struct io_hook slot[IO_HOOK_MEMO_SLOTS]; /**< copies of hooks found; count 0: empty */
 };
 
+/** The hook the memo m holds for port, or NULL when its slot holds another. */
+static inline const struct io_hook *io_hook_memo_hit(const struct io_hook_memo *m, u16 port)
+{
+    const struct io_hook *h = &m->slot[port % IO_HOOK_MEMO_SLOTS];
+    return (u16)(port - h->port) < h->count ? h : NULL;
+}
+
 /** io_hook_find_memo()'s miss: io_hook_find(), and remember the hook if it holds port. */
 const struct io_hook *io_hook_find_slow(struct guest_vm *vm, struct io_hook_memo *m, u16 port,
                                         u8 size, struct io_hook *tmp);
@@ -135,8 +142,8 @@ const struct io_hook *io_hook_find_slow(struct guest_vm *vm, struct io_hook_memo
 static inline const struct io_hook *io_hook_find_memo(struct guest_vm *vm, struct io_hook_memo *m,
                                                       u16 port, u8 size, struct io_hook *tmp)
 {
-    const struct io_hook *h = &m->slot[port % IO_HOOK_MEMO_SLOTS];
-    if (__builtin_expect((u16)(port - h->port) < h->count, 1))
+    const struct io_hook *h = io_hook_memo_hit(m, port);
+    if (__builtin_expect(h != NULL, 1))
         return h;
     return io_hook_find_slow(vm, m, port, size, tmp);
 }

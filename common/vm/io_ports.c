@@ -80,7 +80,12 @@ enum exit_action io_pass_on_lanes(struct vcpu *v, io_hook_fn fn, void *ctx, u16 
     return EXIT_SKIP;
 }
 
-enum exit_action __attribute__((noinline, cold)) io_exit_unclaimed(struct vcpu *v, u16 port)
+enum exit_action __attribute__((noinline)) io_exit_port_miss(struct vcpu *v, u16 port, u8 size,
+                                                             bool in)
 {
-    return vcpu_stop(v, VCPU_STOP_ERROR, "I/O exit for port 0x%x that no hook claims", port);
+    struct io_hook tmp;
+    const struct io_hook *hook = io_hook_find_slow(v->vm, &v->io_hooks, port, size, &tmp);
+    if (!hook)
+        return vcpu_stop(v, VCPU_STOP_ERROR, "I/O exit for port 0x%x that no hook claims", port);
+    return io_exit_port_call(v, hook, port, size, in);
 }

@@ -76,26 +76,14 @@ static inline enum exit_action io_pass_on(struct vcpu *v, io_hook_fn fn, void *c
     return io_pass_on_lanes(v, fn, ctx, port, size, write, value, own);
 }
 
-/** io_exit_port()'s cold end: no hook claims the port; stops the guest. */
-enum exit_action io_exit_unclaimed(struct vcpu *v, u16 port);
-
 /**
- * IN or OUT (not a string) of size bytes at port, carried out: the hook
- * that holds the port gets it, and an IN's answer goes into RAX as the CPU
- * would put it there (AL or AX keep the rest of RAX; EAX clears bits 63:32).
- * The one copy of that logic: io_exit() (common/exits/io_exit.h) calls it,
- * and so do the backends' direct paths for I/O exits, inlined, where the
- * vCPU's handler table says its I/O handler is io_exit() (struct
- * exit_handler_table's io_port_direct; chapter 14, "The direct path").
- * @return EXIT_SKIP, or what the hook answered (EXIT_STOP, ...)
+ * io_exit_port()'s and io_exit_port_miss()'s common end: the access to
+ * hook, and an IN's answer into RAX as the CPU would put it there (AL or
+ * AX keep the rest of RAX; EAX clears bits 63:32).
  */
 static inline __attribute__((always_inline)) enum exit_action
-io_exit_port(struct vcpu *v, u16 port, u8 size, bool in)
+io_exit_port_call(struct vcpu *v, const struct io_hook *hook, u16 port, u8 size, bool in)
 {
-    struct io_hook tmp;
-    const struct io_hook *hook = io_hook_find_memo(v->vm, &v->io_hooks, port, size, &tmp);
-    if (__builtin_expect(!hook, 0))
-        return io_exit_unclaimed(v, port);
     u32 value = (u32)v->gprs.rax;
     enum exit_action a = hook->fn(hook->ctx, v, port, size, !in, &value);
     if (in && a == EXIT_SKIP) {
@@ -107,6 +95,33 @@ io_exit_port(struct vcpu *v, u16 port, u8 size, bool in)
         }
     }
     return a;
+}
+
+/**
+ * io_exit_port() when the port's hook is not in the vCPU's memo: looked up
+ * in the VM's table (and remembered), then called; out of line, so that the
+ * memo's hit sets up no argument for the lookup. Stops the guest when no
+ * hook claims the access.
+ */
+enum exit_action io_exit_port_miss(struct vcpu *v, u16 port, u8 size, bool in);
+
+/**
+ * IN or OUT (not a string) of size bytes at port, carried out: the hook
+ * that holds the port gets it (from the vCPU's memo, io_hook_find_memo(),
+ * else io_exit_port_miss()), and an IN's answer goes into RAX.
+ * The one copy of that logic: io_exit() (common/exits/io_exit.h) calls it,
+ * and so do the backends' direct paths for I/O exits, inlined, where the
+ * vCPU's handler table says its I/O handler is io_exit() (struct
+ * exit_handler_table's io_port_direct; chapter 14, "The direct path").
+ * @return EXIT_SKIP, or what the hook answered (EXIT_STOP, ...)
+ */
+static inline __attribute__((always_inline)) enum exit_action
+io_exit_port(struct vcpu *v, u16 port, u8 size, bool in)
+{
+    const struct io_hook *hook = io_hook_memo_hit(&v->io_hooks, port);
+    if (__builtin_expect(hook == NULL, 0))
+        return io_exit_port_miss(v, port, size, in);
+    return io_exit_port_call(v, hook, port, size, in);
 }
 
 #endif
