@@ -46,16 +46,14 @@ _Static_assert(__builtin_offsetof(struct vmcb, save.cr4) == SVM_ASM_CR4, "cr4");
 _Static_assert((1ULL << SVM_ASM_CR4_OSXSAVE_BIT) == VCPU_CR4_OSXSAVE, "CR4.OSXSAVE");
 _Static_assert(SVM_ASM_EXIT_CPUID == SVM_EXIT_CPUID, "CPUID exit code");
 
-#define RFLAGS_TF (1ULL << 8)
 #define RFLAGS_IF (1ULL << 9)
 
-/* Read by svm_probe() on the boot CPU; every CPU of a machine is the same model. */
-static struct svm_caps caps;
+/* Read by svm_probe() on the boot CPU. */
+struct svm_caps svm_cpu_caps;
 
 void svm_run_loop(struct vcpu *v, u64 guest_vmcb_pa, u64 host_vmcb_pa, struct vmcb *vmcb);
-bool svm_on_exit(struct vcpu *v); /* called by svm_run_loop at every #VMEXIT */
 
-/* Decode the capabilities into caps; returns VM_CR as read (0 without SVM). */
+/* Decode the capabilities into svm_cpu_caps; returns VM_CR as read (0 without SVM). */
 static u64 read_caps(const struct cpu_info *cpu)
 {
     u32 a[4] = { 0, 0, 0, 0 };
@@ -67,7 +65,7 @@ static u64 read_caps(const struct cpu_info *cpu)
         a[2] = r.ecx;
         a[3] = r.edx;
     }
-    svm_caps_decode(cpu->has_svm ? (1u << 2) : 0, a, vm_cr, &caps);
+    svm_caps_decode(cpu->has_svm ? (1u << 2) : 0, a, vm_cr, &svm_cpu_caps);
     return vm_cr;
 }
 
@@ -75,12 +73,12 @@ static bool svm_probe(const struct cpu_info *cpu, char *features, size_t flen, c
                       size_t wlen)
 {
     /* One decision, pure and unit-tested (lab 1 part 2): read, then ask. */
-    enum svm_verdict verdict = svm_usable(&caps, read_caps(cpu));
+    enum svm_verdict verdict = svm_usable(&svm_cpu_caps, read_caps(cpu));
     if (verdict != SVM_USABLE) {
         ksnprintf(why, wlen, "%s", svm_verdict_message(verdict));
         return false;
     }
-    svm_caps_features(&caps, features, flen);
+    svm_caps_features(&svm_cpu_caps, features, flen);
     /* Bochs' AMD-V model delivers a single-stepping guest's #DB of an
      * intercepted instruction to the host, right after VMRUN (chapter 03). */
     trap_note_guest_step_site(svm_vmrun_return);
@@ -168,14 +166,6 @@ static void svm_set_io_intercept(struct vcpu *v, u16 port, bool on)
     else
         s->iopm[port / 8] &= (u8)~(1u << (port % 8));
     s->vmcb->control.clean_bits = 0;
-}
-
-static inline __attribute__((always_inline)) void check_guest_state(struct vcpu *v,
-                                                                     const struct vmcb *vmcb,
-                                                                     const char *when)
-{
-    if (__builtin_expect(vmcb->save.rip == (u64)(uintptr_t)svm_vmrun_return, 0))
-        svm_report_host_state(v, when);
 }
 
 static int svm_vcpu_init(struct vcpu *v, const struct vcpu_init_state *st)
@@ -340,20 +330,10 @@ static u8 __attribute__((noinline)) decode_length(struct vcpu *v)
 static inline __attribute__((always_inline)) enum vm_skip svm_skip_instruction(struct vcpu *v,
                                                                               const struct vm_exit *exit)
 {
-    struct svm_vcpu *s = v->arch;
-    struct vmcb *vmcb = s->vmcb;
     u8 len = exit->insn_len;
     if (__builtin_expect(!len, 0) && !(len = decode_length(v)))
         return VM_SKIP_FAILED;
-    u64 rip = vmcb->save.rip + len;
-    /* Only a RIP that crosses 4 GiB needs the mode: outside 64-bit code EIP wraps. */
-    if ((rip >> 32) && !((vmcb->save.efer & EFER_LMA) && (vmcb->save.cs.attrib & (1u << 9))))
-        rip &= 0xFFFFFFFF;
-    vmcb->save.rip = rip;
-    vmcb->control.interrupt_shadow = 0; /* the STI/MOV SS shadow ends with the instruction */
-    /* The guest's own TF, not the one an NMI window's step set. */
-    bool tf = s->step == SVM_STEP_NONE ? (vmcb->save.rflags & RFLAGS_TF) != 0 : s->step_guest_tf;
-    return __builtin_expect(tf, 0) ? VM_SKIP_DONE_SINGLE_STEP : VM_SKIP_DONE;
+    return svm_skip_len(v->arch, len);
 }
 
 /* The ops table's copy, for callers outside the exit path: the owner only. */
@@ -368,11 +348,11 @@ static void step_begin(struct svm_vcpu *s, enum svm_step kind)
 {
     struct vmcb *vmcb = s->vmcb;
     if (s->step == SVM_STEP_NONE) {
-        s->step_guest_tf = (vmcb->save.rflags & RFLAGS_TF) != 0;
+        s->step_guest_tf = (vmcb->save.rflags & SVM_RFLAGS_TF) != 0;
         s->step_dr6 = vmcb->save.dr6;
     }
     s->step = kind;
-    vmcb->save.rflags |= RFLAGS_TF;
+    vmcb->save.rflags |= SVM_RFLAGS_TF;
     vmcb->control.intercept_exceptions |= 1u << EVENT_VECTOR_DB;
 }
 
@@ -383,7 +363,7 @@ static bool step_end(struct svm_vcpu *s)
     struct vmcb *vmcb = s->vmcb;
     bool guest_steps = s->step_guest_tf;
     if (s->step == SVM_STEP_ONE && !guest_steps)
-        vmcb->save.rflags &= ~RFLAGS_TF;
+        vmcb->save.rflags &= ~SVM_RFLAGS_TF;
     vmcb->save.dr6 = s->step_dr6;
     vmcb->control.intercept_exceptions &= ~(1u << EVENT_VECTOR_DB);
     s->step = SVM_STEP_NONE;
@@ -416,7 +396,7 @@ static inline __attribute__((always_inline)) void decode_exit(struct vcpu *v, st
                                                               u64 code, struct vm_exit *e)
 {
     svm_exit_decode(code, vmcb->control.exitinfo1, vmcb->control.exitinfo2, vmcb->save.rip,
-                    caps.nrip_save ? vmcb->control.next_rip : 0, e);
+                    svm_cpu_caps.nrip_save ? vmcb->control.next_rip : 0, e);
     u64 cut_short = vmcb->control.exitintinfo;
     if (__builtin_expect(cut_short & SVM_EVENTINJ_VALID, 0))
         svm_cut_short_decode(cut_short, &e->cut_short);
@@ -425,34 +405,25 @@ static inline __attribute__((always_inline)) void decode_exit(struct vcpu *v, st
     if (code == SVM_EXIT_MSR)
         e->details.msr = (u32)v->gprs.rcx;
     else if (code == SVM_EXIT_VMMCALL)
-        e->details.cpl = (vmcb->save.ss.attrib >> 5) & 3; /* SS.DPL */
+        e->details.cpl = svm_cpl_from_ss(vmcb->save.ss.attrib);
     else if (code == SVM_EXIT_IRET || code == SVM_EXIT_EXCEPTION_BASE + EVENT_VECTOR_DB)
         nmi_window_exit(v, e);
 }
 
 /* Out of line: bookvisor wrote guest state, which only then can make VMRUN
  * fail; the report needs it as given (svm_entry_record). */
-static void __attribute__((noinline, cold)) record_entry(struct vcpu *v, struct svm_vcpu *s)
+void __attribute__((noinline, cold)) svm_record_entry(struct vcpu *v, struct svm_vcpu *s)
 {
     s->state_written = false;
     svm_entry_record_take(&s->entered, &s->vmcb->save, v->gprs.rax, vcpu_exit_total(v));
 }
 
-/* Before every entry, after common code's hook: RAX, which VMRUN takes from
- * the VMCB, and the record of a state bookvisor wrote. */
-static inline __attribute__((always_inline)) void prepare_entry(struct vcpu *v, struct vmcb *vmcb)
-{
-    vmcb->save.rax = v->gprs.rax;
-    struct svm_vcpu *s = v->arch;
-    if (__builtin_expect(s->state_written, 0))
-        record_entry(v, s);
-}
-
 /*
- * Hot path: svm_run_loop calls this at every #VMEXIT. A CPUID exit is an
- * instruction intercept, which never interrupts the delivery of an event:
- * it has nothing to take back. EVENTINJ is cleared after every exit: the
- * event it held was delivered, or EXITINTINFO reports it.
+ * Hot path: svm_run_loop calls this at every #VMEXIT but the direct path's
+ * (svm_exit_direct.c), which hands it those it does not take. A CPUID exit
+ * is an instruction intercept, which never interrupts the delivery of an
+ * event: it has nothing to take back. EVENTINJ is cleared after every exit:
+ * the event it held was delivered, or EXITINTINFO reports it.
  */
 
 bool svm_on_exit(struct vcpu *v)
@@ -466,7 +437,7 @@ bool svm_on_exit(struct vcpu *v)
     vmcb->control.eventinj = 0;
     if (__builtin_expect(code == SVM_EXIT_CPUID, 1))
         svm_exit_decode_hot(code, vmcb->control.exitinfo1, vmcb->control.exitinfo2,
-                            vmcb->save.rip, caps.nrip_save ? vmcb->control.next_rip : 0, &e);
+                            vmcb->save.rip, svm_cpu_caps.nrip_save ? vmcb->control.next_rip : 0, &e);
     else {
         check_guest_state(v, vmcb, "exit");
         decode_exit(v, vmcb, code, &e);

@@ -5,10 +5,12 @@
  *
  * Enters the guest, and at every #VMEXIT saves the guest's general registers
  * into v->gprs (at offset 0 of struct vcpu) and calls svm_on_exit(v) on this
- * same stack; while that returns nonzero, enters again without leaving this
- * frame, so the host's callee-saved registers are pushed once per loop, not
- * once per exit (chapter 02, "The fast path"). RAX travels in the VMCB:
- * svm_on_exit() moves it between the VMCB and v->gprs.
+ * same stack, or for an IOIO or VMMCALL exit the direct path's entry
+ * (svm_exit_io(v, vmcb), svm_exit_vmmcall(v, vmcb); chapter 14); while that
+ * returns nonzero, enters again without leaving this frame, so the host's
+ * callee-saved registers are pushed once per loop, not once per exit
+ * (chapter 02, "The fast path"). RAX travels in the VMCB: the C entries move
+ * it between the VMCB and v->gprs.
  *
  * VMRUN itself switches only part of the state; VMLOAD/VMSAVE move the rest
  * (FS, GS, TR, LDTR, KernelGSBase, STAR family, SYSENTER). GIF is cleared
@@ -119,11 +121,27 @@ svm_vmrun_return:               /* trap_note_guest_step_site(): a guest's stray 
     SAVE_GUEST_GPRS_EXCEPT_RAX
     leaq 80(%rsp), %rbp         /* not the guest's RBP: backtraces walk from here */
     movq %rax, %rdi
+    movq 8(%rsp), %rsi          /* the VMCB: its exit code picks the C entry, nothing else */
+    cmpq $SVM_ASM_EXIT_IOIO, SVM_ASM_EXITCODE(%rsi)
+    je .Lexit_io
+    cmpq $SVM_ASM_EXIT_VMMCALL, SVM_ASM_EXITCODE(%rsi)
+    je .Lexit_vmmcall
     call svm_on_exit
     testl %eax, %eax
     jnz .Lenter
+.Lleave:
     addq $40, %rsp
     POP_HOST_CALLEE_SAVED
     ret
+.Lexit_io:                      /* the direct path (svm_exit_direct.c) */
+    call svm_exit_io
+    testl %eax, %eax
+    jnz .Lenter
+    jmp .Lleave
+.Lexit_vmmcall:
+    call svm_exit_vmmcall
+    testl %eax, %eax
+    jnz .Lenter
+    jmp .Lleave
 
     .section .note.GNU-stack, "", @progbits

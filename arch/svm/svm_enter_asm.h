@@ -1,9 +1,11 @@
 /**
  * @file arch/svm/svm_enter_asm.h
- * @brief VMCB offsets, exit codes and bits svm_enter.S's fast path uses.
+ * @brief VMCB offsets, exit codes and bits svm_enter.S uses (its fast path,
+ *        and the choice of the C entry).
  *
  * Checked against struct vmcb (arch/svm/vmcb.h) by _Static_assert in
- * arch/svm/svm_backend.c: a change of layout breaks the build.
+ * arch/svm/svm_backend.c and arch/svm/svm_exit_direct.c: a change of layout
+ * breaks the build.
  */
 #ifndef BOOKVISOR_ARCH_SVM_SVM_ENTER_ASM_H
 #define BOOKVISOR_ARCH_SVM_SVM_ENTER_ASM_H
@@ -20,5 +22,7 @@
 #define SVM_ASM_EXIT_CPUID 0x72        /**< the CPUID exit code */
 #define SVM_ASM_CR4_OSXSAVE_BIT 18     /**< CR4.OSXSAVE */
 #define SVM_ASM_LEAF1_OSXSAVE_BIT 27   /**< CPUID.1:ECX.OSXSAVE, which mirrors it */
+#define SVM_ASM_EXIT_IOIO 0x7B         /**< the IOIO exit code (svm_exit_io()) */
+#define SVM_ASM_EXIT_VMMCALL 0x81      /**< the VMMCALL exit code (svm_exit_vmmcall()) */
 
 #endif

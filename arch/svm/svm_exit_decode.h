@@ -19,14 +19,46 @@
 void svm_cut_short_decode(u64 exitintinfo, struct vm_cut_short_event *out);
 
 /**
+ * The instruction's length from the guest RIP and the next-RIP value the
+ * CPU reported, into *len (1 to 15); false, with *len unspecified, when
+ * next_rip is missing (0) or implausible (not above rip, or more than 15
+ * bytes on).
+ */
+static inline __attribute__((always_inline)) bool svm_next_rip_len(u64 rip, u64 next_rip, u64 *len)
+{
+    /* A borrow means next_rip is below rip; 0 wraps round to the largest value. */
+    return !__builtin_sub_overflow(next_rip, rip, len) && *len - 1 < 15;
+}
+
+/**
  * Instruction length from the guest RIP and the next-RIP value the CPU
  * reported: 0 (unknown) when next_rip is missing or implausible.
  */
 static inline u8 svm_insn_len_from(u64 rip, u64 next_rip)
 {
-    if (next_rip <= rip || next_rip - rip > 15)
-        return 0;
-    return (u8)(next_rip - rip);
+    u64 len;
+    return svm_next_rip_len(rip, next_rip, &len) ? (u8)len : 0;
+}
+
+/**
+ * IOIO's EXITINFO1 (its low half; 63:32 are reserved): bit 0 IN, bit 2 a
+ * string instruction, bit 3 REP, bits 4 to 6 the size (one-hot: 1, 2 or 4
+ * bytes), bits 31:16 the port. The one decoding of it: svm_exit_decode()
+ * and the direct path for I/O exits (arch/svm/svm_exit_direct.c) use it.
+ */
+static inline __attribute__((always_inline)) void svm_ioio_decode(u32 info1, struct vm_exit_io *io)
+{
+    io->in = info1 & 1;
+    io->string = (info1 >> 2) & 1;
+    io->rep = (info1 >> 3) & 1;
+    io->size = (info1 & (1 << 4)) ? 1 : (info1 & (1 << 5)) ? 2 : 4;
+    io->port = (u16)(info1 >> 16);
+}
+
+/** The CPL a VMMCALL ran at: SS.DPL, from the save area's SS attributes (bits 6:5). */
+static inline u8 svm_cpl_from_ss(u16 ss_attrib)
+{
+    return (u8)((ss_attrib >> 5) & 3);
 }
 
 /** A CR access: with decode assists EXITINFO1 bit 63 says "MOV CRn" and
@@ -74,11 +106,7 @@ static inline __attribute__((always_inline)) void svm_exit_decode(u64 exitcode, 
         break;
     case SVM_EXIT_IOIO:
         out->kind = VM_EXIT_IO;
-        out->details.io.in = info1 & 1;
-        out->details.io.string = (info1 >> 2) & 1;
-        out->details.io.rep = (info1 >> 3) & 1;
-        out->details.io.size = (info1 & (1 << 4)) ? 1 : (info1 & (1 << 5)) ? 2 : 4;
-        out->details.io.port = (u16)(info1 >> 16);
+        svm_ioio_decode((u32)info1, &out->details.io);
         /* IOIO always reports the next RIP in EXITINFO2, NRIPS or not. */
         out->insn_len = svm_insn_len_from(rip, info2);
         break;

@@ -4,15 +4,18 @@
  *        arch/svm: no other folder includes it; VMM only).
  *
  * svm_backend.c is the backend (probe, vCPU set-up, registers, the exit path,
- * the operations table); svm_state_checks.c checks the pages and the state
+ * the operations table); svm_exit_direct.c the direct path of IOIO and
+ * VMMCALL exits (chapter 14); svm_state_checks.c checks the pages and the state
  * AMD-V writes on its own (chapter 08, "Linux on two processors").
  */
 #ifndef BOOKVISOR_ARCH_SVM_SVM_INTERNAL_H
 #define BOOKVISOR_ARCH_SVM_SVM_INTERNAL_H
 
 #include "arch/svm/svm_bound.h"
+#include "arch/svm/svm_caps.h"
 #include "arch/svm/svm_guest_state.h"
 #include "arch/svm/vmcb.h"
+#include "arch/x86/cpu.h"
 #include "common/lib/id_pool.h"
 #include "common/lib/types.h"
 #include "common/vm/vcpu.h"
@@ -75,5 +78,71 @@ void svm_check_host_save_area(const struct vcpu *v, const struct svm_cpu *sc);
  * or "exit").
  */
 void svm_report_host_state(struct vcpu *v, const char *when);
+
+/** What svm_probe() found on the boot CPU; every CPU of a machine is the same model. */
+extern struct svm_caps svm_cpu_caps;
+
+/*
+ * The exit path (chapter 02, "The fast path"; chapter 14, "The direct path").
+ * svm_enter.S calls, after saving the guest's registers, svm_exit_io() for an
+ * IOIO exit, svm_exit_vmmcall() for a VMMCALL and svm_on_exit() for every
+ * other; each returns whether to enter the guest again. The two direct ones
+ * (svm_exit_direct.c) hand anything unusual to svm_on_exit() before they
+ * change a thing.
+ */
+/** Every exit but the direct ones: the generic decode and dispatch (svm_backend.c). */
+bool svm_on_exit(struct vcpu *v);
+/** An IOIO exit: IN or OUT to bookvisor's own io_exit(), directly (svm_exit_direct.c). */
+bool svm_exit_io(struct vcpu *v, struct vmcb *vmcb);
+/** A VMMCALL to bookvisor's own handler, directly (svm_exit_direct.c). */
+bool svm_exit_vmmcall(struct vcpu *v, struct vmcb *vmcb);
+
+/** prepare_entry()'s cold part: take the record of the state bookvisor wrote (svm_backend.c). */
+void svm_record_entry(struct vcpu *v, struct svm_vcpu *s);
+
+#define SVM_RFLAGS_TF (1ULL << 8) /**< RFLAGS.TF: the guest single-steps */
+
+/**
+ * Before every entry, after common code's hook: RAX, which VMRUN takes from
+ * the VMCB, and the record of a state bookvisor wrote.
+ */
+static inline __attribute__((always_inline)) void prepare_entry(struct vcpu *v, struct vmcb *vmcb)
+{
+    vmcb->save.rax = v->gprs.rax;
+    struct svm_vcpu *s = v->arch;
+    if (__builtin_expect(s->state_written, 0))
+        svm_record_entry(v, s);
+}
+
+/**
+ * A VMCB that holds bookvisor's own state, RIP at svm_vmrun_return, is
+ * reported (svm_report_host_state()); at @p when, "exit" or "entry". Every
+ * exit and entry but CPUID's fast path looks.
+ */
+static inline __attribute__((always_inline)) void check_guest_state(struct vcpu *v,
+                                                                    const struct vmcb *vmcb,
+                                                                    const char *when)
+{
+    if (__builtin_expect(vmcb->save.rip == (u64)(uintptr_t)svm_vmrun_return, 0))
+        svm_report_host_state(v, when);
+}
+
+/**
+ * Step over the exiting instruction of length len (known, not 0): RIP, the
+ * interrupt shadow it ends, and whether the guest's own TF owes it a \#DB.
+ */
+static inline __attribute__((always_inline)) enum vm_skip svm_skip_len(struct svm_vcpu *s, u8 len)
+{
+    struct vmcb *vmcb = s->vmcb;
+    u64 rip = vmcb->save.rip + len;
+    /* Only a RIP that crosses 4 GiB needs the mode: outside 64-bit code EIP wraps. */
+    if ((rip >> 32) && !((vmcb->save.efer & EFER_LMA) && (vmcb->save.cs.attrib & (1u << 9))))
+        rip &= 0xFFFFFFFF;
+    vmcb->save.rip = rip;
+    vmcb->control.interrupt_shadow = 0; /* the STI/MOV SS shadow ends with the instruction */
+    /* The guest's own TF, not the one an NMI window's step set. */
+    bool tf = s->step == SVM_STEP_NONE ? (vmcb->save.rflags & SVM_RFLAGS_TF) != 0 : s->step_guest_tf;
+    return __builtin_expect(tf, 0) ? VM_SKIP_DONE_SINGLE_STEP : VM_SKIP_DONE;
+}
 
 #endif

@@ -199,6 +199,59 @@ START_TEST(hot_path_matches_full_decode)
 }
 END_TEST
 
+/* next-RIP gives a length of 1 to 15 only: not when missing (0, a CPU
+ * without NRIPS), behind RIP or too far on, wherever RIP is. */
+START_TEST(next_rip_len_bounds)
+{
+    u64 len = 99;
+    ck_assert(svm_next_rip_len(0x1000, 0x1001, &len) && len == 1);
+    ck_assert(svm_next_rip_len(0x1000, 0x100F, &len) && len == 15);
+    ck_assert(!svm_next_rip_len(0x1000, 0x1010, &len));
+    ck_assert(!svm_next_rip_len(0x1000, 0x1000, &len));
+    ck_assert(!svm_next_rip_len(0x1000, 0xFFF, &len));
+    ck_assert(!svm_next_rip_len(0x1000, 0, &len));
+    /* In the last 15 bytes of the address space, 0 is still "no next-RIP":
+     * the direct path must leave such an exit to the full one. */
+    for (u64 back = 1; back <= 15; back++) {
+        ck_assert(!svm_next_rip_len(0 - back, 0, &len));
+        ck_assert_uint_eq(svm_insn_len_from(0 - back, 0), 0);
+    }
+    ck_assert(svm_next_rip_len(0xFFFFFFFFFFFFFFF0ULL, 0xFFFFFFFFFFFFFFF3ULL, &len) && len == 3);
+    ck_assert_uint_eq(svm_insn_len_from(0x1000, 0x1003), 3);
+}
+END_TEST
+
+/* The one IOIO decoder: what svm_exit_decode() puts in the exit, for every
+ * combination of the low bits, the size bits' precedence included. */
+START_TEST(ioio_decode_shared)
+{
+    for (u32 low = 0; low < 0x80; low++) {
+        u32 info1 = (0x92u << 16) | low;
+        struct vm_exit e;
+        struct vm_exit_io io;
+        svm_exit_decode(SVM_EXIT_IOIO, info1, 0, 0, 0, &e);
+        svm_ioio_decode(info1, &io);
+        ck_assert_uint_eq(io.port, 0x92);
+        ck_assert_uint_eq(io.port, e.details.io.port);
+        ck_assert_uint_eq(io.size, e.details.io.size);
+        ck_assert_int_eq(io.in, e.details.io.in);
+        ck_assert_int_eq(io.string, e.details.io.string);
+        ck_assert_int_eq(io.rep, e.details.io.rep);
+        ck_assert_uint_eq(io.size, (low & 0x10) ? 1 : (low & 0x20) ? 2 : 4);
+        ck_assert_int_eq(io.in, low & 1);
+    }
+}
+END_TEST
+
+/* A VMMCALL's CPL is SS.DPL, bits 6:5 of the save area's SS attributes. */
+START_TEST(vmmcall_cpl)
+{
+    ck_assert_uint_eq(svm_cpl_from_ss(0x0093), 0); /* present, DPL 0, data */
+    ck_assert_uint_eq(svm_cpl_from_ss(0x00F3), 3);
+    ck_assert_uint_eq(svm_cpl_from_ss(0x0CB3), 1); /* G and DB set, DPL 1 */
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("svm_exit_decode");
@@ -210,6 +263,9 @@ int main(void)
     tcase_add_test(tc, cr_exception_and_others);
     tcase_add_test(tc, hot_path_matches_full_decode);
     tcase_add_test(tc, window_exits);
+    tcase_add_test(tc, next_rip_len_bounds);
+    tcase_add_test(tc, ioio_decode_shared);
+    tcase_add_test(tc, vmmcall_cpl);
     tcase_add_loop_test(tc, cut_short_decode, 0, (int)ARRAY_SIZE(cut_samples));
     suite_add_tcase(s, tc);
     return unit_run_suite(s);
