@@ -40,6 +40,14 @@ static inline u8 svm_insn_len_from(u64 rip, u64 next_rip)
     return svm_next_rip_len(rip, next_rip, &len) ? (u8)len : 0;
 }
 
+#define SVM_IOIO_IN (1u << 0) /**< EXITINFO1 of IOIO: an IN (else an OUT) */
+#define SVM_IOIO_STRING (1u << 2) /**< EXITINFO1 of IOIO: INS or OUTS */
+/**
+ * EXITINFO1 of IOIO, its low byte for an IN of one byte, not a string, in
+ * 32- or 64-bit code (bits 0 and 4; bit 7, 16-bit addressing, clear).
+ */
+#define SVM_IOIO_IN_BYTE 0x11u
+
 /**
  * IOIO's EXITINFO1 (its low half; 63:32 are reserved): bit 0 IN, bit 2 a
  * string instruction, bit 3 REP, bits 4 to 6 the size (one-hot: 1, 2 or 4
@@ -48,8 +56,8 @@ static inline u8 svm_insn_len_from(u64 rip, u64 next_rip)
  */
 static inline __attribute__((always_inline)) void svm_ioio_decode(u32 info1, struct vm_exit_io *io)
 {
-    io->in = info1 & 1;
-    io->string = (info1 >> 2) & 1;
+    io->in = info1 & SVM_IOIO_IN;
+    io->string = (info1 & SVM_IOIO_STRING) != 0;
     io->rep = (info1 >> 3) & 1;
     io->size = (info1 & (1 << 4)) ? 1 : (info1 & (1 << 5)) ? 2 : 4;
     io->port = (u16)(info1 >> 16);

@@ -54,13 +54,14 @@ static bool __attribute__((noinline, cold)) direct_unusual(struct vcpu *v, u64 c
     return go && vcpu_before_entry(v);
 }
 
-/* IN or OUT, not a string one: io_exit_port(), which the table's I/O handler
- * runs for it (io_port_direct). */
-static inline __attribute__((always_inline)) enum exit_action direct_io(struct vcpu *v,
-                                                                        const struct vm_exit_io *io)
+/* IN or OUT, not a string one, described by info1 (svm_ioio_decode()):
+ * io_exit_port(), which the table's I/O handler runs for it (io_port_direct). */
+static inline __attribute__((always_inline)) enum exit_action direct_io(struct vcpu *v, u32 info1)
 {
+    struct vm_exit_io io;
+    svm_ioio_decode(info1, &io);
     v->exit_counts[VM_EXIT_IO]++;
-    return io_exit_port(v, io->port, io->size, io->in);
+    return io_exit_port(v, io.port, io.size, io.in);
 }
 
 /* The table's own handler, given the fields it reads. */
@@ -79,13 +80,12 @@ direct_vmmcall(struct vcpu *v, const struct vmcb *vmcb, u8 len)
 
 /* From RAX to vcpu_before_entry(), as svm_on_exit() and vcpu_handle_exit_inline() have it. */
 static inline __attribute__((always_inline)) bool direct_handle(struct vcpu *v, struct vmcb *vmcb,
-                                                                u64 code, u8 len,
-                                                                const struct vm_exit_io *io)
+                                                                u64 code, u8 len, u32 info1)
 {
     v->gprs.rax = vmcb->save.rax;
     vmcb->control.tlb_control = 0; /* the flush it asked for is done */
     vmcb->control.eventinj = 0; /* delivered: an instruction exit interrupts no delivery */
-    enum exit_action a = code == SVM_EXIT_IOIO ? direct_io(v, io) : direct_vmmcall(v, vmcb, len);
+    enum exit_action a = code == SVM_EXIT_IOIO ? direct_io(v, info1) : direct_vmmcall(v, vmcb, len);
     enum vm_skip r = VM_SKIP_DONE;
     if (__builtin_expect(a == EXIT_SKIP, 1))
         r = svm_skip_len(v->arch, len); /* the VMCB again from v: cheaper than keeping it */
@@ -102,22 +102,27 @@ static inline __attribute__((always_inline)) bool direct_handle(struct vcpu *v, 
  * all take svm_on_exit(), as they skip the fast path in svm_enter.S.
  */
 static inline __attribute__((always_inline)) bool direct_exit(struct vcpu *v, struct vmcb *vmcb,
-                                                              u64 code)
+                                                              u64 code, u32 info1)
 {
     struct svm_vcpu *s = v->arch;
-    struct vm_exit_io io;
-    svm_ioio_decode((u32)vmcb->control.exitinfo1, &io); /* used for IOIO only (code is constant) */
-    /* A handler table of a test's, not bookvisor's own: the generic path. */
-    bool theirs = code == SVM_EXIT_IOIO ? !v->handlers->io_port_direct
-                                        : v->handlers != &guest_exit_handlers;
     u64 rip = vmcb->save.rip, len;
-    if (__builtin_expect((code == SVM_EXIT_IOIO && io.string) || theirs ||
-                         !svm_next_rip_len(rip, vmcb->control.next_rip, &len) || s->bound.on ||
-                         rip == (u64)(uintptr_t)svm_vmrun_return, 0))
+    /*
+     * A handler table of a test's, not bookvisor's own, takes the generic
+     * path; so do the rest, which svm_on_exit() checks or reports. The I/O
+     * table's flag is read last, and as the byte it is: as a bool known true,
+     * GCC kept it in a register of its own to the end to return it (a push
+     * and a pop).
+     */
+    if (__builtin_expect((code == SVM_EXIT_VMMCALL && v->handlers != &guest_exit_handlers) ||
+                             (code == SVM_EXIT_IOIO && (info1 & SVM_IOIO_STRING)) ||
+                             !svm_next_rip_len(rip, vmcb->control.next_rip, &len) ||
+                             s->bound.on || rip == (u64)(uintptr_t)svm_vmrun_return ||
+                             (code == SVM_EXIT_IOIO && !*(const u8 *)&v->handlers->io_port_direct),
+                         0))
         return svm_on_exit(v);
 
     BENCH_TICKS_BEGIN(t0); /* nothing outside a bench build (bench_ticks.h) */
-    bool go = direct_handle(v, vmcb, code, len, &io);
+    bool go = direct_handle(v, vmcb, code, len, info1);
     BENCH_TICKS_ADD(v, in_exits, t0);
     BENCH_TICKS_COUNT(v);
     if (__builtin_expect(!go, 0))
@@ -128,12 +133,32 @@ static inline __attribute__((always_inline)) bool direct_exit(struct vcpu *v, st
     return true;
 }
 
+/* An IN of another form: a word, a doubleword, a string, in 16-bit code
+ * (out of line: svm_exit_io()'s frame holds only what its copies need). */
+static bool __attribute__((noinline)) direct_io_any(struct vcpu *v, struct vmcb *vmcb)
+{
+    return direct_exit(v, vmcb, SVM_EXIT_IOIO, (u32)vmcb->control.exitinfo1);
+}
+
+/*
+ * Two inline copies of the whole path, in which the decode is partly
+ * constant: an IN of one byte, the common form (port 0x92's, a UART's),
+ * told in 32- or 64-bit code by EXITINFO1's low byte alone, with the string
+ * test and RAX's merge constants; and an OUT of any size (no merge; its size
+ * matters only to the hook). direct_io_any() takes the other INs.
+ */
 bool svm_exit_io(struct vcpu *v, struct vmcb *vmcb)
 {
-    return direct_exit(v, vmcb, SVM_EXIT_IOIO);
+    u32 info1 = (u32)vmcb->control.exitinfo1;
+    /* Each copy is given the bits it was tested for as constants. */
+    if (__builtin_expect((u8)info1 == SVM_IOIO_IN_BYTE, 1))
+        return direct_exit(v, vmcb, SVM_EXIT_IOIO, (info1 & ~0xFFu) | SVM_IOIO_IN_BYTE);
+    if (!(info1 & SVM_IOIO_IN))
+        return direct_exit(v, vmcb, SVM_EXIT_IOIO, info1 & ~SVM_IOIO_IN);
+    return direct_io_any(v, vmcb);
 }
 
 bool svm_exit_vmmcall(struct vcpu *v, struct vmcb *vmcb)
 {
-    return direct_exit(v, vmcb, SVM_EXIT_VMMCALL);
+    return direct_exit(v, vmcb, SVM_EXIT_VMMCALL, 0);
 }

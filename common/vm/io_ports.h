@@ -87,12 +87,14 @@ io_exit_port_call(struct vcpu *v, const struct io_hook *hook, u16 port, u8 size,
     u32 value = (u32)v->gprs.rax;
     enum exit_action a = hook->fn(hook->ctx, v, port, size, !in, &value);
     if (in && a == EXIT_SKIP) {
+        /* The CPU's own write: AL or AX, the rest of RAX kept (a store of
+         * that width, x86 being little-endian); EAX, bits 63:32 cleared. */
         if (size == 4)
             v->gprs.rax = value;
-        else {
-            u64 mask = size == 2 ? 0xFFFF : 0xFF;
-            v->gprs.rax = (v->gprs.rax & ~mask) | (value & mask);
-        }
+        else if (size == 2)
+            __builtin_memcpy(&v->gprs.rax, &value, 2);
+        else
+            __builtin_memcpy(&v->gprs.rax, &value, 1);
     }
     return a;
 }
@@ -118,8 +120,10 @@ enum exit_action io_exit_port_miss(struct vcpu *v, u16 port, u8 size, bool in);
 static inline __attribute__((always_inline)) enum exit_action
 io_exit_port(struct vcpu *v, u16 port, u8 size, bool in)
 {
-    const struct io_hook *hook = io_hook_memo_hit(&v->io_hooks, port);
-    if (__builtin_expect(hook == NULL, 0))
+    /* io_hook_memo_hit()'s test, on the slot itself: through its NULL,
+     * GCC computes the slot's address twice (5 instructions an exit). */
+    const struct io_hook *hook = &v->io_hooks.slot[(unsigned)port % IO_HOOK_MEMO_SLOTS];
+    if (__builtin_expect((u16)(port - hook->port) >= hook->count, 0))
         return io_exit_port_miss(v, port, size, in);
     return io_exit_port_call(v, hook, port, size, in);
 }
