@@ -180,7 +180,6 @@ EXIT_KINDS = (
 # left over the goal", says it in full). A kind over the goal without a reason
 # here is a regression to look at.
 EXIT_WHY = {
-    ("io", "bochs-svm"): "direct path, but AMD-V's longer exit assembly and the VMCB's RAX",
     ("msr", None): "rare: the EFER read and its rules",
     ("cr0", "bochs-vmx"): "rare: the CR0 rules + VMCS writes",
     ("cr0", "bochs-svm"): "rare; no decode assists: fetch the MOV through the guest's page tables",
