@@ -15,7 +15,7 @@
 #define SVM_ASM_EXITCODE 0x070         /**< control.exitcode */
 #define SVM_ASM_EVENTINJ 0x0A8         /**< control.eventinj */
 #define SVM_ASM_NEXT_RIP 0x0C8         /**< control.next_rip */
-#define SVM_ASM_CR4 0x548              /**< save.cr4 (the guest's, at every #VMEXIT) */
+#define SVM_ASM_CR4 0x548              /**< save.cr4 (the guest's, at every \#VMEXIT) */
 #define SVM_ASM_RFLAGS 0x570           /**< save.rflags (TF is bit 0 of its second byte) */
 #define SVM_ASM_RIP 0x578              /**< save.rip */
 #define SVM_ASM_RAX 0x5F8              /**< save.rax */

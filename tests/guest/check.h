@@ -64,6 +64,8 @@ void check_cpuid_version(const struct check_context *ctx, struct check_result *r
 void check_cpuid_virt_hidden(const struct check_context *ctx, struct check_result *res);
 void check_msr_rw(const struct check_context *ctx, struct check_result *res);
 void check_io_passthrough(const struct check_context *ctx, struct check_result *res);
+/** io-width: IN AL and IN AX from a watched port leave the rest of EAX alone. */
+void check_io_width(const struct check_context *ctx, struct check_result *res);
 void check_hlt_timer(const struct check_context *ctx, struct check_result *res);
 void check_vmcall(const struct check_context *ctx, struct check_result *res);
 void check_memory_all(const struct check_context *ctx, struct check_result *res);

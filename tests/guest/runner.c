@@ -48,6 +48,7 @@ static const struct check checks[] = {
     { "step-io", check_step_io, CHECK_IN_ALL },
     { "step-vmcall", check_step_vmcall, CHECK_IN_ALL },
     { "cpuid-osxsave", check_cpuid_osxsave, CHECK_IN_ALL },
+    { "io-width", check_io_width, CHECK_IN_ALL },
     /* The adversarial suite (tests=hostile): not part of all. */
     { "hostile-msr-sweep", check_hostile_msr_sweep, CHECK_BY_GROUP },
     { "hostile-cpuid-sweep", check_hostile_cpuid_sweep, CHECK_BY_GROUP },
