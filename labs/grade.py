@@ -441,9 +441,8 @@ LABS = {
         # QEMU's EPYC without nested paging: refused, with part 2's sentence.
         Emu("no-npt", "qemu-svm"),
     ), parts={2: "whether this CPU can host bookvisor, and why not"}),
-    # Part 2, the memo's stable leaves: bochs-svm is the target where CR4
-    # writes stay in the guest, so leaf 1, which the memo must keep there, is
-    # right only because the exit assembly copies CR4.OSXSAVE into it.
+    # Part 2, the memo's stable leaves: on bochs-svm CR4 writes stay in the guest;
+    # a kept leaf 1 is right there only as the exit assembly copies CR4.OSXSAVE.
     2: Lab("the CPUID policy", [
         Written(),
         Unit("test_cpuid_policy"),
