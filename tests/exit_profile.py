@@ -88,8 +88,11 @@ def round_trips(path):
             if in_guest:
                 cur["last_guest"] = text
             elif cur["exited"] is None:
+                # No guest line since the RDTSC: Bochs's debugger prints none for an
+                # instruction on a page nested paging has not mapped yet.
                 cur["exited"] = re.sub(r"0x[0-9a-f]+", "N", re.sub(r"\s+", " ",
-                                                                  cur["last_guest"] or "?"))
+                                                                  cur["last_guest"] or
+                                                                  "not shown by the debugger"))
             cur["insns"].append((addr, text))
     return pieces
 
